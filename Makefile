@@ -1,0 +1,35 @@
+# Calf Check. `make run` starts the app; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+export CALF_DB_PATH ?= data/calfcheck.duckdb
+
+.PHONY: run test test-fast demo-screens clean check-python
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Calf Check needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
+
+$(VENV)/.runtime: requirements.lock | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==25.3
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(VENV)/.test: $(VENV)/.runtime requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+
+test: $(VENV)/.test
+	scripts/ensure_chromium.sh
+	$(BIN)/python -m pytest
+
+# Core and page tests only (no browser): quick feedback while developing.
+test-fast: $(VENV)/.test
+	$(BIN)/python -m pytest -m "not e2e"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis tests/artifacts

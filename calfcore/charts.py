@@ -1,0 +1,99 @@
+"""Altair charts for the progress page, built from the small frames in calfcore.progress.
+
+Tooltips on every mark; a colour-blind-safe palette (Okabe-Ito blue and orange for the legs); sized to the
+container so they read on a 390 px phone.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, PAIN_SAFE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
+
+LEG_COLOURS = alt.Scale(domain=["left", "right"], range=["#0072B2", "#E69F00"])
+CHART_HEIGHT = 240
+
+
+def _date_axis(field: str = "tested_on", title: str = "Date") -> alt.X:
+    return alt.X(f"{field}:T", title=title, axis=alt.Axis(format="%d %b", labelAngle=-30, tickCount=5))
+
+
+def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
+    """Raises per leg over time for one knee angle, with the reference band and the runner target line."""
+    data = frame[frame["knee"] == knee]
+    base = alt.Chart(data)
+    band = base.transform_filter("datum.typical_low != null").mark_area(opacity=0.18, color="#009E73").encode(
+        x=_date_axis(), y="typical_low:Q", y2="typical_high:Q",
+        tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
+                 alt.Tooltip("typical_low:Q", title="Typical from"), alt.Tooltip("typical_high:Q", title="Typical to"),
+                 alt.Tooltip("reference:N", title="Reference")],
+    )
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
+        x=_date_axis(),
+        y=alt.Y("reps:Q", title="Raises", scale=alt.Scale(zero=True)),
+        color=alt.Color("side:N", scale=LEG_COLOURS, title="Leg", legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("protocol:N", title="Protocol", legend=alt.Legend(orient="bottom", columns=1)),
+        tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
+                 alt.Tooltip("reps:Q", title="Raises"), alt.Tooltip("protocol:N", title="Protocol"),
+                 alt.Tooltip("reference:N", title="Reference")],
+    )
+    layers = [band, lines]
+    if knee == "straight":
+        target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value],
+                                         "label": ["Runner target (expert opinion)"]}))
+        layers.append(target.mark_rule(strokeDash=[6, 4], color="#CC79A7", size=2).encode(
+            y="target:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")]))
+    return alt.layer(*layers).properties(height=CHART_HEIGHT, width="container")
+
+
+def symmetry_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(frame)
+    points = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
+        x=_date_axis(),
+        y=alt.Y("symmetry_percent:Q", title="Symmetry (%)", scale=alt.Scale(domain=[50, 110], clamp=True)),
+        color=alt.Color("measure:N", title="Test", scale=alt.Scale(range=["#0072B2", "#D55E00"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("measure:N", title="Test"),
+                 alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f"),
+                 alt.Tooltip("protocol:N", title="Protocol")],
+    )
+    line = alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": ["90% line"]})).mark_rule(
+        strokeDash=[6, 4], color="#CC79A7", size=2).encode(
+        y="line:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")])
+    return alt.layer(line, points).properties(height=CHART_HEIGHT, width="container")
+
+
+def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    zones = pd.DataFrame({
+        "zone": ["safe (0-2)", "acceptable (3-5)", "too much (6-10)"],
+        "low": [0, PAIN_SAFE_MAX.value, PAIN_ACCEPTABLE_MAX.value],
+        "high": [PAIN_SAFE_MAX.value, PAIN_ACCEPTABLE_MAX.value, 10],
+    })
+    zone_layer = alt.Chart(zones).mark_rect(opacity=0.12).encode(
+        y=alt.Y("low:Q", title="Pain (0-10)", scale=alt.Scale(domain=[0, 10])), y2="high:Q",
+        color=alt.Color("zone:N", title="Zone", legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=list(zones["zone"]), range=["#009E73", "#F0E442", "#D55E00"])),
+        tooltip=[alt.Tooltip("zone:N", title="Zone")],
+    )
+    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
+        x=_date_axis("day", "Day"),
+        y=alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10])),
+        stroke=alt.Stroke("side:N", scale=LEG_COLOURS, title="Leg", legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("kind:N", title="When", legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
+                 alt.Tooltip("kind:N", title="When"), alt.Tooltip("pain:Q", title="Pain")],
+    )
+    return alt.layer(zone_layer, lines).resolve_scale(color="independent").properties(
+        height=CHART_HEIGHT, width="container")
+
+
+def routine_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    bars = alt.Chart(frame).mark_bar(color="#56B4E9").encode(
+        x=alt.X("week_start:T", title="Week", axis=alt.Axis(format="%d %b", labelAngle=-30, tickCount=6)),
+        y=alt.Y("volume_reps:Q", title="Reps logged"),
+        tooltip=[alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
+                 alt.Tooltip("volume_reps:Q", title="Reps logged"), alt.Tooltip("sessions:Q", title="Sessions"),
+                 alt.Tooltip("planned:Q", title="Planned"), alt.Tooltip("adherence_percent:Q", title="Adherence (%)")],
+    )
+    return alt.layer(bars).properties(height=CHART_HEIGHT, width="container")

@@ -1,0 +1,143 @@
+"""The runner's data as frozen values. Every mass is stored in kilograms; units are a display choice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+    @property
+    def other(self) -> Side:
+        return Side.RIGHT if self is Side.LEFT else Side.LEFT
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    UNSPECIFIED = "unspecified"
+
+
+class Units(StrEnum):
+    KG = "kg"
+    LB = "lb"
+
+
+class Surface(StrEnum):
+    FLAT = "flat"
+    INCLINE_10 = "incline_10"
+
+
+class Knee(StrEnum):
+    STRAIGHT = "straight"
+    BENT = "bent"
+
+
+class PainLocation(StrEnum):
+    NONE = "none"
+    ACHILLES = "achilles"
+    CALF = "calf"
+    SHIN = "shin"
+    PLANTAR_FASCIA = "plantar_fascia"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class RunnerProfile:
+    name: str
+    birth_year: int
+    sex: Sex
+    units: Units = Units.KG
+    injured_side: Side | None = None
+    id: int | None = None
+
+    def age_on(self, day: dt.date) -> int:
+        """Age in years reached during the year of `day` (only the birth year is asked, for privacy)."""
+        return day.year - self.birth_year
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """How a heel-raise test was done. Results are only compared between equal protocols."""
+
+    cadence_bpm: int = 60  # 0 means self-paced, no metronome
+    surface: Surface = Surface.INCLINE_10
+    cued: bool = False  # technique faults called out during the test (by a person or the guided test)
+    fingertip_support: bool = True
+    added_load_kg: float = 0.0
+
+
+@dataclass(frozen=True)
+class LegPair:
+    """One measurement per leg. Either leg may be missing (None) for optional measurements."""
+
+    left: float | None
+    right: float | None
+
+    def get(self, side: Side) -> float | None:
+        return self.left if side is Side.LEFT else self.right
+
+    @property
+    def complete(self) -> bool:
+        return self.left is not None and self.right is not None
+
+
+@dataclass(frozen=True)
+class SoleusTest:
+    """Seated (knee bent about 90°) or loaded soleus raise: load lifted and reps done per leg."""
+
+    load_kg: float
+    reps: LegPair
+    body_weight_kg: float
+
+
+@dataclass(frozen=True)
+class HeelRaiseTest:
+    tested_on: dt.date
+    protocol: Protocol
+    straight_reps: LegPair  # single-leg heel raises to fatigue, knee straight: the main test
+    bent_reps: LegPair | None = None  # knee bent: soleus, no published norm
+    heel_height_cm: LegPair | None = None
+    soleus: SoleusTest | None = None
+    knee_to_wall_cm: LegPair | None = None
+    red_flags: frozenset[str] = field(default_factory=frozenset)
+    notes: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class SymptomEntry:
+    logged_on: dt.date
+    side: Side
+    pain_during: int | None  # 0-10 during the test or activity
+    pain_next_morning: int | None  # 0-10; often added the day after
+    stiffness_minutes: int | None  # morning stiffness
+    location: PainLocation = PainLocation.NONE
+    test_id: int | None = None
+    id: int | None = None
+
+    @property
+    def worst_pain(self) -> int | None:
+        values = [v for v in (self.pain_during, self.pain_next_morning) if v is not None]
+        return max(values) if values else None
+
+
+@dataclass(frozen=True)
+class RoutineLogEntry:
+    logged_on: dt.date
+    exercise_id: str
+    sets: int
+    reps: int
+    load_kg: float = 0.0
+    pain: int | None = None
+    notes: str = ""
+    id: int | None = None
+
+    @property
+    def volume(self) -> int:
+        """Total repetitions: the routine volume charted week by week."""
+        return self.sets * self.reps

@@ -1,0 +1,99 @@
+"""Small, pre-aggregated frames for the progress charts and the adherence table.
+
+Chart cost grows with the data sent to the browser, so everything is reduced to one row per test, per day or
+per week before it reaches a chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, Side, SymptomEntry
+from calfcore.norms import describe_protocol, find_reference
+from calfcore.scoring import limb_symmetry_index
+from calfcore.thresholds import MEASUREMENT_NOISE_REPS
+
+REPS_COLUMNS = ["tested_on", "protocol", "knee", "side", "reps", "typical_low", "typical_high", "reference"]
+
+
+def reps_frame(tests: Sequence[HeelRaiseTest], runner: RunnerProfile) -> pd.DataFrame:
+    """One row per test, knee angle and leg, with the 'typical' band of the fitting reference (knee straight)."""
+    rows = []
+    noise = MEASUREMENT_NOISE_REPS.value
+    for test in tests:
+        protocol = describe_protocol(test.protocol)
+        reference = find_reference(test.protocol, runner.sex, runner.age_on(test.tested_on))
+        for knee, pair in (("straight", test.straight_reps), ("bent", test.bent_reps)):
+            if pair is None:
+                continue
+            for side in Side:
+                reps = pair.get(side)
+                if reps is None:
+                    continue
+                has_band = knee == "straight" and reference is not None
+                rows.append({
+                    "tested_on": pd.Timestamp(test.tested_on), "protocol": protocol, "knee": knee,
+                    "side": side.value, "reps": int(reps),
+                    "typical_low": max(reference.reps_low - noise, 0) if has_band else None,
+                    "typical_high": reference.reps_high + noise if has_band else None,
+                    "reference": f"{reference.label} ({reference.source.short})" if has_band else "none published",
+                })
+    return pd.DataFrame(rows, columns=REPS_COLUMNS)
+
+
+def symmetry_frame(tests: Sequence[HeelRaiseTest], runner: RunnerProfile) -> pd.DataFrame:
+    rows = []
+    for test in tests:
+        for measure, pair in (("knee straight", test.straight_reps), ("knee bent", test.bent_reps)):
+            if pair is None:
+                continue
+            lsi = limb_symmetry_index(pair, runner.injured_side)
+            if lsi is not None:
+                rows.append({"tested_on": pd.Timestamp(test.tested_on), "measure": measure,
+                             "symmetry_percent": lsi, "protocol": describe_protocol(test.protocol)})
+    return pd.DataFrame(rows, columns=["tested_on", "measure", "symmetry_percent", "protocol"])
+
+
+def pain_frame(symptoms: Sequence[SymptomEntry]) -> pd.DataFrame:
+    """Daily peak pain per leg and kind (during / next morning)."""
+    rows = []
+    for entry in symptoms:
+        for kind, value in (("during", entry.pain_during), ("next morning", entry.pain_next_morning)):
+            if value is not None:
+                rows.append({"day": pd.Timestamp(entry.logged_on), "side": entry.side.value, "kind": kind,
+                             "pain": int(value)})
+    frame = pd.DataFrame(rows, columns=["day", "side", "kind", "pain"])
+    if frame.empty:
+        return frame
+    return frame.groupby(["day", "side", "kind"], as_index=False)["pain"].max()
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_routine(logs: Sequence[RoutineLogEntry], sessions_per_week: int, today: dt.date,
+                   weeks: int = 12) -> pd.DataFrame:
+    """Week by week: training days logged, total reps, and adherence against the planned sessions."""
+    first = week_start(today) - dt.timedelta(weeks=weeks - 1)
+    days_by_week: dict[dt.date, set[dt.date]] = {}
+    volume_by_week: dict[dt.date, int] = {}
+    for log in logs:
+        start = week_start(log.logged_on)
+        if start < first:
+            continue
+        days_by_week.setdefault(start, set()).add(log.logged_on)
+        volume_by_week[start] = volume_by_week.get(start, 0) + log.volume
+    rows = []
+    for index in range(weeks):
+        start = first + dt.timedelta(weeks=index)
+        sessions = len(days_by_week.get(start, ()))
+        rows.append({
+            "week_start": pd.Timestamp(start), "sessions": sessions, "planned": sessions_per_week,
+            "adherence_percent": round(min(sessions / sessions_per_week, 1.0) * 100) if sessions_per_week else 0,
+            "volume_reps": volume_by_week.get(start, 0),
+        })
+    return pd.DataFrame(rows, columns=["week_start", "sessions", "planned", "adherence_percent", "volume_reps"])

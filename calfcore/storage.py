@@ -1,0 +1,533 @@
+"""All of Calf Check's SQL: the DuckDB store.
+
+One `Store` (one DuckDB connection) per process; every operation takes a fresh cursor, because one cursor
+shared across threads fails. Every write runs in an explicit transaction that rolls back on any error, so a
+test and its symptoms are saved together or not at all. Every query is scoped to an owner (the local machine,
+or a logged-in runner's identity), so no runner can reach another owner's rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from calfcore.models import (
+    HeelRaiseTest,
+    LegPair,
+    PainLocation,
+    Protocol,
+    RoutineLogEntry,
+    RunnerProfile,
+    Sex,
+    Side,
+    SoleusTest,
+    Surface,
+    SymptomEntry,
+    Units,
+)
+
+LOCAL_OWNER = "local"
+
+
+class StoreUnavailable(RuntimeError):
+    """The database file can't be used. The message names the file and what to do about it."""
+
+
+class NotFound(LookupError):
+    """No such row for this owner (it was deleted, or belongs to someone else)."""
+
+
+class EditConflict(RuntimeError):
+    """Someone else changed the entry since it was loaded; nothing was overwritten."""
+
+
+# Ordered, transactional schema steps. Never edit a released step: add a new one.
+# No secondary indexes: in DuckDB they block later column changes. Lookups go by runner_id on small tables.
+MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        1,
+        "runners, heel-raise tests, symptoms and routine logs",
+        (
+            "CREATE SEQUENCE runner_ids START 1",
+            "CREATE SEQUENCE test_ids START 1",
+            "CREATE SEQUENCE symptom_ids START 1",
+            "CREATE SEQUENCE routine_log_ids START 1",
+            """CREATE TABLE runners (
+                id BIGINT PRIMARY KEY DEFAULT nextval('runner_ids'),
+                owner_key VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                birth_year INTEGER NOT NULL,
+                sex VARCHAR NOT NULL,
+                units VARCHAR NOT NULL,
+                injured_side VARCHAR,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE test_sessions (
+                id BIGINT PRIMARY KEY DEFAULT nextval('test_ids'),
+                runner_id BIGINT NOT NULL,
+                tested_on DATE NOT NULL,
+                cadence_bpm INTEGER NOT NULL,
+                surface VARCHAR NOT NULL,
+                cued BOOLEAN NOT NULL,
+                fingertip_support BOOLEAN NOT NULL,
+                added_load_kg DOUBLE NOT NULL,
+                straight_left INTEGER NOT NULL,
+                straight_right INTEGER NOT NULL,
+                bent_left INTEGER,
+                bent_right INTEGER,
+                height_left_cm DOUBLE,
+                height_right_cm DOUBLE,
+                soleus_load_kg DOUBLE,
+                soleus_reps_left INTEGER,
+                soleus_reps_right INTEGER,
+                body_weight_kg DOUBLE,
+                knee_to_wall_left_cm DOUBLE,
+                knee_to_wall_right_cm DOUBLE,
+                red_flags VARCHAR[] NOT NULL,
+                notes VARCHAR NOT NULL,
+                revision INTEGER NOT NULL DEFAULT 1,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE symptom_entries (
+                id BIGINT PRIMARY KEY DEFAULT nextval('symptom_ids'),
+                runner_id BIGINT NOT NULL,
+                logged_on DATE NOT NULL,
+                side VARCHAR NOT NULL,
+                pain_during INTEGER,
+                pain_next_morning INTEGER,
+                stiffness_minutes INTEGER,
+                location VARCHAR NOT NULL,
+                test_id BIGINT,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE routine_logs (
+                id BIGINT PRIMARY KEY DEFAULT nextval('routine_log_ids'),
+                runner_id BIGINT NOT NULL,
+                logged_on DATE NOT NULL,
+                exercise_id VARCHAR NOT NULL,
+                sets INTEGER NOT NULL,
+                reps INTEGER NOT NULL,
+                load_kg DOUBLE NOT NULL,
+                pain INTEGER,
+                notes VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
+)
+
+_TEST_COLUMNS = (
+    "id", "tested_on", "cadence_bpm", "surface", "cued", "fingertip_support", "added_load_kg",
+    "straight_left", "straight_right", "bent_left", "bent_right", "height_left_cm", "height_right_cm",
+    "soleus_load_kg", "soleus_reps_left", "soleus_reps_right", "body_weight_kg",
+    "knee_to_wall_left_cm", "knee_to_wall_right_cm", "red_flags", "notes",
+)
+_SYMPTOM_COLUMNS = ("id", "logged_on", "side", "pain_during", "pain_next_morning", "stiffness_minutes",
+                    "location", "test_id")
+_ROUTINE_COLUMNS = ("id", "logged_on", "exercise_id", "sets", "reps", "load_kg", "pain", "notes")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _explain_open_failure(path: Path, error: Exception) -> str:
+    text = str(error)
+    lowered = text.lower()
+    if "lock" in lowered:
+        return (f"The database file {path} is already open in another program (another Calf Check, or a duckdb "
+                f"client). DuckDB lets one process use a file at a time: close the other program, or start this "
+                f"one with CALF_DB_PATH pointing at a different file.")
+    if "permission" in lowered or "read-only" in lowered or "read only" in lowered:
+        return (f"Calf Check can't write to {path}: the file or its folder is read-only. Give this user write "
+                f"permission, or set CALF_DB_PATH to a writable location.")
+    if "no space" in lowered or "disk is full" in lowered or "disk full" in lowered:
+        return f"The disk holding {path} is full. Free some space, then start Calf Check again."
+    if "not a valid duckdb" in lowered or "corrupt" in lowered or "serializ" in lowered:
+        return (f"{path} is not a Calf Check database it can read (damaged, or another kind of file). Restore it "
+                f"from a backup, or set CALF_DB_PATH to a new file.")
+    return f"Calf Check could not open its database {path}: {text.splitlines()[0] if text else type(error).__name__}"
+
+
+class Store:
+    """The runner data store on one DuckDB file."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path):
+        self._connection = connection
+        self._cursor_lock = threading.Lock()
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Open (or create) the database file and bring its schema up to date."""
+        path = Path(path)
+        if str(path) != ":memory:":
+            if not path.parent.is_dir():
+                raise StoreUnavailable(
+                    f"The folder {path.parent} for the database {path.name} does not exist. Create it, or set "
+                    f"CALF_DB_PATH to a file in an existing folder.")
+        try:
+            connection = duckdb.connect(str(path))
+        except duckdb.Error as error:
+            raise StoreUnavailable(_explain_open_failure(path, error)) from error
+        store = cls(connection, path)
+        try:
+            store.migrate()
+        except duckdb.Error as error:
+            connection.close()
+            raise StoreUnavailable(_explain_open_failure(path, error)) from error
+        return store
+
+    def close(self) -> None:
+        self._connection.close()
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._cursor_lock:
+            cursor = self._connection.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._cursor() as cursor:
+            cursor.begin()
+            try:
+                yield cursor
+            except BaseException:
+                cursor.rollback()
+                raise
+            cursor.commit()
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations, each in its own transaction. Returns the versions applied now."""
+        with self._cursor() as cursor:
+            cursor.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)""")
+            done = {row[0] for row in cursor.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for version, name, statements in MIGRATIONS:
+            if version in done:
+                continue
+            with self._transaction() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+                cursor.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, _now()])
+            applied.append(version)
+        return applied
+
+    def schema_versions(self) -> list[int]:
+        with self._cursor() as cursor:
+            return [row[0] for row in cursor.execute("SELECT version FROM schema_migrations ORDER BY version")]
+
+    @staticmethod
+    def _require_runner(cursor: duckdb.DuckDBPyConnection, owner: str, runner_id: int) -> None:
+        found = cursor.execute("SELECT 1 FROM runners WHERE id = ? AND owner_key = ?", [runner_id, owner]).fetchone()
+        if found is None:
+            raise NotFound("That runner profile does not exist (it may have been deleted).")
+
+    # -- runners ----------------------------------------------------------------------------------------
+
+    def create_runner(self, owner: str, runner: RunnerProfile) -> RunnerProfile:
+        with self._transaction() as cursor:
+            row = cursor.execute(
+                """INSERT INTO runners (owner_key, name, birth_year, sex, units, injured_side, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                [owner, runner.name, runner.birth_year, runner.sex.value, runner.units.value,
+                 runner.injured_side.value if runner.injured_side else None, _now()],
+            ).fetchone()
+        return replace(runner, id=int(row[0]))
+
+    def update_runner(self, owner: str, runner: RunnerProfile) -> RunnerProfile:
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, int(runner.id))  # type: ignore[arg-type]
+            cursor.execute(
+                "UPDATE runners SET name = ?, birth_year = ?, sex = ?, units = ?, injured_side = ? WHERE id = ?",
+                [runner.name, runner.birth_year, runner.sex.value, runner.units.value,
+                 runner.injured_side.value if runner.injured_side else None, runner.id],
+            )
+        return runner
+
+    def list_runners(self, owner: str) -> list[RunnerProfile]:
+        with self._cursor() as cursor:
+            rows = cursor.execute(
+                "SELECT id, name, birth_year, sex, units, injured_side FROM runners WHERE owner_key = ? ORDER BY id",
+                [owner],
+            ).fetchall()
+        return [_runner_from_row(row) for row in rows]
+
+    def get_runner(self, owner: str, runner_id: int) -> RunnerProfile:
+        with self._cursor() as cursor:
+            row = cursor.execute(
+                "SELECT id, name, birth_year, sex, units, injured_side FROM runners WHERE id = ? AND owner_key = ?",
+                [runner_id, owner],
+            ).fetchone()
+        if row is None:
+            raise NotFound("That runner profile does not exist (it may have been deleted).")
+        return _runner_from_row(row)
+
+    def delete_runner(self, owner: str, runner_id: int) -> None:
+        """Delete a runner and every row that belongs to them, in one transaction."""
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            for table in ("symptom_entries", "routine_logs", "test_sessions"):
+                cursor.execute(f"DELETE FROM {table} WHERE runner_id = ?", [runner_id])
+            cursor.execute("DELETE FROM runners WHERE id = ?", [runner_id])
+
+    def count_rows(self, runner_id: int) -> dict[str, int]:
+        """How many rows each table holds for a runner (used to prove deletion and imports)."""
+        with self._cursor() as cursor:
+            counts = {}
+            for table in ("test_sessions", "symptom_entries", "routine_logs"):
+                counts[table] = cursor.execute(f"SELECT count(*) FROM {table} WHERE runner_id = ?",
+                                               [runner_id]).fetchone()[0]
+            counts["runners"] = cursor.execute("SELECT count(*) FROM runners WHERE id = ?", [runner_id]).fetchone()[0]
+        return counts
+
+    # -- heel-raise tests -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _insert_test(cursor: duckdb.DuckDBPyConnection, runner_id: int, test: HeelRaiseTest,
+                     symptoms: Sequence[SymptomEntry]) -> int:
+        values = _test_values(test)
+        row = cursor.execute(
+            f"""INSERT INTO test_sessions (runner_id, {", ".join(_TEST_COLUMNS[1:])}, created_at)
+                VALUES (?, {", ".join("?" * (len(_TEST_COLUMNS) - 1))}, ?) RETURNING id""",
+            [runner_id, *values, _now()],
+        ).fetchone()
+        test_id = int(row[0])
+        Store._insert_symptoms(cursor, runner_id, [replace(s, test_id=test_id) for s in symptoms])
+        return test_id
+
+    def save_test(self, owner: str, runner_id: int, test: HeelRaiseTest,
+                  symptoms: Sequence[SymptomEntry] = ()) -> int:
+        """Save a test with its symptoms atomically; returns the new test id."""
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            return self._insert_test(cursor, runner_id, test, symptoms)
+
+    def update_test(self, owner: str, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry],
+                    expected_revision: int) -> int:
+        """Correct a saved test and replace its symptoms. Raises EditConflict if it changed since loading."""
+        try:
+            with self._transaction() as cursor:
+                self._require_runner(cursor, owner, runner_id)
+                assignments = ", ".join(f"{column} = ?" for column in _TEST_COLUMNS[1:])
+                updated = cursor.execute(
+                    f"""UPDATE test_sessions SET {assignments}, revision = revision + 1
+                        WHERE id = ? AND runner_id = ? AND revision = ? RETURNING revision""",
+                    [*_test_values(test), test.id, runner_id, expected_revision],
+                ).fetchone()
+                if updated is None:
+                    exists = cursor.execute("SELECT 1 FROM test_sessions WHERE id = ? AND runner_id = ?",
+                                            [test.id, runner_id]).fetchone()
+                    if exists is None:
+                        raise NotFound("That test no longer exists (it may have been deleted).")
+                    raise EditConflict("This test was changed somewhere else since you opened it. "
+                                       "Nothing was overwritten: reload it and make your change again.")
+                cursor.execute("DELETE FROM symptom_entries WHERE test_id = ? AND runner_id = ?", [test.id, runner_id])
+                self._insert_symptoms(cursor, runner_id, [replace(s, test_id=test.id) for s in symptoms])
+                return int(updated[0])
+        except duckdb.TransactionException as error:
+            # DuckDB raises on a write-write conflict with a concurrent transaction: the other edit won.
+            raise EditConflict("Someone saved this test at the same moment. Nothing was overwritten: reload it "
+                               "and make your change again.") from error
+
+    def test_revision(self, owner: str, runner_id: int, test_id: int) -> int:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            row = cursor.execute("SELECT revision FROM test_sessions WHERE id = ? AND runner_id = ?",
+                                 [test_id, runner_id]).fetchone()
+        if row is None:
+            raise NotFound("That test no longer exists (it may have been deleted).")
+        return int(row[0])
+
+    def delete_test(self, owner: str, runner_id: int, test_id: int) -> None:
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            cursor.execute("DELETE FROM symptom_entries WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
+            deleted = cursor.execute("DELETE FROM test_sessions WHERE id = ? AND runner_id = ? RETURNING id",
+                                     [test_id, runner_id]).fetchall()
+            if not deleted:
+                raise NotFound("That test no longer exists (it may have been deleted).")
+
+    def list_tests(self, owner: str, runner_id: int) -> list[HeelRaiseTest]:
+        """Every test of a runner, oldest first."""
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute(
+                f"SELECT {', '.join(_TEST_COLUMNS)} FROM test_sessions WHERE runner_id = ? ORDER BY tested_on, id",
+                [runner_id],
+            ).fetchall()
+        return [_test_from_row(row) for row in rows]
+
+    # -- symptoms -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _insert_symptoms(cursor: duckdb.DuckDBPyConnection, runner_id: int, entries: Sequence[SymptomEntry]) -> None:
+        if not entries:
+            return
+        now = _now()
+        cursor.executemany(
+            f"""INSERT INTO symptom_entries (runner_id, {", ".join(_SYMPTOM_COLUMNS[1:])}, created_at)
+                VALUES (?, {", ".join("?" * (len(_SYMPTOM_COLUMNS) - 1))}, ?)""",
+            [[runner_id, e.logged_on, e.side.value, e.pain_during, e.pain_next_morning, e.stiffness_minutes,
+              e.location.value, e.test_id, now] for e in entries],
+        )
+
+    def add_symptoms(self, owner: str, runner_id: int, entries: Sequence[SymptomEntry]) -> None:
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            if any(e.test_id is not None for e in entries):
+                raise ValueError("symptoms of a test are saved with the test")
+            self._insert_symptoms(cursor, runner_id, entries)
+
+    def list_symptoms(self, owner: str, runner_id: int, since: dt.date | None = None) -> list[SymptomEntry]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute(
+                f"""SELECT {', '.join(_SYMPTOM_COLUMNS)} FROM symptom_entries
+                    WHERE runner_id = ? AND logged_on >= ? ORDER BY logged_on, id""",
+                [runner_id, since or dt.date(1900, 1, 1)],
+            ).fetchall()
+        return [_symptom_from_row(row) for row in rows]
+
+    def delete_symptom(self, owner: str, runner_id: int, symptom_id: int) -> None:
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            deleted = cursor.execute(
+                "DELETE FROM symptom_entries WHERE id = ? AND runner_id = ? AND test_id IS NULL RETURNING id",
+                [symptom_id, runner_id]).fetchall()
+            if not deleted:
+                raise NotFound("That symptom entry no longer exists, or belongs to a test (edit the test instead).")
+
+    # -- routine logs -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _insert_routine_logs(cursor: duckdb.DuckDBPyConnection, runner_id: int,
+                             entries: Sequence[RoutineLogEntry]) -> None:
+        if not entries:
+            return
+        now = _now()
+        cursor.executemany(
+            f"""INSERT INTO routine_logs (runner_id, {", ".join(_ROUTINE_COLUMNS[1:])}, created_at)
+                VALUES (?, {", ".join("?" * (len(_ROUTINE_COLUMNS) - 1))}, ?)""",
+            [[runner_id, e.logged_on, e.exercise_id, e.sets, e.reps, e.load_kg, e.pain, e.notes, now]
+             for e in entries],
+        )
+
+    def add_routine_log(self, owner: str, runner_id: int, entry: RoutineLogEntry) -> None:
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            self._insert_routine_logs(cursor, runner_id, [entry])
+
+    def list_routine_logs(self, owner: str, runner_id: int) -> list[RoutineLogEntry]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute(
+                f"SELECT {', '.join(_ROUTINE_COLUMNS)} FROM routine_logs WHERE runner_id = ? ORDER BY logged_on, id",
+                [runner_id],
+            ).fetchall()
+        return [RoutineLogEntry(logged_on=r[1], exercise_id=r[2], sets=r[3], reps=r[4], load_kg=r[5], pain=r[6],
+                                notes=r[7], id=r[0]) for r in rows]
+
+    def delete_routine_log(self, owner: str, runner_id: int, log_id: int) -> None:
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            deleted = cursor.execute("DELETE FROM routine_logs WHERE id = ? AND runner_id = ? RETURNING id",
+                                     [log_id, runner_id]).fetchall()
+            if not deleted:
+                raise NotFound("That routine entry no longer exists (it may have been deleted).")
+
+    # -- bulk ---------------------------------------------------------------------------------------------
+
+    def import_records(self, owner: str, runner_id: int, tests: Sequence[tuple[HeelRaiseTest, Sequence[SymptomEntry]]],
+                       symptoms: Sequence[SymptomEntry], routine_logs: Sequence[RoutineLogEntry]) -> None:
+        """Save a validated import in one transaction: all of it, or (on any error) none of it."""
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            for test, test_symptoms in tests:
+                self._insert_test(cursor, runner_id, test, test_symptoms)
+            self._insert_symptoms(cursor, runner_id, symptoms)
+            self._insert_routine_logs(cursor, runner_id, routine_logs)
+
+
+def _runner_from_row(row: Sequence[Any]) -> RunnerProfile:
+    return RunnerProfile(id=int(row[0]), name=row[1], birth_year=int(row[2]), sex=Sex(row[3]), units=Units(row[4]),
+                         injured_side=Side(row[5]) if row[5] else None)
+
+
+def _test_values(test: HeelRaiseTest) -> list[Any]:
+    p = test.protocol
+    bent = test.bent_reps or LegPair(None, None)
+    height = test.heel_height_cm or LegPair(None, None)
+    ktw = test.knee_to_wall_cm or LegPair(None, None)
+    soleus = test.soleus
+    return [
+        test.tested_on, p.cadence_bpm, p.surface.value, p.cued, p.fingertip_support, p.added_load_kg,
+        test.straight_reps.left, test.straight_reps.right, bent.left, bent.right, height.left, height.right,
+        soleus.load_kg if soleus else None, soleus.reps.left if soleus else None,
+        soleus.reps.right if soleus else None, soleus.body_weight_kg if soleus else None,
+        ktw.left, ktw.right, sorted(test.red_flags), test.notes,
+    ]
+
+
+def _pair(left: Any, right: Any) -> LegPair | None:
+    return None if left is None and right is None else LegPair(left, right)
+
+
+def _test_from_row(row: Sequence[Any]) -> HeelRaiseTest:
+    r = dict(zip(_TEST_COLUMNS, row, strict=True))
+    soleus = None
+    if r["soleus_load_kg"] is not None:
+        soleus = SoleusTest(r["soleus_load_kg"], LegPair(r["soleus_reps_left"], r["soleus_reps_right"]),
+                            r["body_weight_kg"])
+    return HeelRaiseTest(
+        id=int(r["id"]),
+        tested_on=r["tested_on"],
+        protocol=Protocol(cadence_bpm=r["cadence_bpm"], surface=Surface(r["surface"]), cued=r["cued"],
+                          fingertip_support=r["fingertip_support"], added_load_kg=r["added_load_kg"]),
+        straight_reps=LegPair(r["straight_left"], r["straight_right"]),
+        bent_reps=_pair(r["bent_left"], r["bent_right"]),
+        heel_height_cm=_pair(r["height_left_cm"], r["height_right_cm"]),
+        soleus=soleus,
+        knee_to_wall_cm=_pair(r["knee_to_wall_left_cm"], r["knee_to_wall_right_cm"]),
+        red_flags=frozenset(r["red_flags"]),
+        notes=r["notes"],
+    )
+
+
+def _symptom_from_row(row: Sequence[Any]) -> SymptomEntry:
+    return SymptomEntry(id=int(row[0]), logged_on=row[1], side=Side(row[2]), pain_during=row[3],
+                        pain_next_morning=row[4], stiffness_minutes=row[5], location=PainLocation(row[6]),
+                        test_id=row[7])
+
+
+@dataclass(frozen=True)
+class RunnerRecords:
+    """Everything a runner has recorded, read in one go for the dashboard."""
+
+    runner: RunnerProfile
+    tests: list[HeelRaiseTest]
+    symptoms: list[SymptomEntry]
+    routine_logs: list[RoutineLogEntry]
+
+
+def load_records(store: Store, owner: str, runner_id: int) -> RunnerRecords:
+    return RunnerRecords(
+        runner=store.get_runner(owner, runner_id),
+        tests=store.list_tests(owner, runner_id),
+        symptoms=store.list_symptoms(owner, runner_id),
+        routine_logs=store.list_routine_logs(owner, runner_id),
+    )
