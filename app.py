@@ -1,0 +1,27 @@
+"""Calf Check: the router. Resolves who is viewing and registers only the pages they may see.
+
+Run with `make run` (or `streamlit run app.py`). Pages live in pages/ and render only when run from here.
+"""
+
+import streamlit as st
+
+from calfui import shell
+
+st.set_page_config(page_title="Calf Check", page_icon=":material/directions_run:", layout="centered")
+
+store = shell.store_or_stop()
+viewer = shell.resolve_viewer()
+context = shell.PageContext(viewer=viewer, store=store, today=shell.today())
+
+pages = [
+    st.Page("pages/home_page.py", title="Home", icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/record_page.py", title="Record", icon=":material/add_circle:", url_path="record"),
+    st.Page("pages/dashboard_page.py", title="Dashboard", icon=":material/monitoring:", url_path="dashboard"),
+    st.Page("pages/routine_page.py", title="Routine", icon=":material/fitness_center:", url_path="routine"),
+    st.Page("pages/history_page.py", title="History", icon=":material/history:", url_path="history"),
+    st.Page("pages/profile_page.py", title="Profile", icon=":material/person:", url_path="profile"),
+]
+page = st.navigation(pages)
+shell.runner_picker(context)
+with shell.viewing(context):
+    page.run()

@@ -1,0 +1,157 @@
+"""Rendering pieces shared by pages: score card, red-flag message, routine, and plain-text helpers.
+
+Anything a runner typed is shown through `plain()` (or st.text/st.dataframe), never as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from calfcore.models import HeelRaiseTest, RunnerProfile, Side, Units
+from calfcore.norms import describe_protocol
+from calfcore.routine import Routine
+from calfcore.scoring import Band, TestScore
+from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
+from calfcore.triage import Triage, Urgency
+from calfcore.validation import KG_PER_LB
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """Escape user text for a markdown context so it shows exactly as typed."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def mass(kg: float, units: Units) -> str:
+    value = kg / KG_PER_LB if units is Units.LB else kg
+    return f"{value:.1f}".rstrip("0").rstrip(".") + f" {units.value}"
+
+
+def to_display_units(kg: float | None, units: Units) -> float | None:
+    if kg is None:
+        return None
+    return round(kg / KG_PER_LB, 1) if units is Units.LB else kg
+
+
+BAND_WORDS = {
+    Band.WELL_BELOW: ("Well below", ":red[well below]"),
+    Band.BELOW: ("Below", ":orange[below]"),
+    Band.TYPICAL: ("Typical", ":green[typical]"),
+    Band.ABOVE: ("Above", ":blue[above]"),
+}
+
+
+def show_errors(errors: dict[str, str], slots: dict[str, st.delta_generator.DeltaGenerator]) -> None:
+    """Each message next to its field (when the page reserved a slot for it), and a summary."""
+    for field, message in errors.items():
+        slot = slots.get(field)
+        if slot is not None:
+            slot.error(message, icon=":material/error:")
+    st.error("Nothing was saved. Please fix: " + " ".join(errors.values()), icon=":material/error:")
+
+
+def render_triage(result: Triage) -> None:
+    """The red-flag message replaces every score and routine."""
+    if result.urgency is Urgency.EMERGENCY:
+        st.error("**Emergency.** " + result.message, icon=":material/emergency:")
+    else:
+        st.error("**See a clinician.** " + result.message, icon=":material/medical_services:")
+    with st.container(border=True):
+        st.markdown("You told us:")
+        for flag in result.flags:
+            st.markdown(f"- {plain(flag.question)}")
+        st.caption("Calf Check informs and never diagnoses. These signs need a person who can examine you.")
+
+
+def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -> None:
+    st.caption(f"Test on {test.tested_on:%d %b %Y} · {describe_protocol(test.protocol)}")
+    columns = st.columns(2)
+    for column, leg in zip(columns, score.legs, strict=True):
+        with column:
+            change = next((c for c in score.changes if c.side is leg.side), None)
+            delta = None
+            if change is not None:
+                delta = f"{change.delta:+d} since last" + (" (within noise)" if change.within_noise else "")
+            label = leg.side.value.capitalize() + (" (injured side)" if runner.injured_side is leg.side else "")
+            st.metric(label, f"{leg.reps} raises", delta=delta,
+                      delta_color="off" if change is None or change.within_noise else "normal")
+            if leg.band is not None and leg.reference is not None:
+                st.markdown(f"{BAND_WORDS[leg.band][1]} for your age and sex")
+            target = "✓ runner target" if leg.meets_runner_target else f"target {int(RUNNER_TARGET_REPS.value)}+"
+            st.caption(target)
+    reference = score.legs[0].reference
+    if reference is not None:
+        st.markdown(
+            f"**Reference:** {reference.label} for {reference.population} "
+            f"({'any sex' if reference.sex == 'any' else reference.sex}, age {reference.age_min}–{reference.age_max})."
+        )
+        st.caption(f"Source: {reference.source.label}. Typical means within ±{int(MEASUREMENT_NOISE_REPS.value)} "
+                   "reps of it, the test's measurement noise.")
+    else:
+        st.info("No published reference fits this protocol or age, so this test is compared only with your "
+                "own earlier tests and between legs.", icon=":material/info:")
+    st.caption(f"Runner target {int(RUNNER_TARGET_REPS.value)}+ raises per leg: "
+               f"{RUNNER_TARGET_REPS.source.label}. A goal, not a norm.")
+
+    if score.symmetry_percent is not None:
+        how = "injured ÷ uninjured" if runner.injured_side else "weaker ÷ stronger"
+        verdict = ":orange[under the 90% line]" if score.symmetry_flagged else ":green[at or above 90%]"
+        st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% ({how}), {verdict}")
+    extras = []
+    if score.bent_symmetry_percent is not None and test.bent_reps is not None:
+        extras.append(f"knee bent {int(test.bent_reps.left or 0)} / {int(test.bent_reps.right or 0)} "
+                      f"(symmetry {score.bent_symmetry_percent:.0f}%)")
+    if score.height_symmetry_percent is not None:
+        extras.append(f"heel height symmetry {score.height_symmetry_percent:.0f}%")
+    if score.soleus_ratio_bw is not None:
+        met = "meets" if score.soleus_meets_target else "under"
+        extras.append(f"seated soleus {score.soleus_ratio_bw:.2f} × body weight ({met} the 1.5 × expert target)")
+    if score.knee_to_wall_difference_cm is not None:
+        extras.append(f"knee-to-wall difference {score.knee_to_wall_difference_cm:g} cm")
+    if extras:
+        st.caption("Also: " + "; ".join(extras) + ".")
+    if score.previous_test is not None and score.changes:
+        if all(c.within_noise for c in score.changes):
+            st.caption(f"Since your last comparable test ({score.previous_test.tested_on:%d %b}): within measurement "
+                       f"noise (changes under {int(MEASUREMENT_NOISE_REPS.value)} reps).")
+    elif score.previous_test is None:
+        st.caption("No earlier test with the same protocol to compare with yet.")
+    for side, zone in score.pain_zones.items():
+        st.caption(f"Pain zone, {side.value}: {zone.value}.")
+    for advisory in score.advisories:
+        st.warning(advisory.message, icon=":material/warning:")
+
+
+def render_routine(routine: Routine) -> None:
+    st.subheader(f"Stage: {routine.title}")
+    for reason in routine.reasons:
+        st.markdown(reason)
+    st.markdown(f"**Goal:** {routine.goal}")
+    st.markdown(f"**How often:** {routine.sessions_per_week} sessions a week, with a rest day between.")
+    if routine.weaker_side is not None:
+        st.markdown(f"**Weaker side:** the {routine.weaker_side.value} gets one extra set of each one-leg exercise.")
+    for item in routine.prescriptions:
+        with st.expander(f"{item.exercise.name} — {item.dose}", expanded=False):
+            st.markdown(f"*{item.role.capitalize()}.* {item.exercise.purpose}")
+            st.markdown(f"**Load:** {item.load}")
+            for cue in item.exercise.cues:
+                st.markdown(f"- {cue}")
+            st.caption("From: " + "; ".join(_source_short(s) for s in item.exercise.sources))
+    st.markdown("**Move on when:**")
+    for criterion in routine.exit_criteria:
+        st.markdown(f"- {criterion}")
+    with st.expander("Tips"):
+        for text, source_id in routine.tips:
+            st.markdown(f"- {text} ({_source_short(source_id)})")
+
+
+def _source_short(source_id: str) -> str:
+    from calfcore.evidence import source
+
+    return source(source_id).short
+
+
+SIDE_LABELS = {Side.LEFT: "Left", Side.RIGHT: "Right"}

@@ -1,0 +1,130 @@
+"""Form pieces used by more than one page: the heel-raise test form (record and correct) and symptom fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from calfcore.models import HeelRaiseTest, PainLocation, Protocol, Side, Surface, SymptomEntry, Units
+from calfcore.triage import red_flags
+from calfui.components import to_display_units
+
+PAIN_OPTIONS = list(range(11))
+LOCATION_LABELS = {
+    PainLocation.NONE: "Nowhere", PainLocation.ACHILLES: "Achilles", PainLocation.CALF: "Calf belly",
+    PainLocation.SHIN: "Shin", PainLocation.PLANTAR_FASCIA: "Sole / plantar fascia", PainLocation.OTHER: "Other",
+}
+SURFACE_LABELS = {Surface.INCLINE_10: "10° incline board", Surface.FLAT: "Flat floor"}
+
+Slots = dict[str, Any]
+
+
+def _slot(slots: Slots, name: str) -> None:
+    slots[name] = st.empty()
+
+
+def _number(slots: Slots, raw: dict[str, Any], key: str, label: str, value: float | None, *, prefix: str,
+            step: float = 1, help: str | None = None) -> None:
+    """A number field with no min/max: out-of-range values reach validation, which explains what is allowed."""
+    whole = step == 1
+    if value is not None:
+        value = int(value) if whole else float(value)
+    raw[key] = st.number_input(label, value=value, step=1 if whole else float(step), format="%d" if whole else "%.1f",
+                               key=f"{prefix}{key}", help=help, placeholder="—")
+    _slot(slots, key)
+
+
+def _pair(slots: Slots, raw: dict[str, Any], key: str, label: str, values: tuple[Any, Any], *, prefix: str,
+          step: float = 1.0, help: str | None = None) -> None:
+    left, right = st.columns(2)
+    with left:
+        _number(slots, raw, f"{key}_left", f"{label}: left", values[0], prefix=prefix, step=step, help=help)
+    with right:
+        _number(slots, raw, f"{key}_right", f"{label}: right", values[1], prefix=prefix, step=step, help=help)
+
+
+def protocol_fields(slots: Slots, raw: dict[str, Any], protocol: Protocol, units: Units, *, prefix: str) -> None:
+    _number(slots, raw, "cadence_bpm", "Metronome (beats/min, 0 if none)", protocol.cadence_bpm, prefix=prefix,
+            help="The standard is 60: one beat up, one beat down, so 30 raises a minute.")
+    raw["surface"] = st.radio("Surface", list(SURFACE_LABELS), format_func=SURFACE_LABELS.get, horizontal=True,
+                              index=list(SURFACE_LABELS).index(protocol.surface), key=f"{prefix}surface")
+    raw["cued"] = st.checkbox("Technique cued (someone, or the guided test, called out faults)", value=protocol.cued,
+                              key=f"{prefix}cued")
+    raw["fingertip_support"] = st.checkbox("Fingertips on a wall for balance only", value=protocol.fingertip_support,
+                                           key=f"{prefix}fingertip_support")
+    _number(slots, raw, "added_load", f"Added load ({units.value}, 0 if none)",
+            to_display_units(protocol.added_load_kg, units), prefix=prefix, step=0.5)
+
+
+def symptom_fields(slots: Slots, raw: dict[str, Any], existing: dict[Side, SymptomEntry], *, prefix: str,
+                   next_morning_help: str = "Add it tomorrow from History if you record right after the test.") -> None:
+    for side in Side:
+        s = side.value
+        entry = existing.get(side)
+        st.markdown(f"**{s.capitalize()} leg**")
+        raw[f"pain_during_{s}"] = st.pills(f"Pain during, {s} (0 none – 10 worst)", PAIN_OPTIONS,
+                                           default=entry.pain_during if entry else None,
+                                           key=f"{prefix}pain_during_{s}")
+        _slot(slots, f"pain_during_{s}")
+        raw[f"pain_next_morning_{s}"] = st.pills(f"Pain next morning, {s}", PAIN_OPTIONS,
+                                                 default=entry.pain_next_morning if entry else None,
+                                                 key=f"{prefix}pain_next_morning_{s}", help=next_morning_help)
+        _slot(slots, f"pain_next_morning_{s}")
+        _number(slots, raw, f"stiffness_minutes_{s}", f"Morning stiffness, {s} (minutes)",
+                entry.stiffness_minutes if entry else None, prefix=prefix)
+        raw[f"location_{s}"] = st.selectbox(f"Where it hurts, {s}", list(LOCATION_LABELS),
+                                            format_func=LOCATION_LABELS.get,
+                                            index=list(LOCATION_LABELS).index(entry.location) if entry else 0,
+                                            key=f"{prefix}location_{s}")
+        _slot(slots, f"location_{s}")
+
+
+def test_form_fields(slots: Slots, raw: dict[str, Any], units: Units, *, prefix: str,
+                     protocol: Protocol, test: HeelRaiseTest | None = None,
+                     symptoms: dict[Side, SymptomEntry] | None = None, today: dt.date) -> None:
+    """Every field of a test. `test` pre-fills them (correcting an entry); else the protocol comes from the last test."""
+    raw["tested_on"] = st.date_input("Test date", value=test.tested_on if test else today, key=f"{prefix}tested_on",
+                                     format="YYYY-MM-DD")
+    _slot(slots, "tested_on")
+
+    st.markdown("**Knee straight: raises to fatigue**")
+    _pair(slots, raw, "straight", "Raises", (test.straight_reps.left, test.straight_reps.right) if test else
+          (None, None), prefix=prefix)
+
+    with st.expander("How you tested (protocol)", expanded=test is not None):
+        protocol_fields(slots, raw, test.protocol if test else protocol, units, prefix=prefix)
+
+    with st.expander("More tests (optional)", expanded=False):
+        bent = test.bent_reps if test and test.bent_reps else None
+        _pair(slots, raw, "bent", "Knee bent raises", (bent.left, bent.right) if bent else (None, None),
+              prefix=prefix)
+        height = test.heel_height_cm if test and test.heel_height_cm else None
+        _pair(slots, raw, "height", "Max heel height (cm)", (height.left, height.right) if height else (None, None),
+              prefix=prefix, step=0.5)
+        ktw = test.knee_to_wall_cm if test and test.knee_to_wall_cm else None
+        _pair(slots, raw, "knee_to_wall", "Knee-to-wall (cm)", (ktw.left, ktw.right) if ktw else (None, None),
+              prefix=prefix, step=0.5, help="Toe-to-wall distance with the knee just touching the wall, heel down.")
+        soleus = test.soleus if test else None
+        st.markdown("Seated soleus raise (knee bent about 90°, weight on the knees)")
+        _number(slots, raw, "soleus_load", f"Load ({units.value})",
+                to_display_units(soleus.load_kg, units) if soleus else None, prefix=prefix, step=0.5)
+        _pair(slots, raw, "soleus_reps", "Soleus reps", (soleus.reps.left, soleus.reps.right) if soleus else
+              (None, None), prefix=prefix)
+        _number(slots, raw, "body_weight", f"Body weight ({units.value})",
+                to_display_units(soleus.body_weight_kg, units) if soleus else None, prefix=prefix, step=0.5)
+
+    st.markdown("**Symptoms**")
+    symptom_fields(slots, raw, symptoms or {}, prefix=prefix)
+
+    st.markdown("**Safety check**: tick any that apply")
+    ticked = []
+    for flag in red_flags():
+        if st.checkbox(flag.question, value=bool(test and flag.id in test.red_flags), key=f"{prefix}flag_{flag.id}"):
+            ticked.append(flag.id)
+    raw["red_flags"] = ticked
+    _slot(slots, "red_flags")
+    raw["notes"] = st.text_area("Notes (optional)", value=test.notes if test else "", max_chars=None,
+                                key=f"{prefix}notes", height=80)
+    _slot(slots, "notes")

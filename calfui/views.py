@@ -1,0 +1,98 @@
+"""Views shared by several pages: the 'pick a runner first' prompt and a test's result."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from calfcore.assessment import assess
+from calfcore.models import RunnerProfile
+from calfcore.routine import EquipmentAccess
+from calfcore.storage import RunnerRecords
+from calfui import components
+from calfui.shell import PageContext
+
+EQUIPMENT_KEY = "equipment_access"
+EQUIPMENT_LABELS = {
+    EquipmentAccess.BODY_WEIGHT: "Body weight (a step and a wall)",
+    EquipmentAccess.HOME: "Home (plus dumbbells or kettlebell, bench, ball)",
+    EquipmentAccess.GYM: "Gym (barbell and machines too)",
+}
+
+
+def require_runner(context: PageContext) -> RunnerProfile | None:
+    runner = context.runner()
+    if runner is None:
+        st.info("Create or pick a runner profile first.", icon=":material/person:")
+        st.page_link("pages/profile_page.py", label="Go to Profile", icon=":material/person:")
+    return runner
+
+
+def equipment_access() -> EquipmentAccess:
+    return EquipmentAccess(st.session_state.get(EQUIPMENT_KEY, EquipmentAccess.HOME))
+
+
+def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True) -> None:
+    test = next((t for t in records.tests if t.id == test_id), None)
+    if test is None:
+        st.warning("That test no longer exists.")
+        return
+    result = assess(test, records.runner, records.tests, records.symptoms, today, equipment_access())
+    if result.triage.stop:
+        components.render_triage(result.triage)
+        return
+    components.render_score(test, result.score, records.runner)  # type: ignore[arg-type]
+    if show_routine and result.routine is not None:
+        st.divider()
+        st.markdown(f"**This week:** {result.routine.title} stage. {' '.join(result.routine.reasons)}")
+        st.page_link("pages/routine_page.py", label="See this week's routine", icon=":material/fitness_center:")
+
+
+def render_dashboard(records: RunnerRecords, today: dt.date) -> None:
+    """The runner's whole picture, read-only: latest result, charts over time, training adherence.
+
+    Shared by the runner's dashboard and (later) the coach's read-only view; it has no widget that writes.
+    """
+    from calfcore import charts, progress
+    from calfcore.assessment import latest_test
+
+    latest = latest_test(records.tests)
+    if latest is None:
+        st.info("No tests yet. Record your first heel-raise test to see your scores.", icon=":material/info:")
+        return
+    st.subheader("Latest test")
+    render_result(records, int(latest.id), today)  # type: ignore[arg-type]
+    assessment = assess(latest, records.runner, records.tests, records.symptoms, today, equipment_access())
+    sessions_planned = assessment.routine.sessions_per_week if assessment.routine else 3
+
+    st.subheader("Progress")
+    raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
+    reps = progress.reps_frame(records.tests, records.runner)
+    with raises_tab:
+        st.markdown("**Knee straight**, with the typical band for your age and sex and the runner target.")
+        st.altair_chart(charts.reps_chart(reps, "straight"), width="stretch")
+        if (reps["knee"] == "bent").any():
+            st.markdown("**Knee bent** (no published norm: compare legs and trend).")
+            st.altair_chart(charts.reps_chart(reps, "bent"), width="stretch")
+    with symmetry_tab:
+        symmetry = progress.symmetry_frame(records.tests, records.runner)
+        if symmetry.empty:
+            st.caption("Symmetry needs both legs tested.")
+        else:
+            st.altair_chart(charts.symmetry_chart(symmetry), width="stretch")
+    with pain_tab:
+        pain = progress.pain_frame(records.symptoms)
+        if pain.empty:
+            st.caption("No pain recorded yet.")
+        else:
+            st.altair_chart(charts.pain_chart(pain), width="stretch")
+    with training_tab:
+        weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today)
+        st.altair_chart(charts.routine_chart(weekly), width="stretch")
+        table = weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
+            ["week", "sessions", "planned", "adherence_percent", "volume_reps"]]
+        st.dataframe(table.iloc[::-1], hide_index=True,
+                     column_config={"adherence_percent": st.column_config.ProgressColumn(
+                         "Adherence", format="%d%%", min_value=0, max_value=100),
+                         "volume_reps": "Reps", "sessions": "Sessions", "planned": "Planned"})

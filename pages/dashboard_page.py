@@ -1,0 +1,30 @@
+"""Dashboard: the latest score and progress over weeks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from calfcore.storage import load_records
+from calfui.components import plain
+from calfui.shell import PageContext, render_page
+from calfui.views import render_dashboard, require_runner
+
+
+def render(context: PageContext) -> None:
+    runner = require_runner(context)
+    if runner is None:
+        st.title("Dashboard")
+        return
+    st.title("Dashboard")
+    st.caption(plain(runner.name))
+    records = load_records(context.store, context.viewer.owner_key, int(runner.id))
+    render_dashboard(records, context.today)
+    missing_morning = [s for s in records.symptoms if s.test_id is not None and s.pain_next_morning is None
+                       and s.logged_on < context.today]
+    if missing_morning:
+        st.info("Some tests have no next-morning pain yet. Add it from History: it shows whether the test settled.",
+                icon=":material/wb_twilight:")
+        st.page_link("pages/history_page.py", label="Open History", icon=":material/history:")
+
+
+render_page(render)

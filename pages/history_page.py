@@ -1,0 +1,217 @@
+"""History: browse every entry, correct or delete one (with confirmation), export, and import a CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from calfcore.exchange import export_csv, export_json, fingerprints, plan_import
+from calfcore.norms import describe_protocol
+from calfcore.routine import exercise_library
+from calfcore.storage import EditConflict, NotFound, RunnerRecords, load_records
+from calfcore.validation import InputErrors, parse_test
+from calfui import components, forms
+from calfui.shell import PageContext, render_page
+from calfui.views import render_result, require_runner
+
+SELECTED_TEST = "history_selected_test"
+MODE = "history_mode"  # None, "edit" or "delete"
+EDIT_REVISION = "history_edit_revision"
+CONFIRM_DELETE_LOG = "history_confirm_delete_log"
+
+
+def _tests_table(records: RunnerRecords) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"date": t.tested_on, "left": int(t.straight_reps.left or 0), "right": int(t.straight_reps.right or 0),
+         "bent L/R": f"{int(t.bent_reps.left)}/{int(t.bent_reps.right)}" if t.bent_reps and t.bent_reps.complete
+         else "", "protocol": describe_protocol(t.protocol), "warning signs": len(t.red_flags), "notes": t.notes}
+        for t in reversed(records.tests)
+    ])
+
+
+def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> None:
+    owner, runner = context.viewer.owner_key, records.runner
+    test = next(t for t in records.tests if t.id == test_id)
+    symptoms = {s.side: s for s in records.symptoms if s.test_id == test_id}
+    if EDIT_REVISION not in st.session_state:
+        st.session_state[EDIT_REVISION] = context.store.test_revision(owner, int(runner.id), test_id)
+    slots: forms.Slots = {}
+    raw: dict[str, Any] = {}
+    with st.form(f"edit_test_{test_id}", border=True):
+        forms.test_form_fields(slots, raw, runner.units, prefix=f"edit_{test_id}_", protocol=test.protocol,
+                               test=test, symptoms=symptoms, today=context.today)
+        save = st.form_submit_button("Save correction", type="primary", key="save_correction")
+    if st.button("Cancel", key="cancel_edit"):
+        _leave_mode()
+        st.rerun()
+    if not save:
+        return
+    try:
+        corrected, new_symptoms = parse_test({**raw, "id": test_id}, context.today, runner.units)
+    except InputErrors as errors:
+        components.show_errors(errors.errors, slots)
+        return
+    try:
+        context.store.update_test(owner, int(runner.id), corrected, new_symptoms, st.session_state[EDIT_REVISION])
+    except (EditConflict, NotFound) as problem:
+        st.error(str(problem), icon=":material/sync_problem:")
+        st.session_state.pop(EDIT_REVISION, None)
+        return
+    _leave_mode()
+    st.session_state["history_flash"] = "Correction saved."
+    st.rerun()
+
+
+def _leave_mode() -> None:
+    st.session_state.pop(MODE, None)
+    st.session_state.pop(EDIT_REVISION, None)
+
+
+def _tests_section(context: PageContext, records: RunnerRecords) -> None:
+    st.header("Tests")
+    if not records.tests:
+        st.caption("No tests yet.")
+        return
+    st.dataframe(_tests_table(records), hide_index=True,
+                 column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})
+    by_id = {int(t.id): t for t in reversed(records.tests)}  # type: ignore[arg-type]
+    selected = st.selectbox("Open a test", list(by_id), key=SELECTED_TEST,
+                            format_func=lambda i: f"{by_id[i].tested_on:%Y-%m-%d} · left {int(by_id[i].straight_reps.left or 0)}"
+                                                  f" / right {int(by_id[i].straight_reps.right or 0)}",
+                            on_change=_leave_mode)
+    mode = st.session_state.get(MODE)
+    if mode == "edit":
+        _edit_test(context, records, selected)
+        return
+    render_result(records, selected, context.today, show_routine=False)
+    if by_id[selected].notes:
+        st.caption("Notes:")
+        st.text(by_id[selected].notes)
+    if mode == "delete":
+        st.warning(f"Delete the test of {by_id[selected].tested_on:%d %b %Y} and its symptoms? This can't be undone.")
+        yes, no = st.columns(2)
+        if yes.button("Yes, delete it", key="confirm_delete_test", type="primary"):
+            try:
+                context.store.delete_test(context.viewer.owner_key, int(records.runner.id), selected)
+            except NotFound as missing:
+                st.error(str(missing))
+            _leave_mode()
+            st.session_state.pop(SELECTED_TEST, None)
+            st.session_state["history_flash"] = "Test deleted."
+            st.rerun()
+        if no.button("Cancel", key="cancel_delete_test"):
+            _leave_mode()
+            st.rerun()
+        return
+    edit, delete = st.columns(2)
+    if edit.button("Correct this test", key="edit_test", icon=":material/edit:"):
+        st.session_state[MODE] = "edit"
+        st.rerun()
+    if delete.button("Delete this test", key="delete_test", icon=":material/delete:"):
+        st.session_state[MODE] = "delete"
+        st.rerun()
+
+
+def _logs_section(context: PageContext, records: RunnerRecords) -> None:
+    st.header("Training and check-ins")
+    library = exercise_library()
+    rows = [{"id": f"r{log.id}", "date": log.logged_on, "entry": library[log.exercise_id].name
+             if log.exercise_id in library else log.exercise_id, "detail": f"{log.sets} × {log.reps}"
+             + (f", {components.mass(log.load_kg, records.runner.units)}" if log.load_kg else ""),
+             "pain": log.pain, "notes": log.notes} for log in records.routine_logs]
+    rows += [{"id": f"s{s.id}", "date": s.logged_on, "entry": f"check-in, {s.side.value}",
+              "detail": f"morning pain {s.pain_next_morning if s.pain_next_morning is not None else '–'}, "
+                        f"stiffness {s.stiffness_minutes if s.stiffness_minutes is not None else '–'} min",
+              "pain": s.pain_during, "notes": ""} for s in records.symptoms if s.test_id is None]
+    if not rows:
+        st.caption("Nothing logged yet.")
+        return
+    table = pd.DataFrame(rows).sort_values("date", ascending=False)
+    st.dataframe(table.drop(columns=["id"]), hide_index=True)
+    labels = {row["id"]: f"{row['date']:%Y-%m-%d} · {row['entry']} · {row['detail']}"
+              for row in table.to_dict("records")}
+    target = st.selectbox("Remove an entry", [None, *labels], format_func=lambda i: "—" if i is None else labels[i],
+                          key="history_log_pick")
+    if target is None:
+        return
+    if st.session_state.get(CONFIRM_DELETE_LOG) != target:
+        if st.button("Remove it", key="delete_log"):
+            st.session_state[CONFIRM_DELETE_LOG] = target
+            st.rerun()
+        return
+    st.warning("Remove this entry? This can't be undone.")
+    yes, no = st.columns(2)
+    if yes.button("Yes, remove it", key="confirm_delete_log", type="primary"):
+        owner, runner_id = context.viewer.owner_key, int(records.runner.id)
+        try:
+            if target.startswith("r"):
+                context.store.delete_routine_log(owner, runner_id, int(target[1:]))
+            else:
+                context.store.delete_symptom(owner, runner_id, int(target[1:]))
+        except NotFound as missing:
+            st.error(str(missing))
+        st.session_state.pop(CONFIRM_DELETE_LOG, None)
+        st.session_state.pop("history_log_pick", None)
+        st.rerun()
+    if no.button("Cancel", key="cancel_delete_log"):
+        st.session_state.pop(CONFIRM_DELETE_LOG, None)
+        st.rerun()
+
+
+def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
+    st.header("Export and import")
+    stamp = context.today.isoformat()
+    csv_text = export_csv(records.tests, records.symptoms, records.routine_logs)
+    json_text = export_json(records.runner, records.tests, records.symptoms, records.routine_logs,
+                            dt.datetime.now(dt.UTC).replace(microsecond=0))
+    left, right = st.columns(2)
+    left.download_button("Download CSV", csv_text, file_name=f"calf-check-{stamp}.csv", mime="text/csv",
+                         key="export_csv", on_click="ignore", icon=":material/download:")
+    right.download_button("Download JSON", json_text, file_name=f"calf-check-{stamp}.json",
+                          mime="application/json", key="export_json", on_click="ignore", icon=":material/download:")
+    st.caption("Masses in files are in kg. Import takes a CSV in the same format as the export.")
+    upload = st.file_uploader("Import a CSV", type=["csv"], key="import_csv")
+    if upload is None:
+        return
+    try:
+        plan = plan_import(upload.getvalue(), context.today,
+                           fingerprints(records.tests, records.symptoms, records.routine_logs))
+    except InputErrors as errors:
+        st.error("Nothing was imported. " + " ".join(errors.errors.values()), icon=":material/error:")
+        return
+    if not plan.ok:
+        st.error(f"Nothing was imported: {len(plan.problems)} row(s) need fixing.", icon=":material/error:")
+        st.dataframe(pd.DataFrame([{"row": p.row, "type": p.record_type, "problem": p.message}
+                                   for p in plan.problems]), hide_index=True)
+        return
+    skipped = f" ({plan.skipped_duplicates} already in your history will be skipped)" if plan.skipped_duplicates else ""
+    if plan.record_count == 0:
+        st.info(f"Every record in this file is already in your history{skipped}. Nothing to import.")
+        return
+    st.info(f"Ready: {len(plan.tests)} test(s), {plan.record_count} record(s) in all{skipped}.")
+    if st.button("Import them", key="confirm_import", type="primary"):
+        context.store.import_records(context.viewer.owner_key, int(records.runner.id), plan.tests, plan.symptoms,
+                                     plan.routine_logs)
+        st.session_state["history_flash"] = f"Imported {plan.record_count} record(s)."
+        st.session_state.pop("import_csv", None)
+        st.rerun()
+
+
+def render(context: PageContext) -> None:
+    st.title("History")
+    runner = require_runner(context)
+    if runner is None:
+        return
+    flash = st.session_state.pop("history_flash", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    records = load_records(context.store, context.viewer.owner_key, int(runner.id))
+    _tests_section(context, records)
+    _logs_section(context, records)
+    _exchange_section(context, records)
+
+
+render_page(render)

@@ -1,0 +1,69 @@
+"""Home: what Calf Check is for, how to do the test, and the first steps."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from calfcore import protocol
+from calfcore.evidence import source
+from calfcore.norms import all_reference_rows, describe_protocol
+from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
+from calfui.components import plain
+from calfui.shell import PageContext, render_page
+
+
+def render(context: PageContext) -> None:
+    st.title("Calf Check")
+    st.markdown(
+        "Strong calves carry you through every stride. Calf Check helps you **test** them with the single-leg "
+        "heel-raise test, **compare** each leg with published values for your age and sex, see whether one side "
+        "lags, get a **routine** for this week, and **track** your progress."
+    )
+    runner = context.runner()
+    if runner is None:
+        st.info("Start by creating your runner profile, or look around with a demo runner.", icon=":material/info:")
+        st.page_link("pages/profile_page.py", label="Create a profile or load the demo", icon=":material/person_add:")
+    else:
+        st.markdown(f"Hello, {plain(runner.name)}.")
+        left, right = st.columns(2)
+        with left:
+            st.page_link("pages/record_page.py", label="Record a test", icon=":material/add_circle:")
+        with right:
+            st.page_link("pages/dashboard_page.py", label="See your dashboard", icon=":material/monitoring:")
+
+    st.header("How to do the test")
+    for step in protocol.SET_UP:
+        st.markdown(f"1. {step}")
+    st.markdown("**Stop counting when**")
+    for rule in protocol.STOP_RULES:
+        st.markdown(f"- {rule}")
+    st.markdown(protocol.AFTER_FIRST_LEG + " For the knee-bent version (it works the deeper soleus), bend the "
+                "knee a little and keep that bend throughout.")
+    st.caption("Protocol: " + describe_protocol(protocol.STANDARD_PROTOCOL) + ". Sources: "
+               + "; ".join(source(s).short for s in protocol.PROTOCOL_SOURCES) + ".")
+
+    st.header("How scoring works")
+    st.markdown(
+        f"- Each leg is compared with a published reference measured **with the same protocol**. Within "
+        f"±{int(MEASUREMENT_NOISE_REPS.value)} raises of it is *typical*: retesting the same person a week apart "
+        f"varies that much.\n"
+        f"- The runner target is **{int(RUNNER_TARGET_REPS.value)}+ raises per leg**: expert opinion, not a norm.\n"
+        f"- Limb symmetry is the weaker leg ÷ the stronger (or injured ÷ uninjured) × 100; under "
+        f"**{int(SYMMETRY_FLAG_PERCENT.value)}%** the weaker side gets extra work.\n"
+        f"- Pain 0–2 is safe, 3–5 acceptable if settled by the next morning, over 5 too much.\n"
+        f"- Any warning sign in the safety check stops everything and sends you to a clinician."
+    )
+    with st.expander("Where the numbers come from"):
+        rows = [
+            {"reference": r.source.short, "evidence": r.source.tag, "sex": r.sex, "age": f"{r.age_min}-{r.age_max}",
+             "raises": r.label, "population": r.population}
+            for r in all_reference_rows()
+        ]
+        st.dataframe(rows, hide_index=True)
+        st.caption("Second-hand tables are shown as 'about' values. Knee-bent raises have no published norm, so "
+                   "they are compared between legs and over time only.")
+    st.warning("Calf Check informs; it does not diagnose. If something hurts badly, feels wrong, or a warning "
+               "sign appears, see a doctor or physiotherapist.", icon=":material/health_and_safety:")
+
+
+render_page(render)

@@ -1,0 +1,57 @@
+"""Record a heel-raise test with its protocol, symptoms and the safety check, then see the score at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from calfcore.models import Protocol
+from calfcore.storage import NotFound, load_records
+from calfcore.validation import InputErrors, parse_test
+from calfui import components, forms
+from calfui.shell import PageContext, render_page
+from calfui.views import render_result, require_runner
+
+JUST_SAVED = "record_just_saved_test_id"
+
+
+def render(context: PageContext) -> None:
+    st.title("Record a test")
+    runner = require_runner(context)
+    if runner is None:
+        return
+    saved_id = st.session_state.get(JUST_SAVED)
+    if saved_id is not None:
+        st.success("Saved.", icon=":material/check_circle:")
+        records = load_records(context.store, context.viewer.owner_key, int(runner.id))
+        render_result(records, int(saved_id), context.today)
+        if st.button("Record another test", key="record_another", type="primary"):
+            del st.session_state[JUST_SAVED]
+            st.rerun()
+        return
+
+    tests = context.store.list_tests(context.viewer.owner_key, int(runner.id))
+    last_protocol = tests[-1].protocol if tests else Protocol()
+    slots: forms.Slots = {}
+    raw: dict[str, Any] = {}
+    with st.form("record_test", border=False):
+        forms.test_form_fields(slots, raw, runner.units, prefix="", protocol=last_protocol, today=context.today)
+        submitted = st.form_submit_button("Save test", type="primary", key="save_test", width="stretch")
+    if not submitted:
+        return
+    try:
+        test, symptoms = parse_test(raw, context.today, runner.units)
+    except InputErrors as errors:
+        components.show_errors(errors.errors, slots)
+        return
+    try:
+        test_id = context.store.save_test(context.viewer.owner_key, int(runner.id), test, symptoms)
+    except NotFound as missing:
+        st.error(str(missing))
+        return
+    st.session_state[JUST_SAVED] = test_id
+    st.rerun()
+
+
+render_page(render)

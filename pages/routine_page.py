@@ -1,0 +1,94 @@
+"""Routine: this week's exercises for the runner's stage, logging training, and a daily symptom check-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from calfcore.assessment import assess, latest_test
+from calfcore.routine import EquipmentAccess, exercise_library
+from calfcore.storage import load_records
+from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_checkin
+from calfui import components, forms
+from calfui.shell import PageContext, render_page
+from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, equipment_access, require_runner
+
+
+def render(context: PageContext) -> None:
+    st.title("This week's routine")
+    runner = require_runner(context)
+    if runner is None:
+        return
+    owner, runner_id = context.viewer.owner_key, int(runner.id)
+    records = load_records(context.store, owner, runner_id)
+    latest = latest_test(records.tests)
+    st.session_state.setdefault(EQUIPMENT_KEY, EquipmentAccess.HOME)
+    st.radio("What can you train with?", list(EQUIPMENT_LABELS), format_func=EQUIPMENT_LABELS.get,
+             key=EQUIPMENT_KEY)
+
+    routine = None
+    if latest is None:
+        st.info("Record a test first: the routine is chosen from your result.", icon=":material/info:")
+        st.page_link("pages/record_page.py", label="Record a test", icon=":material/add_circle:")
+    else:
+        result = assess(latest, runner, records.tests, records.symptoms, context.today, equipment_access())
+        if result.triage.stop:
+            components.render_triage(result.triage)
+        else:
+            routine = result.routine
+            st.caption(f"Based on your test of {latest.tested_on:%d %b %Y} and your symptoms this week.")
+            components.render_routine(routine)  # type: ignore[arg-type]
+
+    st.header("Log training")
+    library = exercise_library()
+    suggested = [p.exercise.id for p in routine.prescriptions] if routine else []
+    choices = suggested + sorted((i for i in library if i not in suggested), key=lambda i: library[i].name)
+    slots: forms.Slots = {}
+    raw: dict[str, Any] = {}
+    with st.form("log_training", border=True):
+        raw["logged_on"] = st.date_input("Date", value=context.today, key="log_date", format="YYYY-MM-DD")
+        slots["logged_on"] = st.empty()
+        raw["exercise_id"] = st.selectbox("Exercise", choices, format_func=lambda i: library[i].name,
+                                          key="log_exercise")
+        slots["exercise_id"] = st.empty()
+        left, right = st.columns(2)
+        raw["sets"] = left.number_input("Sets", value=3, step=1, format="%d", key="log_sets")
+        raw["reps"] = right.number_input("Reps per set", value=12, step=1, format="%d", key="log_reps")
+        slots["sets"], slots["reps"] = left.empty(), right.empty()
+        raw["load"] = st.number_input(f"Load ({runner.units.value}, 0 for body weight)", value=0.0, step=0.5,
+                                      key="log_load")
+        slots["load"] = st.empty()
+        raw["pain"] = st.pills("Pain during (0–10)", forms.PAIN_OPTIONS, key="log_pain")
+        slots["pain"] = st.empty()
+        raw["notes"] = st.text_input("Notes (optional)", key="log_notes")
+        slots["notes"] = st.empty()
+        logged = st.form_submit_button("Log it", type="primary", key="log_submit")
+    if logged:
+        try:
+            entry = parse_routine_log(raw, context.today, runner.units, library)
+        except InputErrors as errors:
+            components.show_errors(errors.errors, slots)
+        else:
+            context.store.add_routine_log(owner, runner_id, entry)
+            st.success(f"Logged {entry.sets} × {entry.reps} {library[entry.exercise_id].name}.")
+
+    st.header("Daily check-in")
+    st.caption("How do your calves feel? Morning pain and stiffness show whether training is settling.")
+    slots, raw = {}, {}
+    with st.form("symptom_checkin", border=True):
+        raw["logged_on"] = st.date_input("Date", value=context.today, key="checkin_date", format="YYYY-MM-DD")
+        slots["logged_on"] = st.empty()
+        forms.symptom_fields(slots, raw, {}, prefix="checkin_", next_morning_help="Pain on getting up this morning.")
+        checked = st.form_submit_button("Save check-in", type="primary", key="checkin_submit")
+    if checked:
+        try:
+            entries = parse_symptom_checkin(raw, context.today)
+        except InputErrors as errors:
+            components.show_errors(errors.errors, slots)
+        else:
+            context.store.add_symptoms(owner, runner_id, entries)
+            st.success("Check-in saved.")
+
+
+render_page(render)
