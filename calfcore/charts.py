@@ -12,7 +12,9 @@ import pandas as pd
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, PAIN_SAFE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 
 LEG_COLOURS = alt.Scale(domain=["left", "right"], range=["#0072B2", "#E69F00"])
-CHART_HEIGHT = 240
+CHART_HEIGHT = 260
+# One compact legend row above the plot: on a phone, legends below or beside the plot squeeze it flat.
+_TOP_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=120)
 
 
 def _date_axis(field: str = "tested_on", title: str = "Date") -> alt.X:
@@ -32,8 +34,8 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
     lines = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         x=_date_axis(),
         y=alt.Y("reps:Q", title="Raises", scale=alt.Scale(zero=True)),
-        color=alt.Color("side:N", scale=LEG_COLOURS, title="Leg", legend=alt.Legend(orient="top")),
-        strokeDash=alt.StrokeDash("protocol:N", title="Protocol", legend=alt.Legend(orient="bottom", columns=1)),
+        color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
+        detail="protocol:N",  # one line per protocol: different protocols are never joined up
         tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
                  alt.Tooltip("reps:Q", title="Raises"), alt.Tooltip("protocol:N", title="Protocol"),
                  alt.Tooltip("reference:N", title="Reference")],
@@ -52,8 +54,8 @@ def symmetry_chart(frame: pd.DataFrame) -> alt.LayerChart:
     points = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         x=_date_axis(),
         y=alt.Y("symmetry_percent:Q", title="Symmetry (%)", scale=alt.Scale(domain=[50, 110], clamp=True)),
-        color=alt.Color("measure:N", title="Test", scale=alt.Scale(range=["#0072B2", "#D55E00"]),
-                        legend=alt.Legend(orient="top")),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#0072B2", "#D55E00"]),
+                        legend=_TOP_LEGEND),
         tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("measure:N", title="Test"),
                  alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f"),
                  alt.Tooltip("protocol:N", title="Protocol")],
@@ -72,15 +74,15 @@ def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
     })
     zone_layer = alt.Chart(zones).mark_rect(opacity=0.12).encode(
         y=alt.Y("low:Q", title="Pain (0-10)", scale=alt.Scale(domain=[0, 10])), y2="high:Q",
-        color=alt.Color("zone:N", title="Zone", legend=alt.Legend(orient="bottom"),
+        color=alt.Color("zone:N", legend=None,
                         scale=alt.Scale(domain=list(zones["zone"]), range=["#009E73", "#F0E442", "#D55E00"])),
         tooltip=[alt.Tooltip("zone:N", title="Zone")],
     )
     lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
         x=_date_axis("day", "Day"),
         y=alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10])),
-        stroke=alt.Stroke("side:N", scale=LEG_COLOURS, title="Leg", legend=alt.Legend(orient="top")),
-        strokeDash=alt.StrokeDash("kind:N", title="When", legend=alt.Legend(orient="top")),
+        stroke=alt.Stroke("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
+        strokeDash=alt.StrokeDash("kind:N", title=None, legend=_TOP_LEGEND),
         tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
                  alt.Tooltip("kind:N", title="When"), alt.Tooltip("pain:Q", title="Pain")],
     )

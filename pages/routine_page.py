@@ -7,8 +7,9 @@ from typing import Any
 import streamlit as st
 
 from calfcore.assessment import assess, latest_test
-from calfcore.routine import EquipmentAccess, exercise_library
-from calfcore.storage import load_records
+from calfcore.models import RunnerProfile
+from calfcore.routine import EquipmentAccess, Routine, exercise_library
+from calfcore.storage import RunnerRecords, load_records
 from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_checkin
 from calfui import components, forms
 from calfui.shell import PageContext, render_page
@@ -20,13 +21,22 @@ def render(context: PageContext) -> None:
     runner = require_runner(context)
     if runner is None:
         return
-    owner, runner_id = context.viewer.owner_key, int(runner.id)
-    records = load_records(context.store, owner, runner_id)
+    records = load_records(context.store, context.viewer.owner_key, int(runner.id))
+    plan_tab, log_tab, checkin_tab = st.tabs(["This week", "Log training", "Daily check-in"])
+    with plan_tab:
+        routine = _plan(context, records)
+    with log_tab:
+        _log_training(context, runner, routine)
+    with checkin_tab:
+        _checkin(context, runner)
+
+
+def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
+    runner = records.runner
     latest = latest_test(records.tests)
     st.session_state.setdefault(EQUIPMENT_KEY, EquipmentAccess.HOME)
     st.radio("What can you train with?", list(EQUIPMENT_LABELS), format_func=EQUIPMENT_LABELS.get,
              key=EQUIPMENT_KEY)
-
     routine = None
     if latest is None:
         st.info("Record a test first: the routine is chosen from your result.", icon=":material/info:")
@@ -39,8 +49,11 @@ def render(context: PageContext) -> None:
             routine = result.routine
             st.caption(f"Based on your test of {latest.tested_on:%d %b %Y} and your symptoms this week.")
             components.render_routine(routine)  # type: ignore[arg-type]
+    return routine
 
-    st.header("Log training")
+
+def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine | None) -> None:
+    owner, runner_id = context.viewer.owner_key, int(runner.id)
     library = exercise_library()
     suggested = [p.exercise.id for p in routine.prescriptions] if routine else []
     choices = suggested + sorted((i for i in library if i not in suggested), key=lambda i: library[i].name)
@@ -57,7 +70,7 @@ def render(context: PageContext) -> None:
         raw["reps"] = right.number_input("Reps per set", value=12, step=1, format="%d", key="log_reps")
         slots["sets"], slots["reps"] = left.empty(), right.empty()
         raw["load"] = st.number_input(f"Load ({runner.units.value}, 0 for body weight)", value=0.0, step=0.5,
-                                      key="log_load")
+                                      format="%.1f", key="log_load")
         slots["load"] = st.empty()
         raw["pain"] = st.pills("Pain during (0–10)", forms.PAIN_OPTIONS, key="log_pain")
         slots["pain"] = st.empty()
@@ -73,7 +86,9 @@ def render(context: PageContext) -> None:
             context.store.add_routine_log(owner, runner_id, entry)
             st.success(f"Logged {entry.sets} × {entry.reps} {library[entry.exercise_id].name}.")
 
-    st.header("Daily check-in")
+
+def _checkin(context: PageContext, runner: RunnerProfile) -> None:
+    owner, runner_id = context.viewer.owner_key, int(runner.id)
     st.caption("How do your calves feel? Morning pain and stiffness show whether training is settling.")
     slots, raw = {}, {}
     with st.form("symptom_checkin", border=True):
