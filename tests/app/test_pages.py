@@ -1,0 +1,235 @@
+"""Every page, driven from app.py the way a runner uses it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calfcore.storage import LOCAL_OWNER
+from tests.app.conftest import TODAY, create_runner, go, peek_store, record_test, texts
+
+PAGES = ["home", "profile", "record", "dashboard", "routine", "history"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_for_a_new_visitor(app: AppTest, page: str) -> None:
+    go(app, page)
+    assert app.title, f"{page} shows a title"
+    if page not in {"home", "profile"}:
+        assert "Create or pick a runner profile first" in texts(app)
+
+
+def test_home_explains_the_test_and_the_stop_rules(app: AppTest) -> None:
+    page = texts(app)
+    assert "How to do the test" in page
+    assert "60 beats a minute" in page
+    assert "can't keep up with the beat" in page  # a stop rule
+    assert "informs; it does not diagnose" in page
+
+
+def test_creating_a_profile_selects_it(app: AppTest, db_path) -> None:
+    create_runner(app, "Sam Runner")
+    runners = peek_store(db_path).list_runners(LOCAL_OWNER)
+    assert [r.name for r in runners] == ["Sam Runner"]
+    assert app.sidebar.selectbox(key="runner_picker").value == runners[0].id
+
+
+@pytest.mark.parametrize("name, message", [
+    ("", "Name can't be empty"),
+    ("<script>alert(1)</script>", "HTML tags"),
+    ("x" * 61, "too long"),
+    ("=cmd|' /C calc'!A0", "formula"),
+])
+def test_bad_profile_name_is_refused_and_nothing_is_stored(app: AppTest, db_path, name: str, message: str) -> None:
+    create_runner(app, name)
+    assert message in texts(app)
+    assert "Nothing was saved" in texts(app)
+    assert peek_store(db_path).list_runners(LOCAL_OWNER) == []
+
+
+def test_markdown_in_a_name_is_shown_as_typed(app: AppTest) -> None:
+    create_runner(app, "**Bold** _Sam_ [x](y)")
+    go(app, "dashboard")
+    # Escaped for markdown, so the page shows the characters and not bold text or a link.
+    assert any("\\*\\*Bold\\*\\*" in c.value for c in app.caption)
+
+
+def test_runner_records_a_test_and_sees_it_scored_and_on_the_dashboard(app: AppTest, db_path) -> None:
+    create_runner(app, birth_year=TODAY.year - 34, sex="female")  # 30-39 F: about 27-28 on the incline
+    record_test(app, 20, 29, pain_during_left=3, pain_during_right=1)
+    page = texts(app)
+    assert "Saved." in page
+    assert "20 raises" in page and "29 raises" in page
+    assert ":orange[below]" in page and ":green[typical]" in page  # 20 is 7 under 27; 29 is within 6
+    assert "about 27–28 reps" in page
+    assert "Hébert-Losier" in page and "read-secondary" in page
+    assert "expert opinion" in page  # runner target is labelled as opinion
+    assert "69%" in page and "under the 90% line" in page  # 20/29
+    assert "Build stage" in page
+
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    [test] = peek_store(db_path).list_tests(LOCAL_OWNER, runner.id)
+    assert (test.straight_reps.left, test.straight_reps.right) == (20, 29)
+    assert {s.side.value: s.pain_during for s in peek_store(db_path).list_symptoms(LOCAL_OWNER, runner.id)} == {
+        "left": 3, "right": 1}
+
+    go(app, "dashboard")
+    assert "20 raises" in texts(app)
+    assert len(app.get("vega_lite_chart")) >= 3
+
+
+def test_second_test_shows_change_within_noise(app: AppTest) -> None:
+    create_runner(app)
+    record_test(app, 20, 24, tested_on=TODAY - dt.timedelta(days=14))
+    record_test(app, 23, 25)
+    page = texts(app)
+    assert "+3 since last (within noise)" in page
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"straight_left": 500}, "between 0 and 150"),
+    ({"straight_left": -3}, "between 0 and 150"),
+    ({"tested_on": TODAY + dt.timedelta(days=3)}, "can't be in the future"),
+    ({"notes": "<img src=x onerror=alert(1)>"}, "HTML tags"),
+    ({"cadence_bpm": 500}, "Metronome"),
+    ({"stiffness_minutes_left": 100000}, "stiffness"),
+    ({"soleus_load": 40}, "Body weight is needed"),
+])
+def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path, fields: dict, message: str) -> None:
+    create_runner(app)
+    left = fields.pop("straight_left", 25)
+    record_test(app, left, 25, **fields)
+    page = texts(app)
+    assert message in page
+    assert "Nothing was saved" in page
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    assert peek_store(db_path).count_rows(runner.id) == {
+        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "runners": 1}
+
+
+def test_missing_reps_is_refused(app: AppTest, db_path) -> None:
+    create_runner(app)
+    record_test(app, None, None)
+    assert "Knee-straight raises, left is required" in texts(app)
+
+
+def test_red_flag_replaces_the_score_with_a_clinician_message(app: AppTest) -> None:
+    create_runner(app)
+    record_test(app, 25, 25, flag_sudden_pop=True)
+    page = texts(app)
+    assert "See a clinician" in page
+    assert "Reference:" not in page and "raises" not in page.split("You told us")[0]
+    go(app, "routine")
+    assert "See a clinician" in texts(app)
+    assert "Stage:" not in texts(app)
+
+
+def test_chest_symptoms_send_to_emergency_services(app: AppTest) -> None:
+    create_runner(app)
+    record_test(app, 25, 25, flag_chest_pain_or_breathless=True)
+    assert "emergency" in texts(app).lower()
+    assert "call your local emergency number" in texts(app)
+
+
+def test_zero_raises_on_one_leg_is_a_warning_sign(app: AppTest) -> None:
+    create_runner(app)
+    record_test(app, 0, 25)
+    assert "See a clinician" in texts(app)
+
+
+def test_routine_page_shows_stage_exercises_and_exit_criteria(app: AppTest) -> None:
+    create_runner(app, birth_year=TODAY.year - 34, sex="female")
+    record_test(app, 34, 35)
+    go(app, "routine")
+    page = texts(app)
+    assert "Stage: Power" in page
+    assert "Move on when" in page
+    assert any("pogo" in e.label.lower() or "hop" in e.label.lower() for e in app.expander)
+    app.radio(key="equipment_access").set_value("body_weight").run()
+    labels = " ".join(e.label for e in app.expander)
+    assert "Barbell" not in labels and "Smith" not in labels
+
+
+def test_logging_training_and_a_check_in(app: AppTest, db_path) -> None:
+    create_runner(app)
+    record_test(app, 20, 26)
+    go(app, "routine")
+    app.number_input(key="log_sets").set_value(3)
+    app.number_input(key="log_reps").set_value(15)
+    app.button(key="log_submit").click().run()
+    assert "Logged 3 × 15" in texts(app)
+    app.pills(key="checkin_pain_next_morning_left").set_value(2)
+    app.button(key="checkin_submit").click().run()
+    assert "Check-in saved" in texts(app)
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    counts = peek_store(db_path).count_rows(runner.id)
+    assert counts["routine_logs"] == 1
+    assert counts["symptom_entries"] == 1  # the check-in (the test had no symptoms)
+
+
+def test_bad_training_log_is_refused(app: AppTest, db_path) -> None:
+    create_runner(app)
+    go(app, "routine")
+    app.number_input(key="log_sets").set_value(0)
+    app.button(key="log_submit").click().run()
+    assert "Sets must be between 1 and 20" in texts(app)
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    assert peek_store(db_path).count_rows(runner.id)["routine_logs"] == 0
+
+
+def test_delete_asks_for_confirmation(app: AppTest, db_path) -> None:
+    create_runner(app)
+    record_test(app, 20, 26)
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    go(app, "history")
+    app.button(key="delete_test").click().run()
+    assert "can't be undone" in texts(app)
+    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 1  # not yet
+    app.button(key="cancel_delete_test").click().run()
+    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 1
+    app.button(key="delete_test").click().run()
+    app.button(key="confirm_delete_test").click().run()
+    assert "Test deleted" in texts(app)
+    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 0
+
+
+def test_correcting_a_test(app: AppTest, db_path) -> None:
+    create_runner(app)
+    record_test(app, 20, 26)
+    go(app, "history")
+    app.button(key="edit_test").click().run()
+    test_id = peek_store(db_path).list_tests(LOCAL_OWNER, peek_store(db_path).list_runners(LOCAL_OWNER)[0].id)[0].id
+    app.number_input(key=f"edit_{test_id}_straight_left").set_value(21)
+    app.pills(key=f"edit_{test_id}_pain_next_morning_left").set_value(1)
+    app.button(key="save_correction").click().run()
+    assert "Correction saved" in texts(app)
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    [test] = peek_store(db_path).list_tests(LOCAL_OWNER, runner.id)
+    assert test.straight_reps.left == 21
+    [symptom] = peek_store(db_path).list_symptoms(LOCAL_OWNER, runner.id)
+    assert symptom.pain_next_morning == 1
+
+
+def test_demo_runner_gives_a_full_dashboard(app: AppTest) -> None:
+    go(app, "profile")
+    app.button(key="load_demo").click().run()
+    go(app, "dashboard")
+    page = texts(app)
+    assert "Latest test" in page and "Limb symmetry" in page
+    assert len(app.get("vega_lite_chart")) >= 5  # raises x2, symmetry, pain, training
+    for page_name in PAGES:
+        go(app, page_name)
+
+
+def test_deleting_a_profile_needs_confirmation_and_removes_everything(app: AppTest, db_path) -> None:
+    go(app, "profile")
+    app.button(key="load_demo").click().run()
+    go(app, "profile")
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    app.button(key="delete_profile").click().run()
+    assert peek_store(db_path).count_rows(runner.id)["runners"] == 1
+    app.button(key="confirm_delete_profile").click().run()
+    assert peek_store(db_path).count_rows(runner.id) == {
+        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "runners": 0}
