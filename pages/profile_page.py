@@ -71,7 +71,7 @@ def render(context: PageContext) -> None:
         else:
             created = context.store.create_runner(owner, profile)
             context.select_runner(created.id)
-            st.success(f"Profile created for {created.name}.")
+            st.success(f"Profile created for {components.plain(created.name)}.")
             st.rerun()
 
     st.subheader("Demo runner")
