@@ -32,8 +32,11 @@ from calfcore.models import (
     SymptomEntry,
     Units,
 )
+from calfcore.sharing import ResolvedShare, ShareLink
 
 LOCAL_OWNER = "local"
+# Every table whose rows belong to a runner: deleting a runner empties all of them.
+RUNNER_TABLES = ("symptom_entries", "routine_logs", "test_sessions", "share_links")
 
 
 class StoreUnavailable(RuntimeError):
@@ -118,6 +121,23 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 pain INTEGER,
                 notes VARCHAR NOT NULL,
                 created_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
+    (
+        2,
+        "share links (only the token's SHA-256 is stored)",
+        (
+            "CREATE SEQUENCE share_link_ids START 1",
+            """CREATE TABLE share_links (
+                id BIGINT PRIMARY KEY DEFAULT nextval('share_link_ids'),
+                runner_id BIGINT NOT NULL,
+                token_sha256 VARCHAR NOT NULL,
+                label VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                expires_at TIMESTAMP,
+                revoked_at TIMESTAMP,
+                last_used_at TIMESTAMP
             )""",
         ),
     ),
@@ -229,7 +249,7 @@ class Store:
 
     def schema_versions(self) -> list[int]:
         with self._cursor() as cursor:
-            return [row[0] for row in cursor.execute("SELECT version FROM schema_migrations ORDER BY version")]
+            return [row[0] for row in cursor.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
 
     @staticmethod
     def _require_runner(cursor: duckdb.DuckDBPyConnection, owner: str, runner_id: int) -> None:
@@ -281,7 +301,7 @@ class Store:
         """Delete a runner and every row that belongs to them, in one transaction."""
         with self._transaction() as cursor:
             self._require_runner(cursor, owner, runner_id)
-            for table in ("symptom_entries", "routine_logs", "test_sessions"):
+            for table in RUNNER_TABLES:
                 cursor.execute(f"DELETE FROM {table} WHERE runner_id = ?", [runner_id])
             cursor.execute("DELETE FROM runners WHERE id = ?", [runner_id])
 
@@ -289,7 +309,7 @@ class Store:
         """How many rows each table holds for a runner (used to prove deletion and imports)."""
         with self._cursor() as cursor:
             counts = {}
-            for table in ("test_sessions", "symptom_entries", "routine_logs"):
+            for table in RUNNER_TABLES:
                 counts[table] = cursor.execute(f"SELECT count(*) FROM {table} WHERE runner_id = ?",
                                                [runner_id]).fetchone()[0]
             counts["runners"] = cursor.execute("SELECT count(*) FROM runners WHERE id = ?", [runner_id]).fetchone()[0]
@@ -461,6 +481,66 @@ class Store:
                 self._insert_test(cursor, runner_id, test, test_symptoms)
             self._insert_symptoms(cursor, runner_id, symptoms)
             self._insert_routine_logs(cursor, runner_id, routine_logs)
+
+
+    # -- share links ----------------------------------------------------------------------------------
+
+    _LINK_COLUMNS = "id, runner_id, label, created_at, expires_at, revoked_at, last_used_at"
+
+    def create_share_link(self, owner: str, runner_id: int, label: str, token_sha256: str,
+                          expires_at: dt.datetime | None, now: dt.datetime) -> ShareLink:
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            row = cursor.execute(
+                f"""INSERT INTO share_links (runner_id, token_sha256, label, created_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?) RETURNING {self._LINK_COLUMNS}""",
+                [runner_id, token_sha256, label, now, expires_at],
+            ).fetchone()
+        return ShareLink(*row)
+
+    def list_share_links(self, owner: str, runner_id: int) -> list[ShareLink]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute(
+                f"SELECT {self._LINK_COLUMNS} FROM share_links WHERE runner_id = ? ORDER BY created_at DESC, id DESC",
+                [runner_id]).fetchall()
+        return [ShareLink(*row) for row in rows]
+
+    def revoke_share_link(self, owner: str, runner_id: int, link_id: int, now: dt.datetime) -> None:
+        with self._transaction() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            updated = cursor.execute(
+                """UPDATE share_links SET revoked_at = coalesce(revoked_at, ?)
+                   WHERE id = ? AND runner_id = ? RETURNING id""", [now, link_id, runner_id]).fetchall()
+            if not updated:
+                raise NotFound("That link no longer exists.")
+
+    def resolve_share(self, token_sha256: str, now: dt.datetime) -> ResolvedShare | None:
+        """The runner a live link opens, or None (unknown, revoked, expired, or runner deleted).
+
+        Never cached: called on every rerun of the coach's page, so revoking takes effect at the next click.
+        """
+        with self._cursor() as cursor:
+            row = cursor.execute(
+                f"""SELECT r.owner_key, {", ".join("l." + c.strip() for c in self._LINK_COLUMNS.split(","))}
+                    FROM share_links l JOIN runners r ON r.id = l.runner_id
+                    WHERE l.token_sha256 = ? AND l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ?)""",
+                [token_sha256, now]).fetchone()
+        if row is None:
+            return None
+        link = ShareLink(*row[1:])
+        return ResolvedShare(owner_key=row[0], runner_id=link.runner_id, link=link)
+
+    def mark_share_used(self, link_id: int, now: dt.datetime) -> None:
+        with self._transaction() as cursor:
+            cursor.execute("UPDATE share_links SET last_used_at = ? WHERE id = ?", [now, link_id])
+
+    def table_text(self, table: str) -> str:
+        """Every value of a table as text, for tests that prove what is (not) stored, such as plain tokens."""
+        if table not in (*RUNNER_TABLES, "runners"):
+            raise ValueError(table)
+        with self._cursor() as cursor:
+            return "\n".join(" ".join(map(str, row)) for row in cursor.execute(f"SELECT * FROM {table}").fetchall())
 
 
 def _runner_from_row(row: Sequence[Any]) -> RunnerProfile:

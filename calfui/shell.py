@@ -19,7 +19,9 @@ from pathlib import Path
 import streamlit as st
 
 from calfcore.models import RunnerProfile
+from calfcore.sharing import ResolvedShare, token_hash, well_formed
 from calfcore.storage import LOCAL_OWNER, NotFound, Store, StoreUnavailable
+from calfui.components import plain
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "calfcheck.duckdb"
 SELECTED_RUNNER_KEY = "selected_runner_id"
@@ -49,21 +51,58 @@ def store_or_stop() -> Store:
 
 
 class ViewerKind(StrEnum):
-    LOCAL = "local"  # no login configured: this machine's own runner profiles
+    LOCAL = "local"  # no [auth] in secrets: this machine's own runner profiles, no login
+    RUNNER = "runner"  # hosted, logged in: their own profiles only
+    ANONYMOUS = "anonymous"  # hosted, not logged in: public pages and the login button only
+    COACH = "coach"  # opened a live share link: one runner's dashboard, read-only
+    BAD_LINK = "bad_link"  # a share link that is unknown, revoked, expired or malformed: a message, no data
 
 
 @dataclass(frozen=True)
 class Viewer:
     kind: ViewerKind
-    owner_key: str
+    owner_key: str | None = None
+    display_name: str = ""
+    share: ResolvedShare | None = None
 
     @property
-    def can_write(self) -> bool:
-        return True
+    def owns_data(self) -> bool:
+        """Local and logged-in viewers own runner profiles and may change them; coaches only read."""
+        return self.kind in (ViewerKind.LOCAL, ViewerKind.RUNNER)
 
 
-def resolve_viewer() -> Viewer:
-    return Viewer(ViewerKind.LOCAL, LOCAL_OWNER)
+def auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all: local mode
+        return False
+
+
+def owner_key_for(issuer: str, subject: str) -> str:
+    """A logged-in runner's data is keyed by the provider's issuer and subject (stable across email changes)."""
+    return f"oidc:{issuer}|{subject}"
+
+
+def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
+    """Who is looking, decided afresh on every rerun. A share link is never cached: revoking it works at once."""
+    if "share" in st.query_params:
+        token = st.query_params.get("share")
+        if not well_formed(token):
+            return Viewer(ViewerKind.BAD_LINK)
+        resolved = store.resolve_share(token_hash(token), now)  # type: ignore[arg-type]
+        if resolved is None:
+            return Viewer(ViewerKind.BAD_LINK)
+        store.mark_share_used(resolved.link.id, now)
+        return Viewer(ViewerKind.COACH, owner_key=resolved.owner_key, share=resolved)
+    if not auth_configured():
+        return Viewer(ViewerKind.LOCAL, owner_key=LOCAL_OWNER)
+    if st.user.get("is_logged_in", False):
+        issuer, subject = st.user.get("iss"), st.user.get("sub")
+        if issuer and subject:
+            name = st.user.get("name") or st.user.get("email") or ""
+            return Viewer(ViewerKind.RUNNER, owner_key=owner_key_for(str(issuer), str(subject)),
+                          display_name=str(name))
+    return Viewer(ViewerKind.ANONYMOUS)
 
 
 @dataclass(frozen=True)
@@ -73,12 +112,19 @@ class PageContext:
     today: dt.date
 
     def runner(self) -> RunnerProfile | None:
-        """The runner profile picked in this browser session, if it still exists for this viewer."""
+        """The runner this viewer is looking at: the shared one for a coach, else the one picked in this session."""
+        if self.viewer.share is not None:
+            try:
+                return self.store.get_runner(self.viewer.share.owner_key, self.viewer.share.runner_id)
+            except NotFound:
+                return None
+        if not self.viewer.owns_data:
+            return None
         runner_id = st.session_state.get(SELECTED_RUNNER_KEY)
         if runner_id is None:
             return None
         try:
-            return self.store.get_runner(self.viewer.owner_key, int(runner_id))
+            return self.store.get_runner(str(self.viewer.owner_key), int(runner_id))
         except NotFound:
             st.session_state.pop(SELECTED_RUNNER_KEY, None)
             return None
@@ -114,9 +160,25 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def now() -> dt.datetime:
+    """Naive UTC, as stored."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def sidebar(context: PageContext) -> None:
+    """Who is logged in (hosted mode) and which runner profile the pages show."""
+    if context.viewer.kind is ViewerKind.RUNNER:
+        name = context.viewer.display_name
+        st.sidebar.caption("Logged in" + (f" as {plain(name)}" if name else ""))
+        if st.sidebar.button("Log out", key="logout", icon=":material/logout:"):
+            st.logout()
+    if context.viewer.owns_data:
+        runner_picker(context)
+
+
 def runner_picker(context: PageContext) -> None:
     """In the sidebar: which of this viewer's runner profiles the pages show."""
-    runners = context.store.list_runners(context.viewer.owner_key)
+    runners = context.store.list_runners(str(context.viewer.owner_key))
     if not runners:
         return
     current = context.runner()

@@ -33,7 +33,8 @@ def equipment_access() -> EquipmentAccess:
     return EquipmentAccess(st.session_state.get(EQUIPMENT_KEY, EquipmentAccess.HOME))
 
 
-def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True) -> None:
+def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True,
+                  read_only: bool = False) -> None:
     test = next((t for t in records.tests if t.id == test_id), None)
     if test is None:
         st.warning("That test no longer exists.")
@@ -45,14 +46,30 @@ def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_
     components.render_score(test, result.score, records.runner)  # type: ignore[arg-type]
     if show_routine and result.routine is not None:
         st.divider()
+        if read_only:  # the coach has no other page to go to: show the routine here
+            components.render_routine(result.routine)
+            return
         st.markdown(f"**This week:** {result.routine.title} stage. {' '.join(result.routine.reasons)}")
         st.page_link("pages/routine_page.py", label="See this week's routine", icon=":material/fitness_center:")
 
 
-def render_dashboard(records: RunnerRecords, today: dt.date) -> None:
-    """The runner's whole picture, read-only: latest result, charts over time, training adherence.
+PERIODS = {"12 weeks": 12, "6 months": 26, "Everything": None}
+DEFAULT_PERIOD = "12 weeks"
 
-    Shared by the runner's dashboard and (later) the coach's read-only view; it has no widget that writes.
+
+def _within(records: RunnerRecords, today: dt.date, weeks: int | None) -> RunnerRecords:
+    if weeks is None:
+        return records
+    start = today - dt.timedelta(weeks=weeks)
+    return RunnerRecords(records.runner, [t for t in records.tests if t.tested_on >= start],
+                         [s for s in records.symptoms if s.logged_on >= start],
+                         [r for r in records.routine_logs if r.logged_on >= start])
+
+
+def render_dashboard(records: RunnerRecords, today: dt.date, *, read_only: bool = False) -> None:
+    """The runner's whole picture: latest result, charts over time, training adherence.
+
+    Shared by the runner's dashboard and the coach's read-only view; it has no widget that writes.
     """
     from calfcore import charts, progress
     from calfcore.assessment import latest_test
@@ -62,11 +79,14 @@ def render_dashboard(records: RunnerRecords, today: dt.date) -> None:
         st.info("No tests yet. Record your first heel-raise test to see your scores.", icon=":material/info:")
         return
     st.subheader("Latest test")
-    render_result(records, int(latest.id), today)  # type: ignore[arg-type]
+    render_result(records, int(latest.id), today, read_only=read_only)  # type: ignore[arg-type]
     assessment = assess(latest, records.runner, records.tests, records.symptoms, today, equipment_access())
     sessions_planned = assessment.routine.sessions_per_week if assessment.routine else 3
 
     st.subheader("Progress")
+    # Read-only: changes only what the charts show. For a coach, every such click re-checks the share link.
+    period = st.segmented_control("Show", list(PERIODS), default=DEFAULT_PERIOD, key="progress_period") or DEFAULT_PERIOD
+    records = _within(records, today, PERIODS[period])
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
     reps = progress.reps_frame(records.tests, records.runner)
     with raises_tab:

@@ -9,7 +9,7 @@ from calfcore.evidence import source
 from calfcore.norms import all_reference_rows, describe_protocol
 from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 from calfui.components import plain
-from calfui.shell import PageContext, render_page
+from calfui.shell import PageContext, ViewerKind, render_page
 
 
 def render(context: PageContext) -> None:
@@ -20,7 +20,12 @@ def render(context: PageContext) -> None:
         "lags, get a **routine** for this week, and **track** your progress."
     )
     runner = context.runner()
-    if runner is None:
+    if context.viewer.kind is ViewerKind.ANONYMOUS:
+        st.info("Log in to record your tests. Your data is yours: nobody else sees it unless you share a link.",
+                icon=":material/lock:")
+        if st.button("Log in", key="login", type="primary", icon=":material/login:"):
+            st.login()
+    elif runner is None:
         st.info("Start by creating your runner profile, or look around with a demo runner.", icon=":material/info:")
         st.page_link("pages/profile_page.py", label="Create a profile or load the demo", icon=":material/person_add:")
     else:

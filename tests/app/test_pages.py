@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from calfcore.storage import LOCAL_OWNER
 from tests.app.conftest import TODAY, create_runner, go, peek_store, record_test, texts
 
-PAGES = ["home", "profile", "record", "dashboard", "routine", "history"]
+PAGES = ["home", "profile", "record", "dashboard", "routine", "history", "share"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -106,7 +106,7 @@ def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path
     assert "Nothing was saved" in page
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     assert peek_store(db_path).count_rows(runner.id) == {
-        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "runners": 1}
+        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "runners": 1}
 
 
 def test_missing_reps_is_refused(app: AppTest, db_path) -> None:
@@ -232,4 +232,4 @@ def test_deleting_a_profile_needs_confirmation_and_removes_everything(app: AppTe
     assert peek_store(db_path).count_rows(runner.id)["runners"] == 1
     app.button(key="confirm_delete_profile").click().run()
     assert peek_store(db_path).count_rows(runner.id) == {
-        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "runners": 0}
+        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "runners": 0}

@@ -1,0 +1,194 @@
+"""Share links and hosted identities, through the pages: a coach sees one runner read-only, until revoked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calfcore.sharing import new_token, token_hash
+from calfcore.storage import LOCAL_OWNER
+from calfui.shell import owner_key_for
+from tests.app.conftest import REPO, TIMEOUT, create_runner, go, peek_store, record_test, texts
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "calf-check", "client_secret": "not-a-secret",
+        "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration"}
+
+
+def _coach(token: str) -> AppTest:
+    coach = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    coach.query_params["share"] = token
+    return coach.run()
+
+
+def _create_link(app: AppTest, label: str = "Coach Sam", days: int | None = 30) -> str:
+    go(app, "share")
+    app.text_input(key="share_label").input(label)
+    app.radio(key="share_expiry").set_value(days)
+    app.button(key="share_create").click().run()
+    [code] = app.code
+    match = re.search(r"\?share=([A-Za-z0-9_-]{43})$", code.value)
+    assert match, code.value
+    return match.group(1)
+
+
+WRITING_WIDGETS = ("text_input", "number_input", "text_area", "date_input", "file_uploader", "checkbox", "pills",
+                   "button", "radio", "selectbox", "toggle")
+
+
+def _writing_widgets(at: AppTest) -> list[str]:
+    return [kind for kind in WRITING_WIDGETS if len(at.get(kind))]
+
+
+def test_coach_sees_the_dashboard_read_only_until_the_runner_revokes(app: AppTest, db_path: Path) -> None:
+    create_runner(app, "Robin")
+    record_test(app, 21, 28, pain_during_left=2)
+    token = _create_link(app)
+    assert "shown only once" in texts(app)
+
+    coach = _coach(token)
+    page = texts(coach)
+    assert "Robin" in page and "21 raises" in page and "Limb symmetry" in page
+    assert "Shared with Coach Sam" in page and "Read-only" in page
+    assert len(coach.get("vega_lite_chart")) >= 3
+    assert _writing_widgets(coach) == [], "the coach view has no widget that writes"
+    assert not coach.sidebar.selectbox  # no runner picker, no navigation to other pages
+    link = peek_store(db_path).list_share_links(LOCAL_OWNER, peek_store(db_path).list_runners(LOCAL_OWNER)[0].id)[0]
+    assert link.last_used_at is not None
+
+    app.button(key="share_done").click().run()
+    app.button(key="share_revoke").click().run()
+    assert "revoked" in app.dataframe[0].value["status"].tolist()
+
+    coach.segmented_control(key="progress_period").set_value("Everything").run()  # the coach's next click
+    page = texts(coach)
+    assert "doesn't work" in page
+    assert "Robin" not in page and "raises" not in page
+    assert not coach.get("vega_lite_chart")
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda t: t[:-1],  # truncated
+    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # tampered
+    lambda t: t + "x",  # padded
+    lambda t: new_token(),  # random
+    lambda t: "",  # empty
+    lambda t: "<script>alert(1)</script>",  # hostile
+])
+def test_a_wrong_token_shows_one_plain_message_and_no_data(app: AppTest, mangle) -> None:
+    create_runner(app, "Robin")
+    record_test(app, 21, 28)
+    token = _create_link(app)
+    coach = _coach(mangle(token))
+    page = texts(coach)
+    assert "doesn't work" in page
+    assert "Robin" not in page and "raises" not in page
+    assert not coach.get("vega_lite_chart")
+
+
+def test_an_expired_link_stops_working(app: AppTest, db_path: Path) -> None:
+    create_runner(app, "Robin")
+    store = peek_store(db_path)
+    runner = store.list_runners(LOCAL_OWNER)[0]
+    token = new_token()
+    past = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=8)
+    store.create_share_link(LOCAL_OWNER, runner.id, "Old coach", token_hash(token), past + dt.timedelta(days=7), past)
+    assert "doesn't work" in texts(_coach(token))
+    go(app, "share")
+    assert "expired" in app.dataframe[0].value["status"].tolist()
+
+
+def test_the_database_never_holds_the_plain_token(app: AppTest, db_path: Path) -> None:
+    create_runner(app)
+    token = _create_link(app)
+    stored = peek_store(db_path).table_text("share_links")
+    assert token not in stored
+    assert token_hash(token) in stored
+
+
+def test_deleting_the_runner_kills_the_link(app: AppTest, db_path: Path) -> None:
+    create_runner(app, "Robin")
+    record_test(app, 21, 28)
+    token = _create_link(app)
+    app.button(key="share_done").click().run()
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    go(app, "profile")
+    app.button(key="delete_profile").click().run()
+    app.button(key="confirm_delete_profile").click().run()
+    assert peek_store(db_path).count_rows(runner.id) == {
+        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "runners": 0}
+    assert "doesn't work" in texts(_coach(token))
+
+
+def test_a_label_with_markup_is_refused(app: AppTest, db_path: Path) -> None:
+    create_runner(app)
+    go(app, "share")
+    app.text_input(key="share_label").input("<b>Sam</b>")
+    app.button(key="share_create").click().run()
+    assert "HTML tags" in texts(app)
+    assert peek_store(db_path).table_text("share_links") == ""
+
+
+# -- hosted mode ---------------------------------------------------------------------------------------
+
+
+def _hosted(user: dict) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH
+    at.user = user
+    return at.run()
+
+
+def _login(subject: str, name: str) -> dict:
+    return {"is_logged_in": True, "iss": "https://id.example.org", "sub": subject, "name": name}
+
+
+def test_an_anonymous_visitor_sees_only_the_public_home_page(db_path: Path) -> None:
+    at = _hosted({"is_logged_in": False})
+    assert not at.exception
+    assert any(b.key == "login" for b in at.button)
+    assert "How to do the test" in texts(at)
+    for page in ("record", "dashboard", "history", "share", "profile", "routine"):
+        with pytest.raises(ValueError):  # not registered for this viewer: unreachable
+            at.switch_page(f"pages/{page}_page.py")
+
+
+def test_two_logged_in_runners_never_see_each_other(db_path: Path) -> None:
+    ann = _hosted(_login("ann-123", "Ann"))
+    create_runner(ann, "Ann")
+    record_test(ann, 33, 31)
+    bob = _hosted(_login("bob-456", "Bob"))
+    create_runner(bob, "Bob")
+    record_test(bob, 18, 25)
+
+    store = peek_store(db_path)
+    [ann_profile] = store.list_runners(owner_key_for("https://id.example.org", "ann-123"))
+    [bob_profile] = store.list_runners(owner_key_for("https://id.example.org", "bob-456"))
+    assert store.list_runners(LOCAL_OWNER) == []
+
+    for page in ("dashboard", "history", "routine", "share", "record", "profile"):
+        go(bob, page)
+        assert "Ann" not in texts(bob) and "33 raises" not in texts(bob)
+    assert bob.sidebar.selectbox(key="runner_picker").options == ["Bob"]
+
+    # Even a session pointed at Ann's profile id sees nothing of hers.
+    bob.session_state["selected_runner_id"] = ann_profile.id
+    for page in ("dashboard", "history"):
+        go(bob, page)
+        assert "33 raises" not in texts(bob)
+        assert "Ann" not in [s.value for s in bob.caption]
+    assert bob_profile.id != ann_profile.id
+
+
+def test_log_out_returns_to_the_public_page(db_path: Path) -> None:
+    ann = _hosted(_login("ann-123", "Ann"))
+    assert "Logged in as Ann" in [c.value for c in ann.sidebar.caption][0]
+    ann.sidebar.button(key="logout").click().run()
+    assert ann.user == {"is_logged_in": False}
+    ann.run()  # a browser reloads after st.logout(); AppTest needs the run made explicit
+    assert any(b.key == "login" for b in ann.button)
+    assert not ann.sidebar.selectbox
