@@ -54,11 +54,11 @@ def phone(browser: Browser) -> Iterator[Page]:
 
 
 def wait_for_app(page: Page) -> None:
-    """Ready when the app has drawn and no script run is in flight."""
+    """Ready when a page has drawn its title and no script run is in flight."""
     expect(page.get_by_test_id("stApp")).to_be_visible()
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stMain\"]')"
+        " && document.querySelector('[data-testid=\"stMain\"] h1')"
     )
 
 
@@ -67,3 +67,12 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def assert_no_runner_data(page: Page, where: str) -> None:
+    """No runner's name, scores, metrics, tables or charts on the page (public text is fine)."""
+    body = page.get_by_test_id("stMain").inner_text()
+    for marker in ("Demo runner", "Latest test", "Limb symmetry:", "since last"):
+        assert marker not in body, (where, marker, body)
+    for test_id in ("stMetric", "stVegaLiteChart"):  # (the public home page has a table of norms)
+        assert page.get_by_test_id(test_id).count() == 0, (where, test_id)

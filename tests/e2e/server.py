@@ -47,13 +47,14 @@ class StreamlitServer:
 
 
 def start_server(db_path: Path, log_dir: Path, env: Mapping[str, str] | None = None,
-                 timeout: float = 60) -> StreamlitServer:
-    port = free_port()
+                 timeout: float = 60, port: int | None = None, args: tuple[str, ...] = ()) -> StreamlitServer:
+    port = port or free_port()
     log_path = log_dir / f"streamlit-{port}.log"
     environment = {**os.environ, "CALF_DB_PATH": str(db_path), **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         *args],
         cwd=REPO, env=environment, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
