@@ -35,12 +35,15 @@ _FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formula(text: str) -> str:
-    """Prefix text that a spreadsheet would evaluate (=, +, -, @ ...) with an apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_CHARS) else text
+    """Prefix text that a spreadsheet would evaluate (=, +, -, @ ...) with an apostrophe.
+
+    Text that already starts with an apostrophe gets one too, so that importing always removes exactly one.
+    """
+    return "'" + text if text.startswith((*_FORMULA_CHARS, "'")) else text
 
 
 def _restore(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:2] in _FORMULA_CHARS else text
+    return text[1:] if text.startswith("'") else text
 
 
 def _cell(value: object) -> str:
@@ -205,12 +208,12 @@ def plan_import(data: bytes, today: dt.date, existing: Iterable[tuple[str, ...]]
             continue
         row = {key: _restore(value or "") for key, value in row.items()}
         kind = row.get("record_type", "").strip()
-        fingerprint = _row_fingerprint(row)
-        if fingerprint in seen:
+        whole_row = tuple(row.get(column, "") for column in CSV_COLUMNS)
+        if whole_row in seen:  # record_ref included: two identical sessions on one day are two records
             plan.problems.append(RowProblem(number, kind, "This row repeats an earlier row of the file."))
             continue
-        seen.add(fingerprint)
-        if fingerprint in existing_set:
+        seen.add(whole_row)
+        if _row_fingerprint(row) in existing_set:
             plan.skipped_duplicates += 1
             continue
         try:

@@ -56,6 +56,7 @@ class _ProtocolReference:
     surface: Surface
     cadence_bpm: int
     cued: str  # "yes", "no" or "any"
+    fingertip_support: bool | None  # None: the study did not say
     rows: tuple[dict, ...]
 
 
@@ -71,6 +72,7 @@ def _references() -> tuple[_ProtocolReference, ...]:
             surface=Surface(item["surface"]),
             cadence_bpm=int(item["cadence_bpm"]),
             cued=item["cued"],
+            fingertip_support=item.get("fingertip_support"),
             rows=tuple(item["rows"]),
         )
         for item in raw
@@ -79,8 +81,10 @@ def _references() -> tuple[_ProtocolReference, ...]:
 
 def _protocol_fits(reference: _ProtocolReference, protocol: Protocol) -> bool:
     cued_fits = reference.cued == "any" or (reference.cued == "yes") == protocol.cued
+    support_fits = reference.fingertip_support is None or reference.fingertip_support == protocol.fingertip_support
     return (
-        protocol.added_load_kg == 0
+        support_fits
+        and protocol.added_load_kg == 0
         and reference.surface is protocol.surface
         and reference.cadence_bpm == protocol.cadence_bpm
         and cued_fits

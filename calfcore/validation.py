@@ -45,7 +45,7 @@ OLDEST_AGE, YOUNGEST_AGE = 100, 10
 EARLIEST_DATE = dt.date(1990, 1, 1)
 
 # An HTML tag (or comment, or doctype): never stored, so it can never reach a page or a spreadsheet as markup.
-_TAG = re.compile(r"<\s*[/!?]?\s*[a-zA-Z]")
+_TAG = re.compile(r"<\s*(?:[/?]?\s*[a-zA-Z]|!)")
 # Bidirectional override characters can disguise text; other right-to-left text is welcome.
 # Text a spreadsheet would run as a formula (CSV injection): =, @, or a sign not followed by a number.
 _FORMULA_START = re.compile(r"^(=|@|[+-](?![\d.]))")
@@ -300,9 +300,9 @@ def parse_test(raw: Mapping[str, Any], today: dt.date, units: Units = Units.KG
             fields.errors["soleus_load"] = "Seated soleus load is needed with soleus reps (0 for body weight)."
         if body_weight is None and "body_weight" not in fields.errors:
             fields.errors["body_weight"] = "Body weight is needed to compare the soleus load with body weight."
-        if soleus_reps is None:
+        if soleus_reps is None and not {"soleus_reps_left", "soleus_reps_right"} & fields.errors.keys():
             fields.errors["soleus_reps_left"] = "Seated soleus reps are needed with a soleus load."
-        elif soleus_load is not None and body_weight is not None:
+        elif soleus_reps is not None and soleus_load is not None and body_weight is not None:
             soleus = SoleusTest(soleus_load, soleus_reps, body_weight)
     red_flags = _red_flags(raw.get("red_flags"), fields)
     notes = fields.text("notes", "Notes", MAX_NOTES_LENGTH, multiline=True)

@@ -22,7 +22,7 @@ def render(context: PageContext) -> None:
         return
     st.title(plain(runner.name))
     expiry = f"expires {share.link.expires_at:%d %b %Y}" if share.link.expires_at else "no expiry date"
-    st.caption(f"Shared with {plain(share.link.label)} by the runner, {expiry}. Read-only.")
+    st.caption(f"Shared by {plain(runner.name)} with {plain(share.link.label)}, {expiry}. Read-only.")
     records = load_records(context.store, share.owner_key, share.runner_id)
     render_dashboard(records, context.today, read_only=True)
 

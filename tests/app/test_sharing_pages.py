@@ -53,7 +53,7 @@ def test_coach_sees_the_dashboard_read_only_until_the_runner_revokes(app: AppTes
     coach = _coach(token)
     page = texts(coach)
     assert "Robin" in page and "21 raises" in page and "Limb symmetry" in page
-    assert "Shared with Coach Sam" in page and "Read-only" in page
+    assert "Shared by Robin with Coach Sam" in page and "Read-only" in page
     assert len(coach.get("vega_lite_chart")) >= 3
     assert _writing_widgets(coach) == [], "the coach view has no widget that writes"
     assert not coach.sidebar.selectbox  # no runner picker, no navigation to other pages

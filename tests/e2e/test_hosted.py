@@ -162,7 +162,7 @@ def test_coach_link_works_until_revoked(hosted: StreamlitServer, browser: Browse
     coach = _person(browser)  # a separate browser context: not logged in
     coach.goto(link)
     wait_for_app(coach)
-    expect(coach.get_by_text("Shared with Coach Sam")).to_be_visible()
+    expect(coach.get_by_text("Shared by Cara Runner with Coach Sam")).to_be_visible()
     expect(coach.get_by_text("26 raises")).to_be_visible()
     assert "Cara Runner" in _main_text(coach)
     for role in ("textbox", "spinbutton", "checkbox", "combobox"):
