@@ -45,7 +45,7 @@ OLDEST_AGE, YOUNGEST_AGE = 100, 10
 EARLIEST_DATE = dt.date(1990, 1, 1)
 
 # An HTML tag (or comment, or doctype): never stored, so it can never reach a page or a spreadsheet as markup.
-_TAG = re.compile(r"<\s*(?:[/?]?\s*[a-zA-Z]|!)")
+_TAG = re.compile(r"<(?:[/?]?[a-zA-Z]|!)")  # "<b", "</b", "<?x", "<!--"; "left < right" is fine
 # Bidirectional override characters can disguise text; other right-to-left text is welcome.
 # Text a spreadsheet would run as a formula (CSV injection): =, @, or a sign not followed by a number.
 _FORMULA_START = re.compile(r"^(=|@|[+-](?![\d.]))")
