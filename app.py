@@ -19,6 +19,7 @@ if viewer.owns_data:
     pages = [
         HOME,
         st.Page("pages/record_page.py", title="Record", icon=":material/add_circle:", url_path="record"),
+        st.Page("pages/guided_page.py", title="Guided test", icon=":material/timer:", url_path="guided"),
         st.Page("pages/dashboard_page.py", title="Dashboard", icon=":material/monitoring:", url_path="dashboard"),
         st.Page("pages/routine_page.py", title="Routine", icon=":material/fitness_center:", url_path="routine"),
         st.Page("pages/history_page.py", title="History", icon=":material/history:", url_path="history"),

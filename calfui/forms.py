@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from calfcore.guided import GuidedResult, GuidedTest
 from calfcore.models import HeelRaiseTest, PainLocation, Protocol, Side, Surface, SymptomEntry, Units
 from calfcore.triage import red_flags
 from calfui.components import to_display_units
@@ -83,21 +84,28 @@ def symptom_fields(slots: Slots, raw: dict[str, Any], existing: dict[Side, Sympt
 
 def test_form_fields(slots: Slots, raw: dict[str, Any], units: Units, *, prefix: str,
                      protocol: Protocol, test: HeelRaiseTest | None = None,
-                     symptoms: dict[Side, SymptomEntry] | None = None, today: dt.date) -> None:
-    """Every field of a test. `test` pre-fills them (correcting an entry); else the protocol comes from the last test."""
+                     symptoms: dict[Side, SymptomEntry] | None = None, today: dt.date,
+                     guided: GuidedResult | None = None) -> None:
+    """Every field of a test. `test` pre-fills them (correcting an entry); `guided` fills in a guided test's counts
+    and protocol; otherwise the protocol comes from the last test."""
+    guided_straight = guided.raises if guided and guided.test is GuidedTest.STRAIGHT else None
+    guided_bent = guided.raises if guided and guided.test is GuidedTest.BENT else None
+    if guided is not None:
+        protocol = guided.protocol
     raw["tested_on"] = st.date_input("Test date", value=test.tested_on if test else today, key=f"{prefix}tested_on",
                                      format="YYYY-MM-DD")
     _slot(slots, "tested_on")
 
     st.markdown("**Knee straight: raises to fatigue**")
-    _pair(slots, raw, "straight", "Raises", (test.straight_reps.left, test.straight_reps.right) if test else
-          (None, None), prefix=prefix)
+    straight = test.straight_reps if test else guided_straight
+    _pair(slots, raw, "straight", "Raises", (straight.left, straight.right) if straight else (None, None),
+          prefix=prefix)
 
     with st.expander("How you tested (protocol)", expanded=test is not None):
         protocol_fields(slots, raw, test.protocol if test else protocol, units, prefix=prefix)
 
-    with st.expander("More tests (optional)", expanded=False):
-        bent = test.bent_reps if test and test.bent_reps else None
+    with st.expander("More tests (optional)", expanded=guided_bent is not None):
+        bent = test.bent_reps if test and test.bent_reps else guided_bent
         _pair(slots, raw, "bent", "Knee bent raises", (bent.left, bent.right) if bent else (None, None),
               prefix=prefix)
         height = test.heel_height_cm if test and test.heel_height_cm else None

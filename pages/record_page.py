@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from calfcore.guided import GuidedResult
 from calfcore.models import Protocol
 from calfcore.storage import NotFound, load_records
 from calfcore.validation import InputErrors, parse_test
@@ -14,6 +15,7 @@ from calfui.shell import PageContext, render_page
 from calfui.views import render_result, require_runner
 
 JUST_SAVED = "record_just_saved_test_id"
+GUIDED_PREFILL = "record_prefill"  # set by the guided test page
 
 
 def render(context: PageContext) -> None:
@@ -31,12 +33,21 @@ def render(context: PageContext) -> None:
             st.rerun()
         return
 
-    tests = context.store.list_tests(context.viewer.owner_key, int(runner.id))
+    tests = context.store.list_tests(str(context.viewer.owner_key), int(runner.id))
     last_protocol = tests[-1].protocol if tests else Protocol()
+    guided: GuidedResult | None = st.session_state.get(GUIDED_PREFILL)
+    if guided is not None:
+        st.info(f"Filled in from your guided test (knee {guided.test.value}): left {int(guided.raises.left or 0)}, "
+                f"right {int(guided.raises.right or 0)} raises. Add your symptoms and the safety check, then save.",
+                icon=":material/timer:")
+    else:
+        st.page_link("pages/guided_page.py", label="Or let the app keep the beat and count: guided test",
+                     icon=":material/timer:")
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
     with st.form("record_test", border=False):
-        forms.test_form_fields(slots, raw, runner.units, prefix="", protocol=last_protocol, today=context.today)
+        forms.test_form_fields(slots, raw, runner.units, prefix="", protocol=last_protocol, today=context.today,
+                               guided=guided)
         submitted = st.form_submit_button("Save test", type="primary", key="save_test", width="stretch")
     if not submitted:
         return
@@ -51,6 +62,7 @@ def render(context: PageContext) -> None:
         st.error(str(missing))
         return
     st.session_state[JUST_SAVED] = test_id
+    st.session_state.pop(GUIDED_PREFILL, None)
     st.rerun()
 
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from calfcore.storage import LOCAL_OWNER
 from tests.app.conftest import TODAY, create_runner, go, peek_store, record_test, texts
 
-PAGES = ["home", "profile", "record", "dashboard", "routine", "history", "share"]
+PAGES = ["home", "profile", "record", "guided", "dashboard", "routine", "history", "share"]
 
 
 @pytest.mark.parametrize("page", PAGES)

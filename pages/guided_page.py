@@ -1,0 +1,153 @@
+"""Guided test: the app keeps a 60 beats/min pace, counts the raises, and fills in the record form.
+
+Nothing is saved here: the counts go to the record form, where the runner adds symptoms and saves.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import streamlit as st
+
+from calfcore import protocol
+from calfcore.guided import (
+    MAX_GUIDED_CADENCE,
+    MIN_GUIDED_CADENCE,
+    GuidedResult,
+    GuidedSettings,
+    GuidedTest,
+    beat_jitter,
+    settings_problems,
+)
+from calfcore.models import LegPair, Side, Surface
+from calfui.forms import SURFACE_LABELS
+from calfui.guided_component import guided_test, rest_timer
+from calfui.shell import PageContext, render_page
+from calfui.views import require_runner
+
+STATE = "guided_state"
+PREFILL = "record_prefill"  # read by the record page
+_run_ids = itertools.count(1)
+
+
+def _state() -> dict[str, Any]:
+    return st.session_state.setdefault(STATE, {"step": "setup"})
+
+
+def _new_run(state: dict[str, Any], step: str) -> None:
+    state["step"] = step
+    state["run_id"] = f"{id(state)}-{next(_run_ids)}"
+
+
+def _ignore() -> None:
+    """Component events are read from its result after the rerun they trigger."""
+
+
+def _setup(state: dict[str, Any]) -> None:
+    st.markdown("The app keeps the beat and counts your raises. You tap **Stop** (or press the space bar) when a "
+                "stop rule is met. Works with the sound off too: follow the big circle.")
+    with st.expander("Set-up and stop rules", expanded=True):
+        for step in protocol.SET_UP:
+            st.markdown(f"- {step}")
+        st.markdown("**Stop when** " + " ".join(protocol.STOP_RULES))
+    tests = list(GuidedTest)
+    test = st.radio("Test", tests, format_func=lambda t: f"Knee {t.value}", horizontal=True, key="guided_test")
+    first = st.radio("First leg", list(Side), format_func=lambda s: s.value.capitalize(), horizontal=True,
+                     key="guided_first_leg")
+    cadence = st.number_input("Metronome (beats/min)", min_value=MIN_GUIDED_CADENCE, max_value=MAX_GUIDED_CADENCE,
+                              value=protocol.STANDARD_PROTOCOL.cadence_bpm, step=5, key="guided_cadence",
+                              help="60 is the standard: one beat up, one beat down.")
+    surface = st.radio("Surface", list(SURFACE_LABELS), format_func=SURFACE_LABELS.get, horizontal=True,
+                       key="guided_surface")
+    sound = st.toggle("Click sound", value=True, key="guided_sound")
+    if st.button("Start the guided test", type="primary", key="guided_start", width="stretch"):
+        settings = GuidedSettings(test=GuidedTest(test), first_leg=Side(first), cadence_bpm=int(cadence),
+                                  surface=Surface(surface), sound=bool(sound))
+        problems = settings_problems(settings)
+        if problems:
+            for problem in problems:
+                st.error(problem)
+            return
+        state.update(settings=settings, leg_index=0, counts={}, jitter=[])
+        _new_run(state, "test")
+        st.rerun()
+
+
+def _test(state: dict[str, Any]) -> None:
+    settings: GuidedSettings = state["settings"]
+    leg = settings.legs[state["leg_index"]]
+    st.subheader(f"{leg.value.capitalize()} leg, knee {settings.test.value}")
+    st.caption("Stop when " + " ".join(protocol.STOP_RULES))
+    result = guided_test(settings, leg, state["run_id"], _ignore)
+    finished = getattr(result, "finished", None)
+    if finished and finished.get("run_id") == state["run_id"]:
+        state["pending"] = finished
+        state["step"] = "confirm"
+        st.rerun()
+
+
+def _confirm(state: dict[str, Any]) -> None:
+    settings: GuidedSettings = state["settings"]
+    leg = settings.legs[state["leg_index"]]
+    pending = state["pending"]
+    st.subheader(f"{leg.value.capitalize()} leg: {pending['raises']} raises")
+    st.caption("Check the count. If the app counted a raise you didn't finish, or missed one, correct it.")
+    corrected = st.number_input("Raises", min_value=0, max_value=150, value=int(pending["raises"]), step=1,
+                                key=f"guided_confirm_{state['run_id']}")
+    confirm, redo = st.columns(2)
+    if confirm.button("Confirm", type="primary", key="guided_confirm", width="stretch"):
+        state["counts"][leg.value] = int(corrected)
+        state["jitter"].extend(pending.get("offsets_ms", []))
+        if state["leg_index"] == 0:
+            _new_run(state, "rest")
+        else:
+            state["step"] = "done"
+        st.rerun()
+    if redo.button("Redo this leg", key="guided_redo", width="stretch"):
+        _new_run(state, "test")
+        st.rerun()
+
+
+def _rest(state: dict[str, Any]) -> None:
+    settings: GuidedSettings = state["settings"]
+    next_leg = settings.legs[1]
+    done = st.session_state.get(f"rest_done_{state['run_id']}")
+    result = rest_timer(settings.rest_seconds, next_leg, state["run_id"], _ignore)
+    finished = getattr(result, "rest_done", None)
+    if done or (finished and finished.get("run_id") == state["run_id"]):
+        state["leg_index"] = 1
+        _new_run(state, "test")
+        st.rerun()
+
+
+def _done(state: dict[str, Any]) -> None:
+    settings: GuidedSettings = state["settings"]
+    counts = state["counts"]
+    st.subheader("Both legs done")
+    st.markdown(f"Left **{counts['left']}**, right **{counts['right']}** raises, knee {settings.test.value}, "
+                f"at {settings.cadence_bpm} beats/min.")
+    jitter = beat_jitter(state.get("jitter", []))
+    if jitter is not None:
+        st.caption(f"Beat timing on this device: median {jitter.median_abs_ms:.0f} ms, worst {jitter.max_abs_ms:.0f} ms "
+                   f"off the metronome over {jitter.beats} beats.")
+    st.markdown("Nothing is saved yet: add how it felt and the safety check in the record form, then save.")
+    if st.button("Continue to the record form", type="primary", key="guided_to_record", width="stretch"):
+        st.session_state[PREFILL] = GuidedResult(settings.test, LegPair(counts["left"], counts["right"]),
+                                                 settings.protocol)
+        st.session_state.pop(STATE, None)
+        st.switch_page("pages/record_page.py")
+
+
+def render(context: PageContext) -> None:
+    st.title("Guided test")
+    if require_runner(context) is None:
+        return
+    state = _state()
+    {"setup": _setup, "test": _test, "confirm": _confirm, "rest": _rest, "done": _done}[state["step"]](state)
+    if state["step"] != "setup" and st.button("Cancel the guided test", key="guided_cancel"):
+        st.session_state.pop(STATE, None)  # nothing was saved, nothing is lost
+        st.rerun()
+
+
+render_page(render)

@@ -1,0 +1,95 @@
+"""The guided test in a real browser: the app keeps the beat and counts; both counts land in the record form."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import screenshot, wait_for_app
+
+FAST_CADENCE = 120  # beats/min: one beat every 0.5 s keeps the test short
+
+
+def _create_profile(page: Page, url: str) -> None:
+    page.goto(url)  # the first visit to a fresh server (a deep link would show Streamlit's one-off notice)
+    wait_for_app(page)
+    page.goto(f"{url}/profile")
+    wait_for_app(page)
+    page.get_by_label("Name").first.fill("Guided Gail")
+    field = page.get_by_label("Birth year", exact=True).first
+    field.fill("1985")
+    field.press("Tab")
+    page.get_by_role("button", name="Create profile").click()
+    expect(page.get_by_text("Your profile")).to_be_visible()
+
+
+def _run_leg(page: Page, stop_after_beats: int) -> None:
+    """Start, wait for the warm-up and countdown, then stop once the counted beats reach the target."""
+    component = page.get_by_test_id("calfGuided")
+    expect(component).to_have_attribute("data-phase", "ready")
+    page.get_by_test_id("calfButton").click()
+    expect(component).to_have_attribute("data-phase", "warm-up", timeout=5_000)
+    expect(component).to_have_attribute("data-phase", "test", timeout=15_000)
+    expect(component).to_have_attribute("data-beats", str(stop_after_beats), timeout=15_000)
+    page.get_by_test_id("calfButton").click()  # the runner taps Stop
+
+
+def test_guided_test_fills_the_record_form_and_saves(server, phone: Page) -> None:
+    _create_profile(phone, server.url)
+    phone.goto(f"{server.url}/guided")
+    wait_for_app(phone)
+    expect(phone.get_by_text("Stop when")).to_be_visible()
+    metronome = phone.get_by_role("spinbutton", name="Metronome (beats/min)")
+    metronome.fill(str(FAST_CADENCE))
+    metronome.press("Tab")
+    phone.get_by_text("Click sound").click()  # sound off: the visual beat alone
+    phone.get_by_role("button", name="Start the guided test").click()
+    screenshot(phone, "guided-ready")
+
+    # Left leg: stop after 9 beats = 4 complete raises (the 5th was only an up-beat).
+    _run_leg(phone, 9)
+    screenshot(phone, "guided-stopped")
+    expect(phone.get_by_text("Left leg: 4 raises")).to_be_visible()
+    phone.get_by_role("button", name="Confirm").click()
+    expect(phone.get_by_test_id("calfRestClock")).to_be_visible()
+    phone.get_by_role("button", name="Skip rest").click()
+
+    # Right leg: 12 beats = 6 raises; the runner corrects it to 5 (a raise wasn't full height).
+    _run_leg(phone, 12)
+    expect(phone.get_by_text("Right leg: 6 raises")).to_be_visible()
+    raises = phone.get_by_label("Raises", exact=True)
+    raises.fill("5")
+    raises.press("Tab")
+    phone.get_by_role("button", name="Confirm").click()
+    expect(phone.get_by_text("Both legs done")).to_be_visible()
+    expect(phone.get_by_text("Beat timing on this device")).to_be_visible()
+    phone.get_by_role("button", name="Continue to the record form").click()
+
+    wait_for_app(phone)
+    expect(phone.get_by_text("Filled in from your guided test")).to_be_visible()
+    expect(phone.get_by_label("Raises: left", exact=True)).to_have_value("4")
+    expect(phone.get_by_label("Raises: right", exact=True)).to_have_value("5")
+    phone.get_by_text("How you tested (protocol)").click()
+    expect(phone.get_by_role("spinbutton", name="Metronome (beats/min, 0 if none)")).to_have_value(str(FAST_CADENCE))
+    screenshot(phone, "guided-record")
+    phone.get_by_role("button", name="Save test").click()
+    expect(phone.get_by_text("Saved.")).to_be_visible()
+    expect(phone.get_by_text("4 raises")).to_be_visible()
+
+    phone.goto(f"{server.url}/dashboard")
+    wait_for_app(phone)
+    expect(phone.get_by_text("120 beats/min").first).to_be_visible()
+    points = phone.get_by_test_id("stVegaLiteChart").first.locator("[aria-roledescription='point']")
+    expect(points).to_have_count(2)
+
+
+def test_leaving_midway_saves_nothing(server, phone: Page) -> None:
+    _create_profile(phone, server.url)
+    phone.goto(f"{server.url}/guided")
+    wait_for_app(phone)
+    phone.get_by_role("button", name="Start the guided test").click()
+    component = phone.get_by_test_id("calfGuided")
+    phone.get_by_test_id("calfButton").click()
+    expect(component).to_have_attribute("data-phase", "warm-up", timeout=5_000)
+    phone.goto(f"{server.url}/history")  # walk away mid-test
+    wait_for_app(phone)
+    expect(phone.get_by_text("No tests yet.")).to_be_visible()

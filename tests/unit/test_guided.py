@@ -1,0 +1,81 @@
+"""The guided test's protocol parameters and beat arithmetic (calfcore.guided)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calfcore.guided import (
+    MAX_GUIDED_CADENCE,
+    MIN_GUIDED_CADENCE,
+    GuidedSettings,
+    GuidedTest,
+    beat_interval_ms,
+    beat_jitter,
+    beats_for_raises,
+    expected_seconds,
+    raises_from_beats,
+    settings_problems,
+)
+from calfcore.models import Side, Surface
+from calfcore.norms import find_reference
+from calfcore.models import Sex
+from calfcore.protocol import REST_BETWEEN_LEGS_SECONDS, STANDARD_PROTOCOL
+
+
+def test_defaults_follow_the_standard_protocol() -> None:
+    guided = GuidedSettings()
+    assert guided.cadence_bpm == 60 and guided.surface is Surface.INCLINE_10
+    assert guided.rest_seconds == REST_BETWEEN_LEGS_SECONDS == 120
+    assert guided.protocol == STANDARD_PROTOCOL  # so a guided result is scored against the same references
+    assert find_reference(guided.protocol, Sex.FEMALE, 35) is not None
+    assert guided.legs == (Side.LEFT, Side.RIGHT)
+    assert GuidedSettings(first_leg=Side.RIGHT).legs == (Side.RIGHT, Side.LEFT)
+
+
+def test_sixty_beats_a_minute_is_thirty_raises_a_minute() -> None:
+    assert beat_interval_ms(60) == 1000
+    assert expected_seconds(30, 60) == 60
+    assert expected_seconds(30, 120) == 30
+
+
+@pytest.mark.parametrize("beats, raises", [(0, 0), (1, 0), (2, 1), (3, 1), (9, 4), (12, 6), (61, 30)])
+def test_only_complete_raises_count(beats: int, raises: int) -> None:
+    assert raises_from_beats(beats) == raises
+
+
+def test_negative_beats_are_impossible() -> None:
+    with pytest.raises(ValueError):
+        raises_from_beats(-1)
+
+
+@given(st.integers(0, 500))
+@settings(max_examples=100, deadline=None)
+def test_beats_and_raises_agree(raises: int) -> None:
+    assert raises_from_beats(beats_for_raises(raises)) == raises
+    assert raises_from_beats(beats_for_raises(raises) + 1) == raises  # stopped after an up-beat
+
+
+@pytest.mark.parametrize("cadence, ok", [(29, False), (30, True), (60, True), (120, True), (121, False), (0, False)])
+def test_a_guided_test_needs_a_metronome_in_range(cadence: int, ok: bool) -> None:
+    problems = settings_problems(GuidedSettings(cadence_bpm=cadence))
+    assert (problems == []) is ok
+    if not ok:
+        assert f"{MIN_GUIDED_CADENCE} and {MAX_GUIDED_CADENCE}" in problems[0]
+
+
+def test_a_bent_knee_guided_test_keeps_its_protocol() -> None:
+    guided = GuidedSettings(test=GuidedTest.BENT, surface=Surface.FLAT, cadence_bpm=80)
+    assert guided.protocol.surface is Surface.FLAT and guided.protocol.cadence_bpm == 80
+    assert not guided.protocol.cued  # the app keeps time; it does not watch form
+
+
+def test_beat_jitter_summary() -> None:
+    jitter = beat_jitter([1.0, -2.0, 3.0, 16.0, 0.5, float("nan")])
+    assert jitter is not None
+    assert jitter.beats == 5
+    assert jitter.median_abs_ms == 2.0
+    assert jitter.max_abs_ms == 16.0
+    assert jitter.p95_abs_ms == 16.0
+    assert beat_jitter([]) is None
