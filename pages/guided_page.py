@@ -112,10 +112,9 @@ def _confirm(state: dict[str, Any]) -> None:
 def _rest(state: dict[str, Any]) -> None:
     settings: GuidedSettings = state["settings"]
     next_leg = settings.legs[1]
-    done = st.session_state.get(f"rest_done_{state['run_id']}")
     result = rest_timer(settings.rest_seconds, next_leg, state["run_id"], _ignore)
     finished = getattr(result, "rest_done", None)
-    if done or (finished and finished.get("run_id") == state["run_id"]):
+    if finished and finished.get("run_id") == state["run_id"]:
         state["leg_index"] = 1
         _new_run(state, "test")
         st.rerun()
