@@ -1,0 +1,46 @@
+"""Store.bulk_load (used by the benchmarks): frames in, the same records out as the ordinary import."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from benchmarks.history import History, load_into, three_years, to_frames
+from calfcore.models import HeelRaiseTest, LegPair, Protocol
+from calfcore.storage import LOCAL_OWNER, Store, load_records
+
+
+def _plain(records) -> tuple:  # noqa: ANN001
+    """Records without ids (they differ between files; same-day entries may come in another order)."""
+    strip = lambda items: sorted((dataclasses.replace(item, id=None) for item in items), key=repr)  # noqa: E731
+    tests_by_id = {t.id: t.tested_on for t in records.tests}
+    symptoms = sorted((dataclasses.replace(s, id=None, test_id=tests_by_id.get(s.test_id)) for s in records.symptoms),
+                      key=repr)
+    return strip(records.tests), symptoms, strip(records.routine_logs)
+
+
+def test_bulk_load_gives_each_runner_the_same_records_as_an_import(tmp_path: Path) -> None:
+    full = three_years(dt.date(2026, 6, 1))
+    history = History(full.runner, full.tests[-6:], full.symptoms[-20:], full.routine_logs[-15:])
+    imported = Store.open(tmp_path / "imported.duckdb")
+    expected = _plain(load_records(imported, LOCAL_OWNER, int(load_into(imported, LOCAL_OWNER, history).id)))
+
+    store = Store.open(tmp_path / "bulk.duckdb")
+    counts = store.bulk_load(LOCAL_OWNER, **to_frames(history, 3))
+    assert counts == {"runners": 3, "test_sessions": 18, "symptom_entries": 3 * (12 + 20), "routine_logs": 45}
+    runners = store.list_runners(LOCAL_OWNER)
+    assert [r.name for r in runners] == ["Load runner 01", "Load runner 02", "Load runner 03"]
+    for runner in runners:
+        assert _plain(load_records(store, LOCAL_OWNER, int(runner.id))) == expected
+        assert store.count_rows(int(runner.id))["test_sessions"] == 6
+
+
+def test_ids_carry_on_from_a_bulk_load(tmp_path: Path) -> None:
+    full = three_years(dt.date(2026, 6, 1))
+    store = Store.open(tmp_path / "bulk.duckdb")
+    store.bulk_load(LOCAL_OWNER, **to_frames(History(full.runner, full.tests[:2], [], []), 2))
+    runner = store.list_runners(LOCAL_OWNER)[1]
+    new_id = store.save_test(LOCAL_OWNER, int(runner.id), HeelRaiseTest(dt.date(2026, 6, 2), Protocol(), LegPair(20, 21)))
+    assert new_id == 5  # after the four bulk-loaded tests
+    assert len(store.list_tests(LOCAL_OWNER, int(runner.id))) == 3
