@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from calfcore.assessment import assess
+from calfcore.assessment import Assessment, assess
 from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess
 from calfcore.storage import RunnerRecords
@@ -34,25 +34,28 @@ def equipment_access() -> EquipmentAccess:
 
 
 def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True,
-                  read_only: bool = False) -> None:
+                  read_only: bool = False) -> Assessment | None:
+    """A test's red-flag check, score and (optionally) routine. Returns the assessment for reuse."""
     test = next((t for t in records.tests if t.id == test_id), None)
     if test is None:
         st.warning("That test no longer exists.")
-        return
+        return None
     result = assess(test, records.runner, records.tests, records.symptoms, today, equipment_access())
     if result.triage.stop:
         components.render_triage(result.triage)
-        return
+        return result
     components.render_score(test, result.score, records.runner)  # type: ignore[arg-type]
     if show_routine and result.routine is not None:
         st.divider()
         if read_only:  # the coach has no other page to go to: show the routine here
             components.render_routine(result.routine)
-            return
+            return result
         st.markdown(f"**This week:** {result.routine.title} stage. {' '.join(result.routine.reasons)}")
         st.page_link("pages/routine_page.py", label="See this week's routine", icon=":material/fitness_center:")
+    return result
 
 
+DEFAULT_SESSIONS_PER_WEEK = 3  # adherence baseline before any routine exists (the build stage's frequency)
 PERIODS = {"12 weeks": 12, "6 months": 26, "Everything": None}
 DEFAULT_PERIOD = "12 weeks"
 
@@ -79,9 +82,9 @@ def render_dashboard(records: RunnerRecords, today: dt.date, *, read_only: bool 
         st.info("No tests yet. Record your first heel-raise test to see your scores.", icon=":material/info:")
         return
     st.subheader("Latest test")
-    render_result(records, int(latest.id), today, read_only=read_only)  # type: ignore[arg-type]
-    assessment = assess(latest, records.runner, records.tests, records.symptoms, today, equipment_access())
-    sessions_planned = assessment.routine.sessions_per_week if assessment.routine else 3
+    assessment = render_result(records, int(latest.id), today, read_only=read_only)  # type: ignore[arg-type]
+    routine = assessment.routine if assessment else None
+    sessions_planned = routine.sessions_per_week if routine else DEFAULT_SESSIONS_PER_WEEK
 
     st.subheader("Progress")
     # Read-only: changes only what the charts show. For a coach, every such click re-checks the share link.
