@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export CALF_DB_PATH ?= data/calfcheck.duckdb
 
-.PHONY: run test test-fast demo-screens clean check-python
+.PHONY: run test test-fast bench demo-screens clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Calf Check needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -30,6 +30,11 @@ test: $(VENV)/.test
 # Core and page tests only (no browser): quick feedback while developing.
 test-fast: $(VENV)/.test
 	$(BIN)/python -m pytest -m "not e2e"
+
+# Benchmarks (issue 5, benchmarks/): prints one table and writes docs/benchmarks.md. About 12 minutes on 2 cores.
+bench: $(VENV)/.test
+	scripts/ensure_chromium.sh
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis tests/artifacts

@@ -1,0 +1,227 @@
+"""Figure 3: browser round trip in Debian Chromium (Playwright), from clicking Save on the record page to the new
+points drawn in the dashboard's raises chart, against a bare Streamlit page doing one rerun with the same chart.
+
+The app path is what a runner does: Save (a rerun that saves, then st.rerun() to show the result), then
+Dashboard in the sidebar (a rerun of the dashboard page), until the chart shows the two new points (one per leg).
+The baseline page holds the same chart (the dashboard's captured Vega-Lite spec and data, in memory) and a button
+that adds two points: one rerun. Both servers run at once; app and baseline rounds alternate. Desktop viewport,
+so the sidebar navigation is visible. Usage: python -m benchmarks.bench_browser [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import bench_rerun
+from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, Row, Section, Series, start, table
+
+GOAL = 1.5
+VIEWPORT = {"width": 1280, "height": 900}
+POINTS = "[role='graphics-symbol'][aria-roledescription='point']"
+COUNT_JS = ("() => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
+            f" return c ? c.querySelectorAll(\"{POINTS}\").length : -1; }}")
+WAIT_JS = ("n => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
+           f" return !!c && c.querySelectorAll(\"{POINTS}\").length === n; }}")
+IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+BASELINE = '''"""Bare baseline for the browser round trip: the dashboard's raises chart and a button that adds two points."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from benchmarks.bench_browser import first_chart
+from benchmarks.replica import load
+
+chart = first_chart(load({spec!r}))
+st.set_page_config(page_title="Baseline", layout="wide")
+if "rows" not in st.session_state:
+    st.session_state.rows = chart["frame"].copy()
+    st.session_state.added = 0
+if st.button("Add a test", key="add", type="primary"):
+    st.session_state.added += 1
+    new = st.session_state.rows.tail(2).copy()
+    new["tested_on"] = pd.Timestamp(dt.date.today()) + pd.Timedelta(minutes=st.session_state.added)
+    new["reps"] = [20 + st.session_state.added % 10, 25 + st.session_state.added % 10]
+    st.session_state.rows = pd.concat([st.session_state.rows, new], ignore_index=True)
+st.title("Baseline")
+spec = chart["spec"]()
+spec["datasets"][chart["name"]] = st.session_state.rows
+st.vega_lite_chart(spec, width="stretch")
+'''
+
+
+def first_chart(spec: dict[str, Any]) -> dict[str, Any]:
+    """The first chart of a captured page: a spec factory, and the name and frame of its data with a 'reps' column."""
+    def walk(items: list[Any]) -> dict[str, Any] | None:
+        for item in items:
+            if isinstance(item, list):
+                found = walk(item)
+            elif item["kind"] == "chart":
+                found = item
+            else:
+                found = walk(item.get("children", []))
+            if found:
+                return found
+        return None
+
+    item = walk(spec["main"])
+    assert item is not None, "the page has no chart"
+    frames = spec["frames"]
+    name = next(n for n, f in item["datasets"].items() if "reps" in frames[f].columns)
+
+    def make() -> dict[str, Any]:
+        chart = json.loads(item["spec"])
+        chart["datasets"] = {n: frames[f] for n, f in item["datasets"].items()}
+        return chart
+
+    return {"spec": make, "name": name, "frame": frames[item["datasets"][name]]}
+
+
+def _wait_idle(page: Any) -> None:
+    page.wait_for_function(IDLE_JS)
+
+
+def _fill(page: Any, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Tab")
+
+
+def _nav(page: Any, name: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_text(name, exact=True).click()
+
+
+def _open_record_form(page: Any) -> None:
+    _nav(page, "Record")
+    another = page.get_by_role("button", name="Record another test")
+    save = page.get_by_role("button", name="Save test")
+    another.or_(save).first.wait_for()
+    if another.is_visible():
+        another.click()
+    save.wait_for()
+    _wait_idle(page)
+
+
+def app_round(page: Any, expected: int, left: int, right: int) -> tuple[float, float]:
+    """(click → dashboard chart shows `expected` points, click → 'Saved.' shown)."""
+    _open_record_form(page)
+    _fill(page, "Raises: left", left)
+    _fill(page, "Raises: right", right)
+    saved = page.get_by_text("Saved.")
+    started = time.perf_counter()
+    page.get_by_role("button", name="Save test").click()
+    saved.wait_for()
+    saved_at = time.perf_counter() - started
+    _wait_idle(page)  # the save's second run (st.rerun) has finished: the sidebar is clickable
+    _nav(page, "Dashboard")
+    page.wait_for_function(WAIT_JS, arg=expected, polling="raf")
+    return time.perf_counter() - started, saved_at
+
+
+def baseline_round(page: Any, expected: int) -> float:
+    started = time.perf_counter()
+    page.get_by_role("button", name="Add a test").click()
+    page.wait_for_function(WAIT_JS, arg=expected, polling="raf")
+    return time.perf_counter() - started
+
+
+def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
+    from playwright.sync_api import sync_playwright
+
+    reps = reps or (1 if smoke else 15)
+    folder = folder or Path(tempfile.mkdtemp(prefix="calf-bench-browser-"))
+    started = time.perf_counter()
+    fixture = bench_rerun.prepare(folder, dt.date.today(), smoke)
+    import os
+
+    os.environ["CALF_DB_PATH"] = str(fixture.db_path)
+    at = bench_rerun.app_session("dashboard", fixture)
+    spec_path, _ = bench_rerun.capture_page(at, folder / "specs", "dashboard")
+    from calfui.shell import _open_store  # release the file: the server below must own it
+
+    _open_store(str(fixture.db_path)).close()
+    _open_store.clear()
+    script = folder / "baseline_round_trip.py"
+    script.write_text(BASELINE.format(spec=str(spec_path)))
+
+    app_server = start(bench_rerun.REPO / "app.py", fixture.db_path, folder, wait=False)
+    base_server = start(script, folder / "unused.duckdb", folder, wait=False)
+    for server in (app_server, base_server):
+        server.wait_healthy()
+    total, to_saved, base = Series(), Series(), Series()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            app_page = browser.new_context(viewport=VIEWPORT).new_page()
+            base_page = browser.new_context(viewport=VIEWPORT).new_page()
+            for page in (app_page, base_page):
+                page.set_default_timeout(60_000)
+            app_page.goto(app_server.url)  # the root first: a fresh server answers a deep link with 'not found'
+            app_page.get_by_test_id("stSidebarNav").wait_for()
+            _wait_idle(app_page)
+            _nav(app_page, "Dashboard")
+            app_page.wait_for_function(f"() => ({COUNT_JS})() > 0")
+            _wait_idle(app_page)
+            app_points = app_page.evaluate(COUNT_JS)
+            base_page.goto(base_server.url)
+            base_page.get_by_role("button", name="Add a test").wait_for()
+            base_page.wait_for_function(f"() => ({COUNT_JS})() > 0")
+            base_points = base_page.evaluate(COUNT_JS)
+            if abs(base_points - app_points) > 2:
+                raise RuntimeError(f"the baseline chart has {base_points} points, the dashboard {app_points}")
+            warm_up = 0 if smoke else 1  # a warm-up round each, not counted
+            for rep in range(reps + warm_up):
+                app_points += 2
+                base_points += 2
+                sides = [("app", app_points), ("base", base_points)]
+                for side, expected in sides if rep % 2 else reversed(sides):
+                    if side == "app":
+                        elapsed, saved_at = app_round(app_page, expected, 20 + rep % 15, 24 + rep % 15)
+                        if rep >= warm_up:
+                            total.add(elapsed)
+                            to_saved.add(saved_at)
+                    else:
+                        elapsed = baseline_round(base_page, expected)
+                        _wait_idle(base_page)
+                        if rep >= warm_up:
+                            base.add(elapsed)
+            browser.close()
+    finally:
+        app_server.stop()
+        base_server.stop()
+    for server in (app_server, base_server):
+        if "Traceback" in server.log():
+            raise RuntimeError(server.log())
+    section = Section("Browser round trip (Chromium)")
+    section.rows.append(Row("3", "Save → new point in dashboard chart", total, base, goal=GOAL,
+                            note="baseline: one rerun redrawing the same chart"))
+    section.rows.append(Row("3", "  of which Save → 'Saved.' shown", to_saved, base,
+                            note="the record page's part alone, for the breakdown"))
+    section.notes.append(
+        f"Chromium {VIEWPORT['width']}×{VIEWPORT['height']}, headless, {reps} rounds after {'no' if smoke else 'one'} "
+        "warm-up, app and "
+        "baseline alternating, both servers up. App: Save (the save run, then st.rerun() to draw the result), "
+        "then Dashboard in the sidebar, until the raises chart (12 weeks) has the two new points; the remainder "
+        "after 'Saved.' is the navigation and the dashboard run and draw. Baseline: the same chart spec and data, "
+        "one button that adds two points.")
+    section.seconds = time.perf_counter() - started
+    return section
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="small data, one round")
+    parser.add_argument("--reps", type=int)
+    args = parser.parse_args()
+    print(table(run(args.smoke, args.reps).rows))
+
+
+if __name__ == "__main__":
+    main()

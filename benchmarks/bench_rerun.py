@@ -1,0 +1,198 @@
+"""Figure 1: rerun time per page, server side, with AppTest from app.py, against a bare baseline per page.
+
+The runner has three years of history (benchmarks.history.three_years). Each page is opened in its own AppTest
+session of app.py; its element tree is captured (benchmarks.replica) into a baseline script that draws the same
+elements from memory. Then app and baseline reruns alternate, page by page, and each is timed around
+`AppTest.run()` (the same harness cost on both sides). Usage: python -m benchmarks.bench_rerun [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import history
+from benchmarks.common import REPO, Row, Section, Series, table
+from benchmarks.replica import capture, media_sizes
+
+PAGES = ("home", "record", "dashboard", "routine", "history", "share", "coach")
+GOAL = 1.25
+TIMEOUT = 120
+
+
+@dataclass
+class Fixture:
+    db_path: Path
+    token: str
+    runner_id: int
+    folder: Path
+
+
+def prepare(folder: Path, today: dt.date, smoke: bool = False) -> Fixture:
+    """A database with the three-year runner and two share links (one of them opened by the coach view)."""
+    from calfcore.sharing import new_token, token_hash
+    from calfcore.storage import LOCAL_OWNER, Store
+
+    db_path = folder / "rerun.duckdb"
+    store = Store.open(db_path)
+    data = history.three_years(today)
+    if smoke:  # the same shape, a tenth of the rows
+        data = history.History(data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:])
+    runner = history.load_into(store, LOCAL_OWNER, data)
+    token = new_token()
+    stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    store.create_share_link(LOCAL_OWNER, int(runner.id), "Coach Sam", token_hash(token), None, stamp)
+    store.create_share_link(LOCAL_OWNER, int(runner.id), "Physio Kim", token_hash(new_token()),
+                            stamp + dt.timedelta(days=30), stamp)
+    store.close()
+    return Fixture(db_path, token, int(runner.id), folder)
+
+
+def _check(at: Any, what: str) -> Any:
+    if at.exception:
+        raise RuntimeError(f"{what} raised: {[e.value for e in at.exception]}")
+    return at
+
+
+def app_session(page: str, fixture: Fixture) -> Any:
+    """An AppTest session of app.py showing `page` (the coach view through its share link)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
+    if page == "coach":
+        at.query_params["share"] = fixture.token
+        return _check(at.run(), "coach view")
+    _check(at.run(), "app.py")
+    return _check(at.switch_page(f"pages/{page}_page.py").run(), f"{page} page")
+
+
+def baseline_script(spec_path: Path) -> str:
+    return f"from benchmarks.replica import replay\nreplay({str(spec_path)!r})\n"
+
+
+def baseline_session(spec_path: Path) -> Any:
+    from streamlit.testing.v1 import AppTest
+
+    return _check(AppTest.from_string(baseline_script(spec_path), default_timeout=TIMEOUT).run(), "baseline")
+
+
+def capture_page(at: Any, folder: Path, name: str) -> tuple[Path, dict[str, int]]:
+    """Rerun once with the media manager watched (download sizes), then capture what the page drew."""
+    with media_sizes() as sizes:
+        _check(at.run(), name)
+    return capture(at, folder, name, sizes)
+
+
+def timed(at: Any, what: str) -> float:
+    started = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - started
+    _check(at, what)
+    return elapsed
+
+
+def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
+    import os
+
+    reps = reps or (2 if smoke else 25)
+    folder = folder or Path(tempfile.mkdtemp(prefix="calf-bench-rerun-"))
+    fixture = prepare(folder, dt.date.today(), smoke)
+    os.environ["CALF_DB_PATH"] = str(fixture.db_path)
+    started = time.perf_counter()
+    apps, baselines, counts = {}, {}, {}
+    for page in PAGES:
+        apps[page] = app_session(page, fixture)
+        spec, counts[page] = capture_page(apps[page], folder / "specs", page)
+        baselines[page] = baseline_session(spec)
+        _, replayed = capture(baselines[page], folder / "check", page)
+        if replayed != counts[page]:
+            raise RuntimeError(f"the {page} baseline drew {replayed}, the page drew {counts[page]}")
+    app_times = {page: Series() for page in PAGES}
+    base_times = {page: Series() for page in PAGES}
+    for rep in range(reps + 1):  # the first round warms both sides up and is not counted
+        for page in PAGES:
+            pair = [(apps[page], app_times[page], page), (baselines[page], base_times[page], f"{page} baseline")]
+            for at, series, what in pair if rep % 2 else reversed(pair):  # alternate which side goes first
+                elapsed = timed(at, what)
+                if rep:
+                    series.add(elapsed)
+    section = Section("Rerun time per page (AppTest, server side)")
+    for page in PAGES:
+        elements = sum(counts[page].values())
+        charts = counts[page].get("vega_lite_chart", 0)
+        section.rows.append(Row("1", f"rerun: {page}", app_times[page], base_times[page], goal=GOAL,
+                                note=f"{elements} elements, {charts} charts"))
+    section.notes.append(
+        f"Runner: {history.TESTS} tests, {history.SYMPTOMS} symptom entries, {history.ROUTINE_LOGS} routine log "
+        f"entries{' (smoke: a tenth)' if smoke else ''}. {reps} timed reruns per side after one warm-up, app and "
+        "baseline alternating. Timed around AppTest.run(), whose own harness cost is on both sides. Baselines "
+        "draw the same elements of the same kinds (checked by capturing both trees), the same texts and widget "
+        "options, tables and charts with the same data and Vega-Lite spec, from memory, through st.vega_lite_chart.")
+    section.seconds = time.perf_counter() - started
+    section.apps, section.baselines, section.fixture = apps, baselines, fixture  # type: ignore[attr-defined]
+    return section
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="a tenth of the data, two reruns per side")
+    parser.add_argument("--reps", type=int)
+    args = parser.parse_args()
+    section = run(args.smoke, args.reps)
+    print(table(section.rows))
+
+
+if __name__ == "__main__":
+    main()
+
+
+def breakdown(section: Section, runs: int) -> list[str]:
+    """Profile (sampling) the pages that missed the goal, app and baseline: markdown lines for the report."""
+    from benchmarks.profile import profile_runs, source_line, split
+
+    missed = [row.measure.removeprefix("rerun: ") for row in section.rows if row.met is False]
+    if not missed:
+        return ["Every page met the goal: no breakdown needed."]
+    apps, baselines = section.apps, section.baselines  # type: ignore[attr-defined]
+    lines = [
+        f"Sampled over {runs} reruns per page and side (a sampling profiler, benchmarks/profile.py; ms per rerun). "
+        "*Ours* is time whose innermost app frame is our code, including DuckDB, altair chart building and pandas "
+        "work it calls; *Streamlit* is time whose innermost frame is Streamlit's, including what it calls "
+        "(altair's to_dict with schema validation for st.altair_chart, Arrow conversion of tables and chart data).",
+        "",
+        "| page | app (sampled) | ours | Streamlit | of which altair to_dict | of which Arrow | baseline (sampled) "
+        "| baseline Streamlit | gap | gap: ours | gap: Streamlit's extra |",
+        "|" + " --- |" * 11,
+    ]
+    hot: dict[tuple[str, str], float] = {}
+    categories: dict[str, float] = {}
+    for page in missed:
+        app = profile_runs(apps[page], runs)
+        base = profile_runs(baselines[page], runs)
+        a, b = split(app), split(base)
+        to_dict = app.total("Streamlit: altair")
+        arrow = app.total("Streamlit: data to Arrow")
+        lines.append(
+            f"| {page} | {app.total():.0f} | {a['ours']:.0f} | {a['streamlit']:.0f} | {to_dict:.0f} | {arrow:.0f} "
+            f"| {base.total():.0f} | {b['streamlit']:.0f} | {app.total() - base.total():.0f} | {a['ours']:.0f} "
+            f"| {a['streamlit'] - b['streamlit']:.0f} |")
+        for (where, category), samples in app.hot.items():
+            key = (where, "ours" if category.startswith("ours") else category)
+            hot[key] = hot.get(key, 0.0) + app.ms(samples)
+        for category, value in app.by_category().items():
+            categories[category] = categories.get(category, 0.0) + value
+    lines += ["", f"Summed over those pages ({', '.join(missed)}), one rerun each, by where the time is spent:", "",
+              "| where | ms |", "| --- | --- |"]
+    lines += [f"| {category} | {value:.0f} |" for category, value in
+              sorted(categories.items(), key=lambda kv: -kv[1]) if value >= 0.5]
+    lines += ["", "Hot spots: the lines of our code under which the time is spent (summed over those pages, one "
+              "rerun each). A line whose time is *Streamlit* is a call into Streamlit (st.altair_chart...).", "",
+              "| ms | kind | where | line |", "| --- | --- | --- | --- |"]
+    for (where, category), value in sorted(hot.items(), key=lambda kv: -kv[1])[:15]:
+        lines.append(f"| {value:.0f} | {category} | `{where}` | `{source_line(where)[:90]}` |")
+    return lines

@@ -1,0 +1,52 @@
+"""The benchmark scripts (benchmarks/, `make bench`) still run: every figure in smoke mode (tiny sizes, one or two
+repetitions). The figures themselves mean nothing here; they are never asserted. Uses Chromium, like tests/e2e."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_architecture import SQL
+
+REPO = Path(__file__).resolve().parents[1]
+BENCHMARKS = sorted((REPO / "benchmarks").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", BENCHMARKS, ids=lambda p: p.name)
+def test_benchmarks_have_no_sql(path: Path) -> None:
+    """SQL lives only in calfcore/storage.py; benchmarks load data through the Store (Store.bulk_load)."""
+    assert not SQL.search(path.read_text()), f"SQL in benchmarks/{path.name}"
+
+
+@pytest.mark.e2e
+def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
+    # Two processes side by side (each figure is independent) to keep this near a minute on two cores.
+    groups = {"a": "1,2,4", "b": "3,5"}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    runs = {name: subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.run", "--smoke", "--only", only, "--output", str(tmp_path / f"{name}.md")],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for name, only in groups.items()}
+    outputs = {}
+    for name, process in runs.items():
+        try:
+            outputs[name], _ = process.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            outputs[name], _ = process.communicate()
+        assert process.returncode == 0, outputs[name]
+    printed = outputs["a"] + outputs["b"]
+    for measure in ("rerun: home", "rerun: record", "rerun: dashboard", "rerun: routine", "rerun: history",
+                    "rerun: share", "rerun: coach", "dashboard queries", "save test + 2 symptoms", "start-up",
+                    "Save → new point in dashboard chart", "sessions: round trip", "cold start → first page drawn"):
+        assert measure in printed, (measure, printed)
+    assert re.search(r"2 sessions: round trip .* yes .*lost writes 0", printed), printed  # no errors, no lost writes
+    report = (tmp_path / "a.md").read_text()
+    for fact in ("| cores |", "| memory |", "| cpu |", "| python |", "| streamlit |", "| duckdb |", "SMOKE MODE",
+                 "Where the rerun time goes"):
+        assert fact in report, fact
