@@ -47,7 +47,8 @@ if "rows" not in st.session_state:
 if st.button("Add a test", key="add", type="primary"):
     st.session_state.added += 1
     new = st.session_state.rows.tail(2).copy()
-    new["tested_on"] = pd.Timestamp(dt.date.today()) + pd.Timedelta(minutes=st.session_state.added)
+    stamp = pd.Timestamp(dt.date.today()) + pd.Timedelta(minutes=st.session_state.added)
+    new["tested_on"] = stamp.isoformat() if new["tested_on"].dtype.kind in "OTU" else stamp  # as the chart holds it
     new["reps"] = [20 + st.session_state.added % 10, 25 + st.session_state.added % 10]
     st.session_state.rows = pd.concat([st.session_state.rows, new], ignore_index=True)
 st.title("Baseline")
