@@ -9,12 +9,15 @@ or a logged-in runner's identity), so no runner can reach another owner's rows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import random
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -49,6 +52,45 @@ class NotFound(LookupError):
 
 class EditConflict(RuntimeError):
     """Someone else changed the entry since it was loaded; nothing was overwritten."""
+
+
+# Everything a store operation can raise that a page should explain to the runner (Store.explain) instead of
+# showing a traceback. DuckDB's own errors are kept as they are (callers and tests may look at their type).
+STORE_ERRORS: tuple[type[BaseException], ...] = (duckdb.Error, StoreUnavailable, EditConflict, NotFound)
+# A write refused because a concurrent transaction changed the same rows is run again up to this many times,
+# after a random pause that doubles each time (at most CONFLICT_PAUSE_MAX seconds): about 1.5 s in all at worst.
+CONFLICT_RETRIES = 10
+CONFLICT_PAUSE_MAX = 0.25
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _is_conflict(error: BaseException) -> bool:
+    """DuckDB refused a write because a concurrent transaction changed the same rows (not a disk or file error)."""
+    return isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower()
+
+
+def _retry_on_conflict(method: _Method) -> _Method:
+    """Run a whole write again (a few times, after a short random pause) when it lost a write-write conflict.
+
+    DuckDB raises TransactionException instead of waiting when two transactions change the same rows. The
+    refused attempt was rolled back entirely, so running it again is safe for writes whose result doesn't
+    depend on what the other transaction did: inserts, deletes, and idempotent stamps (share links used or
+    revoked). Corrections (update_test, update_runner) are not retried: one edit wins, the other is told.
+    This can't live inside `_transaction` itself: a `with` block can't be run twice.
+    """
+    @functools.wraps(method)
+    def retrying(self: Store, *args: Any, **kwargs: Any) -> Any:
+        for attempt in range(CONFLICT_RETRIES + 1):
+            try:
+                return method(self, *args, **kwargs)
+            except duckdb.TransactionException as error:
+                if not _is_conflict(error) or attempt == CONFLICT_RETRIES:
+                    raise
+                time.sleep(random.uniform(0.0005, min(CONFLICT_PAUSE_MAX, 0.002 * 2 ** attempt)))
+        raise AssertionError("unreachable")
+
+    return retrying  # type: ignore[return-value]
 
 
 # Ordered, transactional schema steps. Never edit a released step: add a new one.
@@ -176,6 +218,31 @@ def _explain_open_failure(path: Path, error: Exception) -> str:
     return f"Calf Check could not open its database {path}: {text.splitlines()[0] if text else type(error).__name__}"
 
 
+def _explain_failure(path: Path, error: BaseException) -> str:
+    """What went wrong with an operation on an open store, for the runner: what happened and what to do.
+
+    Every write is one transaction, so a failed write has saved nothing; the message says so."""
+    if isinstance(error, (StoreUnavailable, EditConflict, NotFound)):
+        return str(error)
+    text = str(error)
+    lowered = text.lower()
+    if _is_conflict(error):
+        return ("Someone saved a change to the same entry at the same moment, so nothing was saved. Reload the "
+                "page and make your change again.")
+    if isinstance(error, duckdb.FatalException) or "invalidated" in lowered:
+        after = (f"DuckDB stopped using {path} to protect it, so nothing more was saved. Calf Check reopens it at "
+                 f"your next click; what you saved before is safe.")
+    else:
+        after = "Nothing was saved; what you saved before is safe."
+    if "no space" in lowered or "disk full" in lowered or "disk is full" in lowered or "file too large" in lowered:
+        return f"The disk holding {path} is full (disk full). {after} Free some space, then try again."
+    if "permission" in lowered or "read-only" in lowered or "read only" in lowered:
+        return (f"Calf Check can't write to {path}: the file or its folder is read-only. {after} Give this user "
+                f"write permission, or set CALF_DB_PATH to a writable location.")
+    first_line = text.splitlines()[0] if text else type(error).__name__
+    return f"The database {path} reported a problem ({first_line[:200]}). {after}"
+
+
 class Store:
     """The runner data store on one DuckDB file."""
 
@@ -183,6 +250,9 @@ class Store:
         self._connection = connection
         self._cursor_lock = threading.Lock()
         self.path = path
+        self._stamp_lock = threading.Lock()  # queues updates of share links (see mark_share_used)
+        self._closed = False
+        self._invalidated = False
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -206,16 +276,38 @@ class Store:
         return store
 
     def close(self) -> None:
+        self._closed = True
         self._connection.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def invalidated(self) -> bool:
+        """DuckDB stopped this connection after a fatal error (such as a full disk during a checkpoint): every
+        later query fails until the file is opened again, which replays its log. The shell reopens it."""
+        return self._invalidated
+
+    def explain(self, error: BaseException) -> str:
+        """A clear message for a failed operation (one of STORE_ERRORS), naming the file and what to do."""
+        return _explain_failure(self.path, error)
 
     # -- plumbing ---------------------------------------------------------------------------------------
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._cursor_lock:
-            cursor = self._connection.cursor()
+        try:
+            with self._cursor_lock:
+                cursor = self._connection.cursor()
+        except duckdb.FatalException:
+            self._invalidated = True
+            raise
         try:
             yield cursor
+        except duckdb.FatalException:
+            self._invalidated = True
+            raise
         finally:
             cursor.close()
 
@@ -226,9 +318,12 @@ class Store:
             try:
                 yield cursor
             except BaseException:
-                cursor.rollback()
+                try:
+                    cursor.rollback()
+                except duckdb.Error:
+                    pass  # the transaction is already gone (a failed statement or fatal error): keep the cause
                 raise
-            cursor.commit()
+            cursor.commit()  # a failed commit (disk full, conflict) rolls the whole transaction back itself
 
     def migrate(self) -> list[int]:
         """Apply pending migrations, each in its own transaction. Returns the versions applied now."""
@@ -259,6 +354,7 @@ class Store:
 
     # -- runners ----------------------------------------------------------------------------------------
 
+    @_retry_on_conflict
     def create_runner(self, owner: str, runner: RunnerProfile) -> RunnerProfile:
         with self._transaction() as cursor:
             row = cursor.execute(
@@ -270,13 +366,20 @@ class Store:
         return replace(runner, id=int(row[0]))
 
     def update_runner(self, owner: str, runner: RunnerProfile) -> RunnerProfile:
-        with self._transaction() as cursor:
-            self._require_runner(cursor, owner, int(runner.id))  # type: ignore[arg-type]
-            cursor.execute(
-                "UPDATE runners SET name = ?, birth_year = ?, sex = ?, units = ?, injured_side = ? WHERE id = ?",
-                [runner.name, runner.birth_year, runner.sex.value, runner.units.value,
-                 runner.injured_side.value if runner.injured_side else None, runner.id],
-            )
+        """Save a changed profile. Raises EditConflict if another session saves the same profile at that moment."""
+        try:
+            with self._transaction() as cursor:
+                self._require_runner(cursor, owner, int(runner.id))  # type: ignore[arg-type]
+                cursor.execute(
+                    "UPDATE runners SET name = ?, birth_year = ?, sex = ?, units = ?, injured_side = ? WHERE id = ?",
+                    [runner.name, runner.birth_year, runner.sex.value, runner.units.value,
+                     runner.injured_side.value if runner.injured_side else None, runner.id],
+                )
+        except duckdb.TransactionException as error:
+            if not _is_conflict(error):
+                raise
+            raise EditConflict("This profile was saved somewhere else at the same moment. Nothing was overwritten: "
+                               "reload it and make your change again.") from error
         return runner
 
     def list_runners(self, owner: str) -> list[RunnerProfile]:
@@ -297,6 +400,7 @@ class Store:
             raise NotFound("That runner profile does not exist (it may have been deleted).")
         return _runner_from_row(row)
 
+    @_retry_on_conflict
     def delete_runner(self, owner: str, runner_id: int) -> None:
         """Delete a runner and every row that belongs to them, in one transaction."""
         with self._transaction() as cursor:
@@ -330,6 +434,7 @@ class Store:
         Store._insert_symptoms(cursor, runner_id, [replace(s, test_id=test_id) for s in symptoms])
         return test_id
 
+    @_retry_on_conflict
     def save_test(self, owner: str, runner_id: int, test: HeelRaiseTest,
                   symptoms: Sequence[SymptomEntry] = ()) -> int:
         """Save a test with its symptoms atomically; returns the new test id."""
@@ -360,6 +465,8 @@ class Store:
                 self._insert_symptoms(cursor, runner_id, [replace(s, test_id=test.id) for s in symptoms])
                 return int(updated[0])
         except duckdb.TransactionException as error:
+            if not _is_conflict(error):
+                raise  # a failed commit (disk full...), not another edit: the page explains it
             # DuckDB raises on a write-write conflict with a concurrent transaction: the other edit won.
             raise EditConflict("Someone saved this test at the same moment. Nothing was overwritten: reload it "
                                "and make your change again.") from error
@@ -373,6 +480,7 @@ class Store:
             raise NotFound("That test no longer exists (it may have been deleted).")
         return int(row[0])
 
+    @_retry_on_conflict
     def delete_test(self, owner: str, runner_id: int, test_id: int) -> None:
         with self._transaction() as cursor:
             self._require_runner(cursor, owner, runner_id)
@@ -406,6 +514,7 @@ class Store:
               e.location.value, e.test_id, now] for e in entries],
         )
 
+    @_retry_on_conflict
     def add_symptoms(self, owner: str, runner_id: int, entries: Sequence[SymptomEntry]) -> None:
         with self._transaction() as cursor:
             self._require_runner(cursor, owner, runner_id)
@@ -423,6 +532,7 @@ class Store:
             ).fetchall()
         return [_symptom_from_row(row) for row in rows]
 
+    @_retry_on_conflict
     def delete_symptom(self, owner: str, runner_id: int, symptom_id: int) -> None:
         with self._transaction() as cursor:
             self._require_runner(cursor, owner, runner_id)
@@ -447,6 +557,7 @@ class Store:
              for e in entries],
         )
 
+    @_retry_on_conflict
     def add_routine_log(self, owner: str, runner_id: int, entry: RoutineLogEntry) -> None:
         with self._transaction() as cursor:
             self._require_runner(cursor, owner, runner_id)
@@ -462,6 +573,7 @@ class Store:
         return [RoutineLogEntry(logged_on=r[1], exercise_id=r[2], sets=r[3], reps=r[4], load_kg=r[5], pain=r[6],
                                 notes=r[7], id=r[0]) for r in rows]
 
+    @_retry_on_conflict
     def delete_routine_log(self, owner: str, runner_id: int, log_id: int) -> None:
         with self._transaction() as cursor:
             self._require_runner(cursor, owner, runner_id)
@@ -472,6 +584,7 @@ class Store:
 
     # -- bulk ---------------------------------------------------------------------------------------------
 
+    @_retry_on_conflict
     def import_records(self, owner: str, runner_id: int, tests: Sequence[tuple[HeelRaiseTest, Sequence[SymptomEntry]]],
                        symptoms: Sequence[SymptomEntry], routine_logs: Sequence[RoutineLogEntry]) -> None:
         """Save a validated import in one transaction: all of it, or (on any error) none of it."""
@@ -537,6 +650,7 @@ class Store:
 
     _LINK_COLUMNS = "id, runner_id, label, created_at, expires_at, revoked_at, last_used_at"
 
+    @_retry_on_conflict
     def create_share_link(self, owner: str, runner_id: int, label: str, token_sha256: str,
                           expires_at: dt.datetime | None, now: dt.datetime) -> ShareLink:
         with self._transaction() as cursor:
@@ -556,8 +670,9 @@ class Store:
                 [runner_id]).fetchall()
         return [ShareLink(*row) for row in rows]
 
+    @_retry_on_conflict
     def revoke_share_link(self, owner: str, runner_id: int, link_id: int, now: dt.datetime) -> None:
-        with self._transaction() as cursor:
+        with self._stamp_lock, self._transaction() as cursor:
             self._require_runner(cursor, owner, runner_id)
             updated = cursor.execute(
                 """UPDATE share_links SET revoked_at = coalesce(revoked_at, ?)
@@ -581,8 +696,11 @@ class Store:
         link = ShareLink(*row[1:])
         return ResolvedShare(owner_key=row[0], runner_id=link.runner_id, link=link)
 
+    @_retry_on_conflict
     def mark_share_used(self, link_id: int, now: dt.datetime) -> None:
-        with self._transaction() as cursor:
+        # Every click of every coach stamps the same row: DuckDB refuses simultaneous updates of one row instead
+        # of queueing them, so this process queues them itself (it is the only process that has the file).
+        with self._stamp_lock, self._transaction() as cursor:
             cursor.execute("UPDATE share_links SET last_used_at = ? WHERE id = ?", [now, link_id])
 
     def table_text(self, table: str) -> str:
@@ -591,6 +709,164 @@ class Store:
             raise ValueError(table)
         with self._cursor() as cursor:
             return "\n".join(" ".join(map(str, row)) for row in cursor.execute(f"SELECT * FROM {table}").fetchall())
+
+    # -- durability: checkpoints, snapshots, backups ---------------------------------------------------------
+
+    def checkpoint(self) -> None:
+        """Write the log (.wal) into the main file now (DuckDB also does this on its own as the log grows)."""
+        with self._cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, field for field, in a stable order: to prove two databases hold the same."""
+        with self._cursor() as cursor:
+            return _snapshot(cursor, _current_database(cursor))
+
+    def backup_to(self, target: str | Path) -> dict[str, int]:
+        """Copy the whole database into the new file `target` from inside this process, while it keeps serving.
+
+        DuckDB lets one process open the file, so a backup of a running app must be made here. The copy is one
+        transaction: a consistent snapshot that includes every committed save and nothing half-written. Returns
+        the rows copied per table. `target` must not exist yet.
+        """
+        target = Path(target)
+        if target.exists():
+            raise FileExistsError(f"{target} already exists; a backup never overwrites a file.")
+        alias = f"calf_backup_{random.getrandbits(32):08x}"
+        with self._cursor() as cursor:
+            source = _current_database(cursor)
+            cursor.execute(f"ATTACH {_sql_text(target)} AS {alias}")
+            try:
+                return _copy_database(cursor, source, alias)
+            finally:
+                cursor.execute(f"DETACH {alias}")
+
+
+def _sql_text(value: str | Path) -> str:
+    """A string literal for the few statements that can't take a parameter (ATTACH)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    """A quoted identifier (database names come from file names)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _current_database(cursor: duckdb.DuckDBPyConnection) -> str:
+    return str(cursor.execute("SELECT current_database()").fetchone()[0])
+
+
+def _table_names(cursor: duckdb.DuckDBPyConnection, database: str) -> list[str]:
+    rows = cursor.execute("""SELECT table_name FROM duckdb_tables()
+                             WHERE database_name = ? AND schema_name = 'main' AND NOT temporary
+                             ORDER BY table_name""", [database]).fetchall()
+    return [row[0] for row in rows]
+
+
+def _row_counts(cursor: duckdb.DuckDBPyConnection, database: str) -> dict[str, int]:
+    return {table: int(cursor.execute(f"SELECT count(*) FROM {_ident(database)}.main.{_ident(table)}").fetchone()[0])
+            for table in _table_names(cursor, database)}
+
+
+def _snapshot(cursor: duckdb.DuckDBPyConnection, database: str) -> dict[str, list[tuple[Any, ...]]]:
+    return {table: cursor.execute(f"SELECT * FROM {_ident(database)}.main.{_ident(table)} ORDER BY ALL").fetchall()
+            for table in _table_names(cursor, database)}
+
+
+def _copy_database(cursor: duckdb.DuckDBPyConnection, source: str, target: str) -> dict[str, int]:
+    """Copy every table and sequence of `source` into the attached, empty `target`, in one transaction."""
+    cursor.begin()
+    try:
+        counts = _row_counts(cursor, source)
+        cursor.execute(f"COPY FROM DATABASE {_ident(source)} TO {_ident(target)}")
+        cursor.commit()
+    except BaseException:
+        try:
+            cursor.rollback()
+        except duckdb.Error:
+            pass
+        raise
+    return counts
+
+
+def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    if not path.is_file():
+        raise StoreUnavailable(f"There is no database file at {path}.")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        raise StoreUnavailable(_explain_open_failure(path, error)) from error
+
+
+def file_in_use(path: str | Path) -> bool:
+    """Whether another process holds the database file open (DuckDB's lock). A missing file is not in use."""
+    path = Path(path)
+    if not path.exists():
+        return False
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.Error as error:
+        if "lock" in str(error).lower():
+            return True
+        raise StoreUnavailable(_explain_open_failure(path, error)) from error
+    return False
+
+
+@dataclass(frozen=True)
+class DatabaseSummary:
+    """What a database file holds: its schema versions and the rows per table."""
+
+    path: Path
+    schema_versions: list[int]
+    rows: dict[str, int]
+
+
+def describe_database(path: str | Path) -> DatabaseSummary:
+    """Open a database file read-only and say what it holds. StoreUnavailable if it is locked or isn't ours."""
+    path = Path(path)
+    connection = _open_read_only(path)
+    try:
+        database = _current_database(connection)
+        if "schema_migrations" not in _table_names(connection, database):
+            raise StoreUnavailable(f"{path} is a DuckDB file but not a Calf Check database (it has no schema "
+                                   f"history).")
+        versions = [row[0] for row in connection.execute(
+            "SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+        return DatabaseSummary(path, versions, _row_counts(connection, database))
+    except duckdb.Error as error:
+        raise StoreUnavailable(_explain_open_failure(path, error)) from error
+    finally:
+        connection.close()
+
+
+def read_snapshot(path: str | Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Store.snapshot() of a database file that no process holds, opened read-only."""
+    connection = _open_read_only(Path(path))
+    try:
+        return _snapshot(connection, _current_database(connection))
+    finally:
+        connection.close()
+
+
+def copy_database(source: str | Path, target: str | Path) -> dict[str, int]:
+    """Copy the database file `source` (which no process may hold) into the new file `target`: tables,
+    sequences and every row, as a clean file with no log. Returns the rows copied per table."""
+    source, target = Path(source), Path(target)
+    if target.exists():
+        raise FileExistsError(f"{target} already exists; a copy never overwrites a file.")
+    connection = duckdb.connect(":memory:")
+    try:
+        try:
+            connection.execute(f"ATTACH {_sql_text(source)} AS calf_source (READ_ONLY)")
+        except duckdb.Error as error:
+            raise StoreUnavailable(_explain_open_failure(source, error)) from error
+        connection.execute(f"ATTACH {_sql_text(target)} AS calf_target")
+        try:
+            return _copy_database(connection, "calf_source", "calf_target")
+        finally:
+            connection.execute("DETACH calf_target")
+    finally:
+        connection.close()
 
 
 def _runner_from_row(row: Sequence[Any]) -> RunnerProfile:
