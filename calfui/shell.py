@@ -7,6 +7,7 @@ before any session has run st.navigation) there is no viewer, so the page render
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import os
@@ -20,7 +21,7 @@ import streamlit as st
 
 from calfcore.models import RunnerProfile
 from calfcore.sharing import ResolvedShare, token_hash, well_formed
-from calfcore.storage import LOCAL_OWNER, NotFound, Store, StoreUnavailable
+from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable
 from calfui.components import plain
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "calfcheck.duckdb"
@@ -42,7 +43,13 @@ def store_or_stop() -> Store:
     """The process's store, or a clear message (naming the file and the fix) and a stopped page."""
     path = database_path()
     try:
-        return _open_store(str(path))
+        store = _open_store(str(path))
+        if store.invalidated:  # a fatal write error stopped DuckDB: reopening the file recovers it from its log
+            with contextlib.suppress(*STORE_ERRORS):
+                store.close()
+            _open_store.clear()
+            store = _open_store(str(path))
+        return store
     except StoreUnavailable as error:
         _open_store.clear()  # try again on the next rerun, once the user has fixed the cause
         st.error(str(error), icon=":material/database:")
@@ -92,7 +99,10 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
         resolved = store.resolve_share(token_hash(token), now)  # type: ignore[arg-type]
         if resolved is None:
             return Viewer(ViewerKind.BAD_LINK)
-        store.mark_share_used(resolved.link.id, now)
+        try:
+            store.mark_share_used(resolved.link.id, now)
+        except STORE_ERRORS:
+            pass  # "last opened" is a courtesy: a full disk must not keep the coach from reading
         return Viewer(ViewerKind.COACH, owner_key=resolved.owner_key, share=resolved)
     if not auth_configured():
         return Viewer(ViewerKind.LOCAL, owner_key=LOCAL_OWNER)

@@ -14,6 +14,7 @@ from calfcore.routine import exercise_library
 from calfcore.storage import EditConflict, NotFound, RunnerRecords, load_records
 from calfcore.validation import InputErrors, parse_test
 from calfui import components, forms
+from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.views import render_result, require_runner
 
@@ -54,15 +55,17 @@ def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> No
     except InputErrors as errors:
         components.show_errors(errors.errors, slots)
         return
-    try:
-        context.store.update_test(owner, int(runner.id), corrected, new_symptoms, st.session_state[EDIT_REVISION])
-    except (EditConflict, NotFound) as problem:
-        st.error(str(problem), icon=":material/sync_problem:")
-        st.session_state.pop(EDIT_REVISION, None)
-        return
-    _leave_mode()
-    st.session_state["history_flash"] = "Correction saved."
-    st.rerun()
+    with saving(context.store):
+        try:
+            context.store.update_test(owner, int(runner.id), corrected, new_symptoms,
+                                      st.session_state[EDIT_REVISION])
+        except (EditConflict, NotFound) as problem:
+            st.error(str(problem), icon=":material/sync_problem:")
+            st.session_state.pop(EDIT_REVISION, None)
+            return
+        _leave_mode()
+        st.session_state["history_flash"] = "Correction saved."
+        st.rerun()
 
 
 def _leave_mode() -> None:
@@ -94,14 +97,15 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         st.warning(f"Delete the test of {by_id[selected].tested_on:%d %b %Y} and its symptoms? This can't be undone.")
         yes, no = st.columns(2)
         if yes.button("Yes, delete it", key="confirm_delete_test", type="primary"):
-            try:
-                context.store.delete_test(context.viewer.owner_key, int(records.runner.id), selected)
-            except NotFound as missing:
-                st.error(str(missing))
-            _leave_mode()
-            st.session_state.pop(SELECTED_TEST, None)
-            st.session_state["history_flash"] = "Test deleted."
-            st.rerun()
+            with saving(context.store):
+                try:
+                    context.store.delete_test(context.viewer.owner_key, int(records.runner.id), selected)
+                except NotFound as missing:
+                    st.error(str(missing))
+                _leave_mode()
+                st.session_state.pop(SELECTED_TEST, None)
+                st.session_state["history_flash"] = "Test deleted."
+                st.rerun()
         if no.button("Cancel", key="cancel_delete_test"):
             _leave_mode()
             st.rerun()
@@ -146,16 +150,17 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
     yes, no = st.columns(2)
     if yes.button("Yes, remove it", key="confirm_delete_log", type="primary"):
         owner, runner_id = context.viewer.owner_key, int(records.runner.id)
-        try:
-            if target.startswith("r"):
-                context.store.delete_routine_log(owner, runner_id, int(target[1:]))
-            else:
-                context.store.delete_symptom(owner, runner_id, int(target[1:]))
-        except NotFound as missing:
-            st.error(str(missing))
-        st.session_state.pop(CONFIRM_DELETE_LOG, None)
-        st.session_state.pop("history_log_pick", None)
-        st.rerun()
+        with saving(context.store):
+            try:
+                if target.startswith("r"):
+                    context.store.delete_routine_log(owner, runner_id, int(target[1:]))
+                else:
+                    context.store.delete_symptom(owner, runner_id, int(target[1:]))
+            except NotFound as missing:
+                st.error(str(missing))
+            st.session_state.pop(CONFIRM_DELETE_LOG, None)
+            st.session_state.pop("history_log_pick", None)
+            st.rerun()
     if no.button("Cancel", key="cancel_delete_log"):
         st.session_state.pop(CONFIRM_DELETE_LOG, None)
         st.rerun()
@@ -193,11 +198,12 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
         return
     st.info(f"Ready: {len(plan.tests)} test(s), {plan.record_count} record(s) in all{skipped}.")
     if st.button("Import them", key="confirm_import", type="primary"):
-        context.store.import_records(context.viewer.owner_key, int(records.runner.id), plan.tests, plan.symptoms,
-                                     plan.routine_logs)
-        st.session_state["history_flash"] = f"Imported {plan.record_count} record(s)."
-        st.session_state.pop("import_csv", None)
-        st.rerun()
+        with saving(context.store):
+            context.store.import_records(context.viewer.owner_key, int(records.runner.id), plan.tests,
+                                         plan.symptoms, plan.routine_logs)
+            st.session_state["history_flash"] = f"Imported {plan.record_count} record(s)."
+            st.session_state.pop("import_csv", None)
+            st.rerun()
 
 
 def render(context: PageContext) -> None:

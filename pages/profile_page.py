@@ -10,6 +10,7 @@ from calfcore.demo import demo_data
 from calfcore.models import RunnerProfile, Sex, Side, Units
 from calfcore.validation import InputErrors, parse_runner
 from calfui import components
+from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 
 SEX_LABELS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.UNSPECIFIED: "Prefer not to say"}
@@ -58,8 +59,9 @@ def render(context: PageContext) -> None:
             except InputErrors as errors:
                 components.show_errors(errors.errors, slots)
             else:
-                context.store.update_runner(owner, updated)
-                st.success("Profile saved.")
+                with saving(context.store):
+                    context.store.update_runner(owner, updated)
+                    st.success("Profile saved.")
 
     st.subheader("New runner profile")
     submitted, raw, slots = _profile_form("new_profile", None, context)
@@ -69,19 +71,21 @@ def render(context: PageContext) -> None:
         except InputErrors as errors:
             components.show_errors(errors.errors, slots)
         else:
-            created = context.store.create_runner(owner, profile)
-            context.select_runner(created.id)
-            st.success(f"Profile created for {components.plain(created.name)}.")
-            st.rerun()
+            with saving(context.store):
+                created = context.store.create_runner(owner, profile)
+                context.select_runner(created.id)
+                st.success(f"Profile created for {components.plain(created.name)}.")
+                st.rerun()
 
     st.subheader("Demo runner")
     st.markdown("Twelve weeks of made-up tests, symptoms and training, to see a full dashboard.")
     if st.button("Load the demo runner", key="load_demo"):
         demo = demo_data(context.today)
-        created = context.store.create_runner(owner, demo.runner)
-        context.store.import_records(owner, int(created.id), demo.tests, demo.symptoms, demo.routine_logs)
-        context.select_runner(created.id)
-        st.switch_page("pages/dashboard_page.py")
+        with saving(context.store):
+            created = context.store.create_runner(owner, demo.runner)
+            context.store.import_records(owner, int(created.id), demo.tests, demo.symptoms, demo.routine_logs)
+            context.select_runner(created.id)
+            st.switch_page("pages/dashboard_page.py")
 
     if runner is not None:
         st.subheader("Delete this profile")
@@ -94,10 +98,11 @@ def render(context: PageContext) -> None:
             st.warning("This can't be undone. Export your data from History first if you want a copy.")
             yes, no = st.columns(2)
             if yes.button("Yes, delete everything", key="confirm_delete_profile", type="primary"):
-                context.store.delete_runner(owner, int(runner.id))
-                context.select_runner(None)
-                st.session_state.pop(CONFIRM_DELETE, None)
-                st.rerun()
+                with saving(context.store):
+                    context.store.delete_runner(owner, int(runner.id))
+                    context.select_runner(None)
+                    st.session_state.pop(CONFIRM_DELETE, None)
+                    st.rerun()
             if no.button("Cancel", key="cancel_delete_profile"):
                 st.session_state.pop(CONFIRM_DELETE, None)
                 st.rerun()

@@ -12,6 +12,7 @@ from calfcore.routine import EquipmentAccess, Routine, exercise_library
 from calfcore.storage import RunnerRecords, load_records
 from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_checkin
 from calfui import components, forms
+from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, equipment_access, require_runner
 
@@ -83,8 +84,9 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
         except InputErrors as errors:
             components.show_errors(errors.errors, slots)
         else:
-            context.store.add_routine_log(owner, runner_id, entry)
-            st.success(f"Logged {entry.sets} × {entry.reps} {library[entry.exercise_id].name}.")
+            with saving(context.store):
+                context.store.add_routine_log(owner, runner_id, entry)
+                st.success(f"Logged {entry.sets} × {entry.reps} {library[entry.exercise_id].name}.")
 
 
 def _checkin(context: PageContext, runner: RunnerProfile) -> None:
@@ -102,8 +104,9 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
         except InputErrors as errors:
             components.show_errors(errors.errors, slots)
         else:
-            context.store.add_symptoms(owner, runner_id, entries)
-            st.success("Check-in saved.")
+            with saving(context.store):
+                context.store.add_symptoms(owner, runner_id, entries)
+                st.success("Check-in saved.")
 
 
 render_page(render)

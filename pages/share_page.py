@@ -12,6 +12,7 @@ from calfcore.sharing import EXPIRY_CHOICES_DAYS, MAX_LABEL_LENGTH, LinkStatus, 
 from calfcore.storage import NotFound
 from calfcore.validation import text_problem
 from calfui import components
+from calfui.saving import saving
 from calfui.shell import PageContext, now, render_page
 from calfui.views import require_runner
 
@@ -66,10 +67,11 @@ def render(context: PageContext) -> None:
             else:
                 token = new_token()
                 stamp = now()
-                context.store.create_share_link(owner, runner_id, label, token_hash(token), expires_at(days, stamp),
-                                                stamp)
-                st.session_state[NEW_LINK] = {"label": label, "url": share_url(_base_url(), token)}
-                st.rerun()
+                with saving(context.store):
+                    context.store.create_share_link(owner, runner_id, label, token_hash(token),
+                                                    expires_at(days, stamp), stamp)
+                    st.session_state[NEW_LINK] = {"label": label, "url": share_url(_base_url(), token)}
+                    st.rerun()
 
     st.header("Links")
     links = context.store.list_share_links(owner, runner_id)
@@ -88,11 +90,12 @@ def render(context: PageContext) -> None:
         return
     target = st.selectbox("Revoke a link", list(active), format_func=lambda i: active[i].label, key="share_revoke_pick")
     if st.button("Revoke", key="share_revoke", icon=":material/link_off:"):
-        try:
-            context.store.revoke_share_link(owner, runner_id, target, now())
-        except NotFound as missing:
-            st.error(str(missing))
-        st.rerun()
+        with saving(context.store):
+            try:
+                context.store.revoke_share_link(owner, runner_id, target, now())
+            except NotFound as missing:
+                st.error(str(missing))
+            st.rerun()
 
 
 render_page(render)
