@@ -54,7 +54,9 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return repr(value) if not value.is_integer() else str(int(value))
     if isinstance(value, str):
-        return neutralise_formula(value)
+        # A bare carriage return would end the row early (the writer only quotes fields holding "\n") and start
+        # the next line with whatever follows it, formulas included: write it as a line feed.
+        return neutralise_formula(value).replace("\r\n", "\n").replace("\r", "\n")
     return str(value)
 
 
@@ -171,8 +173,12 @@ def _row_fingerprint(row: dict[str, str]) -> tuple[str, ...]:
 def plan_import(data: bytes, today: dt.date, existing: Iterable[tuple[str, ...]] = ()) -> ImportPlan:
     """Validate a CSV export. `existing` holds fingerprints of records already stored: those rows are skipped."""
     text = _decode(data)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    # strict: a quote that is never closed is an error, instead of silently swallowing the rows after it.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise InputErrors({"file": f"The CSV is malformed: {error}."}) from None
     plan = ImportPlan()
     missing = [c for c in ("record_type", "date") if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
