@@ -238,6 +238,9 @@ def _red_flags(raw: Any, fields: _Fields) -> frozenset[str]:
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         return frozenset()
     items: Iterable[str] = raw.split("|") if isinstance(raw, str) else raw
+    if not isinstance(items, (list, tuple, set, frozenset)) or not all(isinstance(item, str) for item in items):
+        fields.errors["red_flags"] = "Red-flag answers must be a list of answer ids."
+        return frozenset()
     flags = frozenset(item.strip() for item in items if item and item.strip())
     unknown = flags - red_flag_ids()
     if unknown:
