@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export CALF_DB_PATH ?= data/calfcheck.duckdb
 
-.PHONY: run test test-fast bench demo-screens clean check-python
+.PHONY: run test test-fast bench backup restore demo-screens clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Calf Check needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -26,6 +26,15 @@ run: $(VENV)/.runtime
 test: $(VENV)/.test
 	scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
+
+# Copy the database into data/backups/ (or TO=file), also while the app runs: the running app makes the copy.
+backup: $(VENV)/.runtime
+	$(BIN)/python -m calfcore.backup backup $(if $(TO),--to "$(TO)")
+
+# Replace the database with a backup. Stop the app first: this refuses while the file is in use.
+restore: $(VENV)/.runtime
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=data/backups/<file>.duckdb" >&2; exit 2; }
+	$(BIN)/python -m calfcore.backup restore "$(FROM)"
 
 # Core and page tests only (no browser): quick feedback while developing.
 test-fast: $(VENV)/.test

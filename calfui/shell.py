@@ -21,6 +21,7 @@ import streamlit as st
 
 from calfcore.models import RunnerProfile
 from calfcore.sharing import ResolvedShare, token_hash, well_formed
+from calfcore.backup import start_worker
 from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable
 from calfui.components import plain
 
@@ -36,7 +37,11 @@ def database_path() -> Path:
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
     # One connection per process and per file (keyed by path, so tests with their own files never share).
-    return Store.open(path)
+    store = Store.open(path)
+    # DuckDB lets only this process read the file now, so `make backup` asks this process for a copy: one
+    # worker per open store answers those requests (it stops when the store is closed).
+    start_worker(store)
+    return store
 
 
 def store_or_stop() -> Store:

@@ -1,0 +1,302 @@
+"""Back up the database while the app runs, and restore a backup while it is stopped.
+
+DuckDB lets one process open the database file, and a running Calf Check holds it, so a backup of a running app
+must be made inside the app. Each app process starts one `BackupWorker` with its store (calfui.shell): a thread
+that watches a request folder next to the database (`<file>.backup-requests/`). `make backup` (this module's
+`backup` command) drops a request there and waits for the finished copy, which the worker makes with
+`Store.backup_to` (DuckDB's ATTACH + COPY FROM DATABASE: one consistent snapshot while the app keeps serving).
+When no process holds the file, the command copies it itself.
+
+Restoring replaces the database file, so it needs the app stopped: `make restore FROM=...` refuses, and changes
+nothing, while the file is in use. The file it replaces is kept next to it.
+
+    python -m calfcore.backup backup  [--db PATH] [--to PATH] [--timeout SECONDS]
+    python -m calfcore.backup restore BACKUP [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from calfcore.storage import (
+    MIGRATIONS,
+    STORE_ERRORS,
+    Store,
+    StoreUnavailable,
+    copy_database,
+    describe_database,
+    file_in_use,
+)
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "calfcheck.duckdb"
+REQUEST_SUFFIX = ".request.json"
+RESULT_SUFFIX = ".result.json"
+POLL_SECONDS = 0.25
+DEFAULT_TIMEOUT_SECONDS = 60.0
+
+
+class BackupError(RuntimeError):
+    """A backup or restore that could not be done. The message says why and what to do; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    rows: dict[str, int]
+    made_by: str
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    database: Path
+    rows: dict[str, int]
+    previous: Path | None  # where the replaced file was kept
+
+
+def requests_folder(database: Path) -> Path:
+    return database.parent / f"{database.name}.backup-requests"
+
+
+def default_backup_path(database: Path, now: dt.datetime) -> Path:
+    return database.parent / "backups" / f"{database.stem}-{now:%Y%m%d-%H%M%S}.duckdb"
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _make_copy(target: Path, copy: Callable[[Path], dict[str, int]]) -> dict[str, int]:
+    """Copy into a temporary name beside `target`, then rename: a half-made copy never has the final name."""
+    partial = target.with_name(f".{target.name}.partial")
+    _remove(partial)
+    try:
+        rows = copy(partial)
+    except BaseException:
+        _remove(partial)
+        raise
+    os.replace(partial, target)
+    return rows
+
+
+def _write_json(path: Path, content: dict) -> None:
+    staged = path.with_name(f".{path.name}.tmp")
+    staged.write_text(json.dumps(content))
+    os.replace(staged, path)  # readers never see half a file
+
+
+def describe_rows(rows: dict[str, int]) -> str:
+    labels = {"runners": "runner profile(s)", "test_sessions": "test(s)", "symptom_entries": "symptom entries",
+              "routine_logs": "training entries", "share_links": "share link(s)"}
+    return ", ".join(f"{rows[table]} {label}" for table, label in labels.items() if table in rows)
+
+
+# -- inside the app ----------------------------------------------------------------------------------------------
+
+
+class BackupWorker(threading.Thread):
+    """Answers backup requests for one open store, from inside the process that holds the file.
+
+    It holds the store weakly and stops once the store is closed or dropped, so it never keeps a connection
+    (and the file's lock) alive on its own.
+    """
+
+    def __init__(self, store: Store, poll_seconds: float = POLL_SECONDS):
+        super().__init__(name=f"calf-backup-{store.path.name}", daemon=True)
+        self._store = weakref.ref(store)
+        self.folder = requests_folder(Path(store.path).absolute())
+        self.poll_seconds = poll_seconds
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def _live_store(self) -> Store | None:
+        store = self._store()
+        return None if store is None or store.closed else store
+
+    def run(self) -> None:
+        while not self._stopping.is_set() and self._live_store() is not None:
+            try:
+                self.handle_pending()
+            except Exception:  # noqa: BLE001 - the worker must outlive any one bad request
+                pass
+            self._stopping.wait(self.poll_seconds)
+
+    def handle_pending(self) -> int:
+        """Answer every waiting request; returns how many were answered."""
+        if not self.folder.is_dir():
+            return 0
+        answered = 0
+        for request in sorted(self.folder.glob(f"*{REQUEST_SUFFIX}")):
+            store = self._live_store()
+            if store is None:
+                break
+            answered += self._answer(store, request)
+            del store
+        return answered
+
+    def _answer(self, store: Store, request: Path) -> int:
+        stem = request.name[: -len(REQUEST_SUFFIX)]
+        claimed = request.with_name(f"{stem}.working")
+        try:
+            os.replace(request, claimed)
+        except FileNotFoundError:  # withdrawn by the command that made it
+            return 0
+        try:
+            target = Path(json.loads(claimed.read_text())["target"])
+            rows = _make_copy(target, store.backup_to)
+            result = {"ok": True, "target": str(target), "rows": rows, "pid": os.getpid()}
+        except STORE_ERRORS as error:
+            result = {"ok": False, "error": store.explain(error)}
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            result = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+        _write_json(request.with_name(f"{stem}{RESULT_SUFFIX}"), result)
+        claimed.unlink(missing_ok=True)
+        return 1
+
+
+def start_worker(store: Store) -> BackupWorker:
+    worker = BackupWorker(store)
+    worker.start()
+    return worker
+
+
+# -- the commands ------------------------------------------------------------------------------------------------
+
+
+def backup(database: Path, target: Path | None = None, *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+           now: dt.datetime | None = None) -> BackupResult:
+    """Copy the database into a new file, whether or not the app is running."""
+    database = Path(database).absolute()
+    if not database.is_file():
+        raise BackupError(f"There is no database at {database}, so there is nothing to back up. Check CALF_DB_PATH.")
+    target = Path(target or default_backup_path(database, now or dt.datetime.now())).absolute()
+    if target.exists():
+        raise BackupError(f"{target} already exists; a backup never overwrites a file. Choose another name.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not file_in_use(database):
+        try:
+            rows = _make_copy(target, lambda partial: copy_database(database, partial))
+            return BackupResult(target, rows, "this command (no app had the file open)")
+        except StoreUnavailable:
+            if not file_in_use(database):  # not a lock taken meanwhile: a real problem with the file
+                raise
+    return _ask_the_app(database, target, timeout)
+
+
+def _ask_the_app(database: Path, target: Path, timeout: float) -> BackupResult:
+    folder = requests_folder(database)
+    folder.mkdir(exist_ok=True)
+    stem = f"{time.time_ns()}-{os.getpid()}"
+    request, answer = folder / f"{stem}{REQUEST_SUFFIX}", folder / f"{stem}{RESULT_SUFFIX}"
+    _write_json(request, {"target": str(target), "requested_at": dt.datetime.now().isoformat()})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if answer.exists():
+            result = json.loads(answer.read_text())
+            answer.unlink(missing_ok=True)
+            if not result["ok"]:
+                raise BackupError(f"The running app could not make the backup: {result['error']}")
+            return BackupResult(Path(result["target"]), result["rows"],
+                                f"the running app (process {result['pid']})")
+        time.sleep(0.1)
+    try:
+        request.unlink()
+    except FileNotFoundError:  # claimed just now: the app is still copying
+        raise BackupError(f"The running app is still making the backup after {timeout:g} s; it will appear at "
+                          f"{target} when done.") from None
+    raise BackupError(
+        f"{database} is open in a program that did not answer the backup request within {timeout:g} s: not a "
+        f"running Calf Check, but another program (such as a duckdb client). Close it and run the backup again.")
+
+
+def restore(backup_file: Path, database: Path, *, now: dt.datetime | None = None) -> RestoreResult:
+    """Replace the database with a backup. Refuses, changing nothing, while any process has the database open."""
+    backup_file, database = Path(backup_file).absolute(), Path(database).absolute()
+    try:
+        summary = describe_database(backup_file)
+    except StoreUnavailable as error:
+        raise BackupError(f"Can't restore from {backup_file}: {error}") from error
+    known = max(version for version, _, _ in MIGRATIONS)
+    if max(summary.schema_versions, default=0) > known:
+        raise BackupError(f"{backup_file} was made by a newer Calf Check (schema {max(summary.schema_versions)}; "
+                          f"this one knows up to {known}). Update Calf Check first.")
+    if not database.parent.is_dir():
+        raise BackupError(f"The folder {database.parent} does not exist. Create it, or point --db (CALF_DB_PATH) "
+                          f"at a file in an existing folder.")
+    refusal = (f"{database} is in use: Calf Check (or another program) has it open, and a restore would replace "
+               f"the file under it. Stop the app first (Ctrl+C where `make run` runs), then restore again. "
+               f"Nothing was changed.")
+    if file_in_use(database):
+        raise BackupError(refusal)
+    staged = database.with_name(f".{database.name}.restoring")
+    _remove(staged)
+    try:
+        rows = copy_database(backup_file, staged)
+        if describe_database(staged).rows != summary.rows:
+            raise BackupError(f"The copy of {backup_file} did not hold the same rows; nothing was changed.")
+        if file_in_use(database):  # the app started meanwhile
+            raise BackupError(refusal)
+        previous = database.with_name(f"{database.name}.before-restore-{(now or dt.datetime.now()):%Y%m%d-%H%M%S}")
+        # The old file's log goes with it: it must never be replayed into the restored file.
+        moves = [(old, new) for old, new in ((database, previous), (database.with_name(database.name + ".wal"),
+                                                                     previous.with_name(previous.name + ".wal")))
+                 if old.exists()]
+        done: list[tuple[Path, Path]] = []
+        try:
+            for old, new in moves:
+                os.replace(old, new)
+                done.append((old, new))
+            os.replace(staged, database)
+        except BaseException:
+            for old, new in reversed(done):  # put the original back
+                os.replace(new, old)
+            raise
+        previous = previous if moves else None
+    except BaseException:
+        _remove(staged)
+        raise
+    return RestoreResult(database, rows, previous)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m calfcore.backup", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    default_db = os.environ.get("CALF_DB_PATH") or str(DEFAULT_DB_PATH)
+    make = commands.add_parser("backup", help="copy the database into a new file (the app may be running)")
+    make.add_argument("--db", default=default_db, help="the database (default: CALF_DB_PATH or %(default)s)")
+    make.add_argument("--to", default=None, help="the new file (default: backups/<name>-<time>.duckdb beside it)")
+    make.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS,
+                      help="seconds to wait for a running app (default: %(default)s)")
+    put = commands.add_parser("restore", help="replace the database with a backup (the app must be stopped)")
+    put.add_argument("backup", help="the backup file")
+    put.add_argument("--db", default=default_db, help="the database to replace (default: CALF_DB_PATH)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "backup":
+            made = backup(Path(args.db), Path(args.to) if args.to else None, timeout=args.timeout)
+            print(f"Backed up {Path(args.db).absolute()} to {made.path}, made by {made.made_by}: "
+                  f"{describe_rows(made.rows)}.")
+        else:
+            done = restore(Path(args.backup), Path(args.db))
+            kept = f" The file it replaced was kept as {done.previous}." if done.previous else ""
+            print(f"Restored {done.database} from {Path(args.backup).absolute()}: {describe_rows(done.rows)}.{kept}")
+    except (BackupError, StoreUnavailable, FileExistsError) as error:
+        print(f"{args.command} failed: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
