@@ -128,7 +128,8 @@ def find_reference(protocol: Protocol, sex: Sex, age: int) -> NormReference | No
     return max(candidates, key=lambda pair: pair[0])[1]
 
 
-def all_reference_rows() -> list[NormReference]:
+@functools.cache
+def all_reference_rows() -> tuple[NormReference, ...]:
     """Every row of every reference, for the 'where the numbers come from' table."""
     rows = []
     for reference in _references():
@@ -146,7 +147,7 @@ def all_reference_rows() -> list[NormReference]:
                     age_max=int(row["age_max"]),
                 )
             )
-    return rows
+    return tuple(rows)
 
 
 def describe_protocol(protocol: Protocol) -> str:

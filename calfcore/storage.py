@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import random
 import threading
 import time
@@ -250,6 +251,10 @@ class Store:
         self._connection = connection
         self._cursor_lock = threading.Lock()
         self.path = path
+        # Bumped after every committed change to runner data. Read caches key on it, so a write in this process
+        # (the only process that can open the file) makes every cached read stale at once.
+        self._generations = itertools.count(1)
+        self.generation = 0
         self._stamp_lock = threading.Lock()  # queues updates of share links (see mark_share_used)
         self._closed = False
         self._invalidated = False
@@ -312,7 +317,7 @@ class Store:
             cursor.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _transaction(self, *, changes_records: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._cursor() as cursor:
             cursor.begin()
             try:
@@ -324,6 +329,8 @@ class Store:
                     pass  # the transaction is already gone (a failed statement or fatal error): keep the cause
                 raise
             cursor.commit()  # a failed commit (disk full, conflict) rolls the whole transaction back itself
+            if changes_records:
+                self.generation = next(self._generations)
 
     def migrate(self) -> list[int]:
         """Apply pending migrations, each in its own transaction. Returns the versions applied now."""
@@ -700,7 +707,8 @@ class Store:
     def mark_share_used(self, link_id: int, now: dt.datetime) -> None:
         # Every click of every coach stamps the same row: DuckDB refuses simultaneous updates of one row instead
         # of queueing them, so this process queues them itself (it is the only process that has the file).
-        with self._stamp_lock, self._transaction() as cursor:
+        # A stamp changes no runner data: cached reads stay valid (changes_records=False).
+        with self._stamp_lock, self._transaction(changes_records=False) as cursor:
             cursor.execute("UPDATE share_links SET last_used_at = ? WHERE id = ?", [now, link_id])
 
     def table_text(self, table: str) -> str:

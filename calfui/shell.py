@@ -23,6 +23,7 @@ from calfcore.models import RunnerProfile
 from calfcore.sharing import ResolvedShare, token_hash, well_formed
 from calfcore.backup import start_worker
 from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable
+from calfui.cache import cached
 from calfui.components import plain
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "calfcheck.duckdb"
@@ -95,6 +96,10 @@ def owner_key_for(issuer: str, subject: str) -> str:
     return f"oidc:{issuer}|{subject}"
 
 
+# "Last opened" on the Share page is kept to the minute: stamping it on every coach click would be a write per rerun.
+LAST_OPENED_RESOLUTION = dt.timedelta(minutes=1)
+
+
 def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
     """Who is looking, decided afresh on every rerun. A share link is never cached: revoking it works at once."""
     if "share" in st.query_params:
@@ -104,8 +109,10 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
         resolved = store.resolve_share(token_hash(token), now)  # type: ignore[arg-type]
         if resolved is None:
             return Viewer(ViewerKind.BAD_LINK)
+        last = resolved.link.last_used_at
         try:
-            store.mark_share_used(resolved.link.id, now)
+            if last is None or now - last >= LAST_OPENED_RESOLUTION:  # not a write on every click
+                store.mark_share_used(resolved.link.id, now)
         except STORE_ERRORS:
             pass  # "last opened" is a courtesy: a full disk must not keep the coach from reading
         return Viewer(ViewerKind.COACH, owner_key=resolved.owner_key, share=resolved)
@@ -120,6 +127,11 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
     return Viewer(ViewerKind.ANONYMOUS)
 
 
+def _runner(store: Store, owner: str, runner_id: int) -> RunnerProfile:
+    """A runner profile, read once per data version (NotFound is never cached)."""
+    return cached(store, ("runner", owner, runner_id), lambda: store.get_runner(owner, runner_id))
+
+
 @dataclass(frozen=True)
 class PageContext:
     viewer: Viewer
@@ -130,7 +142,7 @@ class PageContext:
         """The runner this viewer is looking at: the shared one for a coach, else the one picked in this session."""
         if self.viewer.share is not None:
             try:
-                return self.store.get_runner(self.viewer.share.owner_key, self.viewer.share.runner_id)
+                return _runner(self.store, self.viewer.share.owner_key, self.viewer.share.runner_id)
             except NotFound:
                 return None
         if not self.viewer.owns_data:
@@ -139,7 +151,7 @@ class PageContext:
         if runner_id is None:
             return None
         try:
-            return self.store.get_runner(str(self.viewer.owner_key), int(runner_id))
+            return _runner(self.store, str(self.viewer.owner_key), int(runner_id))
         except NotFound:
             st.session_state.pop(SELECTED_RUNNER_KEY, None)
             return None
@@ -193,7 +205,8 @@ def sidebar(context: PageContext) -> None:
 
 def runner_picker(context: PageContext) -> None:
     """In the sidebar: which of this viewer's runner profiles the pages show."""
-    runners = context.store.list_runners(str(context.viewer.owner_key))
+    owner = str(context.viewer.owner_key)
+    runners = cached(context.store, ("runners", owner), lambda: context.store.list_runners(owner))
     if not runners:
         return
     current = context.runner()

@@ -9,7 +9,8 @@ import streamlit as st
 from calfcore.assessment import Assessment, assess
 from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess
-from calfcore.storage import RunnerRecords
+from calfcore.storage import RunnerRecords, Store
+from calfui.cache import cached
 from calfui import components
 from calfui.shell import PageContext
 
@@ -34,13 +35,21 @@ def equipment_access() -> EquipmentAccess:
 
 
 def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True,
-                  read_only: bool = False) -> Assessment | None:
-    """A test's red-flag check, score and (optionally) routine. Returns the assessment for reuse."""
+                  read_only: bool = False, store: Store | None = None) -> Assessment | None:
+    """A test's red-flag check, score and (optionally) routine. Returns the assessment for reuse.
+
+    With the store, the assessment is computed once per data version (see calfui.cache)."""
     test = next((t for t in records.tests if t.id == test_id), None)
     if test is None:
         st.warning("That test no longer exists.")
         return None
-    result = assess(test, records.runner, records.tests, records.symptoms, today, equipment_access())
+    access = equipment_access()
+
+    def assessment() -> Assessment:
+        return assess(test, records.runner, records.tests, records.symptoms, today, access)
+
+    key = ("assessment", records.runner.id, test_id, today, access)
+    result = cached(store, key, assessment) if store is not None else assessment()
     if result.triage.stop:
         components.render_triage(result.triage)
         return result
@@ -69,12 +78,33 @@ def _within(records: RunnerRecords, today: dt.date, weeks: int | None) -> Runner
                          [r for r in records.routine_logs if r.logged_on >= start])
 
 
-def render_dashboard(records: RunnerRecords, today: dt.date, *, read_only: bool = False) -> None:
+def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int) -> dict:
+    """Every progress chart as a Vega-Lite spec. Built once per data version (see calfui.cache); validated by the
+    unit tests rather than on every rerun, which is where most of a chart's server time went."""
+    from calfcore import charts, progress
+
+    specs: dict = {}
+    reps = progress.reps_frame(records.tests, records.runner)
+    specs["straight"] = charts.reps_chart(reps, "straight").to_dict(validate=False)
+    if (reps["knee"] == "bent").any():
+        specs["bent"] = charts.reps_chart(reps, "bent").to_dict(validate=False)
+    symmetry = progress.symmetry_frame(records.tests, records.runner)
+    if not symmetry.empty:
+        specs["symmetry"] = charts.symmetry_chart(symmetry).to_dict(validate=False)
+    pain = progress.pain_frame(records.symptoms)
+    if not pain.empty:
+        specs["pain"] = charts.pain_chart(pain).to_dict(validate=False)
+    weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today)
+    specs["training"] = charts.routine_chart(weekly).to_dict(validate=False)
+    specs["weekly"] = weekly
+    return specs
+
+
+def render_dashboard(store: Store, records: RunnerRecords, today: dt.date, *, read_only: bool = False) -> None:
     """The runner's whole picture: latest result, charts over time, training adherence.
 
     Shared by the runner's dashboard and the coach's read-only view; it has no widget that writes.
     """
-    from calfcore import charts, progress
     from calfcore.assessment import latest_test
 
     latest = latest_test(records.tests)
@@ -82,37 +112,35 @@ def render_dashboard(records: RunnerRecords, today: dt.date, *, read_only: bool 
         st.info("No tests yet. Record your first heel-raise test to see your scores.", icon=":material/info:")
         return
     st.subheader("Latest test")
-    assessment = render_result(records, int(latest.id), today, read_only=read_only)  # type: ignore[arg-type]
+    assessment = render_result(records, int(latest.id), today, read_only=read_only, store=store)  # type: ignore[arg-type]
     routine = assessment.routine if assessment else None
     sessions_planned = routine.sessions_per_week if routine else DEFAULT_SESSIONS_PER_WEEK
 
     st.subheader("Progress")
     # Read-only: changes only what the charts show. For a coach, every such click re-checks the share link.
     period = st.segmented_control("Show", list(PERIODS), default=DEFAULT_PERIOD, key="progress_period") or DEFAULT_PERIOD
-    records = _within(records, today, PERIODS[period])
+    specs = cached(store, ("dashboard charts", records.runner.id, period, today, sessions_planned),
+                   lambda: _chart_specs(_within(records, today, PERIODS[period]), today, sessions_planned))
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
-    reps = progress.reps_frame(records.tests, records.runner)
     with raises_tab:
         st.markdown("**Knee straight**, with the typical band for your age and sex and the runner target.")
-        st.altair_chart(charts.reps_chart(reps, "straight"), width="stretch")
-        if (reps["knee"] == "bent").any():
+        st.vega_lite_chart(specs["straight"], width="stretch")
+        if "bent" in specs:
             st.markdown("**Knee bent** (no published norm: compare legs and trend).")
-            st.altair_chart(charts.reps_chart(reps, "bent"), width="stretch")
+            st.vega_lite_chart(specs["bent"], width="stretch")
     with symmetry_tab:
-        symmetry = progress.symmetry_frame(records.tests, records.runner)
-        if symmetry.empty:
+        if "symmetry" in specs:
+            st.vega_lite_chart(specs["symmetry"], width="stretch")
+        else:
             st.caption("Symmetry needs both legs tested.")
-        else:
-            st.altair_chart(charts.symmetry_chart(symmetry), width="stretch")
     with pain_tab:
-        pain = progress.pain_frame(records.symptoms)
-        if pain.empty:
-            st.caption("No pain recorded yet.")
+        if "pain" in specs:
+            st.vega_lite_chart(specs["pain"], width="stretch")
         else:
-            st.altair_chart(charts.pain_chart(pain), width="stretch")
+            st.caption("No pain recorded yet.")
     with training_tab:
-        weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today)
-        st.altair_chart(charts.routine_chart(weekly), width="stretch")
+        weekly = specs["weekly"]
+        st.vega_lite_chart(specs["training"], width="stretch")
         table = weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
             ["week", "sessions", "planned", "adherence_percent", "volume_reps"]]
         st.dataframe(table.iloc[::-1], hide_index=True,

@@ -11,9 +11,9 @@ import streamlit as st
 from calfcore.exchange import export_csv, export_json, fingerprints, plan_import
 from calfcore.norms import describe_protocol
 from calfcore.routine import exercise_library
-from calfcore.storage import EditConflict, NotFound, RunnerRecords, load_records
+from calfcore.storage import EditConflict, NotFound, RunnerRecords
 from calfcore.validation import InputErrors, parse_test
-from calfui import components, forms
+from calfui import cache, components, forms
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.views import render_result, require_runner
@@ -119,8 +119,8 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         st.rerun()
 
 
-def _logs_section(context: PageContext, records: RunnerRecords) -> None:
-    st.header("Training and check-ins")
+def _logs_table(records: RunnerRecords) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Training logs and check-ins, newest first, with a label per entry for the remove picker."""
     library = exercise_library()
     rows = [{"id": f"r{log.id}", "date": log.logged_on, "entry": library[log.exercise_id].name
              if log.exercise_id in library else log.exercise_id, "detail": f"{log.sets} × {log.reps}"
@@ -131,12 +131,20 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
                         f"stiffness {s.stiffness_minutes if s.stiffness_minutes is not None else '–'} min",
               "pain": s.pain_during, "notes": ""} for s in records.symptoms if s.test_id is None]
     if not rows:
-        st.caption("Nothing logged yet.")
-        return
+        return pd.DataFrame(), {}
     table = pd.DataFrame(rows).sort_values("date", ascending=False)
-    st.dataframe(table.drop(columns=["id"]), hide_index=True)
     labels = {row["id"]: f"{row['date']:%Y-%m-%d} · {row['entry']} · {row['detail']}"
               for row in table.to_dict("records")}
+    return table.drop(columns=["id"]), labels
+
+
+def _logs_section(context: PageContext, records: RunnerRecords) -> None:
+    st.header("Training and check-ins")
+    table, labels = cache.cached(context.store, ("history logs", records.runner.id), lambda: _logs_table(records))
+    if not labels:
+        st.caption("Nothing logged yet.")
+        return
+    st.dataframe(table, hide_index=True)
     target = st.selectbox("Remove an entry", [None, *labels], format_func=lambda i: "—" if i is None else labels[i],
                           key="history_log_pick")
     if target is None:
@@ -169,9 +177,11 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
 def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
     st.header("Export and import")
     stamp = context.today.isoformat()
-    csv_text = export_csv(records.tests, records.symptoms, records.routine_logs)
-    json_text = export_json(records.runner, records.tests, records.symptoms, records.routine_logs,
-                            dt.datetime.now(dt.UTC).replace(microsecond=0))
+    csv_text, json_text = cache.cached(context.store, ("export", records.runner.id), lambda: (
+        export_csv(records.tests, records.symptoms, records.routine_logs),
+        export_json(records.runner, records.tests, records.symptoms, records.routine_logs,
+                    dt.datetime.now(dt.UTC).replace(microsecond=0)),  # the time this version of the data was exported
+    ))
     left, right = st.columns(2)
     left.download_button("Download CSV", csv_text, file_name=f"calf-check-{stamp}.csv", mime="text/csv",
                          key="export_csv", on_click="ignore", icon=":material/download:")
@@ -214,7 +224,7 @@ def render(context: PageContext) -> None:
     flash = st.session_state.pop("history_flash", None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
-    records = load_records(context.store, context.viewer.owner_key, int(runner.id))
+    records = cache.records(context.store, str(context.viewer.owner_key), int(runner.id))
     _tests_section(context, records)
     _logs_section(context, records)
     _exchange_section(context, records)

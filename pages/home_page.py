@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+import pandas as pd
 import streamlit as st
 
 from calfcore import protocol
@@ -10,6 +13,16 @@ from calfcore.norms import all_reference_rows, describe_protocol
 from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 from calfui.components import plain
 from calfui.shell import PageContext, ViewerKind, render_page
+
+
+@functools.cache
+def _reference_table() -> pd.DataFrame:
+    """The published references, for 'where the numbers come from' (data files don't change while running)."""
+    return pd.DataFrame([
+        {"reference": r.source.short, "evidence": r.source.tag, "sex": r.sex, "age": f"{r.age_min}-{r.age_max}",
+         "raises": r.label, "population": r.population}
+        for r in all_reference_rows()
+    ])
 
 
 def render(context: PageContext) -> None:
@@ -59,12 +72,7 @@ def render(context: PageContext) -> None:
         f"- Any warning sign in the safety check stops everything and sends you to a clinician."
     )
     with st.expander("Where the numbers come from"):
-        rows = [
-            {"reference": r.source.short, "evidence": r.source.tag, "sex": r.sex, "age": f"{r.age_min}-{r.age_max}",
-             "raises": r.label, "population": r.population}
-            for r in all_reference_rows()
-        ]
-        st.dataframe(rows, hide_index=True)
+        st.dataframe(_reference_table(), hide_index=True)
         st.caption("Second-hand tables are shown as 'about' values. Knee-bent raises have no published norm, so "
                    "they are compared between legs and over time only.")
     st.warning("Calf Check informs; it does not diagnose. If something hurts badly, feels wrong, or a warning "

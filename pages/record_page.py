@@ -8,9 +8,9 @@ import streamlit as st
 
 from calfcore.guided import GuidedResult
 from calfcore.models import Protocol
-from calfcore.storage import NotFound, load_records
+from calfcore.storage import NotFound
 from calfcore.validation import InputErrors, parse_test
-from calfui import components, forms
+from calfui import cache, components, forms
 from calfui.shell import PageContext, render_page
 from calfui.views import render_result, require_runner
 
@@ -26,8 +26,8 @@ def render(context: PageContext) -> None:
     saved_id = st.session_state.get(JUST_SAVED)
     if saved_id is not None:
         st.success("Saved.", icon=":material/check_circle:")
-        records = load_records(context.store, context.viewer.owner_key, int(runner.id))
-        render_result(records, int(saved_id), context.today)
+        records = cache.records(context.store, str(context.viewer.owner_key), int(runner.id))
+        render_result(records, int(saved_id), context.today, store=context.store)
         if st.button("Record another test", key="record_another", type="primary"):
             del st.session_state[JUST_SAVED]
             st.rerun()
