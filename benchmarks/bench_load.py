@@ -291,10 +291,10 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
         section.rows.append(Row(
             "4", f"{sessions} session{'s' if sessions > 1 else ''}: round trip", app.latency, base.latency,
             goal_text="0 errors, 0 lost", met_override=met,
-            note=f"errors {errors}/{sum(base.errors.values())} (base), lost writes {app.lost_writes}, "
-                 f"{len(app.latency) / app.seconds:.1f}/{len(base.latency) / base.seconds:.1f} round trips/s, "
-                 f"server CPU {app.cpu_seconds / app.seconds:.2f}/{base.cpu_seconds / base.seconds:.2f} cores, "
-                 f"RSS peak {app.rss_peak_mb:.0f}/{base.rss_peak_mb:.0f} MB"))
+            note=f"app vs baseline: errors {errors} vs {sum(base.errors.values())}, lost writes {app.lost_writes}, "
+                 f"{len(app.latency) / app.seconds:.1f} vs {len(base.latency) / base.seconds:.1f} round trips/s, "
+                 f"server CPU {app.cpu_seconds / app.seconds:.2f} vs {base.cpu_seconds / base.seconds:.2f} cores, "
+                 f"RSS peak {app.rss_peak_mb:.0f} vs {base.rss_peak_mb:.0f} MB"))
     lines = ["| sessions | side | round trips | per s | loops | errors | lost writes | server CPU (cores) "
              "| RSS start → peak | load client CPU | " + " | ".join(f"{k} p50/p95" for k in KINDS) + " |",
              "|" + " --- |" * (10 + len(KINDS))]
@@ -318,7 +318,7 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
         "Closed loop with no think time: every session sends its next click as soon as the last one is drawn, so "
         "10 and 50 sessions saturate the server and latency is mostly queueing (Streamlit runs each session's "
         "script in its own thread under one GIL). Levels: "
-        + ", ".join(f"{n} sessions for {s:g} s" for n, s in levels)
+        + ", ".join(f"{n} session(s) for {s:g} s" for n, s in levels)
         + f", at most {1 if smoke else MAX_LOOPS} loops per session; the baseline's saves are not stored, so "
         "lost writes apply to the app only.")
     section.seconds = time.perf_counter() - started

@@ -156,7 +156,9 @@ def _query_breakdown(store: object, ids: list[int], rng: random.Random, calls: i
     from benchmarks.profile import sampling, source_line
     from calfcore.storage import LOCAL_OWNER, load_records
 
-    with sampling() as profile:
+    import threading
+
+    with sampling(thread=threading.get_ident()) as profile:
         for _ in range(calls):
             load_records(store, LOCAL_OWNER, rng.choice(ids))  # type: ignore[arg-type]
     profile.runs = calls

@@ -54,20 +54,22 @@ class Profile:
         return self.ms(sum(n for c, n in self.samples.items() if c.startswith(prefix)))
 
 
-def classify(frame: FrameType | None) -> tuple[str, str] | None:
+def classify(frame: FrameType | None, scripts_only: bool = True) -> tuple[str, str] | None:
     """(category, our innermost frame as file:function:line) for one thread's stack, or None when the thread is
-    not running a script (idle threads, background pollers, AppTest's main thread waiting for the script)."""
+    not running a script (idle threads, background pollers, AppTest's main thread waiting for the script).
+    With scripts_only=False, any stack is classified (a thread that calls our code directly)."""
     stack = []
     while frame is not None:
         stack.append(frame)
         frame = frame.f_back
     names = [f.f_code.co_filename for f in stack]
-    if any("/streamlit/testing/" in n for n in names) and not any("/scriptrunner" in n for n in names):
-        if any(f.f_code.co_name == "require_widgets_deltas" for f in stack):
-            return None  # AppTest's main thread waiting for the script thread
-        return "AppTest harness", ""
-    if not any("/streamlit/runtime/scriptrunner" in n for n in names):
-        return None  # not a script thread
+    if scripts_only:
+        if any("/streamlit/testing/" in n for n in names) and not any("/scriptrunner" in n for n in names):
+            if any(f.f_code.co_name == "require_widgets_deltas" for f in stack):
+                return None  # AppTest's main thread waiting for the script thread
+            return "AppTest harness", ""
+        if not any("/streamlit/runtime/scriptrunner" in n for n in names):
+            return None  # not a script thread
     ours = next((f for f in stack if f.f_code.co_filename.startswith(_OURS)), None)
     where = ""
     if ours is not None:
@@ -101,8 +103,8 @@ def snapshot_sources() -> None:
 
 
 @contextmanager
-def sampling(interval: float = 0.001) -> Iterator[Profile]:
-    """Sample every other thread's stack until the block ends."""
+def sampling(interval: float = 0.001, thread: int | None = None) -> Iterator[Profile]:
+    """Sample every other thread's stack (the script threads), or only `thread`'s, until the block ends."""
     profile = Profile()
     stop = threading.Event()
     me: list[int] = []
@@ -112,9 +114,9 @@ def sampling(interval: float = 0.001) -> Iterator[Profile]:
         me.append(threading.get_ident())
         while not stop.is_set():
             for ident, frame in sys._current_frames().items():
-                if ident == me[0]:
+                if ident == me[0] or (thread is not None and ident != thread):
                     continue
-                found = classify(frame)
+                found = classify(frame, scripts_only=thread is None)
                 if found is not None:
                     category, where = found
                     profile.samples[category] += 1
@@ -125,14 +127,14 @@ def sampling(interval: float = 0.001) -> Iterator[Profile]:
 
     old_switch = sys.getswitchinterval()
     sys.setswitchinterval(0.001)  # let the sampler in between Python bytecodes more often
-    thread = threading.Thread(target=sample, name="calf-bench-sampler", daemon=True)
+    sampler = threading.Thread(target=sample, name="calf-bench-sampler", daemon=True)
     started = time.perf_counter()
-    thread.start()
+    sampler.start()
     try:
         yield profile
     finally:
         stop.set()
-        thread.join()
+        sampler.join()
         sys.setswitchinterval(old_switch)
         profile.interval = (time.perf_counter() - started) / max(ticks[0], 1)
 

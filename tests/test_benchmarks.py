@@ -45,7 +45,7 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
                     "rerun: share", "rerun: coach", "dashboard queries", "save test + 2 symptoms", "start-up",
                     "Save → new point in dashboard chart", "sessions: round trip", "cold start → first page drawn"):
         assert measure in printed, (measure, printed)
-    assert re.search(r"2 sessions: round trip .* yes .*lost writes 0", printed), printed  # no errors, no lost writes
+    assert re.search(r"2 sessions: round trip .* yes .*errors 0 vs 0, lost writes 0", printed), printed
     report = (tmp_path / "a.md").read_text()
     for fact in ("| cores |", "| memory |", "| cpu |", "| python |", "| streamlit |", "| duckdb |", "SMOKE MODE",
                  "Where the rerun time goes"):
