@@ -8,9 +8,9 @@ import streamlit as st
 
 from calfcore.guided import GuidedResult
 from calfcore.models import Protocol
-from calfcore.storage import NotFound
 from calfcore.validation import InputErrors, parse_test
 from calfui import cache, components, forms
+from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.views import render_result, require_runner
 
@@ -56,10 +56,10 @@ def render(context: PageContext) -> None:
     except InputErrors as errors:
         components.show_errors(errors.errors, slots)
         return
-    try:
-        test_id = context.store.save_test(context.viewer.owner_key, int(runner.id), test, symptoms)
-    except NotFound as missing:
-        st.error(str(missing))
+    test_id = None
+    with saving(context.store):  # a failed save shows a clear message (disk full, locked, deleted), not a traceback
+        test_id = context.store.save_test(str(context.viewer.owner_key), int(runner.id), test, symptoms)
+    if test_id is None:
         return
     st.session_state[JUST_SAVED] = test_id
     st.session_state.pop(GUIDED_PREFILL, None)
