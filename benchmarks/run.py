@@ -26,6 +26,7 @@ from benchmarks.common import REPO, Section, machine, table
 from benchmarks.profile import snapshot_sources
 
 OUTPUT = REPO / "docs" / "benchmarks.md"
+KEEP = "<!-- Hand-written notes below this line are kept when make bench rewrites the file. -->"
 
 
 def _code_state() -> str:
@@ -81,8 +82,9 @@ def report(sections: list[Section], breakdown: list[str], facts: dict[str, str],
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (benchmarks/run.py); do not edit by hand. Issue 5: how fast every page is against "
-        "bare Streamlit, at three years of history, at club scale and under load.",
+        "Written by `make bench` (benchmarks/run.py): everything above the hand-written notes at the end is "
+        "regenerated. Issue 5: how fast every page is against bare Streamlit, at three years of history, at club "
+        "scale and under load.",
         "",
         f"Run on {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, in {seconds / 60:.1f} minutes"
         + (" (SMOKE MODE: tiny sizes, figures meaningless)" if smoke else "") + ".",
@@ -125,7 +127,10 @@ def main() -> None:
     output = args.output or (None if args.smoke else OUTPUT)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(report(sections, breakdown, facts, seconds, args.smoke))
+        text = report(sections, breakdown, facts, seconds, args.smoke)
+        previous = output.read_text() if output.exists() else ""
+        kept = previous[previous.index(KEEP):] if KEEP in previous else KEEP + "\n"
+        output.write_text(text.rstrip("\n") + "\n\n" + kept)
         print(f"\nWritten to {output} ({seconds / 60:.1f} minutes; machine: {facts['cores']} cores, "
               f"{facts['memory']}, {facts['cpu']}).")
 

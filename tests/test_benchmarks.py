@@ -27,6 +27,9 @@ def test_benchmarks_have_no_sql(path: Path) -> None:
 def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
     # Two processes side by side (each figure is independent) to keep this near a minute on two cores.
     groups = {"a": "1,2,4", "b": "3,5"}
+    from benchmarks.run import KEEP
+
+    (tmp_path / "a.md").write_text(f"# An old report\n\n{KEEP}\n\nNotes by hand.\n")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     runs = {name: subprocess.Popen(
         [sys.executable, "-m", "benchmarks.run", "--smoke", "--only", only, "--output", str(tmp_path / f"{name}.md")],
@@ -47,6 +50,7 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
         assert measure in printed, (measure, printed)
     assert re.search(r"2 sessions: round trip .* yes .*errors 0 vs 0, lost writes 0", printed), printed
     report = (tmp_path / "a.md").read_text()
+    assert "An old report" not in report and report.endswith(f"{KEEP}\n\nNotes by hand.\n")
     for fact in ("| cores |", "| memory |", "| cpu |", "| python |", "| streamlit |", "| duckdb |", "SMOKE MODE",
                  "Where the rerun time goes"):
         assert fact in report, fact
