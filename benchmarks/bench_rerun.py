@@ -99,6 +99,25 @@ def share_script_cache() -> None:
     local_script_runner.ScriptCache = lambda: shared  # type: ignore[attr-defined,assignment]
 
 
+def serve_pages_like_a_server() -> None:
+    """Undo one reset AppTest makes before every run and a server doesn't.
+
+    An app with a pages/ folder starts in Streamlit's old multipage mode: a run globs pages/ and builds a Page for
+    every file before app.py runs. On a server the first st.navigation call turns that mode off for the rest of
+    the process (the class attribute PagesManager.uses_pages_directory). AppTest sets it back to None before
+    every run, so every AppTest run of app.py would pay the folder scan again (about 4 ms here). AppTest makes
+    that reset through the name it imported: pointing the name at a subclass makes the reset land on the
+    subclass, and the real flag behaves as on a server (on for the very first run, off after st.navigation).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class ServerLikePagesManager(PagesManager):
+        pass
+
+    app_test.PagesManager = ServerLikePagesManager  # type: ignore[attr-defined,misc]
+
+
 def timed(at: Any, what: str) -> float:
     started = time.perf_counter()
     at.run()
@@ -112,6 +131,7 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
 
     reps = reps or (2 if smoke else 25)
     share_script_cache()
+    serve_pages_like_a_server()
     folder = folder or Path(tempfile.mkdtemp(prefix="calf-bench-rerun-"))
     fixture = prepare(folder, dt.date.today(), smoke)
     os.environ["CALF_DB_PATH"] = str(fixture.db_path)

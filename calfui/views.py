@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
+import pandas as pd
 import streamlit as st
 
 from calfcore.assessment import Assessment, assess
 from calfcore.models import RunnerProfile
+from calfcore.norms import all_reference_rows
 from calfcore.routine import EquipmentAccess
 from calfcore.storage import RunnerRecords, Store
 from calfui.cache import cached
-from calfui import components
+from calfui import components, navigation
 from calfui.shell import PageContext
 
 EQUIPMENT_KEY = "equipment_access"
@@ -22,11 +25,22 @@ EQUIPMENT_LABELS = {
 }
 
 
+@functools.cache
+def reference_table() -> pd.DataFrame:
+    """The published references, for 'where the numbers come from'. Built once per process: the data files don't
+    change while the app runs (a page file's own module is run afresh on every rerun, so it can't keep a cache)."""
+    return pd.DataFrame([
+        {"reference": r.source.short, "evidence": r.source.tag, "sex": r.sex, "age": f"{r.age_min}-{r.age_max}",
+         "raises": r.label, "population": r.population}
+        for r in all_reference_rows()
+    ])
+
+
 def require_runner(context: PageContext) -> RunnerProfile | None:
     runner = context.runner()
     if runner is None:
         st.info("Create or pick a runner profile first.", icon=":material/person:")
-        st.page_link("pages/profile_page.py", label="Go to Profile", icon=":material/person:")
+        navigation.page_link("profile", label="Go to Profile", icon=":material/person:")
     return runner
 
 
@@ -60,7 +74,7 @@ def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_
             components.render_routine(result.routine)
             return result
         st.markdown(f"**This week:** {result.routine.title} stage. {' '.join(result.routine.reasons)}")
-        st.page_link("pages/routine_page.py", label="See this week's routine", icon=":material/fitness_center:")
+        navigation.page_link("routine", label="See this week's routine", icon=":material/fitness_center:")
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from calfui import cache
+from calfui import cache, navigation
 from calfui.components import plain
 from calfui.shell import PageContext, render_page
 from calfui.views import render_dashboard, require_runner
@@ -24,7 +24,7 @@ def render(context: PageContext) -> None:
     if missing_morning:
         st.info("Some tests have no next-morning pain yet. Add it from History: it shows whether the test settled.",
                 icon=":material/wb_twilight:")
-        st.page_link("pages/history_page.py", label="Open History", icon=":material/history:")
+        navigation.page_link("history", label="Open History", icon=":material/history:")
 
 
 render_page(render)

@@ -21,6 +21,7 @@ from calfcore.guided import (
     settings_problems,
 )
 from calfcore.models import LegPair, Side, Surface
+from calfui import navigation
 from calfui.forms import SURFACE_LABELS
 from calfui.guided_component import guided_test, rest_timer
 from calfui.shell import PageContext, render_page
@@ -135,7 +136,7 @@ def _done(state: dict[str, Any]) -> None:
         st.session_state[PREFILL] = GuidedResult(settings.test, LegPair(counts["left"], counts["right"]),
                                                  settings.protocol)
         st.session_state.pop(STATE, None)
-        st.switch_page("pages/record_page.py")
+        navigation.switch_page("record")
 
 
 def render(context: PageContext) -> None:

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-
-import pandas as pd
 import streamlit as st
 
 from calfcore import protocol
 from calfcore.evidence import source
-from calfcore.norms import all_reference_rows, describe_protocol
+from calfcore.norms import describe_protocol
 from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
+from calfui import navigation
 from calfui.components import plain
 from calfui.shell import PageContext, ViewerKind, render_page
-
-
-@functools.cache
-def _reference_table() -> pd.DataFrame:
-    """The published references, for 'where the numbers come from' (data files don't change while running)."""
-    return pd.DataFrame([
-        {"reference": r.source.short, "evidence": r.source.tag, "sex": r.sex, "age": f"{r.age_min}-{r.age_max}",
-         "raises": r.label, "population": r.population}
-        for r in all_reference_rows()
-    ])
+from calfui.views import reference_table
 
 
 def render(context: PageContext) -> None:
@@ -40,14 +29,14 @@ def render(context: PageContext) -> None:
             st.login()
     elif runner is None:
         st.info("Start by creating your runner profile, or look around with a demo runner.", icon=":material/info:")
-        st.page_link("pages/profile_page.py", label="Create a profile or load the demo", icon=":material/person_add:")
+        navigation.page_link("profile", label="Create a profile or load the demo", icon=":material/person_add:")
     else:
         st.markdown(f"Hello, {plain(runner.name)}.")
         left, right = st.columns(2)
         with left:
-            st.page_link("pages/record_page.py", label="Record a test", icon=":material/add_circle:")
+            navigation.page_link("record", label="Record a test", icon=":material/add_circle:")
         with right:
-            st.page_link("pages/dashboard_page.py", label="See your dashboard", icon=":material/monitoring:")
+            navigation.page_link("dashboard", label="See your dashboard", icon=":material/monitoring:")
 
     st.header("How to do the test")
     for step in protocol.SET_UP:
@@ -72,7 +61,7 @@ def render(context: PageContext) -> None:
         f"- Any warning sign in the safety check stops everything and sends you to a clinician."
     )
     with st.expander("Where the numbers come from"):
-        st.dataframe(_reference_table(), hide_index=True)
+        st.dataframe(reference_table(), hide_index=True)
         st.caption("Second-hand tables are shown as 'about' values. Knee-bent raises have no published norm, so "
                    "they are compared between legs and over time only.")
     st.warning("Calf Check informs; it does not diagnose. If something hurts badly, feels wrong, or a warning "

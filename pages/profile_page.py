@@ -9,7 +9,7 @@ import streamlit as st
 from calfcore.demo import demo_data
 from calfcore.models import RunnerProfile, Sex, Side, Units
 from calfcore.validation import InputErrors, parse_runner
-from calfui import components
+from calfui import components, navigation
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 
@@ -85,7 +85,7 @@ def render(context: PageContext) -> None:
             created = context.store.create_runner(owner, demo.runner)
             context.store.import_records(owner, int(created.id), demo.tests, demo.symptoms, demo.routine_logs)
             context.select_runner(created.id)
-            st.switch_page("pages/dashboard_page.py")
+            navigation.switch_page("dashboard")
 
     if runner is not None:
         st.subheader("Delete this profile")

@@ -9,7 +9,7 @@ import streamlit as st
 from calfcore.guided import GuidedResult
 from calfcore.models import Protocol
 from calfcore.validation import InputErrors, parse_test
-from calfui import cache, components, forms
+from calfui import cache, components, forms, navigation
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.views import render_result, require_runner
@@ -41,7 +41,7 @@ def render(context: PageContext) -> None:
                 f"right {int(guided.raises.right or 0)} raises. Add your symptoms and the safety check, then save.",
                 icon=":material/timer:")
     else:
-        st.page_link("pages/guided_page.py", label="Or let the app keep the beat and count: guided test",
+        navigation.page_link("guided", label="Or let the app keep the beat and count: guided test",
                      icon=":material/timer:")
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}

@@ -11,7 +11,7 @@ from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess, Routine, exercise_library
 from calfcore.storage import RunnerRecords
 from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_checkin
-from calfui import cache, components, forms
+from calfui import cache, components, forms, navigation
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, equipment_access, require_runner
@@ -41,7 +41,7 @@ def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
     routine = None
     if latest is None:
         st.info("Record a test first: the routine is chosen from your result.", icon=":material/info:")
-        st.page_link("pages/record_page.py", label="Record a test", icon=":material/add_circle:")
+        navigation.page_link("record", label="Record a test", icon=":material/add_circle:")
     else:
         result = assess(latest, runner, records.tests, records.symptoms, context.today, equipment_access())
         if result.triage.stop:

@@ -1,0 +1,63 @@
+"""The app's pages: what each one is, and the st.Page objects a session navigates and links with.
+
+Building an st.Page resolves its file on disk (about 0.3 ms each), and a link given as a file path is resolved
+again on every rerun. So each session builds its pages once and links with the page objects themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    file: str
+    title: str
+    icon: str
+    url_path: str  # never the file's name: a URL must not name a page file (see calfui.shell)
+
+
+PAGES: dict[str, PageInfo] = {
+    "home": PageInfo("pages/home_page.py", "Home", ":material/home:", "home"),
+    "record": PageInfo("pages/record_page.py", "Record", ":material/add_circle:", "record"),
+    "guided": PageInfo("pages/guided_page.py", "Guided test", ":material/timer:", "guided"),
+    "dashboard": PageInfo("pages/dashboard_page.py", "Dashboard", ":material/monitoring:", "dashboard"),
+    "routine": PageInfo("pages/routine_page.py", "Routine", ":material/fitness_center:", "routine"),
+    "history": PageInfo("pages/history_page.py", "History", ":material/history:", "history"),
+    "share": PageInfo("pages/share_page.py", "Share", ":material/share:", "share"),
+    "profile": PageInfo("pages/profile_page.py", "Profile", ":material/person:", "profile"),
+    "coach": PageInfo("pages/coach_page.py", "Calf Check", ":material/visibility:", "coach"),
+}
+RUNNER_PAGES = ("home", "record", "guided", "dashboard", "routine", "history", "share", "profile")
+PUBLIC_PAGES = ("home",)  # hosted and not logged in
+COACH_PAGES = ("coach",)  # a coach reaches nothing but the shared runner's read-only view
+DEFAULT_PAGES = frozenset({"home", "coach"})  # each list above has exactly one of them
+
+_SESSION_KEY = "_calf_pages"
+
+
+def session_pages() -> dict[str, st.Page]:
+    """Every page as an st.Page, built once per session (one session runs one script at a time)."""
+    pages: dict[str, st.Page] | None = st.session_state.get(_SESSION_KEY)
+    if pages is None:
+        pages = {name: st.Page(info.file, title=info.title, icon=info.icon, url_path=info.url_path,
+                               default=name in DEFAULT_PAGES)
+                 for name, info in PAGES.items()}
+        st.session_state[_SESSION_KEY] = pages
+    return pages
+
+
+def navigation(names: tuple[str, ...], position: str) -> st.Page:
+    """st.navigation over these pages; returns the page to run."""
+    pages = session_pages()
+    return st.navigation([pages[name] for name in names], position=position)  # type: ignore[arg-type]
+
+
+def page_link(name: str, label: str, icon: str) -> None:
+    st.page_link(session_pages()[name], label=label, icon=icon)
+
+
+def switch_page(name: str) -> None:
+    st.switch_page(session_pages()[name])
