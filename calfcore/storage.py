@@ -244,6 +244,9 @@ def _explain_failure(path: Path, error: BaseException) -> str:
     return f"The database {path} reported a problem ({first_line[:200]}). {after}"
 
 
+_GENERATIONS = itertools.count(1)  # data version numbers (Store.generation_of): never repeated in a process
+
+
 class Store:
     """The runner data store on one DuckDB file."""
 
@@ -251,10 +254,14 @@ class Store:
         self._connection = connection
         self._cursor_lock = threading.Lock()
         self.path = path
-        # Bumped after every committed change to runner data. Read caches key on it, so a write in this process
-        # (the only process that can open the file) makes every cached read stale at once.
-        self._generations = itertools.count(1)
-        self.generation = 0
+        # Bumped after every committed change to runner data: `generation` for any owner's data, and
+        # `generation_of(owner)` for one owner's. Read caches key on the latter, so a runner's save makes only that
+        # owner's cached reads stale (this process is the only one that can open the file).
+        # Numbers come from one process-wide counter, so a store opened again on the same file (after a fatal
+        # error) never reuses a number that meant older data.
+        self.generation = next(_GENERATIONS)
+        self._owner_generations: dict[str, int] = {}
+        self._every_owner_generation = self.generation  # the last change that touched every owner (migrations)
         self._stamp_lock = threading.Lock()  # queues updates of share links (see mark_share_used)
         self._closed = False
         self._invalidated = False
@@ -316,8 +323,23 @@ class Store:
         finally:
             cursor.close()
 
+    def generation_of(self, owner: str) -> int:
+        """A number that changes whenever this owner's data (profiles, records, share links) changes."""
+        return self._owner_generations.get(owner, self._every_owner_generation)
+
+    def _changed(self, owner: str | None) -> None:
+        """Count a committed change of one owner's data (None: every owner's). Values never repeat."""
+        self.generation = next(_GENERATIONS)
+        if owner is None:
+            self._owner_generations.clear()
+            self._every_owner_generation = self.generation
+        else:
+            self._owner_generations[owner] = self.generation
+
     @contextmanager
-    def _transaction(self, *, changes_records: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _transaction(self, owner: str | None, *, changes_records: bool = True
+                     ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A transaction that commits or rolls back whole. `owner`: whose data it changes (None: anyone's)."""
         with self._cursor() as cursor:
             cursor.begin()
             try:
@@ -330,7 +352,7 @@ class Store:
                 raise
             cursor.commit()  # a failed commit (disk full, conflict) rolls the whole transaction back itself
             if changes_records:
-                self.generation = next(self._generations)
+                self._changed(owner)
 
     def migrate(self) -> list[int]:
         """Apply pending migrations, each in its own transaction. Returns the versions applied now."""
@@ -342,7 +364,7 @@ class Store:
         for version, name, statements in MIGRATIONS:
             if version in done:
                 continue
-            with self._transaction() as cursor:
+            with self._transaction(None) as cursor:
                 for statement in statements:
                     cursor.execute(statement)
                 cursor.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, _now()])
@@ -363,7 +385,7 @@ class Store:
 
     @_retry_on_conflict
     def create_runner(self, owner: str, runner: RunnerProfile) -> RunnerProfile:
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             row = cursor.execute(
                 """INSERT INTO runners (owner_key, name, birth_year, sex, units, injured_side, created_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
@@ -375,7 +397,7 @@ class Store:
     def update_runner(self, owner: str, runner: RunnerProfile) -> RunnerProfile:
         """Save a changed profile. Raises EditConflict if another session saves the same profile at that moment."""
         try:
-            with self._transaction() as cursor:
+            with self._transaction(owner) as cursor:
                 self._require_runner(cursor, owner, int(runner.id))  # type: ignore[arg-type]
                 cursor.execute(
                     "UPDATE runners SET name = ?, birth_year = ?, sex = ?, units = ?, injured_side = ? WHERE id = ?",
@@ -410,7 +432,7 @@ class Store:
     @_retry_on_conflict
     def delete_runner(self, owner: str, runner_id: int) -> None:
         """Delete a runner and every row that belongs to them, in one transaction."""
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             for table in RUNNER_TABLES:
                 cursor.execute(f"DELETE FROM {table} WHERE runner_id = ?", [runner_id])
@@ -445,7 +467,7 @@ class Store:
     def save_test(self, owner: str, runner_id: int, test: HeelRaiseTest,
                   symptoms: Sequence[SymptomEntry] = ()) -> int:
         """Save a test with its symptoms atomically; returns the new test id."""
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             return self._insert_test(cursor, runner_id, test, symptoms)
 
@@ -453,7 +475,7 @@ class Store:
                     expected_revision: int) -> int:
         """Correct a saved test and replace its symptoms. Raises EditConflict if it changed since loading."""
         try:
-            with self._transaction() as cursor:
+            with self._transaction(owner) as cursor:
                 self._require_runner(cursor, owner, runner_id)
                 assignments = ", ".join(f"{column} = ?" for column in _TEST_COLUMNS[1:])
                 updated = cursor.execute(
@@ -489,7 +511,7 @@ class Store:
 
     @_retry_on_conflict
     def delete_test(self, owner: str, runner_id: int, test_id: int) -> None:
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             cursor.execute("DELETE FROM symptom_entries WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
             deleted = cursor.execute("DELETE FROM test_sessions WHERE id = ? AND runner_id = ? RETURNING id",
@@ -523,7 +545,7 @@ class Store:
 
     @_retry_on_conflict
     def add_symptoms(self, owner: str, runner_id: int, entries: Sequence[SymptomEntry]) -> None:
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             if any(e.test_id is not None for e in entries):
                 raise ValueError("symptoms of a test are saved with the test")
@@ -541,7 +563,7 @@ class Store:
 
     @_retry_on_conflict
     def delete_symptom(self, owner: str, runner_id: int, symptom_id: int) -> None:
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             deleted = cursor.execute(
                 "DELETE FROM symptom_entries WHERE id = ? AND runner_id = ? AND test_id IS NULL RETURNING id",
@@ -566,7 +588,7 @@ class Store:
 
     @_retry_on_conflict
     def add_routine_log(self, owner: str, runner_id: int, entry: RoutineLogEntry) -> None:
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             self._insert_routine_logs(cursor, runner_id, [entry])
 
@@ -582,7 +604,7 @@ class Store:
 
     @_retry_on_conflict
     def delete_routine_log(self, owner: str, runner_id: int, log_id: int) -> None:
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             deleted = cursor.execute("DELETE FROM routine_logs WHERE id = ? AND runner_id = ? RETURNING id",
                                      [log_id, runner_id]).fetchall()
@@ -595,7 +617,7 @@ class Store:
     def import_records(self, owner: str, runner_id: int, tests: Sequence[tuple[HeelRaiseTest, Sequence[SymptomEntry]]],
                        symptoms: Sequence[SymptomEntry], routine_logs: Sequence[RoutineLogEntry]) -> None:
         """Save a validated import in one transaction: all of it, or (on any error) none of it."""
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             for test, test_symptoms in tests:
                 self._insert_test(cursor, runner_id, test, test_symptoms)
@@ -617,7 +639,7 @@ class Store:
         test_columns = ", ".join(_TEST_COLUMNS[1:])
         symptom_columns = ", ".join(_SYMPTOM_COLUMNS[1:-1])
         routine_columns = ", ".join(_ROUTINE_COLUMNS[1:])
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             for name, frame in frames.items():
                 cursor.register(name, frame)
             try:
@@ -660,7 +682,7 @@ class Store:
     @_retry_on_conflict
     def create_share_link(self, owner: str, runner_id: int, label: str, token_sha256: str,
                           expires_at: dt.datetime | None, now: dt.datetime) -> ShareLink:
-        with self._transaction() as cursor:
+        with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             row = cursor.execute(
                 f"""INSERT INTO share_links (runner_id, token_sha256, label, created_at, expires_at)
@@ -679,7 +701,7 @@ class Store:
 
     @_retry_on_conflict
     def revoke_share_link(self, owner: str, runner_id: int, link_id: int, now: dt.datetime) -> None:
-        with self._stamp_lock, self._transaction() as cursor:
+        with self._stamp_lock, self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
             updated = cursor.execute(
                 """UPDATE share_links SET revoked_at = coalesce(revoked_at, ?)
@@ -707,9 +729,15 @@ class Store:
     def mark_share_used(self, link_id: int, now: dt.datetime) -> None:
         # Every click of every coach stamps the same row: DuckDB refuses simultaneous updates of one row instead
         # of queueing them, so this process queues them itself (it is the only process that has the file).
-        # A stamp changes no runner data: cached reads stay valid (changes_records=False).
-        with self._stamp_lock, self._transaction(changes_records=False) as cursor:
+        # The stamp shows on the owner's Share page, so it counts as a change of that owner's data only (and
+        # callers stamp at most once a minute: see calfui.shell.LAST_OPENED_RESOLUTION).
+        with self._stamp_lock, self._transaction(None, changes_records=False) as cursor:
+            owner = cursor.execute(
+                "SELECT r.owner_key FROM share_links l JOIN runners r ON r.id = l.runner_id WHERE l.id = ?",
+                [link_id]).fetchone()
             cursor.execute("UPDATE share_links SET last_used_at = ? WHERE id = ?", [now, link_id])
+        if owner is not None:
+            self._changed(owner[0])
 
     def table_text(self, table: str) -> str:
         """Every value of a table as text, for tests that prove what is (not) stored, such as plain tokens."""

@@ -1,8 +1,9 @@
-"""Reads and chart specs cached per store write generation.
+"""Reads and chart specs cached per owner's data version.
 
 Streamlit reruns the whole page on every click; the data behind a page only changes when something is written.
-Every committed write bumps `Store.generation`, so an entry keyed on it can never be stale. Share links are
-never cached here: they are resolved on every rerun (calfui.shell.resolve_viewer).
+Every committed write bumps the writing owner's `Store.generation_of(owner)`, so an entry keyed on it can never
+be stale, and one runner's save leaves every other owner's entries warm. Resolving a share link is never cached:
+it happens on every rerun (calfui.shell.resolve_viewer).
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from calfcore.storage import RunnerRecords, Store, load_records
 
 T = TypeVar("T")
-MAX_ENTRIES = 512  # a club's worth of runners' pages; old generations fall out first
+MAX_ENTRIES = 512  # a club's worth of runners' pages; the least recently used fall out first
 
 
 class GenerationCache:
@@ -24,8 +26,9 @@ class GenerationCache:
         self._lock = threading.Lock()
         self._max = max_entries
 
-    def get(self, store: Store, key: Hashable, compute: Callable[[], T]) -> T:
-        full_key = (str(store.path), store.generation, key)
+    def get(self, store: Store, owner: str, key: Hashable, compute: Callable[[], T]) -> T:
+        # The version is read before computing: a write landing meanwhile files the value under the old version.
+        full_key = (str(store.path), owner, store.generation_of(owner), key)
         with self._lock:
             if full_key in self._items:
                 self._items.move_to_end(full_key)
@@ -41,11 +44,26 @@ class GenerationCache:
 _cache = GenerationCache()
 
 
-def cached(store: Store, key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()`'s value for this key, computed again only after a write."""
-    return _cache.get(store, key, compute)
+def cached(store: Store, owner: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`'s value for this key, computed again only after a write to this owner's data. `compute` must
+    read nothing but this owner's data."""
+    return _cache.get(store, owner, key, compute)
 
 
 def records(store: Store, owner: str, runner_id: int) -> RunnerRecords:
     """Everything a runner recorded. Shared between sessions: treat it as read-only."""
-    return cached(store, ("records", owner, runner_id), lambda: load_records(store, owner, runner_id))
+    return cached(store, owner, ("records", runner_id), lambda: load_records(store, owner, runner_id))
+
+
+@dataclass(frozen=True)
+class OwnerData:
+    """One owner's data in a store, read through the cache: what a page reads and derives from it."""
+    store: Store
+    owner: str
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`'s value, computed again only after this owner's data changed. It must read only theirs."""
+        return cached(self.store, self.owner, key, compute)
+
+    def records(self, runner_id: int) -> RunnerRecords:
+        return records(self.store, self.owner, int(runner_id))

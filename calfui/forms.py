@@ -136,3 +136,10 @@ def test_form_fields(slots: Slots, raw: dict[str, Any], units: Units, *, prefix:
     raw["notes"] = st.text_area("Notes (optional)", value=test.notes if test else "", max_chars=None,
                                 key=f"{prefix}notes", height=80)
     _slot(slots, "notes")
+
+
+def widget_keys(raw: dict[str, Any], prefix: str) -> list[str]:
+    """The session-state keys of the test form's widgets: one per field in `raw`, but the safety check, which is
+    one checkbox per warning sign. Forgetting them gives the next test a fresh form."""
+    keys = [f"{prefix}{name}" for name in raw if name != "red_flags"]
+    return keys + [f"{prefix}flag_{flag.id}" for flag in red_flags()]

@@ -23,7 +23,7 @@ from calfcore.models import RunnerProfile
 from calfcore.sharing import ResolvedShare, token_hash, well_formed
 from calfcore.backup import start_worker
 from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable
-from calfui.cache import cached
+from calfui.cache import OwnerData, cached
 from calfui.components import plain
 
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "calfcheck.duckdb"
@@ -129,7 +129,7 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
 
 def _runner(store: Store, owner: str, runner_id: int) -> RunnerProfile:
     """A runner profile, read once per data version (NotFound is never cached)."""
-    return cached(store, ("runner", owner, runner_id), lambda: store.get_runner(owner, runner_id))
+    return cached(store, owner, ("runner", runner_id), lambda: store.get_runner(owner, runner_id))
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,12 @@ class PageContext:
     viewer: Viewer
     store: Store
     today: dt.date
+
+    @property
+    def data(self) -> OwnerData:
+        """The data this viewer reads: their own, or for a coach the sharing runner's owner's (never anyone else's:
+        every read is scoped to this owner)."""
+        return OwnerData(self.store, str(self.viewer.owner_key))
 
     def runner(self) -> RunnerProfile | None:
         """The runner this viewer is looking at: the shared one for a coach, else the one picked in this session."""
@@ -206,7 +212,7 @@ def sidebar(context: PageContext) -> None:
 def runner_picker(context: PageContext) -> None:
     """In the sidebar: which of this viewer's runner profiles the pages show."""
     owner = str(context.viewer.owner_key)
-    runners = cached(context.store, ("runners", owner), lambda: context.store.list_runners(owner))
+    runners = cached(context.store, owner, "runners", lambda: context.store.list_runners(owner))
     if not runners:
         return
     current = context.runner()

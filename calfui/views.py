@@ -6,14 +6,15 @@ import datetime as dt
 import functools
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from calfcore.assessment import Assessment, assess
 from calfcore.models import RunnerProfile
 from calfcore.norms import all_reference_rows
 from calfcore.routine import EquipmentAccess
-from calfcore.storage import RunnerRecords, Store
-from calfui.cache import cached
+from calfcore.storage import RunnerRecords
+from calfui.cache import OwnerData
 from calfui import components, navigation
 from calfui.shell import PageContext
 
@@ -49,10 +50,10 @@ def equipment_access() -> EquipmentAccess:
 
 
 def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True,
-                  read_only: bool = False, store: Store | None = None) -> Assessment | None:
+                  read_only: bool = False, data: OwnerData | None = None) -> Assessment | None:
     """A test's red-flag check, score and (optionally) routine. Returns the assessment for reuse.
 
-    With the store, the assessment is computed once per data version (see calfui.cache)."""
+    Given the owner's data, the assessment is computed once per data version (see calfui.cache)."""
     test = next((t for t in records.tests if t.id == test_id), None)
     if test is None:
         st.warning("That test no longer exists.")
@@ -63,7 +64,7 @@ def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_
         return assess(test, records.runner, records.tests, records.symptoms, today, access)
 
     key = ("assessment", records.runner.id, test_id, today, access)
-    result = cached(store, key, assessment) if store is not None else assessment()
+    result = data.cached(key, assessment) if data is not None else assessment()
     if result.triage.stop:
         components.render_triage(result.triage)
         return result
@@ -92,9 +93,43 @@ def _within(records: RunnerRecords, today: dt.date, weeks: int | None) -> Runner
                          [r for r in records.routine_logs if r.logged_on >= start])
 
 
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A table for st.dataframe in Arrow form, for tables cached across reruns: given a pandas frame, Streamlit
+    converts it to Arrow on every rerun; given an Arrow table, it only writes it out."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _arrow_datasets(spec: dict) -> dict:
+    """The chart's rows as Arrow bytes, converted once per data version. Given rows, st.vega_lite_chart converts
+    them on every rerun, the largest share of a chart's server time; given bytes, it passes them on as they are.
+    The conversion is Streamlit's own, so the chart receives exactly what it would have."""
+    from streamlit import dataframe_util
+
+    spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(rows)
+                        for name, rows in spec.get("datasets", {}).items()}
+    return spec
+
+
+def _raises_spec(records: RunnerRecords, today: dt.date) -> dict:
+    from calfcore import charts, progress
+
+    recent = _within(records, today, PERIODS[DEFAULT_PERIOD])
+    return _arrow_datasets(charts.reps_chart(progress.reps_frame(recent.tests, recent.runner), "straight")
+                           .to_dict(validate=False))
+
+
+def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date) -> None:
+    """The knee-straight raises over the dashboard's default period: where a test just saved sits in the trend."""
+    spec = data.cached(("raises chart", records.runner.id, today), lambda: _raises_spec(records, today))
+    st.markdown(f"**Your raises, last {DEFAULT_PERIOD}** (knee straight), with the typical band and the runner "
+                "target.")
+    st.vega_lite_chart(spec, width="stretch")
+
+
 def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int) -> dict:
-    """Every progress chart as a Vega-Lite spec. Built once per data version (see calfui.cache); validated by the
-    unit tests rather than on every rerun, which is where most of a chart's server time went."""
+    """Every progress chart as a Vega-Lite spec, and the training table. Built once per data version (see
+    calfui.cache); validated by the unit tests rather than on every rerun, which is where most of a chart's server
+    time went."""
     from calfcore import charts, progress
 
     specs: dict = {}
@@ -110,11 +145,14 @@ def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int) 
         specs["pain"] = charts.pain_chart(pain).to_dict(validate=False)
     weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today)
     specs["training"] = charts.routine_chart(weekly).to_dict(validate=False)
-    specs["weekly"] = weekly
+    specs = {name: _arrow_datasets(spec) for name, spec in specs.items()}
+    # Newest week first, as the runner reads it.
+    specs["training table"] = arrow_table(weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
+        ["week", "sessions", "planned", "adherence_percent", "volume_reps"]].iloc[::-1])
     return specs
 
 
-def render_dashboard(store: Store, records: RunnerRecords, today: dt.date, *, read_only: bool = False) -> None:
+def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *, read_only: bool = False) -> None:
     """The runner's whole picture: latest result, charts over time, training adherence.
 
     Shared by the runner's dashboard and the coach's read-only view; it has no widget that writes.
@@ -126,15 +164,15 @@ def render_dashboard(store: Store, records: RunnerRecords, today: dt.date, *, re
         st.info("No tests yet. Record your first heel-raise test to see your scores.", icon=":material/info:")
         return
     st.subheader("Latest test")
-    assessment = render_result(records, int(latest.id), today, read_only=read_only, store=store)  # type: ignore[arg-type]
+    assessment = render_result(records, int(latest.id), today, read_only=read_only, data=data)  # type: ignore[arg-type]
     routine = assessment.routine if assessment else None
     sessions_planned = routine.sessions_per_week if routine else DEFAULT_SESSIONS_PER_WEEK
 
     st.subheader("Progress")
     # Read-only: changes only what the charts show. For a coach, every such click re-checks the share link.
     period = st.segmented_control("Show", list(PERIODS), default=DEFAULT_PERIOD, key="progress_period") or DEFAULT_PERIOD
-    specs = cached(store, ("dashboard charts", records.runner.id, period, today, sessions_planned),
-                   lambda: _chart_specs(_within(records, today, PERIODS[period]), today, sessions_planned))
+    specs = data.cached(("dashboard charts", records.runner.id, period, today, sessions_planned),
+                        lambda: _chart_specs(_within(records, today, PERIODS[period]), today, sessions_planned))
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
     with raises_tab:
         st.markdown("**Knee straight**, with the typical band for your age and sex and the runner target.")
@@ -153,11 +191,8 @@ def render_dashboard(store: Store, records: RunnerRecords, today: dt.date, *, re
         else:
             st.caption("No pain recorded yet.")
     with training_tab:
-        weekly = specs["weekly"]
         st.vega_lite_chart(specs["training"], width="stretch")
-        table = weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
-            ["week", "sessions", "planned", "adherence_percent", "volume_reps"]]
-        st.dataframe(table.iloc[::-1], hide_index=True,
+        st.dataframe(specs["training table"], hide_index=True,
                      column_config={"adherence_percent": st.column_config.ProgressColumn(
                          "Adherence", format="%d%%", min_value=0, max_value=100),
                          "volume_reps": "Reps", "sessions": "Sessions", "planned": "Planned"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from calfui import cache
 from calfui.components import plain
 from calfui.shell import PageContext, ViewerKind, render_page
 from calfui.views import render_dashboard
@@ -23,8 +22,8 @@ def render(context: PageContext) -> None:
     st.title(plain(runner.name))
     expiry = f"expires {share.link.expires_at:%d %b %Y}" if share.link.expires_at else "no expiry date"
     st.caption(f"Shared by {plain(runner.name)} with {plain(share.link.label)}, {expiry}. Read-only.")
-    records = cache.records(context.store, share.owner_key, share.runner_id)
-    render_dashboard(context.store, records, context.today, read_only=True)
+    records = context.data.records(share.runner_id)
+    render_dashboard(context.data, records, context.today, read_only=True)
 
 
 render_page(render)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from calfui import cache, navigation
+from calfui import navigation
 from calfui.components import plain
 from calfui.shell import PageContext, render_page
 from calfui.views import render_dashboard, require_runner
@@ -17,8 +17,8 @@ def render(context: PageContext) -> None:
         return
     st.title("Dashboard")
     st.caption(plain(runner.name))
-    records = cache.records(context.store, str(context.viewer.owner_key), int(runner.id))
-    render_dashboard(context.store, records, context.today)
+    records = context.data.records(runner.id)
+    render_dashboard(context.data, records, context.today)
     missing_morning = [s for s in records.symptoms if s.test_id is not None and s.pain_next_morning is None
                        and s.logged_on < context.today]
     if missing_morning:

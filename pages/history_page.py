@@ -13,7 +13,7 @@ from calfcore.norms import describe_protocol
 from calfcore.routine import exercise_library
 from calfcore.storage import EditConflict, NotFound, RunnerRecords
 from calfcore.validation import InputErrors, parse_test
-from calfui import cache, components, forms
+from calfui import components, forms
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.views import render_result, require_runner
@@ -89,7 +89,7 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
     if mode == "edit":
         _edit_test(context, records, selected)
         return
-    render_result(records, selected, context.today, show_routine=False)
+    render_result(records, selected, context.today, show_routine=False, data=context.data)
     if by_id[selected].notes:
         st.caption("Notes:")
         st.text(by_id[selected].notes)
@@ -140,7 +140,7 @@ def _logs_table(records: RunnerRecords) -> tuple[pd.DataFrame, dict[str, str]]:
 
 def _logs_section(context: PageContext, records: RunnerRecords) -> None:
     st.header("Training and check-ins")
-    table, labels = cache.cached(context.store, ("history logs", records.runner.id), lambda: _logs_table(records))
+    table, labels = context.data.cached(("history logs", records.runner.id), lambda: _logs_table(records))
     if not labels:
         st.caption("Nothing logged yet.")
         return
@@ -177,7 +177,7 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
 def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
     st.header("Export and import")
     stamp = context.today.isoformat()
-    csv_text, json_text = cache.cached(context.store, ("export", records.runner.id), lambda: (
+    csv_text, json_text = context.data.cached(("export", records.runner.id), lambda: (
         export_csv(records.tests, records.symptoms, records.routine_logs),
         export_json(records.runner, records.tests, records.symptoms, records.routine_logs,
                     dt.datetime.now(dt.UTC).replace(microsecond=0)),  # the time this version of the data was exported
@@ -224,7 +224,7 @@ def render(context: PageContext) -> None:
     flash = st.session_state.pop("history_flash", None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
-    records = cache.records(context.store, str(context.viewer.owner_key), int(runner.id))
+    records = context.data.records(runner.id)
     _tests_section(context, records)
     _logs_section(context, records)
     _exchange_section(context, records)

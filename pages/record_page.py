@@ -7,15 +7,27 @@ from typing import Any
 import streamlit as st
 
 from calfcore.guided import GuidedResult
-from calfcore.models import Protocol
+from calfcore.models import Protocol, RunnerProfile
 from calfcore.validation import InputErrors, parse_test
-from calfui import cache, components, forms, navigation
+from calfui import components, forms, navigation
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
-from calfui.views import render_result, require_runner
+from calfui.views import render_raises_chart, render_result, require_runner
 
 JUST_SAVED = "record_just_saved_test_id"
 GUIDED_PREFILL = "record_prefill"  # set by the guided test page
+
+
+def _saved(context: PageContext, runner: RunnerProfile, test_id: int) -> None:
+    """The test just saved: its result and where it sits in the runner's trend."""
+    st.success("Saved.", icon=":material/check_circle:")
+    records = context.data.records(runner.id)
+    result = render_result(records, test_id, context.today, data=context.data)
+    if result is not None and not result.triage.stop:  # after a warning sign, the advice to see a clinician is all
+        render_raises_chart(context.data, records, context.today)
+    if st.button("Record another test", key="record_another", type="primary"):
+        del st.session_state[JUST_SAVED]
+        st.rerun()
 
 
 def render(context: PageContext) -> None:
@@ -25,30 +37,27 @@ def render(context: PageContext) -> None:
         return
     saved_id = st.session_state.get(JUST_SAVED)
     if saved_id is not None:
-        st.success("Saved.", icon=":material/check_circle:")
-        records = cache.records(context.store, str(context.viewer.owner_key), int(runner.id))
-        render_result(records, int(saved_id), context.today, store=context.store)
-        if st.button("Record another test", key="record_another", type="primary"):
-            del st.session_state[JUST_SAVED]
-            st.rerun()
+        _saved(context, runner, int(saved_id))
         return
 
-    tests = context.store.list_tests(str(context.viewer.owner_key), int(runner.id))
-    last_protocol = tests[-1].protocol if tests else Protocol()
+    tests = context.data.records(runner.id).tests
+    last_protocol = tests[-1].protocol if tests else Protocol()  # a runner usually repeats their set-up
     guided: GuidedResult | None = st.session_state.get(GUIDED_PREFILL)
-    if guided is not None:
-        st.info(f"Filled in from your guided test (knee {guided.test.value}): left {int(guided.raises.left or 0)}, "
-                f"right {int(guided.raises.right or 0)} raises. Add your symptoms and the safety check, then save.",
-                icon=":material/timer:")
-    else:
-        navigation.page_link("guided", label="Or let the app keep the beat and count: guided test",
-                     icon=":material/timer:")
+    form_area = st.empty()  # emptied once the test is saved: the result replaces the form in the same run
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
-    with st.form("record_test", border=False):
-        forms.test_form_fields(slots, raw, runner.units, prefix="", protocol=last_protocol, today=context.today,
-                               guided=guided)
-        submitted = st.form_submit_button("Save test", type="primary", key="save_test", width="stretch")
+    with form_area.container():
+        if guided is not None:
+            st.info(f"Filled in from your guided test (knee {guided.test.value}): left {int(guided.raises.left or 0)}, "
+                    f"right {int(guided.raises.right or 0)} raises. Add your symptoms and the safety check, then save.",
+                    icon=":material/timer:")
+        else:
+            navigation.page_link("guided", label="Or let the app keep the beat and count: guided test",
+                                 icon=":material/timer:")
+        with st.form("record_test", border=False):
+            forms.test_form_fields(slots, raw, runner.units, prefix="", protocol=last_protocol, today=context.today,
+                                   guided=guided)
+            submitted = st.form_submit_button("Save test", type="primary", key="save_test", width="stretch")
     if not submitted:
         return
     try:
@@ -63,7 +72,10 @@ def render(context: PageContext) -> None:
         return
     st.session_state[JUST_SAVED] = test_id
     st.session_state.pop(GUIDED_PREFILL, None)
-    st.rerun()
+    for key in forms.widget_keys(raw, prefix=""):  # "Record another test" then starts from a fresh form
+        st.session_state.pop(key, None)
+    form_area.empty()
+    _saved(context, runner, test_id)
 
 
 render_page(render)

@@ -11,7 +11,7 @@ from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess, Routine, exercise_library
 from calfcore.storage import RunnerRecords
 from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_checkin
-from calfui import cache, components, forms, navigation
+from calfui import components, forms, navigation
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, equipment_access, require_runner
@@ -22,7 +22,7 @@ def render(context: PageContext) -> None:
     runner = require_runner(context)
     if runner is None:
         return
-    records = cache.records(context.store, str(context.viewer.owner_key), int(runner.id))
+    records = context.data.records(runner.id)
     plan_tab, log_tab, checkin_tab = st.tabs(["This week", "Log training", "Daily check-in"])
     with plan_tab:
         routine = _plan(context, records)

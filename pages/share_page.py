@@ -74,7 +74,7 @@ def render(context: PageContext) -> None:
                     st.rerun()
 
     st.header("Links")
-    links = context.store.list_share_links(owner, runner_id)
+    links = context.data.cached(("share links", runner_id), lambda: context.store.list_share_links(owner, runner_id))
     if not links:
         st.caption("No links yet.")
         return

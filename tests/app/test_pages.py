@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calfcore.storage import LOCAL_OWNER
-from tests.app.conftest import TODAY, create_runner, go, peek_store, record_test, texts
+from tests.app.conftest import TODAY, create_runner, fill_test, go, peek_store, record_test, texts
 
 PAGES = ["home", "profile", "record", "guided", "dashboard", "routine", "history", "share"]
 
@@ -78,6 +78,36 @@ def test_runner_records_a_test_and_sees_it_scored_and_on_the_dashboard(app: AppT
     go(app, "dashboard")
     assert "20 raises" in texts(app)
     assert len(app.get("vega_lite_chart")) >= 3
+
+
+def test_the_save_itself_shows_the_result_and_the_new_point_in_the_trend_without_the_form(app: AppTest) -> None:
+    """One run after Save: the form gives way to the result and the raises chart holding the new test."""
+    create_runner(app)
+    record_test(app, 20, 24, tested_on=TODAY - dt.timedelta(days=14))
+    app.button(key="record_another").click().run()
+    fill_test(app, 23, 26)
+    app.button(key="save_test").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    page = texts(app)
+    assert "Saved." in page and "23 raises" in page and "26 raises" in page
+    assert not any(b.key == "save_test" for b in app.get("button") + app.get("form_submit_button")
+                   if hasattr(b, "key"))
+    [chart] = app.get("vega_lite_chart")
+    import pyarrow as pa
+    rows = [pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in chart.proto.datasets]
+    reps = sorted(row["reps"] for table in rows for row in table if "reps" in row and row["reps"] is not None)
+    assert reps == [20, 23, 24, 26]  # both tests, both legs
+
+    app.button(key="record_another").click().run()
+    assert app.number_input(key="straight_left").value != 23  # a fresh form, not the last test's numbers
+    assert not app.get("vega_lite_chart")
+
+
+def test_a_warning_sign_shows_the_advice_and_no_chart_after_saving(app: AppTest) -> None:
+    create_runner(app)
+    record_test(app, 20, 24, flag_sudden_pop=True)
+    assert "Saved." in texts(app)
+    assert not app.get("vega_lite_chart")
 
 
 def test_second_test_shows_change_within_noise(app: AppTest) -> None:

@@ -510,3 +510,32 @@ def test_standard_protocol_round_trips(store: Store):
     store.save_test(LOCAL_OWNER, runner_id, heel_test(25, 27, protocol=STANDARD))
     (saved,) = store.list_tests(LOCAL_OWNER, runner_id)
     assert saved.protocol == STANDARD
+
+
+def test_a_change_to_one_owners_data_leaves_other_owners_cached_reads_valid(store: Store):
+    """Pages cache reads per owner's data version: a runner's save must not empty every other runner's cache,
+    and must always be seen by their own next read."""
+    mine, theirs = add_runner(store, "oidc:a|1"), add_runner(store, "oidc:b|2")
+    before_mine, before_theirs = store.generation_of("oidc:a|1"), store.generation_of("oidc:b|2")
+    store.save_test("oidc:a|1", mine, heel_test(20, 22), [])
+    assert store.generation_of("oidc:a|1") != before_mine
+    assert store.generation_of("oidc:b|2") == before_theirs
+    after_save = store.generation_of("oidc:a|1")
+    with pytest.raises(NotFound):  # refused and rolled back: nothing changed, so nothing goes stale
+        store.save_test("oidc:a|1", theirs, heel_test(20, 22), [])
+    assert store.generation_of("oidc:a|1") == after_save
+    store.delete_runner("oidc:b|2", theirs)
+    assert store.generation_of("oidc:b|2") != before_theirs
+    assert store.generation_of("oidc:a|1") == after_save
+
+
+def test_a_coach_opening_a_link_changes_only_the_sharing_owners_data_version(store: Store):
+    """'Last opened' shows on the owner's Share page, so the stamp must make the owner's cached links stale."""
+    mine, _ = add_runner(store, "oidc:a|1"), add_runner(store, "oidc:b|2")
+    stamp = dt.datetime(2026, 1, 1, 12, 0)
+    link = store.create_share_link("oidc:a|1", mine, "Coach", "f" * 64, None, stamp)
+    before_mine, before_theirs = store.generation_of("oidc:a|1"), store.generation_of("oidc:b|2")
+    store.mark_share_used(link.id, stamp + dt.timedelta(minutes=5))
+    assert store.generation_of("oidc:a|1") != before_mine
+    assert store.generation_of("oidc:b|2") == before_theirs
+    assert store.list_share_links("oidc:a|1", mine)[0].last_used_at == stamp + dt.timedelta(minutes=5)
