@@ -6,6 +6,10 @@ container so they read on a 390 px phone.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -99,3 +103,49 @@ def routine_chart(frame: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("planned:Q", title="Planned"), alt.Tooltip("adherence_percent:Q", title="Adherence (%)")],
     )
     return alt.layer(bars).properties(height=CHART_HEIGHT, width="container")
+
+
+# -- specs for the pages ---------------------------------------------------------------------------------------
+
+RUNNER_DATA = "runner_data"  # the name of a chart's own rows in its spec; constant layers keep altair's names
+_templates: dict[tuple[Any, ...], str] = {}
+
+
+def _spec(build: Callable[..., alt.TopLevelMixin], frame: pd.DataFrame, **options: Any) -> dict[str, Any]:
+    """`build(frame, **options).to_dict()`, with altair's part done once per chart kind.
+
+    Altair takes tens of milliseconds to assemble a chart (most of a save's server time), yet from one save or
+    runner to the next only the rows differ. So each kind of chart is built once from an empty frame with the same
+    columns and types, kept as a JSON template, and every call puts its frame's rows in, under one fixed name (a
+    name that stays the same also lets the browser update the drawn chart instead of drawing it anew). `build`
+    must chart the frame as given, without filtering it: the public functions below filter first.
+    """
+    key = (build, tuple(sorted(options.items())), tuple((str(c), str(t)) for c, t in frame.dtypes.items()))
+    template = _templates.get(key)
+    if template is None:
+        spec = build(frame.iloc[0:0], **options).to_dict(validate=False)
+        empty = [name for name, rows in spec.get("datasets", {}).items() if rows == []]
+        if len(empty) != 1:
+            raise ValueError(f"{build.__name__}: expected one dataset for the frame, found {len(empty)} empty ones")
+        template = json.dumps(spec).replace(json.dumps(empty[0]), json.dumps(RUNNER_DATA))
+        _templates[key] = template  # a race builds it twice, harmlessly
+    spec = json.loads(template)
+    spec["datasets"][RUNNER_DATA] = alt.to_values(frame)["values"]
+    return spec
+
+
+def reps_spec(frame: pd.DataFrame, knee: str = "straight") -> dict[str, Any]:
+    """reps_chart as a Vega-Lite spec."""
+    return _spec(reps_chart, frame[frame["knee"] == knee], knee=knee)
+
+
+def symmetry_spec(frame: pd.DataFrame) -> dict[str, Any]:
+    return _spec(symmetry_chart, frame)
+
+
+def pain_spec(frame: pd.DataFrame) -> dict[str, Any]:
+    return _spec(pain_chart, frame)
+
+
+def routine_spec(frame: pd.DataFrame) -> dict[str, Any]:
+    return _spec(routine_chart, frame)

@@ -129,7 +129,7 @@ def test_form_fields(slots: Slots, raw: dict[str, Any], units: Units, *, prefix:
     st.markdown("**Safety check**: tick any that apply")
     ticked = []
     for flag in red_flags():
-        if st.checkbox(flag.question, value=bool(test and flag.id in test.red_flags), key=f"{prefix}flag_{flag.id}"):
+        if st.checkbox(flag.question, value=bool(test and flag.id in test.red_flags), key=_flag_key(prefix, flag.id)):
             ticked.append(flag.id)
     raw["red_flags"] = ticked
     _slot(slots, "red_flags")
@@ -138,8 +138,21 @@ def test_form_fields(slots: Slots, raw: dict[str, Any], units: Units, *, prefix:
     _slot(slots, "notes")
 
 
-def widget_keys(raw: dict[str, Any], prefix: str) -> list[str]:
-    """The session-state keys of the test form's widgets: one per field in `raw`, but the safety check, which is
+
+def _flag_key(prefix: str, flag_id: str) -> str:
+    return f"{prefix}flag_{flag_id}"
+
+
+def widget_keys(field_names: list[str], prefix: str) -> list[str]:
+    """The session-state keys of the test form's widgets: one per field of `raw`, but the safety check, which is
     one checkbox per warning sign. Forgetting them gives the next test a fresh form."""
-    keys = [f"{prefix}{name}" for name in raw if name != "red_flags"]
-    return keys + [f"{prefix}flag_{flag.id}" for flag in red_flags()]
+    keys = [f"{prefix}{name}" for name in field_names if name != "red_flags"]
+    return keys + [_flag_key(prefix, flag.id) for flag in red_flags()]
+
+
+def submitted_values(field_names: list[str], prefix: str) -> dict[str, Any]:
+    """What test_form_fields would return in `raw`, read from the session state: for a form's click handler,
+    which runs before the page (and its widgets) do."""
+    raw = {name: st.session_state.get(f"{prefix}{name}") for name in field_names if name != "red_flags"}
+    raw["red_flags"] = [flag.id for flag in red_flags() if st.session_state.get(_flag_key(prefix, flag.id))]
+    return raw

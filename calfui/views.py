@@ -114,8 +114,7 @@ def _raises_spec(records: RunnerRecords, today: dt.date) -> dict:
     from calfcore import charts, progress
 
     recent = _within(records, today, PERIODS[DEFAULT_PERIOD])
-    return _arrow_datasets(charts.reps_chart(progress.reps_frame(recent.tests, recent.runner), "straight")
-                           .to_dict(validate=False))
+    return _arrow_datasets(charts.reps_spec(progress.reps_frame(recent.tests, recent.runner), "straight"))
 
 
 def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date) -> None:
@@ -128,23 +127,22 @@ def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date)
 
 def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int) -> dict:
     """Every progress chart as a Vega-Lite spec, and the training table. Built once per data version (see
-    calfui.cache); validated by the unit tests rather than on every rerun, which is where most of a chart's server
-    time went."""
+    calfui.cache) from templates (calfcore.charts); the unit tests check them against altair's own specs."""
     from calfcore import charts, progress
 
     specs: dict = {}
     reps = progress.reps_frame(records.tests, records.runner)
-    specs["straight"] = charts.reps_chart(reps, "straight").to_dict(validate=False)
+    specs["straight"] = charts.reps_spec(reps, "straight")
     if (reps["knee"] == "bent").any():
-        specs["bent"] = charts.reps_chart(reps, "bent").to_dict(validate=False)
+        specs["bent"] = charts.reps_spec(reps, "bent")
     symmetry = progress.symmetry_frame(records.tests, records.runner)
     if not symmetry.empty:
-        specs["symmetry"] = charts.symmetry_chart(symmetry).to_dict(validate=False)
+        specs["symmetry"] = charts.symmetry_spec(symmetry)
     pain = progress.pain_frame(records.symptoms)
     if not pain.empty:
-        specs["pain"] = charts.pain_chart(pain).to_dict(validate=False)
+        specs["pain"] = charts.pain_spec(pain)
     weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today)
-    specs["training"] = charts.routine_chart(weekly).to_dict(validate=False)
+    specs["training"] = charts.routine_spec(weekly)
     specs = {name: _arrow_datasets(spec) for name, spec in specs.items()}
     # Newest week first, as the runner reads it.
     specs["training table"] = arrow_table(weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[

@@ -11,7 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calfcore.charts import pain_chart, reps_chart, routine_chart, symmetry_chart
+from calfcore.charts import (
+    pain_chart,
+    pain_spec,
+    reps_chart,
+    reps_spec,
+    routine_chart,
+    routine_spec,
+    symmetry_chart,
+    symmetry_spec,
+)
 from calfcore.demo import demo_data
 from calfcore.models import LegPair, Protocol, RoutineLogEntry, Sex, Side
 from calfcore.progress import pain_frame, reps_frame, symmetry_frame, week_start, weekly_routine
@@ -254,3 +263,34 @@ def test_legs_use_a_colour_blind_safe_palette(demo_frames):
 def test_charts_fit_a_phone_screen(demo_frames):
     for name, chart in charts(demo_frames).items():
         assert chart.to_dict().get("width") == "container", name
+
+
+def _canonical(spec):
+    """A spec with every dataset name replaced by its rows, so specs that differ only in names compare equal."""
+    import json
+
+    text = json.dumps(spec, sort_keys=True)
+    for name, rows in spec.get("datasets", {}).items():
+        text = text.replace(json.dumps(name), json.dumps("rows:" + json.dumps(rows, sort_keys=True)))
+    return json.loads(text)
+
+
+SPECS = {
+    "reps straight": (lambda f: reps_chart(f["reps"], "straight"), lambda f: reps_spec(f["reps"], "straight")),
+    "reps bent": (lambda f: reps_chart(f["reps"], "bent"), lambda f: reps_spec(f["reps"], "bent")),
+    "symmetry": (lambda f: symmetry_chart(f["symmetry"]), lambda f: symmetry_spec(f["symmetry"])),
+    "pain": (lambda f: pain_chart(f["pain"]), lambda f: pain_spec(f["pain"])),
+    "routine": (lambda f: routine_chart(f["routine"]), lambda f: routine_spec(f["routine"])),
+}
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_specs_from_a_template_are_what_altair_builds(demo_frames, name):
+    """The pages get chart specs filled into a template built once; they must match altair's own, for full,
+    partial and empty data, and the template must never carry one runner's rows into another's chart."""
+    chart, spec = SPECS[name]
+    empty = {"reps": reps_frame([], RUNNER), "symmetry": symmetry_frame([], RUNNER), "pain": pain_frame([]),
+             "routine": weekly_routine([], 3, TODAY)}
+    fewer = {key: frame.iloc[: len(frame) // 2] for key, frame in demo_frames.items()}
+    for frames in (demo_frames, fewer, empty, demo_frames):
+        assert _canonical(spec(frames)) == _canonical(chart(frames).to_dict(validate=False)), name
