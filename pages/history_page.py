@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from calfcore.exchange import export_csv, export_json, fingerprints, plan_import
@@ -16,7 +17,7 @@ from calfcore.validation import InputErrors, parse_test
 from calfui import components, forms
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
-from calfui.views import render_result, require_runner
+from calfui.views import arrow_table, render_result, require_runner
 
 SELECTED_TEST = "history_selected_test"
 MODE = "history_mode"  # None, "edit" or "delete"
@@ -78,7 +79,8 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
     if not records.tests:
         st.caption("No tests yet.")
         return
-    st.dataframe(_tests_table(records), hide_index=True,
+    table = context.data.cached(("history tests", records.runner.id), lambda: arrow_table(_tests_table(records)))
+    st.dataframe(table, hide_index=True,
                  column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})
     by_id = {int(t.id): t for t in reversed(records.tests)}  # type: ignore[arg-type]
     selected = st.selectbox("Open a test", list(by_id), key=SELECTED_TEST,
@@ -119,7 +121,7 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         st.rerun()
 
 
-def _logs_table(records: RunnerRecords) -> tuple[pd.DataFrame, dict[str, str]]:
+def _logs_table(records: RunnerRecords) -> tuple[pa.Table | pd.DataFrame, dict[str, str]]:
     """Training logs and check-ins, newest first, with a label per entry for the remove picker."""
     library = exercise_library()
     rows = [{"id": f"r{log.id}", "date": log.logged_on, "entry": library[log.exercise_id].name
@@ -135,7 +137,7 @@ def _logs_table(records: RunnerRecords) -> tuple[pd.DataFrame, dict[str, str]]:
     table = pd.DataFrame(rows).sort_values("date", ascending=False)
     labels = {row["id"]: f"{row['date']:%Y-%m-%d} · {row['entry']} · {row['detail']}"
               for row in table.to_dict("records")}
-    return table.drop(columns=["id"]), labels
+    return arrow_table(table.drop(columns=["id"])), labels
 
 
 def _logs_section(context: PageContext, records: RunnerRecords) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
+import pyarrow as pa
 import segno
 import streamlit as st
 
@@ -79,7 +79,7 @@ def render(context: PageContext) -> None:
         st.caption("No links yet.")
         return
     stamp = now()
-    st.dataframe(pd.DataFrame([{
+    st.dataframe(pa.Table.from_pylist([{
         "label": link.label, "status": link.status(stamp).value,
         "created": link.created_at.strftime("%Y-%m-%d"),
         "last opened": link.last_used_at.strftime("%Y-%m-%d %H:%M") if link.last_used_at else "never",
