@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import itertools
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -62,6 +63,11 @@ STORE_ERRORS: tuple[type[BaseException], ...] = (duckdb.Error, StoreUnavailable,
 # after a random pause that doubles each time (at most CONFLICT_PAUSE_MAX seconds): about 1.5 s in all at worst.
 CONFLICT_RETRIES = 10
 CONFLICT_PAUSE_MAX = 0.25
+
+# Store.open rewrites a runner table ordered by runner (Store.cluster_by_runner) once this many of its rows have
+# arrived since it was last clustered: DuckDB's row group size. Fewer unclustered rows than that are about one row
+# group, which a per-runner query scans whole anyway; more, and every query scans them all.
+CLUSTER_MIN_ROWS = 122_880
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -184,6 +190,17 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        3,
+        "how far each runner table is clustered by runner (Store.cluster_by_runner)",
+        (
+            """CREATE TABLE clustered_tables (
+                table_name VARCHAR NOT NULL,
+                through_id BIGINT NOT NULL,
+                clustered_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
 )
 
 _TEST_COLUMNS = (
@@ -280,8 +297,10 @@ class Store:
         self._invalidated = False
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
-        """Open (or create) the database file and bring its schema up to date."""
+    def open(cls, path: str | Path, *, cluster: bool = True) -> Store:
+        """Open (or create) the database file and bring its schema up to date. With `cluster`, also rewrite any
+        runner table that has CLUSTER_MIN_ROWS rows or more outside the by-runner order (see cluster_by_runner):
+        nothing else uses the store yet, so no write can meet the rewrite."""
         path = Path(path)
         if str(path) != ":memory:":
             if not path.parent.is_dir():
@@ -298,6 +317,14 @@ class Store:
         except duckdb.Error as error:
             connection.close()
             raise StoreUnavailable(_explain_open_failure(path, error)) from error
+        if cluster:
+            try:
+                store.cluster_by_runner(min_unclustered_rows=CLUSTER_MIN_ROWS)
+            except duckdb.Error:
+                # Only an optimisation, and one transaction: it rolled back whole (a full disk, a read-only file...)
+                # and the data is as it was. Open the file again without it, in case DuckDB stopped the connection.
+                store.close()
+                return cls.open(path, cluster=False)
         return store
 
     def close(self) -> None:
@@ -773,6 +800,48 @@ class Store:
         with self._cursor() as cursor:
             return "\n".join(" ".join(map(str, row)) for row in cursor.execute(f"SELECT * FROM {table}").fetchall())
 
+    # -- layout: each runner's rows together -----------------------------------------------------------------
+
+    def unclustered_rows(self) -> dict[str, int]:
+        """Rows of each runner table that arrived after its last cluster_by_runner (all of them if never)."""
+        with self._cursor() as cursor:
+            return {table: count for table, (count, _) in _unclustered(cursor).items()}
+
+    def cluster_by_runner(self, *, min_unclustered_rows: int = 0) -> dict[str, int]:
+        """Rewrite each runner table whose unclustered rows number at least `min_unclustered_rows` (and at least
+        one) in (runner_id, id) order, all in ONE transaction: every row, id and value is kept, and a failure or a
+        kill midway leaves the tables as they were. Returns the rows rewritten per table ({} if none was due).
+
+        Why: the schema has no secondary indexes (they block later column changes in DuckDB), so a per-runner query
+        scans its table; DuckDB skips the row groups (122,880 rows) whose min/max runner_id exclude the runner
+        (zone maps). Rows arrive in date order, every runner's spread over the whole file, so nothing is skipped
+        until the table is stored by runner. Rows saved afterwards land after the clustered ones, and queries
+        scan them all until the next rewrite.
+
+        How: a copy of the table (same definition, from DuckDB's catalog) filled in order, then the old table
+        dropped and the copy renamed; DuckDB frees the old blocks at the next checkpoint, and checkpoints merge
+        the deleted rows away. Meant for when nothing else uses this store (Store.open, before it hands the
+        store out; or with the app stopped): a write from another thread meanwhile is refused, never lost.
+        """
+        rewritten: dict[str, int] = {}
+        with self._transaction(None, changes_records=False) as cursor:
+            for table, (count, through_id) in _unclustered(cursor).items():
+                if count == 0 or count < min_unclustered_rows:
+                    continue
+                definition = cursor.execute(
+                    """SELECT sql FROM duckdb_tables()
+                       WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?""",
+                    [table]).fetchone()[0]
+                copy = f"{table}__by_runner"
+                cursor.execute(_renamed_definition(definition, table, copy))
+                cursor.execute(f"INSERT INTO {copy} SELECT * FROM {table} ORDER BY runner_id, id")
+                rewritten[table] = int(cursor.execute(f"SELECT count(*) FROM {copy}").fetchone()[0])
+                cursor.execute(f"DROP TABLE {table}")
+                cursor.execute(f"ALTER TABLE {copy} RENAME TO {table}")
+                cursor.execute("DELETE FROM clustered_tables WHERE table_name = ?", [table])
+                cursor.execute("INSERT INTO clustered_tables VALUES (?, ?, ?)", [table, through_id, _now()])
+        return rewritten
+
     # -- durability: checkpoints, snapshots, backups ---------------------------------------------------------
 
     def checkpoint(self) -> None:
@@ -817,6 +886,28 @@ def _ident(name: str) -> str:
 
 def _current_database(cursor: duckdb.DuckDBPyConnection) -> str:
     return str(cursor.execute("SELECT current_database()").fetchone()[0])
+
+
+def _unclustered(cursor: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    """Per runner table: (rows with an id above the table's clustered watermark, the highest id now). Ids come
+    from sequences, so rows saved since the last rewrite are exactly those above it; the filter on id lets DuckDB
+    skip every clustered row group by its zone map."""
+    watermarks = dict(cursor.execute("SELECT table_name, through_id FROM clustered_tables").fetchall())
+    found = {}
+    for table in RUNNER_TABLES:
+        count, top = cursor.execute(f"SELECT count(*), max(id) FROM {table} WHERE id > ?",
+                                    [watermarks.get(table, 0)]).fetchone()
+        found[table] = (int(count), int(top if top is not None else watermarks.get(table, 0)))
+    return found
+
+
+def _renamed_definition(definition: str, table: str, new_name: str) -> str:
+    """DuckDB's CREATE TABLE statement for `table` (duckdb_tables().sql), creating `new_name` instead."""
+    pattern = re.compile(rf'^\s*CREATE\s+TABLE\s+(?:"?main"?\.)?"?{re.escape(table)}"?\s*\(', re.IGNORECASE)
+    renamed, replaced = pattern.subn(f"CREATE TABLE {new_name}(", definition, count=1)
+    if not replaced:
+        raise RuntimeError(f"unexpected definition of {table}: {definition[:80]}")
+    return renamed
 
 
 def _table_names(cursor: duckdb.DuckDBPyConnection, database: str) -> list[str]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 
@@ -77,8 +81,27 @@ def _fill(store: Store, runners: int = 6, seed: int = 1) -> list[tuple[str, int]
     return made
 
 
-def test_load_records_returns_exactly_what_the_separate_reads_return(store: Store) -> None:
-    runners = _fill(store)
+Filled = tuple[Store, list[tuple[str, int]]]
+
+
+@pytest.fixture(scope="module")
+def filled_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, int]]]:
+    path = tmp_path_factory.mktemp("filled") / "filled.duckdb"
+    with closing(Store.open(path)) as store:
+        return path, _fill(store)
+
+
+@pytest.fixture
+def filled(filled_file: tuple[Path, list[tuple[str, int]]], tmp_path: Path) -> Iterator[Filled]:
+    """A store holding _fill's runners (a fresh copy of one file per test), and those runners."""
+    copy = tmp_path / "filled.duckdb"
+    shutil.copy(filled_file[0], copy)
+    with closing(Store.open(copy)) as store:
+        yield store, list(filled_file[1])
+
+
+def test_load_records_returns_exactly_what_the_separate_reads_return(filled: Filled) -> None:
+    store, runners = filled
     for owner, runner_id in runners:
         records = load_records(store, owner, runner_id)
         assert records == _separately(store, owner, runner_id)
@@ -104,8 +127,8 @@ def test_load_records_keeps_day_then_id_order_for_same_day_entries(store: Store)
     assert tests == store.list_tests(owner, runner_id)
 
 
-def test_load_records_is_scoped_to_the_owner(store: Store) -> None:
-    runners = _fill(store, runners=4)
+def test_load_records_is_scoped_to_the_owner(filled: Filled) -> None:
+    store, runners = filled
     for owner, runner_id in runners:
         for other in OWNERS:
             if other != owner:
@@ -115,3 +138,120 @@ def test_load_records_is_scoped_to_the_owner(store: Store) -> None:
     store.delete_runner(owner, runner_id)
     with pytest.raises(NotFound):
         load_records(store, owner, runner_id)
+
+
+# -- cluster_by_runner ---------------------------------------------------------------------------------------
+
+
+def _runner_tables(store: Store) -> dict[str, list[tuple]]:
+    """Every row of every runner table and of the runners table, field for field (snapshot without bookkeeping)."""
+    return {table: rows for table, rows in store.snapshot().items() if table in (*RUNNER_TABLES, "runners")}
+
+
+def _stored_order(store: Store, table: str) -> list[tuple[int, int]]:
+    """(runner_id, id) of a table's rows in the order DuckDB stores and scans them."""
+    with store._cursor() as cursor:  # noqa: SLF001 (the physical order is what this checks)
+        return cursor.execute(f"SELECT runner_id, id FROM {table}").fetchall()
+
+
+def _everything(store: Store, runners: list[tuple[str, int]]) -> dict[int, RunnerRecords]:
+    return {runner_id: load_records(store, owner, runner_id) for owner, runner_id in runners}
+
+
+def test_clustering_keeps_every_row_and_id_and_stores_rows_by_runner(filled: Filled) -> None:
+    store, runners = filled
+    rows, records = _runner_tables(store), _everything(store, runners)
+    assert _stored_order(store, "symptom_entries") != sorted(_stored_order(store, "symptom_entries"))
+    rewritten = store.cluster_by_runner()
+    assert rewritten == {table: len(rows[table]) for table in RUNNER_TABLES if rows[table]}
+    assert _runner_tables(store) == rows
+    assert _everything(store, runners) == records
+    for owner, runner_id in runners:
+        assert records[runner_id] == _separately(store, owner, runner_id)
+    for table in RUNNER_TABLES:
+        assert _stored_order(store, table) == sorted(_stored_order(store, table)), table
+    assert store.unclustered_rows() == dict.fromkeys(RUNNER_TABLES, 0)
+
+
+def test_clustering_keeps_owner_scoping_and_the_id_sequences(filled: Filled) -> None:
+    store, runners = filled
+    top = max(test.id for owner, runner_id in runners for test in store.list_tests(owner, runner_id))
+    store.cluster_by_runner()
+    for owner, runner_id in runners:
+        for other in OWNERS:
+            if other != owner:
+                with pytest.raises(NotFound):
+                    load_records(store, other, runner_id)
+                with pytest.raises(NotFound):
+                    store.save_test(other, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(1, 1)))
+    owner, runner_id = runners[0]
+    new_id = store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(33, 34)),
+                             [SymptomEntry(TODAY, Side.LEFT, 1, None, None)])
+    assert new_id == top + 1  # the table's default still draws from its sequence
+    assert load_records(store, owner, runner_id).tests[-1].straight_reps == LegPair(33, 34)
+    store.delete_runner(owner, runner_id)  # deletes reach the rewritten tables
+    assert store.count_rows(runner_id) == {table: 0 for table in (*RUNNER_TABLES, "runners")}
+
+
+def test_clustering_is_idempotent_and_rewrites_only_when_due(filled: Filled) -> None:
+    store, runners = filled
+    assert store.cluster_by_runner() != {}
+    rows, order = _runner_tables(store), {t: _stored_order(store, t) for t in RUNNER_TABLES}
+    assert store.cluster_by_runner() == {}  # nothing arrived since: nothing to do
+    assert _runner_tables(store) == rows and {t: _stored_order(store, t) for t in RUNNER_TABLES} == order
+
+    owner, runner_id = runners[0]
+    store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(9, 9)),
+                    [SymptomEntry(TODAY, side, 0, None, None) for side in Side])
+    assert store.unclustered_rows() == {"symptom_entries": 2, "routine_logs": 0, "test_sessions": 1,
+                                        "share_links": 0}
+    assert store.cluster_by_runner(min_unclustered_rows=3) == {}  # under the threshold: left as it is
+    rows = _runner_tables(store)
+    assert set(store.cluster_by_runner(min_unclustered_rows=2)) == {"symptom_entries"}
+    assert store.unclustered_rows()["test_sessions"] == 1
+    assert _runner_tables(store) == rows
+
+
+def test_a_failure_midway_rolls_the_whole_rewrite_back(filled: Filled, monkeypatch: pytest.MonkeyPatch) -> None:
+    import calfcore.storage as storage
+
+    store, runners = filled
+    rows, records = _runner_tables(store), _everything(store, runners)
+    order = {t: _stored_order(store, t) for t in RUNNER_TABLES}
+    real = storage._renamed_definition  # noqa: SLF001
+
+    def fail_on_the_third_table(definition: str, table: str, new_name: str) -> str:
+        if table == RUNNER_TABLES[2]:
+            raise OSError("disk full (simulated)")
+        return real(definition, table, new_name)
+
+    monkeypatch.setattr(storage, "_renamed_definition", fail_on_the_third_table)
+    with pytest.raises(OSError):
+        store.cluster_by_runner()
+    assert _runner_tables(store) == rows
+    assert {t: _stored_order(store, t) for t in RUNNER_TABLES} == order  # the first two tables too
+    assert store.unclustered_rows() == {table: len(rows[table]) for table in RUNNER_TABLES}
+    assert set(store.snapshot()) == set(rows) | {"schema_migrations", "clustered_tables"}  # no copy left behind
+    assert _everything(store, runners) == records
+    monkeypatch.undo()
+    assert store.cluster_by_runner() != {}
+    assert _everything(store, runners) == records
+
+
+def test_open_clusters_the_tables_with_enough_unclustered_rows(filled: Filled,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import calfcore.storage as storage
+
+    first, runners = filled
+    counts, records = first.unclustered_rows(), _everything(first, runners)
+    first.close()
+    db_file = first.path
+    threshold = sorted(counts.values())[-2]  # the second-largest table: the two largest are due
+    monkeypatch.setattr(storage, "CLUSTER_MIN_ROWS", threshold)
+    with closing(Store.open(db_file, cluster=False)) as untouched:
+        assert untouched.unclustered_rows() == counts
+    with closing(Store.open(db_file)) as reopened:
+        left = reopened.unclustered_rows()
+        assert {table for table, count in left.items() if count == 0} == {
+            table for table, count in counts.items() if count >= threshold or count == 0}
+        assert _everything(reopened, runners) == records
