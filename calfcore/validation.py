@@ -365,3 +365,16 @@ def parse_routine_log(raw: Mapping[str, Any], today: dt.date, units: Units = Uni
     notes = fields.text("notes", "Notes", MAX_NOTES_LENGTH, multiline=True)
     fields.raise_if_any()
     return RoutineLogEntry(day, exercise_id, sets, reps, load, pain, notes, id=raw.get("id"))  # type: ignore[arg-type]
+
+
+def parse_share_label(raw: object) -> str:
+    """Who a share link is for, as the runner typed it (trimmed). The label is shown on the coach's view."""
+    from calfcore.sharing import MAX_LABEL_LENGTH
+
+    label = (raw if isinstance(raw, str) else "").strip()
+    if not label:
+        raise InputErrors({"label": "Give the link a label, such as the coach's name."})
+    problem = text_problem(label, "The label", MAX_LABEL_LENGTH)
+    if problem:
+        raise InputErrors({"label": problem})
+    return label

@@ -8,9 +8,9 @@ import pyarrow as pa
 import segno
 import streamlit as st
 
-from calfcore.sharing import EXPIRY_CHOICES_DAYS, MAX_LABEL_LENGTH, LinkStatus, expires_at, new_token, share_url, token_hash
+from calfcore.sharing import EXPIRY_CHOICES_DAYS, LinkStatus, expires_at, new_token, share_url, token_hash
 from calfcore.storage import NotFound
-from calfcore.validation import text_problem
+from calfcore.validation import InputErrors, parse_share_label
 from calfui import components
 from calfui.saving import saving
 from calfui.shell import PageContext, now, render_page
@@ -59,11 +59,10 @@ def render(context: PageContext) -> None:
                             horizontal=True, key="share_expiry")
             create = st.form_submit_button("Create link", type="primary", key="share_create")
         if create:
-            label = (label or "").strip()
-            problem = text_problem(label, "The label", MAX_LABEL_LENGTH) or (
-                None if label else "Give the link a label, such as the coach's name.")
-            if problem:
-                label_error.error(problem, icon=":material/error:")
+            try:
+                label = parse_share_label(label)
+            except InputErrors as problem:
+                label_error.error(problem.errors["label"], icon=":material/error:")
             else:
                 token = new_token()
                 stamp = now()

@@ -19,6 +19,7 @@ from calfcore.models import LegPair, PainLocation, Sex, Side, Surface, Units
 from calfcore.triage import red_flag_ids
 from calfcore.validation import (
     InputErrors,
+    parse_share_label,
     parse_routine_log,
     parse_runner,
     parse_symptom_checkin,
@@ -681,3 +682,18 @@ def test_any_text_hiding_a_control_character_is_rejected(before, after, control)
     name = f"A{before}{control}{after}Z"
     assert "name" in runner_errors(name=name)
     assert "notes" in errors_of(raw_test(notes=name))
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("", "Give the link a label"), ("   ", "Give the link a label"), (None, "Give the link a label"),
+    (42, "Give the link a label"), ("x" * 61, "too long"), ("<b>Sam</b>", "HTML tags"), ("=1+1", "formula"),
+    ("Sam\u202eevil", "control"),
+])
+def test_a_share_label_that_cannot_be_shown_safely_is_refused(raw, message):
+    with pytest.raises(InputErrors) as refused:
+        parse_share_label(raw)
+    assert message in refused.value.errors["label"]
+
+
+def test_a_share_label_is_kept_as_typed_without_surrounding_spaces():
+    assert parse_share_label("  Coach Sam (track) ") == "Coach Sam (track)"
