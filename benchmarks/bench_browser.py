@@ -27,8 +27,6 @@ VIEWPORT = {"width": 1280, "height": 900}
 POINTS = "[role='graphics-symbol'][aria-roledescription='point']"
 COUNT_JS = ("() => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
             f" return c ? c.querySelectorAll(\"{POINTS}\").length : -1; }}")
-WAIT_JS = ("n => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
-           f" return !!c && c.querySelectorAll(\"{POINTS}\").length === n; }}")
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 BASELINE = '''"""Bare baseline for the browser round trip: the dashboard's raises chart and a button that adds two points."""
@@ -59,30 +57,33 @@ st.vega_lite_chart(spec, width="stretch")
 '''
 
 
-class RunFinished:
-    """When a page's server said its script run had finished (the script_finished message on the websocket), to
-    split a round trip into the server's part (the run, and the messages reaching the browser) and the browser's
-    part (drawing what arrived)."""
+# Timestamps taken in the page itself (performance.now()): the click, every websocket message, and the frame in
+# which the chart first shows the new points. Python-side timestamps of websocket events would arrive late.
+TIMING_JS = """(() => {
+  window.__calfTimes = {clicks: [], messages: []};
+  document.addEventListener('click', () => window.__calfTimes.clicks.push(performance.now()), true);
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => window.__calfTimes.messages.push(performance.now()));
+    }
+  };
+})();"""
+DRAWN_JS = ("n => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
+            f" const done = !!c && c.querySelectorAll(\"{POINTS}\").length === n;"
+            " if (done) window.__calfTimes.drawn = performance.now(); return done; }")
+SPLIT_JS = """() => {
+  const t = window.__calfTimes, click = t.clicks[t.clicks.length - 1];
+  const last = t.messages.filter(m => m >= click && m <= t.drawn).pop();
+  return [(last - click) / 1000, (t.drawn - last) / 1000];
+}"""
 
-    def __init__(self, page: Any):
-        self.times: list[float] = []
-        page.on("websocket", lambda socket: socket.on("framereceived", self._frame))
 
-    def _frame(self, payload: Any) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        if isinstance(payload, (bytes, bytearray)):
-            message = ForwardMsg()
-            message.ParseFromString(bytes(payload))
-            if message.WhichOneof("type") == "script_finished":
-                self.times.append(time.perf_counter())
-
-    def last_between(self, started: float, ended: float) -> float:
-        """Seconds from `started` to the last run finished before `ended`."""
-        finished = [t for t in self.times if started <= t <= ended]
-        if not finished:
-            raise RuntimeError("no script_finished message arrived during the round")
-        return finished[-1] - started
+def split(page: Any) -> tuple[float, float]:
+    """(the last click → the last websocket message before the points were drawn, that message → drawn), in s."""
+    server, browser = page.evaluate(SPLIT_JS)
+    return float(server), float(browser)
 
 
 def first_chart(spec: dict[str, Any]) -> dict[str, Any]:
@@ -137,22 +138,22 @@ def _open_record_form(page: Any) -> None:
     _wait_idle(page)
 
 
-def app_round(page: Any, expected: int, left: int, right: int) -> tuple[float, float]:
-    """Save a test: (perf_counter at the click, seconds until the raises chart shows `expected` points)."""
+def app_round(page: Any, expected: int, left: int, right: int) -> float:
+    """Save a test: seconds from the click until the raises chart shows `expected` points."""
     _open_record_form(page)
     _fill(page, "Raises: left", left)
     _fill(page, "Raises: right", right)
     started = time.perf_counter()
     page.get_by_role("button", name="Save test").click()
-    page.wait_for_function(WAIT_JS, arg=expected, polling="raf")
-    return started, time.perf_counter() - started
+    page.wait_for_function(DRAWN_JS, arg=expected, polling="raf")
+    return time.perf_counter() - started
 
 
-def baseline_round(page: Any, expected: int) -> tuple[float, float]:
+def baseline_round(page: Any, expected: int) -> float:
     started = time.perf_counter()
     page.get_by_role("button", name="Add a test").click()
-    page.wait_for_function(WAIT_JS, arg=expected, polling="raf")
-    return started, time.perf_counter() - started
+    page.wait_for_function(DRAWN_JS, arg=expected, polling="raf")
+    return time.perf_counter() - started
 
 
 def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
@@ -185,9 +186,9 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             app_page = browser.new_context(viewport=VIEWPORT).new_page()
             base_page = browser.new_context(viewport=VIEWPORT).new_page()
-            watches = {"app": RunFinished(app_page), "base": RunFinished(base_page)}
             for page in (app_page, base_page):
                 page.set_default_timeout(60_000)
+                page.add_init_script(TIMING_JS)
             app_page.goto(app_server.url)  # the root first: a fresh server answers a deep link with 'not found'
             app_page.get_by_test_id("stSidebarNav").wait_for()
             _wait_idle(app_page)
@@ -212,16 +213,16 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
                 sides = [("app", app_points), ("base", base_points)]
                 for side, expected in sides if rep % 2 else reversed(sides):
                     if side == "app":
-                        started, elapsed = app_round(app_page, expected, 20 + rep % 15, 24 + rep % 15)
+                        elapsed = app_round(app_page, expected, 20 + rep % 15, 24 + rep % 15)
                         _wait_idle(app_page)
                     else:
-                        started, elapsed = baseline_round(base_page, expected)
+                        elapsed = baseline_round(base_page, expected)
                         _wait_idle(base_page)
                     if rep >= warm_up:
                         (total if side == "app" else base).add(elapsed)
-                        server = watches[side].last_between(started, started + elapsed)
-                        parts[side]["server"].add(server)
-                        parts[side]["browser"].add(elapsed - server)
+                        to_last_message, drawing = split(app_page if side == "app" else base_page)
+                        parts[side]["server"].add(to_last_message)
+                        parts[side]["browser"].add(drawing)
             browser.close()
     finally:
         app_server.stop()
@@ -234,16 +235,16 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
                             note="one run: save, result and chart; baseline: one rerun redrawing the same chart"))
     section.rows.append(Row("3", "  of which the run on the server", parts["app"]["server"],
                             parts["base"]["server"],
-                            note="click → the run's script_finished message in the browser (the run and the messages)"))
+                            note="click → the run's last message in the page (request, run, messages)"))
     section.rows.append(Row("3", "  of which the browser drawing", parts["app"]["browser"], parts["base"]["browser"],
-                            note="script_finished → the new points drawn (Streamlit's frontend and Vega)"))
+                            note="last message → the new points drawn (Streamlit's frontend and Vega)"))
     section.notes.append(
         f"Chromium {VIEWPORT['width']}×{VIEWPORT['height']}, headless, {reps} rounds after {'no' if smoke else 'one'} "
         "warm-up, app and baseline alternating, both servers up. App: Record in the sidebar (untimed), fill in both "
         "legs, then timed from the Save click until the raises chart (last 12 weeks, drawn under the result in the "
         "save's own run) has the two new points. Baseline: the same chart spec and data, one button that adds two "
-        "points. The split into server and browser parts uses the time the run's script_finished message reached "
-        "the page (read off the websocket), so the server part includes the messages' way to the browser.")
+        "points. The split is timed in the page (performance.now()): from the click to the run's last websocket "
+        "message, then to the frame that shows the points; Playwright's own time to click is outside both.")
     section.seconds = time.perf_counter() - started
     return section
 
