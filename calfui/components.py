@@ -155,3 +155,13 @@ def _source_short(source_id: str) -> str:
 
 
 SIDE_LABELS = {Side.LEFT: "Left", Side.RIGHT: "Right"}
+
+
+def confirm(warning: str, yes_label: str, key: str) -> bool | None:
+    """A warning with a primary 'yes' button and 'Cancel' side by side, for anything that can't be undone.
+    True: yes was clicked; False: cancel; None: neither yet. Keys: confirm_<key> and cancel_<key>."""
+    st.warning(warning)
+    yes_column, cancel_column = st.columns(2)
+    yes = yes_column.button(yes_label, key=f"confirm_{key}", type="primary")
+    cancel = cancel_column.button("Cancel", key=f"cancel_{key}")
+    return True if yes else False if cancel else None

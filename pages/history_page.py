@@ -96,9 +96,9 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         st.caption("Notes:")
         st.text(by_id[selected].notes)
     if mode == "delete":
-        st.warning(f"Delete the test of {by_id[selected].tested_on:%d %b %Y} and its symptoms? This can't be undone.")
-        yes, no = st.columns(2)
-        if yes.button("Yes, delete it", key="confirm_delete_test", type="primary"):
+        choice = components.confirm(f"Delete the test of {by_id[selected].tested_on:%d %b %Y} and its symptoms? "
+                                    "This can't be undone.", "Yes, delete it", key="delete_test")
+        if choice:
             with saving(context.store):
                 try:
                     context.store.delete_test(context.viewer.owner_key, int(records.runner.id), selected)
@@ -108,7 +108,7 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
                 st.session_state.pop(SELECTED_TEST, None)
                 st.session_state["history_flash"] = "Test deleted."
                 st.rerun()
-        if no.button("Cancel", key="cancel_delete_test"):
+        elif choice is False:
             _leave_mode()
             st.rerun()
         return
@@ -156,9 +156,8 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
             st.session_state[CONFIRM_DELETE_LOG] = target
             st.rerun()
         return
-    st.warning("Remove this entry? This can't be undone.")
-    yes, no = st.columns(2)
-    if yes.button("Yes, remove it", key="confirm_delete_log", type="primary"):
+    choice = components.confirm("Remove this entry? This can't be undone.", "Yes, remove it", key="delete_log")
+    if choice:
         owner, runner_id = context.viewer.owner_key, int(records.runner.id)
         with saving(context.store):
             try:
@@ -171,7 +170,7 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
             st.session_state.pop(CONFIRM_DELETE_LOG, None)
             st.session_state.pop("history_log_pick", None)
             st.rerun()
-    if no.button("Cancel", key="cancel_delete_log"):
+    elif choice is False:
         st.session_state.pop(CONFIRM_DELETE_LOG, None)
         st.rerun()
 

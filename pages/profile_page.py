@@ -95,15 +95,15 @@ def render(context: PageContext) -> None:
                 st.session_state[CONFIRM_DELETE] = True
                 st.rerun()
         else:
-            st.warning("This can't be undone. Export your data from History first if you want a copy.")
-            yes, no = st.columns(2)
-            if yes.button("Yes, delete everything", key="confirm_delete_profile", type="primary"):
+            choice = components.confirm("This can't be undone. Export your data from History first if you want a "
+                                        "copy.", "Yes, delete everything", key="delete_profile")
+            if choice:
                 with saving(context.store):
                     context.store.delete_runner(owner, int(runner.id))
                     context.select_runner(None)
                     st.session_state.pop(CONFIRM_DELETE, None)
                     st.rerun()
-            if no.button("Cancel", key="cancel_delete_profile"):
+            elif choice is False:
                 st.session_state.pop(CONFIRM_DELETE, None)
                 st.rerun()
 

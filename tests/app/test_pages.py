@@ -260,6 +260,10 @@ def test_deleting_a_profile_needs_confirmation_and_removes_everything(app: AppTe
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     app.button(key="delete_profile").click().run()
     assert peek_store(db_path).count_rows(runner.id)["runners"] == 1
+    app.button(key="cancel_delete_profile").click().run()  # changed their mind: nothing goes
+    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] > 0
+    assert not any(b.key == "confirm_delete_profile" for b in app.button)
+    app.button(key="delete_profile").click().run()
     app.button(key="confirm_delete_profile").click().run()
     assert peek_store(db_path).count_rows(runner.id) == {
         "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "runners": 0}
