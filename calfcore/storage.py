@@ -686,10 +686,14 @@ class Store:
         injured_side); `tests` has `key`, `runner_key` and the test columns; `symptoms` has `runner_key`,
         `test_key` (null for a check-in) and the symptom columns; `routine_logs` has `runner_key` and the
         routine columns. Ids come from the same sequences as single saves. Returns the rows inserted per table.
+        With `runners` None, the records are added to this owner's existing runners: `runner_key` is the
+        runner's id (NotFound, and nothing saved, if any is not this owner's).
         """
         now = _now()
         frames = {"bulk_runners": runners, "bulk_tests": tests, "bulk_symptoms": symptoms,
                   "bulk_routine_logs": routine_logs}
+        if runners is None:
+            del frames["bulk_runners"]
         test_columns = ", ".join(_TEST_COLUMNS[1:])
         symptom_columns = ", ".join(_SYMPTOM_COLUMNS[1:-1])
         routine_columns = ", ".join(_ROUTINE_COLUMNS[1:])
@@ -697,35 +701,44 @@ class Store:
             for name, frame in frames.items():
                 cursor.register(name, frame)
             try:
-                cursor.execute("CREATE TEMP TABLE bulk_runner_ids AS "
-                               "SELECT key, nextval('runner_ids') AS id FROM bulk_runners")
+                if runners is None:
+                    cursor.execute("CREATE TEMP TABLE bulk_runner_ids AS "
+                                   "SELECT id AS key, id FROM runners WHERE owner_key = ?", [owner])
+                else:
+                    cursor.execute("CREATE TEMP TABLE bulk_runner_ids AS "
+                                   "SELECT key, nextval('runner_ids') AS id FROM bulk_runners")
                 cursor.execute("CREATE TEMP TABLE bulk_test_ids AS SELECT key, nextval('test_ids') AS id FROM bulk_tests")
-                cursor.execute(
-                    """INSERT INTO runners (id, owner_key, name, birth_year, sex, units, injured_side, created_at)
-                       SELECT m.id, ?, r.name, r.birth_year, r.sex, r.units, r.injured_side, ?
-                       FROM bulk_runners r JOIN bulk_runner_ids m USING (key)""", [owner, now])
-                cursor.execute(
+                if runners is not None:
+                    cursor.execute(
+                        """INSERT INTO runners (id, owner_key, name, birth_year, sex, units, injured_side, created_at)
+                           SELECT m.id, ?, r.name, r.birth_year, r.sex, r.units, r.injured_side, ?
+                           FROM bulk_runners r JOIN bulk_runner_ids m USING (key)""", [owner, now])
+                inserted = cursor.execute(
                     f"""INSERT INTO test_sessions (id, runner_id, {test_columns}, created_at)
                         SELECT t_ids.id, r_ids.id, {test_columns.replace("red_flags", "red_flags::VARCHAR[]")}, ?
                         FROM bulk_tests t JOIN bulk_test_ids t_ids ON t.key = t_ids.key
                         JOIN bulk_runner_ids r_ids ON t.runner_key = r_ids.key
-                        ORDER BY t.tested_on, t_ids.id""", [now])
-                cursor.execute(
+                        ORDER BY t.tested_on, t_ids.id""", [now]).fetchone()[0]
+                inserted += cursor.execute(
                     f"""INSERT INTO symptom_entries (runner_id, {symptom_columns}, test_id, created_at)
                         SELECT r_ids.id, {symptom_columns}, t_ids.id, ?
                         FROM bulk_symptoms s JOIN bulk_runner_ids r_ids ON s.runner_key = r_ids.key
                         LEFT JOIN bulk_test_ids t_ids ON s.test_key = t_ids.key
-                        ORDER BY s.logged_on""", [now])
-                cursor.execute(
+                        ORDER BY s.logged_on""", [now]).fetchone()[0]
+                inserted += cursor.execute(
                     f"""INSERT INTO routine_logs (runner_id, {routine_columns}, created_at)
                         SELECT r_ids.id, {routine_columns}, ? FROM bulk_routine_logs l
-                        JOIN bulk_runner_ids r_ids ON l.runner_key = r_ids.key ORDER BY l.logged_on""", [now])
+                        JOIN bulk_runner_ids r_ids ON l.runner_key = r_ids.key ORDER BY l.logged_on""",
+                    [now]).fetchone()[0]
+                if inserted != len(tests) + len(symptoms) + len(routine_logs):
+                    raise NotFound("Some records belong to no runner of this owner; nothing was saved.")
             finally:
                 cursor.execute("DROP TABLE IF EXISTS bulk_runner_ids")
                 cursor.execute("DROP TABLE IF EXISTS bulk_test_ids")
                 for name in frames:
                     cursor.unregister(name)
-        return {"runners": len(runners), "test_sessions": len(tests), "symptom_entries": len(symptoms),
+        return {"runners": 0 if runners is None else len(runners), "test_sessions": len(tests),
+                "symptom_entries": len(symptoms),
                 "routine_logs": len(routine_logs)}
 
 
@@ -823,11 +836,16 @@ class Store:
         the deleted rows away. Meant for when nothing else uses this store (Store.open, before it hands the
         store out; or with the app stopped): a write from another thread meanwhile is refused, never lost.
         """
+        def due(found: dict[str, tuple[int, int]]) -> list[tuple[str, int]]:
+            return [(table, through_id) for table, (count, through_id) in found.items()
+                    if count and count >= min_unclustered_rows]
+
+        with self._cursor() as cursor:  # most start-ups: nothing due, and no write transaction either
+            if not due(_unclustered(cursor)):
+                return {}
         rewritten: dict[str, int] = {}
         with self._transaction(None, changes_records=False) as cursor:
-            for table, (count, through_id) in _unclustered(cursor).items():
-                if count == 0 or count < min_unclustered_rows:
-                    continue
+            for table, through_id in due(_unclustered(cursor)):
                 definition = cursor.execute(
                     """SELECT sql FROM duckdb_tables()
                        WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?""",
@@ -890,15 +908,16 @@ def _current_database(cursor: duckdb.DuckDBPyConnection) -> str:
 
 def _unclustered(cursor: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
     """Per runner table: (rows with an id above the table's clustered watermark, the highest id now). Ids come
-    from sequences, so rows saved since the last rewrite are exactly those above it; the filter on id lets DuckDB
-    skip every clustered row group by its zone map."""
+    from sequences, so rows saved since the last rewrite are exactly those above it; the filter on id (a value,
+    not a subquery) lets DuckDB skip every clustered row group by its zone map. Two statements: it runs at every
+    start-up."""
     watermarks = dict(cursor.execute("SELECT table_name, through_id FROM clustered_tables").fetchall())
-    found = {}
-    for table in RUNNER_TABLES:
-        count, top = cursor.execute(f"SELECT count(*), max(id) FROM {table} WHERE id > ?",
-                                    [watermarks.get(table, 0)]).fetchone()
-        found[table] = (int(count), int(top if top is not None else watermarks.get(table, 0)))
-    return found
+    marks = [watermarks.get(table, 0) for table in RUNNER_TABLES]
+    found = cursor.execute(
+        "SELECT " + ", ".join(f"(SELECT row(count(*), max(id)) FROM {table} WHERE id > ?)" for table in RUNNER_TABLES),
+        marks).fetchone()
+    return {table: (int(count), int(top if top is not None else mark))
+            for table, mark, (count, top) in zip(RUNNER_TABLES, marks, found, strict=True)}
 
 
 def _renamed_definition(definition: str, table: str, new_name: str) -> str:

@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from benchmarks.history import History, load_into, three_years, to_frames
 from calfcore.models import HeelRaiseTest, LegPair, Protocol
 from calfcore.storage import LOCAL_OWNER, Store, load_records
@@ -44,3 +46,27 @@ def test_ids_carry_on_from_a_bulk_load(tmp_path: Path) -> None:
     new_id = store.save_test(LOCAL_OWNER, int(runner.id), HeelRaiseTest(dt.date(2026, 6, 2), Protocol(), LegPair(20, 21)))
     assert new_id == 5  # after the four bulk-loaded tests
     assert len(store.list_tests(LOCAL_OWNER, int(runner.id))) == 3
+
+
+def test_bulk_load_adds_records_to_existing_runners_of_the_owner_only(tmp_path: Path) -> None:
+    from benchmarks.platform_data import frames
+
+    from calfcore.storage import NotFound
+
+    store = Store.open(tmp_path / "bulk.duckdb")
+    store.bulk_load(LOCAL_OWNER, **frames(0, 3, dt.date(2026, 6, 1), 2, 1))
+    ids = [int(r.id) for r in store.list_runners(LOCAL_OWNER)]
+    before = {runner_id: load_records(store, LOCAL_OWNER, runner_id) for runner_id in ids}
+    more = frames(0, 2, dt.date(2026, 6, 8), 3, 2)
+    for name in ("tests", "symptoms", "routine_logs"):  # keys 0 and 1 -> the second and third runners
+        more[name]["runner_key"] = more[name]["runner_key"].map({0: ids[1], 1: ids[2]})
+    del more["runners"]
+    assert store.bulk_load(LOCAL_OWNER, None, **more) == {
+        "runners": 0, "test_sessions": 6, "symptom_entries": 12, "routine_logs": 4}
+    after = {runner_id: load_records(store, LOCAL_OWNER, runner_id) for runner_id in ids}
+    assert after[ids[0]] == before[ids[0]]
+    assert [len(after[i].tests) - len(before[i].tests) for i in ids[1:]] == [3, 3]
+    assert len(store.list_runners(LOCAL_OWNER)) == 3
+    with pytest.raises(NotFound):  # another owner's runners: refused whole
+        store.bulk_load("someone-else", None, **more)
+    assert {runner_id: load_records(store, LOCAL_OWNER, runner_id) for runner_id in ids} == after
