@@ -2,10 +2,14 @@
 
 Three database files are built side by side with Store.bulk_load (DuckDB's insert from pandas frames): 100,
 1,000 and 10,000 runners, each runner with 100 weekly tests (two symptom entries each) and 50 routine log entries,
-stored in date order as they would have arrived (so one runner's rows are spread over the whole file). Then, with
-the three stores open at once and in interleaved rounds: the dashboard's queries for one random runner
-(calfcore.storage.load_records, what pages/dashboard_page.py calls), saving a test with its two symptom entries,
-and the store's start-up (Store.open: connect and check the migrations). File sizes after a checkpoint.
+stored in date order as they would have arrived (so one runner's rows are spread over the whole file). With the
+three stores open at once and in interleaved rounds, the dashboard's queries for one random runner
+(calfcore.storage.load_records, what pages/dashboard_page.py calls) are timed three times: on the files as the rows
+arrived; after the maintenance step Store.cluster_by_runner (each runner table rewritten in runner order, which
+Store.open does when due), with saves of a test and its two symptom entries in between; and after six more weeks
+of records for every runner have arrived unclustered (just under the rows that make Store.open cluster again at
+10,000 runners). Also the store's start-up (Store.open: connect, check the migrations, check the clustering) and
+file sizes after a checkpoint.
 Usage: python -m benchmarks.bench_store [--smoke]
 """
 
@@ -25,6 +29,7 @@ FULL_SCALES = (100, 1_000, 10_000)
 SMOKE_SCALES = (10, 40)
 QUERY_GOAL_SECONDS = 0.005  # "a few milliseconds"
 GROWTH_GOAL = 1.25  # per-runner time at the largest scale over the smallest: "does not grow"
+TAIL_WEEKS = 6  # weeks of records arriving after the clustering: 120,000 symptom entries at 10,000 runners
 
 
 def _size_mb(path: Path) -> float:
@@ -37,7 +42,7 @@ def build(path: Path, runners: int, today: dt.date, tests_per_runner: int, logs_
     """Create a file with `runners` runners. Returns (seconds generating, seconds loading, rows per table)."""
     from calfcore.storage import LOCAL_OWNER, Store
 
-    store = Store.open(path)
+    store = Store.open(path, cluster=False)
     generated = loaded = 0.0
     rows: dict[str, int] = {}
     chunk = 2_500  # bounded memory: frames for 2,500 runners at a time
@@ -55,9 +60,51 @@ def build(path: Path, runners: int, today: dt.date, tests_per_runner: int, logs_
     return generated, loaded, rows
 
 
-def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
+def _tail(store: object, today: dt.date, weeks: int) -> dict[str, int]:
+    """`weeks` more weeks of records (a test with two symptom entries, a routine log) for every runner of the
+    store, appended in date order through Store.bulk_load: rows that arrive after the clustering."""
+    from calfcore.storage import LOCAL_OWNER
+
+    ids = [int(r.id) for r in store.list_runners(LOCAL_OWNER)]  # type: ignore[attr-defined]
+    data = frames(0, len(ids), today + dt.timedelta(weeks=weeks), weeks, weeks, seed=29)
+    del data["runners"]
+    for name in ("tests", "symptoms", "routine_logs"):
+        data[name]["runner_key"] = data[name]["runner_key"].map(dict(enumerate(ids)))
+    return store.bulk_load(LOCAL_OWNER, None, **data)  # type: ignore[attr-defined]
+
+
+def _time_queries(stores: dict[int, object], ids: dict[int, list[int]], rng: random.Random, reps: int,
+                  expected_tests: int, saves: dict[int, Series] | None = None) -> dict[int, Series]:
+    """load_records for one random runner per file and round, the files taking turns (and, with `saves`, a save
+    of a test with two symptom entries for another random runner after each)."""
     from calfcore.models import HeelRaiseTest, LegPair, PainLocation, Protocol, Side, SymptomEntry
-    from calfcore.storage import LOCAL_OWNER, Store, load_records
+    from calfcore.storage import LOCAL_OWNER, load_records
+
+    scales = list(stores)
+    queries = {scale: Series() for scale in scales}
+    today = dt.date.today()
+    for rep in range(reps + 3):  # three warm-up rounds
+        for scale in (scales if rep % 2 else list(reversed(scales))):
+            store, runner_id = stores[scale], rng.choice(ids[scale])
+            began = time.perf_counter()
+            records = load_records(store, LOCAL_OWNER, runner_id)  # type: ignore[arg-type]
+            elapsed = time.perf_counter() - began
+            if len(records.tests) < expected_tests:
+                raise RuntimeError(f"runner {runner_id} has {len(records.tests)} tests")
+            if rep >= 3:
+                queries[scale].add(elapsed)
+            if saves is not None:
+                test = HeelRaiseTest(today, Protocol(), LegPair(rng.randint(10, 40), rng.randint(10, 40)))
+                symptoms = [SymptomEntry(today, side, 1, None, 5, PainLocation.NONE) for side in Side]
+                began = time.perf_counter()
+                store.save_test(LOCAL_OWNER, rng.choice(ids[scale]), test, symptoms)  # type: ignore[attr-defined]
+                if rep >= 3:
+                    saves[scale].add(time.perf_counter() - began)
+    return queries
+
+
+def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
+    from calfcore.storage import CLUSTER_MIN_ROWS, LOCAL_OWNER, Store
 
     scales = SMOKE_SCALES if smoke else FULL_SCALES
     tests_per_runner, logs_per_runner = (10, 5) if smoke else (100, 50)
@@ -69,8 +116,23 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     paths = {scale: folder / f"store-{scale}.duckdb" for scale in scales}
     built = {scale: build(paths[scale], scale, today, tests_per_runner, logs_per_runner) for scale in scales}
     sizes = {scale: _size_mb(paths[scale]) for scale in scales}
+    rng = random.Random(3)
 
-    # Start-up: open (connect + check migrations), interleaved across the files; then a fresh file (all steps).
+    # 1. The files as the rows arrived (date order), before any clustering.
+    stores = {scale: Store.open(paths[scale], cluster=False) for scale in scales}
+    ids = {scale: [int(r.id) for r in stores[scale].list_runners(LOCAL_OWNER)] for scale in scales}
+    arrived = _time_queries(stores, ids, rng, reps, tests_per_runner)
+
+    # 2. The maintenance step, once per file: the rewrite, then the checkpoint that frees the old blocks (close).
+    clustering: dict[int, tuple[float, int]] = {}
+    for scale in scales:
+        began = time.perf_counter()
+        rewritten = stores[scale].cluster_by_runner()
+        stores[scale].close()
+        clustering[scale] = (time.perf_counter() - began, sum(rewritten.values()))
+    clustered_sizes = {scale: _size_mb(paths[scale]) for scale in scales}
+
+    # 3. Start-up: open (connect, check migrations and clustering: nothing due), interleaved; then a fresh file.
     opens = {scale: Series() for scale in scales}
     fresh = Series()
     for round_ in range(3 if smoke else 7):
@@ -84,28 +146,20 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         fresh.add(time.perf_counter() - began)
         new.unlink()
 
+    # 4. Clustered, with saves appending to it in between.
     stores = {scale: Store.open(paths[scale]) for scale in scales}
-    ids = {scale: [int(r.id) for r in stores[scale].list_runners(LOCAL_OWNER)] for scale in scales}
-    rng = random.Random(3)
-    queries = {scale: Series() for scale in scales}
     saves = {scale: Series() for scale in scales}
-    for rep in range(reps + 3):  # three warm-up rounds
-        for scale in (scales if rep % 2 else tuple(reversed(scales))):
-            store, runner_id = stores[scale], rng.choice(ids[scale])
-            began = time.perf_counter()
-            records = load_records(store, LOCAL_OWNER, runner_id)
-            elapsed = time.perf_counter() - began
-            if len(records.tests) < tests_per_runner:
-                raise RuntimeError(f"runner {runner_id} has {len(records.tests)} tests")
-            test = HeelRaiseTest(today, Protocol(), LegPair(rng.randint(10, 40), rng.randint(10, 40)))
-            symptoms = [SymptomEntry(today, side, 1, None, 5, PainLocation.NONE) for side in Side]
-            began = time.perf_counter()
-            store.save_test(LOCAL_OWNER, rng.choice(ids[scale]), test, symptoms)
-            saved = time.perf_counter() - began
-            if rep >= 3:
-                queries[scale].add(elapsed)
-                saves[scale].add(saved)
+    clustered = _time_queries(stores, ids, rng, reps, tests_per_runner, saves)
     profile_lines = _query_breakdown(stores[scales[-1]], ids[scales[-1]], rng, 30 if smoke else 300)
+
+    # 5. Six more weeks of everybody's records arrive after the clustering; Store.open leaves them (under the
+    # threshold at 10,000 runners), so every query scans them.
+    tail_rows = {scale: _tail(stores[scale], today, TAIL_WEEKS) for scale in scales}
+    for store in stores.values():
+        store.close()
+    stores = {scale: Store.open(paths[scale]) for scale in scales}
+    unclustered = {scale: stores[scale].unclustered_rows() for scale in scales}
+    with_tail = _time_queries(stores, ids, rng, reps, tests_per_runner)
     for store in stores.values():
         store.close()
 
@@ -115,38 +169,63 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         "2", f"bulk load {large:,} runners", app_text=(f"{generated + loaded:.1f} s", ""),
         note=f"{rows['test_sessions']:,} tests, {rows['symptom_entries']:,} symptoms, {rows['routine_logs']:,} "
              f"logs: generate {generated:.1f} s + insert {loaded:.1f} s"))
+
+    def query_rows(label: str, series: dict[int, Series], what: str, goal: bool) -> None:
+        for scale in scales:
+            growth = scale != small
+            section.rows.append(Row(
+                "2", f"dashboard queries, {scale:,} runners, {label}", series[scale],
+                series[small] if growth else None, goal=GROWTH_GOAL if growth and goal else None,
+                goal_text=(f"≤ {QUERY_GOAL_SECONDS * 1000:g} ms" + (f", ratio ≤ {GROWTH_GOAL:g}" if growth else ""))
+                if goal else "",
+                met_override=(series[scale].p50 <= QUERY_GOAL_SECONDS and (
+                    not growth or series[scale].p50 / series[small].p50 <= GROWTH_GOAL)) if goal else None,
+                note=f"load_records, {what}" + (f"; ratio = against {small:,} runners" if growth else "")))
+
+    query_rows("as saved", arrived, "rows in arrival (date) order, before any clustering", goal=False)
+    query_rows("clustered", clustered, "after Store.cluster_by_runner", goal=True)
+    query_rows(f"clustered + {TAIL_WEEKS} weeks", with_tail,
+               f"after {TAIL_WEEKS} more weeks of everyone's records arrived unclustered", goal=True)
     for scale in scales:
-        growth = scale != small
+        seconds, rewritten_rows = clustering[scale]
         section.rows.append(Row(
-            "2", f"dashboard queries, {scale:,} runners", queries[scale], queries[small] if growth else None,
-            goal=GROWTH_GOAL if growth else None,
-            goal_text=f"≤ {QUERY_GOAL_SECONDS * 1000:g} ms" + (f", ratio ≤ {GROWTH_GOAL:g}" if growth else ""),
-            met_override=(queries[scale].p50 <= QUERY_GOAL_SECONDS
-                          and (not growth or queries[scale].p50 / queries[small].p50 <= GROWTH_GOAL)),
-            note=f"load_records for one random runner; ratio = against {small:,} runners" if growth
-            else "load_records for one random runner"))
+            "2", f"cluster_by_runner + checkpoint, {scale:,} runners", app_text=(f"{seconds:.2f} s", ""),
+            note=f"{rewritten_rows:,} rows rewritten, once; file {sizes[scale]:.1f} → {clustered_sizes[scale]:.1f} MB"))
     for scale in scales:
         section.rows.append(Row("2", f"save test + 2 symptoms, {scale:,} runners", saves[scale],
                                 saves[small] if scale != small else None,
                                 note="ratio = against the smallest file" if scale != small else ""))
     for scale in scales:
         section.rows.append(Row("2", f"start-up (open + migrations), {scale:,} runners", opens[scale],
-                                note=f"file {sizes[scale]:.0f} MB" if sizes[scale] >= 10 else
-                                f"file {sizes[scale]:.1f} MB"))
+                                note=f"clustered file {clustered_sizes[scale]:.0f} MB; nothing due"
+                                if clustered_sizes[scale] >= 10 else
+                                f"clustered file {clustered_sizes[scale]:.1f} MB; nothing due"))
     section.rows.append(Row("2", "start-up, fresh file (all migrations)", fresh))
+
+    tail_text = ", ".join(f"{table} {count:,}" for table, count in unclustered[large].items() if count)
     section.notes.append(
-        f"Files: {', '.join(f'{s:,} runners {sizes[s]:.1f} MB' for s in scales)} ({tests_per_runner} tests with two "
-        f"symptom entries and {logs_per_runner} routine logs per runner). Query and save figures: {reps} rounds "
-        f"after 3 warm-up rounds, the files taking turns. Loading {large:,} runners took {generated:.1f} s to "
-        f"generate and {loaded:.1f} s to insert (Store.bulk_load, one transaction, pandas frames).")
+        f"Files: {', '.join(f'{s:,} runners {sizes[s]:.1f} MB' for s in scales)} as saved "
+        f"({tests_per_runner} tests with two symptom entries and {logs_per_runner} routine logs per runner); "
+        f"after cluster_by_runner and a checkpoint {', '.join(f'{clustered_sizes[s]:.1f} MB' for s in scales)} "
+        f"(DuckDB frees the old blocks and reuses them for later writes, but does not shrink the file). Query figures: "
+        f"{reps} rounds after 3 warm-up rounds per state, the files taking turns; the save figures come from the "
+        f"clustered round. Loading {large:,} runners took {generated:.1f} s to generate and {loaded:.1f} s to "
+        f"insert (Store.bulk_load, one transaction, pandas frames).")
     section.notes.append(
-        f"Per-runner query time at {large:,} runners against {small:,}: "
-        f"{queries[large].p50 / queries[small].p50:.2f}× at the median ({ms(queries[small].p50)} → "
-        f"{ms(queries[large].p50)}). load_records makes 8 queries (get_runner, then list_tests, list_symptoms and "
-        "list_routine_logs, each after its own _require_runner check). The schema has no secondary indexes "
-        "(storage.py avoids them), so each per-runner query scans its whole table; one runner's rows are spread "
-        "over the file in date order, so DuckDB's zone maps can't skip much.")
-    section.notes.append(f"Where load_records spends its time at {scales[-1]:,} runners (sampled, ms per call):")
+        f"Per-runner query time at {large:,} runners against {small:,} at the median: as saved "
+        f"{arrived[large].p50 / arrived[small].p50:.2f}× ({ms(arrived[small].p50)} → {ms(arrived[large].p50)}), "
+        f"clustered {clustered[large].p50 / clustered[small].p50:.2f}× ({ms(clustered[small].p50)} → "
+        f"{ms(clustered[large].p50)}), with {TAIL_WEEKS} unclustered weeks "
+        f"{with_tail[large].p50 / with_tail[small].p50:.2f}× ({ms(with_tail[small].p50)} → "
+        f"{ms(with_tail[large].p50)}). load_records is one statement (the runner's row as the ownership check, "
+        "and the three lists of records as subqueries). The schema has no secondary indexes (they block later "
+        "column changes in DuckDB), so each subquery scans the row groups of its table whose min/max runner_id "
+        "(zone map) admits the runner: in arrival order that is all of them; clustered, one or two, plus every "
+        f"row that arrived since. The unclustered rows at {large:,} runners after the six weeks: {tail_text} "
+        f"(Store.open clusters a table again at {CLUSTER_MIN_ROWS:,}: "
+        f"{', '.join(f'{k} {v:,}' for k, v in tail_rows[large].items() if v)} were added).")
+    section.notes.append(f"Where load_records spends its time at {scales[-1]:,} runners, clustered (sampled, ms per "
+                         f"call):")
     section.notes.append("\n".join(profile_lines))
     section.seconds = time.perf_counter() - started
     return section
