@@ -6,8 +6,8 @@
 4. 1, 10 and 50 concurrent sessions (websocket client);
 5. cold start to the first page drawn (Chromium).
 Usage: python -m benchmarks.run [--smoke] [--output PATH] [--only 1,2,...]
-With --smoke (tiny sizes, one or two repetitions; what the test suite runs) nothing is written unless --output
-is given.
+With --smoke (tiny sizes, one or two repetitions; what the test suite runs) or --only nothing is written unless
+--output is given.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from benchmarks.common import REPO, Section, machine, table
 from benchmarks.profile import snapshot_sources
 
 OUTPUT = REPO / "docs" / "benchmarks.md"
+ALL_FIGURES = {"1", "2", "3", "4", "5"}
 KEEP = "<!-- Hand-written notes below this line are kept when make bench rewrites the file. -->"
 
 
@@ -115,7 +116,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes and one or two repetitions (for CI)")
     parser.add_argument("--output", type=Path, help=f"where to write the report (default {OUTPUT}; none in smoke)")
-    parser.add_argument("--only", default="1,2,3,4,5", help="which figures, e.g. 1,3")
+    parser.add_argument("--only", default=",".join(sorted(ALL_FIGURES)),
+                        help="which figures, e.g. 1,3 (printed; written only with --output)")
     args = parser.parse_args()
     started = time.perf_counter()
     facts = machine()
@@ -124,7 +126,8 @@ def main() -> None:
     sections, breakdown = run(args.smoke, set(args.only.split(",")), folder)
     seconds = time.perf_counter() - started
     print(table([row for section in sections for row in section.rows]))
-    output = args.output or (None if args.smoke else OUTPUT)
+    partial = set(args.only.split(",")) != ALL_FIGURES
+    output = args.output or (None if args.smoke or partial else OUTPUT)  # the report always holds every figure
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         text = report(sections, breakdown, facts, seconds, args.smoke)
