@@ -100,9 +100,10 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
 
 
 def _arrow_datasets(spec: dict) -> dict:
-    """The chart's rows as Arrow bytes, converted once per data version. Given rows, st.vega_lite_chart converts
-    them on every rerun, the largest share of a chart's server time; given bytes, it passes them on as they are.
-    The conversion is Streamlit's own, so the chart receives exactly what it would have."""
+    """The chart's data (the runner's frame, and the rows of constant layers such as the target line) as Arrow
+    bytes, converted once per data version. Given a frame or rows, st.vega_lite_chart converts them on every rerun,
+    the largest share of a chart's server time; given bytes, it passes them on as they are. The conversion is
+    Streamlit's own, so the chart receives exactly what it would have."""
     from streamlit import dataframe_util
 
     spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(rows)
