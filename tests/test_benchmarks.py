@@ -46,7 +46,7 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
     printed = outputs["a"] + outputs["b"]
     for measure in ("rerun: home", "rerun: record", "rerun: dashboard", "rerun: routine", "rerun: history",
                     "rerun: share", "rerun: coach", "dashboard queries", "save test + 2 symptoms", "start-up",
-                    "Save → new point in dashboard chart", "sessions: round trip", "cold start → first page drawn"):
+                    "Save → new point in the raises chart", "sessions: round trip", "cold start → first page drawn"):
         assert measure in printed, (measure, printed)
     assert re.search(r"2 sessions: round trip .* yes .*errors 0 vs 0, lost writes 0", printed), printed
     report = (tmp_path / "a.md").read_text()

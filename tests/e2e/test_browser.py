@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from playwright.sync_api import Page, expect
@@ -36,7 +37,7 @@ def _record(page: Page, server_url: str, left: int, right: int, date: str | None
     _fill_number(page, "Raises: right", right)
     page.get_by_role("button", name="Save test").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
-    expect(page.get_by_text(f"{left} raises")).to_be_visible()
+    expect(page.get_by_text(f"{left} raises", exact=True)).to_be_visible()  # the left leg's score
     wait_for_app(page)
 
 
@@ -55,8 +56,12 @@ def test_new_runner_records_two_tests_and_the_chart_shows_both(server, phone: Pa
     expect(phone.get_by_text("Your profile")).to_be_visible()
     screenshot(phone, "profile")
 
-    _record(phone, server.url, 19, 27, date="2026-10-01")
+    _record(phone, server.url, 19, 27, date=(dt.date.today() - dt.timedelta(days=30)).isoformat())
     _record(phone, server.url, 24, 28)
+    # The save itself shows the new test in the trend, under its result.
+    trend = phone.get_by_test_id("stVegaLiteChart").first
+    trend.scroll_into_view_if_needed()
+    expect(trend.locator("[role='graphics-symbol'][aria-roledescription='point']")).to_have_count(4)
     screenshot(phone, "record-result")
 
     phone.goto(f"{server.url}/dashboard")
