@@ -10,7 +10,7 @@ import pyarrow as pa
 import streamlit as st
 
 from calfcore.assessment import Assessment, assess
-from calfcore.models import RunnerProfile
+from calfcore.models import HeelRaiseTest, RunnerProfile
 from calfcore.norms import all_reference_rows
 from calfcore.routine import EquipmentAccess
 from calfcore.storage import RunnerRecords
@@ -49,6 +49,17 @@ def equipment_access() -> EquipmentAccess:
     return EquipmentAccess(st.session_state.get(EQUIPMENT_KEY, EquipmentAccess.HOME))
 
 
+def assessment_of(records: RunnerRecords, test: HeelRaiseTest, today: dt.date, data: OwnerData | None) -> Assessment:
+    """The test's assessment with the equipment this session picked; given the owner's data, computed once per data
+    version and shared by every page that shows it."""
+    access = equipment_access()
+
+    def assessment() -> Assessment:
+        return assess(test, records.runner, records.tests, records.symptoms, today, access)
+
+    return data.cached(("assessment", records.runner.id, test.id, today, access), assessment) if data else assessment()
+
+
 def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True,
                   read_only: bool = False, data: OwnerData | None = None) -> Assessment | None:
     """A test's red-flag check, score and (optionally) routine. Returns the assessment for reuse.
@@ -58,13 +69,7 @@ def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_
     if test is None:
         st.warning("That test no longer exists.")
         return None
-    access = equipment_access()
-
-    def assessment() -> Assessment:
-        return assess(test, records.runner, records.tests, records.symptoms, today, access)
-
-    key = ("assessment", records.runner.id, test_id, today, access)
-    result = data.cached(key, assessment) if data is not None else assessment()
+    result = assessment_of(records, test, today, data)
     if result.triage.stop:
         components.render_triage(result.triage)
         return result

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from calfcore.assessment import assess, latest_test
+from calfcore.assessment import latest_test
 from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess, Routine, exercise_library
 from calfcore.storage import RunnerRecords
@@ -14,7 +14,7 @@ from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_ch
 from calfui import components, forms, navigation
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
-from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, equipment_access, require_runner
+from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of, require_runner
 
 
 def render(context: PageContext) -> None:
@@ -43,7 +43,7 @@ def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
         st.info("Record a test first: the routine is chosen from your result.", icon=":material/info:")
         navigation.page_link("record", label="Record a test", icon=":material/add_circle:")
     else:
-        result = assess(latest, runner, records.tests, records.symptoms, context.today, equipment_access())
+        result = assessment_of(records, latest, context.today, context.data)
         if result.triage.stop:
             components.render_triage(result.triage)
         else:
