@@ -478,6 +478,17 @@ class Store:
                 cursor.execute(f"DELETE FROM {table} WHERE runner_id = ?", [runner_id])
             cursor.execute("DELETE FROM runners WHERE id = ?", [runner_id])
 
+    @_retry_on_conflict
+    def delete_owner(self, owner: str) -> int:
+        """Delete every runner profile of an owner (a login) and every row that belongs to them, share links
+        included, in one transaction. Returns how many profiles went."""
+        with self._transaction(owner) as cursor:
+            ids = [row[0] for row in cursor.execute("SELECT id FROM runners WHERE owner_key = ?", [owner]).fetchall()]
+            for table in RUNNER_TABLES:
+                cursor.execute(f"DELETE FROM {table} WHERE runner_id IN (SELECT unnest(?))", [ids])
+            cursor.execute("DELETE FROM runners WHERE owner_key = ?", [owner])
+        return len(ids)
+
     def count_rows(self, runner_id: int) -> dict[str, int]:
         """How many rows each table holds for a runner (used to prove deletion and imports)."""
         with self._cursor() as cursor:

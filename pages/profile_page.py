@@ -11,13 +11,14 @@ from calfcore.models import RunnerProfile, Sex, Side, Units
 from calfcore.validation import InputErrors, parse_runner
 from calfui import components, navigation
 from calfui.saving import saving
-from calfui.shell import PageContext, render_page
+from calfui.shell import PageContext, ViewerKind, render_page
 
 SEX_LABELS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.UNSPECIFIED: "Prefer not to say"}
 UNIT_LABELS = {Units.KG: "kg", Units.LB: "lb"}
 SIDE_CHOICES = ["none", Side.LEFT.value, Side.RIGHT.value]
 SIDE_LABELS = {"none": "Neither", "left": "Left", "right": "Right"}
 CONFIRM_DELETE = "profile_confirm_delete"
+CONFIRM_DELETE_LOGIN = "profile_confirm_delete_login"
 
 
 def _profile_form(key: str, runner: RunnerProfile | None, context: PageContext) -> tuple[bool, dict[str, Any], dict]:
@@ -106,6 +107,32 @@ def render(context: PageContext) -> None:
             elif choice is False:
                 st.session_state.pop(CONFIRM_DELETE, None)
                 st.rerun()
+
+    if context.viewer.kind is ViewerKind.RUNNER:
+        _delete_login(context)
+
+
+def _delete_login(context: PageContext) -> None:
+    """A logged-in runner can take everything they stored with them: every profile, record and share link."""
+    st.subheader("Delete everything for this login")
+    st.markdown("Deletes every runner profile you made with this login, with all their tests, symptoms, training and "
+                "share links. Your login itself stays with your identity provider.")
+    if not st.session_state.get(CONFIRM_DELETE_LOGIN):
+        if st.button("Delete everything", key="delete_login"):
+            st.session_state[CONFIRM_DELETE_LOGIN] = True
+            st.rerun()
+        return
+    choice = components.confirm("This can't be undone. Export what you want to keep from History first.",
+                                "Yes, delete all my data", key="delete_login")
+    if choice:
+        with saving(context.store):
+            deleted = context.store.delete_owner(str(context.viewer.owner_key))
+            context.select_runner(None)
+            st.session_state.pop(CONFIRM_DELETE_LOGIN, None)
+            st.success(f"Deleted {deleted} profile{'s' if deleted != 1 else ''} and all their data.")
+    elif choice is False:
+        st.session_state.pop(CONFIRM_DELETE_LOGIN, None)
+        st.rerun()
 
 
 render_page(render)

@@ -192,3 +192,34 @@ def test_log_out_returns_to_the_public_page(db_path: Path) -> None:
     ann.run()  # a browser reloads after st.logout(); AppTest needs the run made explicit
     assert any(b.key == "login" for b in ann.button)
     assert not ann.sidebar.selectbox
+
+
+def test_a_logged_in_runner_can_delete_everything_for_their_login_and_nothing_else(db_path: Path) -> None:
+    ann = _hosted(_login("ann-123", "Ann"))
+    create_runner(ann, "Ann")
+    record_test(ann, 33, 31)
+    create_runner(ann, "Ann junior")
+    _create_link(ann)
+    bob = _hosted(_login("bob-456", "Bob"))
+    create_runner(bob, "Bob")
+    record_test(bob, 18, 25)
+    store = peek_store(db_path)
+    ann_key, bob_key = (owner_key_for("https://id.example.org", s) for s in ("ann-123", "bob-456"))
+    ann_ids = [r.id for r in store.list_runners(ann_key)]
+    bob_rows = store.count_rows(store.list_runners(bob_key)[0].id)
+
+    go(ann, "profile")
+    ann.button(key="delete_login").click().run()
+    assert len(store.list_runners(ann_key)) == 2  # asks first
+    ann.button(key="confirm_delete_login").click().run()
+    assert not ann.exception
+    assert "Deleted 2 profiles" in texts(ann)
+    assert store.list_runners(ann_key) == []
+    assert all(set(store.count_rows(i).values()) == {0} for i in ann_ids)
+    assert store.count_rows(store.list_runners(bob_key)[0].id) == bob_rows
+
+
+def test_the_delete_everything_button_is_only_for_logged_in_runners(app: AppTest) -> None:
+    create_runner(app)
+    go(app, "profile")
+    assert not any(b.key == "delete_login" for b in app.button)  # local mode: one machine's profiles, no login

@@ -539,3 +539,21 @@ def test_a_coach_opening_a_link_changes_only_the_sharing_owners_data_version(sto
     assert store.generation_of("oidc:a|1") != before_mine
     assert store.generation_of("oidc:b|2") == before_theirs
     assert store.list_share_links("oidc:a|1", mine)[0].last_used_at == stamp + dt.timedelta(minutes=5)
+
+
+def test_deleting_a_login_removes_all_its_profiles_and_nothing_of_anyone_else(store: Store):
+    mine = [add_runner(store, "oidc:a|1", name) for name in ("Ann", "Ann's daughter")]
+    theirs = add_runner(store, "oidc:b|2", "Bob")
+    for runner_id, owner in [(mine[0], "oidc:a|1"), (mine[1], "oidc:a|1"), (theirs, "oidc:b|2")]:
+        store.save_test(owner, runner_id, heel_test(20, 22), [symptom(TODAY, during=2)])
+        store.create_share_link(owner, runner_id, "Coach", f"{runner_id:064d}", None, dt.datetime(2026, 1, 1))
+    before_theirs = store.count_rows(theirs)
+
+    assert store.delete_owner("oidc:a|1") == 2
+    assert store.list_runners("oidc:a|1") == []
+    for runner_id in mine:
+        assert set(store.count_rows(runner_id).values()) == {0}
+    assert store.count_rows(theirs) == before_theirs
+    assert store.resolve_share(f"{mine[0]:064d}", dt.datetime(2026, 2, 1)) is None
+    assert store.resolve_share(f"{theirs:064d}", dt.datetime(2026, 2, 1)) is not None
+    assert store.delete_owner("oidc:a|1") == 0  # nothing left: a second click deletes nothing else
