@@ -284,14 +284,12 @@ class Store:
         self._connection = connection
         self._cursor_lock = threading.Lock()
         self.path = path
-        # Bumped after every committed change to runner data: `generation` for any owner's data, and
-        # `generation_of(owner)` for one owner's. Read caches key on the latter, so a runner's save makes only that
-        # owner's cached reads stale (this process is the only one that can open the file).
-        # Numbers come from one process-wide counter, so a store opened again on the same file (after a fatal
-        # error) never reuses a number that meant older data.
-        self.generation = next(_GENERATIONS)
+        # Each owner's data version (generation_of), changed by every committed change to their data. Read caches
+        # key on it, so a runner's save makes only that owner's cached reads stale (this process is the only one
+        # that can open the file). Numbers come from one process-wide counter, so a store opened again on the same
+        # file (after a fatal error) never reuses a number that meant older data.
         self._owner_generations: dict[str, int] = {}
-        self._every_owner_generation = self.generation  # the last change that touched every owner (migrations)
+        self._every_owner_generation = next(_GENERATIONS)  # the last change that touched every owner (migrations)
         self._stamp_lock = threading.Lock()  # queues updates of share links (see mark_share_used)
         self._closed = False
         self._invalidated = False
@@ -369,12 +367,12 @@ class Store:
 
     def _changed(self, owner: str | None) -> None:
         """Count a committed change of one owner's data (None: every owner's). Values never repeat."""
-        self.generation = next(_GENERATIONS)
+        number = next(_GENERATIONS)
         if owner is None:
             self._owner_generations.clear()
-            self._every_owner_generation = self.generation
+            self._every_owner_generation = number
         else:
-            self._owner_generations[owner] = self.generation
+            self._owner_generations[owner] = number
 
     @contextmanager
     def _transaction(self, owner: str | None, *, changes_records: bool = True
