@@ -34,11 +34,11 @@ from calfcore.storage import (
     Store,
     StoreUnavailable,
     copy_database,
+    database_path,
     describe_database,
     file_in_use,
 )
 
-DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "calfcheck.duckdb"
 REQUEST_SUFFIX = ".request.json"
 RESULT_SUFFIX = ".result.json"
 POLL_SECONDS = 0.25
@@ -273,7 +273,7 @@ def restore(backup_file: Path, database: Path, *, now: dt.datetime | None = None
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m calfcore.backup", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    default_db = os.environ.get("CALF_DB_PATH") or str(DEFAULT_DB_PATH)
+    default_db = str(database_path())
     make = commands.add_parser("backup", help="copy the database into a new file (the app may be running)")
     make.add_argument("--db", default=default_db, help="the database (default: CALF_DB_PATH or %(default)s)")
     make.add_argument("--to", default=None, help="the new file (default: backups/<name>-<time>.duckdb beside it)")

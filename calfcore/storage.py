@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import os
 import random
 import re
 import threading
@@ -40,6 +41,13 @@ from calfcore.models import (
 from calfcore.sharing import ResolvedShare, ShareLink
 
 LOCAL_OWNER = "local"
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "calfcheck.duckdb"
+
+
+def database_path() -> Path:
+    """The database file the app (and `make backup`/`make restore`) uses: CALF_DB_PATH, or data/calfcheck.duckdb."""
+    return Path(os.environ.get("CALF_DB_PATH") or DEFAULT_DB_PATH)
+
 # Every table whose rows belong to a runner: deleting a runner empties all of them.
 RUNNER_TABLES = ("symptom_entries", "routine_logs", "test_sessions", "share_links")
 
@@ -802,18 +810,17 @@ class Store:
         return ResolvedShare(owner_key=row[0], runner_id=link.runner_id, link=link)
 
     @_retry_on_conflict
-    def mark_share_used(self, link_id: int, now: dt.datetime) -> None:
+    def mark_share_used(self, owner: str, link_id: int, now: dt.datetime) -> None:
+        """Stamp 'last opened' on one of this owner's links (the owner comes from resolve_share)."""
         # Every click of every coach stamps the same row: DuckDB refuses simultaneous updates of one row instead
         # of queueing them, so this process queues them itself (it is the only process that has the file).
         # The stamp shows on the owner's Share page, so it counts as a change of that owner's data only (and
         # callers stamp at most once a minute: see calfui.shell.LAST_OPENED_RESOLUTION).
-        with self._stamp_lock, self._transaction(None, changes_records=False) as cursor:
-            owner = cursor.execute(
-                "SELECT r.owner_key FROM share_links l JOIN runners r ON r.id = l.runner_id WHERE l.id = ?",
-                [link_id]).fetchone()
-            cursor.execute("UPDATE share_links SET last_used_at = ? WHERE id = ?", [now, link_id])
-        if owner is not None:
-            self._changed(owner[0])
+        with self._stamp_lock, self._transaction(owner) as cursor:
+            cursor.execute(
+                """UPDATE share_links SET last_used_at = ?
+                   WHERE id = ? AND runner_id IN (SELECT id FROM runners WHERE owner_key = ?)""",
+                [now, link_id, owner])
 
     def table_text(self, table: str) -> str:
         """Every value of a table as text, for tests that prove what is (not) stored, such as plain tokens."""

@@ -10,29 +10,22 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 import streamlit as st
 
 from calfcore.models import RunnerProfile
 from calfcore.sharing import ResolvedShare, token_hash, well_formed
 from calfcore.backup import start_worker
-from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable
+from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable, database_path
 from calfui.cache import OwnerData, cached
 from calfui.components import plain
 
-DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "calfcheck.duckdb"
 SELECTED_RUNNER_KEY = "selected_runner_id"
 RUNNER_PICKER_KEY = "runner_picker"
-
-
-def database_path() -> Path:
-    return Path(os.environ.get("CALF_DB_PATH") or DEFAULT_DB_PATH)
 
 
 @st.cache_resource(show_spinner=False)
@@ -112,7 +105,7 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
         last = resolved.link.last_used_at
         try:
             if last is None or now - last >= LAST_OPENED_RESOLUTION:  # not a write on every click
-                store.mark_share_used(resolved.link.id, now)
+                store.mark_share_used(resolved.owner_key, resolved.link.id, now)
         except STORE_ERRORS:
             pass  # "last opened" is a courtesy: a full disk must not keep the coach from reading
         return Viewer(ViewerKind.COACH, owner_key=resolved.owner_key, share=resolved)

@@ -535,7 +535,7 @@ def test_a_coach_opening_a_link_changes_only_the_sharing_owners_data_version(sto
     stamp = dt.datetime(2026, 1, 1, 12, 0)
     link = store.create_share_link("oidc:a|1", mine, "Coach", "f" * 64, None, stamp)
     before_mine, before_theirs = store.generation_of("oidc:a|1"), store.generation_of("oidc:b|2")
-    store.mark_share_used(link.id, stamp + dt.timedelta(minutes=5))
+    store.mark_share_used("oidc:a|1", link.id, stamp + dt.timedelta(minutes=5))
     assert store.generation_of("oidc:a|1") != before_mine
     assert store.generation_of("oidc:b|2") == before_theirs
     assert store.list_share_links("oidc:a|1", mine)[0].last_used_at == stamp + dt.timedelta(minutes=5)
