@@ -175,7 +175,7 @@ def test_coach_link_works_until_revoked(hosted: StreamlitServer, browser: Browse
     wait_for_app(runner)
     runner.get_by_role("button", name="Revoke").click()
     wait_for_app(runner)
-    expect(runner.get_by_text("revoked")).to_be_attached()
+    expect(runner.get_by_text("revoked", exact=True)).to_be_attached()  # the status cell, not "No expiry (until revoked)"
 
     coach.get_by_role("radio", name="Everything").or_(coach.get_by_text("Everything")).first.click()  # next click
     expect(coach.get_by_text("This link doesn't work")).to_be_visible()
