@@ -28,6 +28,7 @@ from calfcore.routine import EquipmentAccess, Stage, build_week
 
 DEMO_NAME = "Demo runner (Alex)"
 DEMO_WEEKS = 12
+DEMO_BODY_WEIGHT_KG = 62.0
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class DemoData:
 def demo_data(today: dt.date, seed: int = 7) -> DemoData:
     rng = random.Random(seed)
     runner = RunnerProfile(name=DEMO_NAME, birth_year=today.year - 38, sex=Sex.FEMALE, units=Units.KG,
-                           injured_side=Side.LEFT)
+                           injured_side=Side.LEFT, body_weight_kg=DEMO_BODY_WEIGHT_KG, is_demo=True)
     start = today - dt.timedelta(weeks=DEMO_WEEKS)
     protocol = Protocol(cadence_bpm=60, surface=Surface.INCLINE_10, cued=False)
     tests: list[tuple[HeelRaiseTest, list[SymptomEntry]]] = []
@@ -56,7 +57,7 @@ def demo_data(today: dt.date, seed: int = 7) -> DemoData:
             tested_on=day, protocol=protocol, straight_reps=LegPair(left, right),
             bent_reps=LegPair(left + 3 + rng.randint(-1, 1), right + 3 + rng.randint(-1, 1)),
             heel_height_cm=LegPair(round(8.2 + 0.2 * index, 1), 9.8) if index % 2 == 0 else None,
-            soleus=SoleusTest(load_kg=40 + 5 * index, reps=LegPair(8, 10), body_weight_kg=62) if index >= 2 else None,
+            soleus=SoleusTest(load_kg=40 + 5 * index, reps=LegPair(8, 10), body_weight_kg=DEMO_BODY_WEIGHT_KG) if index >= 2 else None,
             knee_to_wall_cm=LegPair(round(9.5 + 0.3 * index, 1), 11.5) if index % 3 == 0 else None,
             notes="Retest after two weeks of the routine." if index else "First test, left calf feels weaker.",
         )

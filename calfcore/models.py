@@ -54,6 +54,8 @@ class RunnerProfile:
     units: Units = Units.KG
     injured_side: Side | None = None
     id: int | None = None
+    body_weight_kg: float | None = None  # for seated soleus load ratios; pre-fills the test form
+    is_demo: bool = False  # made-up data (Profile → Load the demo runner): marked wherever it is selected
 
     def age_on(self, day: dt.date) -> int:
         """Age in years reached during the year of `day` (only the birth year is asked, for privacy)."""

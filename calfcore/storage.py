@@ -209,7 +209,16 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        4,
+        "runner profiles: body weight, and a mark on the demo runner",
+        (
+            "ALTER TABLE runners ADD COLUMN body_weight_kg DOUBLE",
+            "ALTER TABLE runners ADD COLUMN is_demo BOOLEAN NOT NULL DEFAULT false",
+        ),
+    ),
 )
+_RUNNER_COLUMNS = "id, name, birth_year, sex, units, injured_side, body_weight_kg, is_demo"
 
 _TEST_COLUMNS = (
     "id", "tested_on", "cadence_bpm", "surface", "cued", "fingertip_support", "added_load_kg",
@@ -227,7 +236,7 @@ _EVERY_DAY = dt.date(1900, 1, 1)  # list_symptoms without `since`: from this day
 # (each statement costs a fixed ~0.5-1.5 ms from Python, whatever it reads). The lists come unordered; Python
 # sorts them by (day, id), exactly as list_tests, list_symptoms and list_routine_logs order theirs in SQL.
 _LOAD_RECORDS_SQL = f"""
-    SELECT id, name, birth_year, sex, units, injured_side,
+    SELECT {_RUNNER_COLUMNS},
         (SELECT list(row({", ".join(_TEST_COLUMNS)})) FROM test_sessions WHERE runner_id = $1),
         (SELECT list(row({", ".join(_SYMPTOM_COLUMNS)})) FROM symptom_entries
             WHERE runner_id = $1 AND logged_on >= $3),
@@ -433,10 +442,12 @@ class Store:
     def create_runner(self, owner: str, runner: RunnerProfile) -> RunnerProfile:
         with self._transaction(owner) as cursor:
             row = cursor.execute(
-                """INSERT INTO runners (owner_key, name, birth_year, sex, units, injured_side, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                """INSERT INTO runners (owner_key, name, birth_year, sex, units, injured_side, body_weight_kg,
+                                          is_demo, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [owner, runner.name, runner.birth_year, runner.sex.value, runner.units.value,
-                 runner.injured_side.value if runner.injured_side else None, _now()],
+                 runner.injured_side.value if runner.injured_side else None, runner.body_weight_kg,
+                 runner.is_demo, _now()],
             ).fetchone()
         return replace(runner, id=int(row[0]))
 
@@ -446,9 +457,10 @@ class Store:
             with self._transaction(owner) as cursor:
                 self._require_runner(cursor, owner, int(runner.id))  # type: ignore[arg-type]
                 cursor.execute(
-                    "UPDATE runners SET name = ?, birth_year = ?, sex = ?, units = ?, injured_side = ? WHERE id = ?",
+                    """UPDATE runners SET name = ?, birth_year = ?, sex = ?, units = ?, injured_side = ?,
+                       body_weight_kg = ? WHERE id = ?""",
                     [runner.name, runner.birth_year, runner.sex.value, runner.units.value,
-                     runner.injured_side.value if runner.injured_side else None, runner.id],
+                     runner.injured_side.value if runner.injured_side else None, runner.body_weight_kg, runner.id],
                 )
         except duckdb.TransactionException as error:
             if not _is_conflict(error):
@@ -460,7 +472,7 @@ class Store:
     def list_runners(self, owner: str) -> list[RunnerProfile]:
         with self._cursor() as cursor:
             rows = cursor.execute(
-                "SELECT id, name, birth_year, sex, units, injured_side FROM runners WHERE owner_key = ? ORDER BY id",
+                f"SELECT {_RUNNER_COLUMNS} FROM runners WHERE owner_key = ? ORDER BY id",
                 [owner],
             ).fetchall()
         return [_runner_from_row(row) for row in rows]
@@ -468,7 +480,7 @@ class Store:
     def get_runner(self, owner: str, runner_id: int) -> RunnerProfile:
         with self._cursor() as cursor:
             row = cursor.execute(
-                "SELECT id, name, birth_year, sex, units, injured_side FROM runners WHERE id = ? AND owner_key = ?",
+                f"SELECT {_RUNNER_COLUMNS} FROM runners WHERE id = ? AND owner_key = ?",
                 [runner_id, owner],
             ).fetchone()
         if row is None:
@@ -512,7 +524,7 @@ class Store:
             row = cursor.execute(_LOAD_RECORDS_SQL, [runner_id, owner, _EVERY_DAY]).fetchone()
         if row is None:
             raise NotFound("That runner profile does not exist (it may have been deleted).")
-        tests, symptoms, logs = (sorted(rows or (), key=_by_day_then_id) for rows in row[6:9])
+        tests, symptoms, logs = (sorted(rows or (), key=_by_day_then_id) for rows in row[8:11])
         return RunnerRecords(
             runner=_runner_from_row(row),
             tests=[_test_from_row(r) for r in tests],
@@ -1060,7 +1072,8 @@ def copy_database(source: str | Path, target: str | Path) -> dict[str, int]:
 
 def _runner_from_row(row: Sequence[Any]) -> RunnerProfile:
     return RunnerProfile(id=int(row[0]), name=row[1], birth_year=int(row[2]), sex=Sex(row[3]), units=Units(row[4]),
-                         injured_side=Side(row[5]) if row[5] else None)
+                         injured_side=Side(row[5]) if row[5] else None,
+                         body_weight_kg=float(row[6]) if row[6] is not None else None, is_demo=bool(row[7]))
 
 
 def _test_values(test: HeelRaiseTest) -> list[Any]:

@@ -227,9 +227,11 @@ def parse_runner(raw: Mapping[str, Any], today: dt.date) -> RunnerProfile:
     injured_side = None
     if injured not in (None, "none", "None", "neither"):
         injured_side = fields.choice("injured_side", "Injured side", Side)
+    body_weight = fields.mass("body_weight", "Body weight", MIN_BODY_WEIGHT_KG, MAX_BODY_WEIGHT_KG,
+                              units if isinstance(units, Units) else Units.KG)
     fields.raise_if_any()
     return RunnerProfile(name=name, birth_year=int(birth_year), sex=sex, units=units,  # type: ignore[arg-type]
-                         injured_side=injured_side, id=raw.get("id"))
+                         injured_side=injured_side, id=raw.get("id"), body_weight_kg=body_weight)
 
 
 def _red_flags(raw: Any, fields: _Fields) -> frozenset[str]:
