@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Local mode serves this machine only. ADDRESS=0.0.0.0 lets phones on your network open share links (they still see
+# no profiles: only this machine owns the data).
+ADDRESS ?= localhost
 export CALF_DB_PATH ?= data/calfcheck.duckdb
 
 .PHONY: run test test-fast bench backup restore demo-screens clean check-python
@@ -21,7 +24,7 @@ $(VENV)/.test: $(VENV)/.runtime requirements-dev.lock
 	touch $@
 
 run: $(VENV)/.runtime
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(VENV)/.test
 	scripts/ensure_chromium.sh

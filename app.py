@@ -3,12 +3,15 @@
 Run with `make run` (or `streamlit run app.py`). Pages live in pages/ and render only when run from here.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from calfui import navigation, shell
 from calfui.shell import ViewerKind
 
-st.set_page_config(page_title="Calf Check", page_icon=":material/directions_run:", layout="centered")
+ICON = str(Path(__file__).parent / "calfui" / "assets" / "icon.png")  # served by the app, not a font server
+st.set_page_config(page_title="Calf Check", page_icon=ICON, layout="centered")
 
 store = shell.store_or_stop()
 viewer = shell.resolve_viewer(store, shell.now())
@@ -19,7 +22,7 @@ if viewer.owns_data:
 elif viewer.kind in (ViewerKind.COACH, ViewerKind.BAD_LINK):
     # One page, no navigation: a coach can reach nothing but this runner's read-only view.
     page = navigation.navigation(navigation.COACH_PAGES, position="hidden")
-else:  # hosted and not logged in: the public home page with its login button
+else:  # hosted and not logged in, or another machine in local mode: the public home page only
     page = navigation.navigation(navigation.PUBLIC_PAGES, position="hidden")
 shell.sidebar(context)
 with shell.viewing(context):

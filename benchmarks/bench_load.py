@@ -43,6 +43,7 @@ import threading
 import streamlit as st
 
 from benchmarks.replica import replay
+from tests.keys import keyed
 
 SPECS = {specs!r}
 
@@ -152,9 +153,9 @@ def capture_baseline(folder: Path, db_path: Path, runner: Runner) -> Path:
         at = bench_rerun.app_session(page, fixture)
         specs[page] = str(bench_rerun.capture_page(at, folder / "specs", f"load-{page}")[0])
         if page == "record":
-            at.number_input(key="straight_left").set_value(30)
-            at.number_input(key="straight_right").set_value(31)
-            bench_rerun._check(at.button(key="save_test").click().run(), "record save")
+            keyed(at, "number_input", "straight_left").set_value(30)
+            keyed(at, "number_input", "straight_right").set_value(31)
+            bench_rerun._check(keyed(at, "button", "save").click().run(), "record save")
             specs["record_saved"] = str(bench_rerun.capture_page(at, folder / "specs", "load-record_saved")[0])
     _open_store(str(copy)).close()
     _open_store.clear()

@@ -1,7 +1,7 @@
 """Labels a person can tell apart, for pickers over stored items.
 
-Streamlit sends a select box's choice back as its label text and maps it to the first option with that text, so two
-items with the same label (two links for "Coach Sam", two profiles called "Alex") would act on the wrong one. Every
+Streamlit sends the choice in a select box back as its label text and maps it to the first option with that text,
+so two items with the same label (two links for "Coach Sam", two profiles called "Alex") would act on the wrong one. Every
 picker over stored items shows labels made distinct here, and selects by id.
 """
 

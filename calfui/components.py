@@ -158,10 +158,11 @@ SIDE_LABELS = {Side.LEFT: "Left", Side.RIGHT: "Right"}
 
 
 def confirm(warning: str, yes_label: str, key: str) -> bool | None:
-    """A warning with a primary 'yes' button and 'Cancel' side by side, for anything that can't be undone.
-    True: yes was clicked; False: cancel; None: neither yet. Keys: confirm_<key> and cancel_<key>."""
+    """A warning with a 'yes' button and 'Cancel' side by side, for anything that can't be undone. The 'yes' is not
+    the green primary button: the safe choice should not be the one that looks like "go on".
+    True: yes was clicked; False: cancel; None: neither yet. Keys: <key>_confirm and <key>_cancel."""
     st.warning(warning)
     yes_column, cancel_column = st.columns(2)
-    yes = yes_column.button(yes_label, key=f"confirm_{key}", type="primary")
-    cancel = cancel_column.button("Cancel", key=f"cancel_{key}")
+    yes = yes_column.button(yes_label, key=f"{key}_confirm", icon=":material/warning:")
+    cancel = cancel_column.button("Cancel", key=f"{key}_cancel")
     return True if yes else False if cancel else None

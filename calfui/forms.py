@@ -10,6 +10,7 @@ import streamlit as st
 from calfcore.guided import GuidedResult, GuidedTest
 from calfcore.models import HeelRaiseTest, PainLocation, Protocol, Side, Surface, SymptomEntry, Units
 from calfcore.triage import red_flags
+from calfcore.validation import MAX_NOTES_LENGTH
 from calfui.components import to_display_units
 
 PAIN_OPTIONS = list(range(11))
@@ -85,7 +86,7 @@ def symptom_fields(slots: Slots, raw: dict[str, Any], existing: dict[Side, Sympt
 def test_form_fields(slots: Slots, raw: dict[str, Any], units: Units, *, prefix: str,
                      protocol: Protocol, test: HeelRaiseTest | None = None,
                      symptoms: dict[Side, SymptomEntry] | None = None, today: dt.date,
-                     guided: GuidedResult | None = None) -> None:
+                     guided: GuidedResult | None = None, body_weight_kg: float | None = None) -> None:
     """Every field of a test. `test` pre-fills them (correcting an entry); `guided` fills in a guided test's counts
     and protocol; otherwise the protocol comes from the last test."""
     guided_straight = guided.raises if guided and guided.test is GuidedTest.STRAIGHT else None
@@ -121,7 +122,8 @@ def test_form_fields(slots: Slots, raw: dict[str, Any], units: Units, *, prefix:
         _pair(slots, raw, "soleus_reps", "Soleus reps", (soleus.reps.left, soleus.reps.right) if soleus else
               (None, None), prefix=prefix)
         _number(slots, raw, "body_weight", f"Body weight ({units.value})",
-                to_display_units(soleus.body_weight_kg, units) if soleus else None, prefix=prefix, step=0.5)
+                to_display_units(soleus.body_weight_kg if soleus else body_weight_kg, units), prefix=prefix,
+                step=0.5, help="Filled in from the profile; change it here if it changed.")
 
     st.markdown("**Symptoms**")
     symptom_fields(slots, raw, symptoms or {}, prefix=prefix)
@@ -133,7 +135,8 @@ def test_form_fields(slots: Slots, raw: dict[str, Any], units: Units, *, prefix:
             ticked.append(flag.id)
     raw["red_flags"] = ticked
     _slot(slots, "red_flags")
-    raw["notes"] = st.text_area("Notes (optional)", value=test.notes if test else "", max_chars=None,
+    # max_chars shows how many characters are left; validation still checks the length of what arrives.
+    raw["notes"] = st.text_area("Notes (optional)", value=test.notes if test else "", max_chars=MAX_NOTES_LENGTH,
                                 key=f"{prefix}notes", height=80)
     _slot(slots, "notes")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import ipaddress
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,9 +24,11 @@ from calfcore.backup import start_worker
 from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable, database_path
 from calfui.cache import OwnerData, cached
 from calfui.components import plain
+from calfui.pickers import pick
 
 SELECTED_RUNNER_KEY = "selected_runner_id"
 RUNNER_PICKER_KEY = "runner_picker"
+RUNNER_PARAM = "runner"  # ?runner=<id>: the chosen runner survives a reload (always checked against the owner)
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,6 +63,7 @@ class ViewerKind(StrEnum):
     LOCAL = "local"  # no [auth] in secrets: this machine's own runner profiles, no login
     RUNNER = "runner"  # hosted, logged in: their own profiles only
     ANONYMOUS = "anonymous"  # hosted, not logged in: public pages and the login button only
+    VISITOR = "visitor"  # local mode, another machine: public pages and share links only, never the data
     COACH = "coach"  # opened a live share link: one runner's dashboard, read-only
     BAD_LINK = "bad_link"  # a share link that is unknown, revoked, expired or malformed: a message, no data
 
@@ -110,7 +114,10 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
             pass  # "last opened" is a courtesy: a full disk must not keep the coach from reading
         return Viewer(ViewerKind.COACH, owner_key=resolved.owner_key, share=resolved)
     if not auth_configured():
-        return Viewer(ViewerKind.LOCAL, owner_key=LOCAL_OWNER)
+        # Local mode has no login: the data belongs to whoever sits at this machine, and nobody else.
+        if from_this_machine(st.context.ip_address):
+            return Viewer(ViewerKind.LOCAL, owner_key=LOCAL_OWNER)
+        return Viewer(ViewerKind.VISITOR)
     if st.user.get("is_logged_in", False):
         issuer, subject = st.user.get("iss"), st.user.get("sub")
         if issuer and subject:
@@ -118,6 +125,19 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
             return Viewer(ViewerKind.RUNNER, owner_key=owner_key_for(str(issuer), str(subject)),
                           display_name=str(name))
     return Viewer(ViewerKind.ANONYMOUS)
+
+
+def from_this_machine(ip_address: str | None) -> bool:
+    """A loopback client (Streamlit reports 127.0.0.1 and ::1 as None). Behind a reverse proxy on this machine,
+    the proxy must pass the client's address (X-Forwarded-For), or every visitor would count as this machine."""
+    if ip_address is None:
+        return True
+    if not isinstance(ip_address, str):  # AppTest's stand-in client (no network at all); a server gives str or None
+        return True
+    try:
+        return ipaddress.ip_address(ip_address).is_loopback
+    except ValueError:
+        return False
 
 
 def _runner(store: Store, owner: str, runner_id: int) -> RunnerProfile:
@@ -147,13 +167,17 @@ class PageContext:
         if not self.viewer.owns_data:
             return None
         runner_id = st.session_state.get(SELECTED_RUNNER_KEY)
+        if runner_id is None:  # a new session (a reload): the runner named in the URL, if it is this owner's
+            runner_id = _runner_in_url()
         if runner_id is None:
             return None
         try:
-            return _runner(self.store, str(self.viewer.owner_key), int(runner_id))
+            runner = _runner(self.store, str(self.viewer.owner_key), int(runner_id))
         except NotFound:
             st.session_state.pop(SELECTED_RUNNER_KEY, None)
             return None
+        st.session_state[SELECTED_RUNNER_KEY] = runner.id
+        return runner
 
     def select_runner(self, runner_id: int | None) -> None:
         if runner_id is None:
@@ -203,20 +227,36 @@ def sidebar(context: PageContext) -> None:
 
 
 def runner_picker(context: PageContext) -> None:
-    """In the sidebar: which of this viewer's runner profiles the pages show."""
+    """In the sidebar: which of this viewer's runner profiles the pages show, picked by id. The choice is kept in
+    the URL too, so a reload stays on the same runner."""
     owner = str(context.viewer.owner_key)
     runners = cached(context.store, owner, "runners", lambda: context.store.list_runners(owner))
     if not runners:
+        _show_runner_in_url(None)
         return
     current = context.runner()
-    if current is None:
-        context.select_runner(runners[0].id)
-        current = runners[0]
-    names = {r.id: r.name for r in runners}
+    if current is None:  # a first visit: the runner's own profile rather than the demo
+        current = next((r for r in runners if not r.is_demo), runners[0])
+        context.select_runner(current.id)
+    pick("Runner", {int(r.id): runner_label(r) for r in runners}, key=RUNNER_PICKER_KEY,  # type: ignore[arg-type]
+         chosen_key=SELECTED_RUNNER_KEY, container=st.sidebar)
+    _show_runner_in_url(st.session_state.get(SELECTED_RUNNER_KEY))
 
-    def picked() -> None:
-        context.select_runner(st.session_state[RUNNER_PICKER_KEY])
 
-    # Keep the widget in step with choices made elsewhere (a profile just created, or deleted).
-    st.session_state[RUNNER_PICKER_KEY] = current.id
-    st.sidebar.selectbox("Runner", list(names), format_func=names.get, key=RUNNER_PICKER_KEY, on_change=picked)
+def runner_label(runner: RunnerProfile) -> str:
+    """How a runner is named in pickers and banners; the demo runner is always marked as such."""
+    return f"{runner.name} (demo data)" if runner.is_demo and "demo" not in runner.name.lower() else runner.name
+
+
+def _runner_in_url() -> int | None:
+    value = st.query_params.get(RUNNER_PARAM)
+    return int(value) if value is not None and value.isdigit() and len(value) < 19 else None
+
+
+def _show_runner_in_url(runner_id: int | None) -> None:
+    wanted = None if runner_id is None else str(runner_id)
+    if st.query_params.get(RUNNER_PARAM) != wanted:
+        if wanted is None:
+            del st.query_params[RUNNER_PARAM]
+        else:
+            st.query_params[RUNNER_PARAM] = wanted

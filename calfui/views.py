@@ -16,7 +16,7 @@ from calfcore.routine import EquipmentAccess
 from calfcore.storage import RunnerRecords
 from calfui.cache import OwnerData
 from calfui import components, navigation
-from calfui.shell import PageContext
+from calfui.shell import PageContext, runner_label
 
 EQUIPMENT_KEY = "equipment_access"
 EQUIPMENT_LABELS = {
@@ -37,12 +37,22 @@ def reference_table() -> pd.DataFrame:
     ])
 
 
-def require_runner(context: PageContext) -> RunnerProfile | None:
+def require_runner(context: PageContext, doing: str | None = None) -> RunnerProfile | None:
+    """The runner the page shows, or a prompt to create one. Pages that write say whose data they write (`doing`:
+    "Recording for"), so a real test never lands in the demo runner unnoticed."""
     runner = context.runner()
     if runner is None:
         st.info("Create or pick a runner profile first.", icon=":material/person:")
         navigation.page_link("profile", label="Go to Profile", icon=":material/person:")
+    elif doing is not None:
+        runner_banner(runner, doing)
     return runner
+
+
+def runner_banner(runner: RunnerProfile, doing: str) -> None:
+    demo = " :orange-badge[made-up demo data]" if runner.is_demo else ""
+    st.markdown(f":material/person: {doing} **{components.plain(runner_label(runner))}**{demo}  \n"
+                ":small[To switch runner, open the menu (☰ on a phone).]")
 
 
 def equipment_access() -> EquipmentAccess:

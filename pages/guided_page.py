@@ -24,16 +24,24 @@ from calfcore.models import LegPair, Side, Surface
 from calfui import navigation
 from calfui.forms import SURFACE_LABELS
 from calfui.guided_component import guided_test, rest_timer
+from calfui.recording import start_from_guided_test
 from calfui.shell import PageContext, render_page
+from calfui.state import runner_state
 from calfui.views import require_runner
 
-STATE = "guided_state"
-PREFILL = "record_prefill"  # read by the record page
 _run_ids = itertools.count(1)
 
 
-def _state() -> dict[str, Any]:
-    return st.session_state.setdefault(STATE, {"step": "setup"})
+def _state(runner_id: int) -> dict[str, Any]:
+    """This runner's guided test: switching runner mid-test never hands one runner's counts to another."""
+    state = runner_state("guided", runner_id)
+    state.setdefault("step", "setup")
+    return state
+
+
+def _reset(state: dict[str, Any]) -> None:
+    state.clear()
+    state["step"] = "setup"
 
 
 def _new_run(state: dict[str, Any], step: str) -> None:
@@ -92,8 +100,13 @@ def _confirm(state: dict[str, Any]) -> None:
     settings: GuidedSettings = state["settings"]
     leg = settings.legs[state["leg_index"]]
     pending = state["pending"]
-    st.subheader(f"{leg.value.capitalize()} leg: {pending['raises']} raises")
-    st.caption("Check the count. If the app counted a raise you didn't finish, or missed one, correct it.")
+    if pending.get("before_test"):
+        st.subheader(f"{leg.value.capitalize()} leg: stopped during the warm-up")
+        st.caption("No raises were counted: the test starts after the warm-up and the countdown. Redo this leg "
+                   "when you are ready, or enter the count yourself if you did the test.")
+    else:
+        st.subheader(f"{leg.value.capitalize()} leg: {pending['raises']} raises")
+        st.caption("Check the count. If the app counted a raise you didn't finish, or missed one, correct it.")
     corrected = st.number_input("Raises", min_value=0, max_value=150, value=int(pending["raises"]), step=1,
                                 key=f"guided_confirm_{state['run_id']}")
     confirm, redo = st.columns(2)
@@ -121,7 +134,7 @@ def _rest(state: dict[str, Any]) -> None:
         st.rerun()
 
 
-def _done(state: dict[str, Any]) -> None:
+def _done(state: dict[str, Any], runner_id: int) -> None:
     settings: GuidedSettings = state["settings"]
     counts = state["counts"]
     st.subheader("Both legs done")
@@ -133,20 +146,25 @@ def _done(state: dict[str, Any]) -> None:
                    f"off the metronome over {jitter.beats} beats.")
     st.markdown("Nothing is saved yet: add how it felt and the safety check in the record form, then save.")
     if st.button("Continue to the record form", type="primary", key="guided_to_record", width="stretch"):
-        st.session_state[PREFILL] = GuidedResult(settings.test, LegPair(counts["left"], counts["right"]),
-                                                 settings.protocol)
-        st.session_state.pop(STATE, None)
+        start_from_guided_test(runner_id, GuidedResult(settings.test, LegPair(counts["left"], counts["right"]),
+                                                       settings.protocol))
+        _reset(state)
         navigation.switch_page("record")
 
 
 def render(context: PageContext) -> None:
     st.title("Guided test")
-    if require_runner(context) is None:
+    runner = require_runner(context, doing="Testing")
+    if runner is None:
         return
-    state = _state()
-    {"setup": _setup, "test": _test, "confirm": _confirm, "rest": _rest, "done": _done}[state["step"]](state)
+    state = _state(int(runner.id))
+    step = state["step"]
+    if step == "done":
+        _done(state, int(runner.id))
+    else:
+        {"setup": _setup, "test": _test, "confirm": _confirm, "rest": _rest}[step](state)
     if state["step"] != "setup" and st.button("Cancel the guided test", key="guided_cancel"):
-        st.session_state.pop(STATE, None)  # nothing was saved, nothing is lost
+        _reset(state)  # nothing was saved, nothing is lost
         st.rerun()
 
 

@@ -15,14 +15,27 @@ from calfcore.routine import exercise_library
 from calfcore.storage import EditConflict, NotFound, RunnerRecords
 from calfcore.validation import InputErrors, parse_test
 from calfui import components, forms
+from calfui.pickers import pick
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
+from calfui.state import runner_key, runner_state
 from calfui.views import arrow_table, render_result, require_runner
 
-SELECTED_TEST = "history_selected_test"
-MODE = "history_mode"  # None, "edit" or "delete"
-EDIT_REVISION = "history_edit_revision"
-CONFIRM_DELETE_LOG = "history_confirm_delete_log"
+# This page's state, per runner (calfui.state.runner_state): which test is open (by id), whether it is being
+# corrected or deleted (with the test's id), the revision a correction started from, and a message to show once.
+MODE = "mode"  # None, ("edit", test_id) or ("delete", test_id)
+EDIT_REVISION = "edit_revision"
+CONFIRM_DELETE_LOG = "confirm_delete_log"
+FLASH = "flash"
+
+
+def _history_state(runner_id: int) -> dict[str, Any]:
+    return runner_state("history", runner_id)
+
+
+def _test_label(test: Any) -> str:
+    return (f"{test.tested_on:%Y-%m-%d} · left {int(test.straight_reps.left or 0)} / right "
+            f"{int(test.straight_reps.right or 0)}")
 
 
 def _tests_table(records: RunnerRecords) -> pd.DataFrame:
@@ -35,19 +48,23 @@ def _tests_table(records: RunnerRecords) -> pd.DataFrame:
 
 
 def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> None:
-    owner, runner = context.viewer.owner_key, records.runner
+    owner, runner = str(context.viewer.owner_key), records.runner
+    state = _history_state(int(runner.id))
     test = next(t for t in records.tests if t.id == test_id)
     symptoms = {s.side: s for s in records.symptoms if s.test_id == test_id}
-    if EDIT_REVISION not in st.session_state:
-        st.session_state[EDIT_REVISION] = context.store.test_revision(owner, int(runner.id), test_id)
+    if state.get(EDIT_REVISION, (None, None))[0] != test_id:
+        state[EDIT_REVISION] = (test_id, context.store.test_revision(owner, int(runner.id), test_id))
+    revision = state[EDIT_REVISION][1]
+    prefix = runner_key(int(runner.id), "edit", f"test{test_id}", f"rev{revision}") + "_"
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
-    with st.form(f"edit_test_{test_id}", border=True):
-        forms.test_form_fields(slots, raw, runner.units, prefix=f"edit_{test_id}_", protocol=test.protocol,
+    st.subheader(f"Correcting the test of {test.tested_on:%d %b %Y}")
+    with st.form(f"{prefix}form", border=True, enter_to_submit=False):
+        forms.test_form_fields(slots, raw, runner.units, prefix=prefix, protocol=test.protocol,
                                test=test, symptoms=symptoms, today=context.today)
-        save = st.form_submit_button("Save correction", type="primary", key="save_correction")
-    if st.button("Cancel", key="cancel_edit"):
-        _leave_mode()
+        save = st.form_submit_button("Save correction", type="primary", key=f"{prefix}save")
+    if st.button("Cancel", key=f"{prefix}cancel"):
+        _leave_mode(state)
         st.rerun()
     if not save:
         return
@@ -58,20 +75,19 @@ def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> No
         return
     with saving(context.store):
         try:
-            context.store.update_test(owner, int(runner.id), corrected, new_symptoms,
-                                      st.session_state[EDIT_REVISION])
+            context.store.update_test(owner, int(runner.id), corrected, new_symptoms, revision)
         except (EditConflict, NotFound) as problem:
             st.error(str(problem), icon=":material/sync_problem:")
-            st.session_state.pop(EDIT_REVISION, None)
+            state.pop(EDIT_REVISION, None)
             return
-        _leave_mode()
-        st.session_state["history_flash"] = "Correction saved."
+        _leave_mode(state)
+        state[FLASH] = "Correction saved."
         st.rerun()
 
 
-def _leave_mode() -> None:
-    st.session_state.pop(MODE, None)
-    st.session_state.pop(EDIT_REVISION, None)
+def _leave_mode(state: dict[str, Any]) -> None:
+    state.pop(MODE, None)
+    state.pop(EDIT_REVISION, None)
 
 
 def _tests_section(context: PageContext, records: RunnerRecords) -> None:
@@ -79,45 +95,51 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
     if not records.tests:
         st.caption("No tests yet.")
         return
-    table = context.data.cached(("history tests", records.runner.id), lambda: arrow_table(_tests_table(records)))
+    runner_id = int(records.runner.id)  # type: ignore[arg-type]
+    state = _history_state(runner_id)
+    table = context.data.cached(("history tests", runner_id), lambda: arrow_table(_tests_table(records)))
     st.dataframe(table, hide_index=True,
                  column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})
     by_id = {int(t.id): t for t in reversed(records.tests)}  # type: ignore[arg-type]
-    selected = st.selectbox("Open a test", list(by_id), key=SELECTED_TEST,
-                            format_func=lambda i: f"{by_id[i].tested_on:%Y-%m-%d} · left {int(by_id[i].straight_reps.left or 0)}"
-                                                  f" / right {int(by_id[i].straight_reps.right or 0)}",
-                            on_change=_leave_mode)
-    mode = st.session_state.get(MODE)
-    if mode == "edit":
+    selected = pick("Open a test", {i: _test_label(t) for i, t in by_id.items()},
+                    key=runner_key(runner_id, "history_open_test"), on_change=lambda: _leave_mode(state),
+                    open_new_items=True)
+    assert selected is not None  # there is at least one test
+    mode = state.get(MODE)
+    if mode is not None and mode[1] != selected:  # a mode belongs to the test it was started on
+        _leave_mode(state)
+        mode = None
+    if mode is not None and mode[0] == "edit":
         _edit_test(context, records, selected)
         return
     render_result(records, selected, context.today, show_routine=False, data=context.data)
     if by_id[selected].notes:
         st.caption("Notes:")
         st.text(by_id[selected].notes)
-    if mode == "delete":
+    if mode is not None and mode[0] == "delete":
         choice = components.confirm(f"Delete the test of {by_id[selected].tested_on:%d %b %Y} and its symptoms? "
-                                    "This can't be undone.", "Yes, delete it", key="delete_test")
+                                    "This can't be undone.", "Yes, delete it",
+                                    key=runner_key(runner_id, "delete_test", selected))
         if choice:
             with saving(context.store):
                 try:
-                    context.store.delete_test(context.viewer.owner_key, int(records.runner.id), selected)
+                    context.store.delete_test(str(context.viewer.owner_key), runner_id, selected)
                 except NotFound as missing:
                     st.error(str(missing))
-                _leave_mode()
-                st.session_state.pop(SELECTED_TEST, None)
-                st.session_state["history_flash"] = "Test deleted."
+                _leave_mode(state)
+                state[FLASH] = "Test deleted."
                 st.rerun()
         elif choice is False:
-            _leave_mode()
+            _leave_mode(state)
             st.rerun()
         return
     edit, delete = st.columns(2)
-    if edit.button("Correct this test", key="edit_test", icon=":material/edit:"):
-        st.session_state[MODE] = "edit"
+    if edit.button("Correct this test", key=runner_key(runner_id, "edit_test", selected), icon=":material/edit:"):
+        state[MODE] = ("edit", selected)
         st.rerun()
-    if delete.button("Delete this test", key="delete_test", icon=":material/delete:"):
-        st.session_state[MODE] = "delete"
+    if delete.button("Delete this test", key=runner_key(runner_id, "delete_test", selected),
+                     icon=":material/delete:"):
+        state[MODE] = ("delete", selected)
         st.rerun()
 
 
@@ -142,23 +164,25 @@ def _logs_table(records: RunnerRecords) -> tuple[pa.Table | pd.DataFrame, dict[s
 
 def _logs_section(context: PageContext, records: RunnerRecords) -> None:
     st.header("Training and check-ins")
-    table, labels = context.data.cached(("history logs", records.runner.id), lambda: _logs_table(records))
+    runner_id = int(records.runner.id)  # type: ignore[arg-type]
+    state = _history_state(runner_id)
+    table, labels = context.data.cached(("history logs", runner_id), lambda: _logs_table(records))
     if not labels:
         st.caption("Nothing logged yet.")
         return
     st.dataframe(table, hide_index=True)
-    target = st.selectbox("Remove an entry", [None, *labels], format_func=lambda i: "—" if i is None else labels[i],
-                          key="history_log_pick")
+    target = pick("Remove an entry", labels, key=runner_key(runner_id, "history_log_pick"), none_label="—")
     if target is None:
         return
-    if st.session_state.get(CONFIRM_DELETE_LOG) != target:
-        if st.button("Remove it", key="delete_log"):
-            st.session_state[CONFIRM_DELETE_LOG] = target
+    if state.get(CONFIRM_DELETE_LOG) != target:
+        if st.button("Remove it", key=runner_key(runner_id, "delete_log", target), icon=":material/delete:"):
+            state[CONFIRM_DELETE_LOG] = target
             st.rerun()
         return
-    choice = components.confirm("Remove this entry? This can't be undone.", "Yes, remove it", key="delete_log")
+    choice = components.confirm("Remove this entry? This can't be undone.", "Yes, remove it",
+                                key=runner_key(runner_id, "delete_log", target))
     if choice:
-        owner, runner_id = context.viewer.owner_key, int(records.runner.id)
+        owner = str(context.viewer.owner_key)
         with saving(context.store):
             try:
                 if target.startswith("r"):
@@ -167,11 +191,12 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
                     context.store.delete_symptom(owner, runner_id, int(target[1:]))
             except NotFound as missing:
                 st.error(str(missing))
-            st.session_state.pop(CONFIRM_DELETE_LOG, None)
-            st.session_state.pop("history_log_pick", None)
+            state.pop(CONFIRM_DELETE_LOG, None)
+            st.session_state.pop(runner_key(runner_id, "history_log_pick") + "_chosen", None)
+            state[FLASH] = "Entry removed."
             st.rerun()
     elif choice is False:
-        st.session_state.pop(CONFIRM_DELETE_LOG, None)
+        state.pop(CONFIRM_DELETE_LOG, None)
         st.rerun()
 
 
@@ -189,7 +214,9 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
     right.download_button("Download JSON", json_text, file_name=f"calf-check-{stamp}.json",
                           mime="application/json", key="export_json", on_click="ignore", icon=":material/download:")
     st.caption("Masses in files are in kg. Import takes a CSV in the same format as the export.")
-    upload = st.file_uploader("Import a CSV", type=["csv"], key="import_csv")
+    upload_key = runner_key(int(records.runner.id), "import_csv")  # type: ignore[arg-type]
+    limit_mb = st.get_option("server.maxUploadSize")
+    upload = st.file_uploader(f"Import a CSV (at most {limit_mb} MB)", type=["csv"], key=upload_key)
     if upload is None:
         return
     try:
@@ -212,17 +239,17 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
         with saving(context.store):
             context.store.import_records(context.viewer.owner_key, int(records.runner.id), plan.tests,
                                          plan.symptoms, plan.routine_logs)
-            st.session_state["history_flash"] = f"Imported {plan.record_count} record(s)."
-            st.session_state.pop("import_csv", None)
+            _history_state(int(records.runner.id))[FLASH] = f"Imported {plan.record_count} record(s)."
+            st.session_state.pop(upload_key, None)
             st.rerun()
 
 
 def render(context: PageContext) -> None:
     st.title("History")
-    runner = require_runner(context)
+    runner = require_runner(context, doing="History of")
     if runner is None:
         return
-    flash = st.session_state.pop("history_flash", None)
+    flash = _history_state(int(runner.id)).pop(FLASH, None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
     records = context.data.records(runner.id)

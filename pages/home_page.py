@@ -27,6 +27,9 @@ def render(context: PageContext) -> None:
                 icon=":material/lock:")
         if st.button("Log in", key="login", type="primary", icon=":material/login:"):
             st.login()
+    elif context.viewer.kind is ViewerKind.VISITOR:
+        st.info("This Calf Check runs on someone's own computer, and their data stays theirs. To see a runner's "
+                "dashboard, open the share link they sent you.", icon=":material/lock:")
     elif runner is None:
         st.info("Start by creating your runner profile, or look around with a demo runner.", icon=":material/info:")
         navigation.page_link("profile", label="Create a profile or load the demo", icon=":material/person_add:")
@@ -39,11 +42,8 @@ def render(context: PageContext) -> None:
             navigation.page_link("dashboard", label="See your dashboard", icon=":material/monitoring:")
 
     st.header("How to do the test")
-    for step in protocol.SET_UP:
-        st.markdown(f"1. {step}")
-    st.markdown("**Stop counting when**")
-    for rule in protocol.STOP_RULES:
-        st.markdown(f"- {rule}")
+    st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(protocol.SET_UP, start=1)))
+    st.markdown("**Stop counting when**\n\n" + "\n".join(f"- {rule}" for rule in protocol.STOP_RULES))
     st.markdown(protocol.AFTER_FIRST_LEG + " For the knee-bent version (it works the deeper soleus), bend the "
                 "knee a little and keep that bend throughout.")
     st.caption("Protocol: " + describe_protocol(protocol.STANDARD_PROTOCOL) + ". Sources: "

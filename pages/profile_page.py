@@ -1,7 +1,12 @@
-"""Profile: create, pick, edit or delete a runner profile, or load the demo runner."""
+"""Profile: edit or delete the runner shown, create another runner profile, or load the demo runner.
+
+The edit form is keyed by the runner's id and a fingerprint of the stored profile, so it always shows the runner the
+page names, and a Save writes only the fields the person changed onto the stored profile.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -10,76 +15,128 @@ from calfcore.demo import demo_data
 from calfcore.models import RunnerProfile, Sex, Side, Units
 from calfcore.validation import InputErrors, parse_runner
 from calfui import components, navigation
+from calfui.cache import cached
+from calfui.components import to_display_units
 from calfui.saving import saving
-from calfui.shell import PageContext, ViewerKind, render_page
+from calfui.shell import PageContext, ViewerKind, render_page, runner_label
+from calfui.state import forget_widgets, revision_of, runner_key, runner_state
 
 SEX_LABELS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.UNSPECIFIED: "Prefer not to say"}
 UNIT_LABELS = {Units.KG: "kg", Units.LB: "lb"}
 SIDE_CHOICES = ["none", Side.LEFT.value, Side.RIGHT.value]
 SIDE_LABELS = {"none": "Neither", "left": "Left", "right": "Right"}
-CONFIRM_DELETE = "profile_confirm_delete"
+NEW_PROFILE = "new_profile"  # the create form's widget keys start with this
+NEW_PROFILE_STATE = "profile_create_state"  # {"created": name} or {"duplicate": raw values awaiting a yes}
 CONFIRM_DELETE_LOGIN = "profile_confirm_delete_login"
 
 
-def _profile_form(key: str, runner: RunnerProfile | None, context: PageContext) -> tuple[bool, dict[str, Any], dict]:
+def _initial(runner: RunnerProfile | None) -> dict[str, Any]:
+    """The form's starting values: the stored profile's, or a new profile's defaults."""
+    if runner is None:
+        return {"name": "", "birth_year": None, "sex": Sex.UNSPECIFIED, "units": Units.KG, "injured_side": "none",
+                "body_weight": None}
+    return {"name": runner.name, "birth_year": runner.birth_year, "sex": runner.sex, "units": runner.units,
+            "injured_side": runner.injured_side.value if runner.injured_side else "none",
+            "body_weight": to_display_units(runner.body_weight_kg, runner.units)}
+
+
+def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], dict]:
     slots: dict = {}
     raw: dict[str, Any] = {}
-    with st.form(key, border=True):
-        raw["name"] = st.text_input("Name", value=runner.name if runner else "", key=f"{key}_name")
-        slots["name"] = st.empty()
-        raw["birth_year"] = st.number_input("Birth year", value=runner.birth_year if runner else None, step=1,
-                                            format="%d", key=f"{key}_birth_year", placeholder="e.g. 1988")
-        slots["birth_year"] = st.empty()
-        sexes = list(SEX_LABELS)
-        raw["sex"] = st.radio("Sex (the published references are by sex)", sexes, format_func=SEX_LABELS.get,
-                              index=sexes.index(runner.sex) if runner else 2, horizontal=True, key=f"{key}_sex")
-        units = list(UNIT_LABELS)
-        raw["units"] = st.radio("Units for loads and body weight", units, format_func=UNIT_LABELS.get,
-                                index=units.index(runner.units) if runner else 0, horizontal=True, key=f"{key}_units")
-        current_side = runner.injured_side.value if runner and runner.injured_side else "none"
-        raw["injured_side"] = st.radio("Injured or recovering side (optional)", SIDE_CHOICES,
-                                       format_func=SIDE_LABELS.get, index=SIDE_CHOICES.index(current_side),
-                                       horizontal=True, key=f"{key}_injured_side",
-                                       help="Symmetry is then injured ÷ uninjured, and that side gets extra work.")
-        submitted = st.form_submit_button("Save profile" if runner else "Create profile", type="primary",
-                                          key=f"{key}_submit")
-    return submitted, raw, slots
+    raw["name"] = st.text_input("Name", value=initial["name"], key=f"{key}_name")
+    slots["name"] = st.empty()
+    raw["birth_year"] = st.number_input("Birth year", value=initial["birth_year"], step=1, format="%d",
+                                        key=f"{key}_birth_year", placeholder="e.g. 1988")
+    slots["birth_year"] = st.empty()
+    sexes = list(SEX_LABELS)
+    raw["sex"] = st.radio("Sex (the published references are by sex)", sexes, format_func=SEX_LABELS.get,
+                          index=sexes.index(initial["sex"]), horizontal=True, key=f"{key}_sex")
+    units = list(UNIT_LABELS)
+    raw["units"] = st.radio("Units for loads and body weight", units, format_func=UNIT_LABELS.get,
+                            index=units.index(initial["units"]), horizontal=True, key=f"{key}_units")
+    raw["body_weight"] = st.number_input("Body weight (optional, in the units above)", value=initial["body_weight"],
+                                         step=0.5, format="%.1f", key=f"{key}_body_weight", placeholder="—",
+                                         help="Used to compare a seated soleus load with your body weight.")
+    slots["body_weight"] = st.empty()
+    raw["injured_side"] = st.radio("Injured or recovering side (optional)", SIDE_CHOICES,
+                                   format_func=SIDE_LABELS.get, index=SIDE_CHOICES.index(initial["injured_side"]),
+                                   horizontal=True, key=f"{key}_injured_side",
+                                   help="Symmetry is then injured ÷ uninjured, and that side gets extra work.")
+    return raw, slots
+
+
+def _edit_profile(context: PageContext, runner: RunnerProfile) -> None:
+    st.subheader(f"Profile of {components.plain(runner_label(runner))}")
+    initial = _initial(runner)
+    key = runner_key(int(runner.id), "profile", revision_of(*initial.values()))
+    with st.form(key, border=True, enter_to_submit=False):
+        raw, slots = _profile_fields(key, initial)
+        submitted = st.form_submit_button("Save profile", type="primary", key=f"{key}_submit")
+    if not submitted:
+        return
+    changed = {name: value for name, value in raw.items() if value != initial[name]}
+    if not changed:
+        st.info("Nothing changed.", icon=":material/info:")
+        return
+    try:  # only what the person changed, on top of the stored profile
+        updated = parse_runner({**initial, **changed, "id": runner.id}, context.today)
+    except InputErrors as errors:
+        components.show_errors(errors.errors, slots)
+        return
+    with saving(context.store):
+        context.store.update_runner(str(context.viewer.owner_key), replace(updated, is_demo=runner.is_demo))
+        runner_state("profile", int(runner.id))["flash"] = "Profile saved."
+        st.rerun()
+
+
+def _create(context: PageContext, raw: dict[str, Any], slots: dict, existing: list[RunnerProfile]) -> None:
+    state = st.session_state.setdefault(NEW_PROFILE_STATE, {})
+    try:
+        profile = parse_runner(raw, context.today)
+    except InputErrors as errors:
+        components.show_errors(errors.errors, slots)
+        return
+    same_name = [r for r in existing if r.name.casefold() == profile.name.casefold()]
+    if same_name and state.get("duplicate") != raw:
+        state["duplicate"] = raw  # asked once; the same values submitted again mean yes
+        st.warning(f"You already have a profile called {components.plain(profile.name)}. Press Create profile "
+                   "again to make a second one, or pick the existing one in the menu.", icon=":material/group:")
+        return
+    with saving(context.store):
+        created = context.store.create_runner(str(context.viewer.owner_key), profile)
+        context.select_runner(created.id)
+        state.clear()
+        state["created"] = created.name
+        forget_widgets(NEW_PROFILE)  # the form starts empty again
+        st.rerun()
 
 
 def render(context: PageContext) -> None:
     st.title("Profile")
-    owner = context.viewer.owner_key
+    owner = str(context.viewer.owner_key)
     runner = context.runner()
+    runners = cached(context.store, owner, "runners", lambda: context.store.list_runners(owner))
 
+    new_state = st.session_state.setdefault(NEW_PROFILE_STATE, {})
+    if "created" in new_state:
+        st.success(f"Profile created for {components.plain(new_state.pop('created'))}. It is now the runner every "
+                   "page shows.", icon=":material/check_circle:")
     if runner is not None:
-        st.subheader("Your profile")
-        submitted, raw, slots = _profile_form("edit_profile", runner, context)
-        if submitted:
-            try:
-                updated = parse_runner({**raw, "id": runner.id}, context.today)
-            except InputErrors as errors:
-                components.show_errors(errors.errors, slots)
-            else:
-                with saving(context.store):
-                    context.store.update_runner(owner, updated)
-                    st.success("Profile saved.")
+        flash = runner_state("profile", int(runner.id)).pop("flash", None)
+        if flash:
+            st.success(flash, icon=":material/check_circle:")
+        _edit_profile(context, runner)
 
     st.subheader("New runner profile")
-    submitted, raw, slots = _profile_form("new_profile", None, context)
+    with st.form(NEW_PROFILE, border=True, enter_to_submit=False):
+        raw, slots = _profile_fields(NEW_PROFILE, _initial(None))
+        submitted = st.form_submit_button("Create profile", type="primary", key=f"{NEW_PROFILE}_submit")
     if submitted:
-        try:
-            profile = parse_runner(raw, context.today)
-        except InputErrors as errors:
-            components.show_errors(errors.errors, slots)
-        else:
-            with saving(context.store):
-                created = context.store.create_runner(owner, profile)
-                context.select_runner(created.id)
-                st.success(f"Profile created for {components.plain(created.name)}.")
-                st.rerun()
+        _create(context, raw, slots, runners)
 
     st.subheader("Demo runner")
-    st.markdown("Twelve weeks of made-up tests, symptoms and training, to see a full dashboard.")
+    st.markdown("Twelve weeks of made-up tests, symptoms and training, to see a full dashboard. It is marked as demo "
+                "data wherever it is picked.")
     if st.button("Load the demo runner", key="load_demo"):
         demo = demo_data(context.today)
         with saving(context.store):
@@ -89,27 +146,32 @@ def render(context: PageContext) -> None:
             navigation.switch_page("dashboard")
 
     if runner is not None:
-        st.subheader("Delete this profile")
-        st.markdown(f"Deletes **{components.plain(runner.name)}** and every test, symptom and training entry.")
-        if not st.session_state.get(CONFIRM_DELETE):
-            if st.button("Delete profile and all its data", key="delete_profile"):
-                st.session_state[CONFIRM_DELETE] = True
-                st.rerun()
-        else:
-            choice = components.confirm("This can't be undone. Export your data from History first if you want a "
-                                        "copy.", "Yes, delete everything", key="delete_profile")
-            if choice:
-                with saving(context.store):
-                    context.store.delete_runner(owner, int(runner.id))
-                    context.select_runner(None)
-                    st.session_state.pop(CONFIRM_DELETE, None)
-                    st.rerun()
-            elif choice is False:
-                st.session_state.pop(CONFIRM_DELETE, None)
-                st.rerun()
-
+        _delete_runner(context, runner)
     if context.viewer.kind is ViewerKind.RUNNER:
         _delete_login(context)
+
+
+def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
+    st.subheader(f"Delete {components.plain(runner_label(runner))}")
+    st.markdown(f"Deletes **{components.plain(runner_label(runner))}** and every test, symptom and training entry.")
+    state = runner_state("profile", int(runner.id))
+    key = runner_key(int(runner.id), "delete_profile")
+    if not state.get("confirm_delete"):
+        if st.button("Delete profile and all its data", key=key, icon=":material/delete:"):
+            state["confirm_delete"] = True
+            st.rerun()
+        return
+    choice = components.confirm(f"Delete {components.plain(runner_label(runner))}? This can't be undone. Export "
+                                "the data from History first if you want a copy.", "Yes, delete everything", key=key)
+    if choice:
+        with saving(context.store):
+            context.store.delete_runner(str(context.viewer.owner_key), int(runner.id))
+            context.select_runner(None)
+            state.clear()
+            st.rerun()
+    elif choice is False:
+        state.pop("confirm_delete", None)
+        st.rerun()
 
 
 def _delete_login(context: PageContext) -> None:
@@ -118,7 +180,7 @@ def _delete_login(context: PageContext) -> None:
     st.markdown("Deletes every runner profile you made with this login, with all their tests, symptoms, training and "
                 "share links. Your login itself stays with your identity provider.")
     if not st.session_state.get(CONFIRM_DELETE_LOGIN):
-        if st.button("Delete everything", key="delete_login"):
+        if st.button("Delete everything", key="delete_login", icon=":material/delete_forever:"):
             st.session_state[CONFIRM_DELETE_LOGIN] = True
             st.rerun()
         return

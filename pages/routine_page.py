@@ -10,16 +10,17 @@ from calfcore.assessment import latest_test
 from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess, Routine, exercise_library
 from calfcore.storage import RunnerRecords
-from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_checkin
+from calfcore.validation import MAX_NOTES_LENGTH, InputErrors, parse_routine_log, parse_symptom_checkin
 from calfui import components, forms, navigation
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
+from calfui.state import forget_widgets, runner_key, runner_state
 from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of, require_runner
 
 
 def render(context: PageContext) -> None:
     st.title("This week's routine")
-    runner = require_runner(context)
+    runner = require_runner(context, doing="Training of")
     if runner is None:
         return
     records = context.data.records(runner.id)
@@ -53,31 +54,42 @@ def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
     return routine
 
 
+WARM_UP_ROLES = frozenset({"prep", "after"})  # the week's warm-up and cool-down: not what a runner logs first
+
+
 def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine | None) -> None:
-    owner, runner_id = context.viewer.owner_key, int(runner.id)
+    owner, runner_id = str(context.viewer.owner_key), int(runner.id)
+    state = runner_state("routine", runner_id)
     library = exercise_library()
-    suggested = [p.exercise.id for p in routine.prescriptions] if routine else []
+    prescribed = routine.prescriptions if routine else []
+    # The week's first strength exercise first: that is what a runner comes to log.
+    work = [p.exercise.id for p in prescribed if p.role not in WARM_UP_ROLES]
+    suggested = list(dict.fromkeys(work + [p.exercise.id for p in prescribed]))
     choices = suggested + sorted((i for i in library if i not in suggested), key=lambda i: library[i].name)
+    flash = state.pop("logged", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    prefix = runner_key(runner_id, "log", f"t{state.get('log_task', 0)}") + "_"
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
-    with st.form("log_training", border=True):
-        raw["logged_on"] = st.date_input("Date", value=context.today, key="log_date", format="YYYY-MM-DD")
+    with st.form(f"{prefix}form", border=True, enter_to_submit=False):
+        raw["logged_on"] = st.date_input("Date", value=context.today, key=f"{prefix}date", format="YYYY-MM-DD")
         slots["logged_on"] = st.empty()
         raw["exercise_id"] = st.selectbox("Exercise", choices, format_func=lambda i: library[i].name,
-                                          key="log_exercise")
+                                          key=f"{prefix}exercise")
         slots["exercise_id"] = st.empty()
         left, right = st.columns(2)
-        raw["sets"] = left.number_input("Sets", value=3, step=1, format="%d", key="log_sets")
-        raw["reps"] = right.number_input("Reps per set", value=12, step=1, format="%d", key="log_reps")
+        raw["sets"] = left.number_input("Sets", value=3, step=1, format="%d", key=f"{prefix}sets")
+        raw["reps"] = right.number_input("Reps per set", value=12, step=1, format="%d", key=f"{prefix}reps")
         slots["sets"], slots["reps"] = left.empty(), right.empty()
         raw["load"] = st.number_input(f"Load ({runner.units.value}, 0 for body weight)", value=0.0, step=0.5,
-                                      format="%.1f", key="log_load")
+                                      format="%.1f", key=f"{prefix}load")
         slots["load"] = st.empty()
-        raw["pain"] = st.pills("Pain during (0–10)", forms.PAIN_OPTIONS, key="log_pain")
+        raw["pain"] = st.pills("Pain during (0–10)", forms.PAIN_OPTIONS, key=f"{prefix}pain")
         slots["pain"] = st.empty()
-        raw["notes"] = st.text_input("Notes (optional)", key="log_notes")
+        raw["notes"] = st.text_input("Notes (optional)", key=f"{prefix}notes", max_chars=MAX_NOTES_LENGTH)
         slots["notes"] = st.empty()
-        logged = st.form_submit_button("Log it", type="primary", key="log_submit")
+        logged = st.form_submit_button("Log it", type="primary", key=f"{prefix}submit")
     if logged:
         try:
             entry = parse_routine_log(raw, context.today, runner.units, library)
@@ -86,18 +98,26 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
         else:
             with saving(context.store):
                 context.store.add_routine_log(owner, runner_id, entry)
-                st.success(f"Logged {entry.sets} × {entry.reps} {library[entry.exercise_id].name}.")
+                state["logged"] = f"Logged {entry.sets} × {entry.reps} {library[entry.exercise_id].name}."
+                state["log_task"] = state.get("log_task", 0) + 1  # a fresh form for the next entry
+                forget_widgets(prefix)
+                st.rerun()
 
 
 def _checkin(context: PageContext, runner: RunnerProfile) -> None:
-    owner, runner_id = context.viewer.owner_key, int(runner.id)
+    owner, runner_id = str(context.viewer.owner_key), int(runner.id)
+    state = runner_state("routine", runner_id)
     st.caption("How do your calves feel? Morning pain and stiffness show whether training is settling.")
+    flash = state.pop("checked_in", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    prefix = runner_key(runner_id, "checkin", f"t{state.get('checkin_task', 0)}") + "_"
     slots, raw = {}, {}
-    with st.form("symptom_checkin", border=True):
-        raw["logged_on"] = st.date_input("Date", value=context.today, key="checkin_date", format="YYYY-MM-DD")
+    with st.form(f"{prefix}form", border=True, enter_to_submit=False):
+        raw["logged_on"] = st.date_input("Date", value=context.today, key=f"{prefix}date", format="YYYY-MM-DD")
         slots["logged_on"] = st.empty()
-        forms.symptom_fields(slots, raw, {}, prefix="checkin_", next_morning_help="Pain on getting up this morning.")
-        checked = st.form_submit_button("Save check-in", type="primary", key="checkin_submit")
+        forms.symptom_fields(slots, raw, {}, prefix=prefix, next_morning_help="Pain on getting up this morning.")
+        checked = st.form_submit_button("Save check-in", type="primary", key=f"{prefix}submit")
     if checked:
         try:
             entries = parse_symptom_checkin(raw, context.today)
@@ -106,7 +126,10 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
         else:
             with saving(context.store):
                 context.store.add_symptoms(owner, runner_id, entries)
-                st.success("Check-in saved.")
+                state["checked_in"] = "Check-in saved."
+                state["checkin_task"] = state.get("checkin_task", 0) + 1
+                forget_widgets(prefix)
+                st.rerun()
 
 
 render_page(render)

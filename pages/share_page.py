@@ -8,15 +8,20 @@ import pyarrow as pa
 import segno
 import streamlit as st
 
-from calfcore.sharing import EXPIRY_CHOICES_DAYS, LinkStatus, expires_at, new_token, share_url, token_hash
+from calfcore.sharing import EXPIRY_CHOICES_DAYS, LinkStatus, ShareLink, expires_at, new_token, share_url, token_hash
 from calfcore.storage import NotFound
 from calfcore.validation import InputErrors, parse_share_label
 from calfui import components
+from calfui.pickers import pick
 from calfui.saving import saving
-from calfui.shell import PageContext, now, render_page
+from calfui.shell import PageContext, ViewerKind, now, render_page
+from calfui.state import runner_key, runner_state
 from calfui.views import require_runner
 
-NEW_LINK = "share_new_link"  # the full URL, kept only until the runner dismisses it
+# Per runner (calfui.state.runner_state): the new link's full URL, kept only until the runner dismisses it, and the
+# link a Revoke click is waiting to have confirmed.
+NEW_LINK = "new_link"
+CONFIRM_REVOKE = "confirm_revoke"
 EXPIRY_LABELS = {7: "7 days", 30: "30 days", 90: "90 days", None: "No expiry (until revoked)"}
 
 
@@ -34,30 +39,38 @@ def _qr_png(url: str) -> bytes:
 
 def render(context: PageContext) -> None:
     st.title("Share with your coach")
-    runner = require_runner(context)
+    runner = require_runner(context, doing="Links for")
     if runner is None:
         return
     owner, runner_id = str(context.viewer.owner_key), int(runner.id)
+    state = runner_state("share", runner_id)
     st.markdown("A link opens a **read-only** view of this runner's dashboard: scores, symmetry, symptoms, charts, "
                 "routine and training. It shows nothing else and can't change anything. Revoke it at any time.")
+    if context.viewer.kind is ViewerKind.LOCAL:
+        st.caption("Calf Check runs on this computer: a link opens only for someone who can reach it, for example "
+                   "on your home network when started with `make run ADDRESS=0.0.0.0`. Anyone else who reaches it "
+                   "sees share links only, never your profiles.")
+    else:
+        st.caption("Anyone who has the link can open this runner's read-only view until it expires or you revoke "
+                   "it. They need no login.")
 
-    fresh = st.session_state.get(NEW_LINK)
+    fresh = state.get(NEW_LINK)
     if fresh is not None:
         st.success(f"Link for {components.plain(fresh['label'])} created. Copy it now: it is shown only once.",
                    icon=":material/link:")
         st.code(fresh["url"], language=None, wrap_lines=True)
-        if st.toggle("Show as a QR code", key="share_show_qr"):
+        if st.toggle("Show as a QR code", key=runner_key(runner_id, "share_show_qr")):
             st.image(_qr_png(fresh["url"]), caption="Scan with the coach's phone camera", width=240)
-        if st.button("Done", key="share_done", type="primary"):
-            st.session_state.pop(NEW_LINK, None)
+        if st.button("Done", key=runner_key(runner_id, "share_done"), type="primary"):
+            state.pop(NEW_LINK, None)
             st.rerun()
     else:
-        with st.form("new_share_link", border=True):
-            label = st.text_input("Who is it for?", placeholder="Coach Sam", key="share_label")
+        with st.form(runner_key(runner_id, "new_share_link"), border=True, enter_to_submit=False):
+            label = st.text_input("Who is it for?", placeholder="Coach Sam", key=runner_key(runner_id, "share_label"))
             label_error = st.empty()
             days = st.radio("Expires after", EXPIRY_CHOICES_DAYS, format_func=EXPIRY_LABELS.get, index=1,
-                            horizontal=True, key="share_expiry")
-            create = st.form_submit_button("Create link", type="primary", key="share_create")
+                            horizontal=True, key=runner_key(runner_id, "share_expiry"))
+            create = st.form_submit_button("Create link", type="primary", key=runner_key(runner_id, "share_create"))
         if create:
             try:
                 label = parse_share_label(label)
@@ -69,7 +82,7 @@ def render(context: PageContext) -> None:
                 with saving(context.store):
                     context.store.create_share_link(owner, runner_id, label, token_hash(token),
                                                     expires_at(days, stamp), stamp)
-                    st.session_state[NEW_LINK] = {"label": label, "url": share_url(_base_url(), token)}
+                    state[NEW_LINK] = {"label": label, "url": share_url(_base_url(), token)}
                     st.rerun()
 
     st.header("Links")
@@ -87,14 +100,34 @@ def render(context: PageContext) -> None:
     active = {link.id: link for link in links if link.status(stamp) is LinkStatus.ACTIVE}
     if not active:
         return
-    target = st.selectbox("Revoke a link", list(active), format_func=lambda i: active[i].label, key="share_revoke_pick")
-    if st.button("Revoke", key="share_revoke", icon=":material/link_off:"):
+    labels = {int(link.id): _link_label(link) for link in active.values()}  # type: ignore[arg-type]
+    target = pick("Revoke a link", labels, key=runner_key(runner_id, "share_revoke_pick"),
+                  on_change=lambda: state.pop(CONFIRM_REVOKE, None))
+    if state.get(CONFIRM_REVOKE) != target:
+        if st.button("Revoke", key=runner_key(runner_id, "share_revoke", target), icon=":material/link_off:"):
+            state[CONFIRM_REVOKE] = target
+            st.rerun()
+        return
+    choice = components.confirm(f"Revoke the link {components.plain(labels[target])}? Whoever holds it loses access "
+                                "at their next click. This can't be undone: you can make a new link.",
+                                "Yes, revoke it", key=runner_key(runner_id, "share_revoke", target))
+    if choice:
         with saving(context.store):
             try:
                 context.store.revoke_share_link(owner, runner_id, target, now())
             except NotFound as missing:
                 st.error(str(missing))
+            state.pop(CONFIRM_REVOKE, None)
             st.rerun()
+    elif choice is False:
+        state.pop(CONFIRM_REVOKE, None)
+        st.rerun()
+
+
+def _link_label(link: ShareLink) -> str:
+    """Told apart by more than the label: two links for "Coach Sam" differ by when they were made and expire."""
+    expiry = f"expires {link.expires_at:%d %b %Y}" if link.expires_at else "no expiry"
+    return f"{link.label} · made {link.created_at:%d %b %Y %H:%M} · {expiry}"
 
 
 render_page(render)

@@ -202,6 +202,7 @@ function test(root, data, setTriggerValue, state, el) {
         leg: data.leg,
         beats: testBeats,
         raises,
+        before_test: nextBeat < firstTestBeat, // stopped during the warm-up or countdown: nothing counted yet
         elapsed_ms: testStart ? Math.round(performance.now() - testStart) : 0,
         offsets_ms: offsets.map((v) => Math.round(v * 100) / 100),
       });
@@ -218,5 +219,8 @@ function test(root, data, setTriggerValue, state, el) {
   };
   document.addEventListener("keydown", onKey);
   button.onclick = () => (running ? stop(true) : start());
-  return () => stop(false);
+  return () => {
+    stop(false);
+    document.removeEventListener("keydown", onKey); // also when the test was left without being started
+  };
 }

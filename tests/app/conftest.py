@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from calfcore.storage import LOCAL_OWNER, Store
+from tests.keys import has, keyed
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
@@ -56,50 +58,44 @@ def create_runner(at: AppTest, name: str = "Sam Runner", birth_year: int = 1990,
     at.number_input(key="new_profile_birth_year").set_value(birth_year)
     at.radio(key="new_profile_sex").set_value(sex)
     at.button(key="new_profile_submit").click().run()
+    if any("already have a profile called" in str(w.value) for w in at.warning):  # a second runner of that name
+        at.button(key="new_profile_submit").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
 def fill_test(at: AppTest, left: int | None, right: int | None, **fields: object) -> AppTest:
-    """Fill the record form (already open). Extra fields by widget key: numbers, pills, checkboxes, text."""
+    """Fill the record form (already open). Extra fields by widget name: numbers, pills, checkboxes, text."""
     if left is not None:
-        at.number_input(key="straight_left").set_value(left)
+        keyed(at, "number_input", "straight_left").set_value(left)
     if right is not None:
-        at.number_input(key="straight_right").set_value(right)
+        keyed(at, "number_input", "straight_right").set_value(right)
     for key, value in fields.items():
         if key.startswith("pain_"):
-            at.pills(key=key).set_value(value)
+            keyed(at, "pills", key).set_value(value)
         elif key.startswith("flag_") or key in {"cued", "fingertip_support"}:
-            at.checkbox(key=key).set_value(value)
+            keyed(at, "checkbox", key).set_value(value)
         elif key == "notes":
-            at.text_area(key=key).input(value)
+            keyed(at, "text_area", key).input(value)
         elif key == "tested_on":
-            at.date_input(key=key).set_value(value)
+            keyed(at, "date_input", key).set_value(value)
         elif key == "surface":
-            at.radio(key=key).set_value(value)
+            keyed(at, "radio", key).set_value(value)
         elif key.startswith("location_"):
-            at.selectbox(key=key).set_value(value)
+            keyed(at, "selectbox", key).set_value(value)
         else:
-            at.number_input(key=key).set_value(value)
+            keyed(at, "number_input", key).set_value(value)
     return at
 
 
 def record_test(at: AppTest, left: int | None, right: int | None, **fields: object) -> AppTest:
     go(at, "record")
-    if _has_button(at, "record_another"):  # the page still shows the previous result
-        at.button(key="record_another").click().run()
+    if has(at, "button", "record_another"):  # the page still shows the previous result
+        keyed(at, "button", "record_another").click().run()
     fill_test(at, left, right, **fields)
-    at.button(key="save_test").click().run()
+    keyed(at, "button", "save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def _has_button(at: AppTest, key: str) -> bool:
-    try:
-        at.button(key=key)
-    except KeyError:
-        return False
-    return True
 
 
 def texts(at: AppTest) -> str:

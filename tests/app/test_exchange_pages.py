@@ -7,7 +7,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from calfcore.storage import LOCAL_OWNER, load_records
-from tests.app.conftest import TODAY, create_runner, go, peek_store, texts
+from tests.app.conftest import keyed, TODAY, create_runner, go, peek_store, texts
 
 
 def _strip_ids(records):
@@ -24,7 +24,7 @@ def _strip_ids(records):
 
 def test_export_then_import_round_trips_every_field(app: AppTest, db_path, downloads) -> None:
     go(app, "profile")
-    app.button(key="load_demo").click().run()
+    keyed(app, "button", "load_demo").click().run()
     go(app, "history")
     store = peek_store(db_path)
     [demo] = store.list_runners(LOCAL_OWNER)
@@ -42,7 +42,7 @@ def test_export_then_import_round_trips_every_field(app: AppTest, db_path, downl
     assert "Ready:" in texts(app)
     imported = next(r for r in store.list_runners(LOCAL_OWNER) if r.name == "Imported runner")
     assert store.count_rows(imported.id)["test_sessions"] == 0  # nothing until confirmed
-    app.button(key="confirm_import").click().run()
+    keyed(app, "button", "confirm_import").click().run()
     assert "Imported" in texts(app)
     assert _strip_ids(load_records(store, LOCAL_OWNER, imported.id)) == _strip_ids(
         load_records(store, LOCAL_OWNER, demo.id))
@@ -50,7 +50,7 @@ def test_export_then_import_round_trips_every_field(app: AppTest, db_path, downl
 
 def test_importing_the_same_file_twice_adds_nothing(app: AppTest, db_path, downloads) -> None:
     go(app, "profile")
-    app.button(key="load_demo").click().run()
+    keyed(app, "button", "load_demo").click().run()
     go(app, "history")
     csv_name = next(name for name in downloads if name.endswith(".csv"))
     app.get("file_uploader")[0].set_value(("again.csv", downloads[csv_name], "text/csv"))

@@ -8,32 +8,34 @@ from calfcore.guided import GuidedResult, GuidedTest
 from calfcore.models import LegPair, Side
 from calfcore.protocol import STANDARD_PROTOCOL
 from calfcore.storage import LOCAL_OWNER
-from tests.app.conftest import create_runner, go, peek_store, texts
+from tests.app.conftest import keyed, create_runner, go, peek_store, texts
 
 
 def test_setup_explains_the_stop_rules_and_starts_the_first_leg(app: AppTest) -> None:
     create_runner(app)
     go(app, "guided")
     assert "can't keep up with the beat" in texts(app)
-    app.radio(key="guided_first_leg").set_value(Side.RIGHT)
-    app.button(key="guided_start").click().run()
+    keyed(app, "radio", "guided_first_leg").set_value(Side.RIGHT)
+    keyed(app, "button", "guided_start").click().run()
     assert "Right leg, knee straight" in texts(app)
-    app.button(key="guided_cancel").click().run()
+    keyed(app, "button", "guided_cancel").click().run()
     assert any(b.key == "guided_start" for b in app.button)  # back to the set-up
 
 
 def test_guided_counts_fill_the_record_form_and_nothing_is_saved_before_save(app: AppTest, db_path) -> None:
     create_runner(app)
-    app.session_state["record_prefill"] = GuidedResult(GuidedTest.STRAIGHT, LegPair(23, 27), STANDARD_PROTOCOL)
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    # What the guided test page hands over (calfui.recording.start_from_guided_test), for this runner only.
+    app.session_state["_record_state_by_runner"] = {
+        runner.id: {"guided": GuidedResult(GuidedTest.STRAIGHT, LegPair(23, 27), STANDARD_PROTOCOL), "task": 1}}
     go(app, "record")
     assert "Filled in from your guided test" in texts(app)
-    assert app.number_input(key="straight_left").value == 23
-    assert app.number_input(key="straight_right").value == 27
-    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    assert keyed(app, "number_input", "straight_left").value == 23
+    assert keyed(app, "number_input", "straight_right").value == 27
     assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 0
-    app.button(key="save_test").click().run()
+    keyed(app, "button", "save").click().run()
     assert "Saved." in texts(app)
     [test] = peek_store(db_path).list_tests(LOCAL_OWNER, runner.id)
     assert (test.straight_reps.left, test.straight_reps.right) == (23, 27)
     assert test.protocol == STANDARD_PROTOCOL
-    assert "record_prefill" not in app.session_state
+    assert "guided" not in app.session_state["_record_state_by_runner"][runner.id]

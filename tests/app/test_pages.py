@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calfcore.storage import LOCAL_OWNER
-from tests.app.conftest import TODAY, create_runner, fill_test, go, peek_store, record_test, texts
+from tests.app.conftest import keyed, TODAY, create_runner, fill_test, go, peek_store, record_test, texts
 
 PAGES = ["home", "profile", "record", "guided", "dashboard", "routine", "history", "share"]
 
@@ -33,7 +33,7 @@ def test_creating_a_profile_selects_it(app: AppTest, db_path) -> None:
     create_runner(app, "Sam Runner")
     runners = peek_store(db_path).list_runners(LOCAL_OWNER)
     assert [r.name for r in runners] == ["Sam Runner"]
-    assert app.sidebar.selectbox(key="runner_picker").value == runners[0].id
+    assert keyed(app, "selectbox", "runner_picker", where=app.sidebar).value == runners[0].id
 
 
 @pytest.mark.parametrize("name, message", [
@@ -84,13 +84,13 @@ def test_the_save_itself_shows_the_result_and_the_new_point_in_the_trend_without
     """One run after Save: the form gives way to the result and the raises chart holding the new test."""
     create_runner(app)
     record_test(app, 20, 24, tested_on=TODAY - dt.timedelta(days=14))
-    app.button(key="record_another").click().run()
+    keyed(app, "button", "record_another").click().run()
     fill_test(app, 23, 26)
-    app.button(key="save_test").click().run()
+    keyed(app, "button", "save").click().run()
     assert not app.exception, [e.value for e in app.exception]
     page = texts(app)
     assert "Saved." in page and "23 raises" in page and "26 raises" in page
-    assert not any(b.key == "save_test" for b in app.get("button") + app.get("form_submit_button")
+    assert not any(b.key == "save" for b in app.get("button") + app.get("form_submit_button")
                    if hasattr(b, "key"))
     [chart] = app.get("vega_lite_chart")
     import pyarrow as pa
@@ -98,8 +98,8 @@ def test_the_save_itself_shows_the_result_and_the_new_point_in_the_trend_without
     reps = sorted(row["reps"] for table in rows for row in table if "reps" in row and row["reps"] is not None)
     assert reps == [20, 23, 24, 26]  # both tests, both legs
 
-    app.button(key="record_another").click().run()
-    assert app.number_input(key="straight_left").value != 23  # a fresh form, not the last test's numbers
+    keyed(app, "button", "record_another").click().run()
+    assert keyed(app, "number_input", "straight_left").value != 23  # a fresh form, not the last test's numbers
     assert not app.get("vega_lite_chart")
 
 
@@ -177,7 +177,7 @@ def test_routine_page_shows_stage_exercises_and_exit_criteria(app: AppTest) -> N
     assert "Stage: Power" in page
     assert "Move on when" in page
     assert any("pogo" in e.label.lower() or "hop" in e.label.lower() for e in app.expander)
-    app.radio(key="equipment_access").set_value("body_weight").run()
+    keyed(app, "radio", "equipment_access").set_value("body_weight").run()
     labels = " ".join(e.label for e in app.expander)
     assert "Barbell" not in labels and "Smith" not in labels
 
@@ -186,12 +186,12 @@ def test_logging_training_and_a_check_in(app: AppTest, db_path) -> None:
     create_runner(app)
     record_test(app, 20, 26)
     go(app, "routine")
-    app.number_input(key="log_sets").set_value(3)
-    app.number_input(key="log_reps").set_value(15)
-    app.button(key="log_submit").click().run()
+    keyed(app, "number_input", r"log_t\d+_sets").set_value(3)
+    keyed(app, "number_input", r"log_t\d+_reps").set_value(15)
+    keyed(app, "button", r"log_t\d+_submit").click().run()
     assert "Logged 3 × 15" in texts(app)
-    app.pills(key="checkin_pain_next_morning_left").set_value(2)
-    app.button(key="checkin_submit").click().run()
+    keyed(app, "pills", r"checkin_t\d+_pain_next_morning_left").set_value(2)
+    keyed(app, "button", r"checkin_t\d+_submit").click().run()
     assert "Check-in saved" in texts(app)
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     counts = peek_store(db_path).count_rows(runner.id)
@@ -202,8 +202,8 @@ def test_logging_training_and_a_check_in(app: AppTest, db_path) -> None:
 def test_bad_training_log_is_refused(app: AppTest, db_path) -> None:
     create_runner(app)
     go(app, "routine")
-    app.number_input(key="log_sets").set_value(0)
-    app.button(key="log_submit").click().run()
+    keyed(app, "number_input", r"log_t\d+_sets").set_value(0)
+    keyed(app, "button", r"log_t\d+_submit").click().run()
     assert "Sets must be between 1 and 20" in texts(app)
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     assert peek_store(db_path).count_rows(runner.id)["routine_logs"] == 0
@@ -214,13 +214,13 @@ def test_delete_asks_for_confirmation(app: AppTest, db_path) -> None:
     record_test(app, 20, 26)
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     go(app, "history")
-    app.button(key="delete_test").click().run()
+    keyed(app, "button", "delete_test").click().run()
     assert "can't be undone" in texts(app)
     assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 1  # not yet
-    app.button(key="cancel_delete_test").click().run()
+    keyed(app, "button", r"delete_test_\d+_cancel").click().run()
     assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 1
-    app.button(key="delete_test").click().run()
-    app.button(key="confirm_delete_test").click().run()
+    keyed(app, "button", "delete_test").click().run()
+    keyed(app, "button", r"delete_test_\d+_confirm").click().run()
     assert "Test deleted" in texts(app)
     assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 0
 
@@ -229,11 +229,11 @@ def test_correcting_a_test(app: AppTest, db_path) -> None:
     create_runner(app)
     record_test(app, 20, 26)
     go(app, "history")
-    app.button(key="edit_test").click().run()
+    keyed(app, "button", "edit_test").click().run()
     test_id = peek_store(db_path).list_tests(LOCAL_OWNER, peek_store(db_path).list_runners(LOCAL_OWNER)[0].id)[0].id
-    app.number_input(key=f"edit_{test_id}_straight_left").set_value(21)
-    app.pills(key=f"edit_{test_id}_pain_next_morning_left").set_value(1)
-    app.button(key="save_correction").click().run()
+    keyed(app, "number_input", rf"edit_test{test_id}_rev\d+_straight_left").set_value(21)
+    keyed(app, "pills", rf"edit_test{test_id}_rev\d+_pain_next_morning_left").set_value(1)
+    keyed(app, "button", "save").click().run()
     assert "Correction saved" in texts(app)
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     [test] = peek_store(db_path).list_tests(LOCAL_OWNER, runner.id)
@@ -244,7 +244,7 @@ def test_correcting_a_test(app: AppTest, db_path) -> None:
 
 def test_demo_runner_gives_a_full_dashboard(app: AppTest) -> None:
     go(app, "profile")
-    app.button(key="load_demo").click().run()
+    keyed(app, "button", "load_demo").click().run()
     go(app, "dashboard")
     page = texts(app)
     assert "Latest test" in page and "Limb symmetry" in page
@@ -255,15 +255,15 @@ def test_demo_runner_gives_a_full_dashboard(app: AppTest) -> None:
 
 def test_deleting_a_profile_needs_confirmation_and_removes_everything(app: AppTest, db_path) -> None:
     go(app, "profile")
-    app.button(key="load_demo").click().run()
+    keyed(app, "button", "load_demo").click().run()
     go(app, "profile")
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
-    app.button(key="delete_profile").click().run()
+    keyed(app, "button", "delete_profile").click().run()
     assert peek_store(db_path).count_rows(runner.id)["runners"] == 1
-    app.button(key="cancel_delete_profile").click().run()  # changed their mind: nothing goes
+    keyed(app, "button", r"delete_profile_cancel").click().run()  # changed their mind: nothing goes
     assert peek_store(db_path).count_rows(runner.id)["test_sessions"] > 0
-    assert not any(b.key == "confirm_delete_profile" for b in app.button)
-    app.button(key="delete_profile").click().run()
-    app.button(key="confirm_delete_profile").click().run()
+    assert not any(b.key.endswith("delete_profile_confirm") for b in app.button)
+    keyed(app, "button", "delete_profile").click().run()
+    keyed(app, "button", r"delete_profile_confirm").click().run()
     assert peek_store(db_path).count_rows(runner.id) == {
         "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "runners": 0}

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from calfcore.sharing import new_token, token_hash
 from calfcore.storage import LOCAL_OWNER
 from calfui.shell import owner_key_for
-from tests.app.conftest import REPO, TIMEOUT, create_runner, go, peek_store, record_test, texts
+from tests.app.conftest import keyed, REPO, TIMEOUT, create_runner, go, peek_store, record_test, texts
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "calf-check", "client_secret": "not-a-secret",
@@ -27,9 +27,9 @@ def _coach(token: str) -> AppTest:
 
 def _create_link(app: AppTest, label: str = "Coach Sam", days: int | None = 30) -> str:
     go(app, "share")
-    app.text_input(key="share_label").input(label)
-    app.radio(key="share_expiry").set_value(days)
-    app.button(key="share_create").click().run()
+    keyed(app, "text_input", "share_label").input(label)
+    keyed(app, "radio", "share_expiry").set_value(days)
+    keyed(app, "button", "share_create").click().run()
     [code] = app.code
     match = re.search(r"\?share=([A-Za-z0-9_-]{43})$", code.value)
     assert match, code.value
@@ -60,11 +60,13 @@ def test_coach_sees_the_dashboard_read_only_until_the_runner_revokes(app: AppTes
     link = peek_store(db_path).list_share_links(LOCAL_OWNER, peek_store(db_path).list_runners(LOCAL_OWNER)[0].id)[0]
     assert link.last_used_at is not None
 
-    app.button(key="share_done").click().run()
-    app.button(key="share_revoke").click().run()
+    keyed(app, "button", "share_done").click().run()
+    keyed(app, "button", "share_revoke").click().run()
+    assert "active" in app.dataframe[0].value["status"].tolist()  # Revoke asks first
+    keyed(app, "button", r"share_revoke_\d+_confirm").click().run()
     assert "revoked" in app.dataframe[0].value["status"].tolist()
 
-    coach.segmented_control(key="progress_period").set_value("Everything").run()  # the coach's next click
+    keyed(coach, "segmented_control", "progress_period").set_value("Everything").run()  # the coach's next click
     page = texts(coach)
     assert "doesn't work" in page
     assert "Robin" not in page and "raises" not in page
@@ -114,11 +116,11 @@ def test_deleting_the_runner_kills_the_link(app: AppTest, db_path: Path) -> None
     create_runner(app, "Robin")
     record_test(app, 21, 28)
     token = _create_link(app)
-    app.button(key="share_done").click().run()
+    keyed(app, "button", "share_done").click().run()
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     go(app, "profile")
-    app.button(key="delete_profile").click().run()
-    app.button(key="confirm_delete_profile").click().run()
+    keyed(app, "button", "delete_profile").click().run()
+    keyed(app, "button", r"delete_profile_confirm").click().run()
     assert peek_store(db_path).count_rows(runner.id) == {
         "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "runners": 0}
     assert "doesn't work" in texts(_coach(token))
@@ -127,8 +129,8 @@ def test_deleting_the_runner_kills_the_link(app: AppTest, db_path: Path) -> None
 def test_a_label_with_markup_is_refused(app: AppTest, db_path: Path) -> None:
     create_runner(app)
     go(app, "share")
-    app.text_input(key="share_label").input("<b>Sam</b>")
-    app.button(key="share_create").click().run()
+    keyed(app, "text_input", "share_label").input("<b>Sam</b>")
+    keyed(app, "button", "share_create").click().run()
     assert "HTML tags" in texts(app)
     assert peek_store(db_path).table_text("share_links") == ""
 
@@ -173,7 +175,7 @@ def test_two_logged_in_runners_never_see_each_other(db_path: Path) -> None:
     for page in ("dashboard", "history", "routine", "share", "record", "profile"):
         go(bob, page)
         assert "Ann" not in texts(bob) and "33 raises" not in texts(bob)
-    assert bob.sidebar.selectbox(key="runner_picker").options == ["Bob"]
+    assert keyed(bob, "selectbox", "runner_picker", where=bob.sidebar).options == ["Bob"]
 
     # Even a session pointed at Ann's profile id sees nothing of hers.
     bob.session_state["selected_runner_id"] = ann_profile.id
@@ -187,7 +189,7 @@ def test_two_logged_in_runners_never_see_each_other(db_path: Path) -> None:
 def test_log_out_returns_to_the_public_page(db_path: Path) -> None:
     ann = _hosted(_login("ann-123", "Ann"))
     assert "Logged in as Ann" in [c.value for c in ann.sidebar.caption][0]
-    ann.sidebar.button(key="logout").click().run()
+    keyed(ann, "button", "logout", where=ann.sidebar).click().run()
     assert ann.user == {"is_logged_in": False}
     ann.run()  # a browser reloads after st.logout(); AppTest needs the run made explicit
     assert any(b.key == "login" for b in ann.button)
@@ -209,9 +211,9 @@ def test_a_logged_in_runner_can_delete_everything_for_their_login_and_nothing_el
     bob_rows = store.count_rows(store.list_runners(bob_key)[0].id)
 
     go(ann, "profile")
-    ann.button(key="delete_login").click().run()
+    keyed(ann, "button", "delete_login").click().run()
     assert len(store.list_runners(ann_key)) == 2  # asks first
-    ann.button(key="confirm_delete_login").click().run()
+    keyed(ann, "button", r"delete_login_confirm").click().run()
     assert not ann.exception
     assert "Deleted 2 profiles" in texts(ann)
     assert store.list_runners(ann_key) == []

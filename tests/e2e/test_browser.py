@@ -53,7 +53,7 @@ def test_new_runner_records_two_tests_and_the_chart_shows_both(server, phone: Pa
     _fill_number(phone, "Birth year", 1991)
     phone.get_by_text("Female").first.click()
     phone.get_by_role("button", name="Create profile").click()
-    expect(phone.get_by_text("Your profile")).to_be_visible()
+    expect(phone.get_by_text("Profile created for")).to_be_visible()
     screenshot(phone, "profile")
 
     _record(phone, server.url, 19, 27, date=(dt.date.today() - dt.timedelta(days=30)).isoformat())

@@ -19,7 +19,7 @@ def _create_profile(page: Page, url: str) -> None:
     field.fill("1985")
     field.press("Tab")
     page.get_by_role("button", name="Create profile").click()
-    expect(page.get_by_text("Your profile")).to_be_visible()
+    expect(page.get_by_text("Profile created for")).to_be_visible()
 
 
 # Taps Stop from inside the page on the beat the count reaches the target. A tap sent from the test process arrives

@@ -70,7 +70,7 @@ def _create_profile_and_test(page: Page, server: StreamlitServer, name: str, lef
     field.fill("1990")
     field.press("Tab")
     page.get_by_role("button", name="Create profile").click()
-    expect(page.get_by_text("Your profile")).to_be_visible()
+    expect(page.get_by_text("Profile created for")).to_be_visible()
     page.goto(f"{server.url}/record")
     wait_for_app(page)
     for label, value in (("Raises: left", left), ("Raises: right", right)):

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from calfcore.storage import LOCAL_OWNER, Store
 from tests.app.conftest import REPO, TIMEOUT, create_runner, go
+from tests.keys import has, keyed
 
 CORPUS = REPO / "tests" / "data" / "bad_inputs"
 FIELDS = json.loads((CORPUS / "fields.json").read_text(encoding="utf-8"))
@@ -80,6 +81,8 @@ def form_value(entry: dict[str, Any]) -> Any:
             value.encode("utf-8")
         except UnicodeEncodeError:
             return IMPOSSIBLE  # a lone surrogate can't travel from a browser to the app
+        if len(value) > form.get("max_chars", len(value)):
+            return IMPOSSIBLE  # the box stops typing at its limit (the CSV channel still tries the long text)
         return value
     if widget == "date_input":
         day = value if isinstance(value, dt.date) else None
@@ -97,8 +100,18 @@ def form_value(entry: dict[str, Any]) -> Any:
     raise ValueError(widget)
 
 
+def _field(at: AppTest, widget: str, key: str) -> Any:
+    """A form's widget by the field's name: the forms' keys also carry the runner and a task number."""
+    if key.startswith("new_profile_"):
+        return getattr(at, widget)(key=key)
+    for form in ("log", "checkin"):
+        if key.startswith(form + "_"):
+            return keyed(at, widget, rf"{form}_t\d+_{key[len(form) + 1:]}")
+    return keyed(at, widget, key)
+
+
 def _set(at: AppTest, widget: str, key: str, value: Any) -> None:
-    element = getattr(at, widget)(key=key)
+    element = _field(at, widget, key)
     if widget in ("text_input", "text_area"):
         element.input(value)
     else:
@@ -106,8 +119,8 @@ def _set(at: AppTest, widget: str, key: str, value: Any) -> None:
 
 
 def _click_if_present(at: AppTest, key: str) -> None:
-    if any(button.key == key for button in at.button):
-        at.button(key=key).click().run()
+    if has(at, "button", key):
+        keyed(at, "button", key).click().run()
 
 
 def submit_form(at: AppTest, entry: dict[str, Any], value: Any) -> None:
@@ -118,12 +131,12 @@ def submit_form(at: AppTest, entry: dict[str, Any], value: Any) -> None:
     if page == "record":
         go(at, "record")
         _click_if_present(at, "record_another")
-        at.number_input(key="straight_left").set_value(20)
-        at.number_input(key="straight_right").set_value(22)
+        keyed(at, "number_input", "straight_left").set_value(20)
+        keyed(at, "number_input", "straight_right").set_value(22)
         for other, other_value in form.get("with", {}).items():
-            at.number_input(key=other).set_value(other_value)
+            keyed(at, "number_input", other).set_value(other_value)
         _set(at, widget, key, value)
-        at.button(key="save_test").click().run()
+        keyed(at, "button", "save").click().run()
     elif page == "profile":
         go(at, "profile")
         at.text_input(key="new_profile_name").input("Second corpus runner")
@@ -133,16 +146,16 @@ def submit_form(at: AppTest, entry: dict[str, Any], value: Any) -> None:
     elif page == "routine":
         go(at, "routine")
         _set(at, widget, key, value)
-        at.button(key="log_submit").click().run()
+        keyed(at, "button", r"log_t\d+_submit").click().run()
     elif page == "checkin":
         go(at, "routine")
         _set(at, widget, key, value)
-        at.button(key="checkin_submit").click().run()
+        keyed(at, "button", r"checkin_t\d+_submit").click().run()
     elif page == "share":
         go(at, "share")
         _click_if_present(at, "share_done")
         _set(at, widget, key, value)
-        at.button(key="share_create").click().run()
+        keyed(at, "button", "share_create").click().run()
     else:
         raise ValueError(page)
 

@@ -19,6 +19,7 @@ from calfcore.models import RoutineLogEntry, RunnerProfile, Sex
 from calfcore.storage import LOCAL_OWNER, Store, StoreUnavailable, read_snapshot
 from tests.app.conftest import REPO, TIMEOUT, create_runner, go, texts
 from tests.reliability.conftest import fill_disk, read_only_folder, run_python, tiny_disk
+from tests.keys import keyed
 
 DAY = dt.date(2025, 3, 3)
 
@@ -238,18 +239,18 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
         at.number_input(key="new_profile_birth_year").set_value(1985)
         at.button(key="new_profile_submit").click().run()
         assert_disk_full("new profile")
-        at.text_input(key="edit_profile_name").input("Renamed")
-        at.button(key="edit_profile_submit").click().run()
+        keyed(at, "text_input", r"profile_[0-9a-f]+_name").input("Renamed")
+        keyed(at, "button", r"profile_[0-9a-f]+_submit").click().run()
         assert_disk_full("edit profile")
         go(at, "routine")
-        at.button(key="log_submit").click().run()
+        keyed(at, "button", r"log_t\d+_submit").click().run()
         assert_disk_full("log training")
-        at.pills(key="checkin_pain_during_left").set_value(2)
-        at.button(key="checkin_submit").click().run()
+        keyed(at, "pills", r"checkin_t\d+_pain_during_left").set_value(2)
+        keyed(at, "button", r"checkin_t\d+_submit").click().run()
         assert_disk_full("check-in")
         go(at, "share")
-        at.text_input(key="share_label").input("Coach Sam")
-        at.button(key="share_create").click().run()
+        keyed(at, "text_input", "share_label").input("Coach Sam")
+        keyed(at, "button", "share_create").click().run()
         assert_disk_full("share link")
         go(at, "history")
         csv = f"record_type,date,straight_left,straight_right,cadence_bpm\ntest,{DAY},20,22,60\n"
@@ -261,7 +262,7 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
 
         filler.unlink()  # space again: the same page saves at the next try, no restart
         go(at, "routine")
-        at.button(key="log_submit").click().run()
+        keyed(at, "button", r"log_t\d+_submit").click().run()
         assert not at.exception and not errors(at)
         assert any("Logged" in str(s.value) for s in at.success)
 

@@ -60,7 +60,7 @@ def create_profile(page: Page, url: str, name: str) -> None:
     birth_year.fill("1987")
     birth_year.press("Tab")
     page.get_by_role("button", name="Create profile").click()
-    expect(page.get_by_text("Your profile")).to_be_visible()
+    expect(page.get_by_text("Profile created for")).to_be_visible()
     wait_for_page(page)
 
 
