@@ -31,6 +31,7 @@ from typing import Any
 from benchmarks import bench_rerun, history
 from benchmarks.common import REPO, Row, Section, Series, Server, start, table
 from benchmarks.ws_client import StreamlitClient
+from tests.keys import keyed
 
 FULL_LEVELS = ((1, 15.0), (10, 20.0), (50, 30.0))  # sessions, seconds in which sessions may start a loop
 SMOKE_LEVELS = ((2, 2.0),)
@@ -43,7 +44,6 @@ import threading
 import streamlit as st
 
 from benchmarks.replica import replay
-from tests.keys import keyed
 
 SPECS = {specs!r}
 
@@ -57,18 +57,24 @@ def home() -> None:
     replay(SPECS["home"], page_config=False)
 
 
+def field(values: dict, name: str):
+    """A widget's value by the field's name (the app's keys also carry the runner, the record and a task)."""
+    return next((value for key, value in values.items()
+                 if key == name or key.endswith("_" + name) or f"_{{name}}_" in key), None)
+
+
 def record() -> None:
     if st.session_state.get("saved_id") is not None:
         values = replay(SPECS["record_saved"], page_config=False)
-        if values.get("record_another"):
+        if field(values, "record_another"):
             del st.session_state["saved_id"]
             st.rerun()
         return
     values = replay(SPECS["record"], page_config=False)
-    if values.get("save_test"):
+    if field(values, "save"):
         store = saved()
         with store["lock"]:
-            store["tests"].append((values.get("straight_left"), values.get("straight_right")))
+            store["tests"].append((field(values, "straight_left"), field(values, "straight_right")))
             st.session_state["saved_id"] = len(store["tests"])
         st.rerun()
 
@@ -171,21 +177,21 @@ async def session(url: str, runner: Runner, level: Level, ready: asyncio.Event, 
         async with StreamlitClient(url) as client:
             await client.run()  # the first run: the default page, as the browser asks for it
             kind = "pick runner"
-            await client.run(widgets={"runner_picker": runner.name})
+            await client.run(query=f"runner={runner.runner_id}")  # the runner named in the URL, as after a reload
             set_up[0] += 1
             await ready.wait()
-            picker = {"runner_picker": runner.name}
+            picker: dict[str, object] = {}
             for loop in range(1 if smoke else MAX_LOOPS):
                 if time.perf_counter() > deadline[0]:
                     break
                 kind = "open record"
-                level.add(kind, await client.run(page="record", query="", widgets=picker))
-                if "record_another" in client.page.widgets:
+                level.add(kind, await client.run(page="record", query=f"runner={runner.runner_id}", widgets=picker))
+                if any("record_another" in name for name in client.page.widgets):
                     kind = "record another"
                     level.add(kind, await client.run(widgets=picker, trigger="record_another"))
                 kind = "save"
                 values = {**picker, "straight_left": 20 + loop % 20, "straight_right": 22 + loop % 20}
-                level.add(kind, await client.run(widgets=values, trigger="save_test"))
+                level.add(kind, await client.run(widgets=values, trigger="save"))
                 if "Saved." not in client.page.alerts:
                     raise RuntimeError(f"no 'Saved.' after saving: {client.page.alerts}")
                 level.acknowledged[runner.name] += 1
@@ -204,9 +210,9 @@ async def warm_up(url: str, runner: Runner) -> None:
     """One pass over every page before the level starts (first imports, first chart), not counted."""
     async with StreamlitClient(url) as client:
         await client.run()
-        await client.run(widgets={"runner_picker": runner.name})
+        await client.run(query=f"runner={runner.runner_id}")
         for page in ("record", "dashboard"):
-            await client.run(page=page, widgets={"runner_picker": runner.name})
+            await client.run(page=page, query=f"runner={runner.runner_id}")
         await client.run(page="", query=f"share={runner.token}")
 
 

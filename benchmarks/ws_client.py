@@ -103,10 +103,16 @@ class StreamlitClient:
         return time.perf_counter() - started
 
     def _id(self, key: str) -> str:
-        try:
+        """A widget's id by its key, or by the field's name when the key also names the runner, the record and a
+        task (`straight_left` for `r3_record_t1_straight_left`; calfui.state): the page just drawn first."""
+        if key in self.known:
             return self.known[key]
-        except KeyError:
-            raise ProtocolError(f"no widget with key {key!r} on the page") from None
+        pattern = re.compile(rf"(\w+_)?{re.escape(key)}(_[0-9a-f]+)*")
+        for widgets in (self.page.widgets, self.known):
+            found = [widget_id for name, widget_id in widgets.items() if pattern.fullmatch(re.sub(r"^r\d+_", "", name))]
+            if len(found) == 1:
+                return found[0]
+        raise ProtocolError(f"no widget with key {key!r} on the page")
 
     async def _read_until_finished(self) -> None:
         assert self._ws is not None

@@ -24,6 +24,7 @@ from calfcore.backup import start_worker
 from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable, database_path
 from calfui.cache import OwnerData, cached
 from calfui.components import plain
+from calfcore.labels import distinct_labels
 from calfui.pickers import pick
 
 SELECTED_RUNNER_KEY = "selected_runner_id"
@@ -238,9 +239,16 @@ def runner_picker(context: PageContext) -> None:
     if current is None:  # a first visit: the runner's own profile rather than the demo
         current = next((r for r in runners if not r.is_demo), runners[0])
         context.select_runner(current.id)
-    pick("Runner", {int(r.id): runner_label(r) for r in runners}, key=RUNNER_PICKER_KEY,  # type: ignore[arg-type]
-         chosen_key=SELECTED_RUNNER_KEY, container=st.sidebar)
+    pick("Runner", runner_labels(context), key=RUNNER_PICKER_KEY, chosen_key=SELECTED_RUNNER_KEY,
+         container=st.sidebar)
     _show_runner_in_url(st.session_state.get(SELECTED_RUNNER_KEY))
+
+
+def runner_labels(context: PageContext) -> dict[int, str]:
+    """Every runner of this viewer by id, named as the menu names them: told apart when two share a name."""
+    owner = str(context.viewer.owner_key)
+    runners = cached(context.store, owner, "runners", lambda: context.store.list_runners(owner))
+    return distinct_labels({int(r.id): runner_label(r) for r in runners})  # type: ignore[arg-type]
 
 
 def runner_label(runner: RunnerProfile) -> str:

@@ -16,7 +16,7 @@ from calfcore.routine import EquipmentAccess
 from calfcore.storage import RunnerRecords
 from calfui.cache import OwnerData
 from calfui import components, navigation
-from calfui.shell import PageContext, runner_label
+from calfui.shell import PageContext, runner_label, runner_labels
 
 EQUIPMENT_KEY = "equipment_access"
 EQUIPMENT_LABELS = {
@@ -45,14 +45,15 @@ def require_runner(context: PageContext, doing: str | None = None) -> RunnerProf
         st.info("Create or pick a runner profile first.", icon=":material/person:")
         navigation.page_link("profile", label="Go to Profile", icon=":material/person:")
     elif doing is not None:
-        runner_banner(runner, doing)
+        runner_banner(runner, runner_labels(context).get(int(runner.id), runner_label(runner)), doing)
     return runner
 
 
-def runner_banner(runner: RunnerProfile, doing: str) -> None:
+def runner_banner(runner: RunnerProfile, label: str, doing: str) -> None:
+    """"Recording for Sam (2)": whose data the page writes, named as in the menu; demo data marked."""
     demo = " :orange-badge[made-up demo data]" if runner.is_demo else ""
-    st.markdown(f":material/person: {doing} **{components.plain(runner_label(runner))}**{demo}  \n"
-                ":small[To switch runner, open the menu (☰ on a phone).]")
+    st.markdown(f":material/person: {doing} **{components.plain(label)}**{demo}  \n"
+                ":small[To switch runner, use the menu (» at the top left on a phone).]")
 
 
 def equipment_access() -> EquipmentAccess:

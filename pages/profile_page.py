@@ -18,7 +18,7 @@ from calfui import components, navigation
 from calfui.cache import cached
 from calfui.components import to_display_units
 from calfui.saving import saving
-from calfui.shell import PageContext, ViewerKind, render_page, runner_label
+from calfui.shell import PageContext, ViewerKind, render_page, runner_labels
 from calfui.state import forget_widgets, revision_of, runner_key, runner_state
 
 SEX_LABELS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.UNSPECIFIED: "Prefer not to say"}
@@ -66,7 +66,7 @@ def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], 
 
 
 def _edit_profile(context: PageContext, runner: RunnerProfile) -> None:
-    st.subheader(f"Profile of {components.plain(runner_label(runner))}")
+    st.subheader(f"Profile of {components.plain(runner_labels(context)[int(runner.id)])}")
     initial = _initial(runner)
     key = runner_key(int(runner.id), "profile", revision_of(*initial.values()))
     with st.form(key, border=True, enter_to_submit=False):
@@ -152,8 +152,9 @@ def render(context: PageContext) -> None:
 
 
 def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
-    st.subheader(f"Delete {components.plain(runner_label(runner))}")
-    st.markdown(f"Deletes **{components.plain(runner_label(runner))}** and every test, symptom and training entry.")
+    label = runner_labels(context)[int(runner.id)]
+    st.subheader(f"Delete {components.plain(label)}")
+    st.markdown(f"Deletes **{components.plain(label)}** and every test, symptom and training entry.")
     state = runner_state("profile", int(runner.id))
     key = runner_key(int(runner.id), "delete_profile")
     if not state.get("confirm_delete"):
@@ -161,7 +162,7 @@ def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
             state["confirm_delete"] = True
             st.rerun()
         return
-    choice = components.confirm(f"Delete {components.plain(runner_label(runner))}? This can't be undone. Export "
+    choice = components.confirm(f"Delete {components.plain(label)}? This can't be undone. Export "
                                 "the data from History first if you want a copy.", "Yes, delete everything", key=key)
     if choice:
         with saving(context.store):

@@ -32,6 +32,7 @@ class StreamlitServer:
     process: subprocess.Popen
     url: str
     log_path: Path
+    db_path: Path | None = None
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -47,17 +48,19 @@ class StreamlitServer:
 
 
 def start_server(db_path: Path, log_dir: Path, env: Mapping[str, str] | None = None,
-                 timeout: float = 60, port: int | None = None, args: tuple[str, ...] = ()) -> StreamlitServer:
+                 timeout: float = 60, port: int | None = None, args: tuple[str, ...] = (),
+                 address: str = "127.0.0.1", wrapper: tuple[str, ...] = ()) -> StreamlitServer:
+    """`wrapper` runs the server inside something, e.g. `ip netns exec <name>` for a test host of its own."""
     port = port or free_port()
     log_path = log_dir / f"streamlit-{port}.log"
     environment = {**os.environ, "CALF_DB_PATH": str(db_path), **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        [*wrapper, sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
          *args],
         cwd=REPO, env=environment, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{address}:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -65,7 +68,7 @@ def start_server(db_path: Path, log_dir: Path, env: Mapping[str, str] | None = N
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    return StreamlitServer(process, url, log_path)
+                    return StreamlitServer(process, url, log_path, db_path)
         except OSError:
             time.sleep(0.2)
     process.kill()

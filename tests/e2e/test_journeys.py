@@ -1,0 +1,322 @@
+"""Journeys a runner makes in a real browser, across more than one runner: demo then their own profile, switching
+runner, reloading, correcting, deleting, sharing and revoking. Each journey has a fresh database and server.
+
+Every check here failed on the code before UI state was tied to the runner and record it acts on (issue 10):
+AppTest sets widget values directly, so only a browser sees state kept by a widget's position or label.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from calfcore.storage import LOCAL_OWNER, Store
+from tests.e2e.conftest import PHONE, screenshot, wait_for_app
+from tests.e2e.helpers import (
+    choose,
+    click,
+    create_profile,
+    fill_number,
+    load_demo,
+    main_text,
+    navigate,
+    open_page,
+    open_sidebar,
+    close_sidebar,
+    options_of,
+    pick_runner,
+    record_test,
+    reload,
+    runner_in_url,
+    shown_choice,
+)
+
+DESKTOP = {"width": 1280, "height": 800}
+DEMO = "Demo runner (Alex)"
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def person(request: pytest.FixtureRequest, browser: Browser) -> Page:
+    size = PHONE if request.param == "phone" else DESKTOP
+    context = browser.new_context(viewport=size, device_scale_factor=2 if request.param == "phone" else 1,
+                                  is_mobile=request.param == "phone", has_touch=request.param == "phone")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.screen_name = request.param  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def _edit_form(page: Page):
+    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save profile"))
+
+
+def test_demo_then_own_profile_the_profile_form_edits_the_runner_it_names(server, person: Page) -> None:
+    """Issue 10, 1 and 5: a Save on the profile form never renames another runner, and a reload stays put."""
+    open_page(person, server.url)
+    load_demo(person, server.url)
+    create_profile(person, server.url, "Alex", 1990, sex="Male")
+
+    # The form shows Alex, the runner the page names, not the demo runner.
+    expect(person.get_by_role("heading", name="Profile of Alex")).to_be_visible()
+    form = _edit_form(person)
+    expect(form.get_by_label("Name", exact=True)).to_have_value("Alex")
+    expect(form.get_by_label("Birth year", exact=True)).to_have_value("1990")
+    screenshot(person, f"journey-profile-alex-{person.screen_name}")
+    form.get_by_role("button", name="Save profile").click()
+    expect(person.get_by_text("Nothing changed.")).to_be_visible()
+
+    # A reload stays on Alex (the runner is in the URL), and the menu names Alex.
+    alex_id = runner_in_url(person)
+    assert alex_id is not None, person.url
+    reload(person)
+    expect(person.get_by_role("heading", name="Profile of Alex")).to_be_visible()
+    assert runner_in_url(person) == alex_id
+
+    # Switch to the demo runner: its own values, marked as demo data.
+    pick_runner(person, DEMO)
+    expect(person.get_by_role("heading", name=f"Profile of {DEMO}")).to_be_visible()
+    form = _edit_form(person)
+    expect(form.get_by_label("Name", exact=True)).to_have_value(DEMO)
+    # Change one field of the demo runner: only that one is saved.
+    fill_number(person, "Birth year", 1979, within=form)
+    form.get_by_role("button", name="Save profile").click()
+    expect(person.get_by_text("Profile saved.")).to_be_visible()
+
+    # Back to Alex, by the menu: Alex is unchanged.
+    pick_runner(person, "Alex")
+    form = _edit_form(person)
+    expect(form.get_by_label("Name", exact=True)).to_have_value("Alex")
+    expect(form.get_by_label("Birth year", exact=True)).to_have_value("1990")
+    expect(form.get_by_role("radio", name="Male", exact=True)).to_be_checked()
+
+    # Record names the runner it writes for; the demo runner is marked wherever it is picked.
+    open_page(person, server.url, f"record?runner={alex_id}")
+    expect(person.get_by_text("Recording for Alex")).to_be_visible()
+    pick_runner(person, DEMO)
+    expect(person.get_by_text(f"Recording for {DEMO}")).to_be_visible()
+    expect(person.get_by_text("made-up demo data")).to_be_visible()
+    screenshot(person, f"journey-record-demo-{person.screen_name}")
+
+    server.stop()
+    store = Store.open(server.db_path)
+    try:
+        runners = {r.name: r for r in store.list_runners(LOCAL_OWNER)}
+    finally:
+        store.close()
+    assert set(runners) == {DEMO, "Alex"}
+    assert (runners["Alex"].birth_year, runners["Alex"].sex.value) == (1990, "male")
+    assert (runners[DEMO].birth_year, runners[DEMO].sex.value, runners[DEMO].is_demo) == (1979, "female", True)
+
+
+# -- a guided test, then another runner ---------------------------------------------------------------------------
+
+FAST_CADENCE = 120  # beats/min: one beat every 0.5 s keeps the guided test short
+STOP_ON_BEAT_JS = """(root, target) => new Promise(resolve => {
+  const observer = new MutationObserver(() => {
+    if (Number(root.getAttribute('data-beats')) >= target) {
+      observer.disconnect();
+      root.querySelector("[data-testid='calfButton']").click();
+      resolve();
+    }
+  });
+  observer.observe(root, {attributes: true, attributeFilter: ['data-beats']});
+})"""
+
+
+def _guided_leg(page: Page, stop_after_beats: int) -> None:
+    component = page.locator("[data-testid='calfGuided'][data-phase]")
+    expect(component).to_have_attribute("data-phase", "ready")
+    page.get_by_test_id("calfButton").click()
+    expect(component).to_have_attribute("data-phase", "warm-up", timeout=5_000)
+    component.evaluate(STOP_ON_BEAT_JS, stop_after_beats)
+    expect(component).to_have_attribute("data-beats", str(stop_after_beats))
+
+
+def _guided_test(page: Page, left_beats: int, right_beats: int) -> None:
+    """A whole guided test by the menu, in this session, up to the record form."""
+    navigate(page, "Guided test")
+    fill_number(page, "Metronome (beats/min)", FAST_CADENCE)
+    page.get_by_text("Click sound").click()
+    click(page, "Start the guided test")
+    _guided_leg(page, left_beats)
+    click(page, "Confirm")
+    click(page, "Skip rest")
+    _guided_leg(page, right_beats)
+    click(page, "Confirm")
+    expect(page.get_by_text("Both legs done")).to_be_visible()
+    click(page, "Continue to the record form")
+
+
+def test_guided_counts_and_saved_results_belong_to_one_runner(server, person: Page) -> None:
+    """Issue 10, 2: after a save, a guided test opens a fresh form with its counts, not the last save's result; and
+    neither the result nor the counts follow the person to another runner."""
+    open_page(person, server.url)
+    create_profile(person, None, "Pat", 1988)
+    navigate(person, "Record")
+    record_test(person, None, 21, 23)
+    expect(person.get_by_text("Recording for Pat")).to_be_visible()
+
+    _guided_test(person, 9, 13)  # 4 and 6 raises
+    expect(person.get_by_text("Filled in from your guided test")).to_be_visible()
+    expect(person.get_by_text("Saved.", exact=True)).to_have_count(0)
+    expect(person.get_by_label("Raises: left", exact=True)).to_have_value("4")
+    expect(person.get_by_label("Raises: right", exact=True)).to_have_value("6")
+    screenshot(person, f"journey-guided-record-{person.screen_name}")
+
+    # Another runner: a fresh form, no counts and no result of Pat's.
+    create_profile(person, None, "Quinn", 1992, sex="Male")
+    navigate(person, "Record")
+    expect(person.get_by_text("Recording for Quinn")).to_be_visible()
+    expect(person.get_by_text("Filled in from your guided test")).to_have_count(0)
+    expect(person.get_by_text("Saved.", exact=True)).to_have_count(0)
+    expect(person.get_by_label("Raises: left", exact=True)).to_have_value("")
+    record_test(person, None, 30, 31)
+
+    # Back to Pat: the guided counts are still Pat's, and Quinn's result is not shown.
+    pick_runner(person, "Pat")
+    expect(person.get_by_text("Recording for Pat")).to_be_visible()
+    expect(person.get_by_text("Filled in from your guided test")).to_be_visible()
+    expect(person.get_by_text("Saved.", exact=True)).to_have_count(0)
+    expect(person.get_by_label("Raises: left", exact=True)).to_have_value("4")
+    person.get_by_role("button", name="Save test").click()
+    expect(person.get_by_text("Saved.", exact=True)).to_be_visible()
+    expect(person.get_by_text("4 raises", exact=True)).to_be_visible()
+    expect(person.get_by_text("That test no longer exists")).to_have_count(0)
+
+    # Quinn's page shows Quinn's own last result, never Pat's.
+    pick_runner(person, "Quinn")
+    expect(person.get_by_text("Recording for Quinn")).to_be_visible()
+    expect(person.get_by_text("30 raises", exact=True)).to_be_visible()
+    expect(person.get_by_text("4 raises", exact=True)).to_have_count(0)
+    expect(person.get_by_text("That test no longer exists")).to_have_count(0)
+
+    server.stop()
+    store = Store.open(server.db_path)
+    try:
+        runners = {r.name: r.id for r in store.list_runners(LOCAL_OWNER)}
+        pat = [(t.straight_reps.left, t.straight_reps.right) for t in store.list_tests(LOCAL_OWNER, runners["Pat"])]
+        quinn = [(t.straight_reps.left, t.straight_reps.right) for t in store.list_tests(LOCAL_OWNER, runners["Quinn"])]
+    finally:
+        store.close()
+    assert sorted(pat) == [(4, 6), (21, 23)]
+    assert quinn == [(30, 31)]
+
+
+# -- pickers over items with the same label -----------------------------------------------------------------------
+
+def _create_link(page: Page, label: str) -> str:
+    page.get_by_label("Who is it for?", exact=True).fill(label)
+    page.get_by_role("button", name="Create link").click()
+    expect(page.get_by_text(f"Link for {label} created")).to_be_visible()
+    url = page.get_by_test_id("stCode").inner_text().strip()
+    click(page, "Done")
+    return url
+
+
+def _coach_sees(browser: Browser, url: str) -> str:
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_for_app(page)
+        expect(page.get_by_test_id("stMetricValue").first.or_(page.get_by_text("doesn't work"))).to_be_visible()
+        metrics = page.get_by_test_id("stMetricValue").all_inner_texts()  # the legs' raises
+        return main_text(page) + "\n" + "\n".join(metrics)
+    finally:
+        context.close()
+
+
+def test_two_links_with_the_same_label_revoke_revokes_the_one_picked(server, person: Page, browser: Browser) -> None:
+    """Issue 10, 3: with two links called "Coach Sam", Revoke acts on the one picked, after a confirmation."""
+    open_page(person, server.url)
+    create_profile(person, None, "Robin", 1991)
+    navigate(person, "Record")
+    record_test(person, None, 24, 26)
+    navigate(person, "Share")
+    first = _create_link(person, "Coach Sam")
+    second = _create_link(person, "Coach Sam")
+    labels = options_of(person, "Revoke a link")
+    assert len(labels) == 2 and len(set(labels)) == 2, labels  # told apart
+    older = next(label for label in labels if label.endswith("(2)"))  # newest first: the older one is numbered
+    choose(person, "Revoke a link", older)
+    click(person, "Revoke")
+    expect(person.get_by_text("Whoever holds it loses access")).to_be_visible()  # asks first
+    screenshot(person, f"journey-revoke-confirm-{person.screen_name}")
+    click(person, "Yes, revoke it")
+    assert "doesn't work" in _coach_sees(browser, first)
+    assert "Robin" in _coach_sees(browser, second)
+
+
+def test_two_profiles_with_the_same_name_share_and_remove_act_on_the_one_shown(server, person: Page,
+                                                                               browser: Browser) -> None:
+    """Issue 10, 3: two profiles called "Sam": a link is made for the one shown; of two identical training
+    entries, Remove removes the one picked."""
+    open_page(person, server.url)
+    create_profile(person, None, "Sam", 1980)
+    create_profile(person, None, "Sam", 1995, sex="Male", same_name_again=True)
+    sidebar_labels = options_of(person, "Runner", within=open_sidebar(person))
+    close_sidebar(person)
+    assert sorted(sidebar_labels) == ["Sam", "Sam (2)"], sidebar_labels
+    # The second Sam is the one shown (just created); record a test so the coach view can be told apart.
+    navigate(person, "Record")
+    expect(person.get_by_text("Recording for Sam (2)")).to_be_visible()
+    record_test(person, None, 33, 34)
+    navigate(person, "Share")
+    link = _create_link(person, "Coach Lee")
+    coach_view = _coach_sees(browser, link)
+    assert "33 raises" in coach_view, coach_view
+
+    # Two identical training entries for the second Sam; remove the one picked.
+    navigate(person, "Routine")
+    person.get_by_role("tab", name="Log training").click()
+    for _ in range(2):
+        click(person, "Log it")
+        expect(person.get_by_text("Logged 3 × 12")).to_be_visible()
+    navigate(person, "History")
+    entries = [label for label in options_of(person, "Remove an entry") if label != "—"]
+    assert len(entries) == 2 and len(set(entries)) == 2, entries
+    choose(person, "Remove an entry", entries[1])
+    click(person, "Remove it")
+    click(person, "Yes, remove it")
+    expect(person.get_by_text("Entry removed.")).to_be_visible()
+    remaining = [label for label in options_of(person, "Remove an entry") if label != "—"]
+    assert remaining == [entries[0]], remaining
+
+    server.stop()
+    store = Store.open(server.db_path)
+    try:
+        sams = sorted(store.list_runners(LOCAL_OWNER), key=lambda r: r.id)
+        links = {r.id: store.list_share_links(LOCAL_OWNER, r.id) for r in sams}
+        logs = store.list_routine_logs(LOCAL_OWNER, sams[1].id)
+    finally:
+        store.close()
+    assert [len(links[r.id]) for r in sams] == [0, 1]  # the link is the second Sam's
+    assert len(logs) == 1
+
+
+def test_a_corrected_test_shows_its_new_label_at_once_and_edits_survive_a_switch(server, person: Page) -> None:
+    """Issue 10, 4: History's "Open a test" shows a corrected test's new numbers right after the save."""
+    open_page(person, server.url)
+    create_profile(person, None, "Kim", 1985)
+    navigate(person, "Record")
+    record_test(person, None, 20, 25)
+    navigate(person, "History")
+    before = shown_choice(person, "Open a test")
+    assert "left 20 / right 25" in before, before
+    click(person, "Correct this test")
+    editing = person.get_by_test_id("stForm").filter(has=person.get_by_role("button", name="Save correction"))
+    fill_number(person, "Raises: left", 22, within=editing)
+    editing.get_by_role("button", name="Save correction").click()
+    expect(person.get_by_text("Correction saved.")).to_be_visible()
+    wait_for_app(person)
+    assert "left 22 / right 25" in shown_choice(person, "Open a test")
+    assert "left 20" not in " ".join(options_of(person, "Open a test"))
+    # Delete asks first, and the test goes.
+    click(person, "Delete this test")
+    click(person, "Yes, delete it")
+    expect(person.get_by_text("Test deleted.")).to_be_visible()
+    expect(person.get_by_text("No tests yet.")).to_be_visible()
+    reload(person)
+    expect(person.get_by_text("History of Kim")).to_be_visible()
+    expect(person.get_by_text("No tests yet.")).to_be_visible()
