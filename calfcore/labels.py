@@ -1,8 +1,8 @@
 """Labels a person can tell apart, for pickers over stored items.
 
-Streamlit sends the choice in a select box back as its label text and maps it to the first option with that text,
+Streamlit sends the choice in a drop-down back as its label text and maps it to the first option with that text,
 so two items with the same label (two links for "Coach Sam", two profiles called "Alex") would act on the wrong one. Every
-picker over stored items shows labels made distinct here, and selects by id.
+picker over stored items shows labels made distinct here, and picks by id.
 """
 
 from __future__ import annotations

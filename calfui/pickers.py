@@ -1,8 +1,8 @@
-"""Pickers over stored items (a runner, a test, a share link, a log entry): they select by id.
+"""Pickers over stored items (a runner, a test, a share link, a log entry): they pick by id.
 
-Streamlit sends the choice in a select box back as its label text, and maps a label to the first option that has it.
+Streamlit sends the choice in a drop-down back as its label text, and maps a label to the first option that has it.
 So labels are made distinct first (calfcore.labels), and the widget's key carries a fingerprint of the labels it
-shows: when a label changes (a corrected test, a renamed runner) the select box is drawn anew, at the item chosen
+shows: when a label changes (a corrected test, a renamed runner) the drop-down is drawn anew, at the item chosen
 before, which is kept by id under `chosen_key`.
 """
 

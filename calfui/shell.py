@@ -167,24 +167,27 @@ class PageContext:
                 return None
         if not self.viewer.owns_data:
             return None
-        runner_id = st.session_state.get(SELECTED_RUNNER_KEY)
-        if runner_id is None:  # a new session (a reload): the runner named in the URL, if it is this owner's
-            runner_id = _runner_in_url()
+        # The URL names the runner (a reload, a bookmark, the browser's back button); every choice made in the
+        # app is written to the URL at once (select_runner), so a URL that differs was changed outside the app.
+        runner_id = _runner_in_url() or st.session_state.get(SELECTED_RUNNER_KEY)
         if runner_id is None:
             return None
         try:
             runner = _runner(self.store, str(self.viewer.owner_key), int(runner_id))
-        except NotFound:
+        except NotFound:  # deleted, or another owner's id typed into the URL: nobody's data, and forget it
             st.session_state.pop(SELECTED_RUNNER_KEY, None)
+            _show_runner_in_url(None)
             return None
         st.session_state[SELECTED_RUNNER_KEY] = runner.id
         return runner
 
     def select_runner(self, runner_id: int | None) -> None:
+        """Choose the runner every page shows, in this session and in the URL."""
         if runner_id is None:
             st.session_state.pop(SELECTED_RUNNER_KEY, None)
         else:
             st.session_state[SELECTED_RUNNER_KEY] = int(runner_id)
+        _show_runner_in_url(runner_id)
 
 
 _current: contextvars.ContextVar[PageContext | None] = contextvars.ContextVar("calf_page_context", default=None)
@@ -240,8 +243,8 @@ def runner_picker(context: PageContext) -> None:
         current = next((r for r in runners if not r.is_demo), runners[0])
         context.select_runner(current.id)
     pick("Runner", runner_labels(context), key=RUNNER_PICKER_KEY, chosen_key=SELECTED_RUNNER_KEY,
-         container=st.sidebar)
-    _show_runner_in_url(st.session_state.get(SELECTED_RUNNER_KEY))
+         container=st.sidebar, on_change=lambda: _show_runner_in_url(st.session_state.get(SELECTED_RUNNER_KEY)))
+    _show_runner_in_url(st.session_state.get(SELECTED_RUNNER_KEY))  # a page switch clears the URL's query
 
 
 def runner_labels(context: PageContext) -> dict[int, str]:

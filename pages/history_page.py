@@ -235,7 +235,8 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
         st.info(f"Every record in this file is already in your history{skipped}. Nothing to import.")
         return
     st.info(f"Ready: {len(plan.tests)} test(s), {plan.record_count} record(s) in all{skipped}.")
-    if st.button("Import them", key="confirm_import", type="primary"):
+    if st.button("Import them", key=runner_key(int(records.runner.id), "confirm_import"),  # type: ignore[arg-type]
+                 type="primary"):
         with saving(context.store):
             context.store.import_records(context.viewer.owner_key, int(records.runner.id), plan.tests,
                                          plan.symptoms, plan.routine_logs)

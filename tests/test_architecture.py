@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,73 @@ def test_page_modules_render_nothing_without_app_py(path: Path, monkeypatch: pyt
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     assert calls == []
     assert callable(module.render)
+
+
+# -- UI state is tied to the record it acts on (design §3, issue 10) ---------------------------------------------
+
+SHELL_FILES = [*PAGES, *sorted((REPO / "calfui").glob("*.py"))]
+WIDGETS = {"button", "form_submit_button", "download_button", "text_input", "text_area", "number_input", "date_input",
+           "selectbox", "multiselect", "radio", "checkbox", "toggle", "pills", "segmented_control", "file_uploader",
+           "slider", "select_slider", "form"}
+# Widgets with a fixed key, each touching no stored record (the reason beside it). A new fixed key must be added
+# here with its reason, or carry the runner's and record's ids (calfui.state.runner_key).
+FIXED_KEYS = {
+    "new_profile": "the form that creates a new runner (cleared after each one)",
+    "logout": "logs the viewer out", "login": "logs the viewer in", "load_demo": "creates a new runner",
+    "delete_login": "deletes everything of the login, after a confirmation (keys delete_login_confirm/_cancel)",
+    "progress_period": "changes only what the charts show",
+    "equipment_access": "which equipment the routine is chosen for, this session only",
+    "export_csv": "a download of the runner shown", "export_json": "a download of the runner shown",
+    "guided_test": "a guided test's setting", "guided_first_leg": "a guided test's setting",
+    "guided_cadence": "a guided test's setting", "guided_surface": "a guided test's setting",
+    "guided_sound": "a guided test's setting", "guided_start": "starts this runner's guided test",
+    "guided_confirm": "confirms a count in this runner's guided state (calfui.state.runner_state)",
+    "guided_redo": "redoes a leg in this runner's guided state", "guided_cancel": "clears this runner's guided state",
+    "guided_to_record": "hands this runner's counts to their record form",
+}
+# Select boxes over fixed choices (not stored items): they may return a choice by its label.
+FIXED_CHOICE_SELECT_BOXES = {("forms.py", "symptom_fields"): "where it hurts: a fixed list",
+                             ("routine_page.py", "_log_training"): "the exercise library, a data file"}
+
+
+def _constants(path: Path) -> dict[str, str]:
+    """A module's (and its imports') string constants by name, as far as a key could come from one."""
+    found: dict[str, str] = {}
+    for file in [path, *sorted((REPO / "calfui").glob("*.py"))]:
+        for node in ast.parse(file.read_text()).body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                found.update({target.id: node.value.value for target in node.targets if isinstance(target, ast.Name)})
+    return found
+
+
+def _widget_calls(path: Path) -> Iterator[tuple[str, str, ast.Call]]:
+    """(function, widget, call) for every Streamlit widget call in a file."""
+    tree = ast.parse(path.read_text())
+    for function in [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]:
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WIDGETS:
+                yield function.name, node.func.attr, node
+
+
+@pytest.mark.parametrize("path", SHELL_FILES, ids=lambda p: p.name)
+def test_widgets_that_can_touch_stored_records_carry_ids_in_their_keys(path: Path) -> None:
+    """A fixed key keeps one runner's value for the next runner: every key is built from ids, or listed above."""
+    for function, widget, call in _widget_calls(path):
+        key = next((k.value for k in call.keywords if k.arg == "key"), None)
+        if key is None and widget == "form" and call.args:
+            key = call.args[0]
+        if isinstance(key, ast.Name) and key.id in _constants(path):  # key=EQUIPMENT_KEY
+            key = ast.Constant(_constants(path)[key.id])
+        if isinstance(key, ast.Constant):
+            assert key.value in FIXED_KEYS, f"{path.name}:{call.lineno} {widget} key {key.value!r} names no record"
+
+
+@pytest.mark.parametrize("path", SHELL_FILES, ids=lambda p: p.name)
+def test_select_boxes_over_stored_items_pick_by_id(path: Path) -> None:
+    """Streamlit returns a drop-down's choice by its label text: stored items go through calfui.pickers.pick."""
+    if path.name == "pickers.py":
+        return
+    for function, widget, call in _widget_calls(path):
+        if widget in ("selectbox", "multiselect"):
+            assert (path.name, function) in FIXED_CHOICE_SELECT_BOXES, (
+                f"{path.name}:{call.lineno} a select box in {function}: use calfui.pickers.pick for stored items")

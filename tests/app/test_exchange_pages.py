@@ -7,7 +7,8 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from calfcore.storage import LOCAL_OWNER, load_records
-from tests.app.conftest import keyed, TODAY, create_runner, go, peek_store, texts
+from tests.app.conftest import TODAY, create_runner, go, peek_store, texts
+from tests.keys import has, keyed
 
 
 def _strip_ids(records):
@@ -56,7 +57,7 @@ def test_importing_the_same_file_twice_adds_nothing(app: AppTest, db_path, downl
     app.get("file_uploader")[0].set_value(("again.csv", downloads[csv_name], "text/csv"))
     app.run()
     assert "already in your history" in texts(app)
-    assert not any(b.key == "confirm_import" for b in app.button)
+    assert not has(app, "button", "confirm_import")
 
 
 def test_a_file_with_one_bad_row_imports_nothing_and_says_which_row(app: AppTest, db_path) -> None:

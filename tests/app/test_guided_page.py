@@ -8,7 +8,8 @@ from calfcore.guided import GuidedResult, GuidedTest
 from calfcore.models import LegPair, Side
 from calfcore.protocol import STANDARD_PROTOCOL
 from calfcore.storage import LOCAL_OWNER
-from tests.app.conftest import keyed, create_runner, go, peek_store, texts
+from tests.keys import keyed
+from tests.app.conftest import create_runner, go, peek_store, texts
 
 
 def test_setup_explains_the_stop_rules_and_starts_the_first_leg(app: AppTest) -> None:

@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calfcore.storage import LOCAL_OWNER
-from tests.app.conftest import keyed, TODAY, create_runner, fill_test, go, peek_store, record_test, texts
+from tests.keys import keyed
+from tests.app.conftest import TODAY, create_runner, fill_test, go, peek_store, record_test, texts
 
 PAGES = ["home", "profile", "record", "guided", "dashboard", "routine", "history", "share"]
 
@@ -267,3 +268,29 @@ def test_deleting_a_profile_needs_confirmation_and_removes_everything(app: AppTe
     keyed(app, "button", r"delete_profile_confirm").click().run()
     assert peek_store(db_path).count_rows(runner.id) == {
         "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "runners": 0}
+
+
+def test_every_widget_on_a_runner_page_is_keyed_by_that_runner(app: AppTest, db_path) -> None:
+    """Design §3 in a running app: with the second of two runners shown, every widget of the pages that write
+    carries that runner's id in its key (or is one of the fixed keys that touch no stored record), and an edit form
+    carries the record's id and revision too."""
+    from tests.test_architecture import FIXED_KEYS
+
+    create_runner(app, "First")
+    create_runner(app, "Second")
+    second = max(peek_store(db_path).list_runners(LOCAL_OWNER), key=lambda r: r.id)
+    record_test(app, 22, 24)
+    kinds = ("button", "number_input", "text_input", "text_area", "selectbox", "radio", "checkbox", "toggle",
+             "pills", "date_input", "segmented_control")
+    for page in ("record", "profile", "routine", "history", "share", "guided"):
+        go(app, page)
+        keys = [w.key for kind in kinds for w in getattr(app.main, kind) if w.key]
+        assert keys, page
+        strays = [k for k in keys if not k.startswith(f"r{second.id}_") and k not in FIXED_KEYS
+                  and not k.startswith("new_profile") and not k.startswith("guided_confirm_")]
+        assert strays == [], (page, strays)
+    go(app, "history")
+    keyed(app, "button", "edit_test").click().run()
+    test_id = peek_store(db_path).list_tests(LOCAL_OWNER, second.id)[0].id
+    edit_keys = [w.key for w in app.main.number_input]
+    assert edit_keys and all(k.startswith(f"r{second.id}_edit_test{test_id}_rev") for k in edit_keys), edit_keys

@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from calfcore.sharing import new_token, token_hash
 from calfcore.storage import LOCAL_OWNER
 from calfui.shell import owner_key_for
-from tests.app.conftest import keyed, REPO, TIMEOUT, create_runner, go, peek_store, record_test, texts
+from tests.keys import keyed
+from tests.app.conftest import REPO, TIMEOUT, create_runner, go, peek_store, record_test, texts
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "calf-check", "client_secret": "not-a-secret",

@@ -12,6 +12,7 @@ from calfcore.exchange import plan_import
 from calfcore.validation import InputErrors
 from tests.app.conftest import go
 from tests.reliability.corpus import (
+from tests.keys import has, keyed
     INPUTS,
     TODAY,
     corpus_app,
@@ -65,13 +66,13 @@ def _assert_refused_on_the_page(at, store, before, wanted: list[str]) -> None:
     page = page_text(at)
     assert any("Nothing was imported" in message for message in errors(at)), errors(at)
     assert any(part in page for part in wanted), (wanted, page[-2000:])
-    assert not any(button.key == "confirm_import" for button in at.button)
+    assert not has(at, "button", "confirm_import")
     assert store.snapshot() == before, "a refused file changed the database"
 
 
 def _import_on_the_page(at) -> None:
     assert "Ready:" in page_text(at), page_text(at)[-2000:]
-    at.button(key="confirm_import").click().run()
+    keyed(at, "button", "confirm_import").click().run()
     assert not at.exception and errors(at) == [], errors(at)
     assert any("Imported" in str(s.value) for s in at.success)
 

@@ -67,7 +67,7 @@ def test_form_input(corpus, entry, figures) -> None:
         markdown = "\n".join(str(e.value) for e in [*at.markdown, *at.success])
         assert "](javascript:" not in markdown and "<script" not in markdown  # no live link, no markup
     if target == "runner.name":
-        at.session_state["selected_runner_id"] = runner_id  # back to the corpus runner for the next inputs
+        at.query_params["runner"] = str(runner_id)  # back to the corpus runner for the next inputs (as a link would)
     if target == "test.notes":  # History shows a test's notes as text
         from tests.app.conftest import go
 

@@ -19,7 +19,7 @@ from calfcore.models import RoutineLogEntry, RunnerProfile, Sex
 from calfcore.storage import LOCAL_OWNER, Store, StoreUnavailable, read_snapshot
 from tests.app.conftest import REPO, TIMEOUT, create_runner, go, texts
 from tests.reliability.conftest import fill_disk, read_only_folder, run_python, tiny_disk
-from tests.keys import keyed
+from tests.keys import has, keyed
 
 DAY = dt.date(2025, 3, 3)
 
@@ -256,7 +256,7 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
         csv = f"record_type,date,straight_left,straight_right,cadence_bpm\ntest,{DAY},20,22,60\n"
         at.get("file_uploader")[0].set_value(("import.csv", csv.encode(), "text/csv"))
         at.run()
-        at.button(key="confirm_import").click().run()
+        keyed(at, "button", "confirm_import").click().run()
         assert_disk_full("import")
         assert store.snapshot() == before  # nothing of any of them was stored
 
