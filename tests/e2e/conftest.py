@@ -18,6 +18,9 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.e2e
+# A loaded 2-core machine (CI runs the page tests beside the browser) can take seconds for one script run: assertions
+# wait for what a person would see, up to this long, instead of failing on the first slow run.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
