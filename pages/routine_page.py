@@ -7,11 +7,12 @@ from typing import Any
 import streamlit as st
 
 from calfcore.assessment import latest_test
+from calfcore.checkin import read_checkin
 from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess, Routine, exercise_library
 from calfcore.storage import RunnerRecords
 from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_checkin
-from calfui import components, forms, navigation
+from calfui import components, forms, navigation, views
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of, require_runner
@@ -104,9 +105,12 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
         except InputErrors as errors:
             components.show_errors(errors.errors, slots)
         else:
+            earlier = context.data.records(runner_id).symptoms
             with saving(context.store):
                 context.store.add_symptoms(owner, runner_id, entries)
                 st.success("Check-in saved.")
+                views.start_warning_check(runner_id, read_checkin(entries, earlier))
+    views.render_warning_check(runner_id)
 
 
 render_page(render)
