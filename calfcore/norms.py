@@ -188,6 +188,23 @@ def find_reference(protocol: Protocol, sex: Sex, age: int) -> NormReference | No
     return max(candidates, key=lambda pair: pair[0])[1]
 
 
+def why_no_reference(protocol: Protocol, sex: Sex, age: int) -> str:
+    """In plain words, why no published reference fits (for the page that says there is no band)."""
+    if age < ADULT_AGE:
+        return "no published reference covers runners under 18"
+    if protocol.added_load_kg:
+        return "no published reference was measured with added load"
+    fitting = [reference for reference in _references() if _protocol_fits(reference, protocol)]
+    if not fitting:
+        return "no published reference used this protocol (surface, pace, cueing and hand support)"
+    recorded = [reference for reference in fitting if reference.age_range_recorded]
+    if not any(reference.age_min <= age <= reference.age_max for reference in recorded):  # type: ignore[operator]
+        spans = ", ".join(f"{r.age_min}–{r.age_max}" for r in recorded)
+        return (f"the published references for this protocol were measured at ages {spans}, not {age}" if spans
+                else "the published references for this protocol do not record their ages")
+    return "the published references for this protocol and age are for a given sex only"
+
+
 @functools.cache
 def all_reference_rows() -> tuple[NormReference, ...]:
     """Every row of every reference, for the 'where the numbers come from' table."""

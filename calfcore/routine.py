@@ -185,7 +185,15 @@ def pain_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPictur
 
     week = dt.timedelta(days=RECENT_SYMPTOM_DAYS)
     this_week, last_week = (today - week, today), (today - 2 * week, today - week)
-    worst, morning, stiffness = (lambda e: e.worst_pain), (lambda e: e.pain_next_morning), (lambda e: e.stiffness_minutes)
+    def worst(e: SymptomEntry) -> int | None:
+        return e.worst_pain
+
+    def morning(e: SymptomEntry) -> int | None:
+        return e.pain_next_morning
+
+    def stiffness(e: SymptomEntry) -> int | None:
+        return e.stiffness_minutes
+
     return PainPicture(peak(worst, *this_week), peak(worst, *last_week), peak(morning, *this_week),
                        peak(morning, *last_week), peak(stiffness, *this_week), peak(stiffness, *last_week))
 
@@ -315,6 +323,14 @@ class PlyometricDose:
     @property
     def per_exercise(self) -> tuple[int, int]:
         return -(-self.total_min // self.exercises), self.total_max // self.exercises
+
+    @property
+    def summary(self) -> str:
+        week = " (your first power week)" if self.first_week else ""
+        return (f"{self.total_min}–{self.total_max} ground contacts per session in total{week}, shared between the "
+                f"jumping exercises. This rises by about {int(PLYO_WEEKLY_RISE_PER_EXERCISE.value)} contacts per "
+                "exercise a week, and only in weeks when pain stays at 2/10 or less and has settled by the next "
+                "morning.")
 
 
 def plyometric_dose(settled_weeks: int, exercises: int) -> PlyometricDose:
