@@ -113,6 +113,7 @@ class StageTemplate:
     goal: str
     exit_criteria: tuple[str, ...]
     slots: tuple[Slot, ...]
+    exit_criteria_without_reference: tuple[str, ...] = ()  # when no reference fits; else exit_criteria
 
 
 @functools.cache
@@ -122,6 +123,7 @@ def stage_templates() -> dict[Stage, StageTemplate]:
         Stage(key): StageTemplate(
             stage=Stage(key), title=value["title"], sessions_per_week=int(value["sessions_per_week"]),
             goal=value["goal"], exit_criteria=tuple(value["exit_criteria"]),
+            exit_criteria_without_reference=tuple(value.get("exit_criteria_without_reference", ())),
             slots=tuple(
                 Slot(role=s["role"], options=tuple(s["options"]), fallback=s.get("fallback"),
                      sets=s.get("sets"), reps=s.get("reps"), load=s.get("load"))
@@ -380,7 +382,7 @@ def _pick(slot: Slot, available: frozenset[str], week_index: int) -> str | None:
 
 
 def build_week(stage: Stage, reasons: Sequence[str], week_of: dt.date, access: EquipmentAccess,
-               extra_set_side: Side | None, plyometric_weeks: int = 0) -> Routine:
+               extra_set_side: Side | None, plyometric_weeks: int = 0, has_reference: bool = True) -> Routine:
     """The week's exercises. Plyometric exercises are dosed in ground contacts: the session's total (25-50 in the
     first power week, rising with `plyometric_weeks` settled weeks) is shared between them."""
     template = stage_templates()[stage]
@@ -408,9 +410,12 @@ def build_week(stage: Stage, reasons: Sequence[str], week_of: dt.date, access: E
                 extra_set_side=extra_set_side if exercise.unilateral and sets > 0 else None,
             )
         )
+    exit_criteria = template.exit_criteria
+    if not has_reference and template.exit_criteria_without_reference:
+        exit_criteria = template.exit_criteria_without_reference
     return Routine(stage=stage, title=template.title, goal=template.goal, reasons=tuple(reasons),
                    sessions_per_week=template.sessions_per_week, prescriptions=tuple(prescriptions),
-                   exit_criteria=template.exit_criteria, tips=routine_tips(), weaker_side=extra_set_side,
+                   exit_criteria=exit_criteria, tips=routine_tips(), weaker_side=extra_set_side,
                    plyometrics=dose)
 
 
@@ -435,4 +440,5 @@ def recommend(
     weeks = 0
     if decision.stage is Stage.POWER:
         weeks = power_weeks_settled(latest, runner, history, symptoms, today)
-    return build_week(decision.stage, decision.reasons, today, access, extra_side, weeks)
+    return build_week(decision.stage, decision.reasons, today, access, extra_side, weeks,
+                      has_reference=score.legs[0].reference is not None)
