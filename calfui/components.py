@@ -104,11 +104,12 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
     if score.symmetry_percent is not None:
         straight = next((value for name, value in score.gate_symmetries if name == "knee straight"), None)
         verdict = ":orange[under the 90% line]" if score.symmetry_flagged else ":green[at or above 90%]"
-        if runner.injured_side is not None and straight is not None:
+        if runner.injured_side is not None and straight is not None and straight != score.symmetry_percent:
             st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% (injured ÷ uninjured); weaker ÷ stronger "
                         f"{straight:.0f}%, {verdict}")
         else:
-            st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% (weaker ÷ stronger), {verdict}")
+            how = "injured ÷ uninjured" if runner.injured_side is not None else "weaker ÷ stronger"
+            st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% ({how}), {verdict}")
     extras = []
     if score.bent_symmetry_percent is not None and test.bent_reps is not None:
         extras.append(f"knee bent {int(test.bent_reps.left or 0)} / {int(test.bent_reps.right or 0)} "
