@@ -49,7 +49,7 @@ class NormReference:
     @property
     def label(self) -> str:
         """'about 30-31 reps' for second-hand tables or unconfirmed paces, '21.9 reps' for figures read in the paper."""
-        low, high = _fmt(self.reps_low), _fmt(self.reps_high)
+        low, high = format_reps(self.reps_low), format_reps(self.reps_high)
         value = low if low == high else f"{low}–{high}"
         return f"{'about ' if self.approximate else ''}{value} reps"
 
@@ -62,7 +62,7 @@ class NormReference:
     @property
     def spread_label(self) -> str:
         """'±10 raises (one standard deviation between healthy people, Green et al. 2024 [read-primary])'."""
-        return (f"±{_fmt(self.spread_sd)} raises (one standard deviation between healthy people, "
+        return (f"±{format_reps(self.spread_sd)} raises (one standard deviation between healthy people, "
                 f"{self.spread_source.short} [{self.spread_tag.lower()}])")
 
     @property
@@ -78,8 +78,10 @@ class NormReference:
         return (self.reps_low + self.reps_high) / 2
 
 
-def _fmt(value: float) -> str:
+def format_reps(value: float) -> str:
+    """27.9 stays 27.9; 28.0 reads 28."""
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def why_no_reference(protocol: Protocol, sex: Sex, age: int) -> str:
         spans = ", ".join(f"{r.age_min}–{r.age_max}" for r in recorded)
         return (f"the published references for this protocol were measured at ages {spans}, not {age}" if spans
                 else "the published references for this protocol do not record their ages")
-    return "the published references for this protocol and age are for a given sex only"
+    return "the published references for this protocol and age are given by sex, and your profile gives none"
 
 
 @functools.cache
@@ -215,6 +217,6 @@ def describe_protocol(protocol: Protocol) -> str:
     surface = "10° incline" if protocol.surface is Surface.INCLINE_10 else "flat floor"
     pace = f"{protocol.cadence_bpm} beats/min" if protocol.cadence_bpm else "self-paced"
     cues = "cued" if protocol.cued else "not cued"
-    load = f", +{_fmt(protocol.added_load_kg)} kg" if protocol.added_load_kg else ""
+    load = f", +{format_reps(protocol.added_load_kg)} kg" if protocol.added_load_kg else ""
     support = "" if protocol.fingertip_support else ", no hand support"
     return f"{surface}, {pace}, {cues}{support}{load}"

@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from calfcore.evidence import read_toml
 from calfcore.models import HeelRaiseTest, RunnerProfile, Side, SymptomEntry
+from calfcore.norms import format_reps
 from calfcore.scoring import Band, TestScore, score_test, weaker_side
 from calfcore.thresholds import (
     MEASUREMENT_NOISE_REPS,
@@ -265,7 +266,7 @@ def choose_stage(score: TestScore, pain: PainPicture) -> StageDecision:
         return StageDecision(Stage.POWER, tuple(reasons))
     weaker_band = min((leg.band for leg in score.legs if leg.band is not None),
                       key=lambda band: list(Band).index(band), default=None)
-    typical = f"{_fmt(reference.typical_low)}–{_fmt(reference.typical_high)}"
+    typical = f"{format_reps(reference.typical_low)}–{format_reps(reference.typical_high)}"
     if weaker_band in (Band.BELOW, Band.WELL_BELOW):
         return StageDecision(Stage.BUILD, (f"Your weaker leg did {weaker} raises, below the typical range "
                                            f"({typical}) around the reference of {reference.label} for your age "
@@ -273,10 +274,6 @@ def choose_stage(score: TestScore, pain: PainPicture) -> StageDecision:
     return StageDecision(Stage.LOAD, (f"Your weaker leg did {weaker} raises, within or above the typical range "
                                       f"({typical}) around the reference of {reference.label} for your age and "
                                       "sex, so it's time to add load. " + waits,))
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 def _trend_sentence(score: TestScore) -> tuple[str, ...]:
