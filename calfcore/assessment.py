@@ -33,7 +33,7 @@ def assess(
         return Assessment(test, result, None, None)
     own_symptoms = [entry for entry in symptoms if entry.test_id == test.id]
     score = score_test(test, runner, tests, own_symptoms)
-    routine = recommend(test, score, result, runner, symptoms, today, access)
+    routine = recommend(test, score, result, runner, symptoms, today, access, tests)
     return Assessment(test, result, score, routine)
 
 

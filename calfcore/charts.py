@@ -26,13 +26,16 @@ def _date_axis(field: str = "tested_on", title: str = "Date") -> alt.X:
 
 
 def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
-    """Raises per leg over time for one knee angle, with the reference band and the runner target line."""
+    """Raises per leg over time for one knee angle, with the typical band (the reference ± the spread between
+    healthy people, only where a reference fits the runner's age and protocol) and the runner target line."""
     data = frame[frame["knee"] == knee]
     base = alt.Chart(data)
     band = base.transform_filter("datum.typical_low != null").mark_area(opacity=0.18, color="#009E73").encode(
         x=_date_axis(), y="typical_low:Q", y2="typical_high:Q",
         tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
-                 alt.Tooltip("typical_low:Q", title="Typical from"), alt.Tooltip("typical_high:Q", title="Typical to"),
+                 # The band is the reference ± one SD between healthy people, not the test's noise.
+                 alt.Tooltip("typical_low:Q", title="Typical range (healthy spread) from", format=".0f"),
+                 alt.Tooltip("typical_high:Q", title="Typical range (healthy spread) to", format=".0f"),
                  alt.Tooltip("reference:N", title="Reference")],
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(

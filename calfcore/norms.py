@@ -1,7 +1,9 @@
 """Finds the published reference that fits a runner and a protocol (data/norms.toml).
 
 Only the knee-straight test with no added load has published references. A reference applies only to the
-protocol it was measured with; when none fits, the result is compared with the runner's own history only.
+protocol (cueing included) and the ages and population it was measured with; when none fits, the result is compared
+with the runner target, between legs and with the runner's own history only. The band around a reference is the
+spread between healthy people (a standard deviation), not the test's measurement noise.
 """
 
 from __future__ import annotations
@@ -13,9 +15,13 @@ from calfcore.evidence import Source, read_toml, source
 from calfcore.models import Protocol, Sex, Surface
 
 
+# No reference measured children or adolescents doing this test as runners: under 18, no band at all.
+ADULT_AGE = 18
+
+
 @dataclass(frozen=True)
 class NormReference:
-    """The reference value (or narrow range) a leg's reps are compared with."""
+    """The reference value (or narrow range) a leg's reps are compared with, and the spread around it."""
 
     reference_id: str
     source_id: str
@@ -24,27 +30,58 @@ class NormReference:
     approximate: bool
     population: str
     sex: str  # "female", "male" or "any"
-    age_min: int
-    age_max: int
+    age_min: int | None  # None: the sources read do not record the sample's ages
+    age_max: int | None
+    spread_sd: float = 10.0  # standard deviation between healthy people, in raises
+    spread_source_id: str = "green_2024"
+    spread_tag: str = "READ-PRIMARY"
+    cued: bool = False
+    pace_confirmed: bool = True
 
     @property
     def source(self) -> Source:
         return source(self.source_id)
 
     @property
+    def spread_source(self) -> Source:
+        return source(self.spread_source_id)
+
+    @property
     def label(self) -> str:
-        """'about 30-31 reps' for second-hand tables, '27.9 reps' for figures read in the paper."""
-        low, high = _fmt(self.reps_low), _fmt(self.reps_high)
+        """'about 30-31 reps' for second-hand tables or unconfirmed paces, '21.9 reps' for figures read in the paper."""
+        low, high = format_reps(self.reps_low), format_reps(self.reps_high)
         value = low if low == high else f"{low}–{high}"
         return f"{'about ' if self.approximate else ''}{value} reps"
+
+    @property
+    def ages(self) -> str:
+        if self.age_min is None or self.age_max is None:
+            return "ages not recorded"
+        return f"age {self.age_min}–{self.age_max}"
+
+    @property
+    def spread_label(self) -> str:
+        """'±10 raises (one standard deviation between healthy people, Green et al. 2024 [read-primary])'."""
+        return (f"±{format_reps(self.spread_sd)} raises (one standard deviation between healthy people, "
+                f"{self.spread_source.short} [{self.spread_tag.lower()}])")
+
+    @property
+    def typical_low(self) -> float:
+        return max(self.reps_low - self.spread_sd, 0.0)
+
+    @property
+    def typical_high(self) -> float:
+        return self.reps_high + self.spread_sd
 
     @property
     def midpoint(self) -> float:
         return (self.reps_low + self.reps_high) / 2
 
 
-def _fmt(value: float) -> str:
+def format_reps(value: float) -> str:
+    """27.9 stays 27.9; 28.0 reads 28."""
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
 
 
 @dataclass(frozen=True)
@@ -54,10 +91,34 @@ class _ProtocolReference:
     population: str
     approximate: bool
     surface: Surface
-    cadence_bpm: int
-    cued: str  # "yes", "no" or "any"
+    cadence_bpm: int | None  # None: the study's pace is unconfirmed, so no pace is required
+    cued: bool
     fingertip_support: bool | None  # None: the study did not say
+    age_min: int | None  # None: the sample's ages are not recorded, so the reference gives no band
+    age_max: int | None
+    spread_sd: float
+    spread_source: str
+    spread_tag: str
     rows: tuple[dict, ...]
+
+    @property
+    def age_range_recorded(self) -> bool:
+        return self.age_min is not None and self.age_max is not None
+
+    def row_reference(self, row: dict) -> NormReference:
+        return NormReference(
+            reference_id=self.id, source_id=self.source, reps_low=float(row["reps_low"]),
+            reps_high=float(row["reps_high"]),
+            # A pace nobody confirmed makes the comparison approximate, whatever the figure's own tag.
+            approximate=self.approximate or self.cadence_bpm is None,
+            population=self.population, sex=row["sex"],
+            age_min=row.get("age_min"), age_max=row.get("age_max"),
+            spread_sd=float(row.get("sd", self.spread_sd)), spread_source_id=self.spread_source,
+            spread_tag=self.spread_tag, cued=self.cued, pace_confirmed=self.cadence_bpm is not None,
+        )
+
+
+_CUED = {"yes": True, "no": False}
 
 
 @functools.cache
@@ -70,9 +131,14 @@ def _references() -> tuple[_ProtocolReference, ...]:
             population=item["population"],
             approximate=item["approximate"],
             surface=Surface(item["surface"]),
-            cadence_bpm=int(item["cadence_bpm"]),
-            cued=item["cued"],
+            cadence_bpm=int(item["cadence_bpm"]) if "cadence_bpm" in item else None,
+            cued=_CUED[item["cued"]],
             fingertip_support=item.get("fingertip_support"),
+            age_min=item.get("age_min"),
+            age_max=item.get("age_max"),
+            spread_sd=float(item["spread_sd"]),
+            spread_source=item["spread_source"],
+            spread_tag=item["spread_tag"],
             rows=tuple(item["rows"]),
         )
         for item in raw
@@ -80,80 +146,77 @@ def _references() -> tuple[_ProtocolReference, ...]:
 
 
 def _protocol_fits(reference: _ProtocolReference, protocol: Protocol) -> bool:
-    cued_fits = reference.cued == "any" or (reference.cued == "yes") == protocol.cued
     support_fits = reference.fingertip_support is None or reference.fingertip_support == protocol.fingertip_support
+    pace_fits = reference.cadence_bpm is None or reference.cadence_bpm == protocol.cadence_bpm
     return (
         support_fits
-        and protocol.added_load_kg == 0
+        and protocol.added_load_kg == 0  # no reference was measured with added load
         and reference.surface is protocol.surface
-        and reference.cadence_bpm == protocol.cadence_bpm
-        and cued_fits
+        and pace_fits
+        and reference.cued == protocol.cued
     )
+
+
+def _row_fits(reference: _ProtocolReference, row: dict, sex: Sex, age: int) -> bool:
+    if row["sex"] != "any" and row["sex"] != sex.value:
+        return False
+    if not reference.age_range_recorded or "age_min" not in row:
+        return False  # never stretched to ages nobody recorded
+    assert reference.age_min is not None and reference.age_max is not None
+    low, high = max(row["age_min"], reference.age_min), min(row["age_max"], reference.age_max)
+    return low <= age <= high
 
 
 def find_reference(protocol: Protocol, sex: Sex, age: int) -> NormReference | None:
     """The most specific reference for this protocol, sex and age, or None when nothing published fits.
 
-    Preference: a reference whose cue condition matches exactly, then a sex-specific row, in file order.
+    Nothing fits a runner under 18, a loaded test, a protocol (surface, pace, cueing, hand support) no reference
+    used, or an age outside the sample's recorded ages. Preference: a sex-specific row, then file order, and a
+    reference with a confirmed pace before one without.
     """
+    if age < ADULT_AGE:
+        return None
     candidates: list[tuple[tuple[int, int, int], NormReference]] = []
     for order, reference in enumerate(_references()):
         if not _protocol_fits(reference, protocol):
             continue
         for row in reference.rows:
-            row_sex = row["sex"]
-            if row_sex != "any" and row_sex != sex.value:
+            if not _row_fits(reference, row, sex, age):
                 continue
-            if not row["age_min"] <= age <= row["age_max"]:
-                continue
-            rank = (int(reference.cued != "any"), int(row_sex != "any"), -order)
-            candidates.append(
-                (
-                    rank,
-                    NormReference(
-                        reference_id=reference.id,
-                        source_id=reference.source,
-                        reps_low=float(row["reps_low"]),
-                        reps_high=float(row["reps_high"]),
-                        approximate=reference.approximate,
-                        population=reference.population,
-                        sex=row_sex,
-                        age_min=int(row["age_min"]),
-                        age_max=int(row["age_max"]),
-                    ),
-                )
-            )
+            rank = (int(reference.cadence_bpm is not None), int(row["sex"] != "any"), -order)
+            candidates.append((rank, reference.row_reference(row)))
     if not candidates:
         return None
     return max(candidates, key=lambda pair: pair[0])[1]
 
 
+def why_no_reference(protocol: Protocol, sex: Sex, age: int) -> str:
+    """In plain words, why no published reference fits (for the page that says there is no band)."""
+    if age < ADULT_AGE:
+        return "no published reference covers runners under 18"
+    if protocol.added_load_kg:
+        return "no published reference was measured with added load"
+    fitting = [reference for reference in _references() if _protocol_fits(reference, protocol)]
+    if not fitting:
+        return "no published reference used this protocol (surface, pace, cueing and hand support)"
+    recorded = [reference for reference in fitting if reference.age_range_recorded]
+    if not any(reference.age_min <= age <= reference.age_max for reference in recorded):  # type: ignore[operator]
+        spans = ", ".join(f"{r.age_min}–{r.age_max}" for r in recorded)
+        return (f"the published references for this protocol were measured at ages {spans}, not {age}" if spans
+                else "the published references for this protocol do not record their ages")
+    return "the published references for this protocol and age are given by sex, and your profile gives none"
+
+
 @functools.cache
 def all_reference_rows() -> tuple[NormReference, ...]:
     """Every row of every reference, for the 'where the numbers come from' table."""
-    rows = []
-    for reference in _references():
-        for row in reference.rows:
-            rows.append(
-                NormReference(
-                    reference_id=reference.id,
-                    source_id=reference.source,
-                    reps_low=float(row["reps_low"]),
-                    reps_high=float(row["reps_high"]),
-                    approximate=reference.approximate,
-                    population=reference.population,
-                    sex=row["sex"],
-                    age_min=int(row["age_min"]),
-                    age_max=int(row["age_max"]),
-                )
-            )
-    return tuple(rows)
+    return tuple(reference.row_reference(row) for reference in _references() for row in reference.rows)
 
 
 def describe_protocol(protocol: Protocol) -> str:
     surface = "10° incline" if protocol.surface is Surface.INCLINE_10 else "flat floor"
     pace = f"{protocol.cadence_bpm} beats/min" if protocol.cadence_bpm else "self-paced"
     cues = "cued" if protocol.cued else "not cued"
-    load = f", +{_fmt(protocol.added_load_kg)} kg" if protocol.added_load_kg else ""
+    load = f", +{format_reps(protocol.added_load_kg)} kg" if protocol.added_load_kg else ""
     support = "" if protocol.fingertip_support else ", no hand support"
     return f"{surface}, {pace}, {cues}{support}{load}"

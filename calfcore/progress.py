@@ -14,15 +14,14 @@ import pandas as pd
 from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, Side, SymptomEntry
 from calfcore.norms import describe_protocol, find_reference
 from calfcore.scoring import limb_symmetry_index
-from calfcore.thresholds import MEASUREMENT_NOISE_REPS
 
 REPS_COLUMNS = ["tested_on", "protocol", "knee", "side", "reps", "typical_low", "typical_high", "reference"]
 
 
 def reps_frame(tests: Sequence[HeelRaiseTest], runner: RunnerProfile) -> pd.DataFrame:
-    """One row per test, knee angle and leg, with the 'typical' band of the fitting reference (knee straight)."""
+    """One row per test, knee angle and leg, with the 'typical' band of the fitting reference (knee straight): the
+    reference ± the spread between healthy people. No band where no reference fits (age, protocol, load)."""
     rows = []
-    noise = MEASUREMENT_NOISE_REPS.value
     for test in tests:
         protocol = describe_protocol(test.protocol)
         reference = find_reference(test.protocol, runner.sex, runner.age_on(test.tested_on))
@@ -37,9 +36,10 @@ def reps_frame(tests: Sequence[HeelRaiseTest], runner: RunnerProfile) -> pd.Data
                 rows.append({
                     "tested_on": pd.Timestamp(test.tested_on), "protocol": protocol, "knee": knee,
                     "side": side.value, "reps": int(reps),
-                    "typical_low": max(reference.reps_low - noise, 0) if has_band else None,
-                    "typical_high": reference.reps_high + noise if has_band else None,
-                    "reference": f"{reference.label} ({reference.source.short})" if has_band else "none published",
+                    "typical_low": reference.typical_low if has_band else None,
+                    "typical_high": reference.typical_high if has_band else None,
+                    "reference": (f"{reference.label} ± {reference.spread_sd:g} ({reference.source.short})"
+                                  if has_band else "no reference fits: no band"),
                 })
     return pd.DataFrame(rows, columns=REPS_COLUMNS)
 

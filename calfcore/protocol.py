@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from calfcore.models import Protocol, Surface
 
+# Not cued, like the reference it is scored against (the per-decade table, data/norms.toml): Sleeswijk Visser 2025
+# used the same set-up but prompted at each fault, a cued protocol with counts about 12 lower (Green 2024).
 STANDARD_PROTOCOL = Protocol(cadence_bpm=60, surface=Surface.INCLINE_10, cued=False, fingertip_support=True)
+STANDARD_REFERENCE_ID = "hebert_losier_2017_decades"
 BEATS_PER_RAISE = 2  # one beat up, one beat down
 REST_BETWEEN_LEGS_SECONDS = 120
 WARM_UP_DOUBLE_LEG_RAISES = 10

@@ -2,10 +2,15 @@
 the exercise library (data/exercises.toml) and the stage templates (data/routines.toml).
 
 Stages, gated by pain, strength and symmetry:
-  calm down  pain over 5/10, or rising week on week (pain-monitoring model, Silbernagel 2007)
-  build      weaker leg below the reference for the runner's age, sex and protocol
-  load       at the reference: add weight and soleus work
-  power      both legs at the runner target (≥30), symmetry ≥90%, pain ≤2: add plyometrics (Green 2022)
+  calm down  pain over 5/10, or next-morning pain or stiffness rising week on week (pain-monitoring model,
+             Silbernagel 2007)
+  build      weaker leg below the typical range of the reference for the runner's age, sex and protocol; with no
+             reference (under 18, over the sample's ages, loaded or unmatched protocol): under the runner target,
+             or a real drop since the last comparable test
+  load       within the typical range (or at the runner target with no reference): add weight and soleus work
+  power      both legs at the runner target (≥30, expert opinion, whatever the age reference), weaker ÷ stronger
+             ≥90% on every variant recorded, pain ≤2: add plyometrics (Green 2022), starting at 25-50 ground
+             contacts per session
 A red flag gives no routine at all. Progression follows retests: the stage is always that of the latest test.
 """
 
@@ -19,19 +24,22 @@ from enum import StrEnum
 
 from calfcore.evidence import read_toml
 from calfcore.models import HeelRaiseTest, RunnerProfile, Side, SymptomEntry
-from calfcore.scoring import Band, TestScore, weaker_side
+from calfcore.norms import format_reps
+from calfcore.scoring import Band, TestScore, score_test, weaker_side
 from calfcore.thresholds import (
+    MEASUREMENT_NOISE_REPS,
     PAIN_ACCEPTABLE_MAX,
     PAIN_SAFE_MAX,
+    PLYO_FIRST_WEEK_CONTACTS_MAX,
+    PLYO_FIRST_WEEK_CONTACTS_MIN,
+    PLYO_WEEKLY_RISE_PER_EXERCISE,
     RUNNER_TARGET_REPS,
     SYMMETRY_FLAG_PERCENT,
 )
 from calfcore.triage import Triage
 
-# When no published reference fits the runner's protocol, 'at reference' means the general-population median
-# of about 25 raises (Sleeswijk Visser 2025, the standard protocol).
-FALLBACK_REFERENCE_REPS = 25
 RECENT_SYMPTOM_DAYS = 7
+PLYOMETRIC = "plyometric"  # the exercise category whose dose is counted in ground contacts
 
 
 class Stage(StrEnum):
@@ -106,6 +114,7 @@ class StageTemplate:
     goal: str
     exit_criteria: tuple[str, ...]
     slots: tuple[Slot, ...]
+    exit_criteria_without_reference: tuple[str, ...] = ()  # when no reference fits; else exit_criteria
 
 
 @functools.cache
@@ -115,6 +124,7 @@ def stage_templates() -> dict[Stage, StageTemplate]:
         Stage(key): StageTemplate(
             stage=Stage(key), title=value["title"], sessions_per_week=int(value["sessions_per_week"]),
             goal=value["goal"], exit_criteria=tuple(value["exit_criteria"]),
+            exit_criteria_without_reference=tuple(value.get("exit_criteria_without_reference", ())),
             slots=tuple(
                 Slot(role=s["role"], options=tuple(s["options"]), fallback=s.get("fallback"),
                      sets=s.get("sets"), reps=s.get("reps"), load=s.get("load"))
@@ -132,30 +142,63 @@ def routine_tips() -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class PainPicture:
-    """What the pain-monitoring model looks at: the recent peak and whether it rises week on week."""
+    """What the pain-monitoring model looks at: this week's peak pain (during or next morning, for the over-5
+    rule), and whether next-morning pain or morning stiffness rises week on week (the warning, Silbernagel 2007)."""
 
     recent_peak: int | None
     previous_week_peak: int | None
+    recent_morning: int | None = None
+    previous_morning: int | None = None
+    recent_stiffness: int | None = None
+    previous_stiffness: int | None = None
+
+    @property
+    def morning_pain_rising(self) -> bool:
+        # Within the safe zone (0-2) a rise is not a warning: the model calls that zone safe.
+        return (self.recent_morning is not None and self.previous_morning is not None
+                and self.recent_morning > self.previous_morning and self.recent_morning > PAIN_SAFE_MAX.value)
+
+    @property
+    def stiffness_rising(self) -> bool:
+        return (self.recent_stiffness is not None and self.previous_stiffness is not None
+                and self.recent_stiffness > self.previous_stiffness)
 
     @property
     def rising(self) -> bool:
-        return (
-            self.recent_peak is not None
-            and self.previous_week_peak is not None
-            and self.recent_peak > self.previous_week_peak
-            and self.recent_peak > PAIN_SAFE_MAX.value
-        )
+        return self.morning_pain_rising or self.stiffness_rising
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        found = []
+        if self.morning_pain_rising:
+            found.append(f"next-morning pain is rising week on week ({self.previous_morning} → "
+                         f"{self.recent_morning}/10)")
+        if self.stiffness_rising:
+            found.append(f"morning stiffness is rising week on week ({self.previous_stiffness} → "
+                         f"{self.recent_stiffness} min)")
+        return tuple(found)
 
 
 def pain_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPicture:
-    """Peak pain in the last 7 days and in the 7 days before that."""
+    """Peaks in the last 7 days and in the 7 days before that."""
 
-    def peak(start: dt.date, end: dt.date) -> int | None:
-        values = [e.worst_pain for e in symptoms if start < e.logged_on <= end and e.worst_pain is not None]
-        return max(values) if values else None  # type: ignore[type-var]
+    def peak(values_of, start: dt.date, end: dt.date) -> int | None:
+        values = [v for e in symptoms if start < e.logged_on <= end and (v := values_of(e)) is not None]
+        return max(values) if values else None
 
     week = dt.timedelta(days=RECENT_SYMPTOM_DAYS)
-    return PainPicture(peak(today - week, today), peak(today - 2 * week, today - week))
+    this_week, last_week = (today - week, today), (today - 2 * week, today - week)
+    def worst(e: SymptomEntry) -> int | None:
+        return e.worst_pain
+
+    def morning(e: SymptomEntry) -> int | None:
+        return e.pain_next_morning
+
+    def stiffness(e: SymptomEntry) -> int | None:
+        return e.stiffness_minutes
+
+    return PainPicture(peak(worst, *this_week), peak(worst, *last_week), peak(morning, *this_week),
+                       peak(morning, *last_week), peak(stiffness, *this_week), peak(stiffness, *last_week))
 
 
 @dataclass(frozen=True)
@@ -164,40 +207,135 @@ class StageDecision:
     reasons: tuple[str, ...]
 
 
+def strength_gate_missing(score: TestScore) -> list[str]:
+    """What the power stage still waits for on strength and symmetry: both legs at the runner target and weaker ÷
+    stronger at least 90% on every variant recorded (knee straight, knee bent, heel height). Not an age norm."""
+    target = int(RUNNER_TARGET_REPS.value)
+    missing = []
+    if score.weaker_reps < target:
+        missing.append(f"{target} raises on each leg (weaker leg: {score.weaker_reps})")
+    if not any(name == "knee straight" for name, _ in score.gate_symmetries):
+        missing.append("both legs tested knee straight")
+    for name, value in score.asymmetric_variants:
+        missing.append(f"weaker ÷ stronger of {int(SYMMETRY_FLAG_PERCENT.value)}% or more {name} (now {value:.0f}%)")
+    return missing
+
+
 def choose_stage(score: TestScore, pain: PainPicture) -> StageDecision:
     """The stage for a scored test without red flags (red flags never reach this point)."""
     if pain.recent_peak is not None and pain.recent_peak > PAIN_ACCEPTABLE_MAX.value:
         return StageDecision(Stage.CALM_DOWN, (f"Pain reached {pain.recent_peak}/10 this week: over 5 is too much "
                                                "for now, so the load comes down until it settles.",))
     if pain.rising:
-        return StageDecision(Stage.CALM_DOWN, (f"Pain is rising week on week ({pain.previous_week_peak} → "
-                                               f"{pain.recent_peak}/10), so the load comes down until it settles.",))
+        return StageDecision(Stage.CALM_DOWN, ("Your " + " and ".join(pain.warnings)
+                                               + ", so the load comes down until it settles.",))
     weaker = score.weaker_reps
+    target = int(RUNNER_TARGET_REPS.value)
     reference = score.legs[0].reference
-    weaker_band = min((leg.band for leg in score.legs if leg.band is not None),
-                      key=lambda band: list(Band).index(band), default=None)
-    if reference is not None and weaker_band in (Band.BELOW, Band.WELL_BELOW):
-        return StageDecision(Stage.BUILD, (f"Your weaker leg did {weaker} raises, below the reference of "
-                                           f"{reference.label} for your age and sex.",))
-    if reference is None and weaker < FALLBACK_REFERENCE_REPS:
-        return StageDecision(Stage.BUILD, (f"Your weaker leg did {weaker} raises. No published reference fits "
-                                           f"this protocol, so the bar is the general median of about "
-                                           f"{FALLBACK_REFERENCE_REPS}.",))
-    symmetric = score.symmetry_percent is not None and score.symmetry_percent >= SYMMETRY_FLAG_PERCENT.value
+    missing = strength_gate_missing(score)
     pain_low = pain.recent_peak is None or pain.recent_peak <= PAIN_SAFE_MAX.value
-    if weaker >= RUNNER_TARGET_REPS.value and symmetric and pain_low:
-        return StageDecision(Stage.POWER, (f"Both legs reached {int(RUNNER_TARGET_REPS.value)}+ raises, symmetry "
-                                           f"is {score.symmetry_percent:.0f}% and pain is low: time for power.",))
-    missing = []
-    if weaker < RUNNER_TARGET_REPS.value:
-        missing.append(f"{int(RUNNER_TARGET_REPS.value)} raises on each leg (weaker leg: {weaker})")
-    if not symmetric:
-        missing.append("symmetry of 90% or more" + (f" (now {score.symmetry_percent:.0f}%)"
-                                                    if score.symmetry_percent is not None else ""))
     if not pain_low:
         missing.append(f"pain at 2/10 or less (recent peak {pain.recent_peak}/10)")
-    return StageDecision(Stage.LOAD, ("You are at the reference for your age and sex, so it's time to add load. "
-                                      "Power work waits for: " + "; ".join(missing) + ".",))
+    waits = "Power work waits for: " + "; ".join(missing) + "."
+
+    if reference is None:
+        basis = ("No published reference fits your age or this protocol, so there is no band: your stage comes "
+                 "from the runner target, symmetry, pain and your own trend.")
+        trend = _trend_sentence(score)
+        if not missing:
+            return StageDecision(Stage.POWER, (basis, f"Both legs reached {target}+ raises (the runner target, "
+                                               "expert opinion), every variant you recorded is within 90% side to "
+                                               "side and pain is low: time for power.", *trend))
+        dropped = [c for c in score.changes if c.delta < -MEASUREMENT_NOISE_REPS.value]
+        if dropped:
+            return StageDecision(Stage.BUILD, (basis, *trend, "A drop bigger than the test's noise is a reason to "
+                                               "rebuild with body weight before adding load."))
+        if weaker < target:
+            return StageDecision(Stage.BUILD, (basis, f"Your weaker leg did {weaker} raises, under the runner "
+                                               f"target of {target}+ (expert opinion).", *trend))
+        return StageDecision(Stage.LOAD, (basis, f"Your weaker leg did {weaker} raises, at the runner target, so "
+                                          "it's time to add load.", *trend, waits))
+
+    if not missing:
+        reasons = [f"Both legs reached {target}+ raises (the runner target, expert opinion), every variant you "
+                   "recorded is within 90% side to side and pain is low: time for power."]
+        if weaker < reference.reps_low:
+            reasons.append(f"Your weaker leg's {weaker} raises are below the reference of {reference.label} for "
+                           "your age and sex, and at the runner target: power is gated by the runner target, not "
+                           "by an age reference.")
+        return StageDecision(Stage.POWER, tuple(reasons))
+    weaker_band = min((leg.band for leg in score.legs if leg.band is not None),
+                      key=lambda band: list(Band).index(band), default=None)
+    typical = f"{format_reps(reference.typical_low)}–{format_reps(reference.typical_high)}"
+    if weaker_band in (Band.BELOW, Band.WELL_BELOW):
+        return StageDecision(Stage.BUILD, (f"Your weaker leg did {weaker} raises, below the typical range "
+                                           f"({typical}) around the reference of {reference.label} for your age "
+                                           "and sex.",))
+    return StageDecision(Stage.LOAD, (f"Your weaker leg did {weaker} raises, within or above the typical range "
+                                      f"({typical}) around the reference of {reference.label} for your age and "
+                                      "sex, so it's time to add load. " + waits,))
+
+
+def _trend_sentence(score: TestScore) -> tuple[str, ...]:
+    if score.previous_test is None or not score.changes:
+        return ("No earlier test with the same protocol yet: your retests will show your trend.",)
+    parts = [f"{c.side.value} {c.delta:+d}" + (" (within noise)" if c.within_noise else " (a real change)")
+             for c in score.changes]
+    return (f"Since your last comparable test ({score.previous_test.tested_on:%d %b}): " + ", ".join(parts) + ".",)
+
+
+def power_weeks_settled(latest: HeelRaiseTest, runner: RunnerProfile, history: Sequence[HeelRaiseTest],
+                        symptoms: Sequence[SymptomEntry], today: dt.date) -> int:
+    """Complete weeks since the power stage began (the earliest test of the unbroken run of tests meeting the
+    strength and symmetry gate) in which pain stayed at 2/10 or less, during and next morning. The plyometric dose
+    rises only with these weeks."""
+    start = latest.tested_on
+    earlier = sorted((t for t in history if (t.tested_on, t.id or 0) < (latest.tested_on, latest.id or 0)),
+                     key=lambda t: (t.tested_on, t.id or 0), reverse=True)
+    for test in earlier:
+        if test.red_flags or strength_gate_missing(score_test(test, runner, history)):
+            break
+        start = test.tested_on
+    settled = 0
+    for index in range(max((today - start).days, 0) // 7):
+        first = start + dt.timedelta(weeks=index)
+        last = first + dt.timedelta(days=6)
+        pains = [e.worst_pain for e in symptoms if first <= e.logged_on <= last and e.worst_pain is not None]
+        if all(p <= PAIN_SAFE_MAX.value for p in pains):  # type: ignore[operator]
+            settled += 1
+    return settled
+
+
+@dataclass(frozen=True)
+class PlyometricDose:
+    """Ground contacts per session, in total across the plyometric exercises, for this power week."""
+
+    settled_weeks: int
+    exercises: int
+    total_min: int
+    total_max: int
+
+    @property
+    def first_week(self) -> bool:
+        return self.settled_weeks == 0
+
+    @property
+    def per_exercise(self) -> tuple[int, int]:
+        return -(-self.total_min // self.exercises), self.total_max // self.exercises
+
+    @property
+    def summary(self) -> str:
+        week = " (your first power week)" if self.first_week else ""
+        return (f"{self.total_min}–{self.total_max} ground contacts per session in total{week}, shared between the "
+                f"jumping exercises. This rises by about {int(PLYO_WEEKLY_RISE_PER_EXERCISE.value)} contacts per "
+                "exercise a week, and only in weeks when pain stays at 2/10 or less and has settled by the next "
+                "morning.")
+
+
+def plyometric_dose(settled_weeks: int, exercises: int) -> PlyometricDose:
+    rise = int(PLYO_WEEKLY_RISE_PER_EXERCISE.value) * exercises * settled_weeks
+    return PlyometricDose(settled_weeks, exercises, int(PLYO_FIRST_WEEK_CONTACTS_MIN.value) + rise,
+                          int(PLYO_FIRST_WEEK_CONTACTS_MAX.value) + rise)
 
 
 @dataclass(frozen=True)
@@ -227,6 +365,7 @@ class Routine:
     exit_criteria: tuple[str, ...]
     tips: tuple[tuple[str, str], ...]
     weaker_side: Side | None
+    plyometrics: PlyometricDose | None = None  # ground contacts per session, when the week has plyometrics
 
 
 def _pick(slot: Slot, available: frozenset[str], week_index: int) -> str | None:
@@ -240,17 +379,26 @@ def _pick(slot: Slot, available: frozenset[str], week_index: int) -> str | None:
 
 
 def build_week(stage: Stage, reasons: Sequence[str], week_of: dt.date, access: EquipmentAccess,
-               extra_set_side: Side | None) -> Routine:
+               extra_set_side: Side | None, plyometric_weeks: int = 0, has_reference: bool = True) -> Routine:
+    """The week's exercises. Plyometric exercises are dosed in ground contacts: the session's total (25-50 in the
+    first power week, rising with `plyometric_weeks` settled weeks) is shared between them."""
     template = stage_templates()[stage]
     library = exercise_library()
     available = EQUIPMENT_BY_ACCESS[access]
     week_index = week_of.isocalendar().week
+    picked_slots = [(slot, library[picked]) for slot in template.slots
+                    if (picked := _pick(slot, available, week_index)) is not None]
+    jumps = sum(1 for _, exercise in picked_slots if exercise.category == PLYOMETRIC)
+    dose = plyometric_dose(plyometric_weeks, jumps) if jumps else None
     prescriptions = []
-    for slot in template.slots:
-        picked = _pick(slot, available, week_index)
-        if picked is None:
+    for slot, exercise in picked_slots:
+        if dose is not None and exercise.category == PLYOMETRIC:
+            low, high = dose.per_exercise
+            shared = ", both legs together" if exercise.unilateral else ""
+            prescriptions.append(Prescription(exercise=exercise, role=slot.role, sets=0,
+                                              reps=f"{low}–{high} ground contacts{shared}",
+                                              load=slot.load or exercise.load, extra_set_side=None))
             continue
-        exercise = library[picked]
         sets = slot.sets if slot.sets is not None else exercise.sets
         prescriptions.append(
             Prescription(
@@ -259,9 +407,13 @@ def build_week(stage: Stage, reasons: Sequence[str], week_of: dt.date, access: E
                 extra_set_side=extra_set_side if exercise.unilateral and sets > 0 else None,
             )
         )
+    exit_criteria = template.exit_criteria
+    if not has_reference and template.exit_criteria_without_reference:
+        exit_criteria = template.exit_criteria_without_reference
     return Routine(stage=stage, title=template.title, goal=template.goal, reasons=tuple(reasons),
                    sessions_per_week=template.sessions_per_week, prescriptions=tuple(prescriptions),
-                   exit_criteria=template.exit_criteria, tips=routine_tips(), weaker_side=extra_set_side)
+                   exit_criteria=exit_criteria, tips=routine_tips(), weaker_side=extra_set_side,
+                   plyometrics=dose)
 
 
 def recommend(
@@ -272,12 +424,18 @@ def recommend(
     symptoms: Sequence[SymptomEntry],
     today: dt.date,
     access: EquipmentAccess = EquipmentAccess.GYM,
+    history: Sequence[HeelRaiseTest] = (),
 ) -> Routine | None:
-    """This week's routine, or None when a red flag sends the runner to a clinician."""
+    """This week's routine, or None when a red flag sends the runner to a clinician. `history` (the runner's tests)
+    tells how many settled weeks the runner has been in the power stage, for the plyometric dose."""
     if triage_result.stop:
         return None
     decision = choose_stage(score, pain_picture(symptoms, today))
     extra_side = None
     if score.symmetry_flagged:
         extra_side = weaker_side(latest.straight_reps, runner.injured_side)
-    return build_week(decision.stage, decision.reasons, today, access, extra_side)
+    weeks = 0
+    if decision.stage is Stage.POWER:
+        weeks = power_weeks_settled(latest, runner, history, symptoms, today)
+    return build_week(decision.stage, decision.reasons, today, access, extra_side, weeks,
+                      has_reference=score.legs[0].reference is not None)

@@ -18,7 +18,8 @@ from calfcore.thresholds import (
     RUNNER_TARGET_REPS,
     SEATED_SOLEUS_TARGET_BW,
     SYMMETRY_FLAG_PERCENT,
-    WELL_BELOW_FRACTION,
+    TYPICAL_SPREADS,
+    WELL_BELOW_SPREADS,
 )
 
 
@@ -36,17 +37,18 @@ class PainZone(StrEnum):
 
 
 def band_for(reps: float, reference: NormReference) -> Band:
-    """Where reps sit against a reference, with the measurement noise (±6 reps) as 'typical'.
+    """Where reps sit against a reference, in units of the spread between healthy people (its SD, about 10).
 
-    The reference may be a narrow range (second-hand tables disagree by a rep); anything within noise of the
-    range is typical, so a 1-rep disagreement between table versions never changes a band.
+    Typical: less than one SD from the reference; above or below: one SD or more; well below: two SD or more
+    under. The reference may be a narrow range (second-hand tables disagree by a rep); the spread is measured
+    from the nearer end, so a 1-rep disagreement between table versions never changes a band.
     """
-    noise = MEASUREMENT_NOISE_REPS.value
-    if reps >= reference.reps_high + noise:
+    spread = reference.spread_sd
+    if reps >= reference.reps_high + TYPICAL_SPREADS * spread:
         return Band.ABOVE
-    if reps > reference.reps_low - noise:
+    if reps > reference.reps_low - TYPICAL_SPREADS * spread:
         return Band.TYPICAL
-    if reps < reference.reps_low * WELL_BELOW_FRACTION:
+    if reps <= reference.reps_low - WELL_BELOW_SPREADS * spread:
         return Band.WELL_BELOW
     return Band.BELOW
 
@@ -72,12 +74,17 @@ def limb_symmetry_index(pair: LegPair, injured_side: Side | None = None) -> floa
 
 
 def weaker_side(pair: LegPair, injured_side: Side | None = None) -> Side | None:
-    """The side that gets extra volume: the marked injured side, else the leg with fewer reps (None if equal)."""
-    if injured_side is not None:
-        return injured_side
+    """The side that gets extra volume: the leg with fewer reps, even when the other one is marked injured (an
+    uninjured leg can be the weak one). With equal legs, the marked injured side; else None."""
     if not pair.complete or pair.left == pair.right:
-        return None
+        return injured_side if pair.complete else None
     return Side.LEFT if pair.left < pair.right else Side.RIGHT  # type: ignore[operator]
+
+
+def gate_symmetry(pair: LegPair | None) -> float | None:
+    """Weaker ÷ stronger × 100, whichever side is marked injured: what the power gate and the 90% flag use, so
+    that an uninjured leg weaker than the injured one is never passed at over 100%."""
+    return limb_symmetry_index(pair) if pair is not None else None
 
 
 def pain_zone(pain: int) -> PainZone:
@@ -129,6 +136,13 @@ class TestScore:
     soleus_meets_target: bool | None
     knee_to_wall_difference_cm: float | None
     advisories: tuple[Advisory, ...]
+    # Weaker ÷ stronger per variant recorded (knee straight, knee bent, heel height), for the 90% flag and the gate.
+    gate_symmetries: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def asymmetric_variants(self) -> tuple[tuple[str, float], ...]:
+        """The recorded variants whose weaker ÷ stronger is under 90%."""
+        return tuple((name, value) for name, value in self.gate_symmetries if value < SYMMETRY_FLAG_PERCENT.value)
 
     def leg(self, side: Side) -> LegScore:
         return self.legs[0] if side is Side.LEFT else self.legs[1]
@@ -159,7 +173,8 @@ def rep_changes(test: HeelRaiseTest, previous: HeelRaiseTest | None) -> tuple[Re
         if now is None or before is None:
             continue
         delta = int(now - before)
-        changes.append(RepChange(side, int(before), delta, abs(delta) < MEASUREMENT_NOISE_REPS.value))
+        # Limits of agreement -6.2 to +6.5: a change of exactly 6 is still noise.
+        changes.append(RepChange(side, int(before), delta, abs(delta) <= MEASUREMENT_NOISE_REPS.value))
     return tuple(changes)
 
 
@@ -213,7 +228,14 @@ def score_test(
             )
         )
     symmetry = limb_symmetry_index(test.straight_reps, runner.injured_side)
-    flagged = symmetry is not None and symmetry < SYMMETRY_FLAG_PERCENT.value
+    gates = []
+    for name, pair in (("knee straight", test.straight_reps), ("knee bent", test.bent_reps),
+                       ("heel height", test.heel_height_cm)):
+        value = gate_symmetry(pair)
+        if value is not None:
+            gates.append((name, value))
+    straight_gate = gate_symmetry(test.straight_reps)
+    flagged = straight_gate is not None and straight_gate < SYMMETRY_FLAG_PERCENT.value
     previous = previous_comparable(test, history)
 
     soleus_ratio = soleus_meets = None
@@ -229,8 +251,12 @@ def score_test(
 
     advisories = symptom_advisories(symptoms)
     if flagged:
-        advisories.append(Advisory("asymmetry", f"Limb symmetry is {symmetry:.0f}%, under the 90% line: "
+        advisories.append(Advisory("asymmetry", f"Weaker ÷ stronger leg is {straight_gate:.0f}%, under the 90% line: "
                                    "the weaker side gets extra work.", "green_2022"))
+    for name, value in gates:
+        if name != "knee straight" and value < SYMMETRY_FLAG_PERCENT.value:
+            advisories.append(Advisory("asymmetry", f"{name.capitalize()}: weaker ÷ stronger side is {value:.0f}%, "
+                                       "under the 90% line.", "green_2022"))
     if knee_to_wall_diff is not None and knee_to_wall_diff >= KNEE_TO_WALL_NOISE_CM.value:
         advisories.append(Advisory("knee_to_wall", f"Knee-to-wall differs by {knee_to_wall_diff:g} cm between "
                                    "legs, more than the test's error of about 2 cm.", "powden_2015"))
@@ -250,4 +276,5 @@ def score_test(
         soleus_meets_target=soleus_meets,
         knee_to_wall_difference_cm=knee_to_wall_diff,
         advisories=tuple(advisories),
+        gate_symmetries=tuple(gates),
     )

@@ -22,7 +22,9 @@ class Threshold:
         return source(self.source_id)
 
 
-# Retest limits of agreement were about ±6 reps (Hébert-Losier 2017): smaller changes are measurement noise.
+# Retest limits of agreement were -6.2 to +6.5 reps (Hébert-Losier 2017): a change between two comparable tests is
+# real only beyond them, so a change of 6 raises or fewer is measurement noise. This is the threshold for a change,
+# never the width of a band (that is the spread between healthy people, data/norms.toml).
 MEASUREMENT_NOISE_REPS = Threshold(6, "reps", "hebert_losier_2017")
 
 # Runner target: expert opinion, not a norm (Green 2022 return-to-play checklist).
@@ -47,5 +49,14 @@ STRAIGHT_KNEE_LOAD_TARGET_BW = Threshold(1.0, "× body weight", "green_2022")
 KNEE_TO_WALL_NOISE_CM = Threshold(2, "cm", "powden_2015")
 KNEE_TO_WALL_HEALTHY_CM = Threshold(12, "cm", "hoch_mckeon_2011")
 
-# A result well under the reference: below half of it. Our convention for the lowest band, not a published cut-off.
-WELL_BELOW_FRACTION = 0.5
+# Bands in units of the reference's spread (standard deviation between healthy people): typical within 1 SD,
+# "well below" 2 SD or more under (about the lowest 2.5% of a normal spread). Our convention, not a published cut-off.
+TYPICAL_SPREADS = 1
+WELL_BELOW_SPREADS = 2
+
+# Plyometrics: the first power week has about 25-50 ground contacts per session in total (clinic advice, expert
+# opinion). Each further week in which pain stayed at 2/10 or less and had settled by the next morning adds about
+# 5 contacts to each plyometric exercise (seed 001: "+5 as you progress").
+PLYO_FIRST_WEEK_CONTACTS_MIN = Threshold(25, "contacts per session", "healthhp_plyo")
+PLYO_FIRST_WEEK_CONTACTS_MAX = Threshold(50, "contacts per session", "healthhp_plyo")
+PLYO_WEEKLY_RISE_PER_EXERCISE = Threshold(5, "contacts", "seed_001")

@@ -10,7 +10,7 @@ import re
 import streamlit as st
 
 from calfcore.models import HeelRaiseTest, RunnerProfile, Side, Units
-from calfcore.norms import describe_protocol
+from calfcore.norms import describe_protocol, why_no_reference
 from calfcore.routine import Routine
 from calfcore.scoring import Band, TestScore
 from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
@@ -86,20 +86,30 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
     if reference is not None:
         st.markdown(
             f"**Reference:** {reference.label} for {reference.population} "
-            f"({'any sex' if reference.sex == 'any' else reference.sex}, age {reference.age_min}–{reference.age_max})."
+            f"({'any sex' if reference.sex == 'any' else reference.sex}, {reference.ages}). **Typical range:** "
+            f"{reference.typical_low:.0f}–{reference.typical_high:.0f} raises, the reference "
+            f"{reference.spread_label}."
         )
-        st.caption(f"Source: {reference.source.label}. Typical means within ±{int(MEASUREMENT_NOISE_REPS.value)} "
-                   "reps of it, the test's measurement noise.")
+        approximate = "" if reference.pace_confirmed else " Approximate: this study's pace is not confirmed."
+        st.caption(f"Source: {reference.source.label}.{approximate} A change between two comparable tests counts "
+                   f"only beyond ±{int(MEASUREMENT_NOISE_REPS.value)} raises, the test's retest limits "
+                   f"({MEASUREMENT_NOISE_REPS.source.short}).")
     else:
-        st.info("No published reference fits this protocol or age, so this test is compared only with your "
-                "own earlier tests and between legs.", icon=":material/info:")
+        why = why_no_reference(test.protocol, runner.sex, runner.age_on(test.tested_on))
+        st.info(f"No band for this test: {why}. It is compared with the runner target, between legs and with your "
+                "own earlier tests of the same protocol.", icon=":material/info:")
     st.caption(f"Runner target {int(RUNNER_TARGET_REPS.value)}+ raises per leg: "
                f"{RUNNER_TARGET_REPS.source.label}. A goal, not a norm.")
 
     if score.symmetry_percent is not None:
-        how = "injured ÷ uninjured" if runner.injured_side else "weaker ÷ stronger"
+        straight = next((value for name, value in score.gate_symmetries if name == "knee straight"), None)
         verdict = ":orange[under the 90% line]" if score.symmetry_flagged else ":green[at or above 90%]"
-        st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% ({how}), {verdict}")
+        if runner.injured_side is not None and straight is not None and straight != score.symmetry_percent:
+            st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% (injured ÷ uninjured); weaker ÷ stronger "
+                        f"{straight:.0f}%, {verdict}")
+        else:
+            how = "injured ÷ uninjured" if runner.injured_side is not None else "weaker ÷ stronger"
+            st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% ({how}), {verdict}")
     extras = []
     if score.bent_symmetry_percent is not None and test.bent_reps is not None:
         extras.append(f"knee bent {int(test.bent_reps.left or 0)} / {int(test.bent_reps.right or 0)} "
@@ -116,7 +126,7 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
     if score.previous_test is not None and score.changes:
         if all(c.within_noise for c in score.changes):
             st.caption(f"Since your last comparable test ({score.previous_test.tested_on:%d %b}): within measurement "
-                       f"noise (changes under {int(MEASUREMENT_NOISE_REPS.value)} reps).")
+                       f"noise (changes of {int(MEASUREMENT_NOISE_REPS.value)} raises or fewer).")
     elif score.previous_test is None:
         st.caption("No earlier test with the same protocol to compare with yet.")
     for side, zone in score.pain_zones.items():
@@ -133,6 +143,8 @@ def render_routine(routine: Routine) -> None:
     st.markdown(f"**How often:** {routine.sessions_per_week} sessions a week, with a rest day between.")
     if routine.weaker_side is not None:
         st.markdown(f"**Weaker side:** the {routine.weaker_side.value} gets one extra set of each one-leg exercise.")
+    if routine.plyometrics is not None:
+        st.markdown(f"**Jumping:** {routine.plyometrics.summary}")
     for item in routine.prescriptions:
         with st.expander(f"{item.exercise.name} — {item.dose}", expanded=False):
             st.markdown(f"*{item.role.capitalize()}.* {item.exercise.purpose}")

@@ -10,13 +10,16 @@ import pyarrow as pa
 import streamlit as st
 
 from calfcore.assessment import Assessment, assess
+from calfcore.checkin import CheckinReading, advise
 from calfcore.models import HeelRaiseTest, RunnerProfile
 from calfcore.norms import all_reference_rows
 from calfcore.routine import EquipmentAccess
+from calfcore.triage import red_flags
 from calfcore.storage import RunnerRecords
 from calfui.cache import OwnerData
 from calfui import components, navigation
 from calfui.shell import PageContext, runner_label, runner_labels
+from calfui.state import runner_key
 
 EQUIPMENT_KEY = "equipment_access"
 EQUIPMENT_LABELS = {
@@ -26,13 +29,52 @@ EQUIPMENT_LABELS = {
 }
 
 
+def render_scoring_rules() -> None:
+    """'How scoring works' in a few lines, from the same constants and data the scoring uses."""
+    from calfcore.protocol import STANDARD_PROTOCOL
+    from calfcore.thresholds import (
+        MEASUREMENT_NOISE_REPS,
+        PLYO_FIRST_WEEK_CONTACTS_MAX,
+        PLYO_FIRST_WEEK_CONTACTS_MIN,
+        RUNNER_TARGET_REPS,
+        SYMMETRY_FLAG_PERCENT,
+    )
+
+    noise = int(MEASUREMENT_NOISE_REPS.value)
+    cueing = "cued" if STANDARD_PROTOCOL.cued else "not cued"
+    st.markdown(
+        "- Each leg is compared with a published reference measured **with the same protocol** (cued and uncued "
+        f"tests are never mixed; the standard test above is {cueing}, like its reference) and **only within the "
+        "ages and population it was measured in**. *Typical* is within about one standard deviation of it, the "
+        "spread between healthy people (about 10 raises).\n"
+        "- No reference covers runners under 18, ages outside a study's sample, tests with added load or "
+        "protocols no study used: those tests get **no band**. Your stage then comes from the runner target, "
+        "symmetry, pain and your own trend.\n"
+        f"- A change between two comparable tests is real only beyond ±{noise} raises: retesting the same person a "
+        f"week apart varies that much, so a change of {noise} or fewer is noise.\n"
+        f"- The runner target is **{int(RUNNER_TARGET_REPS.value)}+ raises per leg**: expert opinion, not a norm. "
+        "It, not an age reference, opens the power stage.\n"
+        f"- Limb symmetry is the weaker leg ÷ the stronger × 100 (you also see injured ÷ uninjured when you mark a "
+        f"side); under **{int(SYMMETRY_FLAG_PERCENT.value)}%** on any variant you record (knee straight, knee "
+        "bent, heel height) the weaker side gets extra work and jumping waits.\n"
+        "- Pain 0–2 is safe, 3–5 acceptable if settled by the next morning, over 5 too much. Next-morning pain or "
+        "stiffness rising week on week is a warning.\n"
+        f"- Jumping starts at {int(PLYO_FIRST_WEEK_CONTACTS_MIN.value)}–{int(PLYO_FIRST_WEEK_CONTACTS_MAX.value)} "
+        "ground contacts per session and rises only while pain stays at 2 or less.\n"
+        "- Any warning sign in the safety check stops everything and sends you to a clinician."
+    )
+
+
 @functools.cache
 def reference_table() -> pd.DataFrame:
     """The published references, for 'where the numbers come from'. Built once per process: the data files don't
     change while the app runs (a page file's own module is run afresh on every rerun, so it can't keep a cache)."""
     return pd.DataFrame([
-        {"reference": r.source.short, "evidence": r.source.tag, "sex": r.sex, "age": f"{r.age_min}-{r.age_max}",
-         "raises": r.label, "population": r.population}
+        {"reference": r.source.short, "evidence": r.source.tag, "sex": r.sex,
+         "age": f"{r.age_min}-{r.age_max}" if r.age_min is not None else "not recorded: no band",
+         "cued": "yes" if r.cued else "no", "pace": "60 beats/min" if r.pace_confirmed else "unconfirmed",
+         "raises": r.label, "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {r.spread_tag})",
+         "population": r.population}
         for r in all_reference_rows()
     ])
 
@@ -134,11 +176,24 @@ def _raises_spec(records: RunnerRecords, today: dt.date) -> dict:
     return _arrow_datasets(charts.reps_spec(progress.reps_frame(recent.tests, recent.runner), "straight"))
 
 
+def _band_words(records: RunnerRecords) -> str:
+    """What the raises chart shows for the latest test: a band only where a published reference fits."""
+    from calfcore.assessment import latest_test
+    from calfcore.norms import find_reference
+
+    latest = latest_test(records.tests)
+    runner = records.runner
+    if latest is not None and find_reference(latest.protocol, runner.sex, runner.age_on(latest.tested_on)):
+        return ("with the typical band for your age and sex (the healthy spread around the reference) and the runner "
+                "target.")
+    return ("with the runner target. No published reference fits your latest test (age or protocol), so there is "
+            "no band: compare your legs and your own trend.")
+
+
 def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date) -> None:
     """The knee-straight raises over the dashboard's default period: where a test just saved sits in the trend."""
     spec = data.cached(("raises chart", records.runner.id, today), lambda: _raises_spec(records, today))
-    st.markdown(f"**Your raises, last {DEFAULT_PERIOD}** (knee straight), with the typical band and the runner "
-                "target.")
+    st.markdown(f"**Your raises, last {DEFAULT_PERIOD}** (knee straight), {_band_words(records)}")
     st.vega_lite_chart(spec, width="stretch")
 
 
@@ -190,7 +245,7 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
                         lambda: _chart_specs(_within(records, today, PERIODS[period]), today, sessions_planned))
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
     with raises_tab:
-        st.markdown("**Knee straight**, with the typical band for your age and sex and the runner target.")
+        st.markdown(f"**Knee straight**, {_band_words(records)}")
         st.vega_lite_chart(specs["straight"], width="stretch")
         if "bent" in specs:
             st.markdown("**Knee bent** (no published norm: compare legs and trend).")
@@ -211,3 +266,37 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
                      column_config={"adherence_percent": st.column_config.ProgressColumn(
                          "Adherence", format="%d%%", min_value=0, max_value=100),
                          "volume_reps": "Reps", "sessions": "Sessions", "planned": "Planned"})
+
+
+def _warning_check_key(runner_id: int) -> str:
+    return f"checkin_{runner_id}_warning_check"
+
+
+def start_warning_check(runner_id: int, reading: CheckinReading) -> None:
+    """After a check-in with pain over 5 or a new pain, ask this runner the warning signs (until answered)."""
+    if reading.ask_warning_signs:
+        st.session_state[_warning_check_key(runner_id)] = reading
+
+
+def render_warning_check(runner_id: int) -> None:
+    """The warning-sign questions a check-in raised. A warning sign replaces the advice with the test's message."""
+    key = _warning_check_key(runner_id)
+    reading: CheckinReading | None = st.session_state.get(key)
+    if reading is None:
+        return
+    with st.form(runner_key(runner_id, "checkin_warnings"), border=True):
+        st.markdown("You reported " + " and ".join(reading.reasons) + ". Before any advice: do any of these apply?")
+        ticked = [flag.id for flag in red_flags()
+                  if st.checkbox(flag.question, key=runner_key(runner_id, "checkin_flag", flag.id))]
+        answered = st.form_submit_button("Answer", type="primary", key=runner_key(runner_id, "checkin_warnings_submit"))
+    if not answered:
+        return
+    del st.session_state[key]
+    for flag in red_flags():  # the next check-in asks afresh
+        st.session_state.pop(runner_key(runner_id, "checkin_flag", flag.id), None)
+    result = advise(reading, ticked)
+    if result.triage.stop:
+        components.render_triage(result.triage)
+        return
+    for text in result.advice:
+        st.info(text, icon=":material/info:")

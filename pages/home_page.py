@@ -7,8 +7,7 @@ import streamlit as st
 from calfcore import protocol
 from calfcore.evidence import source
 from calfcore.norms import describe_protocol
-from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
-from calfui import navigation
+from calfui import navigation, views
 from calfui.components import plain
 from calfui.shell import PageContext, ViewerKind, render_page
 from calfui.views import reference_table
@@ -50,16 +49,7 @@ def render(context: PageContext) -> None:
                + "; ".join(source(s).short for s in protocol.PROTOCOL_SOURCES) + ".")
 
     st.header("How scoring works")
-    st.markdown(
-        f"- Each leg is compared with a published reference measured **with the same protocol**. Within "
-        f"±{int(MEASUREMENT_NOISE_REPS.value)} raises of it is *typical*: retesting the same person a week apart "
-        f"varies that much.\n"
-        f"- The runner target is **{int(RUNNER_TARGET_REPS.value)}+ raises per leg**: expert opinion, not a norm.\n"
-        f"- Limb symmetry is the weaker leg ÷ the stronger (or injured ÷ uninjured) × 100; under "
-        f"**{int(SYMMETRY_FLAG_PERCENT.value)}%** the weaker side gets extra work.\n"
-        f"- Pain 0–2 is safe, 3–5 acceptable if settled by the next morning, over 5 too much.\n"
-        f"- Any warning sign in the safety check stops everything and sends you to a clinician."
-    )
+    views.render_scoring_rules()
     with st.expander("Where the numbers come from"):
         st.dataframe(reference_table(), hide_index=True)
         st.caption("Second-hand tables are shown as 'about' values. Knee-bent raises have no published norm, so "

@@ -7,11 +7,12 @@ from typing import Any
 import streamlit as st
 
 from calfcore.assessment import latest_test
+from calfcore.checkin import read_checkin
 from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess, Routine, exercise_library
 from calfcore.storage import RunnerRecords
 from calfcore.validation import MAX_NOTES_LENGTH, InputErrors, parse_routine_log, parse_symptom_checkin
-from calfui import components, forms, navigation
+from calfui import components, forms, navigation, views
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.state import forget_widgets, runner_key, runner_state
@@ -124,12 +125,15 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
         except InputErrors as errors:
             components.show_errors(errors.errors, slots)
         else:
+            earlier = context.data.records(runner_id).symptoms
             with saving(context.store):
                 context.store.add_symptoms(owner, runner_id, entries)
+                views.start_warning_check(runner_id, read_checkin(entries, earlier))
                 state["checked_in"] = "Check-in saved."
                 state["checkin_task"] = state.get("checkin_task", 0) + 1
                 forget_widgets(prefix)
                 st.rerun()
+    views.render_warning_check(runner_id)
 
 
 render_page(render)

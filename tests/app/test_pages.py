@@ -59,25 +59,26 @@ def test_markdown_in_a_name_is_shown_as_typed(app: AppTest) -> None:
 
 def test_runner_records_a_test_and_sees_it_scored_and_on_the_dashboard(app: AppTest, db_path) -> None:
     create_runner(app, birth_year=TODAY.year - 34, sex="female")  # 30-39 F: about 27-28 on the incline
-    record_test(app, 20, 29, pain_during_left=3, pain_during_right=1)
+    record_test(app, 16, 29, pain_during_left=3, pain_during_right=1)
     page = texts(app)
     assert "Saved." in page
-    assert "20 raises" in page and "29 raises" in page
-    assert ":orange[below]" in page and ":green[typical]" in page  # 20 is 7 under 27; 29 is within 6
-    assert "about 27–28 reps" in page
+    assert "16 raises" in page and "29 raises" in page
+    # Typical is the reference ± the healthy spread (SD 10): 16 is 11 under 27, below; 29 is within it.
+    assert ":orange[below]" in page and ":green[typical]" in page
+    assert "about 27–28 reps" in page and "Typical range:** 17–38 raises" in page
     assert "Hébert-Losier" in page and "read-secondary" in page
     assert "expert opinion" in page  # runner target is labelled as opinion
-    assert "69%" in page and "under the 90% line" in page  # 20/29
+    assert "55%" in page and "under the 90% line" in page  # 16/29
     assert "Build stage" in page
 
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     [test] = peek_store(db_path).list_tests(LOCAL_OWNER, runner.id)
-    assert (test.straight_reps.left, test.straight_reps.right) == (20, 29)
+    assert (test.straight_reps.left, test.straight_reps.right) == (16, 29)
     assert {s.side.value: s.pain_during for s in peek_store(db_path).list_symptoms(LOCAL_OWNER, runner.id)} == {
         "left": 3, "right": 1}
 
     go(app, "dashboard")
-    assert "20 raises" in texts(app)
+    assert "16 raises" in texts(app)
     assert len(app.get("vega_lite_chart")) >= 3
 
 

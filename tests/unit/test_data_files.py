@@ -126,18 +126,26 @@ def test_second_hand_norms_are_marked_approximate_and_primary_ones_are_not():
 def test_norm_rows_are_well_formed():
     for reference in read_toml("norms.toml")["reference"]:
         assert reference["surface"] in {"flat", "incline_10"}
-        assert reference["cued"] in {"yes", "no", "any"}
+        # Issue 11: every reference records its cueing; "any" would let a cued test be judged against uncued counts.
+        assert reference["cued"] in {"yes", "no"}
+        # The band's width is a published spread with its source and tag.
+        assert 0 < reference["spread_sd"] <= 15 and reference["spread_source"] in sources()
+        assert reference["spread_tag"] in {"READ-PRIMARY", "READ-SECONDARY"}
+        recorded = "age_min" in reference
         for row in reference["rows"]:
             assert row["sex"] in {"male", "female", "any"}
             assert 0 < row["reps_low"] <= row["reps_high"] <= row["reps_low"] + 1, (reference["id"], row)
-            assert 18 <= row["age_min"] <= row["age_max"] <= 120
+            # Rows stay inside the sample's recorded ages; a reference without recorded ages has none.
+            assert ("age_min" in row) is recorded, (reference["id"], row)
+            if recorded:
+                assert reference["age_min"] <= row["age_min"] <= row["age_max"] <= reference["age_max"]
 
 
 def test_rows_of_one_reference_never_overlap_for_the_same_sex():
     for reference in read_toml("norms.toml")["reference"]:
         by_sex: dict[str, list[tuple[int, int]]] = {}
         for row in reference["rows"]:
-            by_sex.setdefault(row["sex"], []).append((row["age_min"], row["age_max"]))
+            by_sex.setdefault(row["sex"], []).append((row.get("age_min", 0), row.get("age_max", 0)))
         for sex, spans in by_sex.items():
             spans.sort()
             for (_, end), (start, _) in zip(spans, spans[1:]):
@@ -154,6 +162,10 @@ def test_published_figures_in_the_norms_file():
     for reference in by_id.values():
         if reference["id"].startswith(("hebert_losier", "sleeswijk_visser")):
             assert (reference["surface"], reference["cadence_bpm"]) == ("incline_10", 60)
+    # Lunsford & Perry's pace is unconfirmed: not tied to 60 beats/min (evidence §1.2).
+    assert "cadence_bpm" not in by_id["lunsford_perry_1995_mean"]
+    # Hébert-Losier 2017 sampled ages 20-81 (evidence §1.1).
+    assert (by_id["hebert_losier_2017_decades"]["age_min"], by_id["hebert_losier_2017_decades"]["age_max"]) == (20, 81)
 
 
 # --- red flags ----------------------------------------------------------------------------------------------------

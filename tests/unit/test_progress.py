@@ -58,22 +58,23 @@ def test_reps_frame_adds_bent_knee_rows_and_skips_missing_legs():
     assert bent[["side", "reps"]].values.tolist() == [["left", 22]]
 
 
-def test_reps_frame_band_is_the_reference_within_noise():
+def test_reps_frame_band_is_the_reference_within_the_population_spread():
+    # Issue 11: the band is the reference ± the spread between healthy people (SD about 10), not ±6 of noise.
     frame = reps_frame([heel_test(20, 25)], RUNNER)  # reference about 27-28 raises
-    assert set(frame["typical_low"]) == {21} and set(frame["typical_high"]) == {34}
+    assert set(frame["typical_low"]) == {17} and set(frame["typical_high"]) == {38}
     assert all("27–28" in text and "Hébert-Losier" in text for text in frame["reference"])
 
 
 def test_reps_frame_has_no_band_without_a_reference():
     frame = reps_frame([heel_test(20, 25, protocol=Protocol(cadence_bpm=80))], RUNNER)
     assert frame["typical_low"].isna().all()
-    assert set(frame["reference"]) == {"none published"}
+    assert set(frame["reference"]) == {"no reference fits: no band"}
 
 
 def test_reps_frame_band_never_goes_below_zero():
-    old_man = runner(Sex.MALE, 85)  # reference about 10 raises
+    old_man = runner(Sex.MALE, 81)  # reference about 10 raises, spread 10
     frame = reps_frame([heel_test(8, 9)], old_man)
-    assert (frame["typical_low"] >= 0).all()
+    assert (frame["typical_low"] == 0).all()
 
 
 def test_reps_frame_keeps_protocols_apart():
