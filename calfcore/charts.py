@@ -49,10 +49,14 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
     )
     layers = [band, lines]
     if knee == "straight":
-        target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value],
-                                         "label": ["Runner target (expert opinion)"]}))
-        layers.append(target.mark_rule(strokeDash=[6, 4], color="#CC79A7", size=2).encode(
-            y="target:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")]))
+        label = f"Runner target {int(RUNNER_TARGET_REPS.value)}+ (expert opinion)"
+        target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [label]}))
+        # The dashed line gets a legend entry of its own (a dash, not a colour), beside the legs'.
+        layers.append(target.mark_rule(color="#CC79A7", size=2).encode(
+            y="target:Q",
+            strokeDash=alt.StrokeDash("label:N", title=None, legend=_TOP_LEGEND,
+                                      scale=alt.Scale(domain=[label], range=[[6, 4]])),
+            tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")]))
     return alt.layer(*layers).properties(height=CHART_HEIGHT, width="container")
 
 
@@ -89,7 +93,9 @@ def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
         x=_date_axis("day", "Day"),
         y=alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10])),
         stroke=alt.Stroke("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
+        # During and next morning differ by dash and by point shape, not only by where they sit.
         strokeDash=alt.StrokeDash("kind:N", title=None, legend=_TOP_LEGEND),
+        shape=alt.Shape("kind:N", title=None, legend=None),
         tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
                  alt.Tooltip("kind:N", title="When"), alt.Tooltip("pain:Q", title="Pain")],
     )
@@ -98,8 +104,10 @@ def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
 
 
 def routine_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    # Weeks as equal slots (not a time axis), so this week's bar at the edge is as wide as the others.
     bars = alt.Chart(frame).mark_bar(color="#56B4E9").encode(
-        x=alt.X("week_start:T", title="Week", axis=alt.Axis(format="%d %b", labelAngle=-30, tickCount=6)),
+        x=alt.X("yearmonthdate(week_start):O", title="Week of",
+                axis=alt.Axis(format="%d %b", formatType="time", labelAngle=-30, labelOverlap=True)),
         y=alt.Y("volume_reps:Q", title="Reps logged"),
         tooltip=[alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
                  alt.Tooltip("volume_reps:Q", title="Reps logged"), alt.Tooltip("sessions:Q", title="Sessions"),

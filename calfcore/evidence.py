@@ -25,9 +25,27 @@ class Source:
     note: str
 
     @property
+    def trust(self) -> str:
+        """How far to trust the figure, in a runner's words (TRUST_WORDS)."""
+        return TRUST_WORDS[self.tag]
+
+    @property
     def label(self) -> str:
         """How the app names a source next to a figure: who, and how far to trust it."""
-        return f"{self.short} [{self.tag.lower()}]"
+        return f"{self.short} ({self.trust})"
+
+
+# The evidence tags of data/sources.toml as a runner reads them: where the figure was read, and what it is.
+TRUST_WORDS = {
+    "READ-PRIMARY": "read in the study itself",
+    "READ-SECONDARY": "quoted second-hand, so approximate",
+    "EXPERT OPINION": "expert opinion, not a measured norm",
+    "SEED": "a coaching article",
+}
+TRUST_EXPLAINED = ("Next to each source: *read in the study itself* means the figure was checked in the paper; "
+                   "*quoted second-hand* means another text reports it, so it is shown as approximate; *expert "
+                   "opinion* is a goal agreed by clinicians, not a measured norm; *a coaching article* is one of the "
+                   "articles Calf Check's routines come from.")
 
 
 def read_toml(name: str) -> dict[str, Any]:

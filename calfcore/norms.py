@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from calfcore.evidence import Source, read_toml, source
+from calfcore.evidence import TRUST_WORDS, Source, read_toml, source
 from calfcore.models import Protocol, Sex, Surface
 
 
@@ -61,9 +61,10 @@ class NormReference:
 
     @property
     def spread_label(self) -> str:
-        """'±10 raises (one standard deviation between healthy people, Green et al. 2024 [read-primary])'."""
-        return (f"±{format_reps(self.spread_sd)} raises (one standard deviation between healthy people, "
-                f"{self.spread_source.short} [{self.spread_tag.lower()}])")
+        """'±10 raises (one standard deviation between healthy people: Green et al. 2024, read in the study
+        itself)'."""
+        return (f"±{format_reps(self.spread_sd)} raises (one standard deviation between healthy people: "
+                f"{self.spread_source.short}, {TRUST_WORDS[self.spread_tag]})")
 
     @property
     def typical_low(self) -> float:

@@ -13,6 +13,7 @@ from calfcore.models import HeelRaiseTest, RunnerProfile, Side, Units
 from calfcore.norms import describe_protocol, why_no_reference
 from calfcore.routine import Routine
 from calfcore.scoring import Band, TestScore
+from calfcore.sentences import pain_sentence, weaker_leg
 from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, Urgency
 from calfcore.validation import KG_PER_LB
@@ -82,6 +83,9 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
                 st.markdown(f"{BAND_WORDS[leg.band][1]} for your age and sex")
             target = "✓ runner target" if leg.meets_runner_target else f"target {int(RUNNER_TARGET_REPS.value)}+"
             st.caption(target)
+    weaker = weaker_leg(test.straight_reps)
+    if weaker is not None:
+        st.markdown(f"**{weaker}**")
     reference = score.legs[0].reference
     if reference is not None:
         st.markdown(
@@ -129,8 +133,9 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
                        f"noise (changes of {int(MEASUREMENT_NOISE_REPS.value)} raises or fewer).")
     elif score.previous_test is None:
         st.caption("No earlier test with the same protocol to compare with yet.")
-    for side, zone in score.pain_zones.items():
-        st.caption(f"Pain zone, {side.value}: {zone.value}.")
+    pain = pain_sentence(score.pain_zones)
+    if pain is not None:
+        st.caption(pain)
     for advisory in score.advisories:
         st.warning(advisory.message, icon=":material/warning:")
 

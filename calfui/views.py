@@ -70,7 +70,7 @@ def reference_table() -> pd.DataFrame:
     """The published references, for 'where the numbers come from'. Built once per process: the data files don't
     change while the app runs (a page file's own module is run afresh on every rerun, so it can't keep a cache)."""
     return pd.DataFrame([
-        {"reference": r.source.short, "evidence": r.source.tag, "sex": r.sex,
+        {"reference": r.source.short, "evidence": r.source.trust, "sex": r.sex,
          "age": f"{r.age_min}-{r.age_max}" if r.age_min is not None else "not recorded: no band",
          "cued": "yes" if r.cued else "no", "pace": "60 beats/min" if r.pace_confirmed else "unconfirmed",
          "raises": r.label, "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {r.spread_tag})",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from calfcore import protocol
-from calfcore.evidence import source
+from calfcore.evidence import TRUST_EXPLAINED, source
 from calfcore.norms import describe_protocol
 from calfui import navigation, views
 from calfui.components import plain
@@ -52,6 +52,7 @@ def render(context: PageContext) -> None:
     views.render_scoring_rules()
     with st.expander("Where the numbers come from"):
         st.dataframe(reference_table(), hide_index=True)
+        st.caption(TRUST_EXPLAINED)
         st.caption("Second-hand tables are shown as 'about' values. Knee-bent raises have no published norm, so "
                    "they are compared between legs and over time only.")
     st.warning("Calf Check informs; it does not diagnose. If something hurts badly, feels wrong, or a warning "

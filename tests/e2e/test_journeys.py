@@ -58,10 +58,10 @@ def test_demo_then_own_profile_the_profile_form_edits_the_runner_it_names(server
     create_profile(person, server.url, "Alex", 1990, sex="Male")
 
     # The form shows Alex, the runner the page names, not the demo runner.
-    expect(person.get_by_role("heading", name="Profile of Alex")).to_be_visible()
     form = _edit_form(person)
     expect(form.get_by_label("Name", exact=True)).to_have_value("Alex")
     expect(form.get_by_label("Birth year", exact=True)).to_have_value("1990")
+    expect(person.get_by_role("heading", name="Profile of Alex")).to_be_visible()
     screenshot(person, f"journey-profile-alex-{person.screen_name}")
     form.get_by_role("button", name="Save profile").click()
     expect(person.get_by_text("Nothing changed.")).to_be_visible()

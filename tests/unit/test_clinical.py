@@ -115,7 +115,7 @@ def test_band_width_is_the_published_spread_with_its_tag() -> None:
     reference = find_reference(STANDARD, Sex.FEMALE, 35)
     assert reference is not None
     assert (reference.typical_low, reference.typical_high) == (17, 38)
-    assert "Green et al. 2024" in reference.spread_label and "read-primary" in reference.spread_label
+    assert "Green et al. 2024" in reference.spread_label and "read in the study itself" in reference.spread_label
 
 
 def test_lunsford_perry_is_shown_as_approximate() -> None:

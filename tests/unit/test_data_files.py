@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from calfcore import thresholds
-from calfcore.evidence import DATA_DIR, read_toml, sources
+from calfcore.evidence import TRUST_WORDS, DATA_DIR, read_toml, sources
 from calfcore.routine import EQUIPMENT_BY_ACCESS, EquipmentAccess, Stage, exercise_library, stage_templates
 
 TAGS = {"READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "SEED"}
@@ -84,7 +84,8 @@ def test_every_source_has_a_tag_a_citation_and_a_short_name():
     for source in sources().values():
         assert source.tag in TAGS, source.id
         assert source.short and source.citation
-        assert source.label.endswith(f"[{source.tag.lower()}]")
+        assert source.label == f"{source.short} ({TRUST_WORDS[source.tag]})"  # plain words, not the raw tag
+        assert "[" not in source.label
 
 
 def test_the_four_seed_articles_are_sources():

@@ -235,7 +235,7 @@ def test_charts_render_with_empty_frames():
 def test_reps_chart_shows_the_runner_target_line_as_expert_opinion(demo_frames):
     spec = reps_chart(demo_frames["reps"], "straight").to_dict()
     rows = dataset_rows(spec)
-    assert {"target": 30, "label": "Runner target (expert opinion)"} in rows
+    assert {"target": 30, "label": "Runner target 30+ (expert opinion)"} in rows  # named in the legend too
 
 
 def test_bent_knee_chart_has_no_target_line(demo_frames):
