@@ -66,7 +66,7 @@ def test_runner_records_a_test_and_sees_it_scored_and_on_the_dashboard(app: AppT
     # Typical is the reference ± the healthy spread (SD 10): 16 is 11 under 27, below; 29 is within it.
     assert ":orange[below]" in page and ":green[typical]" in page
     assert "about 27–28 reps" in page and "Typical range:** 17–38 raises" in page
-    assert "Hébert-Losier" in page and "read-secondary" in page
+    assert "Hébert-Losier" in page and "quoted second-hand" in page and "[read-secondary]" not in page
     assert "expert opinion" in page  # runner target is labelled as opinion
     assert "55%" in page and "under the 90% line" in page  # 16/29
     assert "Build stage" in page
