@@ -227,8 +227,10 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
         return
     if not plan.ok:
         st.error(f"Nothing was imported: {len(plan.problems)} row(s) need fixing.", icon=":material/error:")
-        st.dataframe(pd.DataFrame([{"row": p.row, "type": p.record_type, "problem": p.message}
-                                   for p in plan.problems]), hide_index=True)
+        for problem in plan.problems[:20]:  # whole sentences, not table cells that a phone cuts off
+            st.text(f"Row {problem.row} ({problem.record_type}): {problem.message}")
+        if len(plan.problems) > 20:
+            st.caption(f"…and {len(plan.problems) - 20} more.")
         return
     skipped = f" ({plan.skipped_duplicates} already in your history will be skipped)" if plan.skipped_duplicates else ""
     if plan.record_count == 0:

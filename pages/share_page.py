@@ -91,8 +91,9 @@ def render(context: PageContext) -> None:
         st.caption("No links yet.")
         return
     stamp = now()
+    # Status first: on a phone the table scrolls sideways, and whether a link still works must not be cut off.
     st.dataframe(pa.Table.from_pylist([{
-        "label": link.label, "status": link.status(stamp).value,
+        "status": link.status(stamp).value, "label": link.label,
         "created": link.created_at.strftime("%Y-%m-%d"),
         "last opened": link.last_used_at.strftime("%Y-%m-%d %H:%M") if link.last_used_at else "never",
         "expires": link.expires_at.strftime("%Y-%m-%d") if link.expires_at else "never",

@@ -11,8 +11,8 @@ import pytest
 from calfcore.exchange import plan_import
 from calfcore.validation import InputErrors
 from tests.app.conftest import go
-from tests.reliability.corpus import (
 from tests.keys import has, keyed
+from tests.reliability.corpus import (
     INPUTS,
     TODAY,
     corpus_app,
