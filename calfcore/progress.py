@@ -76,9 +76,14 @@ def week_start(day: dt.date) -> dt.date:
 
 
 def weekly_routine(logs: Sequence[RoutineLogEntry], sessions_per_week: int, today: dt.date,
-                   weeks: int = 12) -> pd.DataFrame:
-    """Week by week: training days logged, total reps, and adherence against the planned sessions."""
+                   weeks: int = 12, since: dt.date | None = None) -> pd.DataFrame:
+    """Week by week: training days logged, total reps, and adherence against the planned sessions. The weeks start
+    at the week of `since` (the runner's first record) when that is later: a new runner sees no empty past weeks
+    counted as missed."""
     first = week_start(today) - dt.timedelta(weeks=weeks - 1)
+    if since is not None and first < week_start(since) <= week_start(today):
+        weeks -= (week_start(since) - first).days // 7
+        first = week_start(since)
     days_by_week: dict[dt.date, set[dt.date]] = {}
     volume_by_week: dict[dt.date, int] = {}
     for log in logs:

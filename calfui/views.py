@@ -213,7 +213,9 @@ def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int) 
     pain = progress.pain_frame(records.symptoms)
     if not pain.empty:
         specs["pain"] = charts.pain_spec(pain)
-    weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today)
+    recorded = [t.tested_on for t in records.tests[:1]] + [r.logged_on for r in records.routine_logs[:1]]
+    weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today,
+                                     since=min(recorded) if recorded else today)
     specs["training"] = charts.routine_spec(weekly)
     specs = {name: _arrow_datasets(spec) for name, spec in specs.items()}
     # Newest week first, as the runner reads it.

@@ -296,3 +296,13 @@ def test_specs_from_a_template_are_what_altair_builds(demo_frames, name):
     fewer = {key: frame.iloc[: len(frame) // 2] for key, frame in demo_frames.items()}
     for frames in (demo_frames, fewer, empty, demo_frames):
         assert _canonical(json_spec(spec(frames))) == _canonical(chart(frames).to_dict(validate=False)), name
+
+
+def test_training_weeks_start_at_the_runners_first_week_not_eleven_empty_weeks_before() -> None:
+    """Issue 10: a runner who started this week sees one week, not twelve with eleven counted as missed."""
+    monday = TODAY - __import__("datetime").timedelta(days=TODAY.weekday())
+    fresh = weekly_routine([], 3, TODAY, since=TODAY)
+    assert list(fresh["week_start"].dt.date) == [monday]
+    three = weekly_routine([], 3, TODAY, since=TODAY - __import__("datetime").timedelta(weeks=2))
+    assert len(three) == 3 and three["week_start"].dt.date.iloc[-1] == monday
+    assert len(weekly_routine([], 3, TODAY, since=TODAY - __import__("datetime").timedelta(weeks=40))) == 12
