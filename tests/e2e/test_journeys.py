@@ -98,14 +98,23 @@ def test_demo_then_own_profile_the_profile_form_edits_the_runner_it_names(server
     expect(person.get_by_text("made-up demo data")).to_be_visible()
     screenshot(person, f"journey-record-demo-{person.screen_name}")
 
+    # Delete Alex: the page names Alex, asks, and deletes Alex (not the demo runner); a reload shows the demo.
+    pick_runner(person, "Alex")
+    navigate(person, "Profile")
+    click(person, "Delete profile and all its data")
+    expect(person.get_by_text("Delete Alex? This can't be undone.")).to_be_visible()
+    click(person, "Yes, delete everything")
+    expect(person.get_by_role("heading", name=f"Profile of {DEMO}")).to_be_visible()
+    reload(person)
+    expect(person.get_by_role("heading", name=f"Profile of {DEMO}")).to_be_visible()
+
     server.stop()
     store = Store.open(server.db_path)
     try:
         runners = {r.name: r for r in store.list_runners(LOCAL_OWNER)}
     finally:
         store.close()
-    assert set(runners) == {DEMO, "Alex"}
-    assert (runners["Alex"].birth_year, runners["Alex"].sex.value) == (1990, "male")
+    assert set(runners) == {DEMO}
     assert (runners[DEMO].birth_year, runners[DEMO].sex.value, runners[DEMO].is_demo) == (1979, "female", True)
 
 
