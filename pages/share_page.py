@@ -94,7 +94,7 @@ def render(context: PageContext) -> None:
     # Status first: on a phone the table scrolls sideways, and whether a link still works must not be cut off.
     st.dataframe(pa.Table.from_pylist([{
         "status": link.status(stamp).value, "label": link.label,
-        "created": link.created_at.strftime("%Y-%m-%d"),
+        "made": link.created_at.strftime("%Y-%m-%d %H:%M"),  # as the revoke picker tells links apart
         "last opened": link.last_used_at.strftime("%Y-%m-%d %H:%M") if link.last_used_at else "never",
         "expires": link.expires_at.strftime("%Y-%m-%d") if link.expires_at else "never",
     } for link in links]), hide_index=True)

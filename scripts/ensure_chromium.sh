@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# The browser tests drive Debian's chromium. Install it when missing (as root), else fail loudly:
-# a missing browser must fail the run, never skip the tests.
+# The browser tests drive Debian's chromium, and the local-mode visitor test makes a test host of its own with
+# iproute2's `ip netns`. Install what is missing (as root), else fail loudly: a missing tool must fail the run,
+# never skip the tests.
 set -euo pipefail
 CHROMIUM="${CALF_CHROMIUM:-/usr/bin/chromium}"
-if [ -x "$CHROMIUM" ]; then exit 0; fi
+missing=()
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Debian chromium for the browser tests..."
+  echo "Installing Debian packages for the browser tests: ${missing[*]}..."
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [ ! -x "$CHROMIUM" ]; then
   echo "ERROR: $CHROMIUM is missing. Install Debian's chromium (sudo apt-get install chromium)" >&2
   echo "       or point CALF_CHROMIUM at a Chromium binary. The browser tests cannot run without it." >&2
+  exit 1
+fi
+if ! command -v ip >/dev/null 2>&1; then
+  echo "ERROR: iproute2's 'ip' is missing (sudo apt-get install iproute2): the local-mode visitor test needs it." >&2
   exit 1
 fi
