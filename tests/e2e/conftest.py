@@ -47,11 +47,12 @@ def phone(browser: Browser) -> Iterator[Page]:
 
 
 def wait_for_app(page: Page) -> None:
-    """Ready when a page has drawn its title and no script run is in flight."""
-    expect(page.get_by_test_id("stApp")).to_be_visible()
+    """Ready when a page has drawn its title and no script run is in flight. (A fresh server's first page, on a
+    loaded machine, can take well over the usual wait: this is readiness, not a check of speed.)"""
+    expect(page.get_by_test_id("stApp")).to_be_visible(timeout=60_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stMain\"] h1')"
+        " && document.querySelector('[data-testid=\"stMain\"] h1')", timeout=60_000
     )
 
 

@@ -74,10 +74,6 @@ def options_of(page: Page, label: str, *, within: Locator | Page | None = None) 
     return found
 
 
-def shown_choice(page: Page, label: str, *, within: Locator | Page | None = None) -> str:
-    return select_box(page, label, within=within).input_value()
-
-
 def open_sidebar(page: Page) -> Locator:
     """The sidebar, opened from its ☰ button if the phone's screen has it collapsed."""
     sidebar = page.get_by_test_id("stSidebar")

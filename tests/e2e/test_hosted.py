@@ -130,7 +130,7 @@ def test_two_runners_never_see_each_other(hosted: StreamlitServer, browser: Brow
         assert "Ann Runner" not in _main_text(bob)
     ann.goto(f"{hosted.url}/dashboard")
     wait_for_app(ann)
-    expect(ann.get_by_text("33 raises")).to_be_visible()
+    expect(ann.get_by_text("33 raises", exact=True)).to_be_visible()
     assert "Bob Runner" not in _main_text(ann)
 
     bob.get_by_test_id("stExpandSidebarButton").click()
@@ -163,7 +163,7 @@ def test_coach_link_works_until_revoked(hosted: StreamlitServer, browser: Browse
     coach.goto(link)
     wait_for_app(coach)
     expect(coach.get_by_text("Shared by Cara Runner with Coach Sam")).to_be_visible()
-    expect(coach.get_by_text("26 raises")).to_be_visible()
+    expect(coach.get_by_text("26 raises", exact=True)).to_be_visible()  # the leg's score
     assert "Cara Runner" in _main_text(coach)
     for role in ("textbox", "spinbutton", "checkbox", "combobox"):
         assert coach.get_by_test_id("stMain").get_by_role(role).count() == 0, role
@@ -174,6 +174,9 @@ def test_coach_link_works_until_revoked(hosted: StreamlitServer, browser: Browse
     runner.get_by_role("button", name="Done").click()
     wait_for_app(runner)
     runner.get_by_role("button", name="Revoke").click()
+    wait_for_app(runner)
+    expect(runner.get_by_text("Whoever holds it loses access")).to_be_visible()  # Revoke asks first
+    runner.get_by_role("button", name="Yes, revoke it").click()
     wait_for_app(runner)
     expect(runner.get_by_text("revoked", exact=True)).to_be_attached()  # the status cell, not "No expiry (until revoked)"
 
