@@ -29,9 +29,3 @@ def revision_of(*values: object) -> str:
     """A short fingerprint of a record's stored values: part of an edit form's key, so a form made for one version
     of a record is never shown (or saved) over another."""
     return hashlib.sha256(repr(values).encode()).hexdigest()[:10]
-
-
-def forget_widgets(prefix: str) -> None:
-    """Drop the values of every widget whose key starts with `prefix` (the next form starts fresh)."""
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-        del st.session_state[key]

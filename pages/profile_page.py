@@ -19,14 +19,14 @@ from calfui.cache import cached
 from calfui.components import to_display_units
 from calfui.saving import saving
 from calfui.shell import PageContext, ViewerKind, render_page, runner_labels
-from calfui.state import forget_widgets, revision_of, runner_key, runner_state
+from calfui.state import revision_of, runner_key, runner_state
 
 SEX_LABELS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.UNSPECIFIED: "Prefer not to say"}
 UNIT_LABELS = {Units.KG: "kg", Units.LB: "lb"}
 SIDE_CHOICES = ["none", Side.LEFT.value, Side.RIGHT.value]
 SIDE_LABELS = {"none": "Neither", "left": "Left", "right": "Right"}
-NEW_PROFILE = "new_profile"  # the create form's widget keys start with this
-NEW_PROFILE_STATE = "profile_create_state"  # {"created": name} or {"duplicate": raw values awaiting a yes}
+NEW_PROFILE = "new_profile"  # the create form's widget keys: new_profile_t<number of profiles created>_...
+NEW_PROFILE_STATE = "profile_create_state"  # {"created": name, "task": n} or {"duplicate": raw values awaiting a yes}
 CONFIRM_DELETE_LOGIN = "profile_confirm_delete_login"
 
 
@@ -105,9 +105,9 @@ def _create(context: PageContext, raw: dict[str, Any], slots: dict, existing: li
     with saving(context.store):
         created = context.store.create_runner(str(context.viewer.owner_key), profile)
         context.select_runner(created.id)
+        task = state.get("task", 0) + 1  # new keys: the form starts empty again (the browser keeps a key's value)
         state.clear()
-        state["created"] = created.name
-        forget_widgets(NEW_PROFILE)  # the form starts empty again
+        state.update(created=created.name, task=task)
         st.rerun()
 
 
@@ -128,9 +128,10 @@ def render(context: PageContext) -> None:
         _edit_profile(context, runner)
 
     st.subheader("New runner profile")
-    with st.form(NEW_PROFILE, border=True, enter_to_submit=False):
-        raw, slots = _profile_fields(NEW_PROFILE, _initial(None))
-        submitted = st.form_submit_button("Create profile", type="primary", key=f"{NEW_PROFILE}_submit")
+    new_key = f"{NEW_PROFILE}_t{new_state.get('task', 0)}"
+    with st.form(new_key, border=True, enter_to_submit=False):
+        raw, slots = _profile_fields(new_key, _initial(None))
+        submitted = st.form_submit_button("Create profile", type="primary", key=f"{new_key}_submit")
     if submitted:
         _create(context, raw, slots, runners)
 

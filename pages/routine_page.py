@@ -15,7 +15,7 @@ from calfcore.validation import MAX_NOTES_LENGTH, InputErrors, parse_routine_log
 from calfui import components, forms, navigation, views
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
-from calfui.state import forget_widgets, runner_key, runner_state
+from calfui.state import runner_key, runner_state
 from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of, require_runner
 
 
@@ -100,8 +100,7 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
             with saving(context.store):
                 context.store.add_routine_log(owner, runner_id, entry)
                 state["logged"] = f"Logged {entry.sets} × {entry.reps} {library[entry.exercise_id].name}."
-                state["log_task"] = state.get("log_task", 0) + 1  # a fresh form for the next entry
-                forget_widgets(prefix)
+                state["log_task"] = state.get("log_task", 0) + 1  # new keys: a fresh form for the next entry
                 st.rerun()
 
 
@@ -131,7 +130,6 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
                 views.start_warning_check(runner_id, read_checkin(entries, earlier))
                 state["checked_in"] = "Check-in saved."
                 state["checkin_task"] = state.get("checkin_task", 0) + 1
-                forget_widgets(prefix)
                 st.rerun()
     views.render_warning_check(runner_id)
 

@@ -54,12 +54,12 @@ def peek_store(db_path: Path) -> Store:
 
 def create_runner(at: AppTest, name: str = "Sam Runner", birth_year: int = 1990, sex: str = "female") -> AppTest:
     go(at, "profile")
-    at.text_input(key="new_profile_name").input(name)
-    at.number_input(key="new_profile_birth_year").set_value(birth_year)
-    at.radio(key="new_profile_sex").set_value(sex)
-    at.button(key="new_profile_submit").click().run()
+    keyed(at, "text_input", r"new_profile_t\d+_name").input(name)
+    keyed(at, "number_input", r"new_profile_t\d+_birth_year").set_value(birth_year)
+    keyed(at, "radio", r"new_profile_t\d+_sex").set_value(sex)
+    keyed(at, "button", r"new_profile_t\d+_submit").click().run()
     if any("already have a profile called" in str(w.value) for w in at.warning):  # a second runner of that name
-        at.button(key="new_profile_submit").click().run()
+        keyed(at, "button", r"new_profile_t\d+_submit").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -64,6 +64,9 @@ def test_demo_then_own_profile_the_profile_form_edits_the_runner_it_names(server
     expect(form.get_by_label("Name", exact=True)).to_have_value("Alex")
     expect(form.get_by_label("Birth year", exact=True)).to_have_value("1990")
     expect(person.get_by_role("heading", name="Profile of Alex")).to_be_visible()
+    creating = person.get_by_test_id("stForm").filter(has=person.get_by_role("button", name="Create profile"))
+    expect(creating.get_by_label("Name", exact=True)).to_have_value("")  # the create form starts afresh
+    expect(creating.get_by_label("Birth year", exact=True)).to_have_value("")
     screenshot(person, f"journey-profile-alex-{person.screen_name}")
     form.get_by_role("button", name="Save profile").click()
     expect(person.get_by_text("Nothing changed.")).to_be_visible()

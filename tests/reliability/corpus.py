@@ -103,7 +103,7 @@ def form_value(entry: dict[str, Any]) -> Any:
 def _field(at: AppTest, widget: str, key: str) -> Any:
     """A form's widget by the field's name: the forms' keys also carry the runner and a task number."""
     if key.startswith("new_profile_"):
-        return getattr(at, widget)(key=key)
+        return keyed(at, widget, rf"new_profile_t\d+_{key[len('new_profile_'):]}")
     for form in ("log", "checkin"):
         if key.startswith(form + "_"):
             return keyed(at, widget, rf"{form}_t\d+_{key[len(form) + 1:]}")
@@ -139,10 +139,10 @@ def submit_form(at: AppTest, entry: dict[str, Any], value: Any) -> None:
         keyed(at, "button", "save").click().run()
     elif page == "profile":
         go(at, "profile")
-        at.text_input(key="new_profile_name").input("Second corpus runner")
-        at.number_input(key="new_profile_birth_year").set_value(1990)
+        keyed(at, "text_input", r"new_profile_t\d+_name").input("Second corpus runner")
+        keyed(at, "number_input", r"new_profile_t\d+_birth_year").set_value(1990)
         _set(at, widget, key, value)
-        at.button(key="new_profile_submit").click().run()
+        keyed(at, "button", r"new_profile_t\d+_submit").click().run()
     elif page == "routine":
         go(at, "routine")
         _set(at, widget, key, value)

@@ -235,9 +235,9 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
                 where, errors(at))
 
         go(at, "profile")
-        at.text_input(key="new_profile_name").input("Second runner")
-        at.number_input(key="new_profile_birth_year").set_value(1985)
-        at.button(key="new_profile_submit").click().run()
+        keyed(at, "text_input", r"new_profile_t\d+_name").input("Second runner")
+        keyed(at, "number_input", r"new_profile_t\d+_birth_year").set_value(1985)
+        keyed(at, "button", r"new_profile_t\d+_submit").click().run()
         assert_disk_full("new profile")
         keyed(at, "text_input", r"profile_[0-9a-f]+_name").input("Renamed")
         keyed(at, "button", r"profile_[0-9a-f]+_submit").click().run()
