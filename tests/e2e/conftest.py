@@ -50,8 +50,9 @@ def wait_for_app(page: Page) -> None:
     """Ready when a page has drawn its title and no script run is in flight. (A fresh server's first page, on a
     loaded machine, can take well over the usual wait: this is readiness, not a check of speed.)"""
     expect(page.get_by_test_id("stApp")).to_be_visible(timeout=60_000)
-    page.wait_for_function(
+    page.wait_for_function(  # no run in flight, and no element left over from the previous run
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')"
         " && document.querySelector('[data-testid=\"stMain\"] h1')", timeout=60_000
     )
 

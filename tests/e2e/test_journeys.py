@@ -50,7 +50,9 @@ def person(request: pytest.FixtureRequest, browser: Browser) -> Page:
 
 
 def _edit_form(page: Page):
-    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save profile"))
+    """The profile form's fields as this run drew them (not a form left over, faded, from the run before)."""
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save profile"))
+    return form.locator("[data-testid='stElementContainer'][data-stale='false']")
 
 
 def test_demo_then_own_profile_the_profile_form_edits_the_runner_it_names(server, person: Page) -> None:
