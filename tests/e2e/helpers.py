@@ -153,3 +153,32 @@ def main_text(page: Page) -> str:
 def runner_in_url(page: Page) -> str | None:
     found = re.search(r"[?&]runner=(\d+)", page.url)
     return found.group(1) if found else None
+
+
+# -- the guided test -------------------------------------------------------------------------------------------
+
+FAST_CADENCE = 120  # beats/min: one beat every 0.5 s keeps a guided test short
+
+# Taps Stop from inside the page on the beat the count reaches the target. A tap sent from the test process arrives
+# one round trip later, which on a loaded machine can be after the next beat (0.5 s at 120 beats/min).
+STOP_ON_BEAT_JS = """(root, target) => new Promise(resolve => {
+  const observer = new MutationObserver(() => {
+    if (Number(root.getAttribute('data-beats')) >= target) {
+      observer.disconnect();
+      root.querySelector("[data-testid='calfButton']").click();
+      resolve();
+    }
+  });
+  observer.observe(root, {attributes: true, attributeFilter: ['data-beats']});
+})"""
+
+
+def guided_leg(page: Page, stop_after_beats: int) -> None:
+    """Start, wait for the warm-up and countdown, then stop once the counted beats reach the target."""
+    # The metronome, not the rest clock (also "calfGuided"), which may still be on screen for a moment after Skip.
+    component = page.locator("[data-testid='calfGuided'][data-phase]")
+    expect(component).to_have_attribute("data-phase", "ready")
+    page.get_by_test_id("calfButton").click()
+    expect(component).to_have_attribute("data-phase", "warm-up", timeout=5_000)
+    component.evaluate(STOP_ON_BEAT_JS, stop_after_beats)  # the runner taps Stop on that beat
+    expect(component).to_have_attribute("data-beats", str(stop_after_beats))

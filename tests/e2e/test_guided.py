@@ -5,8 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.helpers import FAST_CADENCE, guided_leg
 
-FAST_CADENCE = 120  # beats/min: one beat every 0.5 s keeps the test short
 
 
 def _create_profile(page: Page, url: str) -> None:
@@ -22,31 +22,6 @@ def _create_profile(page: Page, url: str) -> None:
     expect(page.get_by_text("Profile created for")).to_be_visible()
 
 
-# Taps Stop from inside the page on the beat the count reaches the target. A tap sent from the test process arrives
-# one round trip later, which on a loaded machine can be after the next beat (0.5 s at 120 beats/min).
-STOP_ON_BEAT_JS = """(root, target) => new Promise(resolve => {
-  const observer = new MutationObserver(() => {
-    if (Number(root.getAttribute('data-beats')) >= target) {
-      observer.disconnect();
-      root.querySelector("[data-testid='calfButton']").click();
-      resolve();
-    }
-  });
-  observer.observe(root, {attributes: true, attributeFilter: ['data-beats']});
-})"""
-
-
-def _run_leg(page: Page, stop_after_beats: int) -> None:
-    """Start, wait for the warm-up and countdown, then stop once the counted beats reach the target."""
-    # The metronome, not the rest clock (also "calfGuided"), which may still be on screen for a moment after Skip.
-    component = page.locator("[data-testid='calfGuided'][data-phase]")
-    expect(component).to_have_attribute("data-phase", "ready")
-    page.get_by_test_id("calfButton").click()
-    expect(component).to_have_attribute("data-phase", "warm-up", timeout=5_000)
-    component.evaluate(STOP_ON_BEAT_JS, stop_after_beats)  # the runner taps Stop on that beat
-    expect(component).to_have_attribute("data-beats", str(stop_after_beats))
-
-
 def test_guided_test_fills_the_record_form_and_saves(server, phone: Page) -> None:
     _create_profile(phone, server.url)
     phone.goto(f"{server.url}/guided")
@@ -60,7 +35,7 @@ def test_guided_test_fills_the_record_form_and_saves(server, phone: Page) -> Non
     screenshot(phone, "guided-ready")
 
     # Left leg: stop after 9 beats = 4 complete raises (the 5th was only an up-beat).
-    _run_leg(phone, 9)
+    guided_leg(phone, 9)
     screenshot(phone, "guided-stopped")
     expect(phone.get_by_text("Left leg: 4 raises")).to_be_visible()
     phone.get_by_role("button", name="Confirm").click()
@@ -68,7 +43,7 @@ def test_guided_test_fills_the_record_form_and_saves(server, phone: Page) -> Non
     phone.get_by_role("button", name="Skip rest").click()
 
     # Right leg: 12 beats = 6 raises; the runner corrects it to 5 (a raise wasn't full height).
-    _run_leg(phone, 12)
+    guided_leg(phone, 12)
     expect(phone.get_by_text("Right leg: 6 raises")).to_be_visible()
     raises = phone.get_by_label("Raises", exact=True)
     raises.fill("5")

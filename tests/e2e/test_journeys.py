@@ -18,7 +18,9 @@ from tests.e2e.helpers import (
     choose,
     click,
     create_profile,
+    FAST_CADENCE,
     fill_number,
+    guided_leg,
     load_demo,
     main_text,
     navigate,
@@ -127,38 +129,16 @@ def test_demo_then_own_profile_the_profile_form_edits_the_runner_it_names(server
 
 # -- a guided test, then another runner ---------------------------------------------------------------------------
 
-FAST_CADENCE = 120  # beats/min: one beat every 0.5 s keeps the guided test short
-STOP_ON_BEAT_JS = """(root, target) => new Promise(resolve => {
-  const observer = new MutationObserver(() => {
-    if (Number(root.getAttribute('data-beats')) >= target) {
-      observer.disconnect();
-      root.querySelector("[data-testid='calfButton']").click();
-      resolve();
-    }
-  });
-  observer.observe(root, {attributes: true, attributeFilter: ['data-beats']});
-})"""
-
-
-def _guided_leg(page: Page, stop_after_beats: int) -> None:
-    component = page.locator("[data-testid='calfGuided'][data-phase]")
-    expect(component).to_have_attribute("data-phase", "ready")
-    page.get_by_test_id("calfButton").click()
-    expect(component).to_have_attribute("data-phase", "warm-up", timeout=5_000)
-    component.evaluate(STOP_ON_BEAT_JS, stop_after_beats)
-    expect(component).to_have_attribute("data-beats", str(stop_after_beats))
-
-
 def _guided_test(page: Page, left_beats: int, right_beats: int) -> None:
     """A whole guided test by the menu, in this session, up to the record form."""
     navigate(page, "Guided test")
     fill_number(page, "Metronome (beats/min)", FAST_CADENCE)
     page.get_by_text("Click sound").click()
     click(page, "Start the guided test")
-    _guided_leg(page, left_beats)
+    guided_leg(page, left_beats)
     click(page, "Confirm")
     click(page, "Skip rest")
-    _guided_leg(page, right_beats)
+    guided_leg(page, right_beats)
     click(page, "Confirm")
     expect(page.get_by_text("Both legs done")).to_be_visible()
     click(page, "Continue to the record form")
