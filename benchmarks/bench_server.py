@@ -44,22 +44,21 @@ class Side:
 
 
 async def series(side: Side, loop: int) -> int:
-    """The fixed series of clicks; returns how many were sent."""
-    client, picker = side.client, {"runner_picker": side.runner.name}
+    """The fixed series of clicks (figure 4's, plus Home); returns how many were sent."""
+    client, runner = side.client, f"runner={side.runner.runner_id}"  # the runner named in the URL
     clicks = 0
-    await client.run(page="record", query="", widgets=picker)
+    await client.run(page="record", query=runner)
     clicks += 1
-    if "record_another" in client.page.widgets:  # left over from a previous round's save
-        await client.run(widgets=picker, trigger="record_another")
+    if any("record_another" in name for name in client.page.widgets):  # left over from a previous round's save
+        await client.run(trigger="record_another")
         clicks += 1
-    values = {**picker, "straight_left": 20 + loop % 20, "straight_right": 22 + loop % 20}
-    await client.run(widgets=values, trigger="save_test")
+    await client.run(widgets={"straight_left": 20 + loop % 20, "straight_right": 22 + loop % 20}, trigger="save")
     clicks += 1
     if "Saved." not in client.page.alerts:
         raise RuntimeError(f"{side.name}: no 'Saved.' after saving: {client.page.alerts}")
-    await client.run(widgets=picker, trigger="record_another")
-    await client.run(page="dashboard", widgets=picker)
-    await client.run(page="", widgets=picker)  # home: the default page
+    await client.run(trigger="record_another")
+    await client.run(page="dashboard")
+    await client.run(page="")  # home: the default page
     await client.run(page="", query=f"share={side.runner.token}")
     return clicks + 4
 
@@ -80,7 +79,7 @@ async def measure(sides: list[Side], rounds: int, warm_up: bool) -> None:
     for side in sides:
         await side.client.__aenter__()
         await side.client.run()
-        await side.client.run(widgets={"runner_picker": side.runner.name})
+        await side.client.run(query=f"runner={side.runner.runner_id}")
         if warm_up:  # first imports, first chart, caches filled: not counted
             for loop in range(2):
                 await series(side, loop)
