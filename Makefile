@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 export CALF_DB_PATH ?= data/calfcheck.duckdb
 
-.PHONY: run test test-fast bench backup restore demo-screens clean check-python
+.PHONY: run dev test test-fast bench backup restore demo-screens clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Calf Check needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -25,6 +25,10 @@ $(VENV)/.test: $(VENV)/.runtime requirements-dev.lock
 
 run: $(VENV)/.runtime
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+
+# As `make run`, but Streamlit watches the source files and offers to rerun when one changes (off in .streamlit/config.toml).
+dev: $(VENV)/.runtime
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto
 
 test: $(VENV)/.test
 	scripts/ensure_chromium.sh

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from calfui import navigation, shell
+from calfui import heap, navigation, shell
 from calfui.shell import ViewerKind
 
 ICON = str(Path(__file__).parent / "calfui" / "assets" / "icon.png")  # served by the app, not a font server
@@ -27,3 +27,4 @@ else:  # hosted and not logged in, or another machine in local mode: the public 
 shell.sidebar(context)
 with shell.viewing(context):
     page.run()
+heap.freeze_after_imports()

@@ -148,6 +148,13 @@ def prepare(folder: Path, sessions: int, smoke: bool) -> tuple[Path, list[Runner
 
 def capture_baseline(folder: Path, db_path: Path, runner: Runner) -> Path:
     """Capture the pages the load visits (on a copy of the database) and write the baseline app."""
+    script = folder / "baseline_load.py"
+    script.write_text(BASELINE.format(specs=capture_specs(folder, db_path, runner)))
+    return script
+
+
+def capture_specs(folder: Path, db_path: Path, runner: Runner) -> dict[str, str]:
+    """Spec files (benchmarks.replica) of home, record (before and after a save), dashboard and the coach view."""
     from calfui.shell import _open_store
 
     copy = folder / "capture.duckdb"
@@ -165,9 +172,7 @@ def capture_baseline(folder: Path, db_path: Path, runner: Runner) -> Path:
             specs["record_saved"] = str(bench_rerun.capture_page(at, folder / "specs", "load-record_saved")[0])
     _open_store(str(copy)).close()
     _open_store.clear()
-    script = folder / "baseline_load.py"
-    script.write_text(BASELINE.format(specs=specs))
-    return script
+    return specs
 
 
 async def session(url: str, runner: Runner, level: Level, ready: asyncio.Event, deadline: list[float],

@@ -165,7 +165,9 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         "baseline alternating. Timed around AppTest.run(), whose own harness cost is on both sides; scripts are "
         "compiled once and kept, as on a server (AppTest alone would recompile them on every run). Baselines "
         "draw the same elements of the same kinds (checked by capturing both trees), the same texts and widget "
-        "options, tables and charts with the same data and Vega-Lite spec, from memory, through st.vega_lite_chart.")
+        "options, tables and charts with the same data and Vega-Lite spec, from memory, through st.vega_lite_chart. AppTest does not run Streamlit's full garbage collection after each run (a "
+        "server does, `runner.postScriptGC`), so these times leave it out on both sides; figure 6 measures a real "
+        "server's CPU per run with it.")
     section.seconds = time.perf_counter() - started
     section.apps, section.baselines, section.fixture = apps, baselines, fixture  # type: ignore[attr-defined]
     return section

@@ -228,15 +228,17 @@ class Server:
 
 
 def start(script: Path | str, db_path: Path, log_dir: Path, env: Mapping[str, str] | None = None,
-          wait: bool = True) -> Server:
-    """`streamlit run <script>` on a free loopback port, with the repo on PYTHONPATH (baselines import it)."""
+          wait: bool = True, cwd: Path = REPO) -> Server:
+    """`streamlit run <script>` on a free loopback port, with the repo on PYTHONPATH (baselines import it).
+    Streamlit reads .streamlit/config.toml from `cwd`: the repo's for the app, none (Streamlit's defaults) for a
+    baseline started elsewhere."""
     port = free_port()
     log_path = log_dir / f"streamlit-{Path(script).stem}-{port}.log"
     environment = {**os.environ, "CALF_DB_PATH": str(db_path), "PYTHONPATH": str(REPO), **(env or {})}
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, env=environment, stdout=log_path.open("w"),
+    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=log_path.open("w"),
                                stderr=subprocess.STDOUT)
     server = Server(process, f"http://127.0.0.1:{port}", log_path, started)
     if wait:

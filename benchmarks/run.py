@@ -4,7 +4,9 @@
 2. the store at 100, 1,000 and 10,000 runners;
 3. browser round trip, Save to the new point in the dashboard chart (Chromium);
 4. 1, 10 and 50 concurrent sessions (websocket client);
-5. cold start to the first page drawn (Chromium).
+5. cold start to the first page drawn (Chromium);
+6. the server's own CPU per run on real servers, app against bare Streamlit (websocket client, /proc);
+7. the sidebar page switch in Chromium against a bare multipage app.
 Usage: python -m benchmarks.run [--smoke] [--output PATH] [--only 1,2,...]
 With --smoke (tiny sizes, one or two repetitions; what the test suite runs) or --only nothing is written unless
 --output is given.
@@ -21,12 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import bench_browser, bench_cold_start, bench_load, bench_rerun, bench_store
+from benchmarks import (bench_browser, bench_cold_start, bench_load, bench_rerun, bench_server, bench_store,
+                        bench_switch)
 from benchmarks.common import REPO, Section, machine, table
 from benchmarks.profile import snapshot_sources
 
 OUTPUT = REPO / "docs" / "benchmarks.md"
-ALL_FIGURES = {"1", "2", "3", "4", "5"}
+ALL_FIGURES = {"1", "2", "3", "4", "5", "6", "7"}
 KEEP = "<!-- Hand-written notes below this line are kept when make bench rewrites the file. -->"
 
 
@@ -52,12 +55,14 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
         ("3", "browser round trip", lambda: bench_browser.run(smoke, folder=folder / "browser")),
         ("4", "concurrent sessions", lambda: bench_load.run(smoke, folder=folder / "load")),
         ("5", "cold start", lambda: bench_cold_start.run(smoke, folder=folder / "cold")),
+        ("6", "server CPU per run", lambda: bench_server.run(smoke, folder=folder / "server")),
+        ("7", "sidebar page switch", lambda: bench_switch.run(smoke, folder=folder / "switch")),
     ]
     for figure, name, step in steps:
         if figure not in only:
             continue
-        (folder / {"1": "rerun", "2": "store", "3": "browser", "4": "load", "5": "cold"}[figure]).mkdir(
-            parents=True, exist_ok=True)
+        (folder / {"1": "rerun", "2": "store", "3": "browser", "4": "load", "5": "cold", "6": "server",
+                   "7": "switch"}[figure]).mkdir(parents=True, exist_ok=True)
         _log(f"[bench] {figure}. {name}...")
         started = time.perf_counter()
         section = step()

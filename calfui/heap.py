@@ -1,0 +1,40 @@
+"""Keep the process's long-lived objects out of Streamlit's garbage collection after every run.
+
+Streamlit runs a full collection after every script run (`runner.postScriptGC`), holding the GIL, and its cost
+grows with every object the collector tracks. The app's modules (DuckDB, pandas, altair, calfcore) and what it
+keeps for the whole process (the store, chart templates, the references table) about double the heap of bare
+Streamlit, and none of it ever becomes garbage. `gc.freeze()` moves every tracked object into a permanent
+generation that collections skip; reference counting still frees them as usual.
+
+Pages import their modules on first use, so the heap is frozen again after any run that imported something new:
+a handful of times per process, never once every page has been opened. What was alive at that moment and later
+becomes garbage in a reference cycle is not collected (a few of that run's objects per freeze).
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import sys
+import threading
+
+_lock = threading.Lock()
+_modules_when_frozen = 0
+
+
+def freeze_after_imports() -> None:
+    """At the end of a run: if modules were imported since the last freeze, collect once and freeze the rest."""
+    global _modules_when_frozen  # noqa: PLW0603 - one process-wide counter
+    if len(sys.modules) == _modules_when_frozen:  # the usual case: a length check, nothing else
+        return
+    with _lock:  # sessions run their scripts in threads of their own
+        modules = len(sys.modules)
+        if modules == _modules_when_frozen:
+            return
+        if not _modules_when_frozen:
+            # Let the interpreter's last collection at exit see everything again, so native libraries (DuckDB)
+            # can release their objects and do not report them as leaked.
+            atexit.register(gc.unfreeze)
+        gc.collect()
+        gc.freeze()
+        _modules_when_frozen = modules

@@ -1,0 +1,47 @@
+"""calfui.heap: Streamlit's full collection after every run must not walk the app's long-lived objects again.
+
+Run in a fresh interpreter: freezing is process-wide, and this test must not change the heap of the test run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+PROBE = textwrap.dedent("""
+    import gc, json, sys
+    from calfui import heap
+
+    def tracked():
+        return len(gc.get_objects())  # what a full collection walks (the frozen generation is not in it)
+
+    import calfui.views  # what a first page run imports: pandas, pyarrow, DuckDB, calfcore
+    before = tracked()
+    heap.freeze_after_imports()
+    after_first = tracked()
+    frozen = gc.get_freeze_count()
+    heap.freeze_after_imports()  # nothing new imported: nothing to do
+    unchanged = gc.get_freeze_count() == frozen
+    import calfcore.charts  # the dashboard's first visit imports altair
+    grown = tracked()
+    heap.freeze_after_imports()
+    print(json.dumps({"before": before, "after_first": after_first, "unchanged": unchanged,
+                      "grown": grown, "after_second": tracked()}))
+""")
+
+
+def test_long_lived_objects_leave_the_collected_heap_after_each_new_import() -> None:
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, capture_output=True, text=True, timeout=120,
+                            check=True)
+    import json
+
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["before"] > 50_000  # the app's modules are a big heap...
+    assert seen["after_first"] < seen["before"] // 10  # ...that a full collection no longer walks
+    assert seen["unchanged"]
+    assert seen["grown"] > seen["after_first"] + 10_000  # altair's objects arrive with its import...
+    assert seen["after_second"] < seen["grown"] // 10  # ...and are frozen after the run that imported it
+    assert "leaked" not in result.stderr  # the interpreter still releases everything at exit
