@@ -28,7 +28,7 @@ run: $(VENV)/.runtime
 
 # As `make run`, but Streamlit watches the source files and offers to rerun when one changes (off in .streamlit/config.toml).
 dev: $(VENV)/.runtime
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.fileWatcherType auto
 
 test: $(VENV)/.test
 	scripts/ensure_chromium.sh
