@@ -7,12 +7,13 @@ per week before it reaches a chart.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pandas as pd
 
 from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, Side, SymptomEntry
 from calfcore.norms import describe_protocol, find_reference
+from calfcore.retest import planned_sessions
 from calfcore.scoring import limb_symmetry_index
 
 REPS_COLUMNS = ["tested_on", "protocol", "knee", "side", "reps", "typical_low", "typical_high", "reference"]
@@ -76,10 +77,11 @@ def week_start(day: dt.date) -> dt.date:
 
 
 def weekly_routine(logs: Sequence[RoutineLogEntry], sessions_per_week: int, today: dt.date,
-                   weeks: int = 12, since: dt.date | None = None) -> pd.DataFrame:
+                   weeks: int = 12, since: dt.date | None = None, away: Collection[dt.date] = ()) -> pd.DataFrame:
     """Week by week: training days logged, total reps, and adherence against the planned sessions. The weeks start
     at the week of `since` (the runner's first record) when that is later: a new runner sees no empty past weeks
-    counted as missed."""
+    counted as missed. Days away (ill, injured, travelling) lower the sessions a week asks for, so they never count
+    against adherence."""
     first = week_start(today) - dt.timedelta(weeks=weeks - 1)
     if since is not None and first < week_start(since) <= week_start(today):
         weeks -= (week_start(since) - first).days // 7
@@ -96,9 +98,11 @@ def weekly_routine(logs: Sequence[RoutineLogEntry], sessions_per_week: int, toda
     for index in range(weeks):
         start = first + dt.timedelta(weeks=index)
         sessions = len(days_by_week.get(start, ()))
+        planned = planned_sessions(sessions_per_week, start, away)
         rows.append({
-            "week_start": pd.Timestamp(start), "sessions": sessions, "planned": sessions_per_week,
-            "adherence_percent": round(min(sessions / sessions_per_week, 1.0) * 100) if sessions_per_week else 0,
+            "week_start": pd.Timestamp(start), "sessions": sessions, "planned": planned,
+            # A week with nothing planned (away all week) asks for nothing: full marks, not a gap.
+            "adherence_percent": round(min(sessions / planned, 1.0) * 100) if planned else 100,
             "volume_reps": volume_by_week.get(start, 0),
         })
     return pd.DataFrame(rows, columns=["week_start", "sessions", "planned", "adherence_percent", "volume_reps"])

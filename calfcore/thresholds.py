@@ -60,3 +60,8 @@ WELL_BELOW_SPREADS = 2
 PLYO_FIRST_WEEK_CONTACTS_MIN = Threshold(25, "contacts per session", "healthhp_plyo")
 PLYO_FIRST_WEEK_CONTACTS_MAX = Threshold(50, "contacts per session", "healthhp_plyo")
 PLYO_WEEKLY_RISE_PER_EXERCISE = Threshold(5, "contacts", "seed_001")
+
+# Return to run (data/return_to_run.toml): hop on the spot at least 10 times on each leg (Goom 2019: 10 each leg;
+# the checklist asks 10-15), with pain in the safe zone of the pain-monitoring model (0-2/10, Silbernagel 2007).
+RETURN_HOPS_MIN = Threshold(10, "hops per leg", "goom_2019")
+RETURN_HOPS_PAIN_MAX = Threshold(2, "/10", "silbernagel_2007")

@@ -15,7 +15,8 @@ from calfcore.evidence import TRUST_WORDS, DATA_DIR, read_toml, sources
 from calfcore.routine import EQUIPMENT_BY_ACCESS, EquipmentAccess, Stage, exercise_library, stage_templates
 
 TAGS = {"READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "SEED"}
-DATA_FILES = ("sources.toml", "norms.toml", "red_flags.toml", "exercises.toml", "routines.toml")
+DATA_FILES = ("sources.toml", "norms.toml", "red_flags.toml", "exercises.toml", "routines.toml",
+              "return_to_run.toml")
 
 # The routines of the four seed articles (design §2), by exercise id.
 SEED_EXERCISES = {

@@ -1,0 +1,107 @@
+"""The personal calendar feed (iCalendar, RFC 5545): this week's training days and the next retest.
+
+A phone's calendar subscribes to it, often beside a work calendar, so by default an event says only "Calf Check:
+training" or "Calf Check: retest": no exercise, stage, pain or injury. With "show exercise names" the training days
+list the week's exercises and the retest names the protocol to repeat.
+
+Events are all-day dates: a date has no time zone, so a session planned for Wednesday shows on Wednesday wherever
+the phone is. Only the stamp of when the feed was made is a time, in UTC as RFC 5545 asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import icalendar
+
+from calfcore.sharing import LinkStatus
+
+PRODUCT_ID = "-//Calf Check//Calendar feed//EN"
+TRAINING_SUMMARY = "Calf Check: training"
+RETEST_SUMMARY = "Calf Check: retest"
+FEED_NAME = "Calf Check"
+REFRESH_HOURS = 12  # how often a subscribed calendar should fetch the feed again (a hint; phones decide)
+
+# Which weekdays (Monday = 0) carry the week's sessions: spread out, with a rest day between where the count allows.
+TRAINING_WEEKDAYS: dict[int, tuple[int, ...]] = {
+    1: (2,), 2: (1, 4), 3: (0, 2, 4), 4: (0, 1, 3, 5), 5: (0, 1, 2, 4, 5), 6: (0, 1, 2, 3, 4, 5),
+    7: (0, 1, 2, 3, 4, 5, 6),
+}
+
+
+def training_days(week_of: dt.date, sessions_per_week: int, away: Collection[dt.date] = ()) -> list[dt.date]:
+    """The week's training days (the week holding `week_of`, Monday first), leaving out days away."""
+    monday = week_of - dt.timedelta(days=week_of.weekday())
+    weekdays = TRAINING_WEEKDAYS[max(0, min(sessions_per_week, 7))] if sessions_per_week > 0 else ()
+    return [day for offset in weekdays if (day := monday + dt.timedelta(days=offset)) not in away]
+
+
+def _event(uid: str, day: dt.date, summary: str, description: str | None, stamp: dt.datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot in a shared work calendar
+    if description:
+        event.add("description", description)
+    return event
+
+
+def build_feed(feed_id: int, days: Sequence[dt.date], retest_on: dt.date | None, now: dt.datetime, *,
+               show_exercise_names: bool = False, exercise_names: Sequence[str] = (),
+               retest_protocol: str = "") -> bytes:
+    """The feed's iCalendar text. `feed_id` keeps event ids stable between fetches (a calendar updates, not doubles,
+    an event); `now` is naive UTC, as stored."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", FEED_NAME)
+    calendar.add("refresh-interval", dt.timedelta(hours=REFRESH_HOURS), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", f"PT{REFRESH_HOURS}H")
+    stamp = now.replace(tzinfo=dt.UTC)
+    training = "This week: " + ", ".join(exercise_names) if show_exercise_names and exercise_names else None
+    for day in days:
+        calendar.add_component(_event(f"training-{day:%Y%m%d}-{feed_id}@calfcheck", day, TRAINING_SUMMARY, training,
+                                      stamp))
+    if retest_on is not None:
+        retest = f"Repeat: {retest_protocol}" if show_exercise_names and retest_protocol else None
+        calendar.add_component(_event(f"retest-{feed_id}@calfcheck", retest_on, RETEST_SUMMARY, retest, stamp))
+    return calendar.to_ical()
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
+    """A calendar feed's stored row: its token is kept only as a SHA-256 (calfcore.sharing.token_hash)."""
+
+    id: int
+    runner_id: int
+    show_exercise_names: bool
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    def status(self, now: dt.datetime) -> LinkStatus:
+        if self.revoked_at is not None:
+            return LinkStatus.REVOKED
+        if self.expires_at is not None and self.expires_at <= now:
+            return LinkStatus.EXPIRED
+        return LinkStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class ResolvedFeed:
+    owner_key: str
+    feed: CalendarFeed
+
+
+FEED_PATH = "/calendar"  # the feed's URL is <app>/calendar/<token>.ics
+
+
+def feed_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}{FEED_PATH}/{token}.ics"
