@@ -38,6 +38,9 @@ from calfcore.models import (
     SymptomEntry,
     Units,
 )
+from calfcore.calendar_feed import CalendarFeed, ResolvedFeed
+from calfcore.readiness import HopTest, ReadinessCheck
+from calfcore.retest import AwayDay, AwayReason
 from calfcore.sharing import ResolvedShare, ShareLink
 
 LOCAL_OWNER = "local"
@@ -49,7 +52,8 @@ def database_path() -> Path:
     return Path(os.environ.get("CALF_DB_PATH") or DEFAULT_DB_PATH)
 
 # Every table whose rows belong to a runner: deleting a runner empties all of them.
-RUNNER_TABLES = ("symptom_entries", "routine_logs", "test_sessions", "share_links")
+RUNNER_TABLES = ("symptom_entries", "routine_logs", "test_sessions", "share_links", "away_days", "retest_choices",
+                 "hop_tests", "readiness_checks", "calendar_feeds")
 
 
 class StoreUnavailable(RuntimeError):
@@ -215,6 +219,59 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         (
             "ALTER TABLE runners ADD COLUMN body_weight_kg DOUBLE",
             "ALTER TABLE runners ADD COLUMN is_demo BOOLEAN NOT NULL DEFAULT false",
+        ),
+    ),
+    (
+        5,
+        "retests and return to run: days away, own retest interval, hop tests, readiness checks, calendar feeds",
+        (
+            "CREATE SEQUENCE away_day_ids START 1",
+            "CREATE SEQUENCE retest_choice_ids START 1",
+            "CREATE SEQUENCE hop_test_ids START 1",
+            "CREATE SEQUENCE readiness_check_ids START 1",
+            "CREATE SEQUENCE calendar_feed_ids START 1",
+            """CREATE TABLE away_days (
+                id BIGINT PRIMARY KEY DEFAULT nextval('away_day_ids'),
+                runner_id BIGINT NOT NULL,
+                day DATE NOT NULL,
+                reason VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE retest_choices (
+                id BIGINT PRIMARY KEY DEFAULT nextval('retest_choice_ids'),
+                runner_id BIGINT NOT NULL,
+                every_days INTEGER,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE hop_tests (
+                id BIGINT PRIMARY KEY DEFAULT nextval('hop_test_ids'),
+                runner_id BIGINT NOT NULL,
+                tested_on DATE NOT NULL,
+                hops_left INTEGER NOT NULL,
+                hops_right INTEGER NOT NULL,
+                pain_left INTEGER NOT NULL,
+                pain_right INTEGER NOT NULL,
+                red_flags VARCHAR[] NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE readiness_checks (
+                id BIGINT PRIMARY KEY DEFAULT nextval('readiness_check_ids'),
+                runner_id BIGINT NOT NULL,
+                checked_on DATE NOT NULL,
+                walked_pain_free BOOLEAN NOT NULL,
+                settled_next_morning BOOLEAN NOT NULL,
+                red_flags VARCHAR[] NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE calendar_feeds (
+                id BIGINT PRIMARY KEY DEFAULT nextval('calendar_feed_ids'),
+                runner_id BIGINT NOT NULL,
+                token_sha256 VARCHAR NOT NULL,
+                show_exercise_names BOOLEAN NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                expires_at TIMESTAMP,
+                revoked_at TIMESTAMP
+            )""",
         ),
     ),
 )
@@ -833,6 +890,125 @@ class Store:
                 """UPDATE share_links SET last_used_at = ?
                    WHERE id = ? AND runner_id IN (SELECT id FROM runners WHERE owner_key = ?)""",
                 [now, link_id, owner])
+
+    # -- retests and return to run (issue 15): days away, own retest interval, hop tests, checklist, feeds ------
+
+    @_retry_on_conflict
+    def set_away_day(self, owner: str, runner_id: int, away: AwayDay) -> None:
+        """Mark a day away (one reason per day: marking it again replaces the reason)."""
+        with self._transaction(owner) as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            cursor.execute("DELETE FROM away_days WHERE runner_id = ? AND day = ?", [runner_id, away.day])
+            cursor.execute("INSERT INTO away_days (runner_id, day, reason, created_at) VALUES (?, ?, ?, ?)",
+                           [runner_id, away.day, away.reason.value, _now()])
+
+    def list_away_days(self, owner: str, runner_id: int) -> list[AwayDay]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute("SELECT id, day, reason FROM away_days WHERE runner_id = ? ORDER BY day",
+                                  [runner_id]).fetchall()
+        return [AwayDay(day=row[1], reason=AwayReason(row[2]), id=int(row[0])) for row in rows]
+
+    @_retry_on_conflict
+    def delete_away_day(self, owner: str, runner_id: int, away_id: int) -> None:
+        with self._transaction(owner) as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            if not cursor.execute("DELETE FROM away_days WHERE id = ? AND runner_id = ? RETURNING id",
+                                  [away_id, runner_id]).fetchall():
+                raise NotFound("That day is no longer marked.")
+
+    @_retry_on_conflict
+    def set_retest_choice(self, owner: str, runner_id: int, every_days: int | None) -> None:
+        """The runner's own retest interval in days (None: by stage). The latest choice counts."""
+        with self._transaction(owner) as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            cursor.execute("DELETE FROM retest_choices WHERE runner_id = ?", [runner_id])
+            cursor.execute("INSERT INTO retest_choices (runner_id, every_days, created_at) VALUES (?, ?, ?)",
+                           [runner_id, every_days, _now()])
+
+    def retest_choice(self, owner: str, runner_id: int) -> int | None:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            row = cursor.execute("SELECT every_days FROM retest_choices WHERE runner_id = ? ORDER BY id DESC LIMIT 1",
+                                 [runner_id]).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    @_retry_on_conflict
+    def save_hop_test(self, owner: str, runner_id: int, test: HopTest) -> int:
+        with self._transaction(owner) as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            return int(cursor.execute(
+                """INSERT INTO hop_tests (runner_id, tested_on, hops_left, hops_right, pain_left, pain_right, red_flags,
+                                          created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                [runner_id, test.tested_on, test.hops.left, test.hops.right, test.pain.left, test.pain.right,
+                 sorted(test.red_flags), _now()]).fetchone()[0])
+
+    def list_hop_tests(self, owner: str, runner_id: int) -> list[HopTest]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute(
+                """SELECT id, tested_on, hops_left, hops_right, pain_left, pain_right, red_flags FROM hop_tests
+                   WHERE runner_id = ? ORDER BY tested_on, id""", [runner_id]).fetchall()
+        return [HopTest(tested_on=r[1], hops=LegPair(r[2], r[3]), pain=LegPair(r[4], r[5]), red_flags=frozenset(r[6]),
+                        id=int(r[0])) for r in rows]
+
+    @_retry_on_conflict
+    def save_readiness_check(self, owner: str, runner_id: int, check: ReadinessCheck) -> int:
+        with self._transaction(owner) as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            return int(cursor.execute(
+                """INSERT INTO readiness_checks (runner_id, checked_on, walked_pain_free, settled_next_morning,
+                                                 red_flags, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+                [runner_id, check.checked_on, check.walked_pain_free, check.settled_next_morning,
+                 sorted(check.red_flags), _now()]).fetchone()[0])
+
+    def list_readiness_checks(self, owner: str, runner_id: int) -> list[ReadinessCheck]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute(
+                """SELECT id, checked_on, walked_pain_free, settled_next_morning, red_flags FROM readiness_checks
+                   WHERE runner_id = ? ORDER BY checked_on, id""", [runner_id]).fetchall()
+        return [ReadinessCheck(checked_on=r[1], walked_pain_free=r[2], settled_next_morning=r[3],
+                               red_flags=frozenset(r[4]), id=int(r[0])) for r in rows]
+
+    _FEED_COLUMNS = "id, runner_id, show_exercise_names, created_at, expires_at, revoked_at"
+
+    @_retry_on_conflict
+    def create_calendar_feed(self, owner: str, runner_id: int, token_sha256: str, show_exercise_names: bool,
+                             expires_at: dt.datetime | None, now: dt.datetime) -> CalendarFeed:
+        with self._transaction(owner) as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            row = cursor.execute(
+                f"""INSERT INTO calendar_feeds (runner_id, token_sha256, show_exercise_names, created_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?) RETURNING {self._FEED_COLUMNS}""",
+                [runner_id, token_sha256, show_exercise_names, now, expires_at]).fetchone()
+        return CalendarFeed(*row)
+
+    def list_calendar_feeds(self, owner: str, runner_id: int) -> list[CalendarFeed]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute(f"""SELECT {self._FEED_COLUMNS} FROM calendar_feeds WHERE runner_id = ?
+                                      ORDER BY created_at DESC, id DESC""", [runner_id]).fetchall()
+        return [CalendarFeed(*row) for row in rows]
+
+    @_retry_on_conflict
+    def revoke_calendar_feed(self, owner: str, runner_id: int, feed_id: int, now: dt.datetime) -> None:
+        with self._transaction(owner) as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            if not cursor.execute("""UPDATE calendar_feeds SET revoked_at = coalesce(revoked_at, ?)
+                                     WHERE id = ? AND runner_id = ? RETURNING id""",
+                                  [now, feed_id, runner_id]).fetchall():
+                raise NotFound("That calendar feed no longer exists.")
+
+    def resolve_calendar_feed(self, token_sha256: str, now: dt.datetime) -> ResolvedFeed | None:
+        """The live feed of a token's hash, or None (unknown, revoked, expired, runner deleted). Never cached."""
+        with self._cursor() as cursor:
+            row = cursor.execute(
+                f"""SELECT r.owner_key, {", ".join("f." + c.strip() for c in self._FEED_COLUMNS.split(","))}
+                    FROM calendar_feeds f JOIN runners r ON r.id = f.runner_id
+                    WHERE f.token_sha256 = ? AND f.revoked_at IS NULL AND (f.expires_at IS NULL OR f.expires_at > ?)""",
+                [token_sha256, now]).fetchone()
+        return None if row is None else ResolvedFeed(owner_key=row[0], feed=CalendarFeed(*row[1:]))
 
     def table_text(self, table: str) -> str:
         """Every value of a table as text, for tests that prove what is (not) stored, such as plain tokens."""

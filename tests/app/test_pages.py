@@ -138,7 +138,8 @@ def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path
     assert "Nothing was saved" in page
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     assert peek_store(db_path).count_rows(runner.id) == {
-        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "runners": 1}
+        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "away_days": 0,
+        "retest_choices": 0, "hop_tests": 0, "readiness_checks": 0, "calendar_feeds": 0, "runners": 1}
 
 
 def test_missing_reps_is_refused(app: AppTest, db_path) -> None:

@@ -203,8 +203,8 @@ def test_clustering_is_idempotent_and_rewrites_only_when_due(filled: Filled) -> 
     owner, runner_id = runners[0]
     store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(9, 9)),
                     [SymptomEntry(TODAY, side, 0, None, None) for side in Side])
-    assert store.unclustered_rows() == {"symptom_entries": 2, "routine_logs": 0, "test_sessions": 1,
-                                        "share_links": 0}
+    assert store.unclustered_rows() == {**{table: 0 for table in RUNNER_TABLES}, "symptom_entries": 2,
+                                        "test_sessions": 1}
     assert store.cluster_by_runner(min_unclustered_rows=3) == {}  # under the threshold: left as it is
     rows = _runner_tables(store)
     assert set(store.cluster_by_runner(min_unclustered_rows=2)) == {"symptom_entries"}
