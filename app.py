@@ -11,20 +11,34 @@ from calfui import heap, navigation, shell
 from calfui.shell import ViewerKind
 
 ICON = str(Path(__file__).parent / "calfui" / "assets" / "icon.png")  # served by the app, not a font server
-st.set_page_config(page_title="Calf Check", page_icon=ICON, layout="centered")
 
-store = shell.store_or_stop()
-viewer = shell.resolve_viewer(store, shell.now())
-context = shell.PageContext(viewer=viewer, store=store, today=shell.today())
 
-if viewer.owns_data:
-    page = navigation.navigation(navigation.RUNNER_PAGES, position="sidebar")
-elif viewer.kind in (ViewerKind.COACH, ViewerKind.BAD_LINK):
-    # One page, no navigation: a coach can reach nothing but this runner's read-only view.
-    page = navigation.navigation(navigation.COACH_PAGES, position="hidden")
-else:  # hosted and not logged in, or another machine in local mode: the public home page only
-    page = navigation.navigation(navigation.PUBLIC_PAGES, position="hidden")
-shell.sidebar(context)
-with shell.viewing(context):
-    page.run()
-heap.freeze_after_imports()
+def main() -> None:
+    """One run of the app for one session: who is viewing, their pages, the chosen page."""
+    st.set_page_config(page_title="Calf Check", page_icon=ICON, layout="centered")
+
+    store = shell.store_or_stop()
+    viewer = shell.resolve_viewer(store, shell.now())
+    context = shell.PageContext(viewer=viewer, store=store, today=shell.today())
+
+    if viewer.owns_data:
+        page = navigation.navigation(navigation.RUNNER_PAGES, position="sidebar")
+    elif viewer.kind in (ViewerKind.COACH, ViewerKind.BAD_LINK):
+        # One page, no navigation: a coach can reach nothing but this runner's read-only view.
+        page = navigation.navigation(navigation.COACH_PAGES, position="hidden")
+    else:  # hosted and not logged in, or another machine in local mode: the public home page only
+        page = navigation.navigation(navigation.PUBLIC_PAGES, position="hidden")
+    shell.sidebar(context)
+    with shell.viewing(context):
+        page.run()
+    heap.freeze_after_imports()
+
+
+if __name__ == "__main__":
+    main()
+else:
+    # `streamlit run app.py` finds this st.App (by reading this file) and serves it, with the app's own routes
+    # (calfui.asgi: the calendar feed); every session then runs this file as its script, as "__main__".
+    from calfui import asgi
+
+    app = st.App(__file__, routes=asgi.ROUTES)

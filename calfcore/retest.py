@@ -8,13 +8,14 @@ the interval counts only days the runner is available, and no reminder shows on 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from calfcore.models import HeelRaiseTest
+from calfcore.assessment import assess, latest_test
+from calfcore.models import HeelRaiseTest, RunnerProfile, SymptomEntry
 from calfcore.norms import describe_protocol
-from calfcore.routine import Stage
+from calfcore.routine import EquipmentAccess, Routine, Stage
 
 # Our convention (issue 15), not a published interval: retest every 2 weeks while calming down or building (the
 # picture changes quickly and decides when load can rise), every 4 weeks once loading (strength changes slowly).
@@ -99,3 +100,15 @@ def planned_sessions(sessions_per_week: int, week_start: dt.date, away: Collecti
     """The sessions a week asks for, scaled to the days the runner was available (a week away asks for none)."""
     available = sum(1 for offset in range(7) if week_start + dt.timedelta(days=offset) not in away)
     return round(sessions_per_week * available / 7)
+
+
+def next_retest(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
+                today: dt.date, own_every_days: int | None = None, away: Collection[dt.date] = (),
+                access: EquipmentAccess = EquipmentAccess.HOME) -> tuple[Routine | None, RetestPlan | None]:
+    """This week's routine and the next retest, from the latest test (none before a first test, and none after a
+    warning sign: a clinician comes first)."""
+    latest = latest_test(tests)
+    if latest is None:
+        return None, None
+    routine = assess(latest, runner, tests, symptoms, today, access).routine
+    return routine, plan_retest(latest, routine.stage if routine else None, own_every_days, away)

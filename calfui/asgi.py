@@ -1,0 +1,62 @@
+"""The app's own HTTP routes, served beside Streamlit through `st.App` (Streamlit 1.67 on Starlette): the calendar
+feed a phone's calendar subscribes to. app.py hands these to st.App; keep any other route or middleware here too.
+
+The feed's URL carries a random token (only its SHA-256 is stored). A token that is malformed, unknown, revoked,
+expired or whose runner was deleted gets the same bare 404: nothing tells a wrong token from a withdrawn one.
+Uvicorn's access log is off in Streamlit's server, and nothing here logs a path, so the URL stays out of the log.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from calfcore.calendar_feed import FEED_PATH, ResolvedFeed, build_feed, training_days
+from calfcore.retest import next_retest
+from calfcore.sharing import token_hash, well_formed
+from calfcore.storage import STORE_ERRORS, NotFound, Store, database_path
+from calfui.cache import records
+
+NOT_FOUND = Response("Not Found", status_code=404, media_type="text/plain")
+FEED_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer",
+                "X-Content-Type-Options": "nosniff"}
+
+
+def feed_text(store: Store, resolved: ResolvedFeed) -> bytes:
+    """The runner's feed now: this week's training days and the next retest (calfcore.calendar_feed)."""
+    from calfui.shell import now, today
+
+    owner, runner_id = resolved.owner_key, resolved.feed.runner_id
+    found = records(store, owner, runner_id)
+    away = {a.day for a in store.list_away_days(owner, runner_id)}
+    routine, plan = next_retest(found.runner, found.tests, found.symptoms, today(),
+                                store.retest_choice(owner, runner_id), away)
+    days = training_days(today(), routine.sessions_per_week, away) if routine else []
+    names = [p.exercise.name for p in routine.prescriptions] if routine else []
+    return build_feed(resolved.feed.id, days, plan.due_on if plan else None, now(),
+                      show_exercise_names=resolved.feed.show_exercise_names, exercise_names=names,
+                      retest_protocol=plan.repeat if plan else "")
+
+
+def calendar_feed(request: Request) -> Response:
+    """GET <app>/calendar/<token>.ics. A plain function: Starlette runs it in a worker thread (DuckDB blocks)."""
+    from calfui.shell import _open_store, now
+
+    token = request.path_params.get("token")
+    if not well_formed(token):
+        return NOT_FOUND
+    try:
+        store = _open_store(str(database_path()))
+        resolved = store.resolve_calendar_feed(token_hash(token), now())
+        if resolved is None:
+            return NOT_FOUND
+        body = feed_text(store, resolved)
+    except NotFound:  # the runner went meanwhile
+        return NOT_FOUND
+    except STORE_ERRORS:
+        return Response("The calendar is unavailable; try again later.", status_code=503, media_type="text/plain")
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=FEED_HEADERS)
+
+
+ROUTES = [Route(FEED_PATH + "/{token}.ics", calendar_feed, methods=["GET"])]
