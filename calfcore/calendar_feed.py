@@ -51,11 +51,11 @@ def _event(uid: str, day: dt.date, summary: str, description: str | None, stamp:
     return event
 
 
-def build_feed(feed_id: int, days: Sequence[dt.date], retest_on: dt.date | None, now: dt.datetime, *,
+def build_feed(uid_tag: str, days: Sequence[dt.date], retest_on: dt.date | None, now: dt.datetime, *,
                show_exercise_names: bool = False, exercise_names: Sequence[str] = (),
                retest_protocol: str = "") -> bytes:
-    """The feed's iCalendar text. `feed_id` keeps event ids stable between fetches (a calendar updates, not doubles,
-    an event); `now` is naive UTC, as stored."""
+    """The feed's iCalendar text. `uid_tag` (one per feed) keeps event ids stable between fetches, so a calendar
+    updates an event instead of doubling it; `now` is naive UTC, as stored."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -67,11 +67,11 @@ def build_feed(feed_id: int, days: Sequence[dt.date], retest_on: dt.date | None,
     stamp = now.replace(tzinfo=dt.UTC)
     training = "This week: " + ", ".join(exercise_names) if show_exercise_names and exercise_names else None
     for day in days:
-        calendar.add_component(_event(f"training-{day:%Y%m%d}-{feed_id}@calfcheck", day, TRAINING_SUMMARY, training,
+        calendar.add_component(_event(f"training-{day:%Y%m%d}-{uid_tag}@calfcheck", day, TRAINING_SUMMARY, training,
                                       stamp))
     if retest_on is not None:
         retest = f"Repeat: {retest_protocol}" if show_exercise_names and retest_protocol else None
-        calendar.add_component(_event(f"retest-{feed_id}@calfcheck", retest_on, RETEST_SUMMARY, retest, stamp))
+        calendar.add_component(_event(f"retest-{uid_tag}@calfcheck", retest_on, RETEST_SUMMARY, retest, stamp))
     return calendar.to_ical()
 
 

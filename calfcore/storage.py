@@ -894,13 +894,14 @@ class Store:
     # -- retests and return to run (issue 15): days away, own retest interval, hop tests, checklist, feeds ------
 
     @_retry_on_conflict
-    def set_away_day(self, owner: str, runner_id: int, away: AwayDay) -> None:
-        """Mark a day away (one reason per day: marking it again replaces the reason)."""
+    def set_away_days(self, owner: str, runner_id: int, days: Sequence[AwayDay]) -> None:
+        """Mark days away, all or none (one reason per day: marking a day again replaces its reason)."""
         with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)
-            cursor.execute("DELETE FROM away_days WHERE runner_id = ? AND day = ?", [runner_id, away.day])
-            cursor.execute("INSERT INTO away_days (runner_id, day, reason, created_at) VALUES (?, ?, ?, ?)",
-                           [runner_id, away.day, away.reason.value, _now()])
+            for away in days:
+                cursor.execute("DELETE FROM away_days WHERE runner_id = ? AND day = ?", [runner_id, away.day])
+                cursor.execute("INSERT INTO away_days (runner_id, day, reason, created_at) VALUES (?, ?, ?, ?)",
+                               [runner_id, away.day, away.reason.value, _now()])
 
     def list_away_days(self, owner: str, runner_id: int) -> list[AwayDay]:
         with self._cursor() as cursor:

@@ -28,6 +28,7 @@ from calfcore.models import (
     Surface,
     Units,
 )
+from calfcore.readiness import MAX_HOPS, HopTest, ReadinessCheck
 
 KG_PER_LB = 0.45359237
 
@@ -380,3 +381,36 @@ def parse_share_label(raw: object) -> str:
     if problem:
         raise InputErrors({"label": problem})
     return label
+
+
+def parse_hop_test(raw: Mapping[str, Any], today: dt.date) -> HopTest:
+    """A hop test from the form: hops on the spot per leg (both required), pain while hopping per leg 0-10."""
+    from calfcore.triage import red_flag_ids  # local: triage loads data files
+
+    fields = _Fields(raw)
+    day = fields.day("tested_on", "Date", today)
+    hops = LegPair(fields.whole("hops_left", "Hops, left", 0, MAX_HOPS, required=True),
+                   fields.whole("hops_right", "Hops, right", 0, MAX_HOPS, required=True))
+    pain = LegPair(fields.whole("pain_left", "Pain while hopping, left", 0, 10, required=True),
+                   fields.whole("pain_right", "Pain while hopping, right", 0, 10, required=True))
+    flags = frozenset(raw.get("red_flags") or ())
+    if flags - red_flag_ids():
+        fields.errors["red_flags"] = "Unknown warning sign."
+    fields.raise_if_any()
+    return HopTest(tested_on=day, hops=hops, pain=pain, red_flags=flags)  # type: ignore[arg-type]
+
+
+def parse_readiness_check(raw: Mapping[str, Any], today: dt.date) -> ReadinessCheck:
+    """The return-to-run checklist's own answers (the items no test measures) and its safety check."""
+    from calfcore.triage import red_flag_ids  # local: triage loads data files
+
+    fields = _Fields(raw)
+    day = fields.day("checked_on", "Date", today)
+    walked = fields.flag("walked_pain_free", "Walked 30 minutes without pain")
+    settled = fields.flag("settled_next_morning", "Pain settled by the next morning")
+    flags = frozenset(raw.get("red_flags") or ())
+    if flags - red_flag_ids():
+        fields.errors["red_flags"] = "Unknown warning sign."
+    fields.raise_if_any()
+    return ReadinessCheck(checked_on=day, walked_pain_free=walked, settled_next_morning=settled,  # type: ignore[arg-type]
+                          red_flags=flags)

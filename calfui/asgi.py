@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from calfcore.calendar_feed import FEED_PATH, ResolvedFeed, build_feed, training_days
+from calfcore.calendar_feed import FEED_PATH, build_feed, training_days
 from calfcore.retest import next_retest
 from calfcore.sharing import token_hash, well_formed
 from calfcore.storage import STORE_ERRORS, NotFound, Store, database_path
@@ -23,20 +23,19 @@ FEED_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-ref
                 "X-Content-Type-Options": "nosniff"}
 
 
-def feed_text(store: Store, resolved: ResolvedFeed) -> bytes:
-    """The runner's feed now: this week's training days and the next retest (calfcore.calendar_feed)."""
+def runner_feed(store: Store, owner: str, runner_id: int, uid_tag: str, show_exercise_names: bool) -> bytes:
+    """A runner's feed now: this week's training days and the next retest (calfcore.calendar_feed). Also the
+    one-off .ics download of local mode."""
     from calfui.shell import now, today
 
-    owner, runner_id = resolved.owner_key, resolved.feed.runner_id
     found = records(store, owner, runner_id)
     away = {a.day for a in store.list_away_days(owner, runner_id)}
     routine, plan = next_retest(found.runner, found.tests, found.symptoms, today(),
                                 store.retest_choice(owner, runner_id), away)
     days = training_days(today(), routine.sessions_per_week, away) if routine else []
     names = [p.exercise.name for p in routine.prescriptions] if routine else []
-    return build_feed(resolved.feed.id, days, plan.due_on if plan else None, now(),
-                      show_exercise_names=resolved.feed.show_exercise_names, exercise_names=names,
-                      retest_protocol=plan.repeat if plan else "")
+    return build_feed(uid_tag, days, plan.due_on if plan else None, now(), show_exercise_names=show_exercise_names,
+                      exercise_names=names, retest_protocol=plan.repeat if plan else "")
 
 
 def calendar_feed(request: Request) -> Response:
@@ -51,7 +50,8 @@ def calendar_feed(request: Request) -> Response:
         resolved = store.resolve_calendar_feed(token_hash(token), now())
         if resolved is None:
             return NOT_FOUND
-        body = feed_text(store, resolved)
+        feed = resolved.feed
+        body = runner_feed(store, resolved.owner_key, feed.runner_id, f"feed{feed.id}", feed.show_exercise_names)
     except NotFound:  # the runner went meanwhile
         return NOT_FOUND
     except STORE_ERRORS:

@@ -25,12 +25,15 @@ PAGES: dict[str, PageInfo] = {
     "guided": PageInfo("pages/guided_page.py", "Guided test", ":material/timer:", "guided"),
     "dashboard": PageInfo("pages/dashboard_page.py", "Dashboard", ":material/monitoring:", "dashboard"),
     "routine": PageInfo("pages/routine_page.py", "Routine", ":material/fitness_center:", "routine"),
+    "schedule": PageInfo("pages/schedule_page.py", "Retests", ":material/event:", "retests"),
+    "return_to_run": PageInfo("pages/return_to_run_page.py", "Return to run", ":material/directions_run:", "return-to-run"),
     "history": PageInfo("pages/history_page.py", "History", ":material/history:", "history"),
     "share": PageInfo("pages/share_page.py", "Share", ":material/share:", "share"),
     "profile": PageInfo("pages/profile_page.py", "Profile", ":material/person:", "profile"),
     "coach": PageInfo("pages/coach_page.py", "Calf Check", ":material/visibility:", "coach"),
 }
-RUNNER_PAGES = ("home", "record", "guided", "dashboard", "routine", "history", "share", "profile")
+RUNNER_PAGES = ("home", "record", "guided", "dashboard", "routine", "schedule", "return_to_run", "history", "share",
+                "profile")
 PUBLIC_PAGES = ("home",)  # hosted and not logged in
 COACH_PAGES = ("coach",)  # a coach reaches nothing but the shared runner's read-only view
 DEFAULT_PAGES = frozenset({"home", "coach"})  # each list above has exactly one of them

@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import ipaddress
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -210,8 +211,13 @@ def render_page(render: Callable[[PageContext], None]) -> None:
     render(context)
 
 
+TODAY_ENV = "CALF_TODAY"  # a fixed date (YYYY-MM-DD) for demos and tests; unset, the machine's date
+
+
 def today() -> dt.date:
-    return dt.date.today()
+    """The app's today: the dates a runner sees (retest due, this week). Share links keep the real time (now())."""
+    fixed = os.environ.get(TODAY_ENV)
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
 def now() -> dt.datetime:

@@ -13,6 +13,7 @@ from calfcore.assessment import Assessment, assess
 from calfcore.checkin import CheckinReading, advise
 from calfcore.models import HeelRaiseTest, RunnerProfile
 from calfcore.norms import all_reference_rows
+from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess
 from calfcore.triage import red_flags
 from calfcore.storage import RunnerRecords
@@ -190,6 +191,31 @@ def _band_words(records: RunnerRecords) -> str:
             "no band: compare your legs and your own trend.")
 
 
+def retest_schedule(data: OwnerData, records: RunnerRecords, today: dt.date) -> tuple[RetestPlan | None, set[dt.date]]:
+    """The runner's next retest (calfcore.retest) and days away, read once per data version."""
+    from calfcore.retest import next_retest
+
+    runner_id = int(records.runner.id)  # type: ignore[arg-type]
+    away = {a.day for a in data.cached(("away days", runner_id),
+                                       lambda: data.store.list_away_days(data.owner, runner_id))}
+    own = data.cached(("retest choice", runner_id), lambda: data.store.retest_choice(data.owner, runner_id))
+    _, plan = data.cached(("next retest", runner_id, today),
+                          lambda: next_retest(records.runner, records.tests, records.symptoms, today, own, away))
+    return plan, away
+
+
+def render_retest(plan: RetestPlan | None, today: dt.date, away: set[dt.date]) -> None:
+    """"Retest due" once its day has come (never on a day away), else when the next test is, with what to repeat."""
+    if plan is None:
+        return
+    repeat = f"Repeat it the same way: {plan.repeat}."
+    if plan.is_due(today, away):
+        st.warning(f"**Retest due** since {plan.due_on:%a %d %b %Y} ({plan.why}). {repeat}",
+                   icon=":material/event_repeat:")
+    else:
+        st.info(f"**Next retest:** {plan.due_on:%a %d %b %Y} ({plan.why}). {repeat}", icon=":material/event:")
+
+
 def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date) -> None:
     """The knee-straight raises over the dashboard's default period: where a test just saved sits in the trend."""
     spec = data.cached(("raises chart", records.runner.id, today), lambda: _raises_spec(records, today))
@@ -197,7 +223,7 @@ def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date)
     st.vega_lite_chart(spec, width="stretch")
 
 
-def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int) -> dict:
+def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]) -> dict:
     """Every progress chart as a Vega-Lite spec, and the training table. Built once per data version (see
     calfui.cache) from templates (calfcore.charts); the unit tests check them against altair's own specs."""
     from calfcore import charts, progress
@@ -215,7 +241,7 @@ def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int) 
         specs["pain"] = charts.pain_spec(pain)
     recorded = [t.tested_on for t in records.tests[:1]] + [r.logged_on for r in records.routine_logs[:1]]
     weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today,
-                                     since=min(recorded) if recorded else today)
+                                     since=min(recorded) if recorded else today, away=away)
     specs["training"] = charts.routine_spec(weekly)
     specs = {name: _arrow_datasets(spec) for name, spec in specs.items()}
     # Newest week first, as the runner reads it.
@@ -237,6 +263,8 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
         return
     st.subheader("Latest test")
     assessment = render_result(records, int(latest.id), today, read_only=read_only, data=data)  # type: ignore[arg-type]
+    plan, away = retest_schedule(data, records, today)
+    render_retest(plan, today, away)
     routine = assessment.routine if assessment else None
     sessions_planned = routine.sessions_per_week if routine else DEFAULT_SESSIONS_PER_WEEK
 
@@ -244,7 +272,8 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
     # Read-only: changes only what the charts show. For a coach, every such click re-checks the share link.
     period = st.segmented_control("Show", list(PERIODS), default=DEFAULT_PERIOD, key="progress_period") or DEFAULT_PERIOD
     specs = data.cached(("dashboard charts", records.runner.id, period, today, sessions_planned),
-                        lambda: _chart_specs(_within(records, today, PERIODS[period]), today, sessions_planned))
+                        lambda: _chart_specs(_within(records, today, PERIODS[period]), today, sessions_planned,
+                                             frozenset(away)))
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
     with raises_tab:
         st.markdown(f"**Knee straight**, {_band_words(records)}")

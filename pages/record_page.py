@@ -18,7 +18,7 @@ from calfui import components, forms, navigation
 from calfui.shell import PageContext, render_page
 from calfui.recording import GUIDED, JUST_SAVED, NOT_SAVED, form_prefix, next_task, record_state
 from calfui.state import runner_key
-from calfui.views import render_raises_chart, render_result, require_runner
+from calfui.views import render_raises_chart, render_result, render_retest, require_runner, retest_schedule
 
 def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], test_id: int) -> None:
     """The test just saved: its result and where it sits in the runner's trend."""
@@ -26,6 +26,8 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
     records = context.data.records(runner.id)
     result = render_result(records, test_id, context.today, data=context.data)
     if result is not None and not result.triage.stop:  # after a warning sign, the advice to see a clinician is all
+        plan, away = retest_schedule(context.data, records, context.today)
+        render_retest(plan, context.today, away)
         render_raises_chart(context.data, records, context.today)
     if st.button("Record another test", key=runner_key(runner.id, "record_another", test_id), type="primary"):
         state.pop(JUST_SAVED, None)

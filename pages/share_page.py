@@ -8,10 +8,11 @@ import pyarrow as pa
 import segno
 import streamlit as st
 
+from calfcore.calendar_feed import feed_url
 from calfcore.sharing import EXPIRY_CHOICES_DAYS, LinkStatus, ShareLink, expires_at, new_token, share_url, token_hash
 from calfcore.storage import NotFound
 from calfcore.validation import InputErrors, parse_share_label
-from calfui import components
+from calfui import asgi, components
 from calfui.pickers import pick
 from calfui.saving import saving
 from calfui.shell import PageContext, ViewerKind, now, render_page
@@ -22,6 +23,7 @@ from calfui.views import require_runner
 # link a Revoke click is waiting to have confirmed.
 NEW_LINK = "new_link"
 CONFIRM_REVOKE = "confirm_revoke"
+NEW_FEED = "new_calendar_feed"  # the new feed's URL, shown once
 EXPIRY_LABELS = {7: "7 days", 30: "30 days", 90: "90 days", None: "No expiry (until revoked)"}
 
 
@@ -89,7 +91,13 @@ def render(context: PageContext) -> None:
     links = context.data.cached(("share links", runner_id), lambda: context.store.list_share_links(owner, runner_id))
     if not links:
         st.caption("No links yet.")
-        return
+    else:
+        _links(context, runner_id, state, links)
+    _calendar(context, runner_id, state)
+
+
+def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareLink]) -> None:
+    owner = str(context.viewer.owner_key)
     stamp = now()
     # Status first: on a phone the table scrolls sideways, and whether a link still works must not be cut off.
     st.dataframe(pa.Table.from_pylist([{
@@ -123,6 +131,55 @@ def render(context: PageContext) -> None:
     elif choice is False:
         state.pop(CONFIRM_REVOKE, None)
         st.rerun()
+
+
+def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
+    """This week's training days and the next retest in the runner's phone calendar: a feed to subscribe to when
+    hosted; on this computer (local mode, which a phone can't reach) a one-off .ics file to import."""
+    owner = str(context.viewer.owner_key)
+    st.header("Calendar")
+    st.markdown("Your training days this week and your next retest, in your phone's calendar. Events say only "
+                "**Calf Check: training** and **Calf Check: retest**, so a work calendar shows nothing private.")
+    names = st.toggle("Show exercise names", key=runner_key(runner_id, "calendar_names"),
+                      help="Adds this week's exercises and the retest's set-up to the events.")
+    if context.viewer.kind is ViewerKind.LOCAL:
+        st.download_button("Download this week (.ics)", asgi.runner_feed(context.store, owner, runner_id,
+                                                                          f"local{runner_id}", names),
+                           file_name="calf-check.ics", mime="text/calendar", icon=":material/calendar_month:",
+                           key=runner_key(runner_id, "calendar_download"))
+        st.caption("Calf Check runs on this computer, which your phone's calendar can't reach: open the file on your "
+                   "phone to add the events once. Download it again next week.")
+        return
+    fresh = state.get(NEW_FEED)
+    if fresh is not None:
+        st.success("Calendar feed created. Copy it now: it is shown only once. In your phone's calendar, add a "
+                   "subscription (\"subscribed calendar\" or \"from URL\") with this address.",
+                   icon=":material/calendar_month:")
+        st.code(fresh, language=None, wrap_lines=True)
+        if st.button("Done", key=runner_key(runner_id, "calendar_done"), type="primary"):
+            state.pop(NEW_FEED, None)
+            st.rerun()
+    elif st.button("Create a calendar feed", key=runner_key(runner_id, "calendar_create"),
+                   icon=":material/calendar_add_on:"):
+        token, stamp = new_token(), now()
+        with saving(context.store):
+            context.store.create_calendar_feed(owner, runner_id, token_hash(token), names, None, stamp)
+            state[NEW_FEED] = feed_url(_base_url(), token)
+            st.rerun()
+    feeds = context.data.cached(("calendar feeds", runner_id),
+                                lambda: context.store.list_calendar_feeds(owner, runner_id))
+    stamp = now()
+    live = {int(f.id): f"Feed made {f.created_at:%d %b %Y %H:%M}" + (" · with exercise names"
+                                                                      if f.show_exercise_names else "")
+            for f in feeds if f.status(stamp) is LinkStatus.ACTIVE}
+    if not live:
+        return
+    target = pick("Revoke a calendar feed", live, key=runner_key(runner_id, "calendar_revoke_pick"))
+    if target is not None and st.button("Revoke feed", key=runner_key(runner_id, "calendar_revoke", target),
+                                        icon=":material/event_busy:"):
+        with saving(context.store):
+            context.store.revoke_calendar_feed(owner, runner_id, target, now())
+            st.rerun()
 
 
 def _link_label(link: ShareLink) -> str:

@@ -102,7 +102,7 @@ def test_training_days_spread_over_the_week_and_skip_days_away() -> None:
 
 def test_the_feed_has_the_weeks_training_and_the_retest_as_all_day_events_without_health_words() -> None:
     days = training_days(MONDAY, 3)
-    feed = build_feed(7, days, MONDAY + dt.timedelta(days=14), NOW, exercise_names=["Single-leg calf raise"],
+    feed = build_feed("feed7", days, MONDAY + dt.timedelta(days=14), NOW, exercise_names=["Single-leg calf raise"],
                       retest_protocol="10° incline, 60 beats/min, not cued; knee straight")
     calendar = icalendar.Calendar.from_ical(feed)
     assert str(calendar["VERSION"]) == "2.0"
@@ -124,7 +124,7 @@ def test_the_feed_has_the_weeks_training_and_the_retest_as_all_day_events_withou
 
 
 def test_exercise_names_only_when_the_runner_chooses() -> None:
-    feed = build_feed(7, training_days(MONDAY, 3), MONDAY, NOW, show_exercise_names=True,
+    feed = build_feed("feed7", training_days(MONDAY, 3), MONDAY, NOW, show_exercise_names=True,
                       exercise_names=["Single-leg calf raise", "Seated calf raise"],
                       retest_protocol="10° incline, 60 beats/min, not cued; knee straight")
     training, *_, retest = _events(feed)
@@ -133,8 +133,8 @@ def test_exercise_names_only_when_the_runner_chooses() -> None:
 
 
 def test_the_same_feed_keeps_its_event_ids_between_fetches() -> None:
-    first = build_feed(7, training_days(MONDAY, 3), MONDAY, NOW)
-    again = build_feed(7, training_days(MONDAY, 3), MONDAY, NOW + dt.timedelta(hours=5))
+    first = build_feed("feed7", training_days(MONDAY, 3), MONDAY, NOW)
+    again = build_feed("feed7", training_days(MONDAY, 3), MONDAY, NOW + dt.timedelta(hours=5))
     assert [str(e["UID"]) for e in _events(first)] == [str(e["UID"]) for e in _events(again)]
 
 
@@ -221,8 +221,8 @@ def test_hop_symmetry_and_chart_rows() -> None:
 def test_store_keeps_days_away_choice_hops_checks_and_feeds_per_owner(store: Store) -> None:
     sam = store.create_runner("owner-a", RunnerProfile("Sam", 1990, Sex.FEMALE))
     other = store.create_runner("owner-b", RunnerProfile("Kim", 1990, Sex.FEMALE))
-    store.set_away_day("owner-a", sam.id, AwayDay(MONDAY, AwayReason.ILL))
-    store.set_away_day("owner-a", sam.id, AwayDay(MONDAY, AwayReason.TRAVELLING))  # replaces the reason
+    store.set_away_days("owner-a", sam.id, [AwayDay(MONDAY, AwayReason.ILL)])
+    store.set_away_days("owner-a", sam.id, [AwayDay(MONDAY, AwayReason.TRAVELLING)])  # replaces the reason
     assert [(a.day, a.reason) for a in store.list_away_days("owner-a", sam.id)] == [(MONDAY, AwayReason.TRAVELLING)]
     assert store.retest_choice("owner-a", sam.id) is None
     store.set_retest_choice("owner-a", sam.id, 21)

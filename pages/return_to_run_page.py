@@ -1,0 +1,138 @@
+"""Return to run: the checklist a runner records like a test, and the hop test that feeds it.
+
+It informs; it does not clear anyone to run. Every item shows its sources and evidence tags and the day it was
+last met. A warning sign in the checklist, a hop test or the latest heel-raise test gives the test's message
+instead of the checklist. New records get forms with new keys (a task number per runner), like the record page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from calfcore.readiness import INFORMS_ONLY, MAX_HOPS, assess_readiness, hop_symmetry, hops_frame
+from calfcore.storage import STORE_ERRORS
+from calfcore.triage import red_flags
+from calfcore.validation import InputErrors, parse_hop_test, parse_readiness_check
+from calfui import components
+from calfui.shell import PageContext, render_page
+from calfui.state import runner_key, runner_state
+from calfui.views import require_runner
+
+MARKS = {True: ":green[:material/check_circle: met]", False: ":orange[:material/cancel: not yet]",
+         None: ":grey[:material/radio_button_unchecked: not recorded]"}
+PAIN_OPTIONS = list(range(11))
+
+
+def render(context: PageContext) -> None:
+    st.title("Return to run")
+    runner = require_runner(context, doing="Recording for")
+    if runner is None:
+        return
+    owner, runner_id = str(context.viewer.owner_key), int(runner.id)
+    state = runner_state("return_to_run", runner_id)
+    st.warning(INFORMS_ONLY, icon=":material/info:")
+    checks = context.data.cached(("readiness checks", runner_id),
+                                 lambda: context.store.list_readiness_checks(owner, runner_id))
+    hops = context.data.cached(("hop tests", runner_id), lambda: context.store.list_hop_tests(owner, runner_id))
+    tests = context.data.records(runner_id).tests
+    flash = state.pop("flash", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    readiness = context.data.cached(("readiness", runner_id), lambda: assess_readiness(runner, checks, hops, tests))
+    if readiness.triage.stop:
+        components.render_triage(readiness.triage)
+    else:
+        _checklist(readiness)
+    checklist_tab, hop_tab = st.tabs(["Record the checklist", "Hop test"])
+    with checklist_tab:
+        _checklist_form(context, runner_id, state)
+    with hop_tab:
+        _hop_form(context, runner_id, state)
+        if hops and not readiness.triage.stop:
+            _hop_progress(hops, runner)
+
+
+def _checklist(readiness: Any) -> None:
+    st.subheader("Checklist")
+    for status in readiness.items:
+        with st.container(border=True):
+            st.markdown(f"**{status.item.text}**  \n{MARKS[status.met]} · {status.detail}")
+            last = f"Last met {status.last_met:%d %b %Y}" if status.last_met else "Not met yet"
+            st.caption(f"{last}. Source: " + "; ".join(s.label for s in status.item.sources))
+    if readiness.all_met:
+        st.info("Every item is met by your latest records. That is information for you and your clinician or coach, "
+                "not a clearance to run.", icon=":material/info:")
+
+
+def _flags(prefix: str) -> list[str]:
+    st.markdown("**Safety check**: tick any that apply")
+    return [flag.id for flag in red_flags() if st.checkbox(flag.question, key=f"{prefix}flag_{flag.id}")]
+
+
+def _checklist_form(context: PageContext, runner_id: int, state: dict[str, Any]) -> None:
+    prefix = runner_key(runner_id, "readiness", f"t{state.get('check_task', 0)}") + "_"
+    raw: dict[str, Any] = {}
+    with st.form(f"{prefix}form", border=True, enter_to_submit=False):
+        raw["checked_on"] = st.date_input("Date", value=context.today, key=f"{prefix}date", format="YYYY-MM-DD")
+        raw["walked_pain_free"] = st.checkbox("I walked for 30 minutes without pain", key=f"{prefix}walked")
+        raw["settled_next_morning"] = st.checkbox("Any pain had settled by the next morning", key=f"{prefix}settled")
+        raw["red_flags"] = _flags(prefix)
+        saved = st.form_submit_button("Save checklist", type="primary", key=f"{prefix}save", width="stretch")
+    if saved:
+        _save(context, runner_id, state, "check_task", "Checklist saved.",
+              lambda: context.store.save_readiness_check(str(context.viewer.owner_key), runner_id,
+                                                         parse_readiness_check(raw, context.today)))
+
+
+def _hop_form(context: PageContext, runner_id: int, state: dict[str, Any]) -> None:
+    st.caption("Hop on the spot on one leg, as many times as you comfortably can up to about 15, then the other "
+               "leg. Stop at once if it hurts more than a little.")
+    prefix = runner_key(runner_id, "hops", f"t{state.get('hop_task', 0)}") + "_"
+    raw: dict[str, Any] = {}
+    with st.form(f"{prefix}form", border=True, enter_to_submit=False):
+        raw["tested_on"] = st.date_input("Date", value=context.today, key=f"{prefix}date", format="YYYY-MM-DD")
+        left, right = st.columns(2)
+        raw["hops_left"] = left.number_input("Hops: left", min_value=0, max_value=MAX_HOPS, value=None, step=1,
+                                             key=f"{prefix}hops_left")
+        raw["hops_right"] = right.number_input("Hops: right", min_value=0, max_value=MAX_HOPS, value=None, step=1,
+                                               key=f"{prefix}hops_right")
+        raw["pain_left"] = st.pills("Pain while hopping, left (0 none – 10 worst)", PAIN_OPTIONS, default=0,
+                                    key=f"{prefix}pain_left")
+        raw["pain_right"] = st.pills("Pain while hopping, right", PAIN_OPTIONS, default=0, key=f"{prefix}pain_right")
+        raw["red_flags"] = _flags(prefix)
+        saved = st.form_submit_button("Save hop test", type="primary", key=f"{prefix}save", width="stretch")
+    if saved:
+        _save(context, runner_id, state, "hop_task", "Hop test saved.",
+              lambda: context.store.save_hop_test(str(context.viewer.owner_key), runner_id,
+                                                  parse_hop_test(raw, context.today)))
+
+
+def _save(context: PageContext, runner_id: int, state: dict[str, Any], task: str, done: str, write: Any) -> None:
+    """Parse and save; a bad field or a failed write shows why and stores nothing."""
+    try:
+        write()
+    except InputErrors as errors:
+        st.error("Nothing was saved. Please fix: " + " ".join(errors.errors.values()), icon=":material/error:")
+        return
+    except STORE_ERRORS as error:
+        st.error(context.store.explain(error), icon=":material/error:")
+        return
+    state[task] = state.get(task, 0) + 1  # the next entry starts from a fresh form
+    state["flash"] = done
+    st.rerun()
+
+
+def _hop_progress(hops: Any, runner: Any) -> None:
+    from calfcore.charts import hops_chart
+
+    latest = max(hops, key=lambda h: (h.tested_on, h.id or 0))
+    symmetry = hop_symmetry(latest, runner)
+    name = "Injured ÷ uninjured" if runner.injured_side else "Weaker ÷ stronger"
+    st.metric(f"Hop symmetry ({name}), {latest.tested_on:%d %b}",
+              "—" if symmetry is None else f"{symmetry:.0f}%")
+    st.altair_chart(hops_chart(hops_frame(hops, runner)), width="stretch")
+
+
+render_page(render)
