@@ -261,10 +261,10 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
     if latest is None:
         st.info("No tests yet. Record your first heel-raise test to see your scores.", icon=":material/info:")
         return
+    plan, away = retest_schedule(data, records, today)
+    render_retest(plan, today, away)  # first: a retest that is due is the one thing to do today
     st.subheader("Latest test")
     assessment = render_result(records, int(latest.id), today, read_only=read_only, data=data)  # type: ignore[arg-type]
-    plan, away = retest_schedule(data, records, today)
-    render_retest(plan, today, away)
     routine = assessment.routine if assessment else None
     sessions_planned = routine.sessions_per_week if routine else DEFAULT_SESSIONS_PER_WEEK
 

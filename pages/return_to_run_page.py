@@ -129,7 +129,7 @@ def _hop_progress(hops: Any, runner: Any) -> None:
 
     latest = max(hops, key=lambda h: (h.tested_on, h.id or 0))
     symmetry = hop_symmetry(latest, runner)
-    name = "Injured ÷ uninjured" if runner.injured_side else "Weaker ÷ stronger"
+    name = "injured ÷ uninjured" if runner.injured_side else "weaker ÷ stronger"
     st.metric(f"Hop symmetry ({name}), {latest.tested_on:%d %b}",
               "—" if symmetry is None else f"{symmetry:.0f}%")
     st.altair_chart(hops_chart(hops_frame(hops, runner)), width="stretch")
