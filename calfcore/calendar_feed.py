@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import icalendar
 
-from calfcore.sharing import LinkStatus
+from calfcore.sharing import LinkStatus, link_status
 
 PRODUCT_ID = "-//Calf Check//Calendar feed//EN"
 TRAINING_SUMMARY = "Calf Check: training"
@@ -87,11 +87,7 @@ class CalendarFeed:
     revoked_at: dt.datetime | None
 
     def status(self, now: dt.datetime) -> LinkStatus:
-        if self.revoked_at is not None:
-            return LinkStatus.REVOKED
-        if self.expires_at is not None and self.expires_at <= now:
-            return LinkStatus.EXPIRED
-        return LinkStatus.ACTIVE
+        return link_status(self.revoked_at, self.expires_at, now)
 
 
 @dataclass(frozen=True)

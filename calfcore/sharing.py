@@ -59,11 +59,16 @@ class ShareLink:
     last_used_at: dt.datetime | None
 
     def status(self, now: dt.datetime) -> LinkStatus:
-        if self.revoked_at is not None:
-            return LinkStatus.REVOKED
-        if self.expires_at is not None and self.expires_at <= now:
-            return LinkStatus.EXPIRED
-        return LinkStatus.ACTIVE
+        return link_status(self.revoked_at, self.expires_at, now)
+
+
+def link_status(revoked_at: dt.datetime | None, expires_at: dt.datetime | None, now: dt.datetime) -> LinkStatus:
+    """A token's state (a coach link's or a calendar feed's): revoked wins over expired."""
+    if revoked_at is not None:
+        return LinkStatus.REVOKED
+    if expires_at is not None and expires_at <= now:
+        return LinkStatus.EXPIRED
+    return LinkStatus.ACTIVE
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from calfcore.storage import STORE_ERRORS
 from calfcore.triage import red_flags
 from calfcore.validation import InputErrors, parse_hop_test, parse_readiness_check
 from calfui import components
+from calfui.forms import PAIN_OPTIONS
 from calfui.shell import PageContext, render_page
 from calfui.state import runner_key, runner_state
 from calfui.views import require_runner
 
 MARKS = {True: ":green[:material/check_circle: met]", False: ":orange[:material/cancel: not yet]",
          None: ":grey[:material/radio_button_unchecked: not recorded]"}
-PAIN_OPTIONS = list(range(11))
 
 
 def render(context: PageContext) -> None:
