@@ -11,6 +11,7 @@ import icalendar
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from calfcore.evidence import source
 from calfcore.storage import LOCAL_OWNER
 from calfui.shell import TODAY_ENV, owner_key_for
 from tests.app.conftest import create_runner, go, peek_store, record_test, texts
@@ -91,7 +92,7 @@ def test_checklist_and_hop_test_are_recorded_and_the_items_show_when_last_met(ap
     go(app, "return_to_run")
     page = texts(app)
     assert "does not clear anyone to run" in page
-    assert "Green et al. 2022 (expert consensus) [expert opinion]" in page
+    assert f"Source: {source('green_2022').label}" in page  # each item names its sources with their evidence tags
     keyed(app, "checkbox", "walked").check()
     keyed(app, "checkbox", "settled").check()
     keyed(app, "button", "readiness_t0_save").click().run()
