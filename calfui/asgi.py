@@ -8,15 +8,18 @@ Uvicorn's access log is off in Streamlit's server, and nothing here logs a path,
 
 from __future__ import annotations
 
+import datetime as dt
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from calfcore.calendar_feed import FEED_PATH, build_feed, training_days
-from calfcore.retest import next_retest
+from calfcore.retest import RetestPlan, next_retest
+from calfcore.routine import Routine
 from calfcore.sharing import token_hash, well_formed
 from calfcore.storage import STORE_ERRORS, NotFound, Store, database_path
-from calfui.cache import records
+from calfui.cache import cached, records
 
 NOT_FOUND = Response("Not Found", status_code=404, media_type="text/plain")
 FEED_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer",
@@ -28,11 +31,17 @@ def runner_feed(store: Store, owner: str, runner_id: int, uid_tag: str, show_exe
     one-off .ics download of local mode."""
     from calfui.shell import now, today
 
-    found = records(store, owner, runner_id)
-    away = {a.day for a in store.list_away_days(owner, runner_id)}
-    routine, plan = next_retest(found.runner, found.tests, found.symptoms, today(),
-                                store.retest_choice(owner, runner_id), away)
-    days = training_days(today(), routine.sessions_per_week, away) if routine else []
+    day = today()
+
+    def schedule() -> tuple[Routine | None, RetestPlan | None, set[dt.date]]:
+        found = records(store, owner, runner_id)
+        away = {a.day for a in store.list_away_days(owner, runner_id)}
+        return (*next_retest(found.runner, found.tests, found.symptoms, day, store.retest_choice(owner, runner_id),
+                             away), away)
+
+    # Read and assessed once per data version: a calendar polls, and the runner's data rarely changed meanwhile.
+    routine, plan, away = cached(store, owner, ("calendar feed", runner_id, day), schedule)
+    days = training_days(day, routine.sessions_per_week, away) if routine else []
     names = [p.exercise.name for p in routine.prescriptions] if routine else []
     return build_feed(uid_tag, days, plan.due_on if plan else None, now(), show_exercise_names=show_exercise_names,
                       exercise_names=names, retest_protocol=plan.repeat if plan else "")
