@@ -24,6 +24,7 @@ from calfui.views import require_runner
 NEW_LINK = "new_link"
 CONFIRM_REVOKE = "confirm_revoke"
 NEW_FEED = "new_calendar_feed"  # the new feed's URL, shown once
+CONFIRM_FEED_REVOKE = "confirm_feed_revoke"
 EXPIRY_LABELS = {7: "7 days", 30: "30 days", 90: "90 days", None: "No expiry (until revoked)"}
 
 
@@ -174,12 +175,27 @@ def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
             for f in feeds if f.status(stamp) is LinkStatus.ACTIVE}
     if not live:
         return
-    target = pick("Revoke a calendar feed", live, key=runner_key(runner_id, "calendar_revoke_pick"))
-    if target is not None and st.button("Revoke feed", key=runner_key(runner_id, "calendar_revoke", target),
-                                        icon=":material/event_busy:"):
-        with saving(context.store):
-            context.store.revoke_calendar_feed(owner, runner_id, target, now())
+    target = pick("Revoke a calendar feed", live, key=runner_key(runner_id, "calendar_revoke_pick"),
+                  on_change=lambda: state.pop(CONFIRM_FEED_REVOKE, None))
+    if state.get(CONFIRM_FEED_REVOKE) != target:
+        if st.button("Revoke feed", key=runner_key(runner_id, "calendar_revoke", target), icon=":material/event_busy:"):
+            state[CONFIRM_FEED_REVOKE] = target
             st.rerun()
+        return
+    choice = components.confirm("Revoke this calendar feed? Calendars subscribed to it stop getting updates. This "
+                                "can't be undone: you can make a new feed.", "Yes, revoke it",
+                                key=runner_key(runner_id, "calendar_revoke", target))
+    if choice:
+        with saving(context.store):
+            try:
+                context.store.revoke_calendar_feed(owner, runner_id, target, now())
+            except NotFound as missing:
+                st.error(str(missing))
+            state.pop(CONFIRM_FEED_REVOKE, None)
+            st.rerun()
+    elif choice is False:
+        state.pop(CONFIRM_FEED_REVOKE, None)
+        st.rerun()
 
 
 def _link_label(link: ShareLink) -> str:

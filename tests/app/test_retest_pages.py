@@ -163,5 +163,9 @@ def test_hosted_runner_creates_and_revokes_a_calendar_feed(db_path: Path, clock)
     assert store.resolve_calendar_feed(token_hash(token), dt.datetime.now()) is not None
     keyed(ann, "button", "calendar_done").click().run()
     keyed(ann, "button", "calendar_revoke").click().run()
+    assert store.resolve_calendar_feed(token_hash(token), dt.datetime.now()) is not None  # asks first
+    keyed(ann, "button", r"calendar_revoke_\d+_cancel").click().run()
+    keyed(ann, "button", "calendar_revoke").click().run()
+    keyed(ann, "button", r"calendar_revoke_\d+_confirm").click().run()
     assert store.resolve_calendar_feed(token_hash(token), dt.datetime.now()) is None
     assert [f.revoked_at is not None for f in store.list_calendar_feeds(owner, runner.id)] == [True]
