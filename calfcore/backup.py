@@ -18,8 +18,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
+import re
+import secrets
+import shutil
+import stat
 import sys
 import threading
 import time
@@ -43,6 +48,12 @@ REQUEST_SUFFIX = ".request.json"
 RESULT_SUFFIX = ".result.json"
 POLL_SECONDS = 0.25
 DEFAULT_TIMEOUT_SECONDS = 60.0
+# What the worker may write: a new file directly in the backups folder, with a plain name (no path, no hidden
+# file, no `..`). Anything else in a request is refused: the request folder is an input like any other.
+BACKUP_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.duckdb")
+OWNER_ONLY = 0o700
+# Opening a request or writing an answer never follows a link planted at that name.
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class BackupError(RuntimeError):
@@ -67,8 +78,37 @@ def requests_folder(database: Path) -> Path:
     return database.parent / f"{database.name}.backup-requests"
 
 
+def backups_folder(database: Path) -> Path:
+    return database.parent / "backups"
+
+
 def default_backup_path(database: Path, now: dt.datetime) -> Path:
-    return database.parent / "backups" / f"{database.stem}-{now:%Y%m%d-%H%M%S}.duckdb"
+    return backups_folder(database) / f"{database.stem}-{now:%Y%m%d-%H%M%S}.duckdb"
+
+
+def confined_target(database: Path, requested: object) -> Path:
+    """The file a backup request may create, or BackupError: a new, plainly named file directly in the backups
+    folder beside the database (a real folder owned by this user, not a link), never the database or its log."""
+    database = Path(database).absolute()
+    if not isinstance(requested, str):
+        raise BackupError("The request names no target file.")
+    target = Path(requested)
+    folder = backups_folder(database)
+    if target.parent != folder or not BACKUP_NAME.fullmatch(target.name):
+        raise BackupError(f"A backup is only ever written as a new file directly in {folder}; refused: "
+                          f"{requested[:200]!r}.")
+    try:
+        folder.mkdir(mode=OWNER_ONLY, exist_ok=True)
+        info = folder.lstat()
+    except OSError as error:
+        raise BackupError(f"Can't use the backups folder {folder}: {error.strerror}.") from None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+        raise BackupError(f"{folder} is not a folder of this user (a link, or someone else's); refused.")
+    if target.resolve() in {database.resolve(), database.with_name(database.name + ".wal").resolve()}:
+        raise BackupError("A backup never writes over the database or its log; refused.")
+    if os.path.lexists(target):
+        raise BackupError(f"{target} already exists; a backup never overwrites a file.")
+    return target
 
 
 def _remove(path: Path) -> None:
@@ -76,23 +116,66 @@ def _remove(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _make_copy(target: Path, copy: Callable[[Path], dict[str, int]]) -> dict[str, int]:
-    """Copy into a temporary name beside `target`, then rename: a half-made copy never has the final name."""
-    partial = target.with_name(f".{target.name}.partial")
+def _publish(partial: Path, target: Path) -> None:
+    """Give the finished copy its final name, never replacing a file that has it (a hard link fails if the name
+    exists, where a rename would replace it)."""
+    try:
+        os.link(partial, target, follow_symlinks=False)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        with open(partial, "rb") as source, open(target, "xb") as copy:  # another disk: copy, still never over
+            shutil.copyfileobj(source, copy)
+            copy.flush()
+            os.fsync(copy.fileno())
     _remove(partial)
+
+
+def _make_copy(target: Path, copy: Callable[[Path], dict[str, int]]) -> dict[str, int]:
+    """Copy into an unguessable temporary name beside `target`, then publish it without overwriting anything: a
+    half-made copy never has the final name, and nobody can plant a link at the temporary name in advance."""
+    partial = target.with_name(f".{target.name}.{secrets.token_hex(8)}.partial")
+    if os.path.lexists(partial):
+        raise FileExistsError(f"{partial} exists")
     try:
         rows = copy(partial)
+        _publish(partial, target)
     except BaseException:
         _remove(partial)
         raise
-    os.replace(partial, target)
     return rows
 
 
 def _write_json(path: Path, content: dict) -> None:
-    staged = path.with_name(f".{path.name}.tmp")
-    staged.write_text(json.dumps(content))
-    os.replace(staged, path)  # readers never see half a file
+    """Write `path` whole (readers never see half a file), owner-only, without following a link at either name."""
+    staged = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(json.dumps(content))
+    os.replace(staged, path)  # a rename replaces a link at `path` itself, never what it points to
+
+
+def _read_own_json(path: Path) -> dict | None:
+    """A request or answer file, if it is a regular file of this user (None otherwise); never follows a link."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | _NO_FOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(descriptor) as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            return None
+        content = json.loads(file.read(64 * 1024))
+    return content if isinstance(content, dict) else None
+
+
+def _own_folder(folder: Path) -> bool:
+    """The request folder is a real folder of this user, not a link: anything else is not ours to read."""
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
 
 
 def describe_rows(rows: dict[str, int]) -> str:
@@ -114,7 +197,8 @@ class BackupWorker(threading.Thread):
     def __init__(self, store: Store, poll_seconds: float = POLL_SECONDS):
         super().__init__(name=f"calf-backup-{store.path.name}", daemon=True)
         self._store = weakref.ref(store)
-        self.folder = requests_folder(Path(store.path).absolute())
+        self.database = Path(store.path).absolute()
+        self.folder = requests_folder(self.database)
         self.poll_seconds = poll_seconds
         self._stopping = threading.Event()
 
@@ -134,11 +218,18 @@ class BackupWorker(threading.Thread):
             self._stopping.wait(self.poll_seconds)
 
     def handle_pending(self) -> int:
-        """Answer every waiting request; returns how many were answered."""
-        if not self.folder.is_dir():
+        """Answer every waiting request of this user; returns how many were answered. Requests owned by anyone
+        else (or links) are left alone: only the app's own user may ask it to write files."""
+        if not _own_folder(self.folder):
             return 0
         answered = 0
         for request in sorted(self.folder.glob(f"*{REQUEST_SUFFIX}")):
+            try:
+                info = request.lstat()
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+                continue
             store = self._live_store()
             if store is None:
                 break
@@ -154,9 +245,14 @@ class BackupWorker(threading.Thread):
         except FileNotFoundError:  # withdrawn by the command that made it
             return 0
         try:
-            target = Path(json.loads(claimed.read_text())["target"])
+            content = _read_own_json(claimed)
+            if content is None:
+                raise BackupError("The request is not a file of this user; refused.")
+            target = confined_target(self.database, content.get("target"))
             rows = _make_copy(target, store.backup_to)
             result = {"ok": True, "target": str(target), "rows": rows, "pid": os.getpid()}
+        except BackupError as error:
+            result = {"ok": False, "error": str(error)}
         except STORE_ERRORS as error:
             result = {"ok": False, "error": store.explain(error)}
         except (OSError, ValueError, KeyError, TypeError) as error:
@@ -196,26 +292,34 @@ def backup(database: Path, target: Path | None = None, *, timeout: float = DEFAU
 
 
 def _ask_the_app(database: Path, target: Path, timeout: float) -> BackupResult:
+    """The running app writes the copy into the backups folder (the only place it writes backups); this command
+    then gives it the name asked for, never overwriting a file."""
     folder = requests_folder(database)
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=OWNER_ONLY, exist_ok=True)
+    if not _own_folder(folder):
+        raise BackupError(f"{folder} is not a folder of this user (a link, or someone else's). Remove it, then "
+                          f"run the backup again.")
+    folder.chmod(OWNER_ONLY)  # made by an older version with the default permissions
     stem = f"{time.time_ns()}-{os.getpid()}"
+    made = backups_folder(database) / f"{database.stem}-{stem}.duckdb"
     request, answer = folder / f"{stem}{REQUEST_SUFFIX}", folder / f"{stem}{RESULT_SUFFIX}"
-    _write_json(request, {"target": str(target), "requested_at": dt.datetime.now().isoformat()})
+    _write_json(request, {"target": str(made), "requested_at": dt.datetime.now().isoformat()})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if answer.exists():
-            result = json.loads(answer.read_text())
+        result = _read_own_json(answer)
+        if result is not None:
             answer.unlink(missing_ok=True)
             if not result["ok"]:
                 raise BackupError(f"The running app could not make the backup: {result['error']}")
-            return BackupResult(Path(result["target"]), result["rows"],
-                                f"the running app (process {result['pid']})")
+            if made != target:
+                _publish(made, target)
+            return BackupResult(target, result["rows"], f"the running app (process {result['pid']})")
         time.sleep(0.1)
     try:
         request.unlink()
     except FileNotFoundError:  # claimed just now: the app is still copying
         raise BackupError(f"The running app is still making the backup after {timeout:g} s; it will appear at "
-                          f"{target} when done.") from None
+                          f"{made} when done.") from None
     raise BackupError(
         f"{database} is open in a program that did not answer the backup request within {timeout:g} s: not a "
         f"running Calf Check, but another program (such as a duckdb client). Close it and run the backup again.")

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -182,9 +185,10 @@ def test_restore_refuses_what_is_not_a_calf_check_backup(tmp_path: Path, content
 def test_a_backup_that_fails_half_way_leaves_no_file_with_the_final_name(tmp_path: Path) -> None:
     store = demo_store(tmp_path / "calfcheck.duckdb")
     worker = BackupWorker(store)  # answered in this thread, to see the answer directly
-    target_folder = tmp_path / "small"
+    target_folder = tmp_path / "backups"  # the only folder the worker writes backups into
     try:
         with tiny_disk(target_folder, "256k"):
+            target_folder.chmod(0o700)
             fill_disk(target_folder)
             requests = tmp_path / "calfcheck.duckdb.backup-requests"
             requests.mkdir()
@@ -196,3 +200,112 @@ def test_a_backup_that_fails_half_way_leaves_no_file_with_the_final_name(tmp_pat
         store.add_routine_log(LOCAL_OWNER, 1, RoutineLogEntry(TODAY, "single_leg_calf_raise", 1, 1))  # still fine
     finally:
         store.close()
+
+
+# -- issue 12, finding 1: the request folder is an input, and the worker writes only new files in backups/ ------
+
+
+def ask(folder: Path, stem: str, target: object) -> Path:
+    """Drop a request the way anyone who can write into the request folder could (not through the command)."""
+    folder.mkdir(exist_ok=True)
+    (folder / f"{stem}.request.json").write_text(json.dumps({"target": target}))
+    return folder / f"{stem}.result.json"
+
+
+def test_a_request_naming_the_live_database_is_refused_and_later_saves_survive_a_restart(tmp_path: Path) -> None:
+    db = tmp_path / "calfcheck.duckdb"
+    store = demo_store(db)
+    worker = BackupWorker(store)
+    requests = tmp_path / "calfcheck.duckdb.backup-requests"
+    try:
+        answers = [ask(requests, "1-1", str(db)), ask(requests, "1-2", str(db) + ".wal"),
+                   ask(requests, "1-3", str(tmp_path / "backups" / ".." / "calfcheck.duckdb"))]
+        worker.handle_pending()
+        for answer in answers:
+            assert json.loads(answer.read_text())["ok"] is False
+        store.add_routine_log(LOCAL_OWNER, 1, RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 12))
+        expected = store.snapshot()
+    finally:
+        store.close()
+    assert read_snapshot(db) == expected  # the acknowledged save is in the file after a restart
+
+
+@pytest.mark.parametrize("where", ["outside", "existing", "dotdot", "link"])
+def test_a_backup_is_only_ever_a_new_file_in_the_backups_folder(tmp_path: Path, where: str) -> None:
+    db = tmp_path / "calfcheck.duckdb"
+    store = demo_store(db)
+    backups = tmp_path / "backups"
+    backups.mkdir(mode=0o700)
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me")
+    existing = backups / "calfcheck-old.duckdb"
+    existing.write_text("an older backup")
+    target = {"outside": tmp_path / "elsewhere.duckdb", "existing": existing,
+              "dotdot": backups / ".." / "precious.duckdb", "link": backups / "through-a-link.duckdb"}[where]
+    if where == "link":
+        target.symlink_to(victim)
+    try:
+        answer = ask(tmp_path / "calfcheck.duckdb.backup-requests", "2-1", str(target))
+        assert BackupWorker(store).handle_pending() == 1
+        assert json.loads(answer.read_text())["ok"] is False
+    finally:
+        store.close()
+    assert victim.read_text() == "keep me" and existing.read_text() == "an older backup"
+    assert not (tmp_path / "elsewhere.duckdb").exists() and not (tmp_path / "precious.duckdb").exists()
+    assert sorted(p.name for p in backups.iterdir()) == sorted(
+        ["calfcheck-old.duckdb"] + (["through-a-link.duckdb"] if where == "link" else []))
+
+
+def test_a_link_planted_at_a_temporary_name_is_never_followed(tmp_path: Path) -> None:
+    db = tmp_path / "calfcheck.duckdb"
+    store = demo_store(db)
+    requests = tmp_path / "calfcheck.duckdb.backup-requests"
+    requests.mkdir()
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me")
+    # Every temporary name the old worker used for this request: the answer's and the copy's.
+    (requests / ".3-1.result.json.tmp").symlink_to(victim)
+    (tmp_path / "backups").mkdir(mode=0o700)
+    (tmp_path / "backups" / ".copy.duckdb.partial").symlink_to(victim)
+    try:
+        answer = ask(requests, "3-1", str(tmp_path / "backups" / "copy.duckdb"))
+        assert BackupWorker(store).handle_pending() == 1
+        assert json.loads(_read(answer))["ok"] is True
+    finally:
+        store.close()
+    assert victim.read_text() == "keep me"
+    assert read_snapshot(tmp_path / "backups" / "copy.duckdb")["runners"]
+
+
+def _read(path: Path) -> str:
+    assert not path.is_symlink()
+    return path.read_text()
+
+
+def test_requests_owned_by_someone_else_are_ignored(tmp_path: Path) -> None:
+    db = tmp_path / "calfcheck.duckdb"
+    store = demo_store(db)
+    requests = tmp_path / "calfcheck.duckdb.backup-requests"
+    try:
+        ask(requests, "4-1", str(tmp_path / "backups" / "theirs.duckdb"))
+        os.chown(requests / "4-1.request.json", 65534, 65534)  # nobody's (the tests run as root: see Limits)
+        assert BackupWorker(store).handle_pending() == 0
+    finally:
+        store.close()
+    assert not (tmp_path / "backups" / "theirs.duckdb").exists()
+    assert not (requests / "4-1.result.json").exists()
+
+
+def test_the_command_makes_the_request_folder_owner_only(tmp_path: Path) -> None:
+    store = demo_store(tmp_path / "calfcheck.duckdb")
+    worker = start_worker(store)
+    try:
+        done = cli("backup", "--db", str(store.path))
+        assert done.returncode == 0, done.stderr
+    finally:
+        worker.stop()
+        store.close()
+    mode = (tmp_path / "calfcheck.duckdb.backup-requests").stat().st_mode
+    assert stat.S_IMODE(mode) == 0o700
+    (made,) = (tmp_path / "backups").glob("calfcheck-*.duckdb")
+    assert read_snapshot(made)["runners"]
