@@ -10,16 +10,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfile, SymptomEntry, Units
+from calfcore.routine import exercise_library
 from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_entry, parse_test
 
 EXPORT_FORMAT = "calf-check-export"
 EXPORT_VERSION = 1
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # three years of daily entries is well under 1 MB
+MAX_IMPORT_MB = MAX_IMPORT_BYTES // 1_048_576  # the uploader's cap (and server.maxUploadSize in config.toml)
 MAX_IMPORT_ROWS = 20_000
 
 TEST_FIELDS = (
@@ -201,11 +204,13 @@ def plan_import(data: bytes, today: dt.date, existing: Iterable[tuple[str, ...]]
     test_positions: dict[str, int] = {}
     pending_symptoms: list[tuple[int, str, SymptomEntry]] = []
     try:
-        rows = list(reader)
+        # Never read past the limit: 5 MB of two-byte rows would be millions of dicts (gigabytes) otherwise.
+        rows = list(itertools.islice(reader, MAX_IMPORT_ROWS + 1))
     except csv.Error as error:
         raise InputErrors({"file": f"The CSV is malformed: {error}."}) from None
     if len(rows) > MAX_IMPORT_ROWS:
-        raise InputErrors({"file": f"The file has {len(rows)} rows; at most {MAX_IMPORT_ROWS} can be imported."})
+        raise InputErrors({"file": f"The file has more than {MAX_IMPORT_ROWS} rows; at most {MAX_IMPORT_ROWS} can "
+                                   f"be imported. Split it into smaller files."})
     if not rows:
         raise InputErrors({"file": "The file has a header but no records."})
 
@@ -243,7 +248,8 @@ def plan_import(data: bytes, today: dt.date, existing: Iterable[tuple[str, ...]]
                 pending_symptoms.append((number, row.get("test_ref", "").strip(), entry))
             elif kind == "routine_log":
                 plan.routine_logs.append(parse_routine_log({**row, "logged_on": row.get("date"),
-                                                            "load": row.get("load_kg")}, today, Units.KG))
+                                                            "load": row.get("load_kg")}, today, Units.KG,
+                                                           exercise_library()))
             else:
                 plan.problems.append(RowProblem(number, kind[:20], "record_type must be one of: "
                                                 + ", ".join(RECORD_TYPES) + "."))

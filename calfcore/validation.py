@@ -360,7 +360,7 @@ def parse_routine_log(raw: Mapping[str, Any], today: dt.date, units: Units = Uni
     exercise_id = fields.text("exercise_id", "Exercise", 80, required=True)
     known = set(exercise_ids)
     if known and exercise_id and exercise_id not in known:
-        fields.errors["exercise_id"] = "Pick an exercise from the library."
+        fields.errors["exercise_id"] = f"{exercise_id[:40]!r} is not an exercise in the library: pick one from it."
     sets = fields.whole("sets", "Sets", 1, MAX_SETS, required=True)
     reps = fields.whole("reps", "Reps per set", 1, MAX_ROUTINE_REPS, required=True)
     load = fields.mass("load", "Load", 0, MAX_LOAD_KG, units) or 0.0

@@ -493,3 +493,38 @@ def test_json_export_holds_everything():
 def test_json_export_keeps_unicode_readable(runner_name):
     text = export_json(dataclasses.replace(runner(), name=runner_name), [], [], [], dt.datetime(2025, 6, 16))
     assert runner_name in text
+
+
+# -- issue 12: a hostile file costs no more than the row limit, and an exercise must exist --------------------
+
+
+def test_reading_stops_at_the_row_limit():
+    """Rows past the limit are never read: here the file breaks after the limit, and the answer is the limit."""
+    from calfcore.exchange import MAX_IMPORT_ROWS
+
+    rows = "".join(f"routine_log,{n},2025-06-01\n" for n in range(MAX_IMPORT_ROWS + 1))
+    data = ("record_type,record_ref,date\n" + rows + 'routine_log,"never closed\n').encode()
+    errors = refused(data)
+    assert f"more than {MAX_IMPORT_ROWS} rows" in errors["file"]
+
+
+def test_a_file_of_tiny_rows_just_under_the_size_cap_is_refused_in_bounded_memory():
+    import tracemalloc
+
+    data = b"record_type,date\n" + b"x,\n" * ((MAX_IMPORT_BYTES - 20) // 3)  # about 1.7 million rows
+    tracemalloc.start()
+    try:
+        errors = refused(data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "rows" in errors["file"]
+    assert peak < 60 * 1024 * 1024, f"{peak / 1_048_576:.0f} MB"  # the 5 MB file and 20,001 small rows
+
+
+def test_an_import_naming_an_exercise_that_does_not_exist_is_refused():
+    data = ("record_type,record_ref,date,exercise_id,sets,reps\n"
+            f"routine_log,r1,{TODAY - dt.timedelta(days=3)},no_such_exercise,3,10\n").encode()
+    plan = plan_import(data, TODAY)
+    assert not plan.ok and not plan.routine_logs
+    assert "'no_such_exercise' is not an exercise in the library" in plan.problems[0].message
