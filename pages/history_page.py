@@ -9,12 +9,12 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from calfcore.exchange import export_csv, export_json, fingerprints, plan_import
+from calfcore.exchange import MAX_IMPORT_MB, export_csv, export_json
 from calfcore.norms import describe_protocol
 from calfcore.routine import exercise_library
 from calfcore.storage import EditConflict, NotFound, RunnerRecords
 from calfcore.validation import InputErrors, parse_test
-from calfui import components, forms
+from calfui import components, forms, importing
 from calfui.pickers import pick
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
@@ -215,13 +215,14 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
                           mime="application/json", key="export_json", on_click="ignore", icon=":material/download:")
     st.caption("Masses in files are in kg. Import takes a CSV in the same format as the export.")
     upload_key = runner_key(int(records.runner.id), "import_csv")  # type: ignore[arg-type]
-    limit_mb = st.get_option("server.maxUploadSize")
-    upload = st.file_uploader(f"Import a CSV (at most {limit_mb} MB)", type=["csv"], key=upload_key)
+    limit_mb = min(st.get_option("server.maxUploadSize"), MAX_IMPORT_MB)
+    upload = st.file_uploader(f"Import a CSV (at most {limit_mb} MB)", type=["csv"], key=upload_key,
+                              max_upload_size=limit_mb)
     if upload is None:
+        importing.forget_import()
         return
     try:
-        plan = plan_import(upload.getvalue(), context.today,
-                           fingerprints(records.tests, records.symptoms, records.routine_logs))
+        plan = importing.planned_import(context, records, upload)
     except InputErrors as errors:
         st.error("Nothing was imported. " + " ".join(errors.errors.values()), icon=":material/error:")
         return

@@ -85,3 +85,33 @@ def test_a_file_that_is_not_a_calf_check_csv_is_refused(app: AppTest, db_path) -
         "latin-1"), "text/csv"))
     app.run()
     assert "not UTF-8" in texts(app)
+
+
+def test_an_uploaded_file_is_validated_once_not_on_every_click(app: AppTest, db_path, downloads,
+                                                                  monkeypatch) -> None:
+    """While a file sits in the uploader, every click reruns the page: the file is planned once (issue 12)."""
+    import calfcore.exchange
+    import calfui
+
+    go(app, "profile")
+    app.button(key="load_demo").click().run()
+    go(app, "history")
+    demo_csv = downloads[next(name for name in downloads if name.endswith(".csv"))]
+    calls = []
+    real = calfcore.exchange.plan_import
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(calfcore.exchange, "plan_import", counted)
+    monkeypatch.setattr(getattr(calfui, "importing", calfcore.exchange), "plan_import", counted)
+    create_runner(app, "Clicking around")
+    go(app, "history")
+    app.get("file_uploader")[0].set_value(("demo.csv", demo_csv, "text/csv"))
+    app.run()
+    assert "Ready:" in texts(app)
+    for _ in range(3):  # any click reruns the page with the file still in the uploader
+        app.run()
+    assert "Ready:" in texts(app)
+    assert len(calls) == 1
