@@ -19,11 +19,17 @@ from calfcore.triage import Triage, Urgency
 from calfcore.validation import KG_PER_LB
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Streamlit's markdown turns bare URLs and e-mail addresses into links after parsing, escapes or not (GitHub's
+# autolink rule: "http://", "https://", "www." and "name@domain"). An invisible WORD JOINER (U+2060) inside each of
+# those starts keeps the text as typed on screen, and plain text.
+_WORD_JOINER = "\u2060"
+_AUTOLINK_STARTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
 
 
 def plain(text: str) -> str:
-    """Escape user text for a markdown context so it shows exactly as typed."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")
+    """Escape user text for a markdown context so it shows exactly as typed: no formatting, no links."""
+    unlinked = _AUTOLINK_STARTS.sub(_WORD_JOINER, text)
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", unlinked).replace("\n", "  \n")
 
 
 def mass(kg: float, units: Units) -> str:
