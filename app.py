@@ -38,7 +38,9 @@ if __name__ == "__main__":
     main()
 else:
     # `streamlit run app.py` finds this st.App (by reading this file) and serves it, with the app's own routes
-    # (calfui.asgi: the calendar feed); every session then runs this file as its script, as "__main__".
-    from calfui import asgi
+    # (calfui.asgi: the calendar feed) and middleware (calfui.server: Referrer-Policy); every session then runs this
+    # file as its script, as "__main__".
+    from calfui import asgi, server
 
-    app = st.App(__file__, routes=asgi.ROUTES)
+    server.serve_pages_by_navigation_only()
+    app = st.App(__file__, routes=asgi.ROUTES, middleware=server.MIDDLEWARE)
