@@ -188,7 +188,8 @@ def describe_rows(rows: dict[str, int]) -> str:
 
 
 class BackupWorker(threading.Thread):
-    """Answers backup requests for one open store, from inside the process that holds the file.
+    """Answers backup requests for one open store, from inside the process that holds the file, and checkpoints
+    its log within CHECKPOINT_WINDOW_SECONDS of a commit (Store.checkpoint_if_due).
 
     It holds the store weakly and stops once the store is closed or dropped, so it never keeps a connection
     (and the file's lock) alive on its own.
@@ -215,6 +216,13 @@ class BackupWorker(threading.Thread):
                 self.handle_pending()
             except Exception:  # noqa: BLE001 - the worker must outlive any one bad request
                 pass
+            store = self._live_store()
+            if store is not None:
+                try:
+                    store.checkpoint_if_due()
+                except Exception:  # noqa: BLE001 - tried again at the next tick; a page reports a dead connection
+                    pass
+            del store
             self._stopping.wait(self.poll_seconds)
 
     def handle_pending(self) -> int:

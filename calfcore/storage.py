@@ -76,6 +76,17 @@ STORE_ERRORS: tuple[type[BaseException], ...] = (duckdb.Error, StoreUnavailable,
 CONFLICT_RETRIES = 10
 CONFLICT_PAUSE_MAX = 0.25
 
+# A commit lives only in DuckDB's log (<file>.wal) until a checkpoint writes it into the file itself, and DuckDB
+# checkpoints on its own only when the log reaches 16 MB (months of a club's saves). A damaged or deleted log, or a
+# plain copy of the file alone, would lose everything since. So the store checkpoints once this many seconds have
+# passed since the first commit not yet in the file (Store.checkpoint_if_due, called by the app's worker thread
+# every POLL_SECONDS): at most about this window of saves lives only in the log. Cost: benchmarks/bench_checkpoint.py.
+CHECKPOINT_WINDOW_SECONDS = 5.0
+# DuckDB refuses a checkpoint while a write transaction is open (saves last milliseconds): try again this many
+# times, CHECKPOINT_PAUSE seconds apart, before leaving it to the next call.
+CHECKPOINT_ATTEMPTS = 20
+CHECKPOINT_PAUSE = 0.005
+
 # Store.open rewrites a runner table ordered by runner (Store.cluster_by_runner) once this many of its rows have
 # arrived since it was last clustered: DuckDB's row group size. Fewer unclustered rows than that are about one row
 # group, which a per-runner query scans whole anyway; more, and every query scans them all.
@@ -305,14 +316,24 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _read_only(lowered: str) -> bool:
+    """A refusal to write: permissions, a read-only file system, or an immutable file (EPERM, even for root)."""
+    return any(words in lowered for words in ("permission", "read-only", "read only", "operation not permitted"))
+
+
 def _explain_open_failure(path: Path, error: Exception) -> str:
     text = str(error)
     lowered = text.lower()
+    log = path.with_name(path.name + ".wal")
+    if "wal" in lowered and "lock" not in lowered:
+        return (f"Calf Check can't open {path}: its log {log} (saves not yet written into the file) is damaged, "
+                f"unreadable or belongs to another file. Nothing was changed. Restore a backup (make restore), or "
+                f"move {log.name} aside to open the file without the saves it holds.")
     if "lock" in lowered:
         return (f"The database file {path} is already open in another program (another Calf Check, or a duckdb "
                 f"client). DuckDB lets one process use a file at a time: close the other program, or start this "
                 f"one with CALF_DB_PATH pointing at a different file.")
-    if "permission" in lowered or "read-only" in lowered or "read only" in lowered:
+    if _read_only(lowered):
         return (f"Calf Check can't write to {path}: the file or its folder is read-only. Give this user write "
                 f"permission, or set CALF_DB_PATH to a writable location.")
     if "no space" in lowered or "disk is full" in lowered or "disk full" in lowered:
@@ -341,7 +362,7 @@ def _explain_failure(path: Path, error: BaseException) -> str:
         after = "Nothing was saved; what you saved before is safe."
     if "no space" in lowered or "disk full" in lowered or "disk is full" in lowered or "file too large" in lowered:
         return f"The disk holding {path} is full (disk full). {after} Free some space, then try again."
-    if "permission" in lowered or "read-only" in lowered or "read only" in lowered:
+    if _read_only(lowered):
         return (f"Calf Check can't write to {path}: the file or its folder is read-only. {after} Give this user "
                 f"write permission, or set CALF_DB_PATH to a writable location.")
     first_line = text.splitlines()[0] if text else type(error).__name__
@@ -367,6 +388,7 @@ class Store:
         self._stamp_lock = threading.Lock()  # queues updates of share links (see mark_share_used)
         self._closed = False
         self._invalidated = False
+        self._logged_since: float | None = None  # monotonic time of the first commit not yet checkpointed
 
     @classmethod
     def open(cls, path: str | Path, *, cluster: bool = True) -> Store:
@@ -463,6 +485,8 @@ class Store:
                     pass  # the transaction is already gone (a failed statement or fatal error): keep the cause
                 raise
             cursor.commit()  # a failed commit (disk full, conflict) rolls the whole transaction back itself
+            if self._logged_since is None:
+                self._logged_since = time.monotonic()
             if changes_records:
                 self._changed(owner)
 
@@ -1071,6 +1095,30 @@ class Store:
         """Write the log (.wal) into the main file now (DuckDB also does this on its own as the log grows)."""
         with self._cursor() as cursor:
             cursor.execute("CHECKPOINT")
+
+    def checkpoint_if_due(self, window: float = CHECKPOINT_WINDOW_SECONDS) -> bool:
+        """Checkpoint if a commit has waited in the log for `window` seconds or more; True if it did.
+
+        A commit landing during the checkpoint marks the log again, so the next call writes it too. A failed
+        checkpoint (another transaction running, a full disk) leaves the mark, to be tried at the next call."""
+        since = self._logged_since
+        if since is None or time.monotonic() - since < window:
+            return False
+        self._logged_since = None
+        try:
+            for attempt in range(CHECKPOINT_ATTEMPTS):
+                try:
+                    self.checkpoint()
+                    return True
+                except duckdb.TransactionException:
+                    if attempt == CHECKPOINT_ATTEMPTS - 1:
+                        raise
+                    time.sleep(CHECKPOINT_PAUSE)
+        except BaseException:
+            if self._logged_since is None:
+                self._logged_since = since
+            raise
+        return True
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, field for field, in a stable order: to prove two databases hold the same."""
