@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfile, SymptomEntry, Units
 from calfcore.routine import exercise_library
-from calfcore.validation import InputErrors, parse_routine_log, parse_symptom_entry, parse_test
+from calfcore.validation import InputErrors, formula_view, parse_routine_log, parse_symptom_entry, parse_test
 
 EXPORT_FORMAT = "calf-check-export"
 EXPORT_VERSION = 1
@@ -38,11 +38,11 @@ _FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formula(text: str) -> str:
-    """Prefix text that a spreadsheet would evaluate (=, +, -, @ ...) with an apostrophe.
+    """Prefix text that a spreadsheet would evaluate (=, +, -, @ ..., or a look-alike such as ＝) with an apostrophe.
 
     Text that already starts with an apostrophe gets one too, so that importing always removes exactly one.
     """
-    return "'" + text if text.startswith((*_FORMULA_CHARS, "'")) else text
+    return "'" + text if formula_view(text).startswith((*_FORMULA_CHARS, "'")) else text
 
 
 def _restore(text: str) -> str:

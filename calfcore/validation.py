@@ -50,6 +50,14 @@ _TAG = re.compile(r"<(?:[/?]?[a-zA-Z]|!)")  # "<b", "</b", "<?x", "<!--"; "left 
 # Bidirectional override characters can disguise text; other right-to-left text is welcome.
 # Text a spreadsheet would run as a formula (CSV injection): =, @, or a sign not followed by a number.
 _FORMULA_START = re.compile(r"^(=|@|[+-](?![\d.]))")
+# Characters a spreadsheet may read as = + - @ although they are others: what Unicode folds into them (full-width
+# ＝ ＋ － ＠, small ﹦ ﹢ ﹣ ﹫, super- and subscript ⁼ ₌ ⁺ ₊) and the MINUS SIGN, which ⁻ ₋ fold into.
+_MINUS_SIGN = "\u2212"
+
+
+def formula_view(text: str) -> str:
+    """The start of `text` as a spreadsheet may read it: look-alikes of = + - @ folded into them."""
+    return unicodedata.normalize("NFKC", text[:8]).replace(_MINUS_SIGN, "-")
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
@@ -212,7 +220,7 @@ def text_problem(value: str, label: str, max_length: int, *, multiline: bool = F
             return f"{label} contains a character that can't be stored; please retype it."
     if _TAG.search(value):
         return f"{label} can't contain HTML tags such as <b> or <script>."
-    if _FORMULA_START.match(value):
+    if _FORMULA_START.match(formula_view(value)):
         return f"{label} can't start with =, +, - or @ (spreadsheets would run it as a formula)."
     return None
 

@@ -48,7 +48,9 @@ def test_the_corpus_has_a_fifty_megabyte_file_and_it_is_not_committed() -> None:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DANGEROUS = ["=cmd|' /C calc'!A0", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-             "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://evil.example\",\"x\")"]
+             "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://evil.example\",\"x\")",
+             # look-alikes a spreadsheet may read as = + - @ (issue 12): full-width, small, superscript, minus sign
+             "＝cmd|' /C calc'!A0", "＋1+1", "－2+3+cmd|' /C calc'!A0", "＠SUM(1+1)", "﹦1+1", "⁼1+1", "−1+1"]
 ACCEPTED = ["-2 kg next time", "+5 reps next week", "'=1+1", "-.5 kg"]
 
 

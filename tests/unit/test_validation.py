@@ -482,6 +482,9 @@ def test_html_tags_are_rejected_in_names_and_notes(text):
 @pytest.mark.parametrize("text", [
     "=cmd|' /C calc'!A0", "=1+1", "@SUM(A1:A2)", "+foo", "-foo", "=HYPERLINK(\"http://x\")", "  =1+1", "+",
     "-", "@", "+-1",
+    # look-alikes (issue 12): full-width, small, superscript and subscript forms, the minus sign
+    "＝1+1", "＋foo", "－foo", "＠SUM(A1:A2)", "﹦1+1", "﹢foo", "﹣foo", "﹫SUM(1)", "⁼1", "₌1", "⁺foo", "⁻foo",
+    "−foo",
 ])
 def test_spreadsheet_formulas_are_rejected_in_names_and_notes(text):
     assert "formula" in runner_errors(name=text)["name"]
