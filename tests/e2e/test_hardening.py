@@ -89,3 +89,41 @@ def test_a_fresh_servers_first_deep_link_opens_its_page_without_a_not_found_dial
     finally:
         server.stop()
     assert "Traceback" not in server.log(), server.log()
+
+
+CRAFTED_VALUES = ("zzz", 1e300)  # text where a number or a date goes, a huge number where a choice or text goes
+WIDGETS_PER_PAGE = 8
+
+
+def test_crafted_widget_values_get_a_plain_message_and_no_traceback(shared) -> None:
+    """A websocket client (not a browser) sends values no control can send: each run ends with the app's own
+    message, never an exception element, and the server log gets one line per refusal, no traceback."""
+    import asyncio
+
+    from benchmarks.ws_client import StreamlitClient
+    from calfui.crafted import MESSAGE
+
+    server, _ = shared
+
+    async def crafted_runs() -> tuple[int, int]:
+        tried = refused = 0
+        for page in ("record", "dashboard", "routine"):
+            async with StreamlitClient(server.url) as client:
+                await client.run()
+                await client.run(page=page)
+                keys = sorted(key for key in client.page.widgets if not key.startswith("runner_picker"))
+            for key in keys[:WIDGETS_PER_PAGE]:
+                for value in CRAFTED_VALUES:
+                    async with StreamlitClient(server.url) as client:  # a fresh session each time
+                        await client.run()
+                        await client.run(page=page)
+                        await client.run(widgets={key: value})  # raises ProtocolError on an exception element
+                        tried += 1
+                        refused += MESSAGE in client.page.alerts
+        return tried, refused
+
+    tried, refused = asyncio.run(crafted_runs())
+    assert tried >= 30 and refused >= 10, (tried, refused)  # many of them can't be read back by Streamlit
+    log = server.log()
+    assert "Traceback" not in log
+    assert log.count("Refused a request with a widget value") >= refused
