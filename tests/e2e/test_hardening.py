@@ -99,6 +99,7 @@ def test_crafted_widget_values_get_a_plain_message_and_no_traceback(shared) -> N
     """A websocket client (not a browser) sends values no control can send: each run ends with the app's own
     message, never an exception element, and the server log gets one line per refusal, no traceback."""
     import asyncio
+    import concurrent.futures
 
     from benchmarks.ws_client import StreamlitClient
     from calfui.crafted import MESSAGE
@@ -122,7 +123,9 @@ def test_crafted_widget_values_get_a_plain_message_and_no_traceback(shared) -> N
                         refused += MESSAGE in client.page.alerts
         return tried, refused
 
-    tried, refused = asyncio.run(crafted_runs())
+    # In a thread of its own: Playwright's sync API (the browser of the other tests) keeps an event loop here.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        tried, refused = thread.submit(asyncio.run, crafted_runs()).result()
     assert tried >= 30 and refused >= 10, (tried, refused)  # many of them can't be read back by Streamlit
     log = server.log()
     assert "Traceback" not in log
