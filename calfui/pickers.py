@@ -42,6 +42,8 @@ def pick(label: str, labels: Mapping[Id, str], *, key: str, chosen_key: str | No
     widget_key = f"{key}_{revision_of(tuple(shown.items()), none_label)}"
 
     def picked() -> None:
+        if st.session_state[widget_key] not in options:  # a crafted message, not a choice from the list
+            return
         st.session_state[chosen_key] = st.session_state[widget_key]
         if on_change is not None:
             on_change()
@@ -52,5 +54,7 @@ def pick(label: str, labels: Mapping[Id, str], *, key: str, chosen_key: str | No
         st.session_state[widget_key] = chosen
     value = container.selectbox(label, options, key=widget_key, on_change=picked,
                                 format_func=lambda item: none_label if item is None else shown[item], help=help)
+    if value not in options:  # a crafted message: keep the choice made before
+        value = chosen
     st.session_state[chosen_key] = value
     return value

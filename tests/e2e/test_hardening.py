@@ -112,8 +112,9 @@ def test_crafted_widget_values_get_a_plain_message_and_no_traceback(shared) -> N
             async with StreamlitClient(server.url) as client:
                 await client.run()
                 await client.run(page=page)
-                keys = sorted(key for key in client.page.widgets if not key.startswith("runner_picker"))
-            for key in keys[:WIDGETS_PER_PAGE]:
+                keys = sorted(client.page.widgets)
+            pickers = [key for key in keys if key.startswith("runner_picker")]  # the sidebar's, on every page
+            for key in pickers + [key for key in keys if key not in pickers][:WIDGETS_PER_PAGE]:
                 for value in CRAFTED_VALUES:
                     async with StreamlitClient(server.url) as client:  # a fresh session each time
                         await client.run()
