@@ -131,6 +131,7 @@ def _enum(p: Any, field: str) -> str:
 _WIDGETS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "button": lambda p: {"submit": bool(p.is_form_submitter), "type": p.type or "secondary", "icon": p.icon or None},
     "checkbox": lambda p: {"value": bool(p.default), "toggle": _enum(p, "type") == "TOGGLE"},
+    "toggle": lambda p: {"value": bool(p.default), "toggle": True},  # AppTest names a toggle apart
     "radio": lambda p: {"options": list(p.options), "index": p.default if p.HasField("default") else None,
                         "horizontal": bool(p.horizontal)},
     "selectbox": lambda p: {"options": list(p.options), "index": p.default if p.HasField("default") else None},
@@ -259,7 +260,7 @@ def _widget(item: dict[str, Any], values: dict[str, Any], counter: list[int]) ->
     elif kind == "download_button":
         value = st.download_button(label, b"x" * item["size"], file_name=item["file_name"], key=key,
                                    on_click="ignore")
-    elif kind == "checkbox":
+    elif kind in ("checkbox", "toggle"):
         value = (st.toggle if item["toggle"] else st.checkbox)(label, value=item["value"], key=key)
     elif kind == "radio":
         value = st.radio(label, item["options"], index=item["index"], horizontal=item["horizontal"], key=key)
