@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfile, SymptomEntry, Units
+from calfcore.readiness import HopTest, ReadinessCheck
+from calfcore.retest import AwayDay
 from calfcore.routine import exercise_library
 from calfcore.validation import InputErrors, formula_view, parse_routine_log, parse_symptom_entry, parse_test
 
@@ -113,7 +115,11 @@ def export_csv(tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
 
 
 def export_json(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
-                routine_logs: Sequence[RoutineLogEntry], exported_at: dt.datetime) -> str:
+                routine_logs: Sequence[RoutineLogEntry], exported_at: dt.datetime, *,
+                hop_tests: Sequence[HopTest] = (), readiness_checks: Sequence[ReadinessCheck] = (),
+                away_days: Sequence[AwayDay] = ()) -> str:
+    """Everything the runner recorded, as one JSON document (the CSV carries tests, symptoms and training only;
+    the return-to-run records and days away come in the JSON)."""
     def plain(cells: dict[str, object]) -> dict[str, object]:
         return {key: value for key, value in cells.items() if key != "record_type"}
 
@@ -127,6 +133,13 @@ def export_json(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms:
         "tests": [plain(_test_cells(t)) for t in tests],
         "symptoms": [plain(_symptom_cells(s)) for s in symptoms],
         "routine_logs": [plain(_routine_cells(r)) for r in routine_logs],
+        "hop_tests": [{"date": h.tested_on.isoformat(), "hops_left": h.hops.left, "hops_right": h.hops.right,
+                       "pain_left": h.pain.left, "pain_right": h.pain.right, "red_flags": sorted(h.red_flags)}
+                      for h in hop_tests],
+        "readiness_checks": [{"date": c.checked_on.isoformat(), "walked_pain_free": c.walked_pain_free,
+                              "settled_next_morning": c.settled_next_morning, "red_flags": sorted(c.red_flags)}
+                             for c in readiness_checks],
+        "away_days": [{"date": a.day.isoformat(), "reason": a.reason.value} for a in away_days],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 

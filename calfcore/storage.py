@@ -978,6 +978,24 @@ class Store:
                         id=int(r[0])) for r in rows]
 
     @_retry_on_conflict
+    def delete_hop_test(self, owner: str, runner_id: int, hop_test_id: int) -> None:
+        with self._transaction(owner) as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            deleted = cursor.execute("DELETE FROM hop_tests WHERE id = ? AND runner_id = ? RETURNING id",
+                                     [hop_test_id, runner_id]).fetchall()
+            if not deleted:
+                raise NotFound("That hop test no longer exists (it may have been deleted).")
+
+    @_retry_on_conflict
+    def delete_readiness_check(self, owner: str, runner_id: int, check_id: int) -> None:
+        with self._transaction(owner) as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            deleted = cursor.execute("DELETE FROM readiness_checks WHERE id = ? AND runner_id = ? RETURNING id",
+                                     [check_id, runner_id]).fetchall()
+            if not deleted:
+                raise NotFound("That checklist entry no longer exists (it may have been deleted).")
+
+    @_retry_on_conflict
     def save_readiness_check(self, owner: str, runner_id: int, check: ReadinessCheck) -> int:
         with self._transaction(owner) as cursor:
             self._require_runner(cursor, owner, runner_id)

@@ -200,20 +200,29 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
         st.rerun()
 
 
+def _return_to_run_records(context: PageContext, runner_id: int) -> dict[str, Any]:
+    owner = str(context.viewer.owner_key)
+    return {"hop_tests": context.store.list_hop_tests(owner, runner_id),
+            "readiness_checks": context.store.list_readiness_checks(owner, runner_id),
+            "away_days": context.store.list_away_days(owner, runner_id)}
+
+
 def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
     st.header("Export and import")
     stamp = context.today.isoformat()
     csv_text, json_text = context.data.cached(("export", records.runner.id), lambda: (
         export_csv(records.tests, records.symptoms, records.routine_logs),
         export_json(records.runner, records.tests, records.symptoms, records.routine_logs,
-                    dt.datetime.now(dt.UTC).replace(microsecond=0)),  # the time this version of the data was exported
+                    dt.datetime.now(dt.UTC).replace(microsecond=0),  # the time this version of the data was exported
+                    **_return_to_run_records(context, int(records.runner.id))),  # type: ignore[arg-type]
     ))
     left, right = st.columns(2)
     left.download_button("Download CSV", csv_text, file_name=f"calf-check-{stamp}.csv", mime="text/csv",
                          key="export_csv", on_click="ignore", icon=":material/download:")
     right.download_button("Download JSON", json_text, file_name=f"calf-check-{stamp}.json",
                           mime="application/json", key="export_json", on_click="ignore", icon=":material/download:")
-    st.caption("Masses in files are in kg. Import takes a CSV in the same format as the export.")
+    st.caption("Masses in files are in kg. Import takes a CSV in the same format as the export. The JSON also holds "
+               "your hop tests, return-to-run checklists and days away.")
     upload_key = runner_key(int(records.runner.id), "import_csv")  # type: ignore[arg-type]
     limit_mb = min(st.get_option("server.maxUploadSize"), MAX_IMPORT_MB)
     upload = st.file_uploader(f"Import a CSV (at most {limit_mb} MB)", type=["csv"], key=upload_key,

@@ -169,3 +169,26 @@ def test_hosted_runner_creates_and_revokes_a_calendar_feed(db_path: Path, clock)
     keyed(ann, "button", r"calendar_revoke_\d+_confirm").click().run()
     assert store.resolve_calendar_feed(token_hash(token), dt.datetime.now()) is None
     assert [f.revoked_at is not None for f in store.list_calendar_feeds(owner, runner.id)] == [True]
+
+
+def test_a_wrong_hop_test_or_checklist_entry_is_removed_after_a_confirmation(app: AppTest, clock, db_path) -> None:
+    """A runner fixes a mistake: the entry picked (by id) goes after a Yes; Cancel keeps it."""
+    create_runner(app)
+    go(app, "return_to_run")
+    for left in (12, 12):  # two identical hop tests: the pick tells them apart
+        keyed(app, "number_input", "hops_left").set_value(left)
+        keyed(app, "number_input", "hops_right").set_value(11)
+        [save] = [b for b in app.button if b.key.endswith("_save") and "_hops_" in b.key]
+        save.click().run()
+    runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
+    first, second = (h.id for h in peek_store(db_path).list_hop_tests(LOCAL_OWNER, runner.id))
+    picker = keyed(app, "selectbox", "return_remove_pick")
+    assert len(set(picker.options)) == len(picker.options) == 3  # "—" and two labels told apart
+    picker.set_value(f"h{first}").run()
+    keyed(app, "button", rf"return_remove_h{first}").click().run()
+    keyed(app, "button", rf"return_remove_h{first}_cancel").click().run()
+    assert peek_store(db_path).count_rows(runner.id)["hop_tests"] == 2
+    keyed(app, "button", rf"return_remove_h{first}").click().run()
+    keyed(app, "button", rf"return_remove_h{first}_confirm").click().run()
+    assert "Entry removed." in texts(app)
+    assert [h.id for h in peek_store(db_path).list_hop_tests(LOCAL_OWNER, runner.id)] == [second]

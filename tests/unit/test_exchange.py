@@ -528,3 +528,20 @@ def test_an_import_naming_an_exercise_that_does_not_exist_is_refused():
     plan = plan_import(data, TODAY)
     assert not plan.ok and not plan.routine_logs
     assert "'no_such_exercise' is not an exercise in the library" in plan.problems[0].message
+
+
+def test_the_json_export_carries_hop_tests_checklists_and_days_away() -> None:
+    """A runner's data is theirs: every kind of record they can make leaves with the JSON export."""
+    from calfcore.readiness import HopTest, ReadinessCheck
+    from calfcore.retest import AwayDay, AwayReason
+
+    text = export_json(runner(), [], [], [], dt.datetime(2026, 12, 1, 9, 0),
+                       hop_tests=[HopTest(dt.date(2026, 11, 30), LegPair(12, 10), LegPair(1, 2), frozenset())],
+                       readiness_checks=[ReadinessCheck(dt.date(2026, 11, 29), True, False)],
+                       away_days=[AwayDay(dt.date(2026, 11, 28), AwayReason.TRAVELLING)])
+    document = json.loads(text)
+    assert document["hop_tests"] == [{"date": "2026-11-30", "hops_left": 12, "hops_right": 10, "pain_left": 1,
+                                      "pain_right": 2, "red_flags": []}]
+    assert document["readiness_checks"] == [{"date": "2026-11-29", "walked_pain_free": True,
+                                             "settled_next_morning": False, "red_flags": []}]
+    assert document["away_days"] == [{"date": "2026-11-28", "reason": "travelling"}]
