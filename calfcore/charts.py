@@ -1,7 +1,9 @@
 """Altair charts for the progress page, built from the small frames in calfcore.progress.
 
-Tooltips on every mark; a colour-blind-safe palette (Okabe-Ito blue and orange for the legs); sized to the
-container so they read on a 390 px phone.
+Tooltips on every mark; a colour-blind-safe palette (Okabe-Ito blue and vermillion for the legs) with every colour
+at 3:1 or more against white (WCAG 1.4.11, checked in tests/unit/test_accessibility.py), and the legs also told
+apart by point shape and dash; sized to the container so they read on a 390 px phone. What each chart shows in
+words (for screen readers) is in calfcore.chart_text.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ import pandas as pd
 
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, PAIN_SAFE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 
-LEG_COLOURS = alt.Scale(domain=["left", "right"], range=["#0072B2", "#E69F00"])
+LEGS = ["left", "right"]
+LEG_COLOURS = alt.Scale(domain=LEGS, range=["#0072B2", "#D55E00"])
+# Not by colour only (WCAG 1.4.1): a filled circle and a solid line for the left leg, a square and a dash for the right.
+LEG_SHAPES = alt.Scale(domain=LEGS, range=["circle", "square"])
+LEG_DASHES = alt.Scale(domain=LEGS, range=[[1, 0], [6, 3]])
+BAND_COLOUR = "#007A5A"  # the typical band's edges: 5.3:1 on white (its fill is a light tint of the same green)
+TARGET_COLOUR = "#AA3377"  # the runner target and 90% lines: 6.1:1 on white
+TRAINING_COLOUR = "#0072B2"
+ZONE_EDGE_COLOUR = "#6B6B6B"  # the pain zones' borders: 5.3:1 on white
 CHART_HEIGHT = 260
 # One compact legend row above the plot: on a phone, legends below or beside the plot squeeze it flat.
 _TOP_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=120)
@@ -30,34 +40,44 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
     healthy people, only where a reference fits the runner's age and protocol) and the runner target line."""
     data = frame[frame["knee"] == knee]
     base = alt.Chart(data)
-    band = base.transform_filter("datum.typical_low != null").mark_area(opacity=0.18, color="#009E73").encode(
-        x=_date_axis(), y="typical_low:Q", y2="typical_high:Q",
-        tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
-                 # The band is the reference ± one SD between healthy people, not the test's noise.
-                 alt.Tooltip("typical_low:Q", title="Typical range (healthy spread) from", format=".0f"),
-                 alt.Tooltip("typical_high:Q", title="Typical range (healthy spread) to", format=".0f"),
-                 alt.Tooltip("reference:N", title="Reference")],
-    )
+    band_tooltip = [alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
+                    # The band is the reference ± one SD between healthy people, not the test's noise.
+                    alt.Tooltip("typical_low:Q", title="Typical range (healthy spread) from", format=".0f"),
+                    alt.Tooltip("typical_high:Q", title="Typical range (healthy spread) to", format=".0f"),
+                    alt.Tooltip("reference:N", title="Reference")]
+    with_band = base.transform_filter("datum.typical_low != null")
+    # The band's fill is a light tint; its edges carry the 3:1 contrast. Left out of the screen reader's tree
+    # (aria=False): the chart's text alternative states the band, and an empty band was announced as an
+    # unnamed graphic.
+    band = with_band.mark_area(opacity=0.15, color=BAND_COLOUR, aria=False).encode(
+        x=_date_axis(), y="typical_low:Q", y2="typical_high:Q", tooltip=band_tooltip)
+    edges = [with_band.mark_line(color=BAND_COLOUR, strokeWidth=1.5, strokeDash=[2, 2], aria=False).encode(
+        x=_date_axis(), y=f"{edge}:Q", tooltip=band_tooltip) for edge in ("typical_low", "typical_high")]
     lines = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         x=_date_axis(),
         y=alt.Y("reps:Q", title="Raises", scale=alt.Scale(zero=True)),
         color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
+        shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),
+        strokeDash=alt.StrokeDash("side:N", scale=LEG_DASHES, title=None, legend=_TOP_LEGEND),
         detail="protocol:N",  # one line per protocol: different protocols are never joined up
         tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
                  alt.Tooltip("reps:Q", title="Raises"), alt.Tooltip("protocol:N", title="Protocol"),
                  alt.Tooltip("reference:N", title="Reference")],
     )
-    layers = [band, lines]
+    # Knee bent has no published reference, so no band at all (not an empty one).
+    layers = [band, *edges, lines] if knee == "straight" else [lines]
     if knee == "straight":
         label = f"Runner target {int(RUNNER_TARGET_REPS.value)}+ (expert opinion)"
         target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [label]}))
         # The dashed line gets a legend entry of its own (a dash, not a colour), beside the legs'.
-        layers.append(target.mark_rule(color="#CC79A7", size=2).encode(
+        layers.append(target.mark_rule(color=TARGET_COLOUR, size=2).encode(
             y="target:Q",
             strokeDash=alt.StrokeDash("label:N", title=None, legend=_TOP_LEGEND,
                                       scale=alt.Scale(domain=[label], range=[[6, 4]])),
             tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")]))
-    return alt.layer(*layers).properties(height=CHART_HEIGHT, width="container")
+    # The target's dash has a legend of its own, apart from the legs' dashes.
+    return alt.layer(*layers).resolve_scale(strokeDash="independent").properties(
+        height=CHART_HEIGHT, width="container")
 
 
 def symmetry_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -67,12 +87,13 @@ def symmetry_chart(frame: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("symmetry_percent:Q", title="Symmetry (%)", scale=alt.Scale(domain=[50, 110], clamp=True)),
         color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#0072B2", "#D55E00"]),
                         legend=_TOP_LEGEND),
+        shape=alt.Shape("measure:N", title=None, scale=alt.Scale(range=["circle", "square"]), legend=_TOP_LEGEND),
         tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("measure:N", title="Test"),
                  alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f"),
                  alt.Tooltip("protocol:N", title="Protocol")],
     )
     line = alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": ["90% line"]})).mark_rule(
-        strokeDash=[6, 4], color="#CC79A7", size=2).encode(
+        strokeDash=[6, 4], color=TARGET_COLOUR, size=2).encode(
         y="line:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")])
     return alt.layer(line, points).properties(height=CHART_HEIGHT, width="container")
 
@@ -83,29 +104,32 @@ def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
         "low": [0, PAIN_SAFE_MAX.value, PAIN_ACCEPTABLE_MAX.value],
         "high": [PAIN_SAFE_MAX.value, PAIN_ACCEPTABLE_MAX.value, 10],
     })
-    zone_layer = alt.Chart(zones).mark_rect(opacity=0.12).encode(
+    # The zones are a light tint behind the lines, named in a legend; their borders are drawn at 3:1 or more.
+    zone_layer = alt.Chart(zones).mark_rect(opacity=0.2, aria=False).encode(
         y=alt.Y("low:Q", title="Pain (0-10)", scale=alt.Scale(domain=[0, 10])), y2="high:Q",
-        color=alt.Color("zone:N", legend=None,
+        color=alt.Color("zone:N", title="Pain zone", legend=_TOP_LEGEND,
                         scale=alt.Scale(domain=list(zones["zone"]), range=["#009E73", "#F0E442", "#D55E00"])),
         tooltip=[alt.Tooltip("zone:N", title="Zone")],
     )
+    borders = alt.Chart(zones.iloc[1:]).mark_rule(color=ZONE_EDGE_COLOUR, strokeDash=[2, 3], aria=False).encode(
+        y="low:Q", tooltip=[alt.Tooltip("zone:N", title="Zone from here up")])
     lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
         x=_date_axis("day", "Day"),
         y=alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10])),
         stroke=alt.Stroke("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
-        # During and next morning differ by dash and by point shape, not only by where they sit.
+        # The legs differ by point shape as well as colour; during and next morning by dash.
+        shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),
         strokeDash=alt.StrokeDash("kind:N", title=None, legend=_TOP_LEGEND),
-        shape=alt.Shape("kind:N", title=None, legend=None),
         tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
                  alt.Tooltip("kind:N", title="When"), alt.Tooltip("pain:Q", title="Pain")],
     )
-    return alt.layer(zone_layer, lines).resolve_scale(color="independent").properties(
+    return alt.layer(zone_layer, borders, lines).resolve_scale(color="independent").properties(
         height=CHART_HEIGHT, width="container")
 
 
 def routine_chart(frame: pd.DataFrame) -> alt.LayerChart:
     # Weeks as equal slots (not a time axis), so this week's bar at the edge is as wide as the others.
-    bars = alt.Chart(frame).mark_bar(color="#56B4E9").encode(
+    bars = alt.Chart(frame).mark_bar(color=TRAINING_COLOUR).encode(
         x=alt.X("yearmonthdate(week_start):O", title="Week of",
                 axis=alt.Axis(format="%d %b", formatType="time", labelAngle=-30, labelOverlap=True)),
         y=alt.Y("volume_reps:Q", title="Reps logged"),

@@ -170,11 +170,22 @@ def _arrow_datasets(spec: dict) -> dict:
     return spec
 
 
-def _raises_spec(records: RunnerRecords, today: dt.date) -> dict:
-    from calfcore import charts, progress
+def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict, str, pa.Table]:
+    """The knee-straight raises chart, its text alternative and its table."""
+    from calfcore import chart_text, charts, progress
 
     recent = _within(records, today, PERIODS[DEFAULT_PERIOD])
-    return _arrow_datasets(charts.reps_spec(progress.reps_frame(recent.tests, recent.runner), "straight"))
+    reps = progress.reps_frame(recent.tests, recent.runner)
+    return (_arrow_datasets(charts.reps_spec(reps, "straight")), chart_text.reps_text(reps, "straight"),
+            arrow_table(chart_text.reps_table(reps, "straight")))
+
+
+def render_chart(spec: dict, text: str, table: pa.Table | None) -> None:
+    """A chart with its text alternative (read as the chart's name) and, folded away, every value as a table."""
+    st.vega_lite_chart(spec, width="stretch", alt=text)
+    if table is not None:
+        with st.expander("Chart as a table"):
+            st.table(table)
 
 
 def _band_words(records: RunnerRecords) -> str:
@@ -218,32 +229,41 @@ def render_retest(plan: RetestPlan | None, today: dt.date, away: set[dt.date]) -
 
 def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date) -> None:
     """The knee-straight raises over the dashboard's default period: where a test just saved sits in the trend."""
-    spec = data.cached(("raises chart", records.runner.id, today), lambda: _raises_spec(records, today))
+    spec, text, table = data.cached(("raises chart", records.runner.id, today), lambda: _raises_spec(records, today))
     st.markdown(f"**Your raises, last {DEFAULT_PERIOD}** (knee straight), {_band_words(records)}")
-    st.vega_lite_chart(spec, width="stretch")
+    render_chart(spec, text, table)
 
 
 def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]) -> dict:
-    """Every progress chart as a Vega-Lite spec, and the training table. Built once per data version (see
-    calfui.cache) from templates (calfcore.charts); the unit tests check them against altair's own specs."""
-    from calfcore import charts, progress
+    """Every progress chart as a Vega-Lite spec, with its text alternative ("<name> text") and table ("<name>
+    table"), and the training table. Built once per data version (see calfui.cache) from templates
+    (calfcore.charts); the unit tests check them against altair's own specs."""
+    from calfcore import chart_text, charts, progress
 
     specs: dict = {}
+    words: dict = {}
     reps = progress.reps_frame(records.tests, records.runner)
-    specs["straight"] = charts.reps_spec(reps, "straight")
-    if (reps["knee"] == "bent").any():
-        specs["bent"] = charts.reps_spec(reps, "bent")
+    for knee in ("straight", "bent"):
+        if knee == "straight" or (reps["knee"] == "bent").any():
+            specs[knee] = charts.reps_spec(reps, knee)
+            words[f"{knee} text"] = chart_text.reps_text(reps, knee)
+            words[f"{knee} table"] = arrow_table(chart_text.reps_table(reps, knee))
     symmetry = progress.symmetry_frame(records.tests, records.runner)
     if not symmetry.empty:
         specs["symmetry"] = charts.symmetry_spec(symmetry)
+        words["symmetry text"] = chart_text.symmetry_text(symmetry)
+        words["symmetry table"] = arrow_table(chart_text.symmetry_table(symmetry))
     pain = progress.pain_frame(records.symptoms)
     if not pain.empty:
         specs["pain"] = charts.pain_spec(pain)
+        words["pain text"] = chart_text.pain_text(pain)
+        words["pain table"] = arrow_table(chart_text.pain_table(pain))
     recorded = [t.tested_on for t in records.tests[:1]] + [r.logged_on for r in records.routine_logs[:1]]
     weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today,
                                      since=min(recorded) if recorded else today, away=away)
     specs["training"] = charts.routine_spec(weekly)
-    specs = {name: _arrow_datasets(spec) for name, spec in specs.items()}
+    words["training text"] = chart_text.training_text(weekly)
+    specs = {name: _arrow_datasets(spec) for name, spec in specs.items()} | words
     # Newest week first, as the runner reads it.
     specs["training table"] = arrow_table(weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
         ["week", "sessions", "planned", "adherence_percent", "volume_reps"]].iloc[::-1])
@@ -277,22 +297,23 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
     with raises_tab:
         st.markdown(f"**Knee straight**, {_band_words(records)}")
-        st.vega_lite_chart(specs["straight"], width="stretch")
+        render_chart(specs["straight"], specs["straight text"], specs["straight table"])
         if "bent" in specs:
             st.markdown("**Knee bent** (no published norm: compare legs and trend).")
-            st.vega_lite_chart(specs["bent"], width="stretch")
+            render_chart(specs["bent"], specs["bent text"], specs["bent table"])
     with symmetry_tab:
         if "symmetry" in specs:
-            st.vega_lite_chart(specs["symmetry"], width="stretch")
+            render_chart(specs["symmetry"], specs["symmetry text"], specs["symmetry table"])
         else:
             st.caption("Symmetry needs both legs tested.")
     with pain_tab:
         if "pain" in specs:
-            st.vega_lite_chart(specs["pain"], width="stretch")
+            render_chart(specs["pain"], specs["pain text"], specs["pain table"])
         else:
             st.caption("No pain recorded yet.")
     with training_tab:
-        st.vega_lite_chart(specs["training"], width="stretch")
+        # The table below is this chart's table view.
+        render_chart(specs["training"], specs["training text"], None)
         st.dataframe(specs["training table"], hide_index=True,
                      column_config={"adherence_percent": st.column_config.ProgressColumn(
                          "Adherence", format="%d%%", min_value=0, max_value=100),

@@ -256,6 +256,22 @@ def test_demo_runner_gives_a_full_dashboard(app: AppTest) -> None:
         go(app, page_name)
 
 
+def test_every_dashboard_chart_says_what_it_shows_and_has_a_table(app: AppTest) -> None:
+    """Issue 18: a screen reader hears each chart's own summary (its accessible name), not 'Vega visualization',
+    and every chart's values are also in a table."""
+    go(app, "profile")
+    keyed(app, "button", "load_demo").click().run()
+    go(app, "dashboard")
+    charts = app.get("vega_lite_chart")
+    alts = [chart.proto.alt for chart in charts]
+    assert all(alts) and len(set(alts)) == len(alts), alts
+    assert any(text.startswith("Raises per leg, knee straight") and "left leg" in text and "right leg" in text
+               for text in alts), alts
+    assert any(text.startswith("Symmetry") for text in alts) and any(text.startswith("Pain") for text in alts)
+    tables = [expander for expander in app.expander if expander.label == "Chart as a table"]
+    assert len(tables) == len(charts) - 1  # the training chart's table is the adherence table beside it
+
+
 def test_deleting_a_profile_needs_confirmation_and_removes_everything(app: AppTest, db_path) -> None:
     go(app, "profile")
     keyed(app, "button", "load_demo").click().run()

@@ -255,11 +255,11 @@ def test_pain_chart_shows_the_three_zones(demo_frames):
 
 
 def test_legs_use_a_colour_blind_safe_palette(demo_frames):
-    # Okabe-Ito blue and orange for the two legs.
+    # Okabe-Ito blue and vermillion for the two legs (both at 3:1 or more on white: tests/unit/test_accessibility.py).
     spec = reps_chart(demo_frames["reps"], "straight").to_dict()
     colours = [layer["encoding"]["color"]["scale"] for layer in mark_layers(spec)
                if "color" in layer.get("encoding", {})]
-    assert {"domain": ["left", "right"], "range": ["#0072B2", "#E69F00"]} in colours
+    assert {"domain": ["left", "right"], "range": ["#0072B2", "#D55E00"]} in colours
 
 
 def test_charts_fit_a_phone_screen(demo_frames):

@@ -1,0 +1,114 @@
+"""What each progress chart shows, in words and as a table, built from the chart's own frame (calfcore.progress).
+
+A screen reader hears a chart as one graphic: the sentence here is its text alternative (WCAG 1.1.1), and the
+table gives every value the chart draws, for anyone who cannot read them off the marks or hover for a tooltip.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from calfcore.norms import format_reps
+from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, PAIN_SAFE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
+
+
+def _day(value: pd.Timestamp) -> str:
+    return f"{value.day} {value.strftime('%b %Y')}"
+
+
+def _span(dates: pd.Series, what: str) -> str:
+    """'5 tests from 25 Aug 2026 to 17 Nov 2026', or '1 test on 17 Nov 2026'."""
+    count = dates.nunique()
+    first, last = dates.min(), dates.max()
+    noun = what if count == 1 else f"{what}s"
+    if first == last:
+        return f"{count} {noun} on {_day(first)}"
+    return f"{count} {noun} from {_day(first)} to {_day(last)}"
+
+
+def _trend(values: pd.Series, unit: str = "") -> str:
+    """'18 to 26' (first to latest), or '26' for a single value."""
+    first, last = format_reps(float(values.iloc[0])), format_reps(float(values.iloc[-1]))
+    return f"{first}{unit}" if len(values) == 1 else f"{first}{unit} to {last}{unit}"
+
+
+def reps_text(frame: pd.DataFrame, knee: str) -> str:
+    """'Raises per leg, knee straight, 5 tests from …: left leg 18 to 26, right leg 26 to 28 (first to latest).
+    Typical band at the latest test 22 to 34. Runner target 30 or more.'"""
+    data = frame[frame["knee"] == knee].sort_values("tested_on")
+    if data.empty:
+        return f"Raises per leg, knee {knee}: no tests in this period."
+    legs = [f"{side} leg {_trend(rows['reps'])}" for side, rows in data.groupby("side", sort=True)]
+    text = f"Raises per leg, knee {knee}, {_span(data['tested_on'], 'test')}: {', '.join(legs)} (first to latest)."
+    if knee == "straight":
+        banded = data.dropna(subset=["typical_low"])
+        if banded.empty:
+            text += " No typical band: no published reference fits."
+        else:
+            latest = banded.iloc[-1]
+            text += (f" Typical band at the latest test {format_reps(latest['typical_low'])} to "
+                     f"{format_reps(latest['typical_high'])}.")
+        text += f" Runner target {format_reps(RUNNER_TARGET_REPS.value)} or more."
+    return text
+
+
+def symmetry_text(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "Symmetry: needs both legs tested."
+    data = frame.sort_values("tested_on")
+    parts = [f"{measure} {_trend(rows['symmetry_percent'].round(), '%')}"
+             for measure, rows in data.groupby("measure", sort=True)]
+    return (f"Symmetry between the legs, {_span(data['tested_on'], 'test')}: {', '.join(parts)} (first to latest). "
+            f"The line marks {format_reps(SYMMETRY_FLAG_PERCENT.value)}%.")
+
+
+def pain_text(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "Pain: none recorded in this period."
+    data = frame.sort_values("day")
+    parts = [f"{side} leg {kind}: highest {rows['pain'].max()}, latest {rows['pain'].iloc[-1]}"
+             for (side, kind), rows in data.groupby(["side", "kind"], sort=True)]
+    safe, acceptable = format_reps(PAIN_SAFE_MAX.value), format_reps(PAIN_ACCEPTABLE_MAX.value)
+    return (f"Pain from 0 to 10 on {_span(data['day'], 'day')}: {'; '.join(parts)}. Zones: safe 0 to {safe}, "
+            f"acceptable up to {acceptable}, too much above {acceptable}.")
+
+
+def training_text(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "Training: no weeks to show."
+    data = frame.sort_values("week_start")
+    weeks = len(data)
+    this_week = data.iloc[-1]
+    return (f"Training per week, {weeks} week{'s' if weeks != 1 else ''} from {_day(data['week_start'].iloc[0])}: "
+            f"{int(data['sessions'].sum())} sessions of {int(data['planned'].sum())} planned, "
+            f"{int(data['volume_reps'].sum())} reps in all. This week {int(this_week['sessions'])} of "
+            f"{int(this_week['planned'])} sessions, {int(this_week['volume_reps'])} reps.")
+
+
+def _dates(series: pd.Series) -> pd.Series:
+    return series.map(_day)
+
+
+def reps_table(frame: pd.DataFrame, knee: str) -> pd.DataFrame:
+    """Every point of the raises chart: newest first, as the runner reads a log."""
+    data = frame[frame["knee"] == knee].sort_values(["tested_on", "side"], ascending=[False, True])
+    band = [f"{format_reps(low)} to {format_reps(high)}" if pd.notna(low) else "none"
+            for low, high in zip(data["typical_low"], data["typical_high"], strict=True)]
+    table = pd.DataFrame({"Date": _dates(data["tested_on"]), "Leg": data["side"], "Raises": data["reps"]})
+    if knee == "straight":
+        table["Typical band"] = band
+    table["Protocol"] = data["protocol"]
+    return table.reset_index(drop=True)
+
+
+def symmetry_table(frame: pd.DataFrame) -> pd.DataFrame:
+    data = frame.sort_values("tested_on", ascending=False)
+    return pd.DataFrame({"Date": _dates(data["tested_on"]), "Test": data["measure"],
+                         "Symmetry (%)": data["symmetry_percent"].round().astype(int),
+                         "Protocol": data["protocol"]}).reset_index(drop=True)
+
+
+def pain_table(frame: pd.DataFrame) -> pd.DataFrame:
+    data = frame.sort_values(["day", "side", "kind"], ascending=[False, True, True])
+    return pd.DataFrame({"Day": _dates(data["day"]), "Leg": data["side"], "When": data["kind"],
+                         "Pain (0-10)": data["pain"]}).reset_index(drop=True)
