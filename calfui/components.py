@@ -6,6 +6,7 @@ Anything a runner typed is shown through `plain()` (or st.text/st.dataframe), ne
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import streamlit as st
 
@@ -147,7 +148,7 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
 
 
 def render_routine(routine: Routine) -> None:
-    st.subheader(f"Stage: {routine.title}")
+    st.header(f"Stage: {routine.title}")
     for reason in routine.reasons:
         st.markdown(reason)
     st.markdown(f"**Goal:** {routine.goal}")
@@ -189,3 +190,18 @@ def confirm(warning: str, yes_label: str, key: str) -> bool | None:
     yes = yes_column.button(yes_label, key=f"{key}_confirm", icon=":material/warning:")
     cancel = cancel_column.button("Cancel", key=f"{key}_cancel")
     return True if yes else False if cancel else None
+
+
+_ASSETS = Path(__file__).resolve().parent / "assets"
+_focus = st.components.v2.component("calf_check_focus", js=(_ASSETS / "focus.js").read_text())
+
+
+def move_focus(selector: str, event_id: str) -> None:
+    """Put the keyboard focus on the element matching `selector` (a CSS selector, e.g. '.st-key-<widget key>
+    input'), once for this event: after an action, on what comes next rather than the page body."""
+    _focus(data={"selector": selector, "id": event_id}, key=f"focus_{event_id}")
+
+
+def focus_styles() -> None:
+    """The app's visible focus ring (calfui/assets/focus.css), sent as style only: it takes no space on the page."""
+    st.html(_ASSETS / "focus.css")

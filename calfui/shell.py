@@ -24,7 +24,7 @@ from calfcore.sharing import ResolvedShare, token_hash, well_formed
 from calfcore.backup import start_worker
 from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable, database_path
 from calfui.cache import OwnerData, cached
-from calfui.components import plain
+from calfui.components import focus_styles, plain
 from calfcore.labels import distinct_labels
 from calfui.pickers import pick
 
@@ -226,7 +226,8 @@ def now() -> dt.datetime:
 
 
 def sidebar(context: PageContext) -> None:
-    """Who is logged in (hosted mode) and which runner profile the pages show."""
+    """Who is logged in (hosted mode) and which runner profile the pages show; and the app's focus ring."""
+    focus_styles()
     if context.viewer.kind is ViewerKind.RUNNER:
         name = context.viewer.display_name
         st.sidebar.caption("Logged in" + (f" as {plain(name)}" if name else ""))

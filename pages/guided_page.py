@@ -21,7 +21,7 @@ from calfcore.guided import (
     settings_problems,
 )
 from calfcore.models import LegPair, Side, Surface
-from calfui import navigation
+from calfui import components, navigation
 from calfui.forms import SURFACE_LABELS
 from calfui.guided_component import guided_test, rest_timer
 from calfui.recording import start_from_guided_test
@@ -57,8 +57,7 @@ def _setup(state: dict[str, Any]) -> None:
     st.markdown("The app keeps the beat and counts your raises. You tap **Stop** (or press the space bar) when a "
                 "stop rule is met. Works with the sound off too: follow the big circle.")
     with st.expander("Set-up and stop rules", expanded=True):
-        for step in protocol.SET_UP:
-            st.markdown(f"- {step}")
+        st.markdown("\n".join(f"- {step}" for step in protocol.SET_UP))  # one list of steps, not one list each
         st.markdown("**Stop when** " + " ".join(protocol.STOP_RULES))
     tests = list(GuidedTest)
     test = st.radio("Test", tests, format_func=lambda t: f"Knee {t.value}", horizontal=True, key="guided_test")
@@ -70,6 +69,8 @@ def _setup(state: dict[str, Any]) -> None:
     surface = st.radio("Surface", list(SURFACE_LABELS), format_func=SURFACE_LABELS.get, horizontal=True,
                        key="guided_surface")
     sound = st.toggle("Click sound", value=True, key="guided_sound")
+    if "cancelled" in state:
+        components.move_focus(".st-key-guided_start button", f"cancelled_{id(state)}_{state['cancelled']}")
     if st.button("Start the guided test", type="primary", key="guided_start", width="stretch"):
         settings = GuidedSettings(test=GuidedTest(test), first_leg=Side(first), cadence_bpm=int(cadence),
                                   surface=Surface(surface), sound=bool(sound))
@@ -86,7 +87,7 @@ def _setup(state: dict[str, Any]) -> None:
 def _test(state: dict[str, Any]) -> None:
     settings: GuidedSettings = state["settings"]
     leg = settings.legs[state["leg_index"]]
-    st.subheader(f"{leg.value.capitalize()} leg, knee {settings.test.value}")
+    st.header(f"{leg.value.capitalize()} leg, knee {settings.test.value}")
     st.caption("Stop when " + " ".join(protocol.STOP_RULES))
     result = guided_test(settings, leg, state["run_id"], _ignore)
     finished = getattr(result, "finished", None)
@@ -101,14 +102,16 @@ def _confirm(state: dict[str, Any]) -> None:
     leg = settings.legs[state["leg_index"]]
     pending = state["pending"]
     if pending.get("before_test"):
-        st.subheader(f"{leg.value.capitalize()} leg: stopped during the warm-up")
+        st.header(f"{leg.value.capitalize()} leg: stopped during the warm-up")
         st.caption("No raises were counted: the test starts after the warm-up and the countdown. Redo this leg "
                    "when you are ready, or enter the count yourself if you did the test.")
     else:
-        st.subheader(f"{leg.value.capitalize()} leg: {pending['raises']} raises")
+        st.header(f"{leg.value.capitalize()} leg: {pending['raises']} raises")
         st.caption("Check the count. If the app counted a raise you didn't finish, or missed one, correct it.")
     corrected = st.number_input("Raises", min_value=0, max_value=150, value=int(pending["raises"]), step=1,
                                 key=f"guided_confirm_{state['run_id']}")
+    # After Stop, the focus goes to the count to check (a screen reader reads its label and value).
+    components.move_focus(f".st-key-guided_confirm_{state['run_id']} input", f"confirm_{state['run_id']}")
     confirm, redo = st.columns(2)
     if confirm.button("Confirm", type="primary", key="guided_confirm", width="stretch"):
         state["counts"][leg.value] = int(corrected)
@@ -137,7 +140,7 @@ def _rest(state: dict[str, Any]) -> None:
 def _done(state: dict[str, Any], runner_id: int) -> None:
     settings: GuidedSettings = state["settings"]
     counts = state["counts"]
-    st.subheader("Both legs done")
+    st.header("Both legs done")
     st.markdown(f"Left **{counts['left']}**, right **{counts['right']}** raises, knee {settings.test.value}, "
                 f"at {settings.cadence_bpm} beats/min.")
     jitter = beat_jitter(state.get("jitter", []))
@@ -145,6 +148,7 @@ def _done(state: dict[str, Any], runner_id: int) -> None:
         st.caption(f"Beat timing on this device: median {jitter.median_abs_ms:.0f} ms, worst {jitter.max_abs_ms:.0f} ms "
                    f"off the metronome over {jitter.beats} beats.")
     st.markdown("Nothing is saved yet: add how it felt and the safety check in the record form, then save.")
+    components.move_focus(".st-key-guided_to_record button", f"done_{state.get('run_id')}")
     if st.button("Continue to the record form", type="primary", key="guided_to_record", width="stretch"):
         start_from_guided_test(runner_id, GuidedResult(settings.test, LegPair(counts["left"], counts["right"]),
                                                        settings.protocol))
@@ -165,6 +169,7 @@ def render(context: PageContext) -> None:
         {"setup": _setup, "test": _test, "confirm": _confirm, "rest": _rest}[step](state)
     if state["step"] != "setup" and st.button("Cancel the guided test", key="guided_cancel"):
         _reset(state)  # nothing was saved, nothing is lost
+        state["cancelled"] = next(_run_ids)  # the set-up's Start button takes the focus back
         st.rerun()
 
 

@@ -22,7 +22,11 @@ from calfui.views import render_raises_chart, render_result, render_retest, requ
 
 def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], test_id: int) -> None:
     """The test just saved: its result and where it sits in the runner's trend."""
-    st.success("Saved.", icon=":material/check_circle:")
+    with st.container(key=runner_key(runner.id, "saved", test_id)):
+        st.success("Saved.", icon=":material/check_circle:")
+    # After Save, the focus goes to the confirmation, above the result it introduces.
+    components.move_focus(f".st-key-{runner_key(runner.id, 'saved', test_id)} [data-testid='stAlert']",
+                          f"saved_{runner.id}_{test_id}")
     records = context.data.records(runner.id)
     result = render_result(records, test_id, context.today, data=context.data)
     if result is not None and not result.triage.stop:  # after a warning sign, the advice to see a clinician is all

@@ -41,7 +41,10 @@ function rest(root, data, setTriggerValue, state) {
   const skip = document.createElement("button");
   skip.className = "calf-button";
   skip.textContent = "Skip rest";
-  root.append(label, clock, skip);
+  // The clock itself is not live (it changes every second); the status line says it now and then.
+  const status = liveRegion();
+  root.append(label, clock, skip, status);
+  skip.focus({ preventScroll: true }); // what comes next after Confirm: the rest, and its one control
   const end = performance.now() + data.rest_seconds * 1000;
   let done = false;
   const finish = () => {
@@ -50,9 +53,14 @@ function rest(root, data, setTriggerValue, state) {
     clearInterval(timer);
     setTriggerValue("rest_done", { run_id: data.run_id });
   };
+  let said = -1;
   const tick = () => {
     const left = Math.max(0, Math.ceil((end - performance.now()) / 1000));
     clock.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    if (left !== said && (left % 30 === 0 || left <= 5)) {
+      said = left;
+      status.textContent = left > 0 ? `Rest: ${left} seconds left` : `Rest over: the ${data.next_leg} leg`;
+    }
     if (left <= 0) finish();
   };
   const timer = setInterval(tick, 200);
@@ -60,6 +68,16 @@ function rest(root, data, setTriggerValue, state) {
   skip.onclick = finish;
   state.stop = () => clearInterval(timer);
   return () => clearInterval(timer);
+}
+
+// A polite live region: screen readers say its text when it changes, without moving focus. Visually hidden.
+function liveRegion() {
+  const region = document.createElement("div");
+  region.className = "calf-sr-only";
+  region.setAttribute("role", "status");
+  region.setAttribute("aria-live", "polite");
+  region.setAttribute("data-testid", "calfStatus");
+  return region;
 }
 
 function test(root, data, setTriggerValue, state, el) {
@@ -74,7 +92,13 @@ function test(root, data, setTriggerValue, state, el) {
   const elapsed = el("div", "calf-caption", "");
   const button = el("button", "calf-button calf-start", "Start");
   button.setAttribute("data-testid", "calfButton");
-  root.append(phase, beat, count, caption, elapsed, button);
+  beat.setAttribute("aria-hidden", "true"); // the click and the status line carry the beat; UP/DOWN per beat is noise
+  const status = liveRegion();
+  status.textContent = `${data.leg} leg, knee ${data.knee}. Press Start when ready.`;
+  root.append(phase, beat, count, caption, elapsed, button, status);
+  const say = (text) => {
+    if (status.textContent !== text) status.textContent = text;
+  };
   root.setAttribute("data-phase", "ready");
   root.setAttribute("data-beats", "0");
   root.setAttribute("data-raises", "0");
@@ -133,6 +157,7 @@ function test(root, data, setTriggerValue, state, el) {
       if (k < warmUpBeats) {
         phase.textContent = `Warm-up: find the rhythm (${Math.floor(k / beatsPerRaise) + 1} of ${data.warm_up_raises})`;
         root.setAttribute("data-phase", "warm-up");
+        say("Warm-up: find the rhythm");
       } else if (k < firstTestBeat) {
         const secondsLeft = Math.ceil(((firstTestBeat - k) * interval) / 1000);
         phase.textContent = "Get ready";
@@ -140,17 +165,20 @@ function test(root, data, setTriggerValue, state, el) {
         caption.textContent = "starting in";
         beat.textContent = "";
         root.setAttribute("data-phase", "countdown");
+        say(`Get ready: starting in ${secondsLeft}`);
       } else {
         if (k === firstTestBeat) {
           testStart = t0 + k * interval;
           phase.textContent = `${data.leg} leg: go!`;
           caption.textContent = "raises";
           root.setAttribute("data-phase", "test");
+          say("Go!");
         }
         offsets.push(late);
         const testBeats = k - firstTestBeat + 1;
         const raises = Math.floor(testBeats / beatsPerRaise);
         count.textContent = String(raises);
+        if (raises > 0 && testBeats % beatsPerRaise === 0) say(`${raises} raises`);
         root.setAttribute("data-beats", String(testBeats));
         root.setAttribute("data-raises", String(raises));
       }
@@ -187,7 +215,6 @@ function test(root, data, setTriggerValue, state, el) {
     if (!running) return;
     running = false;
     cancelAnimationFrame(frame);
-    document.removeEventListener("keydown", onKey);
     if (wakeLock) wakeLock.release().catch(() => {});
     if (audio) audio.close().catch(() => {});
     const testBeats = Math.max(0, nextBeat - firstTestBeat);
@@ -196,6 +223,7 @@ function test(root, data, setTriggerValue, state, el) {
     root.setAttribute("data-offsets", JSON.stringify(offsets.map((v) => Math.round(v * 100) / 100)));
     button.disabled = true;
     button.textContent = "Stopped";
+    say(`Stopped: ${raises} raises counted`);
     if (report) {
       setTriggerValue("finished", {
         run_id: data.run_id,
@@ -210,17 +238,10 @@ function test(root, data, setTriggerValue, state, el) {
   };
   state.stop = stop;
 
-  const onKey = (event) => {
-    if (event.code === "Space") {
-      event.preventDefault();
-      if (running) stop(true);
-      else start();
-    }
-  };
-  document.addEventListener("keydown", onKey);
+  // The space bar belongs to whatever has the focus: here, the Start/Stop button (a real <button>, so Space and
+  // Enter press it natively), which takes the focus when the test appears. Nothing listens on the page, so Space
+  // in another form or on "Cancel the guided test" does what it does there, and leaving leaves nothing behind.
   button.onclick = () => (running ? stop(true) : start());
-  return () => {
-    stop(false);
-    document.removeEventListener("keydown", onKey); // also when the test was left without being started
-  };
+  button.focus({ preventScroll: true });
+  return () => stop(false);
 }
