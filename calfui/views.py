@@ -283,12 +283,12 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
         return
     plan, away = retest_schedule(data, records, today)
     render_retest(plan, today, away)  # first: a retest that is due is the one thing to do today
-    st.subheader("Latest test")
+    st.header("Latest test")
     assessment = render_result(records, int(latest.id), today, read_only=read_only, data=data)  # type: ignore[arg-type]
     routine = assessment.routine if assessment else None
     sessions_planned = routine.sessions_per_week if routine else DEFAULT_SESSIONS_PER_WEEK
 
-    st.subheader("Progress")
+    st.header("Progress")
     # Read-only: changes only what the charts show. For a coach, every such click re-checks the share link.
     period = st.segmented_control("Show", list(PERIODS), default=DEFAULT_PERIOD, key="progress_period") or DEFAULT_PERIOD
     specs = data.cached(("dashboard charts", records.runner.id, period, today, sessions_planned),

@@ -66,7 +66,7 @@ def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], 
 
 
 def _edit_profile(context: PageContext, runner: RunnerProfile) -> None:
-    st.subheader(f"Profile of {components.plain(runner_labels(context)[int(runner.id)])}")
+    st.header(f"Profile of {components.plain(runner_labels(context)[int(runner.id)])}")
     initial = _initial(runner)
     key = runner_key(int(runner.id), "profile", revision_of(*initial.values()))
     with st.form(key, border=True, enter_to_submit=False):
@@ -127,7 +127,7 @@ def render(context: PageContext) -> None:
             st.success(flash, icon=":material/check_circle:")
         _edit_profile(context, runner)
 
-    st.subheader("New runner profile")
+    st.header("New runner profile")
     new_key = f"{NEW_PROFILE}_t{new_state.get('task', 0)}"
     with st.form(new_key, border=True, enter_to_submit=False):
         raw, slots = _profile_fields(new_key, _initial(None))
@@ -135,7 +135,7 @@ def render(context: PageContext) -> None:
     if submitted:
         _create(context, raw, slots, runners)
 
-    st.subheader("Demo runner")
+    st.header("Demo runner")
     st.markdown("Twelve weeks of made-up tests, symptoms and training, to see a full dashboard. It is marked as demo "
                 "data wherever it is picked.")
     if st.button("Load the demo runner", key="load_demo"):
@@ -154,7 +154,7 @@ def render(context: PageContext) -> None:
 
 def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
     label = runner_labels(context)[int(runner.id)]
-    st.subheader(f"Delete {components.plain(label)}")
+    st.header(f"Delete {components.plain(label)}")
     st.markdown(f"Deletes **{components.plain(label)}** and every test, symptom and training entry.")
     state = runner_state("profile", int(runner.id))
     key = runner_key(int(runner.id), "delete_profile")
@@ -178,7 +178,7 @@ def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
 
 def _delete_login(context: PageContext) -> None:
     """A logged-in runner can take everything they stored with them: every profile, record and share link."""
-    st.subheader("Delete everything for this login")
+    st.header("Delete everything for this login")
     st.markdown("Deletes every runner profile you made with this login, with all their tests, symptoms, training and "
                 "share links. Your login itself stays with your identity provider.")
     if not st.session_state.get(CONFIRM_DELETE_LOGIN):

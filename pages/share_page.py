@@ -63,7 +63,9 @@ def render(context: PageContext) -> None:
                    icon=":material/link:")
         st.code(fresh["url"], language=None, wrap_lines=True)
         if st.toggle("Show as a QR code", key=runner_key(runner_id, "share_show_qr")):
-            st.image(_qr_png(fresh["url"]), caption="Scan with the coach's phone camera", width=240)
+            # The image's text alternative says what it is and where it leads (the link itself is just above).
+            st.image(_qr_png(fresh["url"]), caption="Scan with the coach's phone camera", width=240,
+                     alt=f"QR code of the share link for {fresh['label']}: the same link as shown above")
         if st.button("Done", key=runner_key(runner_id, "share_done"), type="primary"):
             state.pop(NEW_LINK, None)
             st.rerun()
