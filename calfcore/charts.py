@@ -29,6 +29,9 @@ ZONE_EDGE_COLOUR = "#6B6B6B"  # the pain zones' borders: 5.3:1 on white
 CHART_HEIGHT = 260
 # One compact legend row above the plot: on a phone, legends below or beside the plot squeeze it flat.
 _TOP_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=120)
+# A dash's legend shows the dash itself (a line), not a dot.
+_DASH_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=120, symbolType="stroke",
+                          symbolStrokeWidth=2, symbolSize=300)
 
 
 def _date_axis(field: str = "tested_on", title: str = "Date") -> alt.X:
@@ -58,7 +61,7 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
         y=alt.Y("reps:Q", title="Raises", scale=alt.Scale(zero=True)),
         color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
         shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),
-        strokeDash=alt.StrokeDash("side:N", scale=LEG_DASHES, title=None, legend=_TOP_LEGEND),
+        strokeDash=alt.StrokeDash("side:N", scale=LEG_DASHES, title=None, legend=None),  # (drawn, not in the key)
         detail="protocol:N",  # one line per protocol: different protocols are never joined up
         tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
                  alt.Tooltip("reps:Q", title="Raises"), alt.Tooltip("protocol:N", title="Protocol"),
@@ -72,7 +75,7 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
         # The dashed line gets a legend entry of its own (a dash, not a colour), beside the legs'.
         layers.append(target.mark_rule(color=TARGET_COLOUR, size=2).encode(
             y="target:Q",
-            strokeDash=alt.StrokeDash("label:N", title=None, legend=_TOP_LEGEND,
+            strokeDash=alt.StrokeDash("label:N", title=None, legend=_DASH_LEGEND,
                                       scale=alt.Scale(domain=[label], range=[[6, 4]])),
             tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")]))
     # The target's dash has a legend of its own, apart from the legs' dashes.
@@ -107,8 +110,9 @@ def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
     # The zones are a light tint behind the lines, named in a legend; their borders are drawn at 3:1 or more.
     zone_layer = alt.Chart(zones).mark_rect(opacity=0.2, aria=False).encode(
         y=alt.Y("low:Q", title="Pain (0-10)", scale=alt.Scale(domain=[0, 10])), y2="high:Q",
-        color=alt.Color("zone:N", title="Pain zone", legend=_TOP_LEGEND,
-                        scale=alt.Scale(domain=list(zones["zone"]), range=["#009E73", "#F0E442", "#D55E00"])),
+        # Fill, not colour: the legs own the colour scale, so their colour and shape share one legend.
+        fill=alt.Fill("zone:N", title="Pain zone", legend=_TOP_LEGEND,
+                      scale=alt.Scale(domain=list(zones["zone"]), range=["#009E73", "#F0E442", "#D55E00"])),
         tooltip=[alt.Tooltip("zone:N", title="Zone")],
     )
     borders = alt.Chart(zones.iloc[1:]).mark_rule(color=ZONE_EDGE_COLOUR, strokeDash=[2, 3], aria=False).encode(
@@ -116,14 +120,14 @@ def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
     lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
         x=_date_axis("day", "Day"),
         y=alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10])),
-        stroke=alt.Stroke("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
+        color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),  # line and point alike
         # The legs differ by point shape as well as colour; during and next morning by dash.
         shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),
         strokeDash=alt.StrokeDash("kind:N", title=None, legend=_TOP_LEGEND),
         tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
                  alt.Tooltip("kind:N", title="When"), alt.Tooltip("pain:Q", title="Pain")],
     )
-    return alt.layer(zone_layer, borders, lines).resolve_scale(color="independent").properties(
+    return alt.layer(zone_layer, borders, lines).properties(
         height=CHART_HEIGHT, width="container")
 
 

@@ -99,8 +99,8 @@ def test_the_knee_bent_chart_draws_no_empty_band():
 
 def test_pain_zones_are_named_in_a_legend():
     spec = pain_chart(_frames()["pain"]).to_dict(validate=False)
-    zone_layers = [layer for layer in spec["layer"] if layer.get("encoding", {}).get("color", {}).get("field") == "zone"]
-    assert zone_layers and zone_layers[0]["encoding"]["color"].get("legend") is not None
+    zone_layers = [layer for layer in spec["layer"] if layer.get("encoding", {}).get("fill", {}).get("field") == "zone"]
+    assert zone_layers and zone_layers[0]["encoding"]["fill"].get("legend") is not None
 
 
 def test_theme_captions_pass_text_contrast():
