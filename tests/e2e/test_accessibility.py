@@ -56,6 +56,16 @@ def streamlit_findings(browser: Browser, tmp_path_factory: pytest.TempPathFactor
     yield found
 
 
+_WATCH_RUNS = """() => {
+  window.__calfRunSeen = false;
+  if (window.__calfRunWatch) window.__calfRunWatch.disconnect();
+  const seen = () => document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]');
+  window.__calfRunWatch = new MutationObserver(() => { if (seen()) window.__calfRunSeen = true; });
+  window.__calfRunWatch.observe(document.body, {childList: true, subtree: true, attributes: true,
+                                                attributeFilter: ['data-stale']});
+}"""
+
+
 class Scanner:
     """Scans each state, keeps the app's findings apart from Streamlit's, and writes the record at the end."""
 
@@ -66,9 +76,17 @@ class Scanner:
         self.states: dict[str, dict[str, list]] = {}
 
     def check(self, state: str) -> None:
-        wait_for_app(self.page)
-        self.page.wait_for_timeout(400)  # charts and components draw a moment after the script run ends
-        findings = scan(self.page)
+        for _ in range(3):
+            wait_for_app(self.page)
+            self.page.wait_for_timeout(400)  # charts and components draw a moment after the script run ends
+            # A script run that starts during the scan fades the page and shows Streamlit's running indicator for
+            # a moment: what a person reads is the page at rest, so such a scan is done again.
+            self.page.evaluate(_WATCH_RUNS)
+            findings = scan(self.page)
+            if not self.page.evaluate("() => window.__calfRunSeen"):
+                break
+        else:
+            raise AssertionError(f"{state}: the page never came to rest for a whole scan")
         self.states[state] = {
             "app": [asdict(f) for f in findings if f.fingerprint not in self.streamlit],
             "streamlit": [asdict(f) for f in findings if f.fingerprint in self.streamlit],
