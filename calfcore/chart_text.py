@@ -85,6 +85,17 @@ def training_text(frame: pd.DataFrame) -> str:
             f"{int(this_week['planned'])} sessions, {int(this_week['volume_reps'])} reps.")
 
 
+def hops_text(frame: pd.DataFrame, line: float) -> str:
+    """'Hops on the spot per leg, 3 tests from …: left leg 6 to 12, right leg 14 to 15 (first to latest). The line
+    marks 10 hops.'"""
+    if frame.empty:
+        return "Hops on the spot: no hop tests yet."
+    data = frame.sort_values("tested_on")
+    legs = [f"{side} leg {_trend(rows['hops'])}" for side, rows in data.groupby("side", sort=True)]
+    return (f"Hops on the spot per leg, {_span(data['tested_on'], 'test')}: {', '.join(legs)} (first to latest). "
+            f"The line marks {format_reps(line)} hops.")
+
+
 def _dates(series: pd.Series) -> pd.Series:
     return series.map(_day)
 

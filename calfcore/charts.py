@@ -211,11 +211,12 @@ def hops_chart(frame: pd.DataFrame) -> alt.LayerChart:
         x=_date_axis(),
         y=alt.Y("hops:Q", title="Hops on the spot", scale=alt.Scale(zero=True)),
         color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
+        shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),  # not by colour only
         tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
                  alt.Tooltip("hops:Q", title="Hops"), alt.Tooltip("pain:Q", title="Pain (/10)"),
                  alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f")],
     )
     line = alt.Chart(pd.DataFrame({"hops": [RETURN_HOPS_MIN.value], "label": ["Return-to-run checklist"]}))
-    rule = line.mark_rule(strokeDash=[6, 4], color="#CC79A7", size=2).encode(
+    rule = line.mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR, size=2).encode(
         y="hops:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("hops:Q", title="Hops per leg")])
     return alt.layer(lines, rule).properties(height=CHART_HEIGHT, width="container")

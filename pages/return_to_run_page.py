@@ -94,7 +94,7 @@ def _remove_entry(context: PageContext, runner_id: int, state: dict[str, Any], c
 
 
 def _checklist(readiness: Any) -> None:
-    st.subheader("Checklist")
+    st.header("Checklist")
     for status in readiness.items:
         with st.container(border=True):
             st.markdown(f"**{status.item.text}**  \n{MARKS[status.met]} · {status.detail}")
@@ -164,14 +164,17 @@ def _save(context: PageContext, runner_id: int, state: dict[str, Any], task: str
 
 
 def _hop_progress(hops: Any, runner: Any) -> None:
+    from calfcore.chart_text import hops_text
     from calfcore.charts import hops_chart
+    from calfcore.thresholds import RETURN_HOPS_MIN
 
     latest = max(hops, key=lambda h: (h.tested_on, h.id or 0))
     symmetry = hop_symmetry(latest, runner)
     name = "injured ÷ uninjured" if runner.injured_side else "weaker ÷ stronger"
     st.metric(f"Hop symmetry ({name}), {latest.tested_on:%d %b}",
               "—" if symmetry is None else f"{symmetry:.0f}%")
-    st.altair_chart(hops_chart(hops_frame(hops, runner)), width="stretch")
+    frame = hops_frame(hops, runner)
+    st.altair_chart(hops_chart(frame), width="stretch", alt=hops_text(frame, RETURN_HOPS_MIN.value))
 
 
 render_page(render)

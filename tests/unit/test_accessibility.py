@@ -161,3 +161,17 @@ def test_symmetry_pain_and_training_texts_come_from_their_frames():
     weekly = weekly_routine(demo.routine_logs, 3, TODAY)
     text = chart_text.training_text(weekly)
     assert f"{int(weekly['sessions'].sum())} sessions of {int(weekly['planned'].sum())} planned" in text, text
+
+
+def test_hops_chart_legs_by_shape_at_3_to_1_and_its_text_from_the_frame():
+    from calfcore.charts import hops_chart
+
+    frame = pd.DataFrame({"tested_on": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-02-02", "2026-02-02"]),
+                          "side": ["left", "right", "left", "right"], "hops": [6, 14, 12, 15],
+                          "pain": [2, 0, 1, 0], "symmetry_percent": [43.0, 43.0, 80.0, 80.0]})
+    spec = hops_chart(frame).to_dict(validate=False)
+    assert "shape" in _leg_channels(spec)
+    for colour in _drawn_colours(spec):
+        assert contrast_ratio(colour) >= GRAPHICS_MIN_RATIO, colour
+    text = chart_text.hops_text(frame, 10)
+    assert "left leg 6 to 12, right leg 14 to 15" in text and "2 tests from" in text and "10 hops" in text, text
