@@ -40,7 +40,7 @@ def render(context: PageContext) -> None:
     if flash:
         st.success(flash, icon=":material/check_circle:")
 
-    st.subheader("How often to retest")
+    st.header("How often to retest")
     own = context.data.cached(("retest choice", runner_id), lambda: context.store.retest_choice(owner, runner_id))
     choices = [BY_STAGE, *OWN_CHOICE_DAYS]
     with st.form(runner_key(runner_id, "retest_every", revision_of(own)), border=True, enter_to_submit=False):
@@ -54,7 +54,7 @@ def render(context: PageContext) -> None:
                 state["flash"] = "Retest interval saved."
                 st.rerun()
 
-    st.subheader("Days away")
+    st.header("Days away")
     st.caption("Mark days you are ill, injured or travelling: they don't count against your training, and the "
                "retest waits for the days you are available.")
     task = state.get("away_task", 0)
