@@ -153,6 +153,11 @@ def test_every_page_and_state_has_no_serious_or_critical_violation_of_the_apps_o
             page.get_by_role("tab", name=tab).click()
             scanner.check(f"routine-{tab.split()[-1].lower()}")
 
+        navigate(page, "Retests")
+        scanner.check("retests")
+        navigate(page, "Return to run")
+        scanner.check("return-to-run")
+
         navigate(page, "History")
         scanner.check("history")
 
@@ -186,4 +191,4 @@ def test_every_page_and_state_has_no_serious_or_critical_violation_of_the_apps_o
         context.close()
     assert not app_findings, json.dumps(app_findings, indent=1)
     # Every state was scanned, and Streamlit's own findings (if any) are on the record, not hidden.
-    assert len(scanner.states) == 20, list(scanner.states)
+    assert len(scanner.states) == 22, list(scanner.states)
