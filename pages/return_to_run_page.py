@@ -64,7 +64,7 @@ def _remove_entry(context: PageContext, runner_id: int, state: dict[str, Any], c
               for h in reversed(hops)}
     labels |= {f"c{c.id}": f"{c.checked_on:%Y-%m-%d} · checklist · walked "
                f"{'without' if c.walked_pain_free else 'with'} pain" for c in reversed(checks)}
-    st.subheader("Remove an entry")
+    st.header("Remove an entry")
     target = pick("Entry to remove", labels, key=runner_key(runner_id, "return_remove_pick"), none_label="—")
     if target is None:
         return
