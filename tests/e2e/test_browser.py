@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from calfcore.demo import demo_data
 from calfcore.storage import LOCAL_OWNER, Store
-from tests.e2e.conftest import assert_no_runner_data, screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, wait_for_app
 from tests.e2e.server import start_server
 
 PAGE_FILES = ["home_page", "record_page", "dashboard_page", "routine_page", "history_page", "profile_page"]
@@ -82,7 +82,11 @@ def test_new_runner_records_two_tests_and_the_chart_shows_both(server, phone: Pa
         screenshot(phone, name)
 
 
-def test_a_deep_link_on_a_fresh_server_shows_no_data_before_app_py_runs(tmp_path, phone: Page) -> None:
+def test_a_page_files_name_on_a_fresh_server_is_answered_by_app_py(tmp_path, phone: Page) -> None:
+    """A URL naming a page file never runs that file on its own, not even as a fresh server's very first request
+    (before any session has run st.navigation): app.py answers, so who is viewing is decided first. Here that is
+    this machine's owner, who sees the home page with the runner menu; a page file run by itself renders nothing
+    (tests/test_architecture.py), and a visitor from elsewhere sees no data (tests/e2e/test_local_mode.py)."""
     db = tmp_path / "calfcheck.duckdb"
     store = Store.open(db)
     demo = demo_data(__import__("datetime").date.today())
@@ -91,11 +95,11 @@ def test_a_deep_link_on_a_fresh_server_shows_no_data_before_app_py_runs(tmp_path
     store.close()
     server = start_server(db, tmp_path)
     try:
-        # The very first requests go straight to page files: no session has run app.py's st.navigation yet.
         for page_file in PAGE_FILES:
             phone.goto(f"{server.url}/{page_file}")
-            expect(phone.get_by_test_id("stApp")).to_be_visible()
-            phone.wait_for_timeout(1500)  # give a wrongly rendering page time to show itself
-            assert_no_runner_data(phone, page_file)
+            wait_for_app(phone)
+            expect(phone.get_by_role("heading", name="Calf Check", exact=True)).to_be_visible()  # app.py's home
+            expect(phone.get_by_test_id("stSidebarNav")).to_be_attached()  # with app.py's navigation
+            expect(phone.get_by_text("Hello, Demo runner (Alex).")).to_be_visible()
     finally:
         server.stop()

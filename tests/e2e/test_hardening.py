@@ -57,6 +57,7 @@ def test_names_and_labels_that_look_like_addresses_stay_text_in_the_coach_view(s
     server, token = shared
     page.goto(f"{server.url}/?share={token}")
     wait_for_app(page)
+    expect(page.get_by_test_id("stMetricValue").first).to_be_visible()  # the whole view is drawn, not just its title
     text = visible_text(page)
     assert HOSTILE_NAME in text and HOSTILE_LABEL in text  # shown exactly as typed
     links = page.locator("a[href*='evil.example']")
