@@ -108,6 +108,10 @@ class _Capture:
         if kind == "dataframe":
             data = p.arrow_data.data or p.lazy_data.initial_chunk.data
             return {"kind": "dataframe", "data": self._arrow(data)}
+        if kind == "bidi_component":  # a custom component (the app's focus mover): the same kind of element
+            return {"kind": "bidi_component"}
+        if kind == "table":  # a static table (a chart's "as a table" view)
+            return {"kind": "table", "data": self._arrow(p.arrow_data.data)}
         if kind == "download_button":
             return {"kind": kind, **self._widget(p), "size": self.sizes.get(p.url, 0),
                     "file_name": "export" + Path(p.url).suffix}
@@ -160,6 +164,12 @@ def capture(at: Any, folder: Path, name: str, sizes: dict[str, int] | None = Non
 
 
 # -- replay ----------------------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _bidi_component() -> Any:
+    """A custom component that does nothing, drawn where the app draws one of its own."""
+    return st.components.v2.component("baseline_component", js="export default function () { return () => {}; }")
+
 
 @st.cache_resource(show_spinner=False)
 def load(spec_path: str) -> dict[str, Any]:
@@ -244,6 +254,11 @@ def _draw_one(item: dict[str, Any], spec: dict[str, Any], values: dict[str, Any]
         st.vega_lite_chart(chart, width="stretch")
     elif kind == "dataframe":
         st.dataframe(frames[item["data"]], hide_index=True)
+    elif kind == "table":
+        st.table(frames[item["data"]])
+    elif kind == "bidi_component":
+        counter[0] += 1
+        _bidi_component()(data={"n": counter[0]}, key=f"baseline_component_{counter[0]}")
     else:
         _widget(item, values, counter)
 
