@@ -201,9 +201,9 @@ def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
 
 
 def _link_label(link: ShareLink) -> str:
-    """Told apart by more than the label: two links for "Coach Sam" differ by when they were made and expire."""
-    expiry = f"expires {link.expires_at:%d %b %Y}" if link.expires_at else "no expiry"
-    return f"{link.label} · made {link.created_at:%d %b %Y %H:%M} · {expiry}"
+    """Told apart by more than the label, and short enough for a phone's select box: two links for "Coach Sam"
+    differ by when they were made (to the minute; calfcore.labels numbers any that still match)."""
+    return f"{link.label} · made {link.created_at:%d %b %H:%M}"
 
 
 render_page(render)
