@@ -6,6 +6,8 @@ Anything a runner typed is shown through `plain()` (or st.text/st.dataframe), ne
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import streamlit as st
@@ -15,7 +17,7 @@ from calfcore.norms import describe_protocol, why_no_reference
 from calfcore.routine import Routine
 from calfcore.scoring import Band, TestScore
 from calfcore.sentences import pain_sentence, weaker_leg
-from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
+from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS
 from calfcore.triage import Triage, Urgency
 from calfcore.validation import KG_PER_LB
 
@@ -205,3 +207,30 @@ def move_focus(selector: str, event_id: str) -> None:
 def focus_styles() -> None:
     """The app's visible focus ring (calfui/assets/focus.css), sent as style only: it takes no space on the page."""
     st.html(_ASSETS / "focus.css")
+
+
+def confirmed_action(state: dict, target: object, *, button: str, icon: str, warning: str, yes_label: str,
+                     key: str, act: Callable[[], None], store: Any) -> None:
+    """A button for something that can't be undone, acting on `target` (a stored item's id) only after confirm():
+    the first click arms it for that target (kept in this runner's `state`), Yes runs `act` as one save (a
+    missing item says so), Cancel disarms. Keys: `key`, `key`_confirm, `key`_cancel."""
+    from calfcore.storage import NotFound
+    from calfui.saving import saving
+
+    if state.get("confirming") != target:
+        if st.button(button, key=key, icon=icon):
+            state["confirming"] = target
+            st.rerun()
+        return
+    choice = confirm(warning, yes_label, key=key)
+    if choice:
+        with saving(store):
+            try:
+                act()
+            except NotFound as missing:
+                st.error(str(missing))
+            state.pop("confirming", None)
+            st.rerun()
+    elif choice is False:
+        state.pop("confirming", None)
+        st.rerun()

@@ -25,7 +25,6 @@ from calfui.views import arrow_table, render_result, require_runner
 # corrected or deleted (with the test's id), the revision a correction started from, and a message to show once.
 MODE = "mode"  # None, ("edit", test_id) or ("delete", test_id)
 EDIT_REVISION = "edit_revision"
-CONFIRM_DELETE_LOG = "confirm_delete_log"
 FLASH = "flash"
 
 
@@ -174,30 +173,19 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
     target = pick("Remove an entry", labels, key=runner_key(runner_id, "history_log_pick"), none_label="—")
     if target is None:
         return
-    if state.get(CONFIRM_DELETE_LOG) != target:
-        if st.button("Remove it", key=runner_key(runner_id, "delete_log", target), icon=":material/delete:"):
-            state[CONFIRM_DELETE_LOG] = target
-            st.rerun()
-        return
-    choice = components.confirm("Remove this entry? This can't be undone.", "Yes, remove it",
-                                key=runner_key(runner_id, "delete_log", target))
-    if choice:
-        owner = str(context.viewer.owner_key)
-        with saving(context.store):
-            try:
-                if target.startswith("r"):
-                    context.store.delete_routine_log(owner, runner_id, int(target[1:]))
-                else:
-                    context.store.delete_symptom(owner, runner_id, int(target[1:]))
-            except NotFound as missing:
-                st.error(str(missing))
-            state.pop(CONFIRM_DELETE_LOG, None)
-            st.session_state.pop(runner_key(runner_id, "history_log_pick") + "_chosen", None)
-            state[FLASH] = "Entry removed."
-            st.rerun()
-    elif choice is False:
-        state.pop(CONFIRM_DELETE_LOG, None)
-        st.rerun()
+    owner = str(context.viewer.owner_key)
+
+    def remove() -> None:
+        if target.startswith("r"):
+            context.store.delete_routine_log(owner, runner_id, int(target[1:]))
+        else:
+            context.store.delete_symptom(owner, runner_id, int(target[1:]))
+        st.session_state.pop(runner_key(runner_id, "history_log_pick") + "_chosen", None)
+        state[FLASH] = "Entry removed."
+
+    components.confirmed_action(state, ("log", target), button="Remove it", icon=":material/delete:",
+                                warning="Remove this entry? This can't be undone.", yes_label="Yes, remove it",
+                                key=runner_key(runner_id, "delete_log", target), store=context.store, act=remove)
 
 
 def _return_to_run_records(context: PageContext, runner_id: int) -> dict[str, Any]:

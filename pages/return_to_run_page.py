@@ -12,13 +12,12 @@ from typing import Any
 import streamlit as st
 
 from calfcore.readiness import INFORMS_ONLY, MAX_HOPS, assess_readiness, hop_symmetry, hops_frame
-from calfcore.storage import STORE_ERRORS, NotFound
+from calfcore.storage import STORE_ERRORS
 from calfcore.triage import red_flags
 from calfcore.validation import InputErrors, parse_hop_test, parse_readiness_check
 from calfui import components
 from calfui.forms import PAIN_OPTIONS
 from calfui.pickers import pick
-from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.state import runner_key, runner_state
 from calfui.views import require_runner
@@ -68,29 +67,18 @@ def _remove_entry(context: PageContext, runner_id: int, state: dict[str, Any], c
     target = pick("Entry to remove", labels, key=runner_key(runner_id, "return_remove_pick"), none_label="—")
     if target is None:
         return
-    key = runner_key(runner_id, "return_remove", target)
-    if state.get("confirm_remove") != target:
-        if st.button("Remove it", key=key, icon=":material/delete:"):
-            state["confirm_remove"] = target
-            st.rerun()
-        return
-    choice = components.confirm("Remove this entry? This can't be undone.", "Yes, remove it", key=key)
-    if choice:
-        owner = str(context.viewer.owner_key)
-        with saving(context.store):
-            try:
-                if target.startswith("h"):
-                    context.store.delete_hop_test(owner, runner_id, int(target[1:]))
-                else:
-                    context.store.delete_readiness_check(owner, runner_id, int(target[1:]))
-            except NotFound as missing:
-                st.error(str(missing))
-            state.pop("confirm_remove", None)
-            state["flash"] = "Entry removed."
-            st.rerun()
-    elif choice is False:
-        state.pop("confirm_remove", None)
-        st.rerun()
+    owner = str(context.viewer.owner_key)
+
+    def remove() -> None:
+        if target.startswith("h"):
+            context.store.delete_hop_test(owner, runner_id, int(target[1:]))
+        else:
+            context.store.delete_readiness_check(owner, runner_id, int(target[1:]))
+        state["flash"] = "Entry removed."
+
+    components.confirmed_action(state, target, button="Remove it", icon=":material/delete:",
+                                warning="Remove this entry? This can't be undone.", yes_label="Yes, remove it",
+                                key=runner_key(runner_id, "return_remove", target), store=context.store, act=remove)
 
 
 def _checklist(readiness: Any) -> None:

@@ -35,7 +35,6 @@ def render(context: PageContext) -> None:
 
 
 def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
-    runner = records.runner
     latest = latest_test(records.tests)
     st.session_state.setdefault(EQUIPMENT_KEY, EquipmentAccess.HOME)
     st.radio("What can you train with?", list(EQUIPMENT_LABELS), format_func=EQUIPMENT_LABELS.get,

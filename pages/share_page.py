@@ -10,7 +10,6 @@ import streamlit as st
 
 from calfcore.calendar_feed import feed_url
 from calfcore.sharing import EXPIRY_CHOICES_DAYS, LinkStatus, ShareLink, expires_at, new_token, share_url, token_hash
-from calfcore.storage import NotFound
 from calfcore.validation import InputErrors, parse_share_label
 from calfui import asgi, components
 from calfui.pickers import pick
@@ -22,9 +21,7 @@ from calfui.views import require_runner
 # Per runner (calfui.state.runner_state): the new link's full URL, kept only until the runner dismisses it, and the
 # link a Revoke click is waiting to have confirmed.
 NEW_LINK = "new_link"
-CONFIRM_REVOKE = "confirm_revoke"
 NEW_FEED = "new_calendar_feed"  # the new feed's URL, shown once
-CONFIRM_FEED_REVOKE = "confirm_feed_revoke"
 EXPIRY_LABELS = {7: "7 days", 30: "30 days", 90: "90 days", None: "No expiry (until revoked)"}
 
 
@@ -114,26 +111,13 @@ def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareL
         return
     labels = {int(link.id): _link_label(link) for link in active.values()}  # type: ignore[arg-type]
     target = pick("Revoke a link", labels, key=runner_key(runner_id, "share_revoke_pick"),
-                  on_change=lambda: state.pop(CONFIRM_REVOKE, None))
-    if state.get(CONFIRM_REVOKE) != target:
-        if st.button("Revoke", key=runner_key(runner_id, "share_revoke", target), icon=":material/link_off:"):
-            state[CONFIRM_REVOKE] = target
-            st.rerun()
-        return
-    choice = components.confirm(f"Revoke the link {components.plain(labels[target])}? Whoever holds it loses access "
-                                "at their next click. This can't be undone: you can make a new link.",
-                                "Yes, revoke it", key=runner_key(runner_id, "share_revoke", target))
-    if choice:
-        with saving(context.store):
-            try:
-                context.store.revoke_share_link(owner, runner_id, target, now())
-            except NotFound as missing:
-                st.error(str(missing))
-            state.pop(CONFIRM_REVOKE, None)
-            st.rerun()
-    elif choice is False:
-        state.pop(CONFIRM_REVOKE, None)
-        st.rerun()
+                  on_change=lambda: state.pop("confirming", None))
+    components.confirmed_action(
+        state, ("link", target), button="Revoke", icon=":material/link_off:",
+        warning=f"Revoke the link {components.plain(labels[target])}? Whoever holds it loses access at their next "
+                "click. This can't be undone: you can make a new link.",
+        yes_label="Yes, revoke it", key=runner_key(runner_id, "share_revoke", target), store=context.store,
+        act=lambda: context.store.revoke_share_link(owner, runner_id, target, now()))
 
 
 def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
@@ -178,26 +162,13 @@ def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
     if not live:
         return
     target = pick("Revoke a calendar feed", live, key=runner_key(runner_id, "calendar_revoke_pick"),
-                  on_change=lambda: state.pop(CONFIRM_FEED_REVOKE, None))
-    if state.get(CONFIRM_FEED_REVOKE) != target:
-        if st.button("Revoke feed", key=runner_key(runner_id, "calendar_revoke", target), icon=":material/event_busy:"):
-            state[CONFIRM_FEED_REVOKE] = target
-            st.rerun()
-        return
-    choice = components.confirm("Revoke this calendar feed? Calendars subscribed to it stop getting updates. This "
-                                "can't be undone: you can make a new feed.", "Yes, revoke it",
-                                key=runner_key(runner_id, "calendar_revoke", target))
-    if choice:
-        with saving(context.store):
-            try:
-                context.store.revoke_calendar_feed(owner, runner_id, target, now())
-            except NotFound as missing:
-                st.error(str(missing))
-            state.pop(CONFIRM_FEED_REVOKE, None)
-            st.rerun()
-    elif choice is False:
-        state.pop(CONFIRM_FEED_REVOKE, None)
-        st.rerun()
+                  on_change=lambda: state.pop("confirming", None))
+    components.confirmed_action(
+        state, ("feed", target), button="Revoke feed", icon=":material/event_busy:",
+        warning="Revoke this calendar feed? Calendars subscribed to it stop getting updates. This can't be undone: "
+                "you can make a new feed.",
+        yes_label="Yes, revoke it", key=runner_key(runner_id, "calendar_revoke", target), store=context.store,
+        act=lambda: context.store.revoke_calendar_feed(owner, runner_id, target, now()))
 
 
 def _link_label(link: ShareLink) -> str:
