@@ -36,12 +36,12 @@ test: $(VENV)/.test
 
 # Copy the database into data/backups/ (or TO=file), also while the app runs: the running app makes the copy.
 backup: $(VENV)/.runtime
-	$(BIN)/python -m calfcore.backup backup $(if $(TO),--to "$(TO)")
+	$(BIN)/python -m calfstore.backup backup $(if $(TO),--to "$(TO)")
 
 # Replace the database with a backup. Stop the app first: this refuses while the file is in use.
 restore: $(VENV)/.runtime
 	@test -n "$(FROM)" || { echo "usage: make restore FROM=data/backups/<file>.duckdb" >&2; exit 2; }
-	$(BIN)/python -m calfcore.backup restore "$(FROM)"
+	$(BIN)/python -m calfstore.backup restore "$(FROM)"
 
 # Core and page tests only (no browser): quick feedback while developing.
 test-fast: $(VENV)/.test

@@ -20,7 +20,8 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from calfcore.guided import beat_jitter  # noqa: E402
 from calfcore.models import RunnerProfile, Sex  # noqa: E402
-from calfcore.storage import LOCAL_OWNER, Store  # noqa: E402
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
 
 BASELINE_JS = """
@@ -67,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="calf-jitter-"))
-    store = Store.open(tmp / "bench.duckdb")
+    store = DuckDBStore.open(tmp / "bench.duckdb")
     store.create_runner(LOCAL_OWNER, RunnerProfile("Benchmark", 1990, Sex.FEMALE))
     store.close()
     server = start_server(tmp / "bench.duckdb", tmp)

@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import bench_rerun
-from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, Row, Section, Series, start, table
+from benchmarks.common import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Row,
+    Section,
+    Series,
+    start,
+    table,
+)
+from calfstore.url import duckdb_url
 
 GOAL = 1.5
 VIEWPORT = {"width": 1280, "height": 900}
@@ -168,9 +177,11 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     os.environ["CALF_DB_PATH"] = str(fixture.db_path)
     at = bench_rerun.app_session("dashboard", fixture)
     spec_path, _ = bench_rerun.capture_page(at, folder / "specs", "dashboard")
-    from calfui.shell import _open_store  # release the file: the server below must own it
+    from calfui.shell import (
+        _open_store,  # release the file: the server below must own it
+    )
 
-    _open_store(str(fixture.db_path)).close()
+    _open_store(duckdb_url(fixture.db_path)).close()
     _open_store.clear()
     script = folder / "baseline_round_trip.py"
     script.write_text(BASELINE.format(spec=str(spec_path)))

@@ -24,7 +24,14 @@ PACE = 0.05  # one save every 50 ms: 20 saves a second, far above a club's rate
 
 
 def _test(day: dt.date, number: int):  # type: ignore[no-untyped-def]
-    from calfcore.models import HeelRaiseTest, LegPair, PainLocation, Protocol, Side, SymptomEntry
+    from calfcore.models import (
+        HeelRaiseTest,
+        LegPair,
+        PainLocation,
+        Protocol,
+        Side,
+        SymptomEntry,
+    )
 
     test = HeelRaiseTest(tested_on=day, protocol=Protocol(), straight_reps=LegPair(20 + number % 9, 22),
                          notes=f"bench {number}")
@@ -33,8 +40,8 @@ def _test(day: dt.date, number: int):  # type: ignore[no-untyped-def]
 
 def _saves(store, runner_ids: list[int], seconds: float, checkpoints: Series | None) -> Series:  # type: ignore[no-untyped-def]
     """Saves at PACE for `seconds`; with `checkpoints`, a worker-like thread checkpoints meanwhile and times it."""
-    from calfcore.backup import POLL_SECONDS
-    from calfcore.storage import LOCAL_OWNER
+    from calfstore import LOCAL_OWNER
+    from calfstore.duckdb_backup import POLL_SECONDS
 
     saves, stop = Series(), threading.Event()
 
@@ -63,7 +70,8 @@ def _saves(store, runner_ids: list[int], seconds: float, checkpoints: Series | N
 
 
 def run(runners: int, seconds: float, folder: Path) -> Section:
-    from calfcore.storage import CHECKPOINT_WINDOW_SECONDS, LOCAL_OWNER, Store
+    from calfstore import LOCAL_OWNER
+    from calfstore.duckdb_store import CHECKPOINT_WINDOW_SECONDS, DuckDBStore
 
     started = time.perf_counter()
     section = Section(f"Checkpointing the log within {CHECKPOINT_WINDOW_SECONDS:g} s of a save")
@@ -71,7 +79,7 @@ def run(runners: int, seconds: float, folder: Path) -> Section:
     for name in ("baseline", "app"):
         path = folder / f"{name}.duckdb"
         build(path, runners, dt.date.today(), 100, 50)
-        store = Store.open(path, cluster=False)
+        store = DuckDBStore.open(path, cluster=False)
         ids = [int(r.id) for r in store.list_runners(LOCAL_OWNER)]
         checkpoints = Series() if name == "app" else None
         rows[name] = _saves(store, ids, seconds, checkpoints)

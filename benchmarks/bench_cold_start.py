@@ -16,7 +16,16 @@ import time
 from pathlib import Path
 
 from benchmarks import bench_rerun
-from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, REPO, Row, Section, Series, start, table
+from benchmarks.common import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    Row,
+    Section,
+    Series,
+    start,
+    table,
+)
 
 HELLO = 'import streamlit as st\n\nst.title("Hello, world")\n'
 DRAWN_JS = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"

@@ -19,7 +19,8 @@ from pathlib import Path
 from calfcore.calendar_feed import feed_url
 from calfcore.demo import demo_data
 from calfcore.sharing import new_token, token_hash
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.server import start_server
 
 
@@ -46,7 +47,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="calf-bench-feed-"))
     db = folder / "calfcheck.duckdb"
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    store = Store.open(db)
+    store = DuckDBStore.open(db)
     demo = demo_data(dt.date.today())
     runner = store.create_runner(LOCAL_OWNER, demo.runner)
     store.import_records(LOCAL_OWNER, runner.id, demo.tests, demo.symptoms, demo.routine_logs)

@@ -26,11 +26,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from benchmarks import bench_rerun, history
 from benchmarks.common import REPO, Row, Section, Series, Server, start, table
 from benchmarks.ws_client import StreamlitClient
+from calfstore.bulk import bulk_load
+from calfstore.duckdb_store import DuckDBStore
 from tests.keys import keyed
 
 FULL_LEVELS = ((1, 15.0), (10, 20.0), (50, 30.0))  # sessions, seconds in which sessions may start a loop
@@ -128,14 +129,14 @@ class Runner:
 def prepare(folder: Path, sessions: int, smoke: bool) -> tuple[Path, list[Runner]]:
     """A database with one three-year runner per session (bulk-loaded) and a share link for each."""
     from calfcore.sharing import new_token, token_hash
-    from calfcore.storage import LOCAL_OWNER, Store
+    from calfstore import LOCAL_OWNER
 
     data = history.three_years(dt.date.today())
     if smoke:
         data = history.History(data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:])
     path = folder / "load.duckdb"
-    store = Store.open(path)
-    store.bulk_load(LOCAL_OWNER, **history.to_frames(data, sessions))
+    store = DuckDBStore.open(path)
+    bulk_load(store, LOCAL_OWNER, **history.to_frames(data, sessions))
     runners = []
     stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for runner in store.list_runners(LOCAL_OWNER):
@@ -155,6 +156,7 @@ def capture_baseline(folder: Path, db_path: Path, runner: Runner) -> Path:
 
 def capture_specs(folder: Path, db_path: Path, runner: Runner) -> dict[str, str]:
     """Spec files (benchmarks.replica) of home, record (before and after a save), dashboard and the coach view."""
+    from calfstore.url import duckdb_url
     from calfui.shell import _open_store
 
     copy = folder / "capture.duckdb"
@@ -170,7 +172,7 @@ def capture_specs(folder: Path, db_path: Path, runner: Runner) -> dict[str, str]
             keyed(at, "number_input", "straight_right").set_value(31)
             bench_rerun._check(keyed(at, "button", "save").click().run(), "record save")
             specs["record_saved"] = str(bench_rerun.capture_page(at, folder / "specs", "load-record_saved")[0])
-    _open_store(str(copy)).close()
+    _open_store(duckdb_url(copy)).close()
     _open_store.clear()
     return specs
 
@@ -258,13 +260,13 @@ async def drive(server: Server, runners: list[Runner], level: Level, seconds: fl
 
 def run_level(side: str, script: Path, db_source: Path, runners: list[Runner], sessions: int, seconds: float,
               folder: Path, smoke: bool) -> Level:
-    from calfcore.storage import LOCAL_OWNER, Store
+    from calfstore import LOCAL_OWNER
 
     db_path = folder / f"load-{side}-{sessions}.duckdb"
     shutil.copy(db_source, db_path)
     before = {}
     if side == "app":
-        store = Store.open(db_path)
+        store = DuckDBStore.open(db_path)
         before = {r.name: len(store.list_tests(LOCAL_OWNER, r.runner_id)) for r in runners[:sessions]}
         store.close()
     server = start(script, db_path, folder)
@@ -276,7 +278,7 @@ def run_level(side: str, script: Path, db_source: Path, runners: list[Runner], s
     if "Traceback" in server.log():
         level.errors["traceback in the server log"] += 1
     if side == "app":
-        store = Store.open(db_path)
+        store = DuckDBStore.open(db_path)
         level.lost_writes = sum(max(0, before[r.name] + level.acknowledged[r.name]
                                     - len(store.list_tests(LOCAL_OWNER, r.runner_id))) for r in runners[:sessions])
         store.close()

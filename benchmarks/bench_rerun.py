@@ -19,6 +19,7 @@ from typing import Any
 from benchmarks import history
 from benchmarks.common import REPO, Row, Section, Series, table
 from benchmarks.replica import capture, media_sizes
+from calfstore.duckdb_store import DuckDBStore
 
 PAGES = ("home", "record", "dashboard", "routine", "history", "share", "coach")
 GOAL = 1.25
@@ -36,10 +37,10 @@ class Fixture:
 def prepare(folder: Path, today: dt.date, smoke: bool = False) -> Fixture:
     """A database with the three-year runner and two share links (one of them opened by the coach view)."""
     from calfcore.sharing import new_token, token_hash
-    from calfcore.storage import LOCAL_OWNER, Store
+    from calfstore import LOCAL_OWNER
 
     db_path = folder / "rerun.duckdb"
-    store = Store.open(db_path)
+    store = DuckDBStore.open(db_path)
     data = history.three_years(today)
     if smoke:  # the same shape, a tenth of the rows
         data = history.History(data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:])

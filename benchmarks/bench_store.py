@@ -24,6 +24,8 @@ from pathlib import Path
 
 from benchmarks.common import Row, Section, Series, ms, table
 from benchmarks.platform_data import frames
+from calfstore.bulk import bulk_load
+from calfstore.duckdb_store import DuckDBStore
 
 FULL_SCALES = (100, 1_000, 10_000)
 SMOKE_SCALES = (10, 40)
@@ -40,9 +42,9 @@ def _size_mb(path: Path) -> float:
 def build(path: Path, runners: int, today: dt.date, tests_per_runner: int, logs_per_runner: int
           ) -> tuple[float, float, dict[str, int]]:
     """Create a file with `runners` runners. Returns (seconds generating, seconds loading, rows per table)."""
-    from calfcore.storage import LOCAL_OWNER, Store
+    from calfstore import LOCAL_OWNER
 
-    store = Store.open(path, cluster=False)
+    store = DuckDBStore.open(path, cluster=False)
     generated = loaded = 0.0
     rows: dict[str, int] = {}
     chunk = 2_500  # bounded memory: frames for 2,500 runners at a time
@@ -51,7 +53,7 @@ def build(path: Path, runners: int, today: dt.date, tests_per_runner: int, logs_
         data = frames(first, min(chunk, runners - first), today, tests_per_runner, logs_per_runner)
         generated += time.perf_counter() - started
         started = time.perf_counter()
-        for table_name, count in store.bulk_load(LOCAL_OWNER, **data).items():
+        for table_name, count in bulk_load(store, LOCAL_OWNER, **data).items():
             rows[table_name] = rows.get(table_name, 0) + count
         loaded += time.perf_counter() - started
     started = time.perf_counter()
@@ -63,22 +65,29 @@ def build(path: Path, runners: int, today: dt.date, tests_per_runner: int, logs_
 def _tail(store: object, today: dt.date, weeks: int) -> dict[str, int]:
     """`weeks` more weeks of records (a test with two symptom entries, a routine log) for every runner of the
     store, appended in date order through Store.bulk_load: rows that arrive after the clustering."""
-    from calfcore.storage import LOCAL_OWNER
+    from calfstore import LOCAL_OWNER
 
     ids = [int(r.id) for r in store.list_runners(LOCAL_OWNER)]  # type: ignore[attr-defined]
     data = frames(0, len(ids), today + dt.timedelta(weeks=weeks), weeks, weeks, seed=29)
     del data["runners"]
     for name in ("tests", "symptoms", "routine_logs"):
         data[name]["runner_key"] = data[name]["runner_key"].map(dict(enumerate(ids)))
-    return store.bulk_load(LOCAL_OWNER, None, **data)  # type: ignore[attr-defined]
+    return bulk_load(store, LOCAL_OWNER, None, **data)  # type: ignore[attr-defined]
 
 
 def _time_queries(stores: dict[int, object], ids: dict[int, list[int]], rng: random.Random, reps: int,
                   expected_tests: int, saves: dict[int, Series] | None = None) -> dict[int, Series]:
     """load_records for one random runner per file and round, the files taking turns (and, with `saves`, a save
     of a test with two symptom entries for another random runner after each)."""
-    from calfcore.models import HeelRaiseTest, LegPair, PainLocation, Protocol, Side, SymptomEntry
-    from calfcore.storage import LOCAL_OWNER, load_records
+    from calfcore.models import (
+        HeelRaiseTest,
+        LegPair,
+        PainLocation,
+        Protocol,
+        Side,
+        SymptomEntry,
+    )
+    from calfstore import LOCAL_OWNER
 
     scales = list(stores)
     queries = {scale: Series() for scale in scales}
@@ -87,7 +96,7 @@ def _time_queries(stores: dict[int, object], ids: dict[int, list[int]], rng: ran
         for scale in (scales if rep % 2 else list(reversed(scales))):
             store, runner_id = stores[scale], rng.choice(ids[scale])
             began = time.perf_counter()
-            records = load_records(store, LOCAL_OWNER, runner_id)  # type: ignore[arg-type]
+            records = store.load_records(LOCAL_OWNER, runner_id)  # type: ignore[arg-type]
             elapsed = time.perf_counter() - began
             if len(records.tests) < expected_tests:
                 raise RuntimeError(f"runner {runner_id} has {len(records.tests)} tests")
@@ -104,7 +113,12 @@ def _time_queries(stores: dict[int, object], ids: dict[int, list[int]], rng: ran
 
 
 def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
-    from calfcore.storage import CLUSTER_MIN_ROWS, LOCAL_OWNER, Store
+    from calfstore import LOCAL_OWNER
+    from calfstore.duckdb_layout import (
+        CLUSTER_MIN_ROWS,
+        cluster_by_runner,
+        unclustered_rows,
+    )
 
     scales = SMOKE_SCALES if smoke else FULL_SCALES
     tests_per_runner, logs_per_runner = (10, 5) if smoke else (100, 50)
@@ -119,7 +133,7 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     rng = random.Random(3)
 
     # 1. The files as the rows arrived (date order), before any clustering.
-    stores = {scale: Store.open(paths[scale], cluster=False) for scale in scales}
+    stores = {scale: DuckDBStore.open(paths[scale], cluster=False) for scale in scales}
     ids = {scale: [int(r.id) for r in stores[scale].list_runners(LOCAL_OWNER)] for scale in scales}
     arrived = _time_queries(stores, ids, rng, reps, tests_per_runner)
 
@@ -127,7 +141,7 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     clustering: dict[int, tuple[float, int]] = {}
     for scale in scales:
         began = time.perf_counter()
-        rewritten = stores[scale].cluster_by_runner()
+        rewritten = cluster_by_runner(stores[scale])
         stores[scale].close()
         clustering[scale] = (time.perf_counter() - began, sum(rewritten.values()))
     clustered_sizes = {scale: _size_mb(paths[scale]) for scale in scales}
@@ -138,16 +152,16 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     for round_ in range(3 if smoke else 7):
         for scale in scales:
             began = time.perf_counter()
-            Store.open(paths[scale]).close()
+            DuckDBStore.open(paths[scale]).close()
             opens[scale].add(time.perf_counter() - began)
         new = folder / f"fresh-{round_}.duckdb"
         began = time.perf_counter()
-        Store.open(new).close()
+        DuckDBStore.open(new).close()
         fresh.add(time.perf_counter() - began)
         new.unlink()
 
     # 4. Clustered, with saves appending to it in between.
-    stores = {scale: Store.open(paths[scale]) for scale in scales}
+    stores = {scale: DuckDBStore.open(paths[scale]) for scale in scales}
     saves = {scale: Series() for scale in scales}
     clustered = _time_queries(stores, ids, rng, reps, tests_per_runner, saves)
     profile_lines = _query_breakdown(stores[scales[-1]], ids[scales[-1]], rng, 30 if smoke else 300)
@@ -157,8 +171,8 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     tail_rows = {scale: _tail(stores[scale], today, TAIL_WEEKS) for scale in scales}
     for store in stores.values():
         store.close()
-    stores = {scale: Store.open(paths[scale]) for scale in scales}
-    unclustered = {scale: stores[scale].unclustered_rows() for scale in scales}
+    stores = {scale: DuckDBStore.open(paths[scale]) for scale in scales}
+    unclustered = {scale: unclustered_rows(stores[scale]) for scale in scales}
     with_tail = _time_queries(stores, ids, rng, reps, tests_per_runner)
     for store in stores.values():
         store.close()
@@ -232,14 +246,14 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
 
 
 def _query_breakdown(store: object, ids: list[int], rng: random.Random, calls: int) -> list[str]:
-    from benchmarks.profile import sampling, source_line
-    from calfcore.storage import LOCAL_OWNER, load_records
-
     import threading
+
+    from benchmarks.profile import sampling, source_line
+    from calfstore import LOCAL_OWNER
 
     with sampling(thread=threading.get_ident()) as profile:
         for _ in range(calls):
-            load_records(store, LOCAL_OWNER, rng.choice(ids))  # type: ignore[arg-type]
+            store.load_records(LOCAL_OWNER, rng.choice(ids))  # type: ignore[arg-type]
     profile.runs = calls
     by_line: dict[str, float] = {}
     for (where, _), samples in profile.hot.items():

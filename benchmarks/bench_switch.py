@@ -20,7 +20,16 @@ from typing import Any
 
 from benchmarks import bench_load
 from benchmarks.bench_browser import POINTS, TIMING_JS, VIEWPORT, _nav
-from benchmarks.common import CHROMIUM, CHROMIUM_ARGS, REPO, Row, Section, Series, start, table
+from benchmarks.common import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    Row,
+    Section,
+    Series,
+    start,
+    table,
+)
 
 GOAL_P50, GOAL_P95 = 1.15, 1.3
 REPS, SMOKE_REPS = 40, 1

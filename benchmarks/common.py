@@ -24,7 +24,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as `python benchmarks/x.py` as well as `python -m benchmarks.x`
     sys.path.insert(0, str(REPO))
 
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one launch recipe for tests and benchmarks)
+from tests.e2e.server import (  # noqa: E402  (one launch recipe for tests and benchmarks)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+)
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "REPO", "Row", "Section", "Server", "Series", "machine", "p95", "start"]
 

@@ -16,16 +16,24 @@ With --smoke (tiny sizes, one or two repetitions; what the test suite runs) or -
 from __future__ import annotations
 
 import argparse
-import faulthandler
 import datetime as dt
+import faulthandler
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import (bench_browser, bench_checkpoint, bench_cold_start, bench_load, bench_rerun, bench_server,
-                        bench_store, bench_switch)
+from benchmarks import (
+    bench_browser,
+    bench_checkpoint,
+    bench_cold_start,
+    bench_load,
+    bench_rerun,
+    bench_server,
+    bench_store,
+    bench_switch,
+)
 from benchmarks.common import REPO, Section, machine, table
 from benchmarks.profile import snapshot_sources
 
@@ -79,9 +87,10 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
 
 
 def _close_app_store(section: Section) -> None:
+    from calfstore.url import duckdb_url
     from calfui.shell import _open_store
 
-    _open_store(str(section.fixture.db_path)).close()  # type: ignore[attr-defined]
+    _open_store(duckdb_url(section.fixture.db_path)).close()  # type: ignore[attr-defined]
     _open_store.clear()
 
 

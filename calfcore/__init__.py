@@ -1,4 +1,4 @@
 """Calf Check's functional core: plain values in, plain values out.
 
-Scoring, triage and routine code import neither streamlit nor duckdb. All SQL lives in `calfcore.storage`.
+Scoring, triage and routine code import neither streamlit nor duckdb. All SQL lives in the store package, `calfstore`.
 """

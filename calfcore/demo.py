@@ -20,8 +20,8 @@ from calfcore.models import (
     Sex,
     Side,
     SoleusTest,
-    SymptomEntry,
     Surface,
+    SymptomEntry,
     Units,
 )
 from calfcore.routine import EquipmentAccess, Stage, build_week

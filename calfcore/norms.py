@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from calfcore.evidence import TRUST_WORDS, Source, read_toml, source
 from calfcore.models import Protocol, Sex, Surface
 
-
 # No reference measured children or adolescents doing this test as runners: under 18, no band at all.
 ADULT_AGE = 18
 

@@ -24,8 +24,8 @@ from calfcore.models import (
     Sex,
     Side,
     SoleusTest,
-    SymptomEntry,
     Surface,
+    SymptomEntry,
     Units,
 )
 from calfcore.readiness import MAX_HOPS, HopTest, ReadinessCheck

@@ -18,7 +18,7 @@ from calfcore.calendar_feed import FEED_PATH, build_feed, training_days
 from calfcore.retest import RetestPlan, next_retest
 from calfcore.routine import Routine
 from calfcore.sharing import token_hash, well_formed
-from calfcore.storage import STORE_ERRORS, NotFound, Store, database_path
+from calfstore import NotFound, Store, StoreError
 from calfui.cache import cached, records
 
 NOT_FOUND = Response("Not Found", status_code=404, media_type="text/plain")
@@ -49,13 +49,13 @@ def runner_feed(store: Store, owner: str, runner_id: int, uid_tag: str, show_exe
 
 def calendar_feed(request: Request) -> Response:
     """GET <app>/calendar/<token>.ics. A plain function: Starlette runs it in a worker thread (DuckDB blocks)."""
-    from calfui.shell import _open_store, now
+    from calfui.shell import now, process_store
 
     token = request.path_params.get("token")
     if not well_formed(token):
         return NOT_FOUND
     try:
-        store = _open_store(str(database_path()))
+        store = process_store()
         resolved = store.resolve_calendar_feed(token_hash(token), now())
         if resolved is None:
             return NOT_FOUND
@@ -63,7 +63,7 @@ def calendar_feed(request: Request) -> Response:
         body = runner_feed(store, resolved.owner_key, feed.runner_id, f"feed{feed.id}", feed.show_exercise_names)
     except NotFound:  # the runner went meanwhile
         return NOT_FOUND
-    except STORE_ERRORS:
+    except StoreError:
         return Response("The calendar is unavailable; try again later.", status_code=503, media_type="text/plain")
     return Response(body, media_type="text/calendar; charset=utf-8", headers=FEED_HEADERS)
 

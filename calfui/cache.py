@@ -1,7 +1,7 @@
 """Reads and chart specs cached per owner's data version.
 
 Streamlit reruns the whole page on every click; the data behind a page only changes when something is written.
-Every committed write bumps the writing owner's `Store.generation_of(owner)`, so an entry keyed on it can never
+Every committed write bumps the writing owner's `Store.data_version(owner)`, so an entry keyed on it can never
 be stale, and one runner's save leaves every other owner's entries warm. Resolving a share link is never cached:
 it happens on every rerun (calfui.shell.resolve_viewer).
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from calfcore.storage import RunnerRecords, Store, load_records
+from calfstore import RunnerRecords, Store
 
 T = TypeVar("T")
 MAX_ENTRIES = 512  # a club's worth of runners' pages; the least recently used fall out first
@@ -28,7 +28,7 @@ class GenerationCache:
 
     def get(self, store: Store, owner: str, key: Hashable, compute: Callable[[], T]) -> T:
         # The version is read before computing: a write landing meanwhile files the value under the old version.
-        full_key = (str(store.path), owner, store.generation_of(owner), key)
+        full_key = (store.description, owner, store.data_version(owner), key)
         with self._lock:
             if full_key in self._items:
                 self._items.move_to_end(full_key)
@@ -52,7 +52,7 @@ def cached(store: Store, owner: str, key: Hashable, compute: Callable[[], T]) ->
 
 def records(store: Store, owner: str, runner_id: int) -> RunnerRecords:
     """Everything a runner recorded. Shared between sessions: treat it as read-only."""
-    return cached(store, owner, ("records", runner_id), lambda: load_records(store, owner, runner_id))
+    return cached(store, owner, ("records", runner_id), lambda: store.load_records(owner, runner_id))
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -214,7 +214,7 @@ def confirmed_action(state: dict, target: object, *, button: str, icon: str, war
     """A button for something that can't be undone, acting on `target` (a stored item's id) only after confirm():
     the first click arms it for that target (kept in this runner's `state`), Yes runs `act` as one save (a
     missing item says so), Cancel disarms. Keys: `key`, `key`_confirm, `key`_cancel."""
-    from calfcore.storage import NotFound
+    from calfstore import NotFound
     from calfui.saving import saving
 
     if state.get("confirming") != target:

@@ -8,7 +8,15 @@ from typing import Any
 import streamlit as st
 
 from calfcore.guided import GuidedResult, GuidedTest
-from calfcore.models import HeelRaiseTest, PainLocation, Protocol, Side, Surface, SymptomEntry, Units
+from calfcore.models import (
+    HeelRaiseTest,
+    PainLocation,
+    Protocol,
+    Side,
+    Surface,
+    SymptomEntry,
+    Units,
+)
 from calfcore.triage import red_flags
 from calfcore.validation import MAX_NOTES_LENGTH
 from calfui.components import to_display_units

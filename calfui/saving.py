@@ -17,14 +17,14 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from calfcore.storage import STORE_ERRORS, Store
+from calfstore import Store, StoreError
 
 
 @contextmanager
 def saving(store: Store) -> Iterator[None]:
     try:
         yield
-    except STORE_ERRORS as error:
-        st.error(store.explain(error), icon=":material/error:")
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
         if store.invalidated:
             st.stop()

@@ -19,13 +19,21 @@ from enum import StrEnum
 
 import streamlit as st
 
+from calfcore.labels import distinct_labels
 from calfcore.models import RunnerProfile
 from calfcore.sharing import ResolvedShare, token_hash, well_formed
-from calfcore.backup import start_worker
-from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, NotFound, Store, StoreUnavailable, database_path
+from calfstore import (
+    LOCAL_OWNER,
+    NotFound,
+    Store,
+    StoreError,
+    open_store,
+)
+from calfstore.duckdb_backup import start_worker
+from calfstore.duckdb_store import DuckDBStore
+from calfstore.url import configured_database
 from calfui.cache import OwnerData, cached
 from calfui.components import focus_styles, plain
-from calfcore.labels import distinct_labels
 from calfui.pickers import pick
 
 SELECTED_RUNNER_KEY = "selected_runner_id"
@@ -34,27 +42,32 @@ RUNNER_PARAM = "runner"  # ?runner=<id>: the chosen runner survives a reload (al
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> Store:
-    # One connection per process and per file (keyed by path, so tests with their own files never share).
-    store = Store.open(path)
-    # DuckDB lets only this process read the file now, so `make backup` asks this process for a copy: one
-    # worker per open store answers those requests (it stops when the store is closed).
-    start_worker(store)
+def _open_store(url: str) -> Store:
+    # One store per process and per database (keyed by the setting, so tests with their own files never share).
+    store = open_store(url)
+    if isinstance(store, DuckDBStore):
+        # DuckDB lets only this process read the file now, so `make backup` asks this process for a copy: one
+        # worker per open store answers those requests (it stops when the store is closed).
+        start_worker(store)
     return store
 
 
+def process_store() -> Store:
+    """This process's store, opened on first use (StoreUnavailable if it can't be)."""
+    return _open_store(configured_database().url)
+
+
 def store_or_stop() -> Store:
-    """The process's store, or a clear message (naming the file and the fix) and a stopped page."""
-    path = database_path()
+    """The process's store, or a clear message (naming the setting and the fix) and a stopped page."""
     try:
-        store = _open_store(str(path))
+        store = process_store()
         if store.invalidated:  # a fatal write error stopped DuckDB: reopening the file recovers it from its log
-            with contextlib.suppress(*STORE_ERRORS):
+            with contextlib.suppress(StoreError):
                 store.close()
             _open_store.clear()
-            store = _open_store(str(path))
+            store = process_store()
         return store
-    except StoreUnavailable as error:
+    except StoreError as error:  # unavailable (locked file, server down...), or its schema couldn't be brought up
         _open_store.clear()  # try again on the next rerun, once the user has fixed the cause
         st.error(str(error), icon=":material/database:")
         st.stop()
@@ -112,7 +125,7 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
         try:
             if last is None or now - last >= LAST_OPENED_RESOLUTION:  # not a write on every click
                 store.mark_share_used(resolved.owner_key, resolved.link.id, now)
-        except STORE_ERRORS:
+        except StoreError:
             pass  # "last opened" is a courtesy: a full disk must not keep the coach from reading
         return Viewer(ViewerKind.COACH, owner_key=resolved.owner_key, share=resolved)
     if not auth_configured():

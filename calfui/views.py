@@ -16,9 +16,9 @@ from calfcore.norms import all_reference_rows
 from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess
 from calfcore.triage import red_flags
-from calfcore.storage import RunnerRecords
-from calfui.cache import OwnerData
+from calfstore import RunnerRecords
 from calfui import components, navigation
+from calfui.cache import OwnerData
 from calfui.shell import PageContext, runner_label, runner_labels
 from calfui.state import runner_key
 

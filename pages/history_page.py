@@ -12,8 +12,8 @@ import streamlit as st
 from calfcore.exchange import MAX_IMPORT_MB, export_csv, export_json
 from calfcore.norms import describe_protocol
 from calfcore.routine import exercise_library
-from calfcore.storage import EditConflict, NotFound, RunnerRecords
 from calfcore.validation import InputErrors, parse_test
+from calfstore import EditConflict, NotFound, RunnerRecords
 from calfui import components, forms, importing
 from calfui.pickers import pick
 from calfui.saving import saving

@@ -12,13 +12,27 @@ import streamlit as st
 
 from calfcore.guided import GuidedResult
 from calfcore.models import Protocol, RunnerProfile
-from calfcore.storage import STORE_ERRORS
 from calfcore.validation import InputErrors, parse_test
+from calfstore import StoreError
 from calfui import components, forms, navigation
+from calfui.recording import (
+    GUIDED,
+    JUST_SAVED,
+    NOT_SAVED,
+    form_prefix,
+    next_task,
+    record_state,
+)
 from calfui.shell import PageContext, render_page
-from calfui.recording import GUIDED, JUST_SAVED, NOT_SAVED, form_prefix, next_task, record_state
 from calfui.state import runner_key
-from calfui.views import render_raises_chart, render_result, render_retest, require_runner, retest_schedule
+from calfui.views import (
+    render_raises_chart,
+    render_result,
+    render_retest,
+    require_runner,
+    retest_schedule,
+)
+
 
 def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], test_id: int) -> None:
     """The test just saved: its result and where it sits in the runner's trend."""
@@ -49,8 +63,8 @@ def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names:
     except InputErrors as errors:
         state[NOT_SAVED] = errors.errors
         return
-    except STORE_ERRORS as error:  # disk full, locked file, deleted profile: nothing was saved, and the page says why
-        state[NOT_SAVED] = {"": context.store.explain(error)}
+    except StoreError as error:  # disk full, locked file, deleted profile: nothing was saved, and the page says why
+        state[NOT_SAVED] = {"": str(error)}
         return
     state[JUST_SAVED] = test_id
     state.pop(GUIDED, None)

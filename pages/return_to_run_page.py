@@ -11,10 +11,16 @@ from typing import Any
 
 import streamlit as st
 
-from calfcore.readiness import INFORMS_ONLY, MAX_HOPS, assess_readiness, hop_symmetry, hops_frame
-from calfcore.storage import STORE_ERRORS
+from calfcore.readiness import (
+    INFORMS_ONLY,
+    MAX_HOPS,
+    assess_readiness,
+    hop_symmetry,
+    hops_frame,
+)
 from calfcore.triage import red_flags
 from calfcore.validation import InputErrors, parse_hop_test, parse_readiness_check
+from calfstore import StoreError
 from calfui import components
 from calfui.forms import PAIN_OPTIONS
 from calfui.pickers import pick
@@ -143,8 +149,8 @@ def _save(context: PageContext, runner_id: int, state: dict[str, Any], task: str
     except InputErrors as errors:
         st.error("Nothing was saved. Please fix: " + " ".join(errors.errors.values()), icon=":material/error:")
         return
-    except STORE_ERRORS as error:
-        st.error(context.store.explain(error), icon=":material/error:")
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
         return
     state[task] = state.get(task, 0) + 1  # the next entry starts from a fresh form
     state["flash"] = done

@@ -10,8 +10,13 @@ from calfcore.assessment import latest_test
 from calfcore.checkin import read_checkin
 from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess, Routine, exercise_library
-from calfcore.storage import RunnerRecords
-from calfcore.validation import MAX_NOTES_LENGTH, InputErrors, parse_routine_log, parse_symptom_checkin
+from calfcore.validation import (
+    MAX_NOTES_LENGTH,
+    InputErrors,
+    parse_routine_log,
+    parse_symptom_checkin,
+)
+from calfstore import RunnerRecords
 from calfui import components, forms, navigation, views
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page

@@ -8,7 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from calfcore.retest import OWN_CHOICE_DAYS, AwayDay, AwayReason, weeks_words
-from calfcore.storage import NotFound
+from calfstore import NotFound
 from calfui.pickers import pick
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page

@@ -9,7 +9,15 @@ import segno
 import streamlit as st
 
 from calfcore.calendar_feed import feed_url
-from calfcore.sharing import EXPIRY_CHOICES_DAYS, LinkStatus, ShareLink, expires_at, new_token, share_url, token_hash
+from calfcore.sharing import (
+    EXPIRY_CHOICES_DAYS,
+    LinkStatus,
+    ShareLink,
+    expires_at,
+    new_token,
+    share_url,
+    token_hash,
+)
 from calfcore.validation import InputErrors, parse_share_label
 from calfui import asgi, components
 from calfui.pickers import pick

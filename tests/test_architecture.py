@@ -1,5 +1,6 @@
-"""The house rules of the code base, checked: a functional core without Streamlit, SQL in one module, pages that
-render nothing unless app.py runs them."""
+"""The house rules of the code base, checked: a functional core without Streamlit or a database, SQL only in the
+store package (calfstore), one store interface that both backends implement, pages that render nothing unless app.py
+runs them."""
 
 from __future__ import annotations
 
@@ -34,16 +35,42 @@ def test_core_never_imports_streamlit(path: Path) -> None:
     assert "streamlit" not in _imports(path)
 
 
-@pytest.mark.parametrize("path", [p for p in CORE if p.name != "storage.py"], ids=lambda p: p.name)
-def test_only_storage_touches_duckdb_or_sql(path: Path) -> None:
-    assert "duckdb" not in _imports(path)
-    assert not SQL.search(path.read_text()), f"SQL outside calfcore/storage.py in {path.name}"
+STORE = sorted((REPO / "calfstore").glob("*.py"))
+DRIVERS = {"duckdb", "psycopg", "psycopg_pool"}
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: p.name)
+def test_core_touches_no_database_or_sql(path: Path) -> None:
+    assert not DRIVERS & _imports(path)
+    assert not SQL.search(path.read_text()), f"SQL outside calfstore/ in calfcore/{path.name}"
+    assert "calfstore" not in _imports(path), "calfcore stays pure: the store depends on it, never the reverse"
+
+
+@pytest.mark.parametrize("path", STORE, ids=lambda p: p.name)
+def test_the_store_never_imports_the_ui(path: Path) -> None:
+    assert not {"streamlit", "calfui", "pages"} & _imports(path)
+
+
+def test_each_driver_is_imported_only_by_its_own_backend_modules() -> None:
+    importers = {path.name: DRIVERS & _imports(path) for path in STORE if DRIVERS & _imports(path)}
+    assert all(name.startswith("duckdb_") or name == "bulk.py" for name, drivers in importers.items()
+               if "duckdb" in drivers), importers
+    assert {name for name, drivers in importers.items() if drivers & {"psycopg", "psycopg_pool"}} == \
+        {"postgres_store.py"}, importers
+
+
+def test_both_backends_implement_every_operation_of_the_interface() -> None:
+    from calfstore.duckdb_store import DuckDBStore
+    from calfstore.postgres_store import PostgresStore
+
+    for backend in (DuckDBStore, PostgresStore):
+        assert not backend.__abstractmethods__, f"{backend.__name__} lacks {sorted(backend.__abstractmethods__)}"
 
 
 @pytest.mark.parametrize("path", [*PAGES, *sorted((REPO / "calfui").glob("*.py")), REPO / "app.py"],
                          ids=lambda p: p.name)
-def test_shell_has_no_sql_or_duckdb(path: Path) -> None:
-    assert "duckdb" not in _imports(path)
+def test_shell_has_no_sql_or_database_driver(path: Path) -> None:
+    assert not DRIVERS & _imports(path)
     assert not SQL.search(path.read_text())
 
 

@@ -19,7 +19,7 @@ BENCHMARKS = sorted((REPO / "benchmarks").glob("*.py"))
 
 @pytest.mark.parametrize("path", BENCHMARKS, ids=lambda p: p.name)
 def test_benchmarks_have_no_sql(path: Path) -> None:
-    """SQL lives only in calfcore/storage.py; benchmarks load data through the Store (Store.bulk_load)."""
+    """SQL lives only in calfstore/; benchmarks load data through it (calfstore.bulk)."""
     assert not SQL.search(path.read_text()), f"SQL in benchmarks/{path.name}"
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import Store
 from tests.keys import has, keyed
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,9 +31,10 @@ def app(db_path: Path) -> Iterator[AppTest]:
     assert not at.exception, [e.value for e in at.exception]
     yield at
     # The app keeps one store per database path for the whole process; close this test's file.
+    from calfstore.url import duckdb_url
     from calfui.shell import _open_store
 
-    _open_store(str(db_path)).close()
+    _open_store(duckdb_url(db_path)).close()
     _open_store.clear()
 
 
@@ -47,9 +47,10 @@ def go(at: AppTest, page: str) -> AppTest:
 
 def peek_store(db_path: Path) -> Store:
     """The store the app process holds (same connection: DuckDB allows one process per file)."""
+    from calfstore.url import duckdb_url
     from calfui.shell import _open_store
 
-    return _open_store(str(db_path))
+    return _open_store(duckdb_url(db_path))
 
 
 def create_runner(at: AppTest, name: str = "Sam Runner", birth_year: int = 1990, sex: str = "female") -> AppTest:

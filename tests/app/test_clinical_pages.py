@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calfcore.storage import LOCAL_OWNER
-from tests.keys import keyed
+from calfstore import LOCAL_OWNER
 from tests.app.conftest import TODAY, create_runner, go, peek_store, record_test, texts
 from tests.app.test_sharing_pages import _coach, _create_link
+from tests.keys import keyed
 
 # Wording that implies a band or a reference the runner does not have.
 IMPLIES_A_BAND = ("for your age and sex", "general median", "You are at the reference", "**Reference:**",

@@ -6,7 +6,8 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from calfcore.storage import LOCAL_OWNER, load_records
+from calfstore import LOCAL_OWNER
+from calfstore.tables import count_rows
 from tests.app.conftest import TODAY, create_runner, go, peek_store, texts
 from tests.keys import has, keyed
 
@@ -42,11 +43,11 @@ def test_export_then_import_round_trips_every_field(app: AppTest, db_path, downl
     app.run()
     assert "Ready:" in texts(app)
     imported = next(r for r in store.list_runners(LOCAL_OWNER) if r.name == "Imported runner")
-    assert store.count_rows(imported.id)["test_sessions"] == 0  # nothing until confirmed
+    assert count_rows(store, imported.id)["test_sessions"] == 0  # nothing until confirmed
     keyed(app, "button", "confirm_import").click().run()
     assert "Imported" in texts(app)
-    assert _strip_ids(load_records(store, LOCAL_OWNER, imported.id)) == _strip_ids(
-        load_records(store, LOCAL_OWNER, demo.id))
+    assert _strip_ids(store.load_records(LOCAL_OWNER, imported.id)) == _strip_ids(
+        store.load_records(LOCAL_OWNER, demo.id))
 
 
 def test_importing_the_same_file_twice_adds_nothing(app: AppTest, db_path, downloads) -> None:
@@ -72,7 +73,7 @@ def test_a_file_with_one_bad_row_imports_nothing_and_says_which_row(app: AppTest
     [report] = [t.value for t in app.text if t.value.startswith("Row ")]  # a whole sentence per bad row
     assert report.startswith("Row 3 (test):") and "real date" in report
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
-    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 0
+    assert count_rows(peek_store(db_path), runner.id)["test_sessions"] == 0
 
 
 def test_a_file_that_is_not_a_calf_check_csv_is_refused(app: AppTest, db_path) -> None:

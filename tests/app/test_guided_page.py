@@ -7,9 +7,10 @@ from streamlit.testing.v1 import AppTest
 from calfcore.guided import GuidedResult, GuidedTest
 from calfcore.models import LegPair, Side
 from calfcore.protocol import STANDARD_PROTOCOL
-from calfcore.storage import LOCAL_OWNER
-from tests.keys import keyed
+from calfstore import LOCAL_OWNER
+from calfstore.tables import count_rows
 from tests.app.conftest import create_runner, go, peek_store, texts
+from tests.keys import keyed
 
 
 def test_setup_explains_the_stop_rules_and_starts_the_first_leg(app: AppTest) -> None:
@@ -33,7 +34,7 @@ def test_guided_counts_fill_the_record_form_and_nothing_is_saved_before_save(app
     assert "Filled in from your guided test" in texts(app)
     assert keyed(app, "number_input", "straight_left").value == 23
     assert keyed(app, "number_input", "straight_right").value == 27
-    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 0
+    assert count_rows(peek_store(db_path), runner.id)["test_sessions"] == 0
     keyed(app, "button", "save").click().run()
     assert "Saved." in texts(app)
     [test] = peek_store(db_path).list_tests(LOCAL_OWNER, runner.id)

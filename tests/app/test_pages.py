@@ -7,9 +7,18 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calfcore.storage import LOCAL_OWNER
+from calfstore import LOCAL_OWNER
+from calfstore.tables import count_rows
+from tests.app.conftest import (
+    TODAY,
+    create_runner,
+    fill_test,
+    go,
+    peek_store,
+    record_test,
+    texts,
+)
 from tests.keys import keyed
-from tests.app.conftest import TODAY, create_runner, fill_test, go, peek_store, record_test, texts
 
 PAGES = ["home", "profile", "record", "guided", "dashboard", "routine", "schedule", "return_to_run", "history", "share"]
 
@@ -137,7 +146,7 @@ def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path
     assert message in page
     assert "Nothing was saved" in page
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
-    assert peek_store(db_path).count_rows(runner.id) == {
+    assert count_rows(peek_store(db_path), runner.id) == {
         "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "away_days": 0,
         "retest_choices": 0, "hop_tests": 0, "readiness_checks": 0, "calendar_feeds": 0, "runners": 1}
 
@@ -197,7 +206,7 @@ def test_logging_training_and_a_check_in(app: AppTest, db_path) -> None:
     keyed(app, "button", r"checkin_t\d+_submit").click().run()
     assert "Check-in saved" in texts(app)
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
-    counts = peek_store(db_path).count_rows(runner.id)
+    counts = count_rows(peek_store(db_path), runner.id)
     assert counts["routine_logs"] == 1
     assert counts["symptom_entries"] == 1  # the check-in (the test had no symptoms)
 
@@ -209,7 +218,7 @@ def test_bad_training_log_is_refused(app: AppTest, db_path) -> None:
     keyed(app, "button", r"log_t\d+_submit").click().run()
     assert "Sets must be between 1 and 20" in texts(app)
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
-    assert peek_store(db_path).count_rows(runner.id)["routine_logs"] == 0
+    assert count_rows(peek_store(db_path), runner.id)["routine_logs"] == 0
 
 
 def test_delete_asks_for_confirmation(app: AppTest, db_path) -> None:
@@ -219,13 +228,13 @@ def test_delete_asks_for_confirmation(app: AppTest, db_path) -> None:
     go(app, "history")
     keyed(app, "button", "delete_test").click().run()
     assert "can't be undone" in texts(app)
-    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 1  # not yet
+    assert count_rows(peek_store(db_path), runner.id)["test_sessions"] == 1  # not yet
     keyed(app, "button", r"delete_test_\d+_cancel").click().run()
-    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 1
+    assert count_rows(peek_store(db_path), runner.id)["test_sessions"] == 1
     keyed(app, "button", "delete_test").click().run()
     keyed(app, "button", r"delete_test_\d+_confirm").click().run()
     assert "Test deleted" in texts(app)
-    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] == 0
+    assert count_rows(peek_store(db_path), runner.id)["test_sessions"] == 0
 
 
 def test_correcting_a_test(app: AppTest, db_path) -> None:
@@ -278,13 +287,13 @@ def test_deleting_a_profile_needs_confirmation_and_removes_everything(app: AppTe
     go(app, "profile")
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     keyed(app, "button", "delete_profile").click().run()
-    assert peek_store(db_path).count_rows(runner.id)["runners"] == 1
+    assert count_rows(peek_store(db_path), runner.id)["runners"] == 1
     keyed(app, "button", r"delete_profile_cancel").click().run()  # changed their mind: nothing goes
-    assert peek_store(db_path).count_rows(runner.id)["test_sessions"] > 0
+    assert count_rows(peek_store(db_path), runner.id)["test_sessions"] > 0
     assert not any(b.key.endswith("delete_profile_confirm") for b in app.button)
     keyed(app, "button", "delete_profile").click().run()
     keyed(app, "button", r"delete_profile_confirm").click().run()
-    assert set(peek_store(db_path).count_rows(runner.id).values()) == {0}  # every table of the runner, issue 15's too
+    assert set(count_rows(peek_store(db_path), runner.id).values()) == {0}  # every table of the runner, issue 15's too
 
 
 def test_every_widget_on_a_runner_page_is_keyed_by_that_runner(app: AppTest, db_path) -> None:

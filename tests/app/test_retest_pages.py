@@ -12,10 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calfcore.evidence import source
-from calfcore.storage import LOCAL_OWNER
+from calfstore import LOCAL_OWNER
+from calfstore.tables import count_rows, table_text
 from calfui.shell import TODAY_ENV, owner_key_for
 from tests.app.conftest import create_runner, go, peek_store, record_test, texts
-from tests.app.test_sharing_pages import _create_link, _coach, _hosted, _login
+from tests.app.test_sharing_pages import _coach, _create_link, _hosted, _login
 from tests.keys import keyed
 
 DAY = dt.date(2026, 12, 14)  # the app's fixed today (a Monday)
@@ -83,7 +84,7 @@ def test_days_away_refuse_a_backwards_span_and_store_nothing(app: AppTest, clock
     keyed(app, "button", "mark").click().run()
     assert "Nothing was marked. 'To' is before 'From'." in texts(app)
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
-    assert peek_store(db_path).count_rows(runner.id)["away_days"] == 0
+    assert count_rows(peek_store(db_path), runner.id)["away_days"] == 0
 
 
 def test_checklist_and_hop_test_are_recorded_and_the_items_show_when_last_met(app: AppTest, clock, db_path) -> None:
@@ -119,7 +120,7 @@ def test_bad_hop_input_is_refused_and_stores_nothing(app: AppTest, clock, db_pat
     save.click().run()
     assert "Nothing was saved. Please fix: Hops, right is required." in texts(app)
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
-    assert peek_store(db_path).count_rows(runner.id)["hop_tests"] == 0
+    assert count_rows(peek_store(db_path), runner.id)["hop_tests"] == 0
 
 
 def test_a_warning_sign_in_a_hop_test_gives_the_tests_message(app: AppTest, clock) -> None:
@@ -157,7 +158,7 @@ def test_hosted_runner_creates_and_revokes_a_calendar_feed(db_path: Path, clock)
     store = peek_store(db_path)
     owner = owner_key_for("https://id.example.org", "ann-123")
     [runner] = store.list_runners(owner)
-    assert token not in store.table_text("calendar_feeds")
+    assert token not in table_text(store, "calendar_feeds")
     from calfcore.sharing import token_hash
 
     assert store.resolve_calendar_feed(token_hash(token), dt.datetime.now()) is not None
@@ -187,7 +188,7 @@ def test_a_wrong_hop_test_or_checklist_entry_is_removed_after_a_confirmation(app
     picker.set_value(f"h{first}").run()
     keyed(app, "button", rf"return_remove_h{first}").click().run()
     keyed(app, "button", rf"return_remove_h{first}_cancel").click().run()
-    assert peek_store(db_path).count_rows(runner.id)["hop_tests"] == 2
+    assert count_rows(peek_store(db_path), runner.id)["hop_tests"] == 2
     keyed(app, "button", rf"return_remove_h{first}").click().run()
     keyed(app, "button", rf"return_remove_h{first}_confirm").click().run()
     assert "Entry removed." in texts(app)

@@ -10,10 +10,19 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calfcore.sharing import new_token, token_hash
-from calfcore.storage import LOCAL_OWNER
+from calfstore import LOCAL_OWNER
+from calfstore.tables import count_rows, table_text
 from calfui.shell import owner_key_for
+from tests.app.conftest import (
+    REPO,
+    TIMEOUT,
+    create_runner,
+    go,
+    peek_store,
+    record_test,
+    texts,
+)
 from tests.keys import keyed
-from tests.app.conftest import REPO, TIMEOUT, create_runner, go, peek_store, record_test, texts
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "calf-check", "client_secret": "not-a-secret",
@@ -108,7 +117,7 @@ def test_an_expired_link_stops_working(app: AppTest, db_path: Path) -> None:
 def test_the_database_never_holds_the_plain_token(app: AppTest, db_path: Path) -> None:
     create_runner(app)
     token = _create_link(app)
-    stored = peek_store(db_path).table_text("share_links")
+    stored = table_text(peek_store(db_path), "share_links")
     assert token not in stored
     assert token_hash(token) in stored
 
@@ -122,7 +131,7 @@ def test_deleting_the_runner_kills_the_link(app: AppTest, db_path: Path) -> None
     go(app, "profile")
     keyed(app, "button", "delete_profile").click().run()
     keyed(app, "button", r"delete_profile_confirm").click().run()
-    assert set(peek_store(db_path).count_rows(runner.id).values()) == {0}  # every table of the runner
+    assert set(count_rows(peek_store(db_path), runner.id).values()) == {0}  # every table of the runner
     assert "doesn't work" in texts(_coach(token))
 
 
@@ -132,7 +141,7 @@ def test_a_label_with_markup_is_refused(app: AppTest, db_path: Path) -> None:
     keyed(app, "text_input", "share_label").input("<b>Sam</b>")
     keyed(app, "button", "share_create").click().run()
     assert "HTML tags" in texts(app)
-    assert peek_store(db_path).table_text("share_links") == ""
+    assert table_text(peek_store(db_path), "share_links") == ""
 
 
 # -- hosted mode ---------------------------------------------------------------------------------------
@@ -208,7 +217,7 @@ def test_a_logged_in_runner_can_delete_everything_for_their_login_and_nothing_el
     store = peek_store(db_path)
     ann_key, bob_key = (owner_key_for("https://id.example.org", s) for s in ("ann-123", "bob-456"))
     ann_ids = [r.id for r in store.list_runners(ann_key)]
-    bob_rows = store.count_rows(store.list_runners(bob_key)[0].id)
+    bob_rows = count_rows(store, store.list_runners(bob_key)[0].id)
 
     go(ann, "profile")
     keyed(ann, "button", "delete_login").click().run()
@@ -217,8 +226,8 @@ def test_a_logged_in_runner_can_delete_everything_for_their_login_and_nothing_el
     assert not ann.exception
     assert "Deleted 2 profiles" in texts(ann)
     assert store.list_runners(ann_key) == []
-    assert all(set(store.count_rows(i).values()) == {0} for i in ann_ids)
-    assert store.count_rows(store.list_runners(bob_key)[0].id) == bob_rows
+    assert all(set(count_rows(store, i).values()) == {0} for i in ann_ids)
+    assert count_rows(store, store.list_runners(bob_key)[0].id) == bob_rows
 
 
 def test_the_delete_everything_button_is_only_for_logged_in_runners(app: AppTest) -> None:

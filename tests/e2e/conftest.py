@@ -5,14 +5,13 @@ A missing browser fails the run (it is never a skip): `make test` installs Debia
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, start_server
+from tests.e2e.server import StreamlitServer, start_server
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 390, "height": 844}

@@ -8,7 +8,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from calfcore.demo import demo_data
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.e2e.server import start_server
 
@@ -88,7 +89,7 @@ def test_a_page_files_name_on_a_fresh_server_is_answered_by_app_py(tmp_path, pho
     this machine's owner, who sees the home page with the runner menu; a page file run by itself renders nothing
     (tests/test_architecture.py), and a visitor from elsewhere sees no data (tests/e2e/test_local_mode.py)."""
     db = tmp_path / "calfcheck.duckdb"
-    store = Store.open(db)
+    store = DuckDBStore.open(db)
     demo = demo_data(__import__("datetime").date.today())
     runner = store.create_runner(LOCAL_OWNER, demo.runner)
     store.import_records(LOCAL_OWNER, runner.id, demo.tests, demo.symptoms, demo.routine_logs)

@@ -14,7 +14,8 @@ import icalendar
 from calfcore.calendar_feed import RETEST_SUMMARY, TRAINING_SUMMARY, feed_url
 from calfcore.models import HeelRaiseTest, LegPair, Protocol, RunnerProfile, Sex
 from calfcore.sharing import new_token, token_hash
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.server import start_server
 
 RESOLVER_TRIES = 10_000
@@ -33,7 +34,7 @@ def _get(url: str) -> tuple[int, bytes, str]:
 def test_feed_serves_icalendar_to_a_live_token_and_404_to_anything_else(tmp_path: Path) -> None:
     db = tmp_path / "calfcheck.duckdb"
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    store = Store.open(db)
+    store = DuckDBStore.open(db)
     try:
         runner = store.create_runner(LOCAL_OWNER, RunnerProfile("Robin", 1990, Sex.FEMALE))
         store.save_test(LOCAL_OWNER, runner.id, HeelRaiseTest(dt.date.today(), Protocol(), LegPair(20, 22)))

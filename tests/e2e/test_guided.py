@@ -8,7 +8,6 @@ from tests.e2e.conftest import screenshot, wait_for_app
 from tests.e2e.helpers import FAST_CADENCE, guided_leg
 
 
-
 def _create_profile(page: Page, url: str) -> None:
     page.goto(url)  # the first visit to a fresh server (a deep link would show Streamlit's one-off notice)
     wait_for_app(page)

@@ -14,7 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from calfcore.demo import demo_data
 from calfcore.sharing import new_token, token_hash
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.conftest import wait_for_app
 from tests.e2e.server import StreamlitServer, start_server
 
@@ -26,7 +27,7 @@ HOSTILE_LABEL = "coach@evil.example of www.evil.example"
 def shared(tmp_path: Path) -> Iterator[tuple[StreamlitServer, str]]:
     """A server whose one runner (named like a URL) is shared with a coach (labelled like an e-mail address)."""
     db = tmp_path / "calfcheck.duckdb"
-    store = Store.open(db)
+    store = DuckDBStore.open(db)
     demo = demo_data(dt.date.today())
     runner = store.create_runner(LOCAL_OWNER, dataclasses.replace(demo.runner, name=HOSTILE_NAME))
     store.import_records(LOCAL_OWNER, int(runner.id), demo.tests, demo.symptoms, demo.routine_logs)

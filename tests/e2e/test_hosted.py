@@ -12,6 +12,7 @@ import pytest
 from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import Browser, Page, expect
 
+from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.conftest import PHONE, assert_no_runner_data, screenshot, wait_for_app
 from tests.e2e.server import StreamlitServer, free_port, start_server
 
@@ -87,12 +88,12 @@ def _main_text(page: Page) -> str:
 
 def test_fresh_hosted_server_shows_no_data_before_login(tmp_path: Path, identity_provider: str, browser: Browser) -> None:
     # Data exists before the server starts; the first request ever is a deep link.
-    from calfcore.demo import demo_data
-    from calfcore.storage import Store
-    from calfui.shell import owner_key_for
     import datetime as dt
 
-    store = Store.open(tmp_path / "hosted.duckdb")
+    from calfcore.demo import demo_data
+    from calfui.shell import owner_key_for
+
+    store = DuckDBStore.open(tmp_path / "hosted.duckdb")
     demo = demo_data(dt.date.today())
     runner = store.create_runner(owner_key_for("issuer", "someone"), demo.runner)
     store.import_records(owner_key_for("issuer", "someone"), runner.id, demo.tests, demo.symptoms, demo.routine_logs)

@@ -12,13 +12,15 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.conftest import PHONE, screenshot, wait_for_app
 from tests.e2e.helpers import (
+    FAST_CADENCE,
     choose,
     click,
+    close_sidebar,
     create_profile,
-    FAST_CADENCE,
     fill_number,
     guided_leg,
     load_demo,
@@ -26,7 +28,6 @@ from tests.e2e.helpers import (
     navigate,
     open_page,
     open_sidebar,
-    close_sidebar,
     options_of,
     pick_runner,
     record_test,
@@ -118,7 +119,7 @@ def test_demo_then_own_profile_the_profile_form_edits_the_runner_it_names(server
     expect(person.get_by_role("heading", name=f"Profile of {DEMO}")).to_be_visible()
 
     server.stop()
-    store = Store.open(server.db_path)
+    store = DuckDBStore.open(server.db_path)
     try:
         runners = {r.name: r for r in store.list_runners(LOCAL_OWNER)}
     finally:
@@ -188,7 +189,7 @@ def test_guided_counts_and_saved_results_belong_to_one_runner(server, person: Pa
     expect(person.get_by_text("That test no longer exists")).to_have_count(0)
 
     server.stop()
-    store = Store.open(server.db_path)
+    store = DuckDBStore.open(server.db_path)
     try:
         runners = {r.name: r.id for r in store.list_runners(LOCAL_OWNER)}
         pat = [(t.straight_reps.left, t.straight_reps.right) for t in store.list_tests(LOCAL_OWNER, runners["Pat"])]
@@ -280,7 +281,7 @@ def test_two_profiles_with_the_same_name_share_and_remove_act_on_the_one_shown(s
     assert remaining == [entries[0]], remaining
 
     server.stop()
-    store = Store.open(server.db_path)
+    store = DuckDBStore.open(server.db_path)
     try:
         sams = sorted(store.list_runners(LOCAL_OWNER), key=lambda r: r.id)
         links = {r.id: store.list_share_links(LOCAL_OWNER, r.id) for r in sams}

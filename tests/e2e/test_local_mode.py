@@ -19,7 +19,8 @@ from playwright.sync_api import Page, expect
 
 from calfcore.demo import demo_data
 from calfcore.sharing import new_token, share_url, token_hash
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from calfui.shell import from_this_machine
 from tests.e2e.conftest import assert_no_runner_data, screenshot, wait_for_app
 from tests.e2e.server import StreamlitServer, free_port, start_server
@@ -61,7 +62,7 @@ def test_host() -> Iterator[str]:
 def shared_runner(tmp_path: Path) -> tuple[Path, str]:
     """A database with the demo runner and one live share link; returns the file and the link's token."""
     db = tmp_path / "calfcheck.duckdb"
-    store = Store.open(db)
+    store = DuckDBStore.open(db)
     try:
         demo = demo_data(dt.date.today())
         runner = store.create_runner(LOCAL_OWNER, demo.runner)
@@ -92,7 +93,7 @@ def test_a_visitor_from_another_machine_sees_no_profiles_but_can_open_a_share_li
     assert_no_runner_data(phone, "home")
     expect(phone.get_by_test_id("stSidebar")).to_have_count(0)  # no menu, no runner picker
     screenshot(phone, "local-mode-visitor")
-    for path in ("record", "dashboard", "history", "profile", "share", f"dashboard?runner=1"):
+    for path in ("record", "dashboard", "history", "profile", "share", "dashboard?runner=1"):
         phone.goto(f"{url}/{path}")
         wait_for_app(phone)
         phone.wait_for_timeout(500)

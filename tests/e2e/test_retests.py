@@ -11,10 +11,18 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from calfcore.models import HeelRaiseTest, LegPair, Protocol, RunnerProfile, Sex
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from calfui.shell import TODAY_ENV
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import click, fill_number, main_text, navigate, open_page, pick_runner
+from tests.e2e.helpers import (
+    click,
+    fill_number,
+    main_text,
+    navigate,
+    open_page,
+    pick_runner,
+)
 from tests.e2e.server import StreamlitServer, start_server
 
 DAY = dt.date(2026, 12, 14)  # the server's today, a Monday
@@ -25,7 +33,7 @@ def seeded(tmp_path: Path) -> Iterator[StreamlitServer]:
     """Two runners with one build-stage test each (12 and 14 raises: retest every 2 weeks): Ada tested 14 days
     before DAY (due today), Bea 13 days before (due tomorrow)."""
     db = tmp_path / "calfcheck.duckdb"
-    store = Store.open(db)
+    store = DuckDBStore.open(db)
     try:
         for name, days_ago in (("Ada", 14), ("Bea", 13)):
             runner = store.create_runner(LOCAL_OWNER, RunnerProfile(name, 1990, Sex.FEMALE))
@@ -83,7 +91,7 @@ def test_runner_records_the_checklist_and_a_hop_test_at_phone_size(seeded: Strea
     screenshot(phone, "return-to-run-checklist-phone")
 
     seeded.stop()
-    store = Store.open(seeded.db_path)
+    store = DuckDBStore.open(seeded.db_path)
     try:
         ada = next(r for r in store.list_runners(LOCAL_OWNER) if r.name == "Ada")
         [hops] = store.list_hop_tests(LOCAL_OWNER, ada.id)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER, Store
 from tests.app.conftest import REPO, TIMEOUT, create_runner, go
 from tests.keys import has, keyed
 
@@ -233,6 +233,7 @@ def file_bytes(entry: dict[str, Any]) -> bytes:
 @contextmanager
 def corpus_app(folder: Path) -> Iterator[tuple[AppTest, Store, int]]:
     """One app (AppTest from app.py) with one runner, shared by many inputs; its store is closed at the end."""
+    from calfstore.url import duckdb_url
     from calfui.shell import _open_store
 
     db = folder / "calfcheck.duckdb"
@@ -241,7 +242,7 @@ def corpus_app(folder: Path) -> Iterator[tuple[AppTest, Store, int]]:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
         at.run()
         create_runner(at, "Corpus runner")
-        store = _open_store(str(db))
+        store = _open_store(duckdb_url(db))
         (runner,) = store.list_runners(LOCAL_OWNER)
         try:
             yield at, store, int(runner.id)

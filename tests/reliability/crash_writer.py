@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from calfcore.models import (  # noqa: E402
     HeelRaiseTest,
     LegPair,
@@ -24,7 +23,8 @@ from calfcore.models import (  # noqa: E402
     Side,
     SymptomEntry,
 )
-from calfcore.storage import LOCAL_OWNER, Store  # noqa: E402
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 
 RUNNER_NAME = "Crash test runner"
 SYMPTOMS_PER_TEST = 2
@@ -37,7 +37,7 @@ def save_number(test: HeelRaiseTest) -> int:
 def main() -> None:
     path, first = Path(sys.argv[1]), int(sys.argv[2])
     checkpoint_every = int(sys.argv[3]) if len(sys.argv) > 3 else 0
-    store = Store.open(path)
+    store = DuckDBStore.open(path)
     runners = [r for r in store.list_runners(LOCAL_OWNER) if r.name == RUNNER_NAME]
     runner = runners[0] if runners else store.create_runner(LOCAL_OWNER, RunnerProfile(RUNNER_NAME, 1985, Sex.MALE))
     print(f"ready {runner.id}", flush=True)

@@ -19,9 +19,18 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from calfcore.models import HeelRaiseTest, LegPair, Protocol, RunnerProfile, Sex, Side, SymptomEntry  # noqa: E402
-from calfcore.storage import LOCAL_OWNER, STORE_ERRORS, Store  # noqa: E402
+from calfcore.models import (  # noqa: E402
+    HeelRaiseTest,
+    LegPair,
+    Protocol,
+    RunnerProfile,
+    Sex,
+    Side,
+    SymptomEntry,
+)
+from calfstore import LOCAL_OWNER, Store, StoreError
+from calfstore.duckdb_store import DuckDBStore
+from calfstore.tables import count_rows
 
 
 def save(store: Store, runner_id: int, number: int) -> int:
@@ -33,7 +42,7 @@ def save(store: Store, runner_id: int, number: int) -> int:
 def main() -> None:
     path, mode = Path(sys.argv[1]), sys.argv[2]
     report: dict[str, object] = {"mode": mode}
-    store = Store.open(path)
+    store = DuckDBStore.open(path)
     runner_id = int(store.create_runner(LOCAL_OWNER, RunnerProfile("Disk", 1980, Sex.MALE)).id)
     filler = None
     if mode == "file-size-limit":
@@ -56,22 +65,22 @@ def main() -> None:
     for number in range(100_000):
         try:
             save(store, runner_id, number)
-        except STORE_ERRORS as error:
+        except StoreError as error:
             failure = error
             break
         acknowledged.append(number)
     report["saves_before_full"] = len(acknowledged)
     report["error_type"] = type(failure).__name__
-    report["message"] = store.explain(failure) if failure else None
-    counts = store.count_rows(runner_id)  # reads still work, and the failed save left nothing behind
+    report["message"] = str(failure) if failure else None
+    counts = count_rows(store, runner_id)  # reads still work, and the failed save left nothing behind
     report["rows_after_failure"] = counts
     later = []
     for number in range(100_000, 100_005):
         try:
             save(store, runner_id, number)
             later.append("saved")
-        except STORE_ERRORS as error:
-            later.append(store.explain(error))
+        except StoreError as error:
+            later.append(str(error))
     report["later_saves"] = later
 
     # Free the space: saves work again with no restart.
@@ -98,19 +107,19 @@ def main() -> None:
     try:
         store.checkpoint()
         report["checkpoint"] = "ok"
-    except STORE_ERRORS as error:
-        report["checkpoint"] = store.explain(error)
+    except StoreError as error:
+        report["checkpoint"] = str(error)
     report["invalidated"] = store.invalidated
     try:
         store.close()
-    except STORE_ERRORS:
+    except StoreError:
         pass
     if filler is not None:
         filler.unlink()
     else:
         resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
-    reopened = Store.open(path)
+    reopened = DuckDBStore.open(path)
     tests = reopened.list_tests(LOCAL_OWNER, runner_id)
     symptoms = reopened.list_symptoms(LOCAL_OWNER, runner_id)
     reopened.close()

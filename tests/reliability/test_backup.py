@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from calfcore.backup import BackupError, BackupWorker, restore, start_worker
 from calfcore.demo import demo_data
 from calfcore.models import RoutineLogEntry, RunnerProfile, Sex
-from calfcore.storage import LOCAL_OWNER, Store, StoreUnavailable, describe_database, read_snapshot
+from calfstore import LOCAL_OWNER, Store, StoreUnavailable
+from calfstore.duckdb_backup import BackupError, BackupWorker, restore, start_worker
+from calfstore.duckdb_files import backup_to, describe_database, read_snapshot, snapshot
+from calfstore.duckdb_store import DuckDBStore
 from tests.app.conftest import REPO
 from tests.reliability.conftest import fill_disk, tiny_disk
 
@@ -25,12 +27,12 @@ TODAY = dt.date(2025, 6, 16)
 
 
 def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "calfcore.backup", *args], cwd=REPO, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "calfstore.backup", *args], cwd=REPO, capture_output=True,
                           text=True, timeout=timeout)
 
 
 def demo_store(path: Path) -> Store:
-    store = Store.open(path)
+    store = DuckDBStore.open(path)
     demo = demo_data(TODAY)
     runner = store.create_runner(LOCAL_OWNER, demo.runner)
     store.import_records(LOCAL_OWNER, int(runner.id), demo.tests, demo.symptoms, demo.routine_logs)
@@ -48,7 +50,7 @@ def test_a_backup_of_a_running_store_is_made_by_its_worker_and_matches_field_for
         assert done.returncode == 0, done.stderr
         assert f"made by the running app (process {__import__('os').getpid()})" in done.stdout
         assert "6 test(s)" in done.stdout
-        expected = store.snapshot()
+        expected = snapshot(store)
         store.add_routine_log(LOCAL_OWNER, 1, RoutineLogEntry(TODAY, "single_leg_calf_raise", 1, 1))  # still serving
     finally:
         worker.stop()
@@ -61,7 +63,7 @@ def test_a_backup_of_a_running_store_is_made_by_its_worker_and_matches_field_for
 def test_with_no_app_running_the_command_copies_the_file_itself(tmp_path: Path) -> None:
     db = tmp_path / "calfcheck.duckdb"
     store = demo_store(db)
-    expected = store.snapshot()
+    expected = snapshot(store)
     store.close()
     done = cli("backup", "--db", str(db))
     assert done.returncode == 0, done.stderr
@@ -95,15 +97,15 @@ def test_a_file_held_by_another_program_is_explained_not_waited_on_forever(tmp_p
 def test_restore_refuses_while_the_database_is_in_use_and_changes_nothing(tmp_path: Path, figures) -> None:
     db = tmp_path / "calfcheck.duckdb"
     store = demo_store(db)
-    store.backup_to(tmp_path / "backup.duckdb")
+    backup_to(store, tmp_path / "backup.duckdb")
     store.create_runner(LOCAL_OWNER, RunnerProfile("Added after the backup", 1999, Sex.MALE))
-    before = store.snapshot()
+    before = snapshot(store)
     try:
         done = cli("restore", str(tmp_path / "backup.duckdb"), "--db", str(db))
         assert done.returncode == 1
         assert "is in use" in done.stderr and "Stop the app first" in done.stderr and "Nothing was changed" in done.stderr
         assert str(db) in done.stderr
-        assert store.snapshot() == before  # the app never noticed
+        assert snapshot(store) == before  # the app never noticed
     finally:
         store.close()
     assert read_snapshot(db) == before
@@ -115,10 +117,10 @@ def test_restore_refuses_while_the_database_is_in_use_and_changes_nothing(tmp_pa
 def test_restore_replaces_a_stopped_database_and_keeps_the_old_file(tmp_path: Path, figures) -> None:
     db = tmp_path / "calfcheck.duckdb"
     store = demo_store(db)
-    store.backup_to(tmp_path / "backup.duckdb")
-    expected = store.snapshot()
+    backup_to(store, tmp_path / "backup.duckdb")
+    expected = snapshot(store)
     store.create_runner(LOCAL_OWNER, RunnerProfile("Added after the backup", 1999, Sex.MALE))
-    current = store.snapshot()
+    current = snapshot(store)
     store.close()
 
     done = cli("restore", str(tmp_path / "backup.duckdb"), "--db", str(db))
@@ -127,7 +129,7 @@ def test_restore_replaces_a_stopped_database_and_keeps_the_old_file(tmp_path: Pa
     assert read_snapshot(db) == expected
     (kept,) = tmp_path.glob("calfcheck.duckdb.before-restore-*")
     assert read_snapshot(kept) == current  # nothing is thrown away
-    reopened = Store.open(db)  # the app starts on it, and new ids continue after the restored ones
+    reopened = DuckDBStore.open(db)  # the app starts on it, and new ids continue after the restored ones
     try:
         added = reopened.create_runner(LOCAL_OWNER, RunnerProfile("After the restore", 2000, Sex.FEMALE))
         assert added.id == max(row[0] for row in expected["runners"]) + 1
@@ -139,17 +141,18 @@ def test_restore_replaces_a_stopped_database_and_keeps_the_old_file(tmp_path: Pa
 def test_restore_into_a_new_place_and_the_old_log_is_never_replayed(tmp_path: Path) -> None:
     source = tmp_path / "source.duckdb"
     store = demo_store(source)
-    store.backup_to(tmp_path / "backup.duckdb")
-    expected = store.snapshot()
+    backup_to(store, tmp_path / "backup.duckdb")
+    expected = snapshot(store)
     store.close()
     elsewhere = tmp_path / "elsewhere" / "calfcheck.duckdb"
     elsewhere.parent.mkdir()
     # A stale log from a crashed app on the target: restoring must not let DuckDB replay it into the backup.
     crashed = subprocess.run([sys.executable, "-c", textwrap.dedent("""
         import os, sys
-        from calfcore.storage import Store, LOCAL_OWNER
+        from calfstore import Store
+        from calfstore import LOCAL_OWNER
         from calfcore.models import RunnerProfile, Sex
-        store = Store.open(sys.argv[1])
+        store = DuckDBStore.open(sys.argv[1])
         store.create_runner(LOCAL_OWNER, RunnerProfile("Only in the crashed log", 1990, Sex.MALE))
         os._exit(0)  # no checkpoint, no close: the runner is only in the .wal
     """), str(elsewhere)], cwd=REPO, capture_output=True, text=True)
@@ -173,7 +176,7 @@ def test_restore_refuses_what_is_not_a_calf_check_backup(tmp_path: Path, content
     else:
         bad.write_bytes(content)
     db = tmp_path / "calfcheck.duckdb"
-    Store.open(db).close()
+    DuckDBStore.open(db).close()
     before = read_snapshot(db)
     with pytest.raises(BackupError, match="Can't restore from"):
         restore(bad, db)
@@ -224,7 +227,7 @@ def test_a_request_naming_the_live_database_is_refused_and_later_saves_survive_a
         for answer in answers:
             assert json.loads(answer.read_text())["ok"] is False
         store.add_routine_log(LOCAL_OWNER, 1, RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 12))
-        expected = store.snapshot()
+        expected = snapshot(store)
     finally:
         store.close()
     assert read_snapshot(db) == expected  # the acknowledged save is in the file after a restart

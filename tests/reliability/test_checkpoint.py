@@ -15,17 +15,19 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from calfcore.storage import CHECKPOINT_WINDOW_SECONDS, LOCAL_OWNER, Store, StoreUnavailable
+from calfstore import LOCAL_OWNER, StoreUnavailable
+from calfstore.duckdb_store import CHECKPOINT_WINDOW_SECONDS, DuckDBStore
 from tests.app.conftest import REPO
 
 SLACK_SECONDS = 2.0  # the worker's tick (0.25 s) and a busy shared machine
 
 APP_LIKE_WRITER = textwrap.dedent("""
     import datetime as dt, sys, time
-    from calfcore.backup import start_worker
+    from calfstore.duckdb_backup import start_worker
     from calfcore.models import RoutineLogEntry, RunnerProfile, Sex
-    from calfcore.storage import LOCAL_OWNER, Store
-    store = Store.open(sys.argv[1])
+    from calfstore import LOCAL_OWNER
+    from calfstore import Store
+    store = DuckDBStore.open(sys.argv[1])
     start_worker(store)  # as the app does (calfui.shell)
     runner = store.create_runner(LOCAL_OWNER, RunnerProfile("Checkpointed runner", 1990, Sex.FEMALE))
     for number in range(3):
@@ -52,7 +54,7 @@ def test_saves_older_than_the_window_survive_a_kill_and_a_deleted_log(tmp_path: 
         writer.stdout.close()
     db.with_name(db.name + ".wal").unlink(missing_ok=True)  # the log is lost with the crash
     for path in (db, plain_copy):
-        store = Store.open(path)
+        store = DuckDBStore.open(path)
         try:
             (runner,) = store.list_runners(LOCAL_OWNER)
             assert [log.reps for log in store.list_routine_logs(LOCAL_OWNER, int(runner.id))] == [10, 11, 12]
@@ -62,7 +64,7 @@ def test_saves_older_than_the_window_survive_a_kill_and_a_deleted_log(tmp_path: 
 
 
 def test_a_store_checkpoints_once_the_window_has_passed_not_before(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "calfcheck.duckdb")
+    store = DuckDBStore.open(tmp_path / "calfcheck.duckdb")
     try:
         store.checkpoint()
         from calfcore.models import RunnerProfile, Sex
@@ -77,7 +79,7 @@ def test_a_store_checkpoints_once_the_window_has_passed_not_before(tmp_path: Pat
 
 def test_a_log_that_belongs_to_another_file_is_named_with_what_to_do(tmp_path: Path) -> None:
     db, other = tmp_path / "calfcheck.duckdb", tmp_path / "other.duckdb"
-    Store.open(db).close()
+    DuckDBStore.open(db).close()
     code = textwrap.dedent("""
         import os, sys, duckdb
         connection = duckdb.connect(sys.argv[1])
@@ -89,7 +91,7 @@ def test_a_log_that_belongs_to_another_file_is_named_with_what_to_do(tmp_path: P
     subprocess.run([sys.executable, "-c", code, str(other)], check=True, timeout=60)
     shutil.copyfile(other.with_name("other.duckdb.wal"), db.with_name("calfcheck.duckdb.wal"))
     with pytest.raises(StoreUnavailable) as refused:
-        Store.open(db)
+        DuckDBStore.open(db)
     message = str(refused.value)
     assert f"its log {db}.wal" in message and "make restore" in message and "aside" in message, message
 
@@ -97,11 +99,11 @@ def test_a_log_that_belongs_to_another_file_is_named_with_what_to_do(tmp_path: P
 def test_an_immutable_database_file_gets_the_read_only_guidance(tmp_path: Path) -> None:
     """EPERM ('Operation not permitted', even for root) is a refusal to write like EACCES and EROFS."""
     db = tmp_path / "calfcheck.duckdb"
-    Store.open(db).close()
+    DuckDBStore.open(db).close()
     subprocess.run(["chattr", "+i", str(db)], check=True)
     try:
         with pytest.raises(StoreUnavailable) as refused:
-            Store.open(db)
+            DuckDBStore.open(db)
     finally:
         subprocess.run(["chattr", "-i", str(db)], check=True)
     assert "read-only" in str(refused.value) and "write permission" in str(refused.value), str(refused.value)

@@ -16,24 +16,27 @@ from contextlib import closing
 from pathlib import Path
 
 from calfcore.models import HeelRaiseTest, LegPair, Protocol
-from calfcore.storage import LOCAL_OWNER, RUNNER_TABLES, Store, load_records
+from calfstore import LOCAL_OWNER, RUNNER_TABLES, Store
+from calfstore.bulk import bulk_load
+from calfstore.duckdb_files import snapshot
+from calfstore.duckdb_store import DuckDBStore
 
 REPO = Path(__file__).resolve().parents[2]
 KILLS = 6
 CLUSTER = """
 import sys, time
-from calfcore.storage import Store
-store = Store.open(sys.argv[1], cluster=False)
+from calfstore import Store
+store = DuckDBStore.open(sys.argv[1], cluster=False)
 print("ready", flush=True)
 began = time.perf_counter()
-store.cluster_by_runner()
+cluster_by_runner(store)
 store.close()  # the checkpoint: the old tables' blocks are freed here
 print("done", time.perf_counter() - began, flush=True)
 """
 
 
 def _tables(store: Store) -> dict[str, list[tuple]]:
-    return {table: rows for table, rows in store.snapshot().items() if table in (*RUNNER_TABLES, "runners")}
+    return {table: rows for table, rows in snapshot(store).items() if table in (*RUNNER_TABLES, "runners")}
 
 
 def _order(store: Store, table: str) -> list[tuple[int, int]]:
@@ -66,12 +69,12 @@ def test_sigkill_during_clustering_loses_and_changes_nothing(tmp_path: Path, fig
     from benchmarks.platform_data import frames
 
     original = tmp_path / "original.duckdb"
-    with closing(Store.open(original)) as store:
-        store.bulk_load(LOCAL_OWNER, **frames(0, 1_500, dt.date(2026, 6, 1), 20, 10))
+    with closing(DuckDBStore.open(original)) as store:
+        bulk_load(store, LOCAL_OWNER, **frames(0, 1_500, dt.date(2026, 6, 1), 20, 10))
         rows = _tables(store)
         orders = {table: _order(store, table) for table in RUNNER_TABLES}
         runners = [int(r.id) for r in store.list_runners(LOCAL_OWNER)][::97]
-        records = {runner_id: load_records(store, LOCAL_OWNER, runner_id) for runner_id in runners}
+        records = {runner_id: store.load_records(LOCAL_OWNER, runner_id) for runner_id in runners}
     assert orders["test_sessions"] != sorted(orders["test_sessions"])
 
     timed = tmp_path / "timed.duckdb"
@@ -83,9 +86,9 @@ def test_sigkill_during_clustering_loses_and_changes_nothing(tmp_path: Path, fig
         db = tmp_path / f"killed-{kill}.duckdb"
         shutil.copy(original, db)
         output = _run(db, seconds * (0.1 + 1.1 * kill / (KILLS - 1)))
-        with closing(Store.open(db, cluster=False)) as store:  # the restart: DuckDB replays or drops its log
+        with closing(DuckDBStore.open(db, cluster=False)) as store:  # the restart: DuckDB replays or drops its log
             assert _tables(store) == rows, f"kill {kill}: rows changed"
-            assert {runner_id: load_records(store, LOCAL_OWNER, runner_id) for runner_id in runners} == records
+            assert {runner_id: store.load_records(LOCAL_OWNER, runner_id) for runner_id in runners} == records
             after = {table: _order(store, table) for table in RUNNER_TABLES}
             clustered = {table for table in RUNNER_TABLES if after[table] != orders[table]}
             for table in clustered:
@@ -95,7 +98,7 @@ def test_sigkill_during_clustering_loses_and_changes_nothing(tmp_path: Path, fig
             assert ("done" in output) <= bool(clustered)
             runner_id = runners[0]
             store.save_test(LOCAL_OWNER, runner_id, HeelRaiseTest(dt.date(2026, 6, 2), Protocol(), LegPair(3, 4)))
-            assert len(load_records(store, LOCAL_OWNER, runner_id).tests) == len(records[runner_id].tests) + 1
+            assert len(store.load_records(LOCAL_OWNER, runner_id).tests) == len(records[runner_id].tests) + 1
     assert outcomes["before"] >= 1  # some kills did land inside the rewrite
     figures.add("clustering", faults_injected=KILLS, killed_before_commit=outcomes["before"],
                 killed_after_commit=outcomes["after"], rows_checked=sum(map(len, rows.values())), lost=0)

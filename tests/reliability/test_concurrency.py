@@ -24,7 +24,9 @@ from calfcore.models import (
     Side,
     SymptomEntry,
 )
-from calfcore.storage import LOCAL_OWNER, EditConflict, Store, read_snapshot
+from calfstore import LOCAL_OWNER, EditConflict, Store
+from calfstore.duckdb_files import backup_to, read_snapshot
+from calfstore.duckdb_store import DuckDBStore
 
 THREADS, ENTRIES_PER_THREAD = 50, 200
 DAY = dt.date(2025, 3, 3)
@@ -32,7 +34,7 @@ DAY = dt.date(2025, 3, 3)
 
 @pytest.fixture
 def store(tmp_path: Path):
-    opened = Store.open(tmp_path / "calfcheck.duckdb")
+    opened = DuckDBStore.open(tmp_path / "calfcheck.duckdb")
     yield opened
     if not opened.closed:
         opened.close()
@@ -90,7 +92,7 @@ def test_fifty_threads_saving_two_hundred_entries_each_store_exactly_ten_thousan
     assert errors == []
     expected = {f"{t}-{n}" for t in range(THREADS) for n in range(ENTRIES_PER_THREAD)}
     store.close()
-    reopened = Store.open(store.path)  # what is on disk, not what one connection remembers
+    reopened = DuckDBStore.open(store.path)  # what is on disk, not what one connection remembers
     try:
         logs = reopened.list_routine_logs(LOCAL_OWNER, runner_id)
     finally:
@@ -210,7 +212,7 @@ def test_a_backup_taken_during_concurrent_saves_is_a_consistent_snapshot(store: 
             return keep_saving(i)
         try:
             for k in range(3):
-                backups.append(store.backup_to(tmp_path / f"backup-{k}.duckdb"))
+                backups.append(backup_to(store, tmp_path / f"backup-{k}.duckdb"))
         finally:
             stop.set()
         return 0

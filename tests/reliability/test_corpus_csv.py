@@ -10,6 +10,7 @@ import pytest
 
 from calfcore.exchange import plan_import
 from calfcore.validation import InputErrors
+from calfstore.duckdb_files import snapshot
 from tests.app.conftest import go
 from tests.keys import has, keyed
 from tests.reliability.corpus import (
@@ -67,7 +68,7 @@ def _assert_refused_on_the_page(at, store, before, wanted: list[str]) -> None:
     assert any("Nothing was imported" in message for message in errors(at)), errors(at)
     assert any(part in page for part in wanted), (wanted, page[-2000:])
     assert not has(at, "button", "confirm_import")
-    assert store.snapshot() == before, "a refused file changed the database"
+    assert snapshot(store) == before, "a refused file changed the database"
 
 
 def _import_on_the_page(at) -> None:
@@ -84,7 +85,7 @@ def test_field_input_in_a_csv(corpus, entry, figures) -> None:
     outcome, detail = _planned(data)
     expect = entry.get("csv_expect", entry["expect"])
     assert outcome == expect, (outcome, detail)
-    before = store.snapshot()
+    before = snapshot(store)
     _upload(at, f"{entry['id']}.csv", data)
     if expect == "refused":
         wanted = expected_message(entry, "csv")

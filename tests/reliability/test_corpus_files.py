@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from calfstore.duckdb_files import snapshot
 from tests.reliability.corpus import CORPUS, FILES, corpus_app, file_bytes
-from tests.reliability.test_corpus_csv import _assert_refused_on_the_page, _import_on_the_page, _planned, _upload
+from tests.reliability.test_corpus_csv import (
+    _assert_refused_on_the_page,
+    _import_on_the_page,
+    _planned,
+    _upload,
+)
 
 FILE_ENTRIES = FILES["files"]
 
@@ -24,7 +30,7 @@ def test_whole_file(corpus, entry, figures) -> None:
     data = file_bytes(entry)
     outcome, detail = _planned(data)
     assert outcome == entry["expect"], (outcome, detail)
-    before = store.snapshot()
+    before = snapshot(store)
     _upload(at, f"{entry['id']}.csv", data)
     if entry["expect"] == "refused":
         wanted = entry["message"] if isinstance(entry["message"], list) else [entry["message"]]
@@ -34,7 +40,7 @@ def test_whole_file(corpus, entry, figures) -> None:
         return
     assert detail.record_count == entry["records"]
     _import_on_the_page(at)
-    after = store.snapshot()
+    after = snapshot(store)
     assert sum(map(len, after.values())) == sum(map(len, before.values())) + entry["records"]
     assert len(after["test_sessions"]) >= 1  # the tables are all still there, whatever the cells said
     figures.add("bad_input", files_tried=2, accepted=2)
@@ -65,8 +71,8 @@ def test_exported_csv_neutralises_every_formula(tmp_path, monkeypatch, figures) 
 
     from calfcore.exchange import plan_import
     from calfcore.models import HeelRaiseTest, LegPair, Protocol, RoutineLogEntry
-    from calfcore.storage import LOCAL_OWNER
     from calfcore.validation import text_problem
+    from calfstore import LOCAL_OWNER
     from tests.app.conftest import go
 
     captured: dict[str, bytes] = {}

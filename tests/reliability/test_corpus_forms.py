@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from calfstore.duckdb_files import snapshot
 from calfui.components import plain
 from tests.reliability.corpus import (
     IMPOSSIBLE,
@@ -46,14 +47,14 @@ def test_the_corpus_is_big_enough_and_every_input_has_a_channel() -> None:
 @pytest.mark.parametrize("entry", FORM_INPUTS, ids=[entry["id"] for entry in FORM_INPUTS])
 def test_form_input(corpus, entry, figures) -> None:
     at, store, runner_id = corpus
-    before = store.snapshot()
+    before = snapshot(store)
     submit_form(at, entry, form_value(entry))
     assert not at.exception, [e.value for e in at.exception]
     if entry["expect"] == "refused":
         shown = errors(at)
         wanted = expected_message(entry, "form")
         assert any(part in message for message in shown for part in wanted), (wanted, shown)
-        assert store.snapshot() == before, "a refused input changed the database"
+        assert snapshot(store) == before, "a refused input changed the database"
         figures.add("bad_input", form_inputs_tried=1, refused=1, stored_when_refused=0)
         return
 

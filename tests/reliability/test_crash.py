@@ -15,7 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from tests.reliability.crash_writer import RUNNER_NAME, SYMPTOMS_PER_TEST, save_number
 
 WRITER = Path(__file__).with_name("crash_writer.py")
@@ -71,7 +72,7 @@ def test_sigkill_during_a_burst_of_saves_loses_nothing_acknowledged(tmp_path: Pa
         acknowledged |= tests
         acknowledged_logs |= logs
 
-        store = Store.open(db)  # the restart: opens (replaying DuckDB's log) with no help
+        store = DuckDBStore.open(db)  # the restart: opens (replaying DuckDB's log) with no help
         try:
             (runner,) = [r for r in store.list_runners(LOCAL_OWNER) if r.name == RUNNER_NAME]
             saved = {save_number(t): t.id for t in store.list_tests(LOCAL_OWNER, runner.id)}

@@ -16,10 +16,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calfcore.models import RoutineLogEntry, RunnerProfile, Sex
-from calfcore.storage import LOCAL_OWNER, Store, StoreUnavailable, read_snapshot
-from tests.app.conftest import REPO, TIMEOUT, create_runner, go, texts
-from tests.reliability.conftest import fill_disk, read_only_folder, run_python, tiny_disk
-from tests.keys import has, keyed
+from calfstore import LOCAL_OWNER, StoreUnavailable
+from calfstore.duckdb_files import read_snapshot, snapshot
+from calfstore.duckdb_store import DuckDBStore
+from tests.app.conftest import REPO, TIMEOUT, create_runner, go
+from tests.keys import keyed
+from tests.reliability.conftest import (
+    fill_disk,
+    read_only_folder,
+    run_python,
+    tiny_disk,
+)
 
 DAY = dt.date(2025, 3, 3)
 
@@ -27,6 +34,7 @@ DAY = dt.date(2025, 3, 3)
 @pytest.fixture
 def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator:
     """Start the whole app (AppTest from app.py) on a given database path; closes its store afterwards."""
+    from calfstore.url import duckdb_url
     from calfui.shell import _open_store
 
     started: list[Path] = []
@@ -42,7 +50,7 @@ def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator:
     yield start
     for db in started:
         try:
-            _open_store(str(db)).close()
+            _open_store(duckdb_url(db)).close()
         except StoreUnavailable:
             pass
     _open_store.clear()
@@ -74,9 +82,10 @@ def release(holder: subprocess.Popen) -> None:
 
 OPEN_IN_SUBPROCESS = textwrap.dedent("""
     import sys
-    from calfcore.storage import Store, StoreUnavailable
+    from calfstore import Store
+    from calfstore import StoreUnavailable
     try:
-        Store.open(sys.argv[1])
+        DuckDBStore.open(sys.argv[1])
         print("OPENED")
     except StoreUnavailable as error:
         print("UNAVAILABLE", error)
@@ -85,7 +94,7 @@ OPEN_IN_SUBPROCESS = textwrap.dedent("""
 
 def test_a_second_process_is_told_which_file_and_the_first_keeps_working(tmp_path: Path, figures) -> None:
     db = tmp_path / "calfcheck.duckdb"
-    first = Store.open(db)
+    first = DuckDBStore.open(db)
     try:
         runner_id = int(first.create_runner(LOCAL_OWNER, RunnerProfile("First", 1990, Sex.FEMALE)).id)
         second = run_python(OPEN_IN_SUBPROCESS, str(db))
@@ -107,7 +116,7 @@ def test_a_second_process_is_told_which_file_and_the_first_keeps_working(tmp_pat
 
 def test_the_app_on_a_file_another_program_holds_says_so_then_recovers(tmp_path: Path, app_on, figures) -> None:
     db = tmp_path / "calfcheck.duckdb"
-    Store.open(db).close()
+    DuckDBStore.open(db).close()
     holder = hold(db)
     try:
         at = app_on(db)
@@ -145,7 +154,7 @@ def test_a_read_only_data_folder_is_explained_and_nothing_changes(tmp_path: Path
     folder = tmp_path / "data"
     folder.mkdir()
     db = folder / "calfcheck.duckdb"
-    store = Store.open(db)
+    store = DuckDBStore.open(db)
     runner_id = int(store.create_runner(LOCAL_OWNER, RunnerProfile("Existing", 1980, Sex.MALE)).id)
     store.add_routine_log(LOCAL_OWNER, runner_id, RoutineLogEntry(DAY, "single_leg_calf_raise", 3, 10))
     store.close()
@@ -165,7 +174,7 @@ def test_a_read_only_data_folder_is_explained_and_nothing_changes(tmp_path: Path
         _open_store.clear()
         fresh = folder / "new.duckdb"
         with pytest.raises(StoreUnavailable, match="read-only"):
-            Store.open(fresh)  # a new file can't be made there either
+            DuckDBStore.open(fresh)  # a new file can't be made there either
     assert read_snapshot(db) == before  # nothing changed, nothing corrupted
     assert not (folder / "new.duckdb").exists()
     figures.add("file_access", faults_injected=2)
@@ -217,14 +226,15 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
         db = folder / "calfcheck.duckdb"
         at = app_on(db)
         create_runner(at, "Before the disk filled")
+        from calfstore.url import duckdb_url
         from calfui.shell import _open_store
 
-        store = _open_store(str(db))
+        store = _open_store(duckdb_url(db))
         # An empty log (.wal) first: every save then needs a new page of the full disk. (Otherwise a small save
         # can still fit in the last, partly used page of the log.)
         store.checkpoint()
         filler = fill_disk(folder)
-        before = store.snapshot()
+        before = snapshot(store)
         attempts = 0
 
         def assert_disk_full(where: str) -> None:
@@ -258,7 +268,7 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
         at.run()
         keyed(at, "button", "confirm_import").click().run()
         assert_disk_full("import")
-        assert store.snapshot() == before  # nothing of any of them was stored
+        assert snapshot(store) == before  # nothing of any of them was stored
 
         filler.unlink()  # space again: the same page saves at the next try, no restart
         go(at, "routine")
@@ -274,7 +284,7 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
         filler.unlink()
         go(at, "history")
         assert not at.exception and not errors(at)
-        reopened = _open_store(str(db))
+        reopened = _open_store(duckdb_url(db))
         assert reopened is not store and not reopened.invalidated
         (runner,) = reopened.list_runners(LOCAL_OWNER)
         assert runner.name == "Before the disk filled"

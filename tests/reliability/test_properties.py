@@ -23,7 +23,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from calfcore import validation as v
-from calfcore.exchange import export_csv, export_json, fingerprints, neutralise_formula, plan_import
+from calfcore.exchange import (
+    export_csv,
+    export_json,
+    fingerprints,
+    neutralise_formula,
+    plan_import,
+)
 from calfcore.models import (
     HeelRaiseTest,
     LegPair,
@@ -39,8 +45,9 @@ from calfcore.models import (
     Units,
 )
 from calfcore.routine import exercise_library
-from calfcore.storage import LOCAL_OWNER, Store, load_records
 from calfcore.triage import red_flag_ids
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 
 TODAY = dt.date(2025, 6, 16)
 PROPERTY = settings(max_examples=150, deadline=None, database=None,
@@ -377,7 +384,7 @@ def _plain(records):
 
 @pytest.fixture(scope="module")
 def round_trip_store(tmp_path_factory):
-    store = Store.open(tmp_path_factory.mktemp("round-trip") / "calfcheck.duckdb")
+    store = DuckDBStore.open(tmp_path_factory.mktemp("round-trip") / "calfcheck.duckdb")
     yield store
     store.close()
 
@@ -390,14 +397,14 @@ def test_any_valid_data_set_survives_store_export_import_store(round_trip_store,
     runner = RunnerProfile(unicodedata.normalize("NFC", name.strip()), 1988, Sex.FEMALE)
     source = int(store.create_runner(LOCAL_OWNER, runner).id)
     store.import_records(LOCAL_OWNER, source, tests, free, logs)
-    original = load_records(store, LOCAL_OWNER, source)
+    original = store.load_records(LOCAL_OWNER, source)
 
     text = export_csv(original.tests, original.symptoms, original.routine_logs)
     plan = plan_import(text.encode("utf-8"), TODAY)
     assert plan.problems == []
     copy_id = int(store.create_runner(LOCAL_OWNER, runner).id)
     store.import_records(LOCAL_OWNER, copy_id, plan.tests, plan.symptoms, plan.routine_logs)
-    copy = load_records(store, LOCAL_OWNER, copy_id)
+    copy = store.load_records(LOCAL_OWNER, copy_id)
     assert _plain(copy) == _plain(original)  # field for field: every value, every symptom with its test
 
     # The JSON export says the same of both (ids aside), and importing the CSV again into the source adds nothing.

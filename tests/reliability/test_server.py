@@ -16,11 +16,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from calfcore.demo import demo_data
-from calfcore.storage import LOCAL_OWNER, Store, read_snapshot
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, REPO, StreamlitServer, start_server
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_files import read_snapshot
+from calfstore.duckdb_store import DuckDBStore
+from tests.e2e.server import (
+    REPO,
+    StreamlitServer,
+    start_server,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +80,7 @@ def test_make_backup_while_the_app_serves_and_make_restore_elsewhere(tmp_path: P
                                                                      figures) -> None:
     db = tmp_path / "live" / "calfcheck.duckdb"
     db.parent.mkdir()
-    store = Store.open(db)
+    store = DuckDBStore.open(db)
     demo = demo_data(dt.date.today())
     runner = store.create_runner(LOCAL_OWNER, demo.runner)
     store.import_records(LOCAL_OWNER, int(runner.id), demo.tests, demo.symptoms, demo.routine_logs)
@@ -117,7 +123,7 @@ def test_make_backup_while_the_app_serves_and_make_restore_elsewhere(tmp_path: P
 
 def test_a_locked_file_shows_the_message_in_the_browser(tmp_path: Path, servers, page: Page, figures) -> None:
     db = tmp_path / "calfcheck.duckdb"
-    Store.open(db).close()
+    DuckDBStore.open(db).close()
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
         import sys, time, duckdb
         connection = duckdb.connect(sys.argv[1])

@@ -21,7 +21,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from calfcore.demo import demo_data
 from calfcore.exchange import MAX_IMPORT_BYTES
-from calfcore.storage import LOCAL_OWNER, Store
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.server import StreamlitServer, start_server
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +44,7 @@ def memory_mb(pid: int) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[StreamlitServer]:
     folder = tmp_path_factory.mktemp("uploads")
-    store = Store.open(folder / "calfcheck.duckdb")
+    store = DuckDBStore.open(folder / "calfcheck.duckdb")
     demo = demo_data(dt.date.today())
     runner = store.create_runner(LOCAL_OWNER, demo.runner)
     store.import_records(LOCAL_OWNER, int(runner.id), demo.tests, demo.symptoms, demo.routine_logs)

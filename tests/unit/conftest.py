@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from calfcore.storage import Store
+from calfstore import Store
+from calfstore.duckdb_store import DuckDBStore
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def db_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_file: Path) -> Iterator[Store]:
-    opened = Store.open(db_file)
+    opened = DuckDBStore.open(db_file)
     try:
         yield opened
     finally:

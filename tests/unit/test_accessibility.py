@@ -114,8 +114,8 @@ def test_theme_captions_pass_text_contrast():
 # -- text alternatives and tables -----------------------------------------------------------------------------------
 
 def _two_tests_runner_frame() -> pd.DataFrame:
-    from tests.unit.helpers import runner
     from calfcore.models import Sex
+    from tests.unit.helpers import runner
 
     person = runner(Sex.FEMALE, 35)
     tests = [heel_test(18, 26, day=TODAY - dt.timedelta(weeks=12)), heel_test(26, 28)]

@@ -21,10 +21,24 @@ from typing import Any
 import pytest
 
 from calfcore.checkin import advise, read_checkin
-from calfcore.models import LegPair, PainLocation, Protocol, RunnerProfile, Sex, Side, Surface
+from calfcore.models import (
+    LegPair,
+    PainLocation,
+    Protocol,
+    RunnerProfile,
+    Sex,
+    Side,
+    Surface,
+)
 from calfcore.norms import find_reference
 from calfcore.protocol import STANDARD_PROTOCOL, STANDARD_REFERENCE_ID
-from calfcore.routine import EquipmentAccess, Stage, choose_stage, pain_picture, recommend
+from calfcore.routine import (
+    EquipmentAccess,
+    Stage,
+    choose_stage,
+    pain_picture,
+    recommend,
+)
 from calfcore.scoring import Band, rep_changes, score_test
 from calfcore.triage import triage
 from tests.unit.helpers import STANDARD, TODAY, heel_test, runner, symptom

@@ -11,8 +11,14 @@ from typing import Any
 import pytest
 
 from calfcore import thresholds
-from calfcore.evidence import TRUST_WORDS, DATA_DIR, read_toml, sources
-from calfcore.routine import EQUIPMENT_BY_ACCESS, EquipmentAccess, Stage, exercise_library, stage_templates
+from calfcore.evidence import DATA_DIR, TRUST_WORDS, read_toml, sources
+from calfcore.routine import (
+    EQUIPMENT_BY_ACCESS,
+    EquipmentAccess,
+    Stage,
+    exercise_library,
+    stage_templates,
+)
 
 TAGS = {"READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "SEED"}
 DATA_FILES = ("sources.toml", "norms.toml", "red_flags.toml", "exercises.toml", "routines.toml",

@@ -36,9 +36,10 @@ from calfcore.models import (
     Surface,
     SymptomEntry,
 )
-from calfcore.storage import LOCAL_OWNER, Store, load_records
 from calfcore.triage import red_flag_ids
 from calfcore.validation import ALLOWED_CADENCES, InputErrors, text_problem
+from calfstore import LOCAL_OWNER
+from calfstore.duckdb_store import DuckDBStore
 from tests.unit.helpers import FEW, PROPERTY, TODAY, runner
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -92,11 +93,11 @@ def cells(text: str) -> list[dict[str, str]]:
 def test_demo_data_round_trips_through_the_store_and_a_csv(tmp_path):
     demo = demo_data(TODAY)
     assert demo.tests and demo.symptoms and demo.routine_logs
-    store = Store.open(tmp_path / "demo.duckdb")
+    store = DuckDBStore.open(tmp_path / "demo.duckdb")
     try:
         runner_id = int(store.create_runner(LOCAL_OWNER, demo.runner).id)
         store.import_records(LOCAL_OWNER, runner_id, demo.tests, demo.symptoms, demo.routine_logs)
-        records = load_records(store, LOCAL_OWNER, runner_id)
+        records = store.load_records(LOCAL_OWNER, runner_id)
         text = export_csv(records.tests, records.symptoms, records.routine_logs)
         plan = plan_import(text.encode("utf-8"), TODAY)
         assert plan.problems == []
@@ -114,7 +115,7 @@ def test_demo_data_round_trips_through_the_store_and_a_csv(tmp_path):
         # Into a fresh runner, the import reproduces the same history.
         fresh = int(store.create_runner(LOCAL_OWNER, demo.runner).id)
         store.import_records(LOCAL_OWNER, fresh, plan.tests, plan.symptoms, plan.routine_logs)
-        copy = load_records(store, LOCAL_OWNER, fresh)
+        copy = store.load_records(LOCAL_OWNER, fresh)
         assert [no_id(t) for t in copy.tests] == [no_id(t) for t in records.tests]
         assert Counter(map(no_ids, copy.symptoms)) == Counter(map(no_ids, records.symptoms))
         assert [no_id(r) for r in copy.routine_logs] == [no_id(r) for r in records.routine_logs]

@@ -18,9 +18,8 @@ from calfcore.guided import (
     raises_from_beats,
     settings_problems,
 )
-from calfcore.models import Side, Surface
+from calfcore.models import Sex, Side, Surface
 from calfcore.norms import find_reference
-from calfcore.models import Sex
 from calfcore.protocol import REST_BETWEEN_LEGS_SECONDS, STANDARD_PROTOCOL
 
 

@@ -24,7 +24,13 @@ from calfcore.charts import (
 )
 from calfcore.demo import demo_data
 from calfcore.models import LegPair, Protocol, RoutineLogEntry, Sex, Side
-from calfcore.progress import pain_frame, reps_frame, symmetry_frame, week_start, weekly_routine
+from calfcore.progress import (
+    pain_frame,
+    reps_frame,
+    symmetry_frame,
+    week_start,
+    weekly_routine,
+)
 from tests.unit.helpers import PROPERTY, STANDARD, TODAY, heel_test, runner, symptom
 
 RUNNER = runner(Sex.FEMALE, 35)

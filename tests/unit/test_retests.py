@@ -8,15 +8,35 @@ import datetime as dt
 import icalendar
 import pytest
 
-from calfcore.calendar_feed import RETEST_SUMMARY, TRAINING_SUMMARY, build_feed, training_days
-from calfcore.models import LegPair, Protocol, RunnerProfile, Sex, Side, Surface
+from calfcore.calendar_feed import (
+    RETEST_SUMMARY,
+    TRAINING_SUMMARY,
+    build_feed,
+    training_days,
+)
+from calfcore.models import (
+    LegPair,
+    Protocol,
+    RoutineLogEntry,
+    RunnerProfile,
+    Sex,
+    Side,
+    Surface,
+)
 from calfcore.progress import weekly_routine
-from calfcore.readiness import HopTest, ReadinessCheck, assess_readiness, hop_symmetry, hops_frame, hops_met
+from calfcore.readiness import (
+    HopTest,
+    ReadinessCheck,
+    assess_readiness,
+    hop_symmetry,
+    hops_frame,
+    hops_met,
+)
 from calfcore.retest import AwayDay, AwayReason, due_date, plan_retest, planned_sessions
 from calfcore.routine import Stage, exercise_library
-from calfcore.models import RoutineLogEntry
 from calfcore.sharing import token_hash
-from calfcore.storage import Store
+from calfstore import Store
+from calfstore.tables import count_rows, table_text
 from tests.unit.helpers import TODAY, heel_test, runner
 
 MONDAY = TODAY  # 16 June 2025
@@ -238,7 +258,7 @@ def test_store_keeps_days_away_choice_hops_checks_and_feeds_per_owner(store: Sto
     token = "t" * 43
     feed = store.create_calendar_feed("owner-a", sam.id, token_hash(token), False, None, NOW)
     assert store.resolve_calendar_feed(token_hash(token), NOW).owner_key == "owner-a"
-    assert token not in store.table_text("calendar_feeds")
+    assert token not in table_text(store, "calendar_feeds")
     store.revoke_calendar_feed("owner-a", sam.id, feed.id, NOW)
     assert store.resolve_calendar_feed(token_hash(token), NOW) is None
     expiring = store.create_calendar_feed("owner-a", sam.id, token_hash("e" * 43), False, NOW, NOW)
@@ -249,4 +269,4 @@ def test_store_keeps_days_away_choice_hops_checks_and_feeds_per_owner(store: Sto
             read("owner-b", sam.id)  # another owner reaches nothing
     assert store.list_hop_tests("owner-b", other.id) == []
     store.delete_runner("owner-a", sam.id)
-    assert all(count == 0 for count in store.count_rows(sam.id).values())
+    assert all(count == 0 for count in count_rows(store, sam.id).values())

@@ -30,7 +30,15 @@ from calfcore.scoring import (
     symptom_advisories,
     weaker_side,
 )
-from tests.unit.helpers import PROPERTY, STANDARD, TODAY, heel_test, reference, runner, symptom
+from tests.unit.helpers import (
+    PROPERTY,
+    STANDARD,
+    TODAY,
+    heel_test,
+    reference,
+    runner,
+    symptom,
+)
 
 BAND_ORDER = [Band.WELL_BELOW, Band.BELOW, Band.TYPICAL, Band.ABOVE]
 NOISE = 6  # Hébert-Losier 2017: 95% limits of agreement about ±6 reps

@@ -20,7 +20,8 @@ from calfcore.sharing import (
     token_hash,
     well_formed,
 )
-from calfcore.storage import Store
+from calfstore.duckdb_store import DuckDBStore
+from calfstore.tables import table_text
 
 NOW = dt.datetime(2026, 11, 22, 12, 0)
 
@@ -28,7 +29,7 @@ NOW = dt.datetime(2026, 11, 22, 12, 0)
 @pytest.fixture
 def linked(tmp_path):
     """A store with one runner and one live link; yields (store, token, runner)."""
-    store = Store.open(tmp_path / "share.duckdb")
+    store = DuckDBStore.open(tmp_path / "share.duckdb")
     runner = store.create_runner("owner-a", RunnerProfile("Robin", 1990, Sex.FEMALE))
     token = new_token()
     store.create_share_link("owner-a", runner.id, "Coach", token_hash(token), expires_at(30, NOW), NOW)
@@ -78,7 +79,7 @@ def test_expiry_revocation_and_deletion_end_a_link(linked) -> None:
 
 
 def test_another_owner_cannot_list_or_revoke_a_link(linked) -> None:
-    from calfcore.storage import NotFound
+    from calfstore import NotFound
 
     store, token, runner = linked
     [link] = store.list_share_links("owner-a", runner.id)
@@ -91,7 +92,7 @@ def test_another_owner_cannot_list_or_revoke_a_link(linked) -> None:
 
 def test_only_the_hash_is_stored(linked) -> None:
     store, token, _ = linked
-    text = store.table_text("share_links")
+    text = table_text(store, "share_links")
     assert token not in text and token_hash(token) in text
 
 
@@ -99,7 +100,7 @@ def test_deleting_the_runner_deletes_the_link(linked) -> None:
     store, token, runner = linked
     store.delete_runner("owner-a", runner.id)
     assert store.resolve_share(token_hash(token), NOW) is None
-    assert store.table_text("share_links") == ""
+    assert table_text(store, "share_links") == ""
 
 
 def test_expiry_choices() -> None:

@@ -28,15 +28,11 @@ from calfcore.models import (
     SymptomEntry,
     Units,
 )
-from calfcore.storage import (
-    LOCAL_OWNER,
-    MIGRATIONS,
-    EditConflict,
-    NotFound,
-    Store,
-    StoreUnavailable,
-    load_records,
-)
+from calfstore import LOCAL_OWNER, EditConflict, NotFound, NotSaved, Store, StoreUnavailable
+from calfstore.duckdb_store import DuckDBStore
+from calfstore.schema import MIGRATIONS
+from calfstore.sql import SqlStore
+from calfstore.tables import count_rows
 from tests.unit.helpers import FEW, STANDARD, TODAY, heel_test, runner, symptom
 
 FULL_TEST = HeelRaiseTest(
@@ -65,7 +61,7 @@ MAIN_TABLES = ("test_sessions", "symptom_entries", "routine_logs", "runners")
 
 def counts(store: Store, runner_id: int) -> dict[str, int]:
     """Row counts of the record tables (other tables, such as share links, are checked where they matter)."""
-    found = store.count_rows(runner_id)
+    found = count_rows(store, runner_id)
     return {table: found[table] for table in MAIN_TABLES}
 
 
@@ -79,15 +75,15 @@ def full_symptoms(day: dt.date = FULL_TEST.tested_on) -> list[SymptomEntry]:
 
 def test_new_file_records_every_migration(store: Store, db_file: Path):
     assert db_file.exists()
-    assert store.schema_versions() == [version for version, _, _ in MIGRATIONS]
+    assert store.schema_versions() == [migration.version for migration in MIGRATIONS]
 
 
 def test_migrations_are_idempotent_on_reopen(db_file: Path):
-    first = Store.open(db_file)
+    first = DuckDBStore.open(db_file)
     versions = first.schema_versions()
     assert first.migrate() == []  # nothing left to apply
     first.close()
-    second = Store.open(db_file)
+    second = DuckDBStore.open(db_file)
     try:
         assert second.migrate() == []
         assert second.schema_versions() == versions
@@ -99,7 +95,7 @@ def test_migrations_are_idempotent_on_reopen(db_file: Path):
 
 
 def test_data_survives_close_and_reopen(db_file: Path):
-    store = Store.open(db_file)
+    store = DuckDBStore.open(db_file)
     runner_id = add_runner(store)
     test_id = store.save_test(LOCAL_OWNER, runner_id, FULL_TEST, full_symptoms())
     store.add_symptoms(LOCAL_OWNER, runner_id, [symptom(TODAY, Side.LEFT, morning=1)])
@@ -107,9 +103,9 @@ def test_data_survives_close_and_reopen(db_file: Path):
                                                                   "felt fine"))
     store.close()
 
-    reopened = Store.open(db_file)
+    reopened = DuckDBStore.open(db_file)
     try:
-        records = load_records(reopened, LOCAL_OWNER, runner_id)
+        records = reopened.load_records(LOCAL_OWNER, runner_id)
         assert records.runner.name == "Sam" and records.runner.birth_year == TODAY.year - 35
         (test,) = records.tests
         assert test.id == test_id
@@ -211,7 +207,7 @@ def test_an_owner_lists_only_their_own_runners(two_owners):
 
 def test_another_owner_can_never_read_write_or_delete(two_owners):
     store, a_runner, b_runner, a_test = two_owners
-    before = load_records(store, "owner-a", a_runner)
+    before = store.load_records("owner-a", a_runner)
     symptom_id = next(e.id for e in before.symptoms if e.test_id is None)
     log_id = before.routine_logs[0].id
     attempts = {
@@ -232,18 +228,18 @@ def test_another_owner_can_never_read_write_or_delete(two_owners):
                                                          RoutineLogEntry(TODAY, "single_leg_calf_raise", 1, 1)),
         "delete_routine_log": lambda: store.delete_routine_log("owner-b", a_runner, log_id),
         "import_records": lambda: store.import_records("owner-b", a_runner, [(FULL_TEST, [])], [], []),
-        "load_records": lambda: load_records(store, "owner-b", a_runner),
+        "load_records": lambda: store.load_records("owner-b", a_runner),
     }
     for name, attempt in attempts.items():
         with pytest.raises(NotFound):
             attempt()
-        assert load_records(store, "owner-a", a_runner) == before, f"{name} changed owner a's data"
+        assert store.load_records("owner-a", a_runner) == before, f"{name} changed owner a's data"
     assert counts(store, b_runner) == {"test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "runners": 1}
 
 
 def test_an_owner_cannot_reach_another_runners_rows_through_their_own_runner(two_owners):
     store, a_runner, b_runner, a_test = two_owners
-    before = load_records(store, "owner-a", a_runner)
+    before = store.load_records("owner-a", a_runner)
     symptom_id = before.symptoms[0].id
     # Bob uses his own runner id with Alice's row ids.
     with pytest.raises(NotFound):
@@ -256,7 +252,7 @@ def test_an_owner_cannot_reach_another_runners_rows_through_their_own_runner(two
         store.delete_routine_log("owner-b", b_runner, before.routine_logs[0].id)
     with pytest.raises(NotFound):
         store.delete_symptom("owner-b", b_runner, symptom_id)
-    assert load_records(store, "owner-a", a_runner) == before
+    assert store.load_records("owner-a", a_runner) == before
     assert store.list_tests("owner-b", b_runner) == []
 
 
@@ -278,16 +274,16 @@ def test_save_test_writes_the_test_and_its_symptoms_together(store: Store, monke
         assert cursor.execute("SELECT count(*) FROM test_sessions").fetchone()[0] == 1
         raise duckdb.ConstraintException("symptom side is invalid")
 
-    monkeypatch.setattr(Store, "_insert_symptoms", staticmethod(fail_after_test_insert))
-    with pytest.raises(duckdb.ConstraintException):
+    monkeypatch.setattr(SqlStore, "_insert_symptoms", staticmethod(fail_after_test_insert))
+    with pytest.raises(NotSaved, match="symptom side is invalid"):  # the driver's error, explained by the store
         store.save_test(LOCAL_OWNER, runner_id, FULL_TEST, full_symptoms())
     monkeypatch.undo()
     assert store.list_tests(LOCAL_OWNER, runner_id) == []
-    assert store.count_rows(runner_id)["test_sessions"] == 0
-    assert store.count_rows(runner_id)["symptom_entries"] == 0
+    assert count_rows(store, runner_id)["test_sessions"] == 0
+    assert count_rows(store, runner_id)["symptom_entries"] == 0
     # The store still works after the rollback.
     store.save_test(LOCAL_OWNER, runner_id, FULL_TEST, full_symptoms())
-    assert store.count_rows(runner_id)["test_sessions"] == 1
+    assert count_rows(store, runner_id)["test_sessions"] == 1
 
 
 def test_a_bad_symptom_value_rolls_back_the_test(store: Store):
@@ -295,8 +291,8 @@ def test_a_bad_symptom_value_rolls_back_the_test(store: Store):
     broken = [dataclasses.replace(full_symptoms()[0], side="sideways")]  # not a Side: fails mid-insert
     with pytest.raises(Exception):
         store.save_test(LOCAL_OWNER, runner_id, FULL_TEST, broken)
-    assert store.count_rows(runner_id)["test_sessions"] == 0
-    assert store.count_rows(runner_id)["symptom_entries"] == 0
+    assert count_rows(store, runner_id)["test_sessions"] == 0
+    assert count_rows(store, runner_id)["symptom_entries"] == 0
 
 
 def test_import_is_all_or_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -305,8 +301,8 @@ def test_import_is_all_or_nothing(store: Store, monkeypatch: pytest.MonkeyPatch)
     def fail(*args, **kwargs):
         raise duckdb.IOException("disk went away")
 
-    monkeypatch.setattr(Store, "_insert_routine_logs", staticmethod(fail))
-    with pytest.raises(duckdb.IOException):
+    monkeypatch.setattr(SqlStore, "_insert_routine_logs", staticmethod(fail))
+    with pytest.raises(NotSaved, match="disk went away"):
         store.import_records(LOCAL_OWNER, runner_id, [(FULL_TEST, full_symptoms())],
                              [symptom(TODAY, Side.LEFT, morning=1)],
                              [RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 15)])
@@ -386,7 +382,7 @@ def test_symptoms_of_a_test_cannot_be_deleted_on_their_own(store: Store):
         store.delete_symptom(LOCAL_OWNER, runner_id, entry.id)
     with pytest.raises(ValueError):
         store.add_symptoms(LOCAL_OWNER, runner_id, [dataclasses.replace(entry, id=None)])
-    assert store.count_rows(runner_id)["symptom_entries"] == 2
+    assert count_rows(store, runner_id)["symptom_entries"] == 2
 
 
 def test_symptoms_since_a_day(store: Store):
@@ -422,7 +418,7 @@ def test_delete_runner_removes_every_row(store: Store):
     assert all(count > 0 for count in counts(store, runner_id).values())
 
     store.delete_runner(LOCAL_OWNER, runner_id)
-    remaining = store.count_rows(runner_id)
+    remaining = count_rows(store, runner_id)
     assert set(MAIN_TABLES) <= set(remaining)
     assert all(count == 0 for count in remaining.values()), remaining
     with pytest.raises(NotFound):
@@ -432,15 +428,15 @@ def test_delete_runner_removes_every_row(store: Store):
 
 
 def test_deleted_runner_stays_deleted_after_reopen(db_file: Path):
-    store = Store.open(db_file)
+    store = DuckDBStore.open(db_file)
     runner_id = add_runner(store)
     store.save_test(LOCAL_OWNER, runner_id, FULL_TEST, full_symptoms())
     store.delete_runner(LOCAL_OWNER, runner_id)
     store.close()
-    reopened = Store.open(db_file)
+    reopened = DuckDBStore.open(db_file)
     try:
         assert reopened.list_runners(LOCAL_OWNER) == []
-        assert set(reopened.count_rows(runner_id).values()) == {0}
+        assert set(count_rows(reopened, runner_id).values()) == {0}
     finally:
         reopened.close()
 
@@ -451,7 +447,7 @@ def test_deleted_runner_stays_deleted_after_reopen(db_file: Path):
 def test_missing_folder_gives_store_unavailable_naming_the_file(tmp_path: Path):
     path = tmp_path / "no-such-folder" / "calfcheck.duckdb"
     with pytest.raises(StoreUnavailable) as caught:
-        Store.open(path)
+        DuckDBStore.open(path)
     message = str(caught.value)
     assert "calfcheck.duckdb" in message and str(path.parent) in message
     assert "CALF_DB_PATH" in message
@@ -459,7 +455,7 @@ def test_missing_folder_gives_store_unavailable_naming_the_file(tmp_path: Path):
 
 
 def test_locked_file_gives_store_unavailable_naming_the_file(db_file: Path):
-    Store.open(db_file).close()
+    DuckDBStore.open(db_file).close()
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent("""
             import sys, time, duckdb
@@ -471,7 +467,7 @@ def test_locked_file_gives_store_unavailable_naming_the_file(db_file: Path):
     try:
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(StoreUnavailable) as caught:
-            Store.open(db_file)
+            DuckDBStore.open(db_file)
         message = str(caught.value)
         assert str(db_file) in message
         assert "another program" in message
@@ -480,9 +476,9 @@ def test_locked_file_gives_store_unavailable_naming_the_file(db_file: Path):
         holder.wait(timeout=10)
         holder.stdout.close()
     # Once the other process is gone the file opens again, data intact.
-    store = Store.open(db_file)
+    store = DuckDBStore.open(db_file)
     try:
-        assert store.schema_versions() == [version for version, _, _ in MIGRATIONS]
+        assert store.schema_versions() == [migration.version for migration in MIGRATIONS]
     finally:
         store.close()
 
@@ -491,12 +487,12 @@ def test_a_file_that_is_not_a_database_gives_store_unavailable_naming_the_file(t
     path = tmp_path / "notes.duckdb"
     path.write_text("this is not a database, just some text " * 200)
     with pytest.raises(StoreUnavailable) as caught:
-        Store.open(path)
+        DuckDBStore.open(path)
     assert str(path) in str(caught.value)
 
 
 def test_two_stores_in_one_test_do_not_share_data(tmp_path: Path):
-    first, second = Store.open(tmp_path / "one.duckdb"), Store.open(tmp_path / "two.duckdb")
+    first, second = DuckDBStore.open(tmp_path / "one.duckdb"), DuckDBStore.open(tmp_path / "two.duckdb")
     try:
         add_runner(first)
         assert second.list_runners(LOCAL_OWNER) == []
@@ -516,17 +512,17 @@ def test_a_change_to_one_owners_data_leaves_other_owners_cached_reads_valid(stor
     """Pages cache reads per owner's data version: a runner's save must not empty every other runner's cache,
     and must always be seen by their own next read."""
     mine, theirs = add_runner(store, "oidc:a|1"), add_runner(store, "oidc:b|2")
-    before_mine, before_theirs = store.generation_of("oidc:a|1"), store.generation_of("oidc:b|2")
+    before_mine, before_theirs = store.data_version("oidc:a|1"), store.data_version("oidc:b|2")
     store.save_test("oidc:a|1", mine, heel_test(20, 22), [])
-    assert store.generation_of("oidc:a|1") != before_mine
-    assert store.generation_of("oidc:b|2") == before_theirs
-    after_save = store.generation_of("oidc:a|1")
+    assert store.data_version("oidc:a|1") != before_mine
+    assert store.data_version("oidc:b|2") == before_theirs
+    after_save = store.data_version("oidc:a|1")
     with pytest.raises(NotFound):  # refused and rolled back: nothing changed, so nothing goes stale
         store.save_test("oidc:a|1", theirs, heel_test(20, 22), [])
-    assert store.generation_of("oidc:a|1") == after_save
+    assert store.data_version("oidc:a|1") == after_save
     store.delete_runner("oidc:b|2", theirs)
-    assert store.generation_of("oidc:b|2") != before_theirs
-    assert store.generation_of("oidc:a|1") == after_save
+    assert store.data_version("oidc:b|2") != before_theirs
+    assert store.data_version("oidc:a|1") == after_save
 
 
 def test_a_coach_opening_a_link_changes_only_the_sharing_owners_data_version(store: Store):
@@ -534,10 +530,10 @@ def test_a_coach_opening_a_link_changes_only_the_sharing_owners_data_version(sto
     mine, _ = add_runner(store, "oidc:a|1"), add_runner(store, "oidc:b|2")
     stamp = dt.datetime(2026, 1, 1, 12, 0)
     link = store.create_share_link("oidc:a|1", mine, "Coach", "f" * 64, None, stamp)
-    before_mine, before_theirs = store.generation_of("oidc:a|1"), store.generation_of("oidc:b|2")
+    before_mine, before_theirs = store.data_version("oidc:a|1"), store.data_version("oidc:b|2")
     store.mark_share_used("oidc:a|1", link.id, stamp + dt.timedelta(minutes=5))
-    assert store.generation_of("oidc:a|1") != before_mine
-    assert store.generation_of("oidc:b|2") == before_theirs
+    assert store.data_version("oidc:a|1") != before_mine
+    assert store.data_version("oidc:b|2") == before_theirs
     assert store.list_share_links("oidc:a|1", mine)[0].last_used_at == stamp + dt.timedelta(minutes=5)
 
 
@@ -547,13 +543,13 @@ def test_deleting_a_login_removes_all_its_profiles_and_nothing_of_anyone_else(st
     for runner_id, owner in [(mine[0], "oidc:a|1"), (mine[1], "oidc:a|1"), (theirs, "oidc:b|2")]:
         store.save_test(owner, runner_id, heel_test(20, 22), [symptom(TODAY, during=2)])
         store.create_share_link(owner, runner_id, "Coach", f"{runner_id:064d}", None, dt.datetime(2026, 1, 1))
-    before_theirs = store.count_rows(theirs)
+    before_theirs = count_rows(store, theirs)
 
     assert store.delete_owner("oidc:a|1") == 2
     assert store.list_runners("oidc:a|1") == []
     for runner_id in mine:
-        assert set(store.count_rows(runner_id).values()) == {0}
-    assert store.count_rows(theirs) == before_theirs
+        assert set(count_rows(store, runner_id).values()) == {0}
+    assert count_rows(store, theirs) == before_theirs
     assert store.resolve_share(f"{mine[0]:064d}", dt.datetime(2026, 2, 1)) is None
     assert store.resolve_share(f"{theirs:064d}", dt.datetime(2026, 2, 1)) is not None
     assert store.delete_owner("oidc:a|1") == 0  # nothing left: a second click deletes nothing else

@@ -24,8 +24,12 @@ from calfcore.models import (
     Side,
     SymptomEntry,
 )
-from calfcore.storage import RUNNER_TABLES, NotFound, RunnerRecords, Store, load_records
 from calfcore.triage import red_flag_ids
+from calfstore import RUNNER_TABLES, NotFound, RunnerRecords, Store
+from calfstore.duckdb_files import snapshot
+from calfstore.duckdb_layout import cluster_by_runner, unclustered_rows
+from calfstore.duckdb_store import DuckDBStore
+from calfstore.tables import count_rows
 
 TODAY = dt.date(2025, 6, 16)
 OWNERS = ("local", "oidc:https://id.example|alice", "oidc:https://id.example|bob")
@@ -87,7 +91,7 @@ Filled = tuple[Store, list[tuple[str, int]]]
 @pytest.fixture(scope="module")
 def filled_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, int]]]:
     path = tmp_path_factory.mktemp("filled") / "filled.duckdb"
-    with closing(Store.open(path)) as store:
+    with closing(DuckDBStore.open(path)) as store:
         return path, _fill(store)
 
 
@@ -96,19 +100,18 @@ def filled(filled_file: tuple[Path, list[tuple[str, int]]], tmp_path: Path) -> I
     """A store holding _fill's runners (a fresh copy of one file per test), and those runners."""
     copy = tmp_path / "filled.duckdb"
     shutil.copy(filled_file[0], copy)
-    with closing(Store.open(copy)) as store:
+    with closing(DuckDBStore.open(copy)) as store:
         yield store, list(filled_file[1])
 
 
 def test_load_records_returns_exactly_what_the_separate_reads_return(filled: Filled) -> None:
     store, runners = filled
     for owner, runner_id in runners:
-        records = load_records(store, owner, runner_id)
+        records = store.load_records(owner, runner_id)
         assert records == _separately(store, owner, runner_id)
-        assert store.load_records(owner, runner_id) == records
-    sizes = [len(load_records(store, owner, runner_id).tests) for owner, runner_id in runners]
+    sizes = [len(store.load_records(owner, runner_id).tests) for owner, runner_id in runners]
     assert 0 in sizes and max(sizes) >= 6  # the runner without records, and runners with many
-    every = [load_records(store, owner, runner_id) for owner, runner_id in runners]
+    every = [store.load_records(owner, runner_id) for owner, runner_id in runners]
     for optional in ("soleus", "bent_reps", "heel_height_cm", "knee_to_wall_cm"):
         assert any(getattr(t, optional) for r in every for t in r.tests), optional
         assert any(getattr(t, optional) is None for r in every for t in r.tests), optional
@@ -122,7 +125,7 @@ def test_load_records_keeps_day_then_id_order_for_same_day_entries(store: Store)
     for reps in (30, 20, 25):  # three tests on one day, then one on an earlier day, saved last
         store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(reps, reps)))
     store.save_test(owner, runner_id, HeelRaiseTest(TODAY - dt.timedelta(days=9), Protocol(), LegPair(5, 5)))
-    tests = load_records(store, owner, runner_id).tests
+    tests = store.load_records(owner, runner_id).tests
     assert [t.straight_reps.left for t in tests] == [5, 30, 20, 25]
     assert tests == store.list_tests(owner, runner_id)
 
@@ -133,11 +136,11 @@ def test_load_records_is_scoped_to_the_owner(filled: Filled) -> None:
         for other in OWNERS:
             if other != owner:
                 with pytest.raises(NotFound):
-                    load_records(store, other, runner_id)
+                    store.load_records(other, runner_id)
     owner, runner_id = runners[0]
     store.delete_runner(owner, runner_id)
     with pytest.raises(NotFound):
-        load_records(store, owner, runner_id)
+        store.load_records(owner, runner_id)
 
 
 # -- cluster_by_runner ---------------------------------------------------------------------------------------
@@ -145,7 +148,7 @@ def test_load_records_is_scoped_to_the_owner(filled: Filled) -> None:
 
 def _runner_tables(store: Store) -> dict[str, list[tuple]]:
     """Every row of every runner table and of the runners table, field for field (snapshot without bookkeeping)."""
-    return {table: rows for table, rows in store.snapshot().items() if table in (*RUNNER_TABLES, "runners")}
+    return {table: rows for table, rows in snapshot(store).items() if table in (*RUNNER_TABLES, "runners")}
 
 
 def _stored_order(store: Store, table: str) -> list[tuple[int, int]]:
@@ -155,14 +158,14 @@ def _stored_order(store: Store, table: str) -> list[tuple[int, int]]:
 
 
 def _everything(store: Store, runners: list[tuple[str, int]]) -> dict[int, RunnerRecords]:
-    return {runner_id: load_records(store, owner, runner_id) for owner, runner_id in runners}
+    return {runner_id: store.load_records(owner, runner_id) for owner, runner_id in runners}
 
 
 def test_clustering_keeps_every_row_and_id_and_stores_rows_by_runner(filled: Filled) -> None:
     store, runners = filled
     rows, records = _runner_tables(store), _everything(store, runners)
     assert _stored_order(store, "symptom_entries") != sorted(_stored_order(store, "symptom_entries"))
-    rewritten = store.cluster_by_runner()
+    rewritten = cluster_by_runner(store)
     assert rewritten == {table: len(rows[table]) for table in RUNNER_TABLES if rows[table]}
     assert _runner_tables(store) == rows
     assert _everything(store, runners) == records
@@ -170,50 +173,50 @@ def test_clustering_keeps_every_row_and_id_and_stores_rows_by_runner(filled: Fil
         assert records[runner_id] == _separately(store, owner, runner_id)
     for table in RUNNER_TABLES:
         assert _stored_order(store, table) == sorted(_stored_order(store, table)), table
-    assert store.unclustered_rows() == dict.fromkeys(RUNNER_TABLES, 0)
+    assert unclustered_rows(store) == dict.fromkeys(RUNNER_TABLES, 0)
 
 
 def test_clustering_keeps_owner_scoping_and_the_id_sequences(filled: Filled) -> None:
     store, runners = filled
     top = max(test.id for owner, runner_id in runners for test in store.list_tests(owner, runner_id))
-    store.cluster_by_runner()
+    cluster_by_runner(store)
     for owner, runner_id in runners:
         for other in OWNERS:
             if other != owner:
                 with pytest.raises(NotFound):
-                    load_records(store, other, runner_id)
+                    store.load_records(other, runner_id)
                 with pytest.raises(NotFound):
                     store.save_test(other, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(1, 1)))
     owner, runner_id = runners[0]
     new_id = store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(33, 34)),
                              [SymptomEntry(TODAY, Side.LEFT, 1, None, None)])
     assert new_id == top + 1  # the table's default still draws from its sequence
-    assert load_records(store, owner, runner_id).tests[-1].straight_reps == LegPair(33, 34)
+    assert store.load_records(owner, runner_id).tests[-1].straight_reps == LegPair(33, 34)
     store.delete_runner(owner, runner_id)  # deletes reach the rewritten tables
-    assert store.count_rows(runner_id) == {table: 0 for table in (*RUNNER_TABLES, "runners")}
+    assert count_rows(store, runner_id) == {table: 0 for table in (*RUNNER_TABLES, "runners")}
 
 
 def test_clustering_is_idempotent_and_rewrites_only_when_due(filled: Filled) -> None:
     store, runners = filled
-    assert store.cluster_by_runner() != {}
+    assert cluster_by_runner(store) != {}
     rows, order = _runner_tables(store), {t: _stored_order(store, t) for t in RUNNER_TABLES}
-    assert store.cluster_by_runner() == {}  # nothing arrived since: nothing to do
+    assert cluster_by_runner(store) == {}  # nothing arrived since: nothing to do
     assert _runner_tables(store) == rows and {t: _stored_order(store, t) for t in RUNNER_TABLES} == order
 
     owner, runner_id = runners[0]
     store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(9, 9)),
                     [SymptomEntry(TODAY, side, 0, None, None) for side in Side])
-    assert store.unclustered_rows() == {**{table: 0 for table in RUNNER_TABLES}, "symptom_entries": 2,
+    assert unclustered_rows(store) == {**{table: 0 for table in RUNNER_TABLES}, "symptom_entries": 2,
                                         "test_sessions": 1}
-    assert store.cluster_by_runner(min_unclustered_rows=3) == {}  # under the threshold: left as it is
+    assert cluster_by_runner(store, min_unclustered_rows=3) == {}  # under the threshold: left as it is
     rows = _runner_tables(store)
-    assert set(store.cluster_by_runner(min_unclustered_rows=2)) == {"symptom_entries"}
-    assert store.unclustered_rows()["test_sessions"] == 1
+    assert set(cluster_by_runner(store, min_unclustered_rows=2)) == {"symptom_entries"}
+    assert unclustered_rows(store)["test_sessions"] == 1
     assert _runner_tables(store) == rows
 
 
 def test_a_failure_midway_rolls_the_whole_rewrite_back(filled: Filled, monkeypatch: pytest.MonkeyPatch) -> None:
-    import calfcore.storage as storage
+    import calfstore.duckdb_layout as storage
 
     store, runners = filled
     rows, records = _runner_tables(store), _everything(store, runners)
@@ -227,31 +230,31 @@ def test_a_failure_midway_rolls_the_whole_rewrite_back(filled: Filled, monkeypat
 
     monkeypatch.setattr(storage, "_renamed_definition", fail_on_the_third_table)
     with pytest.raises(OSError):
-        store.cluster_by_runner()
+        cluster_by_runner(store)
     assert _runner_tables(store) == rows
     assert {t: _stored_order(store, t) for t in RUNNER_TABLES} == order  # the first two tables too
-    assert store.unclustered_rows() == {table: len(rows[table]) for table in RUNNER_TABLES}
-    assert set(store.snapshot()) == set(rows) | {"schema_migrations", "clustered_tables"}  # no copy left behind
+    assert unclustered_rows(store) == {table: len(rows[table]) for table in RUNNER_TABLES}
+    assert set(snapshot(store)) == set(rows) | {"schema_migrations", "clustered_tables"}  # no copy left behind
     assert _everything(store, runners) == records
     monkeypatch.undo()
-    assert store.cluster_by_runner() != {}
+    assert cluster_by_runner(store) != {}
     assert _everything(store, runners) == records
 
 
 def test_open_clusters_the_tables_with_enough_unclustered_rows(filled: Filled,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import calfcore.storage as storage
+    import calfstore.duckdb_layout as storage
 
     first, runners = filled
-    counts, records = first.unclustered_rows(), _everything(first, runners)
+    counts, records = unclustered_rows(first), _everything(first, runners)
     first.close()
     db_file = first.path
     threshold = sorted(counts.values())[-2]  # the second-largest table: the two largest are due
     monkeypatch.setattr(storage, "CLUSTER_MIN_ROWS", threshold)
-    with closing(Store.open(db_file, cluster=False)) as untouched:
-        assert untouched.unclustered_rows() == counts
-    with closing(Store.open(db_file)) as reopened:
-        left = reopened.unclustered_rows()
+    with closing(DuckDBStore.open(db_file, cluster=False)) as untouched:
+        assert unclustered_rows(untouched) == counts
+    with closing(DuckDBStore.open(db_file)) as reopened:
+        left = unclustered_rows(reopened)
         assert {table for table, count in left.items() if count == 0} == {
             table for table, count in counts.items() if count >= threshold or count == 0}
         assert _everything(reopened, runners) == records

@@ -14,7 +14,13 @@ from calfcore.evidence import read_toml
 from calfcore.models import LegPair, Side
 from calfcore.routine import EquipmentAccess, recommend
 from calfcore.scoring import score_test
-from calfcore.triage import CANNOT_RISE_FLAG_ID, Urgency, red_flag_ids, red_flags, triage
+from calfcore.triage import (
+    CANNOT_RISE_FLAG_ID,
+    Urgency,
+    red_flag_ids,
+    red_flags,
+    triage,
+)
 from tests.unit.helpers import PROPERTY, TODAY, heel_test, runner, symptom
 
 FLAG_IDS = sorted(item["id"] for item in read_toml("red_flags.toml")["flag"])

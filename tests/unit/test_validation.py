@@ -19,9 +19,9 @@ from calfcore.models import LegPair, PainLocation, Sex, Side, Surface, Units
 from calfcore.triage import red_flag_ids
 from calfcore.validation import (
     InputErrors,
-    parse_share_label,
     parse_routine_log,
     parse_runner,
+    parse_share_label,
     parse_symptom_checkin,
     parse_symptom_entry,
     parse_test,

@@ -10,13 +10,12 @@ When no process holds the file, the command copies it itself.
 Restoring replaces the database file, so it needs the app stopped: `make restore FROM=...` refuses, and changes
 nothing, while the file is in use. The file it replaces is kept next to it.
 
-    python -m calfcore.backup backup  [--db PATH] [--to PATH] [--timeout SECONDS]
-    python -m calfcore.backup restore BACKUP [--db PATH]
+    python -m calfstore.backup backup  [--db PATH] [--to PATH] [--timeout SECONDS]
+    python -m calfstore.backup restore BACKUP [--db PATH]
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import errno
 import json
@@ -25,24 +24,22 @@ import re
 import secrets
 import shutil
 import stat
-import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from calfcore.storage import (
-    MIGRATIONS,
-    STORE_ERRORS,
-    Store,
-    StoreUnavailable,
+from calfstore.duckdb_files import (
+    backup_to,
     copy_database,
-    database_path,
     describe_database,
     file_in_use,
 )
+from calfstore.duckdb_store import DuckDBStore
+from calfstore.errors import StoreError, StoreUnavailable
+from calfstore.schema import MIGRATIONS
 
 REQUEST_SUFFIX = ".request.json"
 RESULT_SUFFIX = ".result.json"
@@ -189,13 +186,13 @@ def describe_rows(rows: dict[str, int]) -> str:
 
 class BackupWorker(threading.Thread):
     """Answers backup requests for one open store, from inside the process that holds the file, and checkpoints
-    its log within CHECKPOINT_WINDOW_SECONDS of a commit (Store.checkpoint_if_due).
+    its log within CHECKPOINT_WINDOW_SECONDS of a commit (DuckDBStore.checkpoint_if_due).
 
     It holds the store weakly and stops once the store is closed or dropped, so it never keeps a connection
     (and the file's lock) alive on its own.
     """
 
-    def __init__(self, store: Store, poll_seconds: float = POLL_SECONDS):
+    def __init__(self, store: DuckDBStore, poll_seconds: float = POLL_SECONDS):
         super().__init__(name=f"calf-backup-{store.path.name}", daemon=True)
         self._store = weakref.ref(store)
         self.database = Path(store.path).absolute()
@@ -206,7 +203,7 @@ class BackupWorker(threading.Thread):
     def stop(self) -> None:
         self._stopping.set()
 
-    def _live_store(self) -> Store | None:
+    def _live_store(self) -> DuckDBStore | None:
         store = self._store()
         return None if store is None or store.closed else store
 
@@ -245,7 +242,7 @@ class BackupWorker(threading.Thread):
             del store
         return answered
 
-    def _answer(self, store: Store, request: Path) -> int:
+    def _answer(self, store: DuckDBStore, request: Path) -> int:
         stem = request.name[: -len(REQUEST_SUFFIX)]
         claimed = request.with_name(f"{stem}.working")
         try:
@@ -257,12 +254,12 @@ class BackupWorker(threading.Thread):
             if content is None:
                 raise BackupError("The request is not a file of this user; refused.")
             target = confined_target(self.database, content.get("target"))
-            rows = _make_copy(target, store.backup_to)
+            rows = _make_copy(target, lambda partial: backup_to(store, partial))
             result = {"ok": True, "target": str(target), "rows": rows, "pid": os.getpid()}
         except BackupError as error:
             result = {"ok": False, "error": str(error)}
-        except STORE_ERRORS as error:
-            result = {"ok": False, "error": store.explain(error)}
+        except StoreError as error:
+            result = {"ok": False, "error": str(error)}
         except (OSError, ValueError, KeyError, TypeError) as error:
             result = {"ok": False, "error": f"{type(error).__name__}: {error}"}
         _write_json(request.with_name(f"{stem}{RESULT_SUFFIX}"), result)
@@ -270,7 +267,7 @@ class BackupWorker(threading.Thread):
         return 1
 
 
-def start_worker(store: Store) -> BackupWorker:
+def start_worker(store: DuckDBStore) -> BackupWorker:
     worker = BackupWorker(store)
     worker.start()
     return worker
@@ -340,7 +337,7 @@ def restore(backup_file: Path, database: Path, *, now: dt.datetime | None = None
         summary = describe_database(backup_file)
     except StoreUnavailable as error:
         raise BackupError(f"Can't restore from {backup_file}: {error}") from error
-    known = max(version for version, _, _ in MIGRATIONS)
+    known = max(migration.version for migration in MIGRATIONS)
     if max(summary.schema_versions, default=0) > known:
         raise BackupError(f"{backup_file} was made by a newer Calf Check (schema {max(summary.schema_versions)}; "
                           f"this one knows up to {known}). Update Calf Check first.")
@@ -380,35 +377,3 @@ def restore(backup_file: Path, database: Path, *, now: dt.datetime | None = None
         _remove(staged)
         raise
     return RestoreResult(database, rows, previous)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m calfcore.backup", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    default_db = str(database_path())
-    make = commands.add_parser("backup", help="copy the database into a new file (the app may be running)")
-    make.add_argument("--db", default=default_db, help="the database (default: CALF_DB_PATH or %(default)s)")
-    make.add_argument("--to", default=None, help="the new file (default: backups/<name>-<time>.duckdb beside it)")
-    make.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS,
-                      help="seconds to wait for a running app (default: %(default)s)")
-    put = commands.add_parser("restore", help="replace the database with a backup (the app must be stopped)")
-    put.add_argument("backup", help="the backup file")
-    put.add_argument("--db", default=default_db, help="the database to replace (default: CALF_DB_PATH)")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "backup":
-            made = backup(Path(args.db), Path(args.to) if args.to else None, timeout=args.timeout)
-            print(f"Backed up {Path(args.db).absolute()} to {made.path}, made by {made.made_by}: "
-                  f"{describe_rows(made.rows)}.")
-        else:
-            done = restore(Path(args.backup), Path(args.db))
-            kept = f" The file it replaced was kept as {done.previous}." if done.previous else ""
-            print(f"Restored {done.database} from {Path(args.backup).absolute()}: {describe_rows(done.rows)}.{kept}")
-    except (BackupError, StoreUnavailable, FileExistsError) as error:
-        print(f"{args.command} failed: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,305 @@
+"""The embedded default: one DuckDB file, held by one process.
+
+One connection per process; every operation takes a fresh cursor (one cursor shared across threads fails). DuckDB
+refuses, instead of queueing, a write that meets a concurrent write of the same rows: those writes are retried
+(calfstore.sql.retry_on_conflict), and updates of one share link's stamps are queued in the process. Only this
+process can open the file, so each owner's data version is a counter in the process.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from calfstore.errors import (
+    NotFound,
+    NotSaved,
+    StoreError,
+    StoreUnavailable,
+    WriteConflict,
+)
+from calfstore.rows import (
+    EVERY_DAY,
+    ROUTINE_COLUMNS,
+    RUNNER_COLUMNS,
+    SYMPTOM_COLUMNS,
+    TEST_COLUMNS,
+    RunnerRecords,
+    by_day_then_id,
+    routine_log_from_row,
+    runner_from_row,
+    symptom_from_row,
+    test_from_row,
+)
+from calfstore.sql import RUNNER_GONE, Cursor, SqlStore
+
+# A commit lives only in DuckDB's log (<file>.wal) until a checkpoint writes it into the file itself, and DuckDB
+# checkpoints on its own only when the log reaches 16 MB (months of a club's saves). A damaged or deleted log, or a
+# plain copy of the file alone, would lose everything since. So the store checkpoints once this many seconds have
+# passed since the first commit not yet in the file (DuckDBStore.checkpoint_if_due, called by the backup worker
+# every POLL_SECONDS): at most about this window of saves lives only in the log. Cost: benchmarks/bench_checkpoint.py.
+CHECKPOINT_WINDOW_SECONDS = 5.0
+# DuckDB refuses a checkpoint while a write transaction is open (saves last milliseconds): try again this many
+# times, CHECKPOINT_PAUSE seconds apart, before leaving it to the next call.
+CHECKPOINT_ATTEMPTS = 20
+CHECKPOINT_PAUSE = 0.005
+
+# Everything load_records returns, in ONE statement: the runner's row (the ownership check) and, as lists of rows,
+# every test, symptom entry and routine log. One statement reads one snapshot, and DuckDB plans and runs it once
+# (each statement costs a fixed ~0.5-1.5 ms from Python, whatever it reads). The lists come unordered; Python
+# sorts them by (day, id), exactly as the list_* queries order theirs in SQL.
+_LOAD_RECORDS_SQL = f"""
+    SELECT {RUNNER_COLUMNS},
+        (SELECT list(row({", ".join(TEST_COLUMNS)})) FROM test_sessions WHERE runner_id = $1),
+        (SELECT list(row({", ".join(SYMPTOM_COLUMNS)})) FROM symptom_entries
+            WHERE runner_id = $1 AND logged_on >= $3),
+        (SELECT list(row({", ".join(ROUTINE_COLUMNS)})) FROM routine_logs WHERE runner_id = $1)
+    FROM runners WHERE id = $1 AND owner_key = $2"""
+
+_GENERATIONS = itertools.count(1)  # data version numbers: never repeated in a process
+
+
+def is_conflict(error: BaseException) -> bool:
+    """DuckDB refused a write because a concurrent transaction changed the same rows (not a disk or file error)."""
+    return isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower()
+
+
+def _read_only(lowered: str) -> bool:
+    """A refusal to write: permissions, a read-only file system, or an immutable file (EPERM, even for root)."""
+    return any(words in lowered for words in ("permission", "read-only", "read only", "operation not permitted"))
+
+
+def explain_open_failure(path: Path, error: BaseException) -> str:
+    text = str(error)
+    lowered = text.lower()
+    log = path.with_name(path.name + ".wal")
+    if "wal" in lowered and "lock" not in lowered:
+        return (f"Calf Check can't open {path}: its log {log} (saves not yet written into the file) is damaged, "
+                f"unreadable or belongs to another file. Nothing was changed. Restore a backup (make restore), or "
+                f"move {log.name} aside to open the file without the saves it holds.")
+    if "lock" in lowered:
+        return (f"The database file {path} is already open in another program (another Calf Check, or a duckdb "
+                f"client). DuckDB lets one process use a file at a time: close the other program, or start this "
+                f"one with CALF_DB_PATH pointing at a different file. To run several app processes, use "
+                f"PostgreSQL (CALF_DATABASE_URL=postgresql://...; see docs/deploy.md).")
+    if _read_only(lowered):
+        return (f"Calf Check can't write to {path}: the file or its folder is read-only. Give this user write "
+                f"permission, or set CALF_DB_PATH to a writable location.")
+    if "no space" in lowered or "disk is full" in lowered or "disk full" in lowered:
+        return f"The disk holding {path} is full. Free some space, then start Calf Check again."
+    if "not a valid duckdb" in lowered or "corrupt" in lowered or "serializ" in lowered:
+        return (f"{path} is not a Calf Check database it can read (damaged, or another kind of file). Restore it "
+                f"from a backup, or set CALF_DB_PATH to a new file.")
+    return f"Calf Check could not open its database {path}: {text.splitlines()[0] if text else type(error).__name__}"
+
+
+def explain_failure(path: Path, error: BaseException) -> str:
+    """What went wrong with an operation on an open store, for the runner: what happened and what to do.
+    Every write is one transaction, so a failed write has saved nothing; the message says so."""
+    text = str(error)
+    lowered = text.lower()
+    if is_conflict(error):
+        return ("Someone saved a change to the same entry at the same moment, so nothing was saved. Reload the "
+                "page and make your change again.")
+    if isinstance(error, duckdb.FatalException) or "invalidated" in lowered:
+        after = (f"DuckDB stopped using {path} to protect it, so nothing more was saved. Calf Check reopens it at "
+                 f"your next click; what you saved before is safe.")
+    else:
+        after = "Nothing was saved; what you saved before is safe."
+    if "no space" in lowered or "disk full" in lowered or "disk is full" in lowered or "file too large" in lowered:
+        return f"The disk holding {path} is full (disk full). {after} Free some space, then try again."
+    if _read_only(lowered):
+        return (f"Calf Check can't write to {path}: the file or its folder is read-only. {after} Give this user "
+                f"write permission, or set CALF_DB_PATH to a writable location.")
+    first_line = text.splitlines()[0] if text else type(error).__name__
+    return f"The database {path} reported a problem ({first_line[:200]}). {after}"
+
+
+class DuckDBStore(SqlStore):
+    """The runner data store on one DuckDB file."""
+
+    backend = "duckdb"
+    dialect = "duckdb"
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path):
+        self._connection = connection
+        self._cursor_lock = threading.Lock()
+        self.path = path
+        self.description = str(path)
+        # Each owner's data version, changed by every committed change to their data. Numbers come from one
+        # process-wide counter, so a store opened again on the same file (after a fatal error) never reuses a
+        # number that meant older data.
+        self._owner_versions: dict[str, int] = {}
+        self._every_owner_version = next(_GENERATIONS)  # the last change that touched every owner (migrations)
+        self._stamp_lock = threading.Lock()  # queues updates of share links (see _queued_stamps)
+        self._closed = False
+        self._invalidated = False
+        self._logged_since: float | None = None  # monotonic time of the first commit not yet checkpointed
+
+    @classmethod
+    def open(cls, path: str | Path, *, cluster: bool = True) -> DuckDBStore:
+        """Open (or create) the database file and bring its schema up to date. With `cluster`, also rewrite any
+        runner table with many rows outside the by-runner order (calfstore.duckdb_layout): nothing else uses the
+        store yet, so no write can meet the rewrite."""
+        from calfstore.duckdb_layout import CLUSTER_MIN_ROWS, cluster_by_runner
+
+        path = Path(path)
+        if str(path) != ":memory:" and not path.parent.is_dir():
+            raise StoreUnavailable(
+                f"The folder {path.parent} for the database {path.name} does not exist. Create it, or set "
+                f"CALF_DB_PATH to a file in an existing folder.")
+        try:
+            connection = duckdb.connect(str(path))
+        except duckdb.Error as error:
+            raise StoreUnavailable(explain_open_failure(path, error)) from error
+        store = cls(connection, path)
+        try:
+            store.migrate()
+        except StoreError as error:
+            connection.close()
+            raise StoreUnavailable(explain_open_failure(path, error.__cause__ or error)) from error
+        if cluster:
+            try:
+                cluster_by_runner(store, min_unclustered_rows=CLUSTER_MIN_ROWS)
+            except StoreError:
+                # Only an optimisation, and one transaction: it rolled back whole (a full disk, a read-only file...)
+                # and the data is as it was. Open the file again without it, in case DuckDB stopped the connection.
+                store.close()
+                return cls.open(path, cluster=False)
+        return store
+
+    def close(self) -> None:
+        self._closed = True
+        self._connection.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def invalidated(self) -> bool:
+        """DuckDB stopped this connection after a fatal error (such as a full disk during a checkpoint): every
+        later query fails until the file is opened again, which replays its log. The shell reopens it."""
+        return self._invalidated
+
+    def migrate(self) -> list[int]:
+        return self._apply_migrations()
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+
+    def _translated(self, error: duckdb.Error) -> StoreError:
+        if isinstance(error, duckdb.FatalException) or "invalidated" in str(error).lower():
+            self._invalidated = True
+        if is_conflict(error):
+            return WriteConflict(explain_failure(self.path, error))
+        return NotSaved(explain_failure(self.path, error))
+
+    @contextmanager
+    def duckdb_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB cursor whose driver errors become StoreErrors (the only way out of this store)."""
+        try:
+            with self._cursor_lock:
+                cursor = self._connection.cursor()
+        except duckdb.Error as error:
+            raise self._translated(error) from error
+        try:
+            yield cursor
+        except duckdb.Error as error:
+            raise self._translated(error) from error
+        finally:
+            cursor.close()
+
+    def _cursor(self) -> AbstractContextManager[Cursor]:
+        return self.duckdb_cursor()
+
+    def _transaction(self, owner: str | None, *, changes_records: bool = True) -> AbstractContextManager[Cursor]:
+        return self.duckdb_transaction(owner, changes_records=changes_records)
+
+    @contextmanager
+    def duckdb_transaction(self, owner: str | None, *, changes_records: bool = True
+                           ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A transaction that commits or rolls back whole, then changes `owner`'s data version (None: everyone's)."""
+        with self.duckdb_cursor() as cursor:
+            cursor.begin()
+            try:
+                yield cursor
+            except BaseException:
+                try:
+                    cursor.rollback()
+                except duckdb.Error:
+                    pass  # the transaction is already gone (a failed statement or fatal error): keep the cause
+                raise
+            cursor.commit()  # a failed commit (disk full, conflict) rolls the whole transaction back itself
+            if self._logged_since is None:
+                self._logged_since = time.monotonic()
+            if changes_records:
+                self._changed(owner)
+
+    def _queued_stamps(self) -> AbstractContextManager[Any]:
+        # Every click of every coach stamps the same row: DuckDB refuses simultaneous updates of one row instead
+        # of queueing them, so this process queues them itself (it is the only process that has the file).
+        return self._stamp_lock
+
+    def data_version(self, owner: str) -> int:
+        return self._owner_versions.get(owner, self._every_owner_version)
+
+    def _changed(self, owner: str | None) -> None:
+        """Count a committed change of one owner's data (None: every owner's). Values never repeat."""
+        number = next(_GENERATIONS)
+        if owner is None:
+            self._owner_versions.clear()
+            self._every_owner_version = number
+        else:
+            self._owner_versions[owner] = number
+
+    def load_records(self, owner: str, runner_id: int) -> RunnerRecords:
+        with self.duckdb_cursor() as cursor:
+            row = cursor.execute(_LOAD_RECORDS_SQL, [runner_id, owner, EVERY_DAY]).fetchone()
+        if row is None:
+            raise NotFound(RUNNER_GONE)
+        tests, symptoms, logs = (sorted(rows or (), key=by_day_then_id) for rows in row[8:11])
+        return RunnerRecords(
+            runner=runner_from_row(row),
+            tests=[test_from_row(r) for r in tests],
+            symptoms=[symptom_from_row(r) for r in symptoms],
+            routine_logs=[routine_log_from_row(r) for r in logs],
+        )
+
+    # -- durability: the log written into the file ------------------------------------------------------------
+
+    def checkpoint(self) -> None:
+        """Write the log (.wal) into the main file now (DuckDB also does this on its own as the log grows).
+        DuckDB refuses while a write transaction is open (saves last milliseconds): wait and try again a few times."""
+        with self.duckdb_cursor() as cursor:
+            for attempt in range(CHECKPOINT_ATTEMPTS):
+                try:
+                    cursor.execute("CHECKPOINT")
+                    return
+                except duckdb.TransactionException:
+                    if attempt == CHECKPOINT_ATTEMPTS - 1:
+                        raise
+                    time.sleep(CHECKPOINT_PAUSE)
+
+    def checkpoint_if_due(self, window: float = CHECKPOINT_WINDOW_SECONDS) -> bool:
+        """Checkpoint if a commit has waited in the log for `window` seconds or more; True if it did.
+
+        A commit landing during the checkpoint marks the log again, so the next call writes it too. A failed
+        checkpoint (another transaction running, a full disk) leaves the mark, to be tried at the next call."""
+        since = self._logged_since
+        if since is None or time.monotonic() - since < window:
+            return False
+        self._logged_since = None
+        try:
+            self.checkpoint()
+        except BaseException:
+            if self._logged_since is None:
+                self._logged_since = since
+            raise
+        return True

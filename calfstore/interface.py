@@ -1,0 +1,189 @@
+"""The store's face: every operation the app needs, scoped to an owner, the same for DuckDB and PostgreSQL.
+
+An owner is whoever the data belongs to: this machine in local mode (LOCAL_OWNER), or a logged-in person's identity.
+Every operation that reads or writes a runner's rows takes the owner and refuses (NotFound) a runner that is not
+theirs. Share links and calendar feeds are resolved by the hash of their token, the one way in without an owner.
+
+Failures are `calfstore.errors.StoreError`s with a message for the person: no driver exception leaves a store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+from calfcore.calendar_feed import CalendarFeed, ResolvedFeed
+from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, SymptomEntry
+from calfcore.readiness import HopTest, ReadinessCheck
+from calfcore.retest import AwayDay
+from calfcore.sharing import ResolvedShare, ShareLink
+from calfstore.rows import RunnerRecords
+
+LOCAL_OWNER = "local"
+
+
+class Store(ABC):
+    """Runner data behind one interface. Open one with `calfstore.open_store(url)`."""
+
+    backend: str  # "duckdb" or "postgresql"
+    description: str  # where the data lives, for messages (a file path, or the server without its password)
+
+    # -- the store itself ---------------------------------------------------------------------------------------
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @property
+    @abstractmethod
+    def closed(self) -> bool: ...
+
+    @property
+    def invalidated(self) -> bool:
+        """The store can't be used any more and must be opened again (DuckDB after a fatal error)."""
+        return False
+
+    @abstractmethod
+    def data_version(self, owner: str) -> int:
+        """A number that changes whenever this owner's data (profiles, records, links) changes, in any process
+        that shares this database. Read caches key on it."""
+
+    @abstractmethod
+    def migrate(self) -> list[int]:
+        """Bring the schema up to date; returns the versions applied now."""
+
+    @abstractmethod
+    def schema_versions(self) -> list[int]: ...
+
+    # -- runners ------------------------------------------------------------------------------------------------
+
+    @abstractmethod
+    def create_runner(self, owner: str, runner: RunnerProfile) -> RunnerProfile: ...
+
+    @abstractmethod
+    def update_runner(self, owner: str, runner: RunnerProfile) -> RunnerProfile: ...
+
+    @abstractmethod
+    def list_runners(self, owner: str) -> list[RunnerProfile]: ...
+
+    @abstractmethod
+    def get_runner(self, owner: str, runner_id: int) -> RunnerProfile: ...
+
+    @abstractmethod
+    def delete_runner(self, owner: str, runner_id: int) -> None: ...
+
+    @abstractmethod
+    def delete_owner(self, owner: str) -> int: ...
+
+    @abstractmethod
+    def load_records(self, owner: str, runner_id: int) -> RunnerRecords: ...
+
+    # -- heel-raise tests, symptoms, training ------------------------------------------------------------------
+
+    @abstractmethod
+    def save_test(self, owner: str, runner_id: int, test: HeelRaiseTest,
+                  symptoms: Sequence[SymptomEntry] = ()) -> int: ...
+
+    @abstractmethod
+    def update_test(self, owner: str, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry],
+                    expected_revision: int) -> int: ...
+
+    @abstractmethod
+    def test_revision(self, owner: str, runner_id: int, test_id: int) -> int: ...
+
+    @abstractmethod
+    def delete_test(self, owner: str, runner_id: int, test_id: int) -> None: ...
+
+    @abstractmethod
+    def list_tests(self, owner: str, runner_id: int) -> list[HeelRaiseTest]: ...
+
+    @abstractmethod
+    def add_symptoms(self, owner: str, runner_id: int, entries: Sequence[SymptomEntry]) -> None: ...
+
+    @abstractmethod
+    def list_symptoms(self, owner: str, runner_id: int, since: dt.date | None = None) -> list[SymptomEntry]: ...
+
+    @abstractmethod
+    def delete_symptom(self, owner: str, runner_id: int, symptom_id: int) -> None: ...
+
+    @abstractmethod
+    def add_routine_log(self, owner: str, runner_id: int, entry: RoutineLogEntry) -> None: ...
+
+    @abstractmethod
+    def list_routine_logs(self, owner: str, runner_id: int) -> list[RoutineLogEntry]: ...
+
+    @abstractmethod
+    def delete_routine_log(self, owner: str, runner_id: int, log_id: int) -> None: ...
+
+    @abstractmethod
+    def import_records(self, owner: str, runner_id: int,
+                       tests: Sequence[tuple[HeelRaiseTest, Sequence[SymptomEntry]]],
+                       symptoms: Sequence[SymptomEntry], routine_logs: Sequence[RoutineLogEntry]) -> None: ...
+
+    # -- share links ----------------------------------------------------------------------------------------------
+
+    @abstractmethod
+    def create_share_link(self, owner: str, runner_id: int, label: str, token_sha256: str,
+                          expires_at: dt.datetime | None, now: dt.datetime) -> ShareLink: ...
+
+    @abstractmethod
+    def list_share_links(self, owner: str, runner_id: int) -> list[ShareLink]: ...
+
+    @abstractmethod
+    def revoke_share_link(self, owner: str, runner_id: int, link_id: int, now: dt.datetime) -> None: ...
+
+    @abstractmethod
+    def resolve_share(self, token_sha256: str, now: dt.datetime) -> ResolvedShare | None: ...
+
+    @abstractmethod
+    def mark_share_used(self, owner: str, link_id: int, now: dt.datetime) -> None: ...
+
+    # -- retests and return to run ----------------------------------------------------------------------------------
+
+    @abstractmethod
+    def set_away_days(self, owner: str, runner_id: int, days: Sequence[AwayDay]) -> None: ...
+
+    @abstractmethod
+    def list_away_days(self, owner: str, runner_id: int) -> list[AwayDay]: ...
+
+    @abstractmethod
+    def delete_away_day(self, owner: str, runner_id: int, away_id: int) -> None: ...
+
+    @abstractmethod
+    def set_retest_choice(self, owner: str, runner_id: int, every_days: int | None) -> None: ...
+
+    @abstractmethod
+    def retest_choice(self, owner: str, runner_id: int) -> int | None: ...
+
+    @abstractmethod
+    def save_hop_test(self, owner: str, runner_id: int, test: HopTest) -> int: ...
+
+    @abstractmethod
+    def list_hop_tests(self, owner: str, runner_id: int) -> list[HopTest]: ...
+
+    @abstractmethod
+    def delete_hop_test(self, owner: str, runner_id: int, hop_test_id: int) -> None: ...
+
+    @abstractmethod
+    def save_readiness_check(self, owner: str, runner_id: int, check: ReadinessCheck) -> int: ...
+
+    @abstractmethod
+    def list_readiness_checks(self, owner: str, runner_id: int) -> list[ReadinessCheck]: ...
+
+    @abstractmethod
+    def delete_readiness_check(self, owner: str, runner_id: int, check_id: int) -> None: ...
+
+    # -- calendar feeds ------------------------------------------------------------------------------------------------
+
+    @abstractmethod
+    def create_calendar_feed(self, owner: str, runner_id: int, token_sha256: str, show_exercise_names: bool,
+                             expires_at: dt.datetime | None, now: dt.datetime) -> CalendarFeed: ...
+
+    @abstractmethod
+    def list_calendar_feeds(self, owner: str, runner_id: int) -> list[CalendarFeed]: ...
+
+    @abstractmethod
+    def revoke_calendar_feed(self, owner: str, runner_id: int, feed_id: int, now: dt.datetime) -> None: ...
+
+    @abstractmethod
+    def resolve_calendar_feed(self, token_sha256: str, now: dt.datetime) -> ResolvedFeed | None: ...

@@ -1,0 +1,195 @@
+"""PostgreSQL, for a hosted server that outgrows one process: any number of app processes and hosts share it.
+
+psycopg 3 with a connection pool (psycopg_pool). Concurrency is the database's own: a save takes a share lock on the
+runner's row, a profile's deletion an update lock (calfstore.sql), corrections check their revision in the UPDATE
+itself. Data versions live in the database (table data_versions, migration 6) and change in the same transaction as
+the write, so every process sees any process's write at its next rerun. A pooled connection is checked before each
+use, so after a server restart the pool reconnects by itself; a write that meets the outage raises NotSaved, and its
+transaction was rolled back whole by the server.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from calfstore.errors import NotSaved, StoreError, StoreUnavailable, WriteConflict
+from calfstore.sql import Cursor, SqlStore
+from calfstore.url import URL_SETTING, DatabaseUrl
+
+CONNECT_TIMEOUT_SECONDS = 5  # libpq's connect_timeout: an unreachable server is reported after this long
+POOL_WAIT_SECONDS = 10.0  # how long an operation waits for a free (or re-made) connection before giving up
+# Connections per app process. A Streamlit process serves its sessions from a thread pool; each operation holds a
+# connection for one transaction (milliseconds), so a few are plenty, and N processes use N times this many.
+POOL_MAX_SIZE = 8
+EVERY_OWNER = "*"  # the data_versions row changed by migrations: a change for every owner
+MIGRATION_LOCK = 0x0CA1FC4E  # pg_advisory_lock key: one process migrates at a time, the others wait and find it done
+
+
+@functools.lru_cache(maxsize=1024)
+def _psycopg_sql(sql: str) -> str:
+    """The store's `?` placeholders as psycopg's `%s` (a literal % doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _QmarkCursor:
+    """A psycopg cursor that takes the store's queries as written (calfstore.sql.Cursor)."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any]):
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _QmarkCursor:
+        self._cursor.execute(_psycopg_sql(sql), params)  # type: ignore[arg-type]  # built from constants only
+        return self
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> _QmarkCursor:
+        self._cursor.executemany(_psycopg_sql(sql), params)  # type: ignore[arg-type]  # built from constants only
+        return self
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+
+def explain_connection_failure(database: DatabaseUrl, error: BaseException) -> str:
+    """Why the app can't reach its PostgreSQL database, naming the setting and the fix."""
+    text = str(error)
+    lowered = text.lower()
+    where = f"{URL_SETTING}={database.redacted}"
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return (f"PostgreSQL refused the user name or password in {where}. Correct them in {URL_SETTING} "
+                f"(postgresql://user:password@host:port/dbname).")
+    if "could not translate host name" in lowered or "name or service not known" in lowered:
+        return f"The database host in {where} is unknown. Check the host name in {URL_SETTING}."
+    if "does not exist" in lowered and "database" in lowered:
+        return (f"The database named in {where} does not exist on that server. Create it (createdb) or correct the "
+                f"name in {URL_SETTING}.")
+    if any(words in lowered for words in ("connection refused", "could not connect", "timeout expired",
+                                          "no route to host", "the database system is")):
+        return (f"No PostgreSQL server answers at {where}. Start the server, or correct the host and port in "
+                f"{URL_SETTING}.")
+    first_line = text.splitlines()[0] if text else type(error).__name__
+    return f"Calf Check could not use its database ({where}): {first_line[:200]}"
+
+
+class PostgresStore(SqlStore):
+    """The runner data store on a PostgreSQL database."""
+
+    backend = "postgresql"
+    dialect = "postgresql"
+    _LOCK_RUNNER_TO_WRITE = " FOR KEY SHARE"
+    _LOCK_RUNNER_TO_DELETE = " FOR UPDATE"
+
+    def __init__(self, database: DatabaseUrl, pool: ConnectionPool):
+        self.database = database
+        self.description = database.redacted
+        self._pool = pool
+
+    @classmethod
+    def open(cls, database: DatabaseUrl, *, migrate: bool = True) -> PostgresStore:
+        """Connect (a clear StoreUnavailable if the server, user, password or database is wrong), then bring the
+        schema up to date under an advisory lock, so processes that start together migrate once."""
+        try:  # one plain connection first: the pool would only say "timed out", not why
+            psycopg.connect(database.conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS).close()
+        except psycopg.Error as error:
+            raise StoreUnavailable(explain_connection_failure(database, error)) from error
+        pool = ConnectionPool(
+            database.conninfo, min_size=1, max_size=POOL_MAX_SIZE, open=False, timeout=POOL_WAIT_SECONDS,
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "calfcheck"},
+            check=ConnectionPool.check_connection, name="calfcheck")
+        pool.open(wait=True, timeout=POOL_WAIT_SECONDS)
+        store = cls(database, pool)
+        if migrate:
+            try:
+                store.migrate()
+            except BaseException:
+                store.close()
+                raise
+        return store
+
+    def close(self) -> None:
+        self._pool.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._pool.closed
+
+    # -- plumbing ---------------------------------------------------------------------------------------------
+
+    def _translated(self, error: BaseException) -> StoreError:
+        if isinstance(error, (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)):
+            return WriteConflict("Someone saved a change to the same entry at the same moment, so nothing was "
+                                 "saved. Reload the page and make your change again.")
+        if isinstance(error, (psycopg.OperationalError, PoolTimeout)):
+            return NotSaved(f"The database server ({self.description}) did not answer, so nothing was saved; what "
+                            f"you saved before is safe. Try again in a moment: Calf Check reconnects by itself "
+                            f"when the server is back.")
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return NotSaved(f"The database ({self.description}) reported a problem ({first_line[:200]}). Nothing was "
+                        f"saved; what you saved before is safe.")
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        try:
+            with self._pool.connection() as connection:
+                yield connection
+        except (psycopg.Error, PoolTimeout) as error:
+            raise self._translated(error) from error
+
+    @contextmanager
+    def _read(self) -> Iterator[Cursor]:
+        with self._connection() as connection, connection.cursor() as cursor:
+            yield _QmarkCursor(cursor)
+
+    def _cursor(self) -> AbstractContextManager[Cursor]:
+        return self._read()
+
+    @contextmanager
+    def _transaction(self, owner: str | None, *, changes_records: bool = True) -> Iterator[Cursor]:
+        with self._connection() as connection, connection.transaction(), connection.cursor() as raw:
+            cursor = _QmarkCursor(raw)
+            yield cursor
+            if changes_records:  # in the same transaction: the new version is seen exactly when the write is
+                cursor.execute(
+                    """INSERT INTO data_versions (owner_key, version) VALUES (?, nextval('data_version_numbers'))
+                       ON CONFLICT (owner_key) DO UPDATE SET version = EXCLUDED.version""",
+                    [EVERY_OWNER if owner is None else owner])
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Cursor]:
+        with self._connection() as connection, connection.cursor() as raw:
+            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield _QmarkCursor(raw)
+            finally:
+                raw.execute("ROLLBACK")
+
+    def _snapshot_cursor(self) -> AbstractContextManager[Cursor]:
+        return self._snapshot()
+
+    def data_version(self, owner: str) -> int:
+        with self._cursor() as cursor:
+            row = cursor.execute("SELECT coalesce(max(version), 0) FROM data_versions WHERE owner_key IN (?, ?)",
+                                 [owner, EVERY_OWNER]).fetchone()
+        return int(row[0])
+
+    def has_schema(self) -> bool:
+        """Whether this database already holds Calf Check's tables."""
+        with self._cursor() as cursor:
+            return cursor.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()[0]
+
+    def migrate(self) -> list[int]:
+        with self._connection() as connection:
+            connection.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
+            try:
+                return self._apply_migrations()
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])

@@ -1,0 +1,230 @@
+"""The schema: ordered, append-only migrations, written once for both databases.
+
+Each step runs in one transaction and is recorded in `schema_migrations`. Never edit a released step: add a new one.
+Types are written as DuckDB spells them; `statements_for("postgresql")` swaps the one that differs (DOUBLE). A step
+may add statements for PostgreSQL only: its indexes and the data versions every process shares. DuckDB takes no
+secondary indexes (they block later column changes there); it stores each runner table in runner order instead
+(calfstore.duckdb_layout).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Every table whose rows belong to a runner: deleting a runner empties all of them.
+RUNNER_TABLES = ("symptom_entries", "routine_logs", "test_sessions", "share_links", "away_days", "retest_choices",
+                 "hop_tests", "readiness_checks", "calendar_feeds")
+
+# The sequence each table takes its ids from (a copy between databases keeps the ids and moves these on).
+ID_SEQUENCES = {
+    "runners": "runner_ids", "test_sessions": "test_ids", "symptom_entries": "symptom_ids",
+    "routine_logs": "routine_log_ids", "share_links": "share_link_ids", "away_days": "away_day_ids",
+    "retest_choices": "retest_choice_ids", "hop_tests": "hop_test_ids", "readiness_checks": "readiness_check_ids",
+    "calendar_feeds": "calendar_feed_ids",
+}
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+    postgres_only: tuple[str, ...] = ()
+
+
+_STEPS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        1,
+        "runners, heel-raise tests, symptoms and routine logs",
+        (
+            "CREATE SEQUENCE runner_ids START 1",
+            "CREATE SEQUENCE test_ids START 1",
+            "CREATE SEQUENCE symptom_ids START 1",
+            "CREATE SEQUENCE routine_log_ids START 1",
+            """CREATE TABLE runners (
+                id BIGINT PRIMARY KEY DEFAULT nextval('runner_ids'),
+                owner_key VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                birth_year INTEGER NOT NULL,
+                sex VARCHAR NOT NULL,
+                units VARCHAR NOT NULL,
+                injured_side VARCHAR,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE test_sessions (
+                id BIGINT PRIMARY KEY DEFAULT nextval('test_ids'),
+                runner_id BIGINT NOT NULL,
+                tested_on DATE NOT NULL,
+                cadence_bpm INTEGER NOT NULL,
+                surface VARCHAR NOT NULL,
+                cued BOOLEAN NOT NULL,
+                fingertip_support BOOLEAN NOT NULL,
+                added_load_kg DOUBLE NOT NULL,
+                straight_left INTEGER NOT NULL,
+                straight_right INTEGER NOT NULL,
+                bent_left INTEGER,
+                bent_right INTEGER,
+                height_left_cm DOUBLE,
+                height_right_cm DOUBLE,
+                soleus_load_kg DOUBLE,
+                soleus_reps_left INTEGER,
+                soleus_reps_right INTEGER,
+                body_weight_kg DOUBLE,
+                knee_to_wall_left_cm DOUBLE,
+                knee_to_wall_right_cm DOUBLE,
+                red_flags VARCHAR[] NOT NULL,
+                notes VARCHAR NOT NULL,
+                revision INTEGER NOT NULL DEFAULT 1,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE symptom_entries (
+                id BIGINT PRIMARY KEY DEFAULT nextval('symptom_ids'),
+                runner_id BIGINT NOT NULL,
+                logged_on DATE NOT NULL,
+                side VARCHAR NOT NULL,
+                pain_during INTEGER,
+                pain_next_morning INTEGER,
+                stiffness_minutes INTEGER,
+                location VARCHAR NOT NULL,
+                test_id BIGINT,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE routine_logs (
+                id BIGINT PRIMARY KEY DEFAULT nextval('routine_log_ids'),
+                runner_id BIGINT NOT NULL,
+                logged_on DATE NOT NULL,
+                exercise_id VARCHAR NOT NULL,
+                sets INTEGER NOT NULL,
+                reps INTEGER NOT NULL,
+                load_kg DOUBLE NOT NULL,
+                pain INTEGER,
+                notes VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
+    (
+        2,
+        "share links (only the token's SHA-256 is stored)",
+        (
+            "CREATE SEQUENCE share_link_ids START 1",
+            """CREATE TABLE share_links (
+                id BIGINT PRIMARY KEY DEFAULT nextval('share_link_ids'),
+                runner_id BIGINT NOT NULL,
+                token_sha256 VARCHAR NOT NULL,
+                label VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                expires_at TIMESTAMP,
+                revoked_at TIMESTAMP,
+                last_used_at TIMESTAMP
+            )""",
+        ),
+    ),
+    (
+        3,
+        "how far each runner table is clustered by runner (Store.cluster_by_runner)",
+        (
+            """CREATE TABLE clustered_tables (
+                table_name VARCHAR NOT NULL,
+                through_id BIGINT NOT NULL,
+                clustered_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
+    (
+        4,
+        "runner profiles: body weight, and a mark on the demo runner",
+        (
+            "ALTER TABLE runners ADD COLUMN body_weight_kg DOUBLE",
+            "ALTER TABLE runners ADD COLUMN is_demo BOOLEAN NOT NULL DEFAULT false",
+        ),
+    ),
+    (
+        5,
+        "retests and return to run: days away, own retest interval, hop tests, readiness checks, calendar feeds",
+        (
+            "CREATE SEQUENCE away_day_ids START 1",
+            "CREATE SEQUENCE retest_choice_ids START 1",
+            "CREATE SEQUENCE hop_test_ids START 1",
+            "CREATE SEQUENCE readiness_check_ids START 1",
+            "CREATE SEQUENCE calendar_feed_ids START 1",
+            """CREATE TABLE away_days (
+                id BIGINT PRIMARY KEY DEFAULT nextval('away_day_ids'),
+                runner_id BIGINT NOT NULL,
+                day DATE NOT NULL,
+                reason VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE retest_choices (
+                id BIGINT PRIMARY KEY DEFAULT nextval('retest_choice_ids'),
+                runner_id BIGINT NOT NULL,
+                every_days INTEGER,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE hop_tests (
+                id BIGINT PRIMARY KEY DEFAULT nextval('hop_test_ids'),
+                runner_id BIGINT NOT NULL,
+                tested_on DATE NOT NULL,
+                hops_left INTEGER NOT NULL,
+                hops_right INTEGER NOT NULL,
+                pain_left INTEGER NOT NULL,
+                pain_right INTEGER NOT NULL,
+                red_flags VARCHAR[] NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE readiness_checks (
+                id BIGINT PRIMARY KEY DEFAULT nextval('readiness_check_ids'),
+                runner_id BIGINT NOT NULL,
+                checked_on DATE NOT NULL,
+                walked_pain_free BOOLEAN NOT NULL,
+                settled_next_morning BOOLEAN NOT NULL,
+                red_flags VARCHAR[] NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE calendar_feeds (
+                id BIGINT PRIMARY KEY DEFAULT nextval('calendar_feed_ids'),
+                runner_id BIGINT NOT NULL,
+                token_sha256 VARCHAR NOT NULL,
+                show_exercise_names BOOLEAN NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                expires_at TIMESTAMP,
+                revoked_at TIMESTAMP
+            )""",
+        ),
+    ),
+)
+
+_POSTGRES_INDEXES = (
+    "CREATE INDEX runners_by_owner ON runners (owner_key)",
+    *(f"CREATE INDEX {table}_by_runner ON {table} (runner_id)" for table in RUNNER_TABLES),
+    "CREATE INDEX share_links_by_token ON share_links (token_sha256)",
+    "CREATE INDEX calendar_feeds_by_token ON calendar_feeds (token_sha256)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    *(Migration(version, name, statements) for version, name, statements in _STEPS),
+    Migration(
+        6,
+        "PostgreSQL: indexes by runner, owner and token, and data versions shared by every app process",
+        (),
+        postgres_only=(
+            *_POSTGRES_INDEXES,
+            "CREATE SEQUENCE data_version_numbers START 1",
+            """CREATE TABLE data_versions (
+                owner_key VARCHAR PRIMARY KEY,
+                version BIGINT NOT NULL
+            )""",
+        ),
+    ),
+)
+
+_DOUBLE = re.compile(r"\bDOUBLE\b(?! PRECISION)")
+
+
+def statements_for(migration: Migration, dialect: str) -> tuple[str, ...]:
+    """The statements of one step in a dialect: "duckdb" or "postgresql"."""
+    if dialect == "duckdb":
+        return migration.statements
+    return (*(_DOUBLE.sub("DOUBLE PRECISION", statement) for statement in migration.statements),
+            *migration.postgres_only)
