@@ -32,6 +32,7 @@ dev: $(VENV)/.runtime
 
 test: $(VENV)/.test
 	scripts/ensure_chromium.sh
+	scripts/ensure_postgres.sh
 	$(BIN)/python -m pytest
 
 # Copy the database into data/backups/ (or TO=file), also while the app runs: the running app makes the copy.
@@ -50,6 +51,7 @@ test-fast: $(VENV)/.test
 # Benchmarks (issue 5, benchmarks/): prints one table and writes docs/benchmarks.md. About 12 minutes on 2 cores.
 bench: $(VENV)/.test
 	scripts/ensure_chromium.sh
+	scripts/ensure_postgres.sh
 	$(BIN)/python -m benchmarks.run
 
 clean:
