@@ -6,9 +6,12 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from pathlib import Path
+
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
+from tests.pgcluster import PgCluster, PgClusterError
 
 
 # One browser for the whole run: Playwright's sync API can't start a second time while one is running.
@@ -22,3 +25,31 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+
+
+# One throwaway PostgreSQL cluster for the whole run, started only if a test asks for it (fsync on, as deployed: the
+# crash tests rely on it). Missing binaries fail the run: `make test` installs them (scripts/ensure_postgres.sh).
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PgCluster]:
+    try:
+        cluster = PgCluster.start()
+    except PgClusterError as error:
+        pytest.fail(str(error))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PgCluster) -> Iterator[str]:
+    """A fresh, EMPTY database of its own for this test (user:password URL over 127.0.0.1), dropped afterwards."""
+    name = postgres_cluster.create_database()
+    yield postgres_cluster.url(name)
+    postgres_cluster.drop_database(name)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """For the store's contract tests: the same test against an empty DuckDB file and an empty PostgreSQL database."""
+    if request.param == "duckdb":
+        return f"duckdb:///{tmp_path / 'calfcheck.duckdb'}"  # an absolute path: duckdb:////tmp/...
+    return request.getfixturevalue("postgres_url")
