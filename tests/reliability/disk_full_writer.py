@@ -71,6 +71,7 @@ def main() -> None:
         acknowledged.append(number)
     report["saves_before_full"] = len(acknowledged)
     report["error_type"] = type(failure).__name__
+    report["cause_type"] = type(failure.__cause__).__name__ if failure is not None else None
     report["message"] = str(failure) if failure else None
     counts = count_rows(store, runner_id)  # reads still work, and the failed save left nothing behind
     report["rows_after_failure"] = counts

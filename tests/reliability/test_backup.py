@@ -149,7 +149,7 @@ def test_restore_into_a_new_place_and_the_old_log_is_never_replayed(tmp_path: Pa
     # A stale log from a crashed app on the target: restoring must not let DuckDB replay it into the backup.
     crashed = subprocess.run([sys.executable, "-c", textwrap.dedent("""
         import os, sys
-        from calfstore import Store
+        from calfstore.duckdb_store import DuckDBStore
         from calfstore import LOCAL_OWNER
         from calfcore.models import RunnerProfile, Sex
         store = DuckDBStore.open(sys.argv[1])

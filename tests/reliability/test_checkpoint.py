@@ -26,7 +26,7 @@ APP_LIKE_WRITER = textwrap.dedent("""
     from calfstore.duckdb_backup import start_worker
     from calfcore.models import RoutineLogEntry, RunnerProfile, Sex
     from calfstore import LOCAL_OWNER
-    from calfstore import Store
+    from calfstore.duckdb_store import DuckDBStore
     store = DuckDBStore.open(sys.argv[1])
     start_worker(store)  # as the app does (calfui.shell)
     runner = store.create_runner(LOCAL_OWNER, RunnerProfile("Checkpointed runner", 1990, Sex.FEMALE))

@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 KILLS = 6
 CLUSTER = """
 import sys, time
-from calfstore import Store
+from calfstore.duckdb_layout import cluster_by_runner
+from calfstore.duckdb_store import DuckDBStore
 store = DuckDBStore.open(sys.argv[1], cluster=False)
 print("ready", flush=True)
 began = time.perf_counter()

@@ -1,5 +1,5 @@
-"""Concurrent writers on one Store, the way Streamlit serves many sessions: one connection per process, a cursor
-per operation, one thread per session. Nothing is lost or duplicated, conflicting corrections have one winner
+"""Concurrent writers on one Store, the way Streamlit serves many sessions: one thread per session, on DuckDB (one
+connection per process, a cursor per operation) and on PostgreSQL (a connection pool, row locks), the same tests. Nothing is lost or duplicated, conflicting corrections have one winner
 and a clear message for the others, and nothing raises anything a page can't explain."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from calfcore.models import (
     Side,
     SymptomEntry,
 )
-from calfstore import LOCAL_OWNER, EditConflict, Store
+from calfstore import LOCAL_OWNER, EditConflict, Store, open_store
 from calfstore.duckdb_files import backup_to, read_snapshot
 from calfstore.duckdb_store import DuckDBStore
 
@@ -33,7 +33,16 @@ DAY = dt.date(2025, 3, 3)
 
 
 @pytest.fixture
-def store(tmp_path: Path):
+def store(database_url: str):
+    opened = open_store(database_url)
+    opened.url = database_url  # type: ignore[attr-defined]  # for tests that reopen it
+    yield opened
+    if not opened.closed:
+        opened.close()
+
+
+@pytest.fixture
+def duckdb_store(tmp_path: Path):
     opened = DuckDBStore.open(tmp_path / "calfcheck.duckdb")
     yield opened
     if not opened.closed:
@@ -92,7 +101,7 @@ def test_fifty_threads_saving_two_hundred_entries_each_store_exactly_ten_thousan
     assert errors == []
     expected = {f"{t}-{n}" for t in range(THREADS) for n in range(ENTRIES_PER_THREAD)}
     store.close()
-    reopened = DuckDBStore.open(store.path)  # what is on disk, not what one connection remembers
+    reopened = open_store(store.url)  # what is stored, not what one connection remembers
     try:
         logs = reopened.list_routine_logs(LOCAL_OWNER, runner_id)
     finally:
@@ -194,7 +203,9 @@ def test_fifty_coaches_opening_one_link_at_once_all_get_in(store: Store, figures
     figures.add("concurrency", rows_written=500, errors=len(errors))
 
 
-def test_a_backup_taken_during_concurrent_saves_is_a_consistent_snapshot(store: Store, tmp_path: Path) -> None:
+def test_a_backup_taken_during_concurrent_saves_is_a_consistent_snapshot(duckdb_store: DuckDBStore,
+                                                                         tmp_path: Path) -> None:
+    store = duckdb_store  # the file copy made by the app (PostgreSQL's backups are pg_dump: test_postgres.py)
     runner_id = _runner(store)
     stop = threading.Event()
 

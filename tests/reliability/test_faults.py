@@ -82,7 +82,7 @@ def release(holder: subprocess.Popen) -> None:
 
 OPEN_IN_SUBPROCESS = textwrap.dedent("""
     import sys
-    from calfstore import Store
+    from calfstore.duckdb_store import DuckDBStore
     from calfstore import StoreUnavailable
     try:
         DuckDBStore.open(sys.argv[1])
@@ -205,7 +205,8 @@ def test_a_full_disk_fails_saves_cleanly_and_the_file_reopens(tmp_path: Path, si
     else:
         report = write()
     assert report["saves_before_full"] > 10
-    assert report["error_type"] == "TransactionException"  # DuckDB refused the commit and rolled it back
+    assert report["error_type"] == "NotSaved"  # the store's own error, never the driver's
+    assert report["cause_type"] == "TransactionException"  # DuckDB refused the commit and rolled it back
     assert "disk full" in report["message"] and str(db) in report["message"]
     assert "Nothing was saved" in report["message"] and "Free some space" in report["message"]
     rows = report["rows_after_failure"]

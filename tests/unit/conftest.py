@@ -1,4 +1,5 @@
-"""Fixtures for the calfcore unit tests: a real DuckDB store file per test, under pytest's tmp_path."""
+"""Fixtures for the store's contract tests: every test that takes `store` runs twice, on an empty DuckDB file and on
+an empty PostgreSQL database (a throwaway cluster, tests/pgcluster.py): one interface, both backends."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from calfstore import Store
-from calfstore.duckdb_store import DuckDBStore
+from calfstore import Store, open_store
 
 
 @pytest.fixture
@@ -17,8 +17,8 @@ def db_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_file: Path) -> Iterator[Store]:
-    opened = DuckDBStore.open(db_file)
+def store(database_url: str) -> Iterator[Store]:
+    opened = open_store(database_url)
     try:
         yield opened
     finally:
