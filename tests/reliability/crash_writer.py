@@ -2,7 +2,9 @@
 per operation) and saves heel-raise tests with their symptoms in a loop, printing `ack <n> <test id>` only after
 each save has committed. The test SIGKILLs it mid-burst and checks what survived.
 
-    python tests/reliability/crash_writer.py DB_PATH FIRST_NUMBER [CHECKPOINT_EVERY]
+    python tests/reliability/crash_writer.py DATABASE_URL FIRST_NUMBER [CHECKPOINT_EVERY]
+
+DATABASE_URL: duckdb:///<file> or postgresql://... (checkpoints are DuckDB's only).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from calfcore.models import (  # noqa: E402
     Side,
     SymptomEntry,
 )
-from calfstore import LOCAL_OWNER
-from calfstore.duckdb_store import DuckDBStore
+from calfstore import LOCAL_OWNER, open_store  # noqa: E402
+from calfstore.duckdb_store import DuckDBStore  # noqa: E402
 
 RUNNER_NAME = "Crash test runner"
 SYMPTOMS_PER_TEST = 2
@@ -35,9 +37,9 @@ def save_number(test: HeelRaiseTest) -> int:
 
 
 def main() -> None:
-    path, first = Path(sys.argv[1]), int(sys.argv[2])
-    checkpoint_every = int(sys.argv[3]) if len(sys.argv) > 3 else 0
-    store = DuckDBStore.open(path)
+    url, first = sys.argv[1], int(sys.argv[2])
+    store = open_store(url)
+    checkpoint_every = int(sys.argv[3]) if len(sys.argv) > 3 and isinstance(store, DuckDBStore) else 0
     runners = [r for r in store.list_runners(LOCAL_OWNER) if r.name == RUNNER_NAME]
     runner = runners[0] if runners else store.create_runner(LOCAL_OWNER, RunnerProfile(RUNNER_NAME, 1985, Sex.MALE))
     print(f"ready {runner.id}", flush=True)
@@ -55,7 +57,7 @@ def main() -> None:
                                   RoutineLogEntry(test.tested_on, "single_leg_calf_raise", 3, 15, notes=f"log {number}"))
             print(f"ack-log {number}", flush=True)
         if checkpoint_every and number % checkpoint_every == 0:
-            store.checkpoint()  # so that some kills land while the log is written into the main file
+            store.checkpoint()  # type: ignore[attr-defined]  # so that some kills land while the log is written into the main file
         number += 1
 
 
