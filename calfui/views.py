@@ -170,12 +170,19 @@ def _arrow_datasets(spec: dict) -> dict:
     return spec
 
 
-def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict, str, pa.Table]:
-    """The knee-straight raises chart, its text alternative and its table."""
-    from calfcore import chart_text, charts, progress
+def raises_frame(records: RunnerRecords, today: dt.date) -> pd.DataFrame:
+    """The raises chart's rows over the dashboard's default period: the dashboard and the PDF report draw them."""
+    from calfcore import progress
 
     recent = _within(records, today, PERIODS[DEFAULT_PERIOD])
-    reps = progress.reps_frame(recent.tests, recent.runner)
+    return progress.reps_frame(recent.tests, recent.runner)
+
+
+def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict, str, pa.Table]:
+    """The knee-straight raises chart, its text alternative and its table."""
+    from calfcore import chart_text, charts
+
+    reps = raises_frame(records, today)
     return (_arrow_datasets(charts.reps_spec(reps, "straight")), chart_text.reps_text(reps, "straight"),
             arrow_table(chart_text.reps_table(reps, "straight")))
 
