@@ -106,6 +106,17 @@ def report_pdf(report: Report, chart: bytes | None, chart_caption: str = "last 1
     raise ValueError("the report does not fit on one page even at the smallest text size")
 
 
+def notice_pdf(text: str) -> bytes:
+    """A page with one message and nothing else (a coach's link that ended between drawing the page and the click)."""
+    pdf = FPDF(format="A4")
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf.add_page()
+    pdf.set_font(FONT, "", BODY_SIZES_PT[0] + 2)
+    pdf.multi_cell(0, 6, text, align="L")
+    return bytes(pdf.output())
+
+
 def runner_report(records: RunnerRecords, today: dt.date, plan: RetestPlan | None, away: Collection[dt.date],
                   access: EquipmentAccess = EquipmentAccess.HOME) -> bytes:
     """A runner's report as PDF bytes, from the records the dashboard shows."""
