@@ -12,13 +12,15 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
+import pandas as pd
+
 from calfcore.assessment import assess, latest_test
 from calfcore.evidence import source
-from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, Side, SymptomEntry
+from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfile, Side, SymptomEntry
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import plan_retest
 from calfcore.routine import EquipmentAccess, PainPicture, Stage, pain_picture, stage_templates
-from calfcore.scoring import Band
+from calfcore.scoring import Band, gate_symmetry
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, triage
 
@@ -243,3 +245,31 @@ def sort_roster(rows: Iterable[RosterRow]) -> list[RosterRow]:
 def with_flag(rows: Iterable[RosterRow], kind: FlagKind) -> list[RosterRow]:
     """The roster filtered to runners with one kind of flag."""
     return [row for row in rows if any(flag.kind is kind for flag in row.flags)]
+
+
+SQUAD_COLUMNS = ["runner", "left", "right", "weaker_raises", "symmetry_percent", "stage", "attention", "flags",
+                 "tested_on"]
+NEEDS_ATTENTION = "needs attention"
+ON_TRACK = "on track"
+
+
+def squad_frame(rows: Iterable[RosterRow]) -> pd.DataFrame:
+    """The squad chart's rows: one per runner whose latest test has both legs, with the weaker leg's raises and
+    weaker ÷ stronger (the value the 90% line judges, whichever side is marked injured). Runners without such a test
+    are left out: the roster's table shows them."""
+    found = []
+    for row in rows:
+        raises = {leg.side: leg.raises for leg in row.legs}
+        pair = LegPair(raises.get(Side.LEFT), raises.get(Side.RIGHT))
+        symmetry = gate_symmetry(pair)
+        if not pair.complete or symmetry is None or row.latest_test_on is None:
+            continue
+        found.append({"runner": row.name, "left": int(pair.left or 0), "right": int(pair.right or 0),
+                      "weaker_raises": int(min(pair.left, pair.right)),  # type: ignore[type-var]
+                      "symmetry_percent": symmetry, "stage": row.stage_title,
+                      "attention": NEEDS_ATTENTION if row.flags else ON_TRACK,
+                      "flags": ", ".join(flag.kind.label for flag in row.flags) or "none",
+                      "tested_on": pd.Timestamp(row.latest_test_on)})
+    return pd.DataFrame(found, columns=SQUAD_COLUMNS).astype(
+        {"left": "int64", "right": "int64", "weaker_raises": "int64", "symmetry_percent": "float64",
+         "tested_on": "datetime64[ns]"})

@@ -8,11 +8,14 @@ import pytest
 
 from calfcore.models import LegPair, RoutineLogEntry, Side
 from calfcore.readiness import HopTest, ReadinessCheck
-from calfcore.roster import FlagKind, RosterRow, roster_row, sort_roster, with_flag
+from calfcore.charts import RUNNER_DATA, json_spec, squad_chart, squad_spec
+from calfcore.contrast import GRAPHICS_MIN_RATIO, contrast_ratio
+from calfcore.roster import FlagKind, RosterRow, roster_row, sort_roster, squad_frame, with_flag
 from calfcore.routine import Stage
 from calfcore.scoring import Band
-from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, SYMMETRY_FLAG_PERCENT
+from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 from tests.unit.helpers import TODAY, heel_test, runner, symptom
+from tests.unit.test_accessibility import _drawn_colours
 
 
 def days_ago(days: int) -> dt.date:
@@ -226,3 +229,49 @@ def test_flagged_runners_sort_first_most_urgent_first_then_by_name():
     ordered = sort_roster([on_track_z, asymmetric, on_track_a, warned])
     assert [r.name for r in ordered] == ["Yan", "Bo", "ada", "Zoe"]  # names sort regardless of case
     assert [r.name for r in with_flag(ordered, FlagKind.SYMMETRY)] == ["Bo"]
+
+
+# -- the squad chart: one point per runner ----------------------------------------------------------------------
+
+def squad_rows() -> list[RosterRow]:
+    return [row(who=runner(name="Ada")),  # 30/30, on track
+            row([heel_test(30, 26, day=days_ago(3), id=1)], who=runner(name="Bo", injured_side=Side.LEFT)),
+            row(tests=[], who=runner(name="New"))]  # no test yet: not on the chart
+
+
+def test_the_squad_frame_has_one_point_per_tested_runner_judged_weaker_over_stronger():
+    frame = squad_frame(squad_rows())
+    assert list(frame["runner"]) == ["Ada", "Bo"]
+    bo = frame[frame["runner"] == "Bo"].iloc[0]
+    # Bo's injured left is the stronger leg (dashboard: 115%): the chart uses weaker ÷ stronger, as the 90% flag.
+    assert (bo["left"], bo["right"], bo["weaker_raises"], bo["symmetry_percent"]) == (30, 26, 26, 86.7)
+    assert bo["attention"] == "needs attention" and bo["flags"] == "Symmetry under 90%"
+    ada = frame[frame["runner"] == "Ada"].iloc[0]
+    assert (ada["attention"], ada["flags"], ada["stage"]) == ("on track", "none", "Power")
+
+
+def test_the_squad_spec_is_what_altair_builds_with_the_runner_target_and_90_percent_line():
+    frame = squad_frame(squad_rows())
+    for rows in (frame, frame.iloc[:1], frame.iloc[0:0], frame):  # also: no runner's rows left in the template
+        assert _canonical(json_spec(squad_spec(rows))) == _canonical(squad_chart(rows).to_dict(validate=False))
+    spec = json_spec(squad_spec(frame))
+    assert [r["runner"] for r in spec["datasets"][RUNNER_DATA]] == ["Ada", "Bo"]
+    constants = [rows for name, rows in spec["datasets"].items() if name != RUNNER_DATA]
+    assert [{"target": RUNNER_TARGET_REPS.value, "label": "Runner target 30+ (expert opinion)"}] in constants
+    assert [{"line": SYMMETRY_FLAG_PERCENT.value, "label": "90% line"}] in constants
+    assert spec["width"] == "container"  # fits a phone
+    for colour in _drawn_colours(spec):
+        assert contrast_ratio(colour) >= GRAPHICS_MIN_RATIO, colour
+    # Not by colour only: who needs attention is also told by the point's shape.
+    points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+    assert points["encoding"]["shape"]["field"] == points["encoding"]["color"]["field"] == "attention"
+
+
+def _canonical(spec):
+    """A spec with every dataset name replaced by its rows (names differ between altair and the template)."""
+    import json
+
+    text = json.dumps(spec, sort_keys=True)
+    for name, rows in spec.get("datasets", {}).items():
+        text = text.replace(json.dumps(name), json.dumps("rows:" + json.dumps(rows, sort_keys=True)))
+    return json.loads(text)
