@@ -16,6 +16,7 @@ from calfcore.scoring import Band
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 from tests.unit.helpers import TODAY, heel_test, runner, symptom
 from tests.unit.test_accessibility import _drawn_colours
+from tests.unit.test_progress import _canonical
 
 
 def days_ago(days: int) -> dt.date:
@@ -266,12 +267,6 @@ def test_the_squad_spec_is_what_altair_builds_with_the_runner_target_and_90_perc
     points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
     assert points["encoding"]["shape"]["field"] == points["encoding"]["color"]["field"] == "attention"
 
-
-def _canonical(spec):
-    """A spec with every dataset name replaced by its rows (names differ between altair and the template)."""
-    import json
-
-    text = json.dumps(spec, sort_keys=True)
-    for name, rows in spec.get("datasets", {}).items():
-        text = text.replace(json.dumps(name), json.dumps("rows:" + json.dumps(rows, sort_keys=True)))
-    return json.loads(text)
+    # Symmetry from 50% on every layer with a y (a layer without it would stretch the axis down to 0).
+    assert [layer["encoding"]["y"]["scale"]["domain"] for layer in spec["layer"] if "y" in layer["encoding"]] == \
+        [[50, 100], [50, 100]]
