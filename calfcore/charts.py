@@ -203,6 +203,45 @@ def routine_spec(frame: pd.DataFrame) -> dict[str, Any]:
     return _spec(routine_chart, frame)
 
 
+# The squad chart: a runner who needs attention is a vermillion triangle, one on track a blue circle (not by colour
+# only). The values are calfcore.roster's NEEDS_ATTENTION and ON_TRACK.
+ATTENTION_COLOURS = alt.Scale(domain=["needs attention", "on track"], range=["#D55E00", "#0072B2"])
+ATTENTION_SHAPES = alt.Scale(domain=["needs attention", "on track"], range=["triangle-up", "circle"])
+# Symmetry from 50% up (a point below sits on the edge; its tooltip gives the value), as on the symmetry chart.
+_SQUAD_SYMMETRY_SCALE = alt.Scale(domain=[50, 100], clamp=True)
+
+
+def squad_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """One point per runner (calfcore.roster.squad_frame): the weaker leg's raises across, weaker ÷ stronger up,
+    with the runner target and the 90% line, so a coach sees the spread and who sits below either at a glance."""
+    points = alt.Chart(frame).mark_point(size=90, filled=True, opacity=0.9).encode(
+        x=alt.X("weaker_raises:Q", title="Weaker leg's raises (latest test)", scale=alt.Scale(zero=True)),
+        y=alt.Y("symmetry_percent:Q", title="Weaker ÷ stronger (%)", scale=_SQUAD_SYMMETRY_SCALE),
+        color=alt.Color("attention:N", scale=ATTENTION_COLOURS, title=None, legend=_TOP_LEGEND),
+        shape=alt.Shape("attention:N", scale=ATTENTION_SHAPES, title=None, legend=_TOP_LEGEND),
+        tooltip=[alt.Tooltip("runner:N", title="Runner"), alt.Tooltip("left:Q", title="Left raises"),
+                 alt.Tooltip("right:Q", title="Right raises"),
+                 alt.Tooltip("symmetry_percent:Q", title="Weaker ÷ stronger (%)", format=".0f"),
+                 alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("flags:N", title="Needs attention"),
+                 alt.Tooltip("tested_on:T", title="Latest test", format="%d %b %Y")],
+    )
+    target_label = f"Runner target {int(RUNNER_TARGET_REPS.value)}+ (expert opinion)"
+    target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [target_label]})).mark_rule(
+        strokeDash=[6, 4], color=TARGET_COLOUR, size=2).encode(
+        x="target:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")])
+    line_label = f"{int(SYMMETRY_FLAG_PERCENT.value)}% line"
+    line = alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": [line_label]})).mark_rule(
+        strokeDash=[2, 3], color=TARGET_COLOUR, size=2).encode(
+        y=alt.Y("line:Q", scale=_SQUAD_SYMMETRY_SCALE),
+        tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")])
+    return alt.layer(target, line, points).properties(height=CHART_HEIGHT, width="container")
+
+
+def squad_spec(frame: pd.DataFrame) -> dict[str, Any]:
+    """squad_chart as a Vega-Lite spec."""
+    return _spec(squad_chart, frame)
+
+
 def hops_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """Hops on the spot per leg over time (calfcore.readiness.hops_frame), with the return-to-run line of 10 hops."""
     from calfcore.thresholds import RETURN_HOPS_MIN

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 
 import pandas as pd
 import pyarrow as pa
@@ -170,12 +171,19 @@ def _arrow_datasets(spec: dict) -> dict:
     return spec
 
 
-def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict, str, pa.Table]:
-    """The knee-straight raises chart, its text alternative and its table."""
-    from calfcore import chart_text, charts, progress
+def raises_frame(records: RunnerRecords, today: dt.date) -> pd.DataFrame:
+    """The raises chart's rows over the dashboard's default period: the dashboard and the PDF report draw them."""
+    from calfcore import progress
 
     recent = _within(records, today, PERIODS[DEFAULT_PERIOD])
-    reps = progress.reps_frame(recent.tests, recent.runner)
+    return progress.reps_frame(recent.tests, recent.runner)
+
+
+def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict, str, pa.Table]:
+    """The knee-straight raises chart, its text alternative and its table."""
+    from calfcore import chart_text, charts
+
+    reps = raises_frame(records, today)
     return (_arrow_datasets(charts.reps_spec(reps, "straight")), chart_text.reps_text(reps, "straight"),
             arrow_table(chart_text.reps_table(reps, "straight")))
 
@@ -270,10 +278,38 @@ def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int, 
     return specs
 
 
-def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *, read_only: bool = False) -> None:
+LINK_ENDED_NOTICE = ("This share link no longer works: the runner withdrew it or it expired, so there is no report. "
+                     "Ask them for a new link.")
+
+
+def render_report_button(records: RunnerRecords, today: dt.date, plan: RetestPlan | None, away: set[dt.date], *,
+                         still_allowed: Callable[[], bool] | None = None) -> None:
+    """"Download report (PDF)": the one-page report for a clinician (calfui.report_pdf). Drawn only when clicked
+    (it takes about a second), on a thread of its own. For a coach, `still_allowed` checks the share link again at
+    that moment: a link revoked after the page was drawn gives a page that says so, with none of the runner's data,
+    and the click's rerun shows the coach the same."""
+    from calfui import report_pdf
+
+    access = equipment_access()
+
+    def make() -> bytes:
+        if still_allowed is not None and not still_allowed():
+            return report_pdf.notice_pdf(LINK_ENDED_NOTICE)
+        return report_pdf.runner_report(records, today, plan, away, access)
+
+    st.download_button("Download report (PDF)", data=make, file_name=report_pdf.file_name(records.runner, today),
+                       mime="application/pdf", key=runner_key(int(records.runner.id), "report_pdf"),  # type: ignore[arg-type]
+                       icon=":material/picture_as_pdf:", on_click="ignore" if still_allowed is None else "rerun",
+                       help="One page for a physiotherapist or doctor: latest test, references and sources, symptoms, "
+                            "the raises chart and this week's routine.")
+
+
+def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *, read_only: bool = False,
+                     still_allowed: Callable[[], bool] | None = None) -> None:
     """The runner's whole picture: latest result, charts over time, training adherence.
 
-    Shared by the runner's dashboard and the coach's read-only view; it has no widget that writes.
+    Shared by the runner's dashboard and the coach's read-only view; it has no widget that writes. `still_allowed`:
+    for a coach, checks the share link again when the PDF report is drawn.
     """
     from calfcore.assessment import latest_test
 
@@ -283,6 +319,7 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
         return
     plan, away = retest_schedule(data, records, today)
     render_retest(plan, today, away)  # first: a retest that is due is the one thing to do today
+    render_report_button(records, today, plan, away, still_allowed=still_allowed)
     st.header("Latest test")
     assessment = render_result(records, int(latest.id), today, read_only=read_only, data=data)  # type: ignore[arg-type]
     routine = assessment.routine if assessment else None

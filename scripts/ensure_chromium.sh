@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The browser tests drive Debian's chromium, and the local-mode visitor test makes a test host of its own with
-# iproute2's `ip netns`. Install what is missing (as root), else fail loudly: a missing tool must fail the run,
+# The browser tests drive Debian's chromium, the local-mode visitor test makes a test host of its own with
+# iproute2's `ip netns`, and the PDF report's test draws the page with poppler-utils' `pdftoppm`. Install what is missing (as root), else fail loudly: a missing tool must fail the run,
 # never skip the tests.
 set -euo pipefail
 CHROMIUM="${CALF_CHROMIUM:-/usr/bin/chromium}"
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages for the browser tests: ${missing[*]}..."
@@ -20,5 +21,9 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 if ! command -v ip >/dev/null 2>&1; then
   echo "ERROR: iproute2's 'ip' is missing (sudo apt-get install iproute2): the local-mode visitor test needs it." >&2
+  exit 1
+fi
+if ! command -v pdftoppm >/dev/null 2>&1; then
+  echo "ERROR: poppler-utils' 'pdftoppm' is missing (sudo apt-get install poppler-utils): the PDF report test needs it." >&2
   exit 1
 fi
