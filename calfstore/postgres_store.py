@@ -67,8 +67,10 @@ def explain_connection_failure(database: DatabaseUrl, error: BaseException) -> s
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return (f"PostgreSQL refused the user name or password in {where}. Correct them in {URL_SETTING} "
                 f"(postgresql://user:password@host:port/dbname).")
-    if "could not translate host name" in lowered or "name or service not known" in lowered:
-        return f"The database host in {where} is unknown. Check the host name in {URL_SETTING}."
+    if any(words in lowered for words in ("could not translate host name", "name or service not known",
+                                          "failed to resolve host")):
+        return (f"The database host in {where} is unknown (its name could not be looked up). Check the host name "
+                f"in {URL_SETTING}, and that this machine can resolve it.")
     if "does not exist" in lowered and "database" in lowered:
         return (f"The database named in {where} does not exist on that server. Create it (createdb) or correct the "
                 f"name in {URL_SETTING}.")
