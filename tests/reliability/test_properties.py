@@ -46,7 +46,7 @@ from calfcore.models import (
 )
 from calfcore.routine import exercise_library
 from calfcore.triage import red_flag_ids
-from calfstore import LOCAL_OWNER
+from calfstore import LOCAL_OWNER, open_store
 from calfstore.duckdb_store import DuckDBStore
 
 TODAY = dt.date(2025, 6, 16)
@@ -382,9 +382,14 @@ def _plain(records):
     return tests, symptoms, Counter(logs)
 
 
-@pytest.fixture(scope="module")
-def round_trip_store(tmp_path_factory):
-    store = DuckDBStore.open(tmp_path_factory.mktemp("round-trip") / "calfcheck.duckdb")
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def round_trip_store(request, tmp_path_factory):
+    """One store per backend for every example: a real DuckDB file, and a database in the throwaway PostgreSQL."""
+    if request.param == "duckdb":
+        store = DuckDBStore.open(tmp_path_factory.mktemp("round-trip") / "calfcheck.duckdb")
+    else:
+        cluster = request.getfixturevalue("postgres_cluster")
+        store = open_store(cluster.url(cluster.create_database()))
     yield store
     store.close()
 
@@ -443,5 +448,8 @@ def test_any_accepted_text_is_stored_and_read_back_exactly(round_trip_store, tex
     store.delete_runner(LOCAL_OWNER, runner_id)
 
 
-def test_the_round_trip_store_ran_on_a_real_file(round_trip_store):
-    assert Path(round_trip_store.path).suffix == ".duckdb" and Path(round_trip_store.path).exists()
+def test_the_round_trip_store_ran_on_a_real_database(round_trip_store):
+    if round_trip_store.backend == "duckdb":
+        assert Path(round_trip_store.path).suffix == ".duckdb" and Path(round_trip_store.path).exists()
+    else:
+        assert round_trip_store.schema_versions() and "127.0.0.1" in round_trip_store.description
