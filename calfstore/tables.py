@@ -50,3 +50,10 @@ def counted_owners(cursor: Cursor) -> dict[tuple[str, str], int]:
                     GROUP BY r.owner_key""").fetchall():
             counts[(owner, table)] = int(count)
     return counts
+
+
+def every_row(store: SqlStore) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every runner-data table in id order, on either backend: to prove a refused input changed nothing."""
+    with store._cursor() as cursor:
+        return {table: [tuple(row) for row in cursor.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()]
+                for table in ALL_TABLES}

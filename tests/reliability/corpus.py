@@ -231,18 +231,19 @@ def file_bytes(entry: dict[str, Any]) -> bytes:
 
 
 @contextmanager
-def corpus_app(folder: Path) -> Iterator[tuple[AppTest, Store, int]]:
-    """One app (AppTest from app.py) with one runner, shared by many inputs; its store is closed at the end."""
-    from calfstore.url import duckdb_url
+def corpus_app(folder: Path, database_url: str | None = None) -> Iterator[tuple[AppTest, Store, int]]:
+    """One app (AppTest from app.py) with one runner, shared by many inputs; its store is closed at the end.
+    The app runs on `database_url` (CALF_DATABASE_URL, as a hosted server sets it), else on a DuckDB file in `folder`."""
+    from calfstore.url import URL_SETTING, duckdb_url
     from calfui.shell import _open_store
 
-    db = folder / "calfcheck.duckdb"
+    url = database_url or duckdb_url(folder / "calfcheck.duckdb")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CALF_DB_PATH", str(db))
+        patch.setenv(URL_SETTING, url)
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT)
         at.run()
         create_runner(at, "Corpus runner")
-        store = _open_store(duckdb_url(db))
+        store = _open_store(url)
         (runner,) = store.list_runners(LOCAL_OWNER)
         try:
             yield at, store, int(runner.id)

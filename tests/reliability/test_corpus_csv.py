@@ -10,7 +10,7 @@ import pytest
 
 from calfcore.exchange import plan_import
 from calfcore.validation import InputErrors
-from calfstore.duckdb_files import snapshot
+from calfstore.tables import every_row
 from tests.app.conftest import go
 from tests.keys import has, keyed
 from tests.reliability.corpus import (
@@ -28,9 +28,14 @@ from tests.reliability.corpus import (
 CSV_INPUTS = [entry for entry in INPUTS if csv_file(entry) is not None]
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    with corpus_app(tmp_path_factory.mktemp("csv")) as opened:
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def corpus(request, tmp_path_factory):
+    """The app on a DuckDB file, and on PostgreSQL: bad input stores nothing on either."""
+    url = None
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("postgres_cluster")
+        url = cluster.url(cluster.create_database())
+    with corpus_app(tmp_path_factory.mktemp("csv"), url) as opened:
         yield opened
 
 
@@ -68,7 +73,7 @@ def _assert_refused_on_the_page(at, store, before, wanted: list[str]) -> None:
     assert any("Nothing was imported" in message for message in errors(at)), errors(at)
     assert any(part in page for part in wanted), (wanted, page[-2000:])
     assert not has(at, "button", "confirm_import")
-    assert snapshot(store) == before, "a refused file changed the database"
+    assert every_row(store) == before, "a refused file changed the database"
 
 
 def _import_on_the_page(at) -> None:
@@ -85,7 +90,7 @@ def test_field_input_in_a_csv(corpus, entry, figures) -> None:
     outcome, detail = _planned(data)
     expect = entry.get("csv_expect", entry["expect"])
     assert outcome == expect, (outcome, detail)
-    before = snapshot(store)
+    before = every_row(store)
     _upload(at, f"{entry['id']}.csv", data)
     if expect == "refused":
         wanted = expected_message(entry, "csv")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from calfstore.duckdb_files import snapshot
+from calfstore.tables import every_row
 from tests.reliability.corpus import CORPUS, FILES, corpus_app, file_bytes
 from tests.reliability.test_corpus_csv import (
     _assert_refused_on_the_page,
@@ -18,9 +18,14 @@ from tests.reliability.test_corpus_csv import (
 FILE_ENTRIES = FILES["files"]
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    with corpus_app(tmp_path_factory.mktemp("files")) as opened:
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def corpus(request, tmp_path_factory):
+    """The app on a DuckDB file, and on PostgreSQL: bad input stores nothing on either."""
+    url = None
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("postgres_cluster")
+        url = cluster.url(cluster.create_database())
+    with corpus_app(tmp_path_factory.mktemp("files"), url) as opened:
         yield opened
 
 
@@ -30,7 +35,7 @@ def test_whole_file(corpus, entry, figures) -> None:
     data = file_bytes(entry)
     outcome, detail = _planned(data)
     assert outcome == entry["expect"], (outcome, detail)
-    before = snapshot(store)
+    before = every_row(store)
     _upload(at, f"{entry['id']}.csv", data)
     if entry["expect"] == "refused":
         wanted = entry["message"] if isinstance(entry["message"], list) else [entry["message"]]
@@ -40,7 +45,7 @@ def test_whole_file(corpus, entry, figures) -> None:
         return
     assert detail.record_count == entry["records"]
     _import_on_the_page(at)
-    after = snapshot(store)
+    after = every_row(store)
     assert sum(map(len, after.values())) == sum(map(len, before.values())) + entry["records"]
     assert len(after["test_sessions"]) >= 1  # the tables are all still there, whatever the cells said
     figures.add("bad_input", files_tried=2, accepted=2)

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from calfstore.duckdb_files import snapshot
+from calfstore.tables import every_row
 from calfui.components import plain
 from tests.reliability.corpus import (
     IMPOSSIBLE,
@@ -29,9 +29,14 @@ from tests.reliability.corpus import (
 FORM_INPUTS = [entry for entry in INPUTS if form_value(entry) is not IMPOSSIBLE]
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    with corpus_app(tmp_path_factory.mktemp("forms")) as opened:
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def corpus(request, tmp_path_factory):
+    """The app on a DuckDB file, and on PostgreSQL: bad input stores nothing on either."""
+    url = None
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("postgres_cluster")
+        url = cluster.url(cluster.create_database())
+    with corpus_app(tmp_path_factory.mktemp("forms"), url) as opened:
         yield opened
 
 
@@ -47,14 +52,14 @@ def test_the_corpus_is_big_enough_and_every_input_has_a_channel() -> None:
 @pytest.mark.parametrize("entry", FORM_INPUTS, ids=[entry["id"] for entry in FORM_INPUTS])
 def test_form_input(corpus, entry, figures) -> None:
     at, store, runner_id = corpus
-    before = snapshot(store)
+    before = every_row(store)
     submit_form(at, entry, form_value(entry))
     assert not at.exception, [e.value for e in at.exception]
     if entry["expect"] == "refused":
         shown = errors(at)
         wanted = expected_message(entry, "form")
         assert any(part in message for message in shown for part in wanted), (wanted, shown)
-        assert snapshot(store) == before, "a refused input changed the database"
+        assert every_row(store) == before, "a refused input changed the database"
         figures.add("bad_input", form_inputs_tried=1, refused=1, stored_when_refused=0)
         return
 
