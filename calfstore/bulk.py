@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from calfstore.duckdb_store import DuckDBStore
+from calfstore.duckdb_store import DuckDBStore, one_row
 from calfstore.errors import NotFound
 from calfstore.rows import ROUTINE_COLUMNS, SYMPTOM_COLUMNS, TEST_COLUMNS
 from calfstore.sql import now_utc
@@ -46,23 +46,23 @@ def bulk_load(store: DuckDBStore, owner: str, runners: Any, tests: Any, symptoms
                     """INSERT INTO runners (id, owner_key, name, birth_year, sex, units, injured_side, created_at)
                        SELECT m.id, ?, r.name, r.birth_year, r.sex, r.units, r.injured_side, ?
                        FROM bulk_runners r JOIN bulk_runner_ids m USING (key)""", [owner, now])
-            inserted = cursor.execute(
+            inserted = one_row(cursor.execute(
                 f"""INSERT INTO test_sessions (id, runner_id, {test_columns}, created_at)
                     SELECT t_ids.id, r_ids.id, {test_columns.replace("red_flags", "red_flags::VARCHAR[]")}, ?
                     FROM bulk_tests t JOIN bulk_test_ids t_ids ON t.key = t_ids.key
                     JOIN bulk_runner_ids r_ids ON t.runner_key = r_ids.key
-                    ORDER BY t.tested_on, t_ids.id""", [now]).fetchone()[0]
-            inserted += cursor.execute(
+                    ORDER BY t.tested_on, t_ids.id""", [now]))[0]
+            inserted += one_row(cursor.execute(
                 f"""INSERT INTO symptom_entries (runner_id, {symptom_columns}, test_id, created_at)
                     SELECT r_ids.id, {symptom_columns}, t_ids.id, ?
                     FROM bulk_symptoms s JOIN bulk_runner_ids r_ids ON s.runner_key = r_ids.key
                     LEFT JOIN bulk_test_ids t_ids ON s.test_key = t_ids.key
-                    ORDER BY s.logged_on""", [now]).fetchone()[0]
-            inserted += cursor.execute(
+                    ORDER BY s.logged_on""", [now]))[0]
+            inserted += one_row(cursor.execute(
                 f"""INSERT INTO routine_logs (runner_id, {routine_columns}, created_at)
                     SELECT r_ids.id, {routine_columns}, ? FROM bulk_routine_logs l
                     JOIN bulk_runner_ids r_ids ON l.runner_key = r_ids.key ORDER BY l.logged_on""",
-                [now]).fetchone()[0]
+                [now]))[0]
             if inserted != len(tests) + len(symptoms) + len(routine_logs):
                 raise NotFound("Some records belong to no runner of this owner; nothing was saved.")
         finally:

@@ -30,6 +30,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from calfstore.duckdb_files import (
     backup_to,
@@ -143,7 +144,7 @@ def _make_copy(target: Path, copy: Callable[[Path], dict[str, int]]) -> dict[str
     return rows
 
 
-def _write_json(path: Path, content: dict) -> None:
+def _write_json(path: Path, content: dict[str, Any]) -> None:
     """Write `path` whole (readers never see half a file), owner-only, without following a link at either name."""
     staged = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600)
@@ -152,7 +153,7 @@ def _write_json(path: Path, content: dict) -> None:
     os.replace(staged, path)  # a rename replaces a link at `path` itself, never what it points to
 
 
-def _read_own_json(path: Path) -> dict | None:
+def _read_own_json(path: Path) -> dict[str, Any] | None:
     """A request or answer file, if it is a regular file of this user (None otherwise); never follows a link."""
     try:
         descriptor = os.open(path, os.O_RDONLY | _NO_FOLLOW)
@@ -372,8 +373,8 @@ def restore(backup_file: Path, database: Path, *, now: dt.datetime | None = None
             for old, new in reversed(done):  # put the original back
                 os.replace(new, old)
             raise
-        previous = previous if moves else None
+        kept: Path | None = previous if moves else None
     except BaseException:
         _remove(staged)
         raise
-    return RestoreResult(database, rows, previous)
+    return RestoreResult(database, rows, kept)

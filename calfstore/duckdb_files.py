@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from calfstore.duckdb_store import DuckDBStore, explain_open_failure
+from calfstore.duckdb_store import DuckDBStore, explain_open_failure, one_row
 from calfstore.errors import StoreUnavailable
 
 
@@ -52,7 +52,7 @@ def _ident(name: str) -> str:
 
 
 def _current_database(cursor: duckdb.DuckDBPyConnection) -> str:
-    return str(cursor.execute("SELECT current_database()").fetchone()[0])
+    return str(one_row(cursor.execute("SELECT current_database()"))[0])
 
 
 def _table_names(cursor: duckdb.DuckDBPyConnection, database: str) -> list[str]:
@@ -63,7 +63,7 @@ def _table_names(cursor: duckdb.DuckDBPyConnection, database: str) -> list[str]:
 
 
 def _row_counts(cursor: duckdb.DuckDBPyConnection, database: str) -> dict[str, int]:
-    return {table: int(cursor.execute(f"SELECT count(*) FROM {_ident(database)}.main.{_ident(table)}").fetchone()[0])
+    return {table: int(one_row(cursor.execute(f"SELECT count(*) FROM {_ident(database)}.main.{_ident(table)}"))[0])
             for table in _table_names(cursor, database)}
 
 

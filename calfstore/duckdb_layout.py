@@ -12,7 +12,7 @@ import re
 
 import duckdb
 
-from calfstore.duckdb_store import DuckDBStore
+from calfstore.duckdb_store import DuckDBStore, one_row
 from calfstore.schema import RUNNER_TABLES
 from calfstore.sql import now_utc
 
@@ -49,14 +49,14 @@ def cluster_by_runner(store: DuckDBStore, *, min_unclustered_rows: int = 0) -> d
     rewritten: dict[str, int] = {}
     with store.duckdb_transaction(None, changes_records=False) as cursor:
         for table, through_id in due(_unclustered(cursor)):
-            definition = cursor.execute(
+            definition = one_row(cursor.execute(
                 """SELECT sql FROM duckdb_tables()
                    WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?""",
-                [table]).fetchone()[0]
+                [table]))[0]
             copy = f"{table}__by_runner"
             cursor.execute(_renamed_definition(definition, table, copy))
             cursor.execute(f"INSERT INTO {copy} SELECT * FROM {table} ORDER BY runner_id, id")
-            rewritten[table] = int(cursor.execute(f"SELECT count(*) FROM {copy}").fetchone()[0])
+            rewritten[table] = int(one_row(cursor.execute(f"SELECT count(*) FROM {copy}"))[0])
             cursor.execute(f"DROP TABLE {table}")
             cursor.execute(f"ALTER TABLE {copy} RENAME TO {table}")
             cursor.execute("DELETE FROM clustered_tables WHERE table_name = ?", [table])
@@ -71,9 +71,9 @@ def _unclustered(cursor: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]
     start-up."""
     watermarks = dict(cursor.execute("SELECT table_name, through_id FROM clustered_tables").fetchall())
     marks = [watermarks.get(table, 0) for table in RUNNER_TABLES]
-    found = cursor.execute(
+    found = one_row(cursor.execute(
         "SELECT " + ", ".join(f"(SELECT row(count(*), max(id)) FROM {table} WHERE id > ?)" for table in RUNNER_TABLES),
-        marks).fetchone()
+        marks))
     return {table: (int(count), int(top if top is not None else mark))
             for table, mark, (count, top) in zip(RUNNER_TABLES, marks, found, strict=True)}
 

@@ -45,11 +45,11 @@ class _QmarkCursor:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _QmarkCursor:
-        self._cursor.execute(_psycopg_sql(sql), params)  # type: ignore[arg-type]  # built from constants only
+        self._cursor.execute(_psycopg_sql(sql), params)
         return self
 
     def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> _QmarkCursor:
-        self._cursor.executemany(_psycopg_sql(sql), params)  # type: ignore[arg-type]  # built from constants only
+        self._cursor.executemany(_psycopg_sql(sql), params)
         return self
 
     def fetchone(self) -> Any:
@@ -186,7 +186,7 @@ class PostgresStore(SqlStore):
     def has_schema(self) -> bool:
         """Whether this database already holds Calf Check's tables."""
         with self._cursor() as cursor:
-            return cursor.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()[0]
+            return bool(cursor.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()[0])
 
     def migrate(self) -> list[int]:
         with self._connection() as connection:

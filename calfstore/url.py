@@ -32,7 +32,7 @@ class DatabaseUrl:
     @property
     def url(self) -> str:
         """The setting written out again (parse_database_url(url) gives this DatabaseUrl back)."""
-        return duckdb_url(self.path) if self.backend == DUCKDB_SCHEME else self.conninfo
+        return self.conninfo if self.path is None else duckdb_url(self.path)
 
     @property
     def redacted(self) -> str:
