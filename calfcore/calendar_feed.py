@@ -72,7 +72,7 @@ def build_feed(uid_tag: str, days: Sequence[dt.date], retest_on: dt.date | None,
     if retest_on is not None:
         retest = f"Repeat: {retest_protocol}" if show_exercise_names and retest_protocol else None
         calendar.add_component(_event(f"retest-{uid_tag}@calfcheck", retest_on, RETEST_SUMMARY, retest, stamp))
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -23,7 +23,8 @@ LEG_COLOURS = alt.Scale(domain=LEGS, range=["#0072B2", "#D55E00"])
 LEG_SHAPES = alt.Scale(domain=LEGS, range=["circle", "square"])
 LEG_DASHES = alt.Scale(domain=LEGS, range=[[1, 0], [6, 3]])
 BAND_COLOUR = "#007A5A"  # the typical band's edges: 5.3:1 on white (its fill is a light tint of the same green)
-TARGET_COLOUR = "#AA3377"  # the runner target and 90% lines: 6.1:1 on white
+TARGET_COLOUR = "#AA3377"  # the runner target and symmetry lines: 6.1:1 on white
+SYMMETRY_LINE_LABEL = f"{SYMMETRY_FLAG_PERCENT.value:g}% line"  # built from the threshold: a new value renames it
 TRAINING_COLOUR = "#0072B2"
 ZONE_EDGE_COLOUR = "#6B6B6B"  # the pain zones' borders: 5.3:1 on white
 CHART_HEIGHT = 260
@@ -36,6 +37,12 @@ _DASH_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=120, 
 
 def _date_axis(field: str = "tested_on", title: str = "Date") -> alt.X:
     return alt.X(f"{field}:T", title=title, axis=alt.Axis(format="%d %b", labelAngle=-30, tickCount=5))
+
+
+def _page_chart(layers: alt.LayerChart | alt.FacetChart) -> alt.LayerChart:
+    """A layered chart at the pages' height and the container's width."""
+    assert isinstance(layers, alt.LayerChart)  # alt.layer of plain charts (Altair's annotations allow a facet too)
+    return layers.properties(height=CHART_HEIGHT, width="container")
 
 
 def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
@@ -79,8 +86,7 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
                                       scale=alt.Scale(domain=[label], range=[[6, 4]])),
             tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")]))
     # The target's dash has a legend of its own, apart from the legs' dashes.
-    return alt.layer(*layers).resolve_scale(strokeDash="independent").properties(
-        height=CHART_HEIGHT, width="container")
+    return _page_chart(alt.layer(*layers).resolve_scale(strokeDash="independent"))
 
 
 def symmetry_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -95,10 +101,10 @@ def symmetry_chart(frame: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f"),
                  alt.Tooltip("protocol:N", title="Protocol")],
     )
-    line = alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": ["90% line"]})).mark_rule(
+    line = alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": [SYMMETRY_LINE_LABEL]})).mark_rule(
         strokeDash=[6, 4], color=TARGET_COLOUR, size=2).encode(
         y="line:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")])
-    return alt.layer(line, points).properties(height=CHART_HEIGHT, width="container")
+    return _page_chart(alt.layer(line, points))
 
 
 def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -127,8 +133,7 @@ def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
                  alt.Tooltip("kind:N", title="When"), alt.Tooltip("pain:Q", title="Pain")],
     )
-    return alt.layer(zone_layer, borders, lines).properties(
-        height=CHART_HEIGHT, width="container")
+    return _page_chart(alt.layer(zone_layer, borders, lines))
 
 
 def routine_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -141,7 +146,7 @@ def routine_chart(frame: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("volume_reps:Q", title="Reps logged"), alt.Tooltip("sessions:Q", title="Sessions"),
                  alt.Tooltip("planned:Q", title="Planned"), alt.Tooltip("adherence_percent:Q", title="Adherence (%)")],
     )
-    return alt.layer(bars).properties(height=CHART_HEIGHT, width="container")
+    return _page_chart(alt.layer(bars))
 
 
 # -- specs for the pages ---------------------------------------------------------------------------------------
@@ -176,7 +181,7 @@ def _spec(build: Callable[..., alt.TopLevelMixin], frame: pd.DataFrame, **option
     dates = {str(c): frame[c].dt.strftime("%Y-%m-%dT%H:%M:%S")
              for c, t in frame.dtypes.items() if pd.api.types.is_datetime64_any_dtype(t)}
     spec["datasets"][RUNNER_DATA] = frame.assign(**dates) if dates else frame
-    return spec
+    return cast(dict[str, Any], spec)
 
 
 def json_spec(spec: dict[str, Any]) -> dict[str, Any]:
@@ -229,12 +234,11 @@ def squad_chart(frame: pd.DataFrame) -> alt.LayerChart:
     target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [target_label]})).mark_rule(
         strokeDash=[6, 4], color=TARGET_COLOUR, size=2).encode(
         x="target:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")])
-    line_label = f"{int(SYMMETRY_FLAG_PERCENT.value)}% line"
-    line = alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": [line_label]})).mark_rule(
+    line = alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": [SYMMETRY_LINE_LABEL]})).mark_rule(
         strokeDash=[2, 3], color=TARGET_COLOUR, size=2).encode(
         y=alt.Y("line:Q", scale=_SQUAD_SYMMETRY_SCALE),
         tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")])
-    return alt.layer(target, line, points).properties(height=CHART_HEIGHT, width="container")
+    return _page_chart(alt.layer(target, line, points))
 
 
 def squad_spec(frame: pd.DataFrame) -> dict[str, Any]:
@@ -258,4 +262,4 @@ def hops_chart(frame: pd.DataFrame) -> alt.LayerChart:
     line = alt.Chart(pd.DataFrame({"hops": [RETURN_HOPS_MIN.value], "label": ["Return-to-run checklist"]}))
     rule = line.mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR, size=2).encode(
         y="hops:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("hops:Q", title="Hops per leg")])
-    return alt.layer(lines, rule).properties(height=CHART_HEIGHT, width="container")
+    return _page_chart(alt.layer(lines, rule))

@@ -61,12 +61,12 @@ def demo_data(today: dt.date, seed: int = 7) -> DemoData:
             knee_to_wall_cm=LegPair(round(9.5 + 0.3 * index, 1), 11.5) if index % 3 == 0 else None,
             notes="Retest after two weeks of the routine." if index else "First test, left calf feels weaker.",
         )
-        symptoms = [
+        test_symptoms = [
             SymptomEntry(day, Side.LEFT, pain_left, max(0, pain_left - 1), 10 + rng.randint(0, 10),
                          PainLocation.ACHILLES if pain_left else PainLocation.NONE),
             SymptomEntry(day, Side.RIGHT, 0, 0, 0, PainLocation.NONE),
         ]
-        tests.append((test, symptoms))
+        tests.append((test, test_symptoms))
 
     symptoms: list[SymptomEntry] = []
     routine_logs: list[RoutineLogEntry] = []

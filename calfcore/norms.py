@@ -8,6 +8,8 @@ spread between healthy people (a standard deviation), not the test's measurement
 
 from __future__ import annotations
 
+from typing import Any
+
 import functools
 from dataclasses import dataclass
 
@@ -99,13 +101,13 @@ class _ProtocolReference:
     spread_sd: float
     spread_source: str
     spread_tag: str
-    rows: tuple[dict, ...]
+    rows: tuple[dict[str, Any], ...]
 
     @property
     def age_range_recorded(self) -> bool:
         return self.age_min is not None and self.age_max is not None
 
-    def row_reference(self, row: dict) -> NormReference:
+    def row_reference(self, row: dict[str, Any]) -> NormReference:
         return NormReference(
             reference_id=self.id, source_id=self.source, reps_low=float(row["reps_low"]),
             reps_high=float(row["reps_high"]),
@@ -157,14 +159,14 @@ def _protocol_fits(reference: _ProtocolReference, protocol: Protocol) -> bool:
     )
 
 
-def _row_fits(reference: _ProtocolReference, row: dict, sex: Sex, age: int) -> bool:
+def _row_fits(reference: _ProtocolReference, row: dict[str, Any], sex: Sex, age: int) -> bool:
     if row["sex"] != "any" and row["sex"] != sex.value:
         return False
     if not reference.age_range_recorded or "age_min" not in row:
         return False  # never stretched to ages nobody recorded
     assert reference.age_min is not None and reference.age_max is not None
     low, high = max(row["age_min"], reference.age_min), min(row["age_max"], reference.age_max)
-    return low <= age <= high
+    return bool(low <= age <= high)
 
 
 def find_reference(protocol: Protocol, sex: Sex, age: int) -> NormReference | None:

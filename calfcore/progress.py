@@ -34,13 +34,14 @@ def reps_frame(tests: Sequence[HeelRaiseTest], runner: RunnerProfile) -> pd.Data
                 if reps is None:
                     continue
                 has_band = knee == "straight" and reference is not None
+                band = reference if has_band else None
                 rows.append({
                     "tested_on": pd.Timestamp(test.tested_on), "protocol": protocol, "knee": knee,
                     "side": side.value, "reps": int(reps),
-                    "typical_low": reference.typical_low if has_band else None,
-                    "typical_high": reference.typical_high if has_band else None,
-                    "reference": (f"{reference.label} ± {reference.spread_sd:g} ({reference.source.short})"
-                                  if has_band else "no reference fits: no band"),
+                    "typical_low": band.typical_low if band else None,
+                    "typical_high": band.typical_high if band else None,
+                    "reference": (f"{band.label} ± {band.spread_sd:g} ({band.source.short})"
+                                  if band else "no reference fits: no band"),
                 })
     return pd.DataFrame(rows, columns=REPS_COLUMNS)
 
@@ -69,7 +70,7 @@ def pain_frame(symptoms: Sequence[SymptomEntry]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["day", "side", "kind", "pain"])
     if frame.empty:
         return frame
-    return frame.groupby(["day", "side", "kind"], as_index=False)["pain"].max()
+    return frame.groupby(["day", "side", "kind"], as_index=False).agg(pain=("pain", "max"))
 
 
 def week_start(day: dt.date) -> dt.date:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 import pandas as pd
 
@@ -105,7 +106,15 @@ class Readiness:
         return not self.triage.stop and all(status.met for status in self.items)
 
 
-def _latest(records: Sequence, day_of) -> object | None:
+class _Identified(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+_Dated = TypeVar("_Dated", bound=_Identified)
+
+
+def _latest(records: Sequence[_Dated], day_of: Callable[[_Dated], dt.date]) -> _Dated | None:
     return max(records, key=lambda r: (day_of(r), r.id or 0), default=None)
 
 
@@ -117,7 +126,7 @@ def _symmetry_days(tests: Sequence[HeelRaiseTest], hops: Sequence[HopTest]) -> l
         test = _latest([t for t in tests if t.tested_on <= day], lambda t: t.tested_on)
         hop = _latest([h for h in hops if h.tested_on <= day], lambda h: h.tested_on)
         if test is not None and hop is not None:
-            found.append((day, _symmetric(test.straight_reps) and _symmetric(hop.hops)))  # type: ignore[attr-defined]
+            found.append((day, _symmetric(test.straight_reps) and _symmetric(hop.hops)))
     return found
 
 
@@ -130,7 +139,7 @@ def assess_readiness(runner: RunnerProfile, checks: Sequence[ReadinessCheck], ho
     flags: set[str] = set()
     for record in (latest_check, latest_hops, latest_test):
         if record is not None:
-            flags |= record.red_flags  # type: ignore[attr-defined]
+            flags |= record.red_flags
     reps = latest_test.straight_reps if isinstance(latest_test, HeelRaiseTest) else None
     result = triage(flags, reps)
     if result.stop:
@@ -152,8 +161,8 @@ def assess_readiness(runner: RunnerProfile, checks: Sequence[ReadinessCheck], ho
             detail = "your answer in the checklist"
         elif item.id == "hops":
             met, last = history([(h.tested_on, hops_met(h)) for h in hops])
-            detail = (f"latest hop test: {_pair_words(latest_hops.hops, 'hops')}, pain up to "  # type: ignore[union-attr]
-                      f"{latest_hops.worst_pain}/10" if latest_hops else "no hop test yet")  # type: ignore[union-attr]
+            detail = (f"latest hop test: {_pair_words(latest_hops.hops, 'hops')}, pain up to "
+                      f"{latest_hops.worst_pain}/10" if latest_hops else "no hop test yet")
         elif item.id == "raises":
             met, last = history([(t.tested_on, raises_met(t)) for t in tests if not t.red_flags])
             detail = (f"latest test: {_pair_words(reps, 'raises')}" if reps is not None else "no heel-raise test yet")
@@ -162,7 +171,7 @@ def assess_readiness(runner: RunnerProfile, checks: Sequence[ReadinessCheck], ho
             parts = []
             if reps is not None and (value := gate_symmetry(reps)) is not None:
                 parts.append(f"heel raises {value:.0f}%")
-            if latest_hops is not None and (value := gate_symmetry(latest_hops.hops)) is not None:  # type: ignore[union-attr]
+            if latest_hops is not None and (value := gate_symmetry(latest_hops.hops)) is not None:
                 parts.append(f"hops {value:.0f}%")
             detail = ("weaker ÷ stronger: " + ", ".join(parts)) if parts else "needs a heel-raise test and a hop test"
         statuses.append(ItemStatus(item, met, last, detail))

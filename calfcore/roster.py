@@ -265,7 +265,7 @@ def squad_frame(rows: Iterable[RosterRow]) -> pd.DataFrame:
         if not pair.complete or symmetry is None or row.latest_test_on is None:
             continue
         found.append({"runner": row.name, "left": int(pair.left or 0), "right": int(pair.right or 0),
-                      "weaker_raises": int(min(pair.left, pair.right)),  # type: ignore[type-var]
+                      "weaker_raises": int(min(pair.left or 0, pair.right or 0)),
                       "symmetry_percent": symmetry, "stage": row.stage_title,
                       "attention": NEEDS_ATTENTION if row.flags else ON_TRACK,
                       "flags": ", ".join(flag.kind.label for flag in row.flags) or "none",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -182,7 +182,7 @@ class PainPicture:
 def pain_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPicture:
     """Peaks in the last 7 days and in the 7 days before that."""
 
-    def peak(values_of, start: dt.date, end: dt.date) -> int | None:
+    def peak(values_of: Callable[[SymptomEntry], int | None], start: dt.date, end: dt.date) -> int | None:
         values = [v for e in symptoms if start < e.logged_on <= end and (v := values_of(e)) is not None]
         return max(values) if values else None
 
@@ -301,7 +301,7 @@ def power_weeks_settled(latest: HeelRaiseTest, runner: RunnerProfile, history: S
         first = start + dt.timedelta(weeks=index)
         last = first + dt.timedelta(days=6)
         pains = [e.worst_pain for e in symptoms if first <= e.logged_on <= last and e.worst_pain is not None]
-        if all(p <= PAIN_SAFE_MAX.value for p in pains):  # type: ignore[operator]
+        if all(p <= PAIN_SAFE_MAX.value for p in pains):
             settled += 1
     return settled
 
