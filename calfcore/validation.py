@@ -302,9 +302,9 @@ def parse_test(raw: Mapping[str, Any], today: dt.date, units: Units = Units.KG
     straight_right = fields.whole("straight_right", "Knee-straight raises, right", 0, MAX_REPS, required=True)
     bent = fields.leg_pair("bent", "Knee-bent raises", reps)
     height = fields.leg_pair("height", "Max heel height (cm)",
-                             lambda n, l: fields.number(n, l, 0, MAX_HEEL_HEIGHT_CM))
+                             lambda name, label: fields.number(name, label, 0, MAX_HEEL_HEIGHT_CM))
     knee_to_wall = fields.leg_pair("knee_to_wall", "Knee-to-wall (cm)",
-                                   lambda n, l: fields.number(n, l, 0, MAX_KNEE_TO_WALL_CM))
+                                   lambda name, label: fields.number(name, label, 0, MAX_KNEE_TO_WALL_CM))
     soleus_reps = fields.leg_pair("soleus_reps", "Seated soleus reps", reps)
     soleus_load = fields.mass("soleus_load", "Seated soleus load", 0, MAX_LOAD_KG, units)
     body_weight = fields.mass("body_weight", "Body weight", MIN_BODY_WEIGHT_KG, MAX_BODY_WEIGHT_KG, units)
