@@ -51,7 +51,7 @@ Calf Check, hosted set-up on this machine
   Proxy HAProxy with deploy/haproxy.cfg (sticky cookie CALFSERVER; its log below shows paths, never query strings)
   App processes, one database, one cookie_secret:
 {apps}
-  Database  a throwaway PostgreSQL on 127.0.0.1:{stack.cluster.port} (removed on exit)
+  Database  a throwaway PostgreSQL on 127.0.0.1:{stack.cluster.port} in {stack.cluster.root} (removed on exit)
   Login     DEVELOPMENT identity provider (oidc-provider-mock) at {issuer}: it logs in whoever types a name.
             Never use it for real runners: a real server uses the club's OpenID Connect provider (docs/deploy.md).
   Secrets   {root / 'secrets.toml'} (temporary, not in the repo)
