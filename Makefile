@@ -52,6 +52,7 @@ restore: $(VENV)/.runtime
 
 # Core and page tests only (no browser): quick feedback while developing.
 test-fast: $(VENV)/.test
+	scripts/ensure_postgres.sh
 	$(BIN)/python -m pytest -m "not e2e"
 
 # Benchmarks (issue 5, benchmarks/): prints one table and writes docs/benchmarks.md. About 12 minutes on 2 cores.
