@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.e2e.server import REPO, StreamlitServer, free_port, start_server
+from tests.e2e.server import REPO, StreamlitServer, free_port, start_server, stop_process
 from tests.pgcluster import PgCluster
 
 HAPROXY_CONFIG = REPO / "deploy" / "haproxy.cfg"
@@ -43,7 +43,8 @@ def haproxy_config(backends: list[str]) -> str:
     lines = _SERVER_LINE.findall(text)
     if not lines:
         raise RuntimeError(f"{HAPROXY_CONFIG} has no `server appN ...` lines to rewrite")
-    ours = "\n".join(f"    server {server_name(i)} {address} cookie {server_name(i)}" for i, address in enumerate(backends))
+    ours = "\n".join(f"    server {server_name(i)} {address} cookie {server_name(i)}"
+                     for i, address in enumerate(backends))
     first = text.index(lines[0])
     rest = _SERVER_LINE.sub("", text[first:]).rstrip("\n")
     return text[:first] + ours + rest + "\n"
@@ -67,13 +68,7 @@ class Proxy:
         return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 def start_proxy(backends: list[str], config_dir: Path, port: int | None = None, log_path: Path | None = None,
@@ -115,12 +110,12 @@ def run_identity_provider() -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
 
 
-def write_secrets(path: Path, public_url: str, issuer: str, cookie_secret: str) -> Path:
+def write_secrets(path: Path, public_url: str, issuer: str, cookie_secret: str | None = None) -> Path:
     """Hosted mode's [auth] secrets, one file for every process (one cookie_secret: a login made through one process
     is valid on all of them). Written to the stack's temp dir, never into the repo."""
     path.write_text(f"""[auth]
 redirect_uri = "{public_url}/oauth2callback"
-cookie_secret = "{cookie_secret}"
+cookie_secret = "{cookie_secret or secrets.token_urlsafe(32)}"
 client_id = "calf-check-hosted"
 client_secret = "{secrets.token_urlsafe(16)}"
 server_metadata_url = "{issuer}/.well-known/openid-configuration"

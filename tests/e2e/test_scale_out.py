@@ -10,7 +10,6 @@ PostgreSQL and haproxy are required (never skipped): `make test` installs them (
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from calfstore import open_store
 from calfui.shell import owner_key_for
 from tests.e2e.conftest import PHONE, screenshot, wait_for_app
-from tests.e2e.test_hosted import _create_profile_and_test, _log_in, _main_text
+from tests.e2e.test_hosted import _create_profile_and_test, _create_share_link, _log_in, _main_text
 from tests.scaleout import STICKY_COOKIE, Stack, run_identity_provider, start_stack
 
 
@@ -76,13 +75,7 @@ def test_two_processes_one_database(stack: Stack, browser: Browser, identity_pro
 
     _log_in(runner, site, "rhea@example.org")  # type: ignore[arg-type]
     _create_profile_and_test(runner, site, "Rhea Runner", 26, 29)  # type: ignore[arg-type]
-    runner.goto(f"{stack.url}/share")
-    wait_for_app(runner)
-    runner.get_by_label("Who is it for?").fill("Coach Kim")
-    runner.get_by_role("button", name="Create link").click()
-    code = runner.get_by_test_id("stCode")
-    expect(code).to_contain_text("?share=")
-    link = re.search(r"http\S+\?share=[A-Za-z0-9_-]{43}", code.inner_text()).group(0)
+    link = _create_share_link(runner, site, "Coach Kim")  # type: ignore[arg-type]
     token = link.rsplit("=", 1)[1]
     assert link.startswith(stack.url), "the link points at the proxy, not at one process"
 

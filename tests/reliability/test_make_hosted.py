@@ -47,7 +47,8 @@ def test_make_hosted_serves_then_stops_cleanly(stop_signal: signal.Signals) -> N
     script = subprocess.Popen([sys.executable, str(REPO / "scripts" / "hosted.py"), "--port", str(port)], cwd=REPO,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in script.stdout], daemon=True).start()  # type: ignore[union-attr]
+    assert script.stdout is not None
+    threading.Thread(target=lambda: [lines.put(line) for line in script.stdout], daemon=True).start()
     output = ""
     deadline = time.monotonic() + START_TIMEOUT_S
     try:

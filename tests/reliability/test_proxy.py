@@ -126,8 +126,8 @@ def test_bodies_over_the_limit_are_refused_at_the_proxy_and_uploads_the_app_take
     app_limit_mb = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
     # The biggest upload the app takes, with its multipart form around it, must reach the app (its own answer: here
     # 403, no upload session), not the proxy's 413.
-    status, _ = _request(proxy, "PUT", "/_stcore/upload_file/upload-at-limit/x", {"Content-Type": "application/octet-stream"},
-                         b"x" * (app_limit_mb * 1024 * 1024 + 64 * 1024))
+    status, _ = _request(proxy, "PUT", "/_stcore/upload_file/upload-at-limit/x",
+                         {"Content-Type": "application/octet-stream"}, b"x" * (app_limit_mb * 1024 * 1024 + 64 * 1024))
     assert "streamlit/app" in _log_line(proxy, "PUT /_stcore/upload_file/upload-at-limit/x$"), status
     port = int(proxy.url.rsplit(":", 1)[1])
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
