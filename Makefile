@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 export CALF_DB_PATH ?= data/calfcheck.duckdb
 
-.PHONY: run dev test test-fast bench backup restore demo-screens clean check-python
+.PHONY: run dev hosted test test-fast bench backup restore demo-screens clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Calf Check needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -30,6 +30,12 @@ run: $(VENV)/.runtime
 dev: $(VENV)/.runtime
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.fileWatcherType auto
 
+# The hosted set-up on this machine (docs/deploy.md): a throwaway PostgreSQL, two app processes and HAProxy on
+# 127.0.0.1:8080 (PORT=... for another; PROCESSES=N), logins through a development identity provider. Ctrl+C stops all.
+hosted: $(VENV)/.test
+	scripts/ensure_postgres.sh
+	$(BIN)/python scripts/hosted.py --processes $(or $(PROCESSES),2) $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
+
 test: $(VENV)/.test
 	scripts/ensure_chromium.sh
 	scripts/ensure_postgres.sh
@@ -46,6 +52,7 @@ restore: $(VENV)/.runtime
 
 # Core and page tests only (no browser): quick feedback while developing.
 test-fast: $(VENV)/.test
+	scripts/ensure_postgres.sh
 	$(BIN)/python -m pytest -m "not e2e"
 
 # Benchmarks (issue 5, benchmarks/): prints one table and writes docs/benchmarks.md. About 12 minutes on 2 cores.

@@ -3,7 +3,9 @@
 # binaries, and the scale-out test and `make hosted` put HAProxy in front of several app processes. Install what is
 # missing (as root), else fail loudly: a missing tool must fail the run, never skip the tests.
 set -euo pipefail
-have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; }
+have_postgres() {
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null
+}
 have_haproxy() { command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; }
 missing=()
 have_postgres || missing+=(postgresql)
@@ -22,7 +24,8 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 fi
 if ! have_postgres; then
   echo "ERROR: PostgreSQL's server binaries (initdb, pg_ctl under /usr/lib/postgresql/<version>/bin) are missing." >&2
-  echo "       Install Debian's postgresql (sudo apt-get install postgresql). The PostgreSQL tests cannot run without it." >&2
+  echo "       Install Debian's postgresql (sudo apt-get install postgresql)." >&2
+  echo "       The PostgreSQL tests cannot run without it." >&2
   exit 1
 fi
 if ! have_haproxy; then

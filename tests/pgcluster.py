@@ -38,9 +38,12 @@ class PgClusterError(RuntimeError):
 
 def find_bin_dir() -> Path:
     """Debian's server binaries (/usr/lib/postgresql/<version>/bin), newest version first; CALF_PG_BIN overrides."""
-    candidates = [os.environ["CALF_PG_BIN"]] if os.environ.get("CALF_PG_BIN") else sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
-        reverse=True)
+    def version(bin_dir: str) -> int:
+        name = Path(bin_dir).parent.name
+        return int(name) if name.isdigit() else 0
+
+    candidates = ([os.environ["CALF_PG_BIN"]] if os.environ.get("CALF_PG_BIN")
+                  else sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True))
     for candidate in candidates:
         if all(os.access(Path(candidate) / tool, os.X_OK) for tool in ("initdb", "pg_ctl", "postgres")):
             return Path(candidate)

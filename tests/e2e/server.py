@@ -27,6 +27,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if it has not gone after 10 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 @dataclass
 class StreamlitServer:
     process: subprocess.Popen
@@ -35,13 +46,7 @@ class StreamlitServer:
     db_path: Path | None = None
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -50,9 +55,10 @@ class StreamlitServer:
 def start_server(db_path: Path, log_dir: Path, env: Mapping[str, str] | None = None,
                  timeout: float = 60, port: int | None = None, args: tuple[str, ...] = (),
                  address: str = "127.0.0.1", wrapper: tuple[str, ...] = (), app: Path = REPO / "app.py",
-                 cwd: Path = REPO) -> StreamlitServer:
+                 cwd: Path = REPO, new_session: bool = False) -> StreamlitServer:
     """`wrapper` runs the server inside something, e.g. `ip netns exec <name>` for a test host of its own. `app` and
-    `cwd` run another script (from a folder without the app's .streamlit/config.toml, its default theme)."""
+    `cwd` run another script (from a folder without the app's .streamlit/config.toml, its default theme).
+    `new_session` keeps a terminal's Ctrl+C from reaching the server: its starter stops it (make hosted)."""
     port = port or free_port()
     log_path = log_dir / f"streamlit-{port}.log"
     environment = {**os.environ, "CALF_DB_PATH": str(db_path), **(env or {})}
@@ -60,7 +66,7 @@ def start_server(db_path: Path, log_dir: Path, env: Mapping[str, str] | None = N
         [*wrapper, sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
          "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
          *args],
-        cwd=cwd, env=environment, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
+        cwd=cwd, env=environment, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=new_session,
     )
     url = f"http://{address}:{port}"
     deadline = time.monotonic() + timeout

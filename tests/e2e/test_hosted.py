@@ -4,7 +4,6 @@ Debian Chromium. Two runners never see each other; a coach's link works until it
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.conftest import PHONE, assert_no_runner_data, screenshot, wait_for_app
 from tests.e2e.server import StreamlitServer, free_port, start_server
+from tests.scaleout import write_secrets
 
 PAGES = ["home", "record", "dashboard", "routine", "history", "share", "profile"]
 
@@ -27,14 +27,7 @@ def identity_provider() -> Iterator[str]:
 
 def _hosted_server(tmp_path: Path, issuer: str) -> StreamlitServer:
     port = free_port()
-    secrets_file = tmp_path / "secrets.toml"
-    secrets_file.write_text(f"""[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "{secrets.token_urlsafe(32)}"
-client_id = "calf-check-tests"
-client_secret = "{secrets.token_urlsafe(16)}"
-server_metadata_url = "{issuer}/.well-known/openid-configuration"
-""")
+    secrets_file = write_secrets(tmp_path / "secrets.toml", f"http://127.0.0.1:{port}", issuer)
     return start_server(tmp_path / "hosted.duckdb", tmp_path, port=port, args=("--secrets.files", str(secrets_file)))
 
 
@@ -80,6 +73,17 @@ def _create_profile_and_test(page: Page, server: StreamlitServer, name: str, lef
         number.press("Tab")
     page.get_by_role("button", name="Save test").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
+
+
+def _create_share_link(page: Page, server: StreamlitServer, label: str) -> str:
+    """The Share page's new link for the runner on show, as the page gives it to be copied."""
+    page.goto(f"{server.url}/share")
+    wait_for_app(page)
+    page.get_by_label("Who is it for?").fill(label)
+    page.get_by_role("button", name="Create link").click()
+    code = page.get_by_test_id("stCode")
+    expect(code).to_contain_text("?share=")
+    return re.search(r"http\S+\?share=[A-Za-z0-9_-]{43}", code.inner_text()).group(0)
 
 
 def _main_text(page: Page) -> str:
@@ -150,13 +154,7 @@ def test_coach_link_works_until_revoked(hosted: StreamlitServer, browser: Browse
     runner = _person(browser)
     _log_in(runner, hosted, "cara@example.org")
     _create_profile_and_test(runner, hosted, "Cara Runner", 26, 29)
-    runner.goto(f"{hosted.url}/share")
-    wait_for_app(runner)
-    runner.get_by_label("Who is it for?").fill("Coach Sam")
-    runner.get_by_role("button", name="Create link").click()
-    code = runner.get_by_test_id("stCode")
-    expect(code).to_contain_text("?share=")
-    link = re.search(r"http\S+\?share=[A-Za-z0-9_-]{43}", code.inner_text()).group(0)
+    link = _create_share_link(runner, hosted, "Coach Sam")
     token = link.rsplit("=", 1)[1]
     screenshot(runner, "share")
 

@@ -1,4 +1,4 @@
-"""The throwaway PostgreSQL cluster the store's tests, the benchmarks and `make hosted` stand on (tests/pgcluster.py)."""
+"""tests/pgcluster.py: the throwaway PostgreSQL cluster the store's tests, benchmarks and `make hosted` stand on."""
 
 from __future__ import annotations
 

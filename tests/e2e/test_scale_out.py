@@ -1,0 +1,142 @@
+"""Two app processes behind HAProxy, one PostgreSQL, hosted mode with oidc-provider-mock, Debian Chromium at phone
+size: every part real (tests/scaleout.py starts them as `make hosted` does).
+
+The runner's browser is pinned to process app1 and the coach's to app2 by the proxy's sticky cookie (set by hand, as
+HAProxy would have set it). What one process writes, the other shows on its next click; a revoke on one refuses the
+coach on the other; a process SIGKILLed mid-session loses nothing that was acknowledged.
+
+PostgreSQL and haproxy are required (never skipped): `make test` installs them (scripts/ensure_postgres.sh).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from calfstore import open_store
+from calfui.shell import owner_key_for
+from tests.e2e.conftest import PHONE, screenshot, wait_for_app
+from tests.e2e.test_hosted import _create_profile_and_test, _create_share_link, _log_in, _main_text
+from tests.scaleout import STICKY_COOKIE, Stack, run_identity_provider, start_stack
+
+
+@pytest.fixture(scope="module")
+def identity_provider() -> Iterator[str]:
+    with run_identity_provider() as issuer:
+        yield issuer
+
+
+@pytest.fixture
+def stack(tmp_path: Path, identity_provider: str) -> Iterator[Stack]:
+    started = start_stack(tmp_path, identity_provider, processes=2, proxy_log=tmp_path / "haproxy.log")
+    yield started
+    started.stop()
+
+
+def _person_on(browser: Browser, stack: Stack, process: str) -> Page:
+    """A phone whose browser carries the proxy's sticky cookie for `process` (app1, app2) from its first request."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context.add_cookies([{"name": STICKY_COOKIE, "value": process, "url": stack.url}])
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def _served_by(page: Page) -> str:
+    """Which process the proxy pins this browser to now (HAProxy rewrites the cookie when it moves a browser)."""
+    values = [c["value"] for c in page.context.cookies() if c["name"] == STICKY_COOKIE]
+    assert len(values) == 1, page.context.cookies()
+    return values[0]
+
+
+def _record_another(page: Page, url: str, left: int, right: int) -> None:
+    page.goto(f"{url}/record")
+    wait_for_app(page)
+    another = page.get_by_role("button", name="Record another test")
+    if another.count():
+        another.click()
+        wait_for_app(page)
+    for label, value in (("Raises: left", left), ("Raises: right", right)):
+        number = page.get_by_label(label, exact=True)
+        number.fill(str(value))
+        number.press("Tab")
+    page.get_by_role("button", name="Save test").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()  # acknowledged: the save has committed
+
+
+def test_two_processes_one_database(stack: Stack, browser: Browser, identity_provider: str) -> None:
+    site = SimpleNamespace(url=stack.url)  # the helpers of test_hosted take anything with the server's url
+    runner = _person_on(browser, stack, "app1")
+    coach = _person_on(browser, stack, "app2")
+
+    _log_in(runner, site, "rhea@example.org")  # type: ignore[arg-type]
+    _create_profile_and_test(runner, site, "Rhea Runner", 26, 29)  # type: ignore[arg-type]
+    link = _create_share_link(runner, site, "Coach Kim")  # type: ignore[arg-type]
+    token = link.rsplit("=", 1)[1]
+    assert link.startswith(stack.url), "the link points at the proxy, not at one process"
+
+    coach.goto(link)
+    wait_for_app(coach)
+    expect(coach.get_by_text("Shared by Rhea Runner with Coach Kim")).to_be_visible()
+    expect(coach.get_by_text("26 raises", exact=True)).to_be_visible()
+    assert (_served_by(runner), _served_by(coach)) == ("app1", "app2")
+
+    # The runner saves on app1; the coach's next click, on app2, shows it.
+    _record_another(runner, stack.url, 31, 30)
+    coach.get_by_role("radio", name="6 months").or_(coach.get_by_text("6 months")).first.click()
+    wait_for_app(coach)
+    expect(coach.get_by_text("31 raises", exact=True)).to_be_visible()
+    coach.get_by_text("31 raises", exact=True).scroll_into_view_if_needed()
+    screenshot(coach, "scale-out-coach-on-app2-sees-save-from-app1")
+    assert (_served_by(runner), _served_by(coach)) == ("app1", "app2")
+
+    # The runner revokes on app1; the coach's next click, on app2, is refused.
+    runner.goto(f"{stack.url}/share")
+    wait_for_app(runner)
+    if runner.get_by_role("button", name="Done").count():  # the new link is still on show in this session
+        runner.get_by_role("button", name="Done").click()
+        wait_for_app(runner)
+    runner.get_by_role("button", name="Revoke").click()
+    wait_for_app(runner)
+    runner.get_by_role("button", name="Yes, revoke it").click()
+    wait_for_app(runner)
+    expect(runner.get_by_text("revoked", exact=True)).to_be_attached()
+    coach.get_by_role("radio", name="Everything").or_(coach.get_by_text("Everything")).first.click()
+    expect(coach.get_by_text("This link doesn't work")).to_be_visible()
+    assert "Rhea Runner" not in _main_text(coach) and "raises" not in _main_text(coach)
+    screenshot(coach, "scale-out-coach-refused-after-revoke-on-app1")
+    assert _served_by(coach) == "app2"
+
+    # app1 dies mid-session (SIGKILL, no goodbye) right after acknowledging a save.
+    _record_another(runner, stack.url, 35, 33)
+    app1 = stack.apps[0]
+    app1.process.kill()
+    app1.process.wait(timeout=10)
+    runner.goto(f"{stack.url}/dashboard")  # the runner's next load
+    wait_for_app(runner)
+    assert _served_by(runner) == "app2", "the proxy moved the runner to the live process"
+    expect(runner.get_by_text("Logged in")).to_be_attached()  # one cookie_secret: the login holds on app2
+    expect(runner.get_by_text("35 raises", exact=True)).to_be_visible()  # the last acknowledged save
+    screenshot(runner, "scale-out-runner-on-app2-after-app1-killed")
+
+    store = open_store(stack.database_url)  # what the database holds, read by neither app process
+    try:
+        owner = owner_key_for(identity_provider, "rhea@example.org")
+        [profile] = store.list_runners(owner)
+        saved = [(t.straight_reps.left, t.straight_reps.right) for t in store.list_tests(owner, int(profile.id))]
+    finally:
+        store.close()
+    assert sorted(saved) == [(26, 29), (31, 30), (35, 33)], "each acknowledged save exactly once, whole"
+
+    assert stack.proxy is not None
+    stack.proxy.stop()  # its websocket tunnels close and are logged
+    assert token not in stack.proxy.log() and "share=" not in stack.proxy.log(), "tokens never reach the proxy's log"
+    for app in stack.apps:
+        app.stop()
+        assert token not in app.log() and "Traceback" not in app.log(), app.log()
+    runner.context.close()
+    coach.context.close()

@@ -1,0 +1,171 @@
+"""deploy/haproxy.cfg as shipped (only its `server` lines rewritten for the ports here), run by Debian's haproxy in
+front of real `streamlit run` processes: sticky sessions by cookie, a dead process's visitors moved to a live one,
+websockets, the request-body limit, Referrer-Policy, X-Forwarded-For, and logs without query strings.
+
+haproxy is required (never skipped): `make test` installs it (scripts/ensure_postgres.sh).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import http.server
+import os
+import re
+import subprocess
+import threading
+import time
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.server import REPO, StreamlitServer, start_server
+from tests.scaleout import HAPROXY_CONFIG, STICKY_COOKIE, Proxy, _haproxy, haproxy_config, start_proxy
+
+pytestmark = pytest.mark.e2e
+BARE_APP = 'import streamlit as st\nst.write("bare")\n'
+
+
+def _request(proxy: Proxy, method: str, path: str, headers: dict[str, str] | None = None,
+             body: bytes | None = None) -> tuple[int, dict[str, str]]:
+    port = int(proxy.url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        response.read()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}
+    finally:
+        connection.close()
+
+
+def _log_line(proxy: Proxy, pattern: str) -> str:
+    """The proxy's log line matching `pattern` (it writes each request's line when the request ends)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = [line for line in proxy.log().splitlines() if re.search(pattern, line)]
+        if found:
+            return found[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no log line matches {pattern!r}:\n{proxy.log()}")
+
+
+@pytest.fixture
+def two_processes(tmp_path: Path) -> Iterator[tuple[Proxy, list[StreamlitServer]]]:
+    (tmp_path / "bare.py").write_text(BARE_APP)
+    apps: list[StreamlitServer] = []
+    proxy = None
+    try:
+        for _ in range(2):
+            apps.append(start_server(tmp_path / "unused.duckdb", tmp_path, app=tmp_path / "bare.py", cwd=tmp_path))
+        proxy = start_proxy([app.url.removeprefix("http://") for app in apps], tmp_path,
+                            log_path=tmp_path / "haproxy.log")
+        yield proxy, apps
+    finally:
+        if proxy is not None:
+            proxy.stop()
+        for app in apps:
+            app.stop()
+
+
+def test_the_shipped_config_is_valid_for_any_number_of_processes(tmp_path: Path) -> None:
+    five = tmp_path / "five.cfg"
+    five.write_text(haproxy_config([f"127.0.0.1:{8501 + i}" for i in range(5)]))
+    assert five.read_text().count("\n    server app") == 5
+    for config in (HAPROXY_CONFIG, five):
+        result = subprocess.run([_haproxy(), "-c", "-f", str(config)], capture_output=True, text=True)
+        assert result.returncode == 0, (config, result.stdout, result.stderr)
+
+
+def test_a_browser_stays_on_its_process_until_that_process_dies(two_processes) -> None:
+    proxy, apps = two_processes
+    status, headers = _request(proxy, "GET", "/")
+    assert status == 200
+    pinned = re.match(rf"{STICKY_COOKIE}=(app[12]);", headers["set-cookie"]).group(1)
+    assert "HttpOnly" in headers["set-cookie"]
+    other = "app2" if pinned == "app1" else "app1"
+    for marker in range(6):  # every later request, whatever the balance, goes to the pinned process
+        _request(proxy, "GET", f"/sticky-{pinned}-{marker}", {"Cookie": f"{STICKY_COOKIE}={pinned}"})
+        assert f"streamlit/{pinned} " in _log_line(proxy, f"/sticky-{pinned}-{marker}$")
+    _request(proxy, "GET", "/sticky-forced", {"Cookie": f"{STICKY_COOKIE}={other}"})  # a cookie set by hand
+    assert f"streamlit/{other} " in _log_line(proxy, "/sticky-forced$")
+
+    apps[int(pinned[-1]) - 1].process.kill()  # SIGKILL: no goodbye
+    apps[int(pinned[-1]) - 1].process.wait(timeout=10)
+    status, headers = _request(proxy, "GET", "/_stcore/health", {"Cookie": f"{STICKY_COOKIE}={pinned}"})
+    assert status == 200, "the dead process's visitor is served by the live one at once"
+    assert headers["set-cookie"].startswith(f"{STICKY_COOKIE}={other};"), "and pinned to it from then on"
+
+
+def test_websockets_pass_through_to_the_pinned_process(two_processes) -> None:
+    proxy, _ = two_processes
+    key = base64.b64encode(os.urandom(16)).decode()
+    status, headers = _request(proxy, "GET", "/_stcore/stream", {
+        "Cookie": f"{STICKY_COOKIE}=app2", "Connection": "Upgrade", "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": key, "Sec-WebSocket-Protocol": "streamlit"})
+    assert status == 101 and headers["upgrade"].lower() == "websocket", (status, headers)
+
+
+def test_every_reply_says_no_referrer_and_the_log_never_has_the_query(two_processes) -> None:
+    proxy, _ = two_processes
+    token = "Tok3nThatMustNeverBeLogged_abcdefghijklmnopqrst"
+    for path in (f"/?share={token}", f"/dashboard?share={token}", f"/oauth2callback?code={token}&state=x",
+                 "/_stcore/health"):
+        status, headers = _request(proxy, "GET", path, {"Referer": f"http://127.0.0.1/?share={token}"})
+        assert headers.get("referrer-policy") == "no-referrer", (path, headers)
+    _log_line(proxy, "GET /_stcore/health$")
+    log = proxy.log()
+    assert token not in log and "share=" not in log and "code=" not in log, log
+    assert re.search(r" GET /dashboard$", log, re.MULTILINE) and re.search(r" GET /oauth2callback$", log, re.MULTILINE)
+
+
+def test_bodies_over_the_limit_are_refused_at_the_proxy_and_uploads_the_app_takes_pass(two_processes) -> None:
+    proxy, _ = two_processes
+    app_limit_mb = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    # The biggest upload the app takes, with its multipart form around it, must reach the app (its own answer: here
+    # 403, no upload session), not the proxy's 413.
+    status, _ = _request(proxy, "PUT", "/_stcore/upload_file/upload-at-limit/x",
+                         {"Content-Type": "application/octet-stream"}, b"x" * (app_limit_mb * 1024 * 1024 + 64 * 1024))
+    assert "streamlit/app" in _log_line(proxy, "PUT /_stcore/upload_file/upload-at-limit/x$"), status
+    port = int(proxy.url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.putrequest("PUT", "/_stcore/upload_file/too-big/x")
+    connection.putheader("Content-Length", str(50 * 1024 * 1024))
+    connection.endheaders()  # the proxy answers from the headers alone, before any of the 50 MB is sent
+    assert connection.getresponse().status == 413
+    connection.close()
+    assert "<NOSRV>" in _log_line(proxy, "PUT /_stcore/upload_file/too-big/x$"), "it never reached an app process"
+
+
+class _EchoHeaders(http.server.BaseHTTPRequestHandler):
+    seen: list[dict[str, list[str]]] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        if self.path.startswith("/echo"):
+            _EchoHeaders.seen.append({name.lower(): self.headers.get_all(name) for name in self.headers.keys()})
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_clients_cannot_claim_to_be_this_machine(tmp_path: Path) -> None:
+    # The app treats a loopback client as "this machine" in local mode and trusts X-Forwarded-For from a proxy on
+    # loopback: the proxy must drop what a client sends and give the address it saw. (A backend that shows what
+    # arrives stands in for Streamlit, which does not show request headers outside a session.)
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EchoHeaders)
+    thread = threading.Thread(target=backend.serve_forever, daemon=True)
+    thread.start()
+    proxy = start_proxy([f"127.0.0.1:{backend.server_port}"], tmp_path, log_path=tmp_path / "haproxy.log")
+    try:
+        _request(proxy, "GET", "/echo", {"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Proto": "https"})
+    finally:
+        proxy.stop()
+        backend.shutdown()
+    headers = _EchoHeaders.seen[-1]
+    assert headers["x-forwarded-for"] == ["127.0.0.1"], headers  # one value: the address HAProxy saw, not the claim
+    assert headers["x-forwarded-proto"] == ["http"], headers
