@@ -24,7 +24,7 @@ LEG_SHAPES = alt.Scale(domain=LEGS, range=["circle", "square"])
 LEG_DASHES = alt.Scale(domain=LEGS, range=[[1, 0], [6, 3]])
 BAND_COLOUR = "#007A5A"  # the typical band's edges: 5.3:1 on white (its fill is a light tint of the same green)
 TARGET_COLOUR = "#AA3377"  # the runner target and symmetry lines: 6.1:1 on white
-SYMMETRY_LINE_LABEL = f"{SYMMETRY_FLAG_PERCENT.value:g}% line"  # built from the threshold: a new value renames it
+SYMMETRY_LINE_LABEL = f"{SYMMETRY_FLAG_PERCENT.text} line"  # built from the threshold: a new value renames it
 TRAINING_COLOUR = "#0072B2"
 ZONE_EDGE_COLOUR = "#6B6B6B"  # the pain zones' borders: 5.3:1 on white
 CHART_HEIGHT = 260

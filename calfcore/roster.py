@@ -52,7 +52,7 @@ class FlagKind(IntEnum):
 FLAG_LABELS = {
     FlagKind.WARNING_SIGN: "Warning sign",
     FlagKind.PAIN: "Pain",
-    FlagKind.SYMMETRY: "Symmetry under 90%",
+    FlagKind.SYMMETRY: f"Symmetry under {SYMMETRY_FLAG_PERCENT.text}",
     FlagKind.STAGE_DOWN: "Stage went down",
     FlagKind.RETEST_DUE: "Retest due",
     FlagKind.NO_TRAINING: "No training logged",

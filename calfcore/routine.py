@@ -244,8 +244,9 @@ def choose_stage(score: TestScore, pain: PainPicture) -> StageDecision:
         trend = _trend_sentence(score)
         if not missing:
             return StageDecision(Stage.POWER, (basis, f"Both legs reached {target}+ raises (the runner target, "
-                                               "expert opinion), every variant you recorded is within 90% side to "
-                                               "side and pain is low: time for power.", *trend))
+                                               "expert opinion), every variant you recorded is within "
+                                               f"{SYMMETRY_FLAG_PERCENT.text} side to side and pain is low: time "
+                                               "for power.", *trend))
         dropped = [c for c in score.changes if c.delta < -MEASUREMENT_NOISE_REPS.value]
         if dropped:
             return StageDecision(Stage.BUILD, (basis, *trend, "A drop bigger than the test's noise is a reason to "
@@ -258,7 +259,7 @@ def choose_stage(score: TestScore, pain: PainPicture) -> StageDecision:
 
     if not missing:
         reasons = [f"Both legs reached {target}+ raises (the runner target, expert opinion), every variant you "
-                   "recorded is within 90% side to side and pain is low: time for power."]
+                   f"recorded is within {SYMMETRY_FLAG_PERCENT.text} side to side and pain is low: time for power."]
         if weaker < reference.reps_low:
             reasons.append(f"Your weaker leg's {weaker} raises are below the reference of {reference.label} for "
                            "your age and sex, and at the runner target: power is gated by the runner target, not "

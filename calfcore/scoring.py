@@ -251,12 +251,13 @@ def score_test(
 
     advisories = symptom_advisories(symptoms)
     if flagged:
-        advisories.append(Advisory("asymmetry", f"Weaker ÷ stronger leg is {straight_gate:.0f}%, under the 90% line: "
+        advisories.append(Advisory("asymmetry", f"Weaker ÷ stronger leg is {straight_gate:.0f}%, under the "
+                                   f"{SYMMETRY_FLAG_PERCENT.text} line: "
                                    "the weaker side gets extra work.", "green_2022"))
     for name, value in gates:
         if name != "knee straight" and value < SYMMETRY_FLAG_PERCENT.value:
             advisories.append(Advisory("asymmetry", f"{name.capitalize()}: weaker ÷ stronger side is {value:.0f}%, "
-                                       "under the 90% line.", "green_2022"))
+                                       f"under the {SYMMETRY_FLAG_PERCENT.text} line.", "green_2022"))
     if knee_to_wall_diff is not None and knee_to_wall_diff >= KNEE_TO_WALL_NOISE_CM.value:
         advisories.append(Advisory("knee_to_wall", f"Knee-to-wall differs by {knee_to_wall_diff:g} cm between "
                                    "legs, more than the test's error of about 2 cm.", "powden_2015"))

@@ -21,6 +21,12 @@ class Threshold:
     def source(self) -> Source:
         return source(self.source_id)
 
+    @property
+    def text(self) -> str:
+        """The value as sentences write it ("90%", "30 reps", "1.5 × body weight"): texts are built from this, so a
+        changed threshold changes every sentence that states it."""
+        return f"{self.value:g}{self.unit}" if self.unit == "%" else f"{self.value:g} {self.unit}"
+
 
 # Retest limits of agreement were -6.2 to +6.5 reps (Hébert-Losier 2017): a change between two comparable tests is
 # real only beyond them, so a change of 6 raises or fewer is measurement noise. This is the threshold for a change,

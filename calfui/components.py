@@ -17,7 +17,7 @@ from calfcore.norms import describe_protocol, why_no_reference
 from calfcore.routine import Routine
 from calfcore.scoring import Band, TestScore
 from calfcore.sentences import pain_sentence, weaker_leg
-from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS
+from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SEATED_SOLEUS_TARGET_BW, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, Urgency
 from calfcore.validation import KG_PER_LB
 
@@ -116,7 +116,8 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
 
     if score.symmetry_percent is not None:
         straight = next((value for name, value in score.gate_symmetries if name == "knee straight"), None)
-        verdict = ":orange[under the 90% line]" if score.symmetry_flagged else ":green[at or above 90%]"
+        line = SYMMETRY_FLAG_PERCENT.text
+        verdict = f":orange[under the {line} line]" if score.symmetry_flagged else f":green[at or above {line}]"
         if runner.injured_side is not None and straight is not None and straight != score.symmetry_percent:
             st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% (injured ÷ uninjured); weaker ÷ stronger "
                         f"{straight:.0f}%, {verdict}")
@@ -131,7 +132,7 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
         extras.append(f"heel height symmetry {score.height_symmetry_percent:.0f}%")
     if score.soleus_ratio_bw is not None:
         met = "meets" if score.soleus_meets_target else "under"
-        extras.append(f"seated soleus {score.soleus_ratio_bw:.2f} × body weight ({met} the 1.5 × expert target)")
+        extras.append(f"seated soleus {score.soleus_ratio_bw:.2f} × body weight ({met} the {SEATED_SOLEUS_TARGET_BW.text} expert target)")
     if score.knee_to_wall_difference_cm is not None:
         extras.append(f"knee-to-wall difference {score.knee_to_wall_difference_cm:g} cm")
     if extras:

@@ -158,3 +158,27 @@ def test_select_boxes_over_stored_items_pick_by_id(path: Path) -> None:
         if widget in ("selectbox", "multiselect"):
             assert (path.name, function) in FIXED_CHOICE_SELECT_BOXES, (
                 f"{path.name}:{call.lineno} a select box in {function}: use calfui.pickers.pick for stored items")
+
+
+# -- the rules' wording comes from the rules (issue 16) -----------------------------------------------------------
+
+# Texts that state a threshold's value: they must be built from the Threshold (calfcore.thresholds, `.text`), so a
+# changed threshold changes every sentence. Docstrings and comments may name the value; shown strings may not.
+HARD_CODED_THRESHOLDS = re.compile(r"\b90\s?%|\b1\.5\s?[×x]\s")
+
+
+def _shown_strings(path: Path) -> Iterator[tuple[int, str]]:
+    tree = ast.parse(path.read_text())
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.lineno, node.value
+
+
+@pytest.mark.parametrize("path", [*CORE, *SHELL_FILES], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_texts_state_thresholds_from_the_thresholds_never_as_typed_numbers(path: Path) -> None:
+    typed = [(line, text) for line, text in _shown_strings(path) if HARD_CODED_THRESHOLDS.search(text)]
+    assert typed == [], f"{path.name}: build these from calfcore.thresholds (Threshold.text): {typed}"
