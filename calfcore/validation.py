@@ -28,9 +28,9 @@ from calfcore.models import (
     SymptomEntry,
     Units,
 )
+from calfcore.units import in_units, to_kg
 from calfcore.readiness import MAX_HOPS, HopTest, ReadinessCheck
 
-KG_PER_LB = 0.45359237
 
 MAX_REPS = 150  # single-leg raises to fatigue; 100+ is already exceptional
 MAX_HEEL_HEIGHT_CM = 30
@@ -121,9 +121,9 @@ class _Fields:
     def mass(self, name: str, label: str, low_kg: float, high_kg: float, units: Units, *,
              required: bool = False) -> float | None:
         """A mass typed in the runner's units, returned in kilograms."""
-        factor = KG_PER_LB if units is Units.LB else 1.0
-        number = self.number(name, f"{label} ({units.value})", low_kg / factor, high_kg / factor, required=required)
-        return None if number is None else round(number * factor, 3)
+        number = self.number(name, f"{label} ({units.value})", in_units(low_kg, units), in_units(high_kg, units),
+                             required=required)
+        return None if number is None else to_kg(number, units)
 
     def text(self, name: str, label: str, max_length: int, *, required: bool = False,
              multiline: bool = False) -> str:

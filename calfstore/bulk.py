@@ -8,7 +8,7 @@ from typing import Any
 from calfstore.duckdb_store import DuckDBStore, one_row
 from calfstore.errors import NotFound
 from calfstore.rows import ROUTINE_COLUMNS, SYMPTOM_COLUMNS, TEST_COLUMNS
-from calfstore.sql import now_utc
+from calfcore.clock import now_utc
 
 
 def bulk_load(store: DuckDBStore, owner: str, runners: Any, tests: Any, symptoms: Any, routine_logs: Any) -> dict[str, int]:

@@ -14,7 +14,7 @@ import duckdb
 
 from calfstore.duckdb_store import DuckDBStore, one_row
 from calfstore.schema import RUNNER_TABLES
-from calfstore.sql import now_utc
+from calfcore.clock import now_utc
 
 # DuckDBStore.open rewrites a runner table ordered by runner once this many of its rows have arrived since it was
 # last clustered: DuckDB's row group size. Fewer unclustered rows than that are about one row group, which a

@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
+from calfcore.clock import now_utc
 from calfcore.calendar_feed import CalendarFeed, ResolvedFeed
 from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, SymptomEntry
 from calfcore.readiness import HopTest, ReadinessCheck
@@ -71,11 +72,6 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
     def fetchall(self) -> list[Any]: ...
-
-
-def now_utc() -> dt.datetime:
-    """The stamp stored in `created_at` columns: UTC, without a zone (both databases' TIMESTAMP)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def retry_on_conflict(method: _Method) -> _Method:

@@ -19,7 +19,7 @@ from calfcore.scoring import Band, TestScore
 from calfcore.sentences import pain_sentence, weaker_leg
 from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SEATED_SOLEUS_TARGET_BW, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, Urgency
-from calfcore.validation import KG_PER_LB
+from calfcore.units import in_units
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 # Streamlit's markdown turns bare URLs and e-mail addresses into links after parsing, escapes or not (GitHub's
@@ -35,15 +35,11 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", unlinked).replace("\n", "  \n")
 
 
-def mass(kg: float, units: Units) -> str:
-    value = kg / KG_PER_LB if units is Units.LB else kg
-    return f"{value:.1f}".rstrip("0").rstrip(".") + f" {units.value}"
-
-
 def to_display_units(kg: float | None, units: Units) -> float | None:
+    """A stored mass for a form's number box, in the runner's units (one decimal in pounds)."""
     if kg is None:
         return None
-    return round(kg / KG_PER_LB, 1) if units is Units.LB else kg
+    return round(in_units(kg, units), 1) if units is Units.LB else kg
 
 
 BAND_WORDS = {

@@ -11,13 +11,15 @@ import contextlib
 import contextvars
 import datetime as dt
 import ipaddress
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
 import streamlit as st
+
+from calfcore import clock
+from calfcore.clock import TODAY_ENV  # noqa: F401  (tests set it through the shell)
 
 from calfcore.labels import distinct_labels
 from calfcore.models import RunnerProfile
@@ -224,18 +226,9 @@ def render_page(render: Callable[[PageContext], None]) -> None:
     render(context)
 
 
-TODAY_ENV = "CALF_TODAY"  # a fixed date (YYYY-MM-DD) for demos and tests; unset, the machine's date
-
-
-def today() -> dt.date:
-    """The app's today: the dates a runner sees (retest due, this week). Share links keep the real time (now())."""
-    fixed = os.environ.get(TODAY_ENV)
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
-
-
-def now() -> dt.datetime:
-    """Naive UTC, as stored."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+# The one clock (calfcore.clock): the shell's names for it.
+today = clock.today
+now = clock.now_utc
 
 
 def sidebar(context: PageContext) -> None:

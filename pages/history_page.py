@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from calfcore.units import mass_text
 from calfcore.exchange import MAX_IMPORT_MB, export_csv, export_json
 from calfcore.norms import describe_protocol
 from calfcore.routine import exercise_library
@@ -17,7 +17,7 @@ from calfstore import EditConflict, NotFound, RunnerRecords
 from calfui import components, forms, importing
 from calfui.pickers import pick
 from calfui.saving import saving
-from calfui.shell import PageContext, render_page
+from calfui.shell import PageContext, now, render_page
 from calfui.state import runner_key, runner_state
 from calfui.views import arrow_table, render_result, require_runner
 
@@ -147,7 +147,7 @@ def _logs_table(records: RunnerRecords) -> tuple[pa.Table | pd.DataFrame, dict[s
     library = exercise_library()
     rows = [{"id": f"r{log.id}", "date": log.logged_on, "entry": library[log.exercise_id].name
              if log.exercise_id in library else log.exercise_id, "detail": f"{log.sets} × {log.reps}"
-             + (f", {components.mass(log.load_kg, records.runner.units)}" if log.load_kg else ""),
+             + (f", {mass_text(log.load_kg, records.runner.units)}" if log.load_kg else ""),
              "pain": log.pain, "notes": log.notes} for log in records.routine_logs]
     rows += [{"id": f"s{s.id}", "date": s.logged_on, "entry": f"check-in, {s.side.value}",
               "detail": f"morning pain {s.pain_next_morning if s.pain_next_morning is not None else '–'}, "
@@ -201,7 +201,7 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
     csv_text, json_text = context.data.cached(("export", records.runner.id), lambda: (
         export_csv(records.tests, records.symptoms, records.routine_logs),
         export_json(records.runner, records.tests, records.symptoms, records.routine_logs,
-                    dt.datetime.now(dt.UTC).replace(microsecond=0),  # the time this version of the data was exported
+                    now().replace(microsecond=0),  # the time this version of the data was exported
                     **_return_to_run_records(context, int(records.runner.id))),  # type: ignore[arg-type]
     ))
     left, right = st.columns(2)

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from calfcore import validation as v
+from calfcore.units import KG_PER_LB
 from calfcore.exchange import (
     export_csv,
     export_json,
@@ -297,7 +298,7 @@ def test_a_check_in_records_exactly_the_legs_with_a_value(values, minutes):
 def test_parse_routine_log_keeps_every_value_or_names_the_bad_field(exercise, sets, reps, load, units, pain_value):
     library = exercise_library()
     raw = {"logged_on": TODAY, "exercise_id": exercise, "sets": sets, "reps": reps, "load": load, "pain": pain_value}
-    factor = v.KG_PER_LB if units is Units.LB else 1.0
+    factor = KG_PER_LB if units is Units.LB else 1.0
     bad = {name for name, ok in (
         ("exercise_id", exercise in library), ("sets", 1 <= sets <= v.MAX_SETS),
         ("reps", 1 <= reps <= v.MAX_ROUTINE_REPS), ("load", 0 <= load <= v.MAX_LOAD_KG / factor),

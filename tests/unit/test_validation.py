@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from calfcore import validation as v
 from calfcore.models import LegPair, PainLocation, Sex, Side, Surface, Units
 from calfcore.triage import red_flag_ids
+from calfcore.units import KG_PER_LB
 from calfcore.validation import (
     InputErrors,
     parse_routine_log,
@@ -654,7 +655,7 @@ def test_any_out_of_range_optional_rep_count_is_rejected(reps, field):
 
 
 @PROPERTY
-@given(pounds=st.floats(v.MIN_BODY_WEIGHT_KG / v.KG_PER_LB + 0.01, v.MAX_BODY_WEIGHT_KG / v.KG_PER_LB - 0.01,
+@given(pounds=st.floats(v.MIN_BODY_WEIGHT_KG / KG_PER_LB + 0.01, v.MAX_BODY_WEIGHT_KG / KG_PER_LB - 0.01,
                         allow_nan=False))
 def test_any_plausible_body_weight_in_pounds_converts_to_kilograms(pounds):
     test, _ = parse_test(raw_test(soleus_load="0", soleus_reps_left="5", soleus_reps_right="5",
