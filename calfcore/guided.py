@@ -1,7 +1,8 @@
 """The guided test: the app keeps the beat and counts, the runner ends it when a stop rule is met.
 
-Shared with the manual form through calfcore.protocol: one beat up, one beat down, so a raise is complete after
-two beats. Only complete raises count: stopping after an up-beat does not add a raise.
+Shared with the manual form through calfcore.protocol: one beat up, one beat down (BEATS_PER_RAISE, handed to the
+browser, which keeps the beat and counts: calfui/assets/guided_test.js). Only complete raises count: stopping after
+an up-beat does not add a raise.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from calfcore.models import Knee, LegPair, Protocol, Side, Surface
-from calfcore.protocol import BEATS_PER_RAISE, REST_BETWEEN_LEGS_SECONDS, STANDARD_PROTOCOL
+from calfcore.protocol import REST_BETWEEN_LEGS_SECONDS, STANDARD_PROTOCOL
 
 MIN_GUIDED_CADENCE, MAX_GUIDED_CADENCE = 30, 120  # a guided test always has a metronome
 WARM_UP_RAISES = 3  # a few paced raises to find the rhythm before the count starts
@@ -54,26 +55,6 @@ def settings_problems(settings: GuidedSettings) -> list[str]:
     if settings.warm_up_raises < 0 or settings.countdown_seconds < 0 or settings.rest_seconds < 0:
         problems.append("Warm-up, countdown and rest can't be negative.")
     return problems
-
-
-def beat_interval_ms(cadence_bpm: int) -> float:
-    return 60_000 / cadence_bpm
-
-
-def raises_from_beats(beats: int) -> int:
-    """Complete raises after `beats` test beats (up, down, up, down...)."""
-    if beats < 0:
-        raise ValueError("beats can't be negative")
-    return beats // BEATS_PER_RAISE
-
-
-def beats_for_raises(raises: int) -> int:
-    return raises * BEATS_PER_RAISE
-
-
-def expected_seconds(raises: int, cadence_bpm: int) -> float:
-    """How long `raises` take at the metronome pace."""
-    return beats_for_raises(raises) * beat_interval_ms(cadence_bpm) / 1000
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,3 @@ STOP_RULES = (
 )
 
 AFTER_FIRST_LEG = "Rest 2 minutes, then test the other leg the same way."
-
-
-def raises_per_minute(protocol: Protocol) -> float | None:
-    """Raises a minute at the metronome pace (None when self-paced)."""
-    if protocol.cadence_bpm == 0:
-        return None
-    return protocol.cadence_bpm / BEATS_PER_RAISE

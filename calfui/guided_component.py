@@ -13,6 +13,7 @@ import streamlit as st
 
 from calfcore.guided import GuidedSettings
 from calfcore.models import Side
+from calfcore.protocol import BEATS_PER_RAISE
 
 _ASSETS = Path(__file__).resolve().parent / "assets"
 _guided_test = st.components.v2.component(
@@ -26,7 +27,8 @@ def guided_test(settings: GuidedSettings, leg: Side, run_id: str, on_finished: C
     return _guided_test(
         data={"mode": "test", "run_id": run_id, "leg": leg.value.capitalize(), "knee": settings.test.value,
               "cadence_bpm": settings.cadence_bpm, "warm_up_raises": settings.warm_up_raises,
-              "countdown_seconds": settings.countdown_seconds, "sound": settings.sound},
+              "countdown_seconds": settings.countdown_seconds, "sound": settings.sound,
+              "beats_per_raise": BEATS_PER_RAISE},  # the protocol's, so Python and the browser count alike
         key=f"guided_{run_id}", on_finished_change=on_finished,
     )
 

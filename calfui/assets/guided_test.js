@@ -82,7 +82,7 @@ function liveRegion() {
 
 function test(root, data, setTriggerValue, state, el) {
   const interval = 60000 / data.cadence_bpm;
-  const beatsPerRaise = 2;
+  const beatsPerRaise = data.beats_per_raise; // calfcore.protocol.BEATS_PER_RAISE
   const phase = el("div", "calf-phase", `${data.leg} leg: stand tall, knee ${data.knee}`);
   const beat = el("div", "calf-beat");
   beat.setAttribute("data-testid", "calfBeat");

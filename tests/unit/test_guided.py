@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from calfcore.guided import (
     MAX_GUIDED_CADENCE,
     MIN_GUIDED_CADENCE,
     GuidedSettings,
     GuidedTest,
-    beat_interval_ms,
     beat_jitter,
-    beats_for_raises,
-    expected_seconds,
-    raises_from_beats,
     settings_problems,
 )
 from calfcore.models import Sex, Side, Surface
@@ -31,29 +25,6 @@ def test_defaults_follow_the_standard_protocol() -> None:
     assert find_reference(guided.protocol, Sex.FEMALE, 35) is not None
     assert guided.legs == (Side.LEFT, Side.RIGHT)
     assert GuidedSettings(first_leg=Side.RIGHT).legs == (Side.RIGHT, Side.LEFT)
-
-
-def test_sixty_beats_a_minute_is_thirty_raises_a_minute() -> None:
-    assert beat_interval_ms(60) == 1000
-    assert expected_seconds(30, 60) == 60
-    assert expected_seconds(30, 120) == 30
-
-
-@pytest.mark.parametrize("beats, raises", [(0, 0), (1, 0), (2, 1), (3, 1), (9, 4), (12, 6), (61, 30)])
-def test_only_complete_raises_count(beats: int, raises: int) -> None:
-    assert raises_from_beats(beats) == raises
-
-
-def test_negative_beats_are_impossible() -> None:
-    with pytest.raises(ValueError):
-        raises_from_beats(-1)
-
-
-@given(st.integers(0, 500))
-@settings(max_examples=100, deadline=None)
-def test_beats_and_raises_agree(raises: int) -> None:
-    assert raises_from_beats(beats_for_raises(raises)) == raises
-    assert raises_from_beats(beats_for_raises(raises) + 1) == raises  # stopped after an up-beat
 
 
 @pytest.mark.parametrize("cadence, ok", [(29, False), (30, True), (60, True), (120, True), (121, False), (0, False)])
