@@ -18,15 +18,15 @@ from calfcore.calendar_feed import FEED_PATH, build_feed, training_days
 from calfcore.retest import RetestPlan, next_retest
 from calfcore.routine import Routine
 from calfcore.sharing import token_hash, well_formed
-from calfstore import NotFound, Store, StoreError
-from calfui.cache import cached, records
+from calfstore import NotFound, StoreError
+from calfui.cache import OwnerData
 
 NOT_FOUND = Response("Not Found", status_code=404, media_type="text/plain")
 FEED_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer",
                 "X-Content-Type-Options": "nosniff"}
 
 
-def runner_feed(store: Store, owner: str, runner_id: int, uid_tag: str, show_exercise_names: bool) -> bytes:
+def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_names: bool) -> bytes:
     """A runner's feed now: this week's training days and the next retest (calfcore.calendar_feed). Also the
     one-off .ics download of local mode."""
     from calfui.shell import now, today
@@ -34,13 +34,13 @@ def runner_feed(store: Store, owner: str, runner_id: int, uid_tag: str, show_exe
     day = today()
 
     def schedule() -> tuple[Routine | None, RetestPlan | None, set[dt.date]]:
-        found = records(store, owner, runner_id)
-        away = {a.day for a in store.list_away_days(owner, runner_id)}
-        return (*next_retest(found.runner, found.tests, found.symptoms, day, store.retest_choice(owner, runner_id),
-                             away), away)
+        found = data.records(runner_id)
+        away = {a.day for a in data.list_away_days(runner_id)}
+        return (*next_retest(found.runner, found.tests, found.symptoms, day, data.retest_choice(runner_id), away),
+                away)
 
     # Read and assessed once per data version: a calendar polls, and the runner's data rarely changed meanwhile.
-    routine, plan, away = cached(store, owner, ("calendar feed", runner_id, day), schedule)
+    routine, plan, away = data.cached(("calendar feed", runner_id, day), schedule)
     days = training_days(day, routine.sessions_per_week, away) if routine else []
     names = [p.exercise.name for p in routine.prescriptions] if routine else []
     return build_feed(uid_tag, days, plan.due_on if plan else None, now(), show_exercise_names=show_exercise_names,
@@ -60,7 +60,8 @@ def calendar_feed(request: Request) -> Response:
         if resolved is None:
             return NOT_FOUND
         feed = resolved.feed
-        body = runner_feed(store, resolved.owner_key, feed.runner_id, f"feed{feed.id}", feed.show_exercise_names)
+        body = runner_feed(OwnerData(store, resolved.owner_key), feed.runner_id, f"feed{feed.id}",
+                           feed.show_exercise_names)
     except NotFound:  # the runner went meanwhile
         return NOT_FOUND
     except StoreError:

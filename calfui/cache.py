@@ -8,15 +8,18 @@ it happens on every rerun (calfui.shell.resolve_viewer).
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from calfstore import RunnerRecords, Store
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 MAX_ENTRIES = 512  # a club's worth of runners' pages; the least recently used fall out first
 
 
@@ -55,11 +58,60 @@ def records(store: Store, owner: str, runner_id: int) -> RunnerRecords:
     return cached(store, owner, ("records", runner_id), lambda: store.load_records(owner, runner_id))
 
 
+class _ForOwner(Generic[P, R]):
+    """A store operation with the owner filled in: `data.save_test(runner_id, test)` is
+    `store.save_test(owner, runner_id, test)` on the store this OwnerData holds (its backend's own method)."""
+
+    def __init__(self, operation: Callable[Concatenate[Store, str, P], R]):
+        self._name = operation.__name__
+
+    def __get__(self, data: OwnerData, kind: type | None = None) -> Callable[P, R]:
+        bound: Callable[Concatenate[str, P], R] = getattr(data.store, self._name)
+        return functools.partial(bound, data.owner)
+
+
 @dataclass(frozen=True)
 class OwnerData:
-    """One owner's data in a store, read through the cache: what a page reads and derives from it."""
+    """One owner's data in a store, bound once to whoever is asking (PageContext.data): reads go through the cache,
+    writes are forwarded with the owner filled in. A page never names an owner."""
     store: Store
     owner: str
+
+    # Writes (each one transaction; every one changes this owner's data version, so cached reads start afresh).
+    create_runner = _ForOwner(Store.create_runner)
+    update_runner = _ForOwner(Store.update_runner)
+    delete_runner = _ForOwner(Store.delete_runner)
+    delete_owner = _ForOwner(Store.delete_owner)
+    save_test = _ForOwner(Store.save_test)
+    update_test = _ForOwner(Store.update_test)
+    delete_test = _ForOwner(Store.delete_test)
+    add_symptoms = _ForOwner(Store.add_symptoms)
+    delete_symptom = _ForOwner(Store.delete_symptom)
+    add_routine_log = _ForOwner(Store.add_routine_log)
+    delete_routine_log = _ForOwner(Store.delete_routine_log)
+    import_records = _ForOwner(Store.import_records)
+    create_share_link = _ForOwner(Store.create_share_link)
+    revoke_share_link = _ForOwner(Store.revoke_share_link)
+    set_away_days = _ForOwner(Store.set_away_days)
+    delete_away_day = _ForOwner(Store.delete_away_day)
+    set_retest_choice = _ForOwner(Store.set_retest_choice)
+    save_hop_test = _ForOwner(Store.save_hop_test)
+    delete_hop_test = _ForOwner(Store.delete_hop_test)
+    save_readiness_check = _ForOwner(Store.save_readiness_check)
+    delete_readiness_check = _ForOwner(Store.delete_readiness_check)
+    create_calendar_feed = _ForOwner(Store.create_calendar_feed)
+    revoke_calendar_feed = _ForOwner(Store.revoke_calendar_feed)
+    # Reads straight from the store: wrap them in `cached` where a page reads them on every rerun.
+    list_runners = _ForOwner(Store.list_runners)
+    get_runner = _ForOwner(Store.get_runner)
+    list_share_links = _ForOwner(Store.list_share_links)
+    list_calendar_feeds = _ForOwner(Store.list_calendar_feeds)
+    list_away_days = _ForOwner(Store.list_away_days)
+    retest_choice = _ForOwner(Store.retest_choice)
+    list_hop_tests = _ForOwner(Store.list_hop_tests)
+    list_readiness_checks = _ForOwner(Store.list_readiness_checks)
+    test_revision = _ForOwner(Store.test_revision)  # never cached: checked just before an edit
+    data_version = _ForOwner(Store.data_version)
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()`'s value, computed again only after this owner's data changed. It must read only theirs."""

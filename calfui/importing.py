@@ -22,8 +22,7 @@ PLAN_KEY = "import_plan"
 
 def planned_import(context: PageContext, records: RunnerRecords, upload: Any) -> ImportPlan:
     """The validated plan for this uploaded file (InputErrors if the whole file is refused), computed once."""
-    owner = str(context.viewer.owner_key)
-    key = (upload.file_id, upload.size, records.runner.id, context.store.data_version(owner), context.today)
+    key = (upload.file_id, upload.size, records.runner.id, context.data.data_version(), context.today)
     kept = st.session_state.get(PLAN_KEY)
     if kept is None or kept[0] != key:
         kept = (key, _plan(upload.getvalue(), context.today, records))

@@ -1,7 +1,7 @@
 """One way for pages to write: if a save fails, the runner reads why, never a traceback.
 
     with saving(context.store):
-        context.store.add_routine_log(owner, runner_id, entry)
+        context.data.add_routine_log(runner_id, entry)
         st.success("Logged.")
 
 Every store write is one transaction, so a write that fails has saved nothing. The message (Store.explain) says

@@ -246,8 +246,7 @@ def sidebar(context: PageContext) -> None:
 def runner_picker(context: PageContext) -> None:
     """In the sidebar: which of this viewer's runner profiles the pages show, picked by id. The choice is kept in
     the URL too, so a reload stays on the same runner."""
-    owner = str(context.viewer.owner_key)
-    runners = cached(context.store, owner, "runners", lambda: context.store.list_runners(owner))
+    runners = context.data.cached("runners", context.data.list_runners)
     if not runners:
         _show_runner_in_url(None)
         return
@@ -262,8 +261,7 @@ def runner_picker(context: PageContext) -> None:
 
 def runner_labels(context: PageContext) -> dict[int, str]:
     """Every runner of this viewer by id, named as the menu names them: told apart when two share a name."""
-    owner = str(context.viewer.owner_key)
-    runners = cached(context.store, owner, "runners", lambda: context.store.list_runners(owner))
+    runners = context.data.cached("runners", context.data.list_runners)
     return distinct_labels({int(r.id): runner_label(r) for r in runners})  # type: ignore[arg-type]
 
 

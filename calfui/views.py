@@ -216,8 +216,8 @@ def retest_schedule(data: OwnerData, records: RunnerRecords, today: dt.date) -> 
 
     runner_id = int(records.runner.id)  # type: ignore[arg-type]
     away = {a.day for a in data.cached(("away days", runner_id),
-                                       lambda: data.store.list_away_days(data.owner, runner_id))}
-    own = data.cached(("retest choice", runner_id), lambda: data.store.retest_choice(data.owner, runner_id))
+                                       lambda: data.list_away_days(runner_id))}
+    own = data.cached(("retest choice", runner_id), lambda: data.retest_choice(runner_id))
     _, plan = data.cached(("next retest", runner_id, today),
                           lambda: next_retest(records.runner, records.tests, records.symptoms, today, own, away))
     return plan, away

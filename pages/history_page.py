@@ -47,12 +47,12 @@ def _tests_table(records: RunnerRecords) -> pd.DataFrame:
 
 
 def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> None:
-    owner, runner = str(context.viewer.owner_key), records.runner
+    runner = records.runner
     state = _history_state(int(runner.id))
     test = next(t for t in records.tests if t.id == test_id)
     symptoms = {s.side: s for s in records.symptoms if s.test_id == test_id}
     if state.get(EDIT_REVISION, (None, None))[0] != test_id:
-        state[EDIT_REVISION] = (test_id, context.store.test_revision(owner, int(runner.id), test_id))
+        state[EDIT_REVISION] = (test_id, context.data.test_revision(int(runner.id), test_id))
     revision = state[EDIT_REVISION][1]
     prefix = runner_key(int(runner.id), "edit", f"test{test_id}", f"rev{revision}") + "_"
     slots: forms.Slots = {}
@@ -74,7 +74,7 @@ def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> No
         return
     with saving(context.store):
         try:
-            context.store.update_test(owner, int(runner.id), corrected, new_symptoms, revision)
+            context.data.update_test(int(runner.id), corrected, new_symptoms, revision)
         except (EditConflict, NotFound) as problem:
             st.error(str(problem), icon=":material/sync_problem:")
             state.pop(EDIT_REVISION, None)
@@ -122,7 +122,7 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         if choice:
             with saving(context.store):
                 try:
-                    context.store.delete_test(str(context.viewer.owner_key), runner_id, selected)
+                    context.data.delete_test(runner_id, selected)
                 except NotFound as missing:
                     st.error(str(missing))
                 _leave_mode(state)
@@ -173,13 +173,12 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
     target = pick("Remove an entry", labels, key=runner_key(runner_id, "history_log_pick"), none_label="—")
     if target is None:
         return
-    owner = str(context.viewer.owner_key)
 
     def remove() -> None:
         if target.startswith("r"):
-            context.store.delete_routine_log(owner, runner_id, int(target[1:]))
+            context.data.delete_routine_log(runner_id, int(target[1:]))
         else:
-            context.store.delete_symptom(owner, runner_id, int(target[1:]))
+            context.data.delete_symptom(runner_id, int(target[1:]))
         st.session_state.pop(runner_key(runner_id, "history_log_pick") + "_chosen", None)
         state[FLASH] = "Entry removed."
 
@@ -189,10 +188,9 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
 
 
 def _return_to_run_records(context: PageContext, runner_id: int) -> dict[str, Any]:
-    owner = str(context.viewer.owner_key)
-    return {"hop_tests": context.store.list_hop_tests(owner, runner_id),
-            "readiness_checks": context.store.list_readiness_checks(owner, runner_id),
-            "away_days": context.store.list_away_days(owner, runner_id)}
+    return {"hop_tests": context.data.list_hop_tests(runner_id),
+            "readiness_checks": context.data.list_readiness_checks(runner_id),
+            "away_days": context.data.list_away_days(runner_id)}
 
 
 def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
@@ -238,7 +236,7 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
     if st.button("Import them", key=runner_key(int(records.runner.id), "confirm_import"),  # type: ignore[arg-type]
                  type="primary"):
         with saving(context.store):
-            context.store.import_records(context.viewer.owner_key, int(records.runner.id), plan.tests,
+            context.data.import_records(int(records.runner.id), plan.tests,
                                          plan.symptoms, plan.routine_logs)
             _history_state(int(records.runner.id))[FLASH] = f"Imported {plan.record_count} record(s)."
             st.session_state.pop(upload_key, None)

@@ -15,7 +15,6 @@ from calfcore.demo import demo_data
 from calfcore.models import RunnerProfile, Sex, Side, Units
 from calfcore.validation import InputErrors, parse_runner
 from calfui import components, navigation
-from calfui.cache import cached
 from calfui.components import to_display_units
 from calfui.saving import saving
 from calfui.shell import PageContext, ViewerKind, render_page, runner_labels
@@ -84,7 +83,7 @@ def _edit_profile(context: PageContext, runner: RunnerProfile) -> None:
         components.show_errors(errors.errors, slots)
         return
     with saving(context.store):
-        context.store.update_runner(str(context.viewer.owner_key), replace(updated, is_demo=runner.is_demo))
+        context.data.update_runner(replace(updated, is_demo=runner.is_demo))
         runner_state("profile", int(runner.id))["flash"] = "Profile saved."
         st.rerun()
 
@@ -103,7 +102,7 @@ def _create(context: PageContext, raw: dict[str, Any], slots: dict, existing: li
                    "again to make a second one, or pick the existing one in the menu.", icon=":material/group:")
         return
     with saving(context.store):
-        created = context.store.create_runner(str(context.viewer.owner_key), profile)
+        created = context.data.create_runner(profile)
         context.select_runner(created.id)
         task = state.get("task", 0) + 1  # new keys: the form starts empty again (the browser keeps a key's value)
         state.clear()
@@ -113,9 +112,8 @@ def _create(context: PageContext, raw: dict[str, Any], slots: dict, existing: li
 
 def render(context: PageContext) -> None:
     st.title("Profile")
-    owner = str(context.viewer.owner_key)
     runner = context.runner()
-    runners = cached(context.store, owner, "runners", lambda: context.store.list_runners(owner))
+    runners = context.data.cached("runners", context.data.list_runners)
 
     new_state = st.session_state.setdefault(NEW_PROFILE_STATE, {})
     if "created" in new_state:
@@ -141,8 +139,8 @@ def render(context: PageContext) -> None:
     if st.button("Load the demo runner", key="load_demo"):
         demo = demo_data(context.today)
         with saving(context.store):
-            created = context.store.create_runner(owner, demo.runner)
-            context.store.import_records(owner, int(created.id), demo.tests, demo.symptoms, demo.routine_logs)
+            created = context.data.create_runner(demo.runner)
+            context.data.import_records(int(created.id), demo.tests, demo.symptoms, demo.routine_logs)
             context.select_runner(created.id)
             navigation.switch_page("dashboard")
 
@@ -167,7 +165,7 @@ def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
                                 "the data from History first if you want a copy.", "Yes, delete everything", key=key)
     if choice:
         with saving(context.store):
-            context.store.delete_runner(str(context.viewer.owner_key), int(runner.id))
+            context.data.delete_runner(int(runner.id))
             context.select_runner(None)
             state.clear()
             st.rerun()
@@ -190,7 +188,7 @@ def _delete_login(context: PageContext) -> None:
                                 "Yes, delete all my data", key="delete_login")
     if choice:
         with saving(context.store):
-            deleted = context.store.delete_owner(str(context.viewer.owner_key))
+            deleted = context.data.delete_owner()
             context.select_runner(None)
             st.session_state.pop(CONFIRM_DELETE_LOGIN, None)
             st.success(f"Deleted {deleted} profile{'s' if deleted != 1 else ''} and all their data.")

@@ -59,7 +59,7 @@ def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names:
     raw = forms.submitted_values(field_names, prefix=prefix)
     try:
         test, symptoms = parse_test(raw, context.today, runner.units)
-        test_id = context.store.save_test(str(context.viewer.owner_key), int(runner.id), test, symptoms)
+        test_id = context.data.save_test(int(runner.id), test, symptoms)
     except InputErrors as errors:
         state[NOT_SAVED] = errors.errors
         return

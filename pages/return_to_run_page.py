@@ -37,12 +37,12 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="Recording for")
     if runner is None:
         return
-    owner, runner_id = str(context.viewer.owner_key), int(runner.id)
+    runner_id = int(runner.id)
     state = runner_state("return_to_run", runner_id)
     st.warning(INFORMS_ONLY, icon=":material/info:")
     checks = context.data.cached(("readiness checks", runner_id),
-                                 lambda: context.store.list_readiness_checks(owner, runner_id))
-    hops = context.data.cached(("hop tests", runner_id), lambda: context.store.list_hop_tests(owner, runner_id))
+                                 lambda: context.data.list_readiness_checks(runner_id))
+    hops = context.data.cached(("hop tests", runner_id), lambda: context.data.list_hop_tests(runner_id))
     tests = context.data.records(runner_id).tests
     flash = state.pop("flash", None)
     if flash:
@@ -73,13 +73,12 @@ def _remove_entry(context: PageContext, runner_id: int, state: dict[str, Any], c
     target = pick("Entry to remove", labels, key=runner_key(runner_id, "return_remove_pick"), none_label="—")
     if target is None:
         return
-    owner = str(context.viewer.owner_key)
 
     def remove() -> None:
         if target.startswith("h"):
-            context.store.delete_hop_test(owner, runner_id, int(target[1:]))
+            context.data.delete_hop_test(runner_id, int(target[1:]))
         else:
-            context.store.delete_readiness_check(owner, runner_id, int(target[1:]))
+            context.data.delete_readiness_check(runner_id, int(target[1:]))
         state["flash"] = "Entry removed."
 
     components.confirmed_action(state, target, button="Remove it", icon=":material/delete:",
@@ -115,7 +114,7 @@ def _checklist_form(context: PageContext, runner_id: int, state: dict[str, Any])
         saved = st.form_submit_button("Save checklist", type="primary", key=f"{prefix}save", width="stretch")
     if saved:
         _save(context, runner_id, state, "check_task", "Checklist saved.",
-              lambda: context.store.save_readiness_check(str(context.viewer.owner_key), runner_id,
+              lambda: context.data.save_readiness_check(runner_id,
                                                          parse_readiness_check(raw, context.today)))
 
 
@@ -138,7 +137,7 @@ def _hop_form(context: PageContext, runner_id: int, state: dict[str, Any]) -> No
         saved = st.form_submit_button("Save hop test", type="primary", key=f"{prefix}save", width="stretch")
     if saved:
         _save(context, runner_id, state, "hop_task", "Hop test saved.",
-              lambda: context.store.save_hop_test(str(context.viewer.owner_key), runner_id,
+              lambda: context.data.save_hop_test(runner_id,
                                                   parse_hop_test(raw, context.today)))
 
 

@@ -63,7 +63,7 @@ WARM_UP_ROLES = frozenset({"prep", "after"})  # the week's warm-up and cool-down
 
 
 def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine | None) -> None:
-    owner, runner_id = str(context.viewer.owner_key), int(runner.id)
+    runner_id = int(runner.id)
     state = runner_state("routine", runner_id)
     library = exercise_library()
     prescribed = routine.prescriptions if routine else []
@@ -102,14 +102,14 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
             components.show_errors(errors.errors, slots)
         else:
             with saving(context.store):
-                context.store.add_routine_log(owner, runner_id, entry)
+                context.data.add_routine_log(runner_id, entry)
                 state["logged"] = f"Logged {entry.sets} × {entry.reps} {library[entry.exercise_id].name}."
                 state["log_task"] = state.get("log_task", 0) + 1  # new keys: a fresh form for the next entry
                 st.rerun()
 
 
 def _checkin(context: PageContext, runner: RunnerProfile) -> None:
-    owner, runner_id = str(context.viewer.owner_key), int(runner.id)
+    runner_id = int(runner.id)
     state = runner_state("routine", runner_id)
     st.caption("How do your calves feel? Morning pain and stiffness show whether training is settling.")
     flash = state.pop("checked_in", None)
@@ -130,7 +130,7 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
         else:
             earlier = context.data.records(runner_id).symptoms
             with saving(context.store):
-                context.store.add_symptoms(owner, runner_id, entries)
+                context.data.add_symptoms(runner_id, entries)
                 views.start_warning_check(runner_id, read_checkin(entries, earlier))
                 state["checked_in"] = "Check-in saved."
                 state["checkin_task"] = state.get("checkin_task", 0) + 1

@@ -25,7 +25,7 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="Schedule of")
     if runner is None:
         return
-    owner, runner_id = str(context.viewer.owner_key), int(runner.id)
+    runner_id = int(runner.id)
     state = runner_state("schedule", runner_id)
     records = context.data.records(runner_id)
     plan, away = retest_schedule(context.data, records, context.today)
@@ -41,7 +41,7 @@ def render(context: PageContext) -> None:
         st.success(flash, icon=":material/check_circle:")
 
     st.header("How often to retest")
-    own = context.data.cached(("retest choice", runner_id), lambda: context.store.retest_choice(owner, runner_id))
+    own = context.data.cached(("retest choice", runner_id), lambda: context.data.retest_choice(runner_id))
     choices = [BY_STAGE, *OWN_CHOICE_DAYS]
     with st.form(runner_key(runner_id, "retest_every", revision_of(own)), border=True, enter_to_submit=False):
         every = st.radio("Retest", choices, index=choices.index(own or BY_STAGE),
@@ -50,7 +50,7 @@ def render(context: PageContext) -> None:
                          key=runner_key(runner_id, "retest_every_choice", revision_of(own)))
         if st.form_submit_button("Save", key=runner_key(runner_id, "retest_every_save", revision_of(own))):
             with saving(context.store):
-                context.store.set_retest_choice(owner, runner_id, every or None)
+                context.data.set_retest_choice(runner_id, every or None)
                 state["flash"] = "Retest interval saved."
                 st.rerun()
 
@@ -74,12 +74,12 @@ def render(context: PageContext) -> None:
         else:
             days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]  # type: ignore[operator]
             with saving(context.store):
-                context.store.set_away_days(owner, runner_id, [AwayDay(day, AwayReason(reason)) for day in days])
+                context.data.set_away_days(runner_id, [AwayDay(day, AwayReason(reason)) for day in days])
                 state["away_task"] = task + 1
                 state["flash"] = f"Marked {len(days)} day{'s' if len(days) > 1 else ''} away."
                 st.rerun()
 
-    marked_days = context.data.cached(("away days", runner_id), lambda: context.store.list_away_days(owner, runner_id))
+    marked_days = context.data.cached(("away days", runner_id), lambda: context.data.list_away_days(runner_id))
     if not marked_days:
         st.caption("No days marked.")
         return
@@ -90,7 +90,7 @@ def render(context: PageContext) -> None:
     if target is not None and st.button("Unmark", key=runner_key(runner_id, "away_unmark", target)):
         with saving(context.store):
             try:
-                context.store.delete_away_day(owner, runner_id, target)
+                context.data.delete_away_day(runner_id, target)
             except NotFound as missing:
                 st.error(str(missing))
             else:

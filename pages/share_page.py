@@ -50,7 +50,7 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="Links for")
     if runner is None:
         return
-    owner, runner_id = str(context.viewer.owner_key), int(runner.id)
+    runner_id = int(runner.id)
     state = runner_state("share", runner_id)
     st.markdown("A link opens a **read-only** view of this runner's dashboard: scores, symmetry, symptoms, charts, "
                 "routine and training. It shows nothing else and can't change anything. Revoke it at any time.")
@@ -90,13 +90,13 @@ def render(context: PageContext) -> None:
                 token = new_token()
                 stamp = now()
                 with saving(context.store):
-                    context.store.create_share_link(owner, runner_id, label, token_hash(token),
+                    context.data.create_share_link(runner_id, label, token_hash(token),
                                                     expires_at(days, stamp), stamp)
                     state[NEW_LINK] = {"label": label, "url": share_url(_base_url(), token)}
                     st.rerun()
 
     st.header("Links")
-    links = context.data.cached(("share links", runner_id), lambda: context.store.list_share_links(owner, runner_id))
+    links = context.data.cached(("share links", runner_id), lambda: context.data.list_share_links(runner_id))
     if not links:
         st.caption("No links yet.")
     else:
@@ -105,7 +105,6 @@ def render(context: PageContext) -> None:
 
 
 def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareLink]) -> None:
-    owner = str(context.viewer.owner_key)
     stamp = now()
     # Status first: on a phone the table scrolls sideways, and whether a link still works must not be cut off.
     st.dataframe(pa.Table.from_pylist([{
@@ -125,20 +124,19 @@ def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareL
         warning=f"Revoke the link {components.plain(labels[target])}? Whoever holds it loses access at their next "
                 "click. This can't be undone: you can make a new link.",
         yes_label="Yes, revoke it", key=runner_key(runner_id, "share_revoke", target), store=context.store,
-        act=lambda: context.store.revoke_share_link(owner, runner_id, target, now()))
+        act=lambda: context.data.revoke_share_link(runner_id, target, now()))
 
 
 def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
     """This week's training days and the next retest in the runner's phone calendar: a feed to subscribe to when
     hosted; on this computer (local mode, which a phone can't reach) a one-off .ics file to import."""
-    owner = str(context.viewer.owner_key)
     st.header("Calendar")
     st.markdown("Your training days this week and your next retest, in your phone's calendar. Events say only "
                 "**Calf Check: training** and **Calf Check: retest**, so a work calendar shows nothing private.")
     names = st.toggle("Show exercise names", key=runner_key(runner_id, "calendar_names"),
                       help="Adds this week's exercises and the retest's set-up to the events.")
     if context.viewer.kind is ViewerKind.LOCAL:
-        st.download_button("Download this week (.ics)", asgi.runner_feed(context.store, owner, runner_id,
+        st.download_button("Download this week (.ics)", asgi.runner_feed(context.data, runner_id,
                                                                           f"local{runner_id}", names),
                            file_name="calf-check.ics", mime="text/calendar", icon=":material/calendar_month:",
                            key=runner_key(runner_id, "calendar_download"))
@@ -158,11 +156,11 @@ def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
                    icon=":material/calendar_add_on:"):
         token, stamp = new_token(), now()
         with saving(context.store):
-            context.store.create_calendar_feed(owner, runner_id, token_hash(token), names, None, stamp)
+            context.data.create_calendar_feed(runner_id, token_hash(token), names, None, stamp)
             state[NEW_FEED] = feed_url(_base_url(), token)
             st.rerun()
     feeds = context.data.cached(("calendar feeds", runner_id),
-                                lambda: context.store.list_calendar_feeds(owner, runner_id))
+                                lambda: context.data.list_calendar_feeds(runner_id))
     stamp = now()
     live = {int(f.id): f"Feed made {f.created_at:%d %b %Y %H:%M}" + (" · with exercise names"
                                                                       if f.show_exercise_names else "")
@@ -176,7 +174,7 @@ def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
         warning="Revoke this calendar feed? Calendars subscribed to it stop getting updates. This can't be undone: "
                 "you can make a new feed.",
         yes_label="Yes, revoke it", key=runner_key(runner_id, "calendar_revoke", target), store=context.store,
-        act=lambda: context.store.revoke_calendar_feed(owner, runner_id, target, now()))
+        act=lambda: context.data.revoke_calendar_feed(runner_id, target, now()))
 
 
 def _link_label(link: ShareLink) -> str:

@@ -182,3 +182,18 @@ def _shown_strings(path: Path) -> Iterator[tuple[int, str]]:
 def test_texts_state_thresholds_from_the_thresholds_never_as_typed_numbers(path: Path) -> None:
     typed = [(line, text) for line, text in _shown_strings(path) if HARD_CODED_THRESHOLDS.search(text)]
     assert typed == [], f"{path.name}: build these from calfcore.thresholds (Threshold.text): {typed}"
+
+
+# -- who is asking is bound once (issue 16) ----------------------------------------------------------------------
+
+# Where an owner is decided: the viewer of a page (calfui/shell.py) and the owner of a calendar feed's token
+# (calfui/asgi.py). Everywhere else reads and writes through PageContext.data, bound to that owner.
+BINDS_THE_OWNER = {"shell.py", "asgi.py"}
+
+
+@pytest.mark.parametrize("path", [p for p in SHELL_FILES if p.name not in BINDS_THE_OWNER],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_pages_never_name_an_owner_or_call_the_store_directly(path: Path) -> None:
+    text = path.read_text()
+    assert "owner_key" not in text, f"{path.name}: use context.data (calfui.cache.OwnerData), bound to the viewer"
+    assert "context.store." not in text, f"{path.name}: reads and writes go through context.data"
