@@ -1,0 +1,55 @@
+"""calfui.cache, tested directly: reads cached per owner's data version, and OwnerData, bound to one owner, which
+forwards every write with that owner (on both backends)."""
+
+from __future__ import annotations
+
+from calfcore.models import RunnerProfile, Sex
+from calfstore import Store
+from calfui.cache import GenerationCache, OwnerData
+
+
+def _runner(name: str) -> RunnerProfile:
+    return RunnerProfile(name, 1990, Sex.FEMALE)
+
+
+def test_a_cached_read_is_computed_once_until_that_owners_data_changes(store: Store) -> None:
+    cache, calls = GenerationCache(), []
+
+    def names(owner: str) -> list[str]:
+        calls.append(owner)
+        return [r.name for r in store.list_runners(owner)]
+
+    alice, bob = OwnerData(store, "alice"), OwnerData(store, "bob")
+    alice.create_runner(_runner("Ann"))
+    assert cache.get(store, "alice", "names", lambda: names("alice")) == ["Ann"]
+    assert cache.get(store, "bob", "names", lambda: names("bob")) == []
+    assert cache.get(store, "alice", "names", lambda: names("alice")) == ["Ann"]
+    assert calls == ["alice", "bob"]  # the second read of Alice's came from the cache
+
+    bob.create_runner(_runner("Ben"))  # Bob's write leaves Alice's entry warm...
+    assert cache.get(store, "alice", "names", lambda: names("alice")) == ["Ann"]
+    assert cache.get(store, "bob", "names", lambda: names("bob")) == ["Ben"]  # ...and makes Bob's stale
+    alice.create_runner(_runner("Amy"))
+    assert cache.get(store, "alice", "names", lambda: names("alice")) == ["Ann", "Amy"]
+    assert calls == ["alice", "bob", "bob", "alice"]
+
+
+def test_the_cache_keeps_at_most_its_size_dropping_the_least_recently_used(store: Store) -> None:
+    cache = GenerationCache(max_entries=2)
+    cache.get(store, "o", "a", lambda: 1)
+    cache.get(store, "o", "b", lambda: 2)
+    cache.get(store, "o", "a", lambda: 1)  # a is now the most recent
+    cache.get(store, "o", "c", lambda: 3)  # b falls out
+    assert cache.get(store, "o", "a", lambda: "again") == 1
+    assert cache.get(store, "o", "b", lambda: "again") == "again"
+
+
+def test_owner_data_writes_and_reads_only_its_owners_runners(store: Store) -> None:
+    alice, bob = OwnerData(store, "alice"), OwnerData(store, "bob")
+    created = alice.create_runner(_runner("Ann"))
+    assert [r.name for r in store.list_runners("alice")] == ["Ann"]
+    assert alice.records(int(created.id)).runner.name == "Ann"
+    assert bob.list_runners() == []
+    version = alice.data_version()
+    alice.delete_runner(int(created.id))
+    assert alice.data_version() != version and store.list_runners("alice") == []

@@ -1,0 +1,154 @@
+"""calfcore.charts: every chart of the dashboard, from the frames calfcore.progress builds (tooltips, lines, zones, phone
+width, colour-blind palette), and the templated specs the pages draw are what Altair builds."""
+
+from __future__ import annotations
+
+
+import pytest
+
+from calfcore.charts import (
+    json_spec,
+    pain_chart,
+    pain_spec,
+    reps_chart,
+    reps_spec,
+    routine_chart,
+    routine_spec,
+    symmetry_chart,
+    symmetry_spec,
+)
+from calfcore.demo import demo_data
+from calfcore.models import Sex
+from calfcore.progress import (
+    pain_frame,
+    reps_frame,
+    symmetry_frame,
+    weekly_routine,
+)
+from tests.unit.helpers import TODAY, runner
+
+RUNNER = runner(Sex.FEMALE, 35)
+
+
+# --- the charts ------------------------------------------------------------------------------------------------------
+
+
+def mark_layers(spec: dict) -> list[dict]:
+    """Every layer that draws marks, however deeply nested."""
+    found = []
+    if "mark" in spec:
+        found.append(spec)
+    for child in spec.get("layer", []):
+        found.extend(mark_layers(child))
+    return found
+
+
+def dataset_rows(spec: dict) -> list[dict]:
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+@pytest.fixture(scope="module")
+def demo_frames():
+    demo = demo_data(TODAY)
+    tests = [test for test, _ in demo.tests]
+    symptoms = [entry for _, entries in demo.tests for entry in entries] + demo.symptoms
+    return {
+        "reps": reps_frame(tests, demo.runner),
+        "symmetry": symmetry_frame(tests, demo.runner),
+        "pain": pain_frame(symptoms),
+        "routine": weekly_routine(demo.routine_logs, 3, TODAY),
+    }
+
+
+def charts(frames):
+    return {
+        "reps straight": reps_chart(frames["reps"], "straight"),
+        "reps bent": reps_chart(frames["reps"], "bent"),
+        "symmetry": symmetry_chart(frames["symmetry"]),
+        "pain": pain_chart(frames["pain"]),
+        "routine": routine_chart(frames["routine"]),
+    }
+
+
+def test_every_mark_of_every_chart_has_a_tooltip(demo_frames):
+    for name, chart in charts(demo_frames).items():
+        spec = chart.to_dict()
+        layers = mark_layers(spec)
+        assert layers, name
+        for layer in layers:
+            assert layer.get("encoding", {}).get("tooltip"), (name, layer["mark"])
+
+
+def test_charts_render_with_empty_frames():
+    empty = {"reps": reps_frame([], RUNNER), "symmetry": symmetry_frame([], RUNNER), "pain": pain_frame([]),
+             "routine": weekly_routine([], 3, TODAY)}
+    for name, chart in charts(empty).items():
+        spec = chart.to_dict()
+        for layer in mark_layers(spec):
+            assert layer.get("encoding", {}).get("tooltip"), name
+
+
+def test_reps_chart_shows_the_runner_target_line_as_expert_opinion(demo_frames):
+    spec = reps_chart(demo_frames["reps"], "straight").to_dict()
+    rows = dataset_rows(spec)
+    assert {"target": 30, "label": "Runner target 30+ (expert opinion)"} in rows  # named in the legend too
+
+
+def test_bent_knee_chart_has_no_target_line(demo_frames):
+    spec = reps_chart(demo_frames["reps"], "bent").to_dict()
+    assert not any("target" in row for row in dataset_rows(spec))
+
+
+def test_symmetry_chart_shows_the_90_percent_line(demo_frames):
+    rows = dataset_rows(symmetry_chart(demo_frames["symmetry"]).to_dict())
+    assert {"line": 90, "label": "90% line"} in rows
+
+
+def test_pain_chart_shows_the_three_zones(demo_frames):
+    rows = dataset_rows(pain_chart(demo_frames["pain"]).to_dict())
+    zones = {row["zone"]: (row["low"], row["high"]) for row in rows if "zone" in row}
+    assert zones == {"safe (0-2)": (0, 2), "acceptable (3-5)": (2, 5), "too much (6-10)": (5, 10)}
+
+
+def test_legs_use_a_colour_blind_safe_palette(demo_frames):
+    # Okabe-Ito blue and vermillion for the two legs (both at 3:1 or more on white: tests/unit/test_accessibility.py).
+    spec = reps_chart(demo_frames["reps"], "straight").to_dict()
+    colours = [layer["encoding"]["color"]["scale"] for layer in mark_layers(spec)
+               if "color" in layer.get("encoding", {})]
+    assert {"domain": ["left", "right"], "range": ["#0072B2", "#D55E00"]} in colours
+
+
+def test_charts_fit_a_phone_screen(demo_frames):
+    for name, chart in charts(demo_frames).items():
+        assert chart.to_dict().get("width") == "container", name
+
+
+def _canonical(spec):
+    """A spec with every dataset name replaced by its rows, so specs that differ only in names compare equal."""
+    import json
+
+    text = json.dumps(spec, sort_keys=True)
+    for name, rows in spec.get("datasets", {}).items():
+        text = text.replace(json.dumps(name), json.dumps("rows:" + json.dumps(rows, sort_keys=True)))
+    return json.loads(text)
+
+
+SPECS = {
+    "reps straight": (lambda f: reps_chart(f["reps"], "straight"), lambda f: reps_spec(f["reps"], "straight")),
+    "reps bent": (lambda f: reps_chart(f["reps"], "bent"), lambda f: reps_spec(f["reps"], "bent")),
+    "symmetry": (lambda f: symmetry_chart(f["symmetry"]), lambda f: symmetry_spec(f["symmetry"])),
+    "pain": (lambda f: pain_chart(f["pain"]), lambda f: pain_spec(f["pain"])),
+    "routine": (lambda f: routine_chart(f["routine"]), lambda f: routine_spec(f["routine"])),
+}
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_specs_from_a_template_are_what_altair_builds(demo_frames, name):
+    """The pages get chart specs filled into a template built once; they must match altair's own, for full,
+    partial and empty data, and the template must never carry one runner's rows into another's chart."""
+    chart, spec = SPECS[name]
+    empty = {"reps": reps_frame([], RUNNER), "symmetry": symmetry_frame([], RUNNER), "pain": pain_frame([]),
+             "routine": weekly_routine([], 3, TODAY)}
+    fewer = {key: frame.iloc[: len(frame) // 2] for key, frame in demo_frames.items()}
+    for frames in (demo_frames, fewer, empty, demo_frames):
+        assert _canonical(json_spec(spec(frames))) == _canonical(chart(frames).to_dict(validate=False)), name
