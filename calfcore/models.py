@@ -61,6 +61,13 @@ class RunnerProfile:
         """Age in years reached during the year of `day` (only the birth year is asked, for privacy)."""
         return day.year - self.birth_year
 
+    @property
+    def saved_id(self) -> int:
+        """The id of a profile read from the store (every stored profile has one; a new one has none yet)."""
+        if self.id is None:
+            raise ValueError(f"the profile of {self.name} is not saved yet")
+        return self.id
+
 
 @dataclass(frozen=True)
 class Protocol:

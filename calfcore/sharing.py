@@ -7,6 +7,8 @@ expires, or when the runner is deleted.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 import datetime as dt
 import hashlib
 import re
@@ -29,7 +31,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def well_formed(token: object) -> bool:
+def well_formed(token: object) -> TypeGuard[str]:
     """Cheap shape check before any lookup: truncated, padded or foreign strings never reach the database."""
     return isinstance(token, str) and bool(_TOKEN_SHAPE.match(token))
 

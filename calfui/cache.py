@@ -35,7 +35,8 @@ class GenerationCache:
         with self._lock:
             if full_key in self._items:
                 self._items.move_to_end(full_key)
-                return self._items[full_key]
+                found: T = self._items[full_key]
+                return found
         value = compute()  # outside the lock: two sessions may compute the same value once each, harmlessly
         with self._lock:
             self._items[full_key] = value

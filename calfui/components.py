@@ -206,7 +206,7 @@ def focus_styles() -> None:
     st.html(_ASSETS / "focus.css")
 
 
-def confirmed_action(state: dict, target: object, *, button: str, icon: str, warning: str, yes_label: str,
+def confirmed_action(state: dict[str, Any], target: object, *, button: str, icon: str, warning: str, yes_label: str,
                      key: str, act: Callable[[], None], store: Any) -> None:
     """A button for something that can't be undone, acting on `target` (a stored item's id) only after confirm():
     the first click arms it for that target (kept in this runner's `state`), Yes runs `act` as one save (a

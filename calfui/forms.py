@@ -85,7 +85,7 @@ def symptom_fields(slots: Slots, raw: dict[str, Any], existing: dict[Side, Sympt
         _number(slots, raw, f"stiffness_minutes_{s}", f"Morning stiffness, {s} (minutes)",
                 entry.stiffness_minutes if entry else None, prefix=prefix)
         raw[f"location_{s}"] = st.selectbox(f"Where it hurts, {s}", list(LOCATION_LABELS),
-                                            format_func=LOCATION_LABELS.get,
+                                            format_func=lambda location: LOCATION_LABELS[location],
                                             index=list(LOCATION_LABELS).index(entry.location) if entry else 0,
                                             key=f"{prefix}location_{s}")
         _slot(slots, f"location_{s}")

@@ -57,4 +57,5 @@ def pick(label: str, labels: Mapping[Id, str], *, key: str, chosen_key: str | No
     if value not in options:  # a crafted message: keep the choice made before
         value = chosen
     st.session_state[chosen_key] = value
-    return value
+    picked_id: Id | None = value
+    return picked_id

@@ -55,8 +55,9 @@ def chart_png(frame: pd.DataFrame) -> bytes | None:
     spec = charts.json_spec(charts.reps_spec(frame, "straight"))
     spec["width"] = CHART_WIDTH_PX
     version = re.search(r"/v(\d+)\.(\d+)", spec.get("$schema", ""))
-    options = {"vl_version": f"{version[1]}.{version[2]}"} if version else {}
-    return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE, **options)
+    png: bytes = vl_convert.vegalite_to_png(spec, vl_version=f"{version[1]}.{version[2]}" if version else None,
+                                            scale=CHART_SCALE)
+    return png
 
 
 def _pdf(report: Report, chart: bytes | None, body: float, chart_caption: str) -> FPDF:

@@ -72,6 +72,7 @@ def _setup(state: dict[str, Any]) -> None:
     if "cancelled" in state:
         components.move_focus(".st-key-guided_start button", f"cancelled_{id(state)}_{state['cancelled']}")
     if st.button("Start the guided test", type="primary", key="guided_start", width="stretch"):
+        assert test is not None and first is not None and surface is not None  # radios with a default always hold one
         settings = GuidedSettings(test=GuidedTest(test), first_leg=Side(first), cadence_bpm=int(cadence),
                                   surface=Surface(surface), sound=bool(sound))
         problems = settings_problems(settings)
@@ -161,10 +162,10 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="Testing")
     if runner is None:
         return
-    state = _state(int(runner.id))
+    state = _state(runner.saved_id)
     step = state["step"]
     if step == "done":
-        _done(state, int(runner.id))
+        _done(state, runner.saved_id)
     else:
         {"setup": _setup, "test": _test, "confirm": _confirm, "rest": _rest}[step](state)
     if state["step"] != "setup" and st.button("Cancel the guided test", key="guided_cancel"):

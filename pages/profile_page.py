@@ -39,8 +39,8 @@ def _initial(runner: RunnerProfile | None) -> dict[str, Any]:
             "body_weight": to_display_units(runner.body_weight_kg, runner.units)}
 
 
-def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], dict]:
-    slots: dict = {}
+def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    slots: dict[str, Any] = {}
     raw: dict[str, Any] = {}
     raw["name"] = st.text_input("Name", value=initial["name"], key=f"{key}_name")
     slots["name"] = st.empty()
@@ -65,9 +65,9 @@ def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], 
 
 
 def _edit_profile(context: PageContext, runner: RunnerProfile) -> None:
-    st.header(f"Profile of {components.plain(runner_labels(context)[int(runner.id)])}")
+    st.header(f"Profile of {components.plain(runner_labels(context)[runner.saved_id])}")
     initial = _initial(runner)
-    key = runner_key(int(runner.id), "profile", revision_of(*initial.values()))
+    key = runner_key(runner.saved_id, "profile", revision_of(*initial.values()))
     with st.form(key, border=True, enter_to_submit=False):
         raw, slots = _profile_fields(key, initial)
         submitted = st.form_submit_button("Save profile", type="primary", key=f"{key}_submit")
@@ -84,11 +84,11 @@ def _edit_profile(context: PageContext, runner: RunnerProfile) -> None:
         return
     with saving(context.store):
         context.data.update_runner(replace(updated, is_demo=runner.is_demo))
-        runner_state("profile", int(runner.id))["flash"] = "Profile saved."
+        runner_state("profile", runner.saved_id)["flash"] = "Profile saved."
         st.rerun()
 
 
-def _create(context: PageContext, raw: dict[str, Any], slots: dict, existing: list[RunnerProfile]) -> None:
+def _create(context: PageContext, raw: dict[str, Any], slots: dict[str, Any], existing: list[RunnerProfile]) -> None:
     state = st.session_state.setdefault(NEW_PROFILE_STATE, {})
     try:
         profile = parse_runner(raw, context.today)
@@ -120,7 +120,7 @@ def render(context: PageContext) -> None:
         st.success(f"Profile created for {components.plain(new_state.pop('created'))}. It is now the runner every "
                    "page shows.", icon=":material/check_circle:")
     if runner is not None:
-        flash = runner_state("profile", int(runner.id)).pop("flash", None)
+        flash = runner_state("profile", runner.saved_id).pop("flash", None)
         if flash:
             st.success(flash, icon=":material/check_circle:")
         _edit_profile(context, runner)
@@ -140,7 +140,7 @@ def render(context: PageContext) -> None:
         demo = demo_data(context.today)
         with saving(context.store):
             created = context.data.create_runner(demo.runner)
-            context.data.import_records(int(created.id), demo.tests, demo.symptoms, demo.routine_logs)
+            context.data.import_records(created.saved_id, demo.tests, demo.symptoms, demo.routine_logs)
             context.select_runner(created.id)
             navigation.switch_page("dashboard")
 
@@ -151,11 +151,11 @@ def render(context: PageContext) -> None:
 
 
 def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
-    label = runner_labels(context)[int(runner.id)]
+    label = runner_labels(context)[runner.saved_id]
     st.header(f"Delete {components.plain(label)}")
     st.markdown(f"Deletes **{components.plain(label)}** and every test, symptom and training entry.")
-    state = runner_state("profile", int(runner.id))
-    key = runner_key(int(runner.id), "delete_profile")
+    state = runner_state("profile", runner.saved_id)
+    key = runner_key(runner.saved_id, "delete_profile")
     if not state.get("confirm_delete"):
         if st.button("Delete profile and all its data", key=key, icon=":material/delete:"):
             state["confirm_delete"] = True
@@ -165,7 +165,7 @@ def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
                                 "the data from History first if you want a copy.", "Yes, delete everything", key=key)
     if choice:
         with saving(context.store):
-            context.data.delete_runner(int(runner.id))
+            context.data.delete_runner(runner.saved_id)
             context.select_runner(None)
             state.clear()
             st.rerun()

@@ -37,7 +37,7 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="Recording for")
     if runner is None:
         return
-    runner_id = int(runner.id)
+    runner_id = runner.saved_id
     state = runner_state("return_to_run", runner_id)
     st.warning(INFORMS_ONLY, icon=":material/info:")
     checks = context.data.cached(("readiness checks", runner_id),

@@ -29,7 +29,7 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="Training of")
     if runner is None:
         return
-    records = context.data.records(runner.id)
+    records = context.data.records(runner.saved_id)
     plan_tab, log_tab, checkin_tab = st.tabs(["This week", "Log training", "Daily check-in"])
     with plan_tab:
         routine = _plan(context, records)
@@ -63,7 +63,7 @@ WARM_UP_ROLES = frozenset({"prep", "after"})  # the week's warm-up and cool-down
 
 
 def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine | None) -> None:
-    runner_id = int(runner.id)
+    runner_id = runner.saved_id
     state = runner_state("routine", runner_id)
     library = exercise_library()
     prescribed = routine.prescriptions if routine else []
@@ -109,7 +109,7 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
 
 
 def _checkin(context: PageContext, runner: RunnerProfile) -> None:
-    runner_id = int(runner.id)
+    runner_id = runner.saved_id
     state = runner_state("routine", runner_id)
     st.caption("How do your calves feel? Morning pain and stiffness show whether training is settling.")
     flash = state.pop("checked_in", None)

@@ -25,7 +25,7 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="Schedule of")
     if runner is None:
         return
-    runner_id = int(runner.id)
+    runner_id = runner.saved_id
     state = runner_state("schedule", runner_id)
     records = context.data.records(runner_id)
     plan, away = retest_schedule(context.data, records, context.today)
@@ -72,7 +72,7 @@ def render(context: PageContext) -> None:
         if problem:
             st.error(f"Nothing was marked. {problem}", icon=":material/error:")
         else:
-            days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]  # type: ignore[operator]
+            days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
             with saving(context.store):
                 context.data.set_away_days(runner_id, [AwayDay(day, AwayReason(reason)) for day in days])
                 state["away_task"] = task + 1
@@ -85,7 +85,8 @@ def render(context: PageContext) -> None:
         return
     st.dataframe([{"day": a.day.strftime("%a %d %b %Y"), "why": REASON_LABELS[a.reason]} for a in marked_days],
                  hide_index=True)
-    labels = {int(a.id): f"{a.day:%a %d %b %Y} ({REASON_LABELS[a.reason].lower()})" for a in marked_days}  # type: ignore[arg-type]
+    labels = {a.id: f"{a.day:%a %d %b %Y} ({REASON_LABELS[a.reason].lower()})" for a in marked_days
+              if a.id is not None}
     target = pick("Unmark a day", labels, key=runner_key(runner_id, "away_unmark_pick"))
     if target is not None and st.button("Unmark", key=runner_key(runner_id, "away_unmark", target)):
         with saving(context.store):
