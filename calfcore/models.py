@@ -150,3 +150,13 @@ class RoutineLogEntry:
     def volume(self) -> int:
         """Total repetitions: the routine volume charted week by week."""
         return self.sets * self.reps
+
+
+@dataclass(frozen=True)
+class RunnerRecords:
+    """Everything a runner has recorded, read in one go (calfstore: Store.load_records) for the dashboard."""
+
+    runner: RunnerProfile
+    tests: list[HeelRaiseTest]
+    symptoms: list[SymptomEntry]
+    routine_logs: list[RoutineLogEntry]

@@ -22,7 +22,7 @@ from calfstore.errors import (
     WriteConflict,
 )
 from calfstore.interface import LOCAL_OWNER, Store
-from calfstore.rows import RunnerRecords
+from calfcore.models import RunnerRecords
 from calfstore.schema import RUNNER_TABLES
 from calfstore.url import DatabaseUrl, configured_database, parse_database_url
 

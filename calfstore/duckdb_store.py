@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from calfcore.models import RunnerRecords
 from calfstore.errors import (
     NotFound,
     NotSaved,
@@ -31,7 +32,6 @@ from calfstore.rows import (
     RUNNER_COLUMNS,
     SYMPTOM_COLUMNS,
     TEST_COLUMNS,
-    RunnerRecords,
     by_day_then_id,
     routine_log_from_row,
     runner_from_row,

@@ -18,7 +18,7 @@ from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, Sympt
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay
 from calfcore.sharing import ResolvedShare, ShareLink
-from calfstore.rows import RunnerRecords
+from calfcore.models import RunnerRecords
 
 LOCAL_OWNER = "local"
 

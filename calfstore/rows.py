@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from calfcore.calendar_feed import CalendarFeed
@@ -99,16 +98,6 @@ def symptom_from_row(row: Sequence[Any]) -> SymptomEntry:
     return SymptomEntry(id=int(row[0]), logged_on=row[1], side=Side(row[2]), pain_during=row[3],
                         pain_next_morning=row[4], stiffness_minutes=row[5], location=PainLocation(row[6]),
                         test_id=row[7])
-
-
-@dataclass(frozen=True)
-class RunnerRecords:
-    """Everything a runner has recorded, read in one go for the dashboard."""
-
-    runner: RunnerProfile
-    tests: list[HeelRaiseTest]
-    symptoms: list[SymptomEntry]
-    routine_logs: list[RoutineLogEntry]
 
 
 LINK_COLUMNS = "id, runner_id, label, created_at, expires_at, revoked_at, last_used_at"

@@ -27,6 +27,7 @@ from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, Sympt
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay, AwayReason
 from calfcore.sharing import ResolvedShare, ShareLink
+from calfcore.models import RunnerRecords
 from calfstore.errors import EditConflict, NotFound, WriteConflict
 from calfstore.interface import Store
 from calfstore.rows import (
@@ -39,7 +40,6 @@ from calfstore.rows import (
     RUNNER_COLUMNS,
     SYMPTOM_COLUMNS,
     TEST_COLUMNS,
-    RunnerRecords,
     calendar_feed_from_row,
     hop_test_from_row,
     readiness_check_from_row,

@@ -121,7 +121,7 @@ def notice_pdf(text: str) -> bytes:
 def runner_report(records: RunnerRecords, today: dt.date, plan: RetestPlan | None, away: Collection[dt.date],
                   access: EquipmentAccess = EquipmentAccess.HOME) -> bytes:
     """A runner's report as PDF bytes, from the records the dashboard shows."""
-    from calfui.views import DEFAULT_PERIOD, raises_frame
+    from calfcore.dashboard import DEFAULT_PERIOD, raises_frame
 
     report = build_report(records.runner, records.tests, records.symptoms, today, plan=plan, away=sorted(away),
                           access=access)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from calfcore import dashboard
 from calfcore.assessment import Assessment, assess
 from calfcore.checkin import CheckinReading, advise
 from calfcore.models import HeelRaiseTest, RunnerProfile
-from calfcore.norms import all_reference_rows
 from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess
 from calfcore.triage import red_flags
@@ -65,20 +65,6 @@ def render_scoring_rules() -> None:
         "ground contacts per session and rises only while pain stays at 2 or less.\n"
         "- Any warning sign in the safety check stops everything and sends you to a clinician."
     )
-
-
-@functools.cache
-def reference_table() -> pd.DataFrame:
-    """The published references, for 'where the numbers come from'. Built once per process: the data files don't
-    change while the app runs (a page file's own module is run afresh on every rerun, so it can't keep a cache)."""
-    return pd.DataFrame([
-        {"reference": r.source.short, "evidence": r.source.trust, "sex": r.sex,
-         "age": f"{r.age_min}-{r.age_max}" if r.age_min is not None else "not recorded: no band",
-         "cued": "yes" if r.cued else "no", "pace": "60 beats/min" if r.pace_confirmed else "unconfirmed",
-         "raises": r.label, "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {r.spread_tag})",
-         "population": r.population}
-        for r in all_reference_rows()
-    ])
 
 
 def require_runner(context: PageContext, doing: str | None = None) -> RunnerProfile | None:
@@ -139,27 +125,13 @@ def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_
     return result
 
 
-DEFAULT_SESSIONS_PER_WEEK = 3  # adherence baseline before any routine exists (the build stage's frequency)
-PERIODS = {"12 weeks": 12, "6 months": 26, "Everything": None}
-DEFAULT_PERIOD = "12 weeks"
-
-
-def _within(records: RunnerRecords, today: dt.date, weeks: int | None) -> RunnerRecords:
-    if weeks is None:
-        return records
-    start = today - dt.timedelta(weeks=weeks)
-    return RunnerRecords(records.runner, [t for t in records.tests if t.tested_on >= start],
-                         [s for s in records.symptoms if s.logged_on >= start],
-                         [r for r in records.routine_logs if r.logged_on >= start])
-
-
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
     """A table for st.dataframe in Arrow form, for tables cached across reruns: given a pandas frame, Streamlit
     converts it to Arrow on every rerun; given an Arrow table, it only writes it out."""
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _arrow_datasets(spec: dict) -> dict:
+def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     """The chart's data (the runner's frame, and the rows of constant layers such as the target line) as Arrow
     bytes, converted once per data version. Given a frame or rows, st.vega_lite_chart converts them on every rerun,
     the largest share of a chart's server time; given bytes, it passes them on as they are. The conversion is
@@ -171,21 +143,11 @@ def _arrow_datasets(spec: dict) -> dict:
     return spec
 
 
-def raises_frame(records: RunnerRecords, today: dt.date) -> pd.DataFrame:
-    """The raises chart's rows over the dashboard's default period: the dashboard and the PDF report draw them."""
-    from calfcore import progress
-
-    recent = _within(records, today, PERIODS[DEFAULT_PERIOD])
-    return progress.reps_frame(recent.tests, recent.runner)
-
-
-def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict, str, pa.Table]:
-    """The knee-straight raises chart, its text alternative and its table."""
-    from calfcore import chart_text, charts
-
-    reps = raises_frame(records, today)
-    return (_arrow_datasets(charts.reps_spec(reps, "straight")), chart_text.reps_text(reps, "straight"),
-            arrow_table(chart_text.reps_table(reps, "straight")))
+def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict[str, Any], str, pa.Table]:
+    """The knee-straight raises chart, its text alternative and its table, ready for the browser."""
+    view = dashboard.raises_chart(records, today)
+    assert view.table is not None
+    return _arrow_datasets(view.spec), view.text, arrow_table(view.table)
 
 
 def render_chart(spec: dict, text: str, table: pa.Table | None) -> None:
@@ -194,20 +156,6 @@ def render_chart(spec: dict, text: str, table: pa.Table | None) -> None:
     if table is not None:
         with st.expander("Chart as a table"):
             st.table(table)
-
-
-def _band_words(records: RunnerRecords) -> str:
-    """What the raises chart shows for the latest test: a band only where a published reference fits."""
-    from calfcore.assessment import latest_test
-    from calfcore.norms import find_reference
-
-    latest = latest_test(records.tests)
-    runner = records.runner
-    if latest is not None and find_reference(latest.protocol, runner.sex, runner.age_on(latest.tested_on)):
-        return ("with the typical band for your age and sex (the healthy spread around the reference) and the runner "
-                "target.")
-    return ("with the runner target. No published reference fits your latest test (age or protocol), so there is "
-            "no band: compare your legs and your own trend.")
 
 
 def retest_schedule(data: OwnerData, records: RunnerRecords, today: dt.date) -> tuple[RetestPlan | None, set[dt.date]]:
@@ -238,43 +186,22 @@ def render_retest(plan: RetestPlan | None, today: dt.date, away: set[dt.date]) -
 def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date) -> None:
     """The knee-straight raises over the dashboard's default period: where a test just saved sits in the trend."""
     spec, text, table = data.cached(("raises chart", records.runner.id, today), lambda: _raises_spec(records, today))
-    st.markdown(f"**Your raises, last {DEFAULT_PERIOD}** (knee straight), {_band_words(records)}")
+    st.markdown(f"**Your raises, last {dashboard.DEFAULT_PERIOD}** (knee straight), {dashboard.band_words(records)}")
     render_chart(spec, text, table)
 
 
-def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]) -> dict:
-    """Every progress chart as a Vega-Lite spec, with its text alternative ("<name> text") and table ("<name>
-    table"), and the training table. Built once per data version (see calfui.cache) from templates
-    (calfcore.charts); the unit tests check them against altair's own specs."""
-    from calfcore import chart_text, charts, progress
-
-    specs: dict = {}
-    words: dict = {}
-    reps = progress.reps_frame(records.tests, records.runner)
-    for knee in ("straight", "bent"):
-        if knee == "straight" or (reps["knee"] == "bent").any():
-            specs[knee] = charts.reps_spec(reps, knee)
-            words[f"{knee} text"] = chart_text.reps_text(reps, knee)
-            words[f"{knee} table"] = arrow_table(chart_text.reps_table(reps, knee))
-    symmetry = progress.symmetry_frame(records.tests, records.runner)
-    if not symmetry.empty:
-        specs["symmetry"] = charts.symmetry_spec(symmetry)
-        words["symmetry text"] = chart_text.symmetry_text(symmetry)
-        words["symmetry table"] = arrow_table(chart_text.symmetry_table(symmetry))
-    pain = progress.pain_frame(records.symptoms)
-    if not pain.empty:
-        specs["pain"] = charts.pain_spec(pain)
-        words["pain text"] = chart_text.pain_text(pain)
-        words["pain table"] = arrow_table(chart_text.pain_table(pain))
-    recorded = [t.tested_on for t in records.tests[:1]] + [r.logged_on for r in records.routine_logs[:1]]
-    weekly = progress.weekly_routine(records.routine_logs, sessions_planned, today,
-                                     since=min(recorded) if recorded else today, away=away)
-    specs["training"] = charts.routine_spec(weekly)
-    words["training text"] = chart_text.training_text(weekly)
-    specs = {name: _arrow_datasets(spec) for name, spec in specs.items()} | words
-    # Newest week first, as the runner reads it.
-    specs["training table"] = arrow_table(weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
-        ["week", "sessions", "planned", "adherence_percent", "volume_reps"]].iloc[::-1])
+def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int,
+                 away: frozenset[dt.date]) -> dict[str, Any]:
+    """Every progress chart (calfcore.dashboard) ready for the browser: "<name>" its spec, "<name> text" its text
+    alternative, "<name> table" its table, and the training table. Built once per data version (see calfui.cache)."""
+    specs: dict[str, Any] = {}
+    for name, view in dashboard.progress_charts(records, today, sessions_planned, away).items():
+        specs[name] = _arrow_datasets(view.spec)
+        specs[f"{name} text"] = view.text
+        if view.table is not None:
+            specs[f"{name} table"] = arrow_table(view.table)
+    specs["training table"] = arrow_table(dashboard.training_table(
+        dashboard.training_weeks(records, today, sessions_planned, away)))
     return specs
 
 
@@ -323,17 +250,19 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
     st.header("Latest test")
     assessment = render_result(records, int(latest.id), today, read_only=read_only, data=data)  # type: ignore[arg-type]
     routine = assessment.routine if assessment else None
-    sessions_planned = routine.sessions_per_week if routine else DEFAULT_SESSIONS_PER_WEEK
+    sessions_planned = routine.sessions_per_week if routine else dashboard.DEFAULT_SESSIONS_PER_WEEK
 
     st.header("Progress")
     # Read-only: changes only what the charts show. For a coach, every such click re-checks the share link.
-    period = st.segmented_control("Show", list(PERIODS), default=DEFAULT_PERIOD, key="progress_period") or DEFAULT_PERIOD
+    period = (st.segmented_control("Show", list(dashboard.PERIODS), default=dashboard.DEFAULT_PERIOD,
+                                   key="progress_period") or dashboard.DEFAULT_PERIOD)
     specs = data.cached(("dashboard charts", records.runner.id, period, today, sessions_planned),
-                        lambda: _chart_specs(_within(records, today, PERIODS[period]), today, sessions_planned,
+                        lambda: _chart_specs(dashboard.within(records, today, dashboard.PERIODS[period]), today,
+                                             sessions_planned,
                                              frozenset(away)))
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
     with raises_tab:
-        st.markdown(f"**Knee straight**, {_band_words(records)}")
+        st.markdown(f"**Knee straight**, {dashboard.band_words(records)}")
         render_chart(specs["straight"], specs["straight text"], specs["straight table"])
         if "bent" in specs:
             st.markdown("**Knee bent** (no published norm: compare legs and trend).")

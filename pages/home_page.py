@@ -10,7 +10,7 @@ from calfcore.norms import describe_protocol
 from calfui import navigation, views
 from calfui.components import plain
 from calfui.shell import PageContext, ViewerKind, render_page
-from calfui.views import reference_table
+from calfcore.dashboard import reference_table
 
 
 def render(context: PageContext) -> None:

@@ -1,0 +1,119 @@
+"""What the dashboard shows, assembled without Streamlit: the periods, the records within one, every progress chart
+as a Vega-Lite spec with its text alternative and table, the words under the raises chart, and the references table.
+The shell (calfui.views) only converts the data for the browser and draws; the coach's view and the PDF report read
+the same pieces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from calfcore import chart_text, charts, progress
+from calfcore.assessment import latest_test
+from calfcore.models import RunnerRecords
+from calfcore.norms import all_reference_rows, find_reference
+
+DEFAULT_SESSIONS_PER_WEEK = 3  # adherence baseline before any routine exists (the build stage's frequency)
+PERIODS: dict[str, int | None] = {"12 weeks": 12, "6 months": 26, "Everything": None}  # label -> weeks back
+DEFAULT_PERIOD = "12 weeks"
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """One chart: its spec (data in calfcore.charts.RUNNER_DATA), the sentence that describes it, and its values as a
+    table (None where the page shows its own table instead)."""
+
+    spec: dict[str, Any]
+    text: str
+    table: pd.DataFrame | None
+
+
+def within(records: RunnerRecords, today: dt.date, weeks: int | None) -> RunnerRecords:
+    """The records of the last `weeks` weeks (None: all of them)."""
+    if weeks is None:
+        return records
+    start = today - dt.timedelta(weeks=weeks)
+    return RunnerRecords(records.runner, [t for t in records.tests if t.tested_on >= start],
+                         [s for s in records.symptoms if s.logged_on >= start],
+                         [r for r in records.routine_logs if r.logged_on >= start])
+
+
+def raises_frame(records: RunnerRecords, today: dt.date) -> pd.DataFrame:
+    """The raises chart's rows over the default period: the dashboard, the record result and the PDF report draw it."""
+    recent = within(records, today, PERIODS[DEFAULT_PERIOD])
+    return progress.reps_frame(recent.tests, recent.runner)
+
+
+def raises_chart(records: RunnerRecords, today: dt.date) -> ChartView:
+    """The knee-straight raises chart over the default period."""
+    reps = raises_frame(records, today)
+    return ChartView(charts.reps_spec(reps, "straight"), chart_text.reps_text(reps, "straight"),
+                     chart_text.reps_table(reps, "straight"))
+
+
+def band_words(records: RunnerRecords) -> str:
+    """What the raises chart shows for the latest test: a band only where a published reference fits."""
+    latest = latest_test(records.tests)
+    runner = records.runner
+    if latest is not None and find_reference(latest.protocol, runner.sex, runner.age_on(latest.tested_on)):
+        return ("with the typical band for your age and sex (the healthy spread around the reference) and the runner "
+                "target.")
+    return ("with the runner target. No published reference fits your latest test (age or protocol), so there is "
+            "no band: compare your legs and your own trend.")
+
+
+def progress_charts(records: RunnerRecords, today: dt.date, sessions_planned: int,
+                    away: frozenset[dt.date]) -> dict[str, ChartView]:
+    """Every progress chart the records allow: "straight" always, "bent", "symmetry" and "pain" when there is
+    something to draw, and "training" (whose table is `training_table`)."""
+    views: dict[str, ChartView] = {}
+    reps = progress.reps_frame(records.tests, records.runner)
+    for knee in ("straight", "bent"):
+        if knee == "straight" or (reps["knee"] == "bent").any():
+            views[knee] = ChartView(charts.reps_spec(reps, knee), chart_text.reps_text(reps, knee),
+                                    chart_text.reps_table(reps, knee))
+    symmetry = progress.symmetry_frame(records.tests, records.runner)
+    if not symmetry.empty:
+        views["symmetry"] = ChartView(charts.symmetry_spec(symmetry), chart_text.symmetry_text(symmetry),
+                                      chart_text.symmetry_table(symmetry))
+    pain = progress.pain_frame(records.symptoms)
+    if not pain.empty:
+        views["pain"] = ChartView(charts.pain_spec(pain), chart_text.pain_text(pain), chart_text.pain_table(pain))
+    views["training"] = ChartView(charts.routine_spec(weekly := training_weeks(records, today, sessions_planned,
+                                                                               away)),
+                                  chart_text.training_text(weekly), None)
+    return views
+
+
+def training_weeks(records: RunnerRecords, today: dt.date, sessions_planned: int,
+                   away: frozenset[dt.date]) -> pd.DataFrame:
+    """Training per week from the runner's first record (test or log) on, days away not counted against them."""
+    recorded = [t.tested_on for t in records.tests[:1]] + [r.logged_on for r in records.routine_logs[:1]]
+    return progress.weekly_routine(records.routine_logs, sessions_planned, today,
+                                   since=min(recorded) if recorded else today, away=away)
+
+
+def training_table(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The training chart's table, newest week first, as the runner reads it."""
+    table: pd.DataFrame = weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
+        ["week", "sessions", "planned", "adherence_percent", "volume_reps"]].iloc[::-1]
+    return table
+
+
+@functools.cache
+def reference_table() -> pd.DataFrame:
+    """The published references, for 'where the numbers come from'. Built once per process: the data files don't
+    change while the app runs."""
+    return pd.DataFrame([
+        {"reference": r.source.short, "evidence": r.source.trust, "sex": r.sex,
+         "age": f"{r.age_min}-{r.age_max}" if r.age_min is not None else "not recorded: no band",
+         "cued": "yes" if r.cued else "no", "pace": "60 beats/min" if r.pace_confirmed else "unconfirmed",
+         "raises": r.label, "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {r.spread_tag})",
+         "population": r.population}
+        for r in all_reference_rows()
+    ])

@@ -1,0 +1,72 @@
+"""calfcore.dashboard: what the dashboard shows, assembled without Streamlit (periods, charts with their text and
+tables, the words under the raises chart, the references table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from calfcore import dashboard
+from calfcore.charts import RUNNER_DATA
+from calfcore.demo import demo_data
+from calfcore.models import RunnerRecords
+
+TODAY = dt.date(2026, 6, 15)
+
+
+def _demo() -> RunnerRecords:
+    demo = demo_data(TODAY)
+    runner = demo.runner
+    tests = [test for test, _ in demo.tests]
+    symptoms = [entry for _, entries in demo.tests for entry in entries] + demo.symptoms
+    return RunnerRecords(runner, tests, symptoms, demo.routine_logs)
+
+
+def test_a_period_keeps_only_its_weeks_and_everything_keeps_all() -> None:
+    records = _demo()
+    recent = dashboard.within(records, TODAY, 4)
+    start = TODAY - dt.timedelta(weeks=4)
+    assert recent.tests and all(t.tested_on >= start for t in recent.tests)
+    assert len(recent.tests) < len(records.tests)
+    assert all(s.logged_on >= start for s in recent.symptoms) and all(r.logged_on >= start for r in recent.routine_logs)
+    assert dashboard.within(records, TODAY, dashboard.PERIODS["Everything"]) is records
+
+
+def test_every_chart_the_records_allow_comes_with_its_words_and_table() -> None:
+    views = dashboard.progress_charts(_demo(), TODAY, 3, frozenset())
+    assert {"straight", "symmetry", "pain", "training"} <= set(views)
+    for name, view in views.items():
+        assert RUNNER_DATA in view.spec["datasets"], name
+        assert view.text, name
+        assert (view.table is None) == (name == "training"), name  # training's table is training_table()
+
+
+def test_no_symmetry_or_pain_chart_without_anything_to_draw() -> None:
+    records = _demo()
+    bare = RunnerRecords(records.runner, records.tests[:1], [], [])
+    views = dashboard.progress_charts(bare, TODAY, 3, frozenset())
+    assert "pain" not in views and "training" in views and "straight" in views
+
+
+def test_the_training_table_reads_newest_week_first() -> None:
+    records = _demo()
+    weekly = dashboard.training_weeks(records, TODAY, 3, frozenset())
+    table = dashboard.training_table(weekly)
+    assert list(table.columns) == ["week", "sessions", "planned", "adherence_percent", "volume_reps"]
+    assert table.iloc[0]["week"] == weekly["week_start"].max().strftime("%d %b")
+
+
+def test_the_raises_chart_covers_the_default_period_and_names_its_band() -> None:
+    records = _demo()
+    frame = dashboard.raises_frame(records, TODAY)
+    start = TODAY - dt.timedelta(weeks=dashboard.PERIODS[dashboard.DEFAULT_PERIOD] or 0)
+    assert (frame["tested_on"].dt.date >= start).all()
+    assert "typical band" in dashboard.band_words(records)
+    young = RunnerRecords(records.runner.__class__(records.runner.name, TODAY.year - 15, records.runner.sex),
+                          records.tests, [], [])
+    assert "no band" in dashboard.band_words(young)  # no reference covers under-18s
+
+
+def test_the_references_table_lists_every_reference_with_its_trust_words() -> None:
+    table = dashboard.reference_table()
+    assert len(table) > 5 and {"reference", "evidence", "spread (SD)"} <= set(table.columns)
+    assert not table["evidence"].str.contains(r"\[read-").any()
