@@ -13,6 +13,7 @@ PostgreSQL), `tables` (counts for tests and the transfer's checks), `bulk` (bulk
 
 from __future__ import annotations
 
+from calfcore.models import RunnerRecords
 from calfstore.errors import (
     EditConflict,
     NotFound,
@@ -22,7 +23,6 @@ from calfstore.errors import (
     WriteConflict,
 )
 from calfstore.interface import LOCAL_OWNER, Store
-from calfcore.models import RunnerRecords
 from calfstore.schema import RUNNER_TABLES
 from calfstore.url import DatabaseUrl, configured_database, parse_database_url
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from calfstore.duckdb_store import DuckDBStore, one_row
+from calfcore.clock import now_utc
+from calfstore.duckdb_store import DuckDBStore
 from calfstore.errors import NotFound
 from calfstore.rows import ROUTINE_COLUMNS, SYMPTOM_COLUMNS, TEST_COLUMNS
-from calfcore.clock import now_utc
+from calfstore.sql import one_row
 
 
 def bulk_load(store: DuckDBStore, owner: str, runners: Any, tests: Any, symptoms: Any, routine_logs: Any) -> dict[str, int]:

@@ -11,8 +11,9 @@ from typing import Any
 
 import duckdb
 
-from calfstore.duckdb_store import DuckDBStore, explain_open_failure, one_row
+from calfstore.duckdb_store import DuckDBStore, explain_open_failure
 from calfstore.errors import StoreUnavailable
+from calfstore.sql import one_row
 
 
 def snapshot(store: DuckDBStore) -> dict[str, list[tuple[Any, ...]]]:

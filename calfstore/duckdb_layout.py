@@ -9,12 +9,24 @@ runner. PostgreSQL uses indexes instead (calfstore.schema, migration 6).
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 import duckdb
 
-from calfstore.duckdb_store import DuckDBStore, one_row
-from calfstore.schema import RUNNER_TABLES
 from calfcore.clock import now_utc
+from calfstore.schema import RUNNER_TABLES
+from calfstore.sql import one_row
+
+
+class DuckDBFile(Protocol):
+    """What clustering needs of a store: DuckDB cursors and transactions (calfstore.duckdb_store.DuckDBStore, which
+    calls this module when it opens a file, so this module names no store class)."""
+
+    def duckdb_cursor(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
+
+    def duckdb_transaction(self, owner: str | None, *,
+                           changes_records: bool = True) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
 
 # DuckDBStore.open rewrites a runner table ordered by runner once this many of its rows have arrived since it was
 # last clustered: DuckDB's row group size. Fewer unclustered rows than that are about one row group, which a
@@ -22,13 +34,13 @@ from calfcore.clock import now_utc
 CLUSTER_MIN_ROWS = 122_880
 
 
-def unclustered_rows(store: DuckDBStore) -> dict[str, int]:
+def unclustered_rows(store: DuckDBFile) -> dict[str, int]:
     """Rows of each runner table that arrived after its last cluster_by_runner (all of them if never)."""
     with store.duckdb_cursor() as cursor:
         return {table: count for table, (count, _) in _unclustered(cursor).items()}
 
 
-def cluster_by_runner(store: DuckDBStore, *, min_unclustered_rows: int = 0) -> dict[str, int]:
+def cluster_by_runner(store: DuckDBFile, *, min_unclustered_rows: int = 0) -> dict[str, int]:
     """Rewrite each runner table whose unclustered rows number at least `min_unclustered_rows` (and at least
     one) in (runner_id, id) order, all in ONE transaction: every row, id and value is kept, and a failure or a
     kill midway leaves the tables as they were. Returns the rows rewritten per table ({} if none was due).

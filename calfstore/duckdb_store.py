@@ -66,14 +66,6 @@ _LOAD_RECORDS_SQL = f"""
 _GENERATIONS = itertools.count(1)  # data version numbers: never repeated in a process
 
 
-def one_row(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-    """The one row a statement returns (an aggregate, a RETURNING clause): never missing."""
-    row = result.fetchone()
-    if row is None:
-        raise NotSaved("The database returned no row where it always returns one. Nothing was saved.")
-    return row
-
-
 def is_conflict(error: BaseException) -> bool:
     """DuckDB refused a write because a concurrent transaction changed the same rows (not a disk or file error)."""
     return isinstance(error, duckdb.TransactionException) and "conflict" in str(error).lower()

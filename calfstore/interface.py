@@ -14,11 +14,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from calfcore.calendar_feed import CalendarFeed, ResolvedFeed
-from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, SymptomEntry
+from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, RunnerRecords, SymptomEntry
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay
 from calfcore.sharing import ResolvedShare, ShareLink
-from calfcore.models import RunnerRecords
 
 LOCAL_OWNER = "local"
 

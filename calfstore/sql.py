@@ -21,14 +21,13 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
-from calfcore.clock import now_utc
 from calfcore.calendar_feed import CalendarFeed, ResolvedFeed
-from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, SymptomEntry
+from calfcore.clock import now_utc
+from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, RunnerRecords, SymptomEntry
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay, AwayReason
 from calfcore.sharing import ResolvedShare, ShareLink
-from calfcore.models import RunnerRecords
-from calfstore.errors import EditConflict, NotFound, WriteConflict
+from calfstore.errors import EditConflict, NotFound, NotSaved, WriteConflict
 from calfstore.interface import Store
 from calfstore.rows import (
     EVERY_DAY,
@@ -72,6 +71,14 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
     def fetchall(self) -> list[Any]: ...
+
+
+def one_row(result: Any) -> tuple[Any, ...]:
+    """The one row a statement returns (an aggregate, a RETURNING clause): never missing."""
+    row = result.fetchone()
+    if row is None:
+        raise NotSaved("The database returned no row where it always returns one. Nothing was saved.")
+    return tuple(row)
 
 
 def retry_on_conflict(method: _Method) -> _Method:
