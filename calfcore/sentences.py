@@ -17,14 +17,15 @@ ZONE_WORDS = {
 
 
 def weaker_leg(raises: LegPair) -> str | None:
-    """'Left 18, right 26: your left is weaker.' None when a leg is missing."""
+    """'Left 18, right 26: the left leg is weaker.' None when a leg is missing. Worded for anyone reading it: the
+    coach's view and the PDF report show it too."""
     if not raises.complete:
         return None
     left, right = int(raises.left or 0), int(raises.right or 0)
     if left == right:
         return f"Left {left}, right {right}: both legs did the same."
     weaker = Side.LEFT if left < right else Side.RIGHT
-    return f"Left {left}, right {right}: your {weaker.value} is weaker."
+    return f"Left {left}, right {right}: the {weaker.value} leg is weaker."
 
 
 def pain_sentence(zones: Mapping[Side, PainZone]) -> str | None:

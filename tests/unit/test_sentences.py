@@ -8,8 +8,8 @@ from calfcore.sentences import pain_sentence, weaker_leg
 
 
 def test_the_weaker_leg_is_named_with_both_counts() -> None:
-    assert weaker_leg(LegPair(18, 26)) == "Left 18, right 26: your left is weaker."
-    assert weaker_leg(LegPair(30, 22)) == "Left 30, right 22: your right is weaker."
+    assert weaker_leg(LegPair(18, 26)) == "Left 18, right 26: the left leg is weaker."
+    assert weaker_leg(LegPair(30, 22)) == "Left 30, right 22: the right leg is weaker."
     assert weaker_leg(LegPair(25, 25)) == "Left 25, right 25: both legs did the same."
     assert weaker_leg(LegPair(25, None)) is None
 
