@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from calfcore.coaching import TestComment
 from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfile, SymptomEntry, Units
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay
@@ -117,9 +118,11 @@ def export_csv(tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
 def export_json(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
                 routine_logs: Sequence[RoutineLogEntry], exported_at: dt.datetime, *,
                 hop_tests: Sequence[HopTest] = (), readiness_checks: Sequence[ReadinessCheck] = (),
-                away_days: Sequence[AwayDay] = ()) -> str:
+                away_days: Sequence[AwayDay] = (), comments: Sequence[TestComment] = ()) -> str:
     """Everything the runner recorded, as one JSON document (the CSV carries tests, symptoms and training only;
-    the return-to-run records and days away come in the JSON)."""
+    the return-to-run records, days away and coaches' comments on tests come in the JSON)."""
+    test_days = {t.id: t.tested_on.isoformat() for t in tests}
+
     def plain(cells: dict[str, object]) -> dict[str, object]:
         return {key: value for key, value in cells.items() if key != "record_type"}
 
@@ -140,6 +143,8 @@ def export_json(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms:
                               "settled_next_morning": c.settled_next_morning, "red_flags": sorted(c.red_flags)}
                              for c in readiness_checks],
         "away_days": [{"date": a.day.isoformat(), "reason": a.reason.value} for a in away_days],
+        "comments": [{"test_date": test_days.get(c.test_id), "author": c.author, "comment": c.body,
+                      "written_at": c.created_at.isoformat(), "hidden": c.hidden} for c in comments],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 

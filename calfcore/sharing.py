@@ -59,6 +59,7 @@ class ShareLink:
     expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
     last_used_at: dt.datetime | None
+    coach_may_comment: bool = False  # the runner lets whoever holds the link comment on tests (off until they say)
 
     def status(self, now: dt.datetime) -> LinkStatus:
         return link_status(self.revoked_at, self.expires_at, now)

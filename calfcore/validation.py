@@ -422,3 +422,17 @@ def parse_readiness_check(raw: Mapping[str, Any], today: dt.date) -> ReadinessCh
     fields.raise_if_any()
     return ReadinessCheck(checked_on=day, walked_pain_free=walked, settled_next_morning=settled,  # type: ignore[arg-type]
                           red_flags=flags)
+
+
+def parse_comment(raw: object, label: str = "The comment", max_length: int | None = None, *,
+                  required: bool = True) -> str:
+    """A coach's comment (or, not required, private notes) as typed, trimmed: plain text, a few lines at most."""
+    from calfcore.coaching import MAX_COMMENT_LENGTH
+
+    text = (raw if isinstance(raw, str) else "").strip()
+    if not text and required:
+        raise InputErrors({"comment": f"{label} is empty: write something first."})
+    problem = text_problem(text, label, max_length or MAX_COMMENT_LENGTH, multiline=True)
+    if problem:
+        raise InputErrors({"comment": problem})
+    return text

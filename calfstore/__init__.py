@@ -16,6 +16,7 @@ from __future__ import annotations
 from calfcore.models import RunnerRecords
 from calfstore.errors import (
     EditConflict,
+    NotAllowed,
     NotFound,
     NotSaved,
     StoreError,
@@ -27,7 +28,7 @@ from calfstore.schema import RUNNER_TABLES
 from calfstore.url import DatabaseUrl, configured_database, parse_database_url
 
 __all__ = [
-    "LOCAL_OWNER", "RUNNER_TABLES", "DatabaseUrl", "EditConflict", "NotFound", "NotSaved", "RunnerRecords", "Store",
+    "LOCAL_OWNER", "RUNNER_TABLES", "DatabaseUrl", "EditConflict", "NotAllowed", "NotFound", "NotSaved", "RunnerRecords", "Store",
     "StoreError", "StoreUnavailable", "WriteConflict", "configured_database", "open_store", "parse_database_url",
 ]
 

@@ -31,3 +31,8 @@ class NotFound(StoreError, LookupError):
 
 class EditConflict(StoreError):
     """Someone else changed the entry since it was loaded; nothing was overwritten."""
+
+
+class NotAllowed(StoreError):
+    """The link does not give this right (a coach commenting through a link the runner has not opened to comments,
+    or one that ended). Nothing was saved."""

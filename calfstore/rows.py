@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from calfcore.calendar_feed import CalendarFeed
+from calfcore.coaching import TestComment
 from calfcore.models import (
     HeelRaiseTest,
     LegPair,
@@ -100,7 +101,8 @@ def symptom_from_row(row: Sequence[Any]) -> SymptomEntry:
                         test_id=row[7])
 
 
-LINK_COLUMNS = "id, runner_id, label, created_at, expires_at, revoked_at, last_used_at"
+LINK_COLUMNS = "id, runner_id, label, created_at, expires_at, revoked_at, last_used_at, coach_may_comment"
+COMMENT_COLUMNS = "id, test_id, link_id, author, body, created_at, hidden_at"
 FEED_COLUMNS = "id, runner_id, show_exercise_names, created_at, expires_at, revoked_at"
 HOP_TEST_COLUMNS = "id, tested_on, hops_left, hops_right, pain_left, pain_right, red_flags"
 READINESS_COLUMNS = "id, checked_on, walked_pain_free, settled_next_morning, red_flags"
@@ -108,6 +110,10 @@ READINESS_COLUMNS = "id, checked_on, walked_pain_free, settled_next_morning, red
 
 def share_link_from_row(row: Sequence[Any]) -> ShareLink:
     return ShareLink(*row)
+
+
+def comment_from_row(row: Sequence[Any]) -> TestComment:
+    return TestComment(*row)
 
 
 def calendar_feed_from_row(row: Sequence[Any]) -> CalendarFeed:

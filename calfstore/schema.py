@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 # Every table whose rows belong to a runner: deleting a runner empties all of them.
 RUNNER_TABLES = ("symptom_entries", "routine_logs", "test_sessions", "share_links", "away_days", "retest_choices",
-                 "hop_tests", "readiness_checks", "calendar_feeds")
+                 "hop_tests", "readiness_checks", "calendar_feeds", "roster_entries", "test_comments", "coach_notes")
 
 # The sequence each table takes its ids from (a copy between databases keeps the ids and moves these on).
 ID_SEQUENCES = {
     "runners": "runner_ids", "test_sessions": "test_ids", "symptom_entries": "symptom_ids",
     "routine_logs": "routine_log_ids", "share_links": "share_link_ids", "away_days": "away_day_ids",
     "retest_choices": "retest_choice_ids", "hop_tests": "hop_test_ids", "readiness_checks": "readiness_check_ids",
-    "calendar_feeds": "calendar_feed_ids",
+    "calendar_feeds": "calendar_feed_ids", "roster_entries": "roster_entry_ids", "test_comments": "test_comment_ids",
+    "coach_notes": "coach_note_ids",
 }
 
 
@@ -195,9 +196,11 @@ _STEPS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     ),
 )
 
+_COACH_TABLES = ("roster_entries", "test_comments", "coach_notes")  # migration 7 indexes its own
 _POSTGRES_INDEXES = (
     "CREATE INDEX runners_by_owner ON runners (owner_key)",
-    *(f"CREATE INDEX {table}_by_runner ON {table} (runner_id)" for table in RUNNER_TABLES),
+    *(f"CREATE INDEX {table}_by_runner ON {table} (runner_id)" for table in RUNNER_TABLES
+      if table not in _COACH_TABLES),
     "CREATE INDEX share_links_by_token ON share_links (token_sha256)",
     "CREATE INDEX calendar_feeds_by_token ON calendar_feeds (token_sha256)",
 )
@@ -215,6 +218,48 @@ MIGRATIONS: tuple[Migration, ...] = (
                 owner_key VARCHAR PRIMARY KEY,
                 version BIGINT NOT NULL
             )""",
+        ),
+    ),
+    Migration(
+        7,
+        "coaches: roster entries (a link's id and token hash, never the token), comments on tests a link may allow, "
+        "a coach's private notes",
+        (
+            "ALTER TABLE share_links ADD COLUMN coach_may_comment BOOLEAN NOT NULL DEFAULT false",
+            "CREATE SEQUENCE roster_entry_ids START 1",
+            "CREATE SEQUENCE test_comment_ids START 1",
+            "CREATE SEQUENCE coach_note_ids START 1",
+            """CREATE TABLE roster_entries (
+                id BIGINT PRIMARY KEY DEFAULT nextval('roster_entry_ids'),
+                runner_id BIGINT NOT NULL,
+                coach_owner_key VARCHAR NOT NULL,
+                link_id BIGINT NOT NULL,
+                token_sha256 VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE test_comments (
+                id BIGINT PRIMARY KEY DEFAULT nextval('test_comment_ids'),
+                runner_id BIGINT NOT NULL,
+                test_id BIGINT NOT NULL,
+                link_id BIGINT NOT NULL,
+                author_key VARCHAR NOT NULL,
+                author VARCHAR NOT NULL,
+                body VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                hidden_at TIMESTAMP
+            )""",
+            """CREATE TABLE coach_notes (
+                id BIGINT PRIMARY KEY DEFAULT nextval('coach_note_ids'),
+                runner_id BIGINT NOT NULL,
+                coach_owner_key VARCHAR NOT NULL,
+                body VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ),
+        postgres_only=(
+            *(f"CREATE INDEX {table}_by_runner ON {table} (runner_id)" for table in _COACH_TABLES),
+            "CREATE INDEX roster_entries_by_coach ON roster_entries (coach_owner_key)",
+            "CREATE INDEX coach_notes_by_coach ON coach_notes (coach_owner_key)",
         ),
     ),
 )

@@ -23,13 +23,15 @@ from typing import Any, Protocol, TypeVar
 
 from calfcore.calendar_feed import CalendarFeed, ResolvedFeed
 from calfcore.clock import now_utc
+from calfcore.coaching import RosterEntry, TestComment
 from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, RunnerRecords, SymptomEntry
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay, AwayReason
-from calfcore.sharing import ResolvedShare, ShareLink
-from calfstore.errors import EditConflict, NotFound, NotSaved, WriteConflict
+from calfcore.sharing import LinkStatus, ResolvedShare, ShareLink, link_status
+from calfstore.errors import EditConflict, NotAllowed, NotFound, NotSaved, WriteConflict
 from calfstore.interface import Store
 from calfstore.rows import (
+    COMMENT_COLUMNS,
     EVERY_DAY,
     FEED_COLUMNS,
     HOP_TEST_COLUMNS,
@@ -40,6 +42,7 @@ from calfstore.rows import (
     SYMPTOM_COLUMNS,
     TEST_COLUMNS,
     calendar_feed_from_row,
+    comment_from_row,
     hop_test_from_row,
     readiness_check_from_row,
     routine_log_from_row,
@@ -57,6 +60,9 @@ CONFLICT_RETRIES = 10
 CONFLICT_PAUSE_MAX = 0.25
 
 RUNNER_GONE = "That runner profile does not exist (it may have been deleted)."
+LINK_GONE = "This link doesn't work any more: the runner withdrew it or it expired. Nothing was saved."
+NO_COMMENTS = "This link doesn't allow comments (the runner decides that). Nothing was saved."
+_LIVE_LINK = "l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ?)"
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -204,6 +210,8 @@ class SqlStore(Store):
                 cursor.execute(f"DELETE FROM {table} WHERE runner_id IN (SELECT id FROM runners WHERE owner_key = ?)",
                                [owner])
             cursor.execute("DELETE FROM runners WHERE owner_key = ?", [owner])
+            for table in ("roster_entries", "coach_notes"):  # what this login kept as a coach, on others' runners
+                cursor.execute(f"DELETE FROM {table} WHERE coach_owner_key = ?", [owner])
         return len(ids)
 
     def load_records(self, owner: str, runner_id: int) -> RunnerRecords:
@@ -284,6 +292,7 @@ class SqlStore(Store):
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
             cursor.execute("DELETE FROM symptom_entries WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
+            cursor.execute("DELETE FROM test_comments WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
             deleted = cursor.execute("DELETE FROM test_sessions WHERE id = ? AND runner_id = ? RETURNING id",
                                      [test_id, runner_id]).fetchall()
             if not deleted:
@@ -457,6 +466,141 @@ class SqlStore(Store):
                 """UPDATE share_links SET last_used_at = ?
                    WHERE id = ? AND runner_id IN (SELECT id FROM runners WHERE owner_key = ?)""",
                 [now, link_id, owner])
+
+    @retry_on_conflict
+    def set_link_comments(self, owner: str, runner_id: int, link_id: int, allowed: bool) -> None:
+        with self._transaction(owner) as cursor:
+            self._writing_for(cursor, owner, runner_id)
+            if not cursor.execute("UPDATE share_links SET coach_may_comment = ? WHERE id = ? AND runner_id = ? "
+                                  "RETURNING id", [allowed, link_id, runner_id]).fetchall():
+                raise NotFound("That link no longer exists.")
+
+    # -- coaches: roster, comments, private notes ----------------------------------------------------------------
+
+    def _link_owner(self, token_sha256: str, now: dt.datetime) -> tuple[str, int]:
+        """The owner and runner of a live link (NotFound otherwise): read first, so a write's transaction can change
+        that owner's data version. The write then checks the link again inside its transaction."""
+        with self._cursor() as cursor:
+            row = cursor.execute(f"""SELECT r.owner_key, r.id FROM share_links l JOIN runners r ON r.id = l.runner_id
+                                     WHERE l.token_sha256 = ? AND {_LIVE_LINK}""", [token_sha256, now]).fetchone()
+        if row is None:
+            raise NotFound(LINK_GONE)
+        return str(row[0]), int(row[1])
+
+    def _live_link_in(self, cursor: Cursor, owner: str, runner_id: int, token_sha256: str,
+                      now: dt.datetime) -> tuple[int, bool]:
+        """Inside a write: lock the runner (a deletion waits or wins), then the link's id and comment right, if it is
+        still live and still this runner's. NotAllowed otherwise: nothing gets written."""
+        try:
+            self._writing_for(cursor, owner, runner_id)
+        except NotFound as gone:
+            raise NotAllowed(LINK_GONE) from gone
+        row = cursor.execute(f"""SELECT l.id, l.coach_may_comment FROM share_links l
+                                 WHERE l.token_sha256 = ? AND l.runner_id = ? AND {_LIVE_LINK}""",
+                             [token_sha256, runner_id, now]).fetchone()
+        if row is None:
+            raise NotAllowed(LINK_GONE)
+        return int(row[0]), bool(row[1])
+
+    @retry_on_conflict
+    def add_to_roster(self, coach: str, token_sha256: str, now: dt.datetime) -> RosterEntry:
+        owner, runner_id = self._link_owner(token_sha256, now)
+        with self._transaction(coach) as cursor:
+            link_id, _ = self._live_link_in(cursor, owner, runner_id, token_sha256, now)
+            if cursor.execute("SELECT 1 FROM roster_entries WHERE coach_owner_key = ? AND link_id = ?",
+                              [coach, link_id]).fetchone() is None:
+                cursor.execute("""INSERT INTO roster_entries (runner_id, coach_owner_key, link_id, token_sha256,
+                                                              created_at) VALUES (?, ?, ?, ?, ?)""",
+                               [runner_id, coach, link_id, token_sha256, now])
+        return next(entry for entry in self.list_roster(coach, now) if entry.link_id == link_id)
+
+    def list_roster(self, coach: str, now: dt.datetime) -> list[RosterEntry]:
+        with self._cursor() as cursor:
+            rows = cursor.execute(
+                """SELECT e.id, e.link_id, l.label, e.created_at, l.revoked_at, l.expires_at, r.id, r.owner_key, r.name
+                   FROM roster_entries e
+                   JOIN share_links l ON l.id = e.link_id AND l.token_sha256 = e.token_sha256
+                   JOIN runners r ON r.id = e.runner_id AND r.id = l.runner_id
+                   WHERE e.coach_owner_key = ? ORDER BY e.id""", [coach]).fetchall()
+        entries = []
+        for entry_id, link_id, label, added, revoked, expires, runner_id, owner, name in rows:
+            live = link_status(revoked, expires, now) is LinkStatus.ACTIVE
+            entries.append(RosterEntry(int(entry_id), int(link_id), label, added, live,
+                                       *((int(runner_id), owner, name, expires) if live else ())))
+        return entries
+
+    @retry_on_conflict
+    def remove_from_roster(self, coach: str, entry_id: int) -> None:
+        with self._transaction(coach) as cursor:
+            if not cursor.execute("DELETE FROM roster_entries WHERE id = ? AND coach_owner_key = ? RETURNING id",
+                                  [entry_id, coach]).fetchall():
+                raise NotFound("That runner is no longer on your roster.")
+
+    @retry_on_conflict
+    def add_comment(self, coach: str, author: str, token_sha256: str, test_id: int, body: str,
+                    now: dt.datetime) -> TestComment:
+        try:
+            owner, runner_id = self._link_owner(token_sha256, now)
+        except NotFound as gone:
+            raise NotAllowed(LINK_GONE) from gone
+        with self._transaction(owner) as cursor:  # the runner's data: their pages show it at their next click
+            link_id, may_comment = self._live_link_in(cursor, owner, runner_id, token_sha256, now)
+            if not may_comment:
+                raise NotAllowed(NO_COMMENTS)
+            if cursor.execute("SELECT 1 FROM test_sessions WHERE id = ? AND runner_id = ?",
+                              [test_id, runner_id]).fetchone() is None:
+                raise NotFound("That test no longer exists (the runner may have deleted it). Nothing was saved.")
+            row = one_row(cursor.execute(
+                f"""INSERT INTO test_comments (runner_id, test_id, link_id, author_key, author, body, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {COMMENT_COLUMNS}""",
+                [runner_id, test_id, link_id, coach, author, body, now]))
+        return comment_from_row(row)
+
+    def comments_through_link(self, coach: str, token_sha256: str, now: dt.datetime) -> list[TestComment]:
+        columns = ", ".join("c." + c.strip() for c in COMMENT_COLUMNS.split(","))
+        with self._cursor() as cursor:
+            rows = cursor.execute(
+                f"""SELECT {columns} FROM test_comments c JOIN share_links l ON l.id = c.link_id
+                    JOIN runners r ON r.id = l.runner_id
+                    WHERE l.token_sha256 = ? AND {_LIVE_LINK} AND c.author_key = ? AND c.runner_id = l.runner_id
+                    ORDER BY c.created_at, c.id""", [token_sha256, now, coach]).fetchall()
+        return [comment_from_row(row) for row in rows]
+
+    def list_comments(self, owner: str, runner_id: int) -> list[TestComment]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute(f"SELECT {COMMENT_COLUMNS} FROM test_comments WHERE runner_id = ? "
+                                  "ORDER BY created_at, id", [runner_id]).fetchall()
+        return [comment_from_row(row) for row in rows]
+
+    @retry_on_conflict
+    def hide_comment(self, owner: str, runner_id: int, comment_id: int, now: dt.datetime) -> None:
+        with self._transaction(owner) as cursor:
+            self._writing_for(cursor, owner, runner_id)
+            if not cursor.execute("""UPDATE test_comments SET hidden_at = coalesce(hidden_at, ?)
+                                     WHERE id = ? AND runner_id = ? RETURNING id""",
+                                  [now, comment_id, runner_id]).fetchall():
+                raise NotFound("That comment no longer exists.")
+
+    def coach_note(self, coach: str, token_sha256: str, now: dt.datetime) -> str | None:
+        with self._cursor() as cursor:
+            row = cursor.execute(f"SELECT l.runner_id FROM share_links l WHERE l.token_sha256 = ? AND {_LIVE_LINK}",
+                                 [token_sha256, now]).fetchone()
+            if row is None:
+                return None
+            note = cursor.execute("SELECT body FROM coach_notes WHERE runner_id = ? AND coach_owner_key = ?",
+                                  [row[0], coach]).fetchone()
+        return "" if note is None else str(note[0])
+
+    @retry_on_conflict
+    def save_coach_note(self, coach: str, token_sha256: str, body: str, now: dt.datetime) -> None:
+        owner, runner_id = self._link_owner(token_sha256, now)
+        with self._transaction(coach) as cursor:  # the coach's own data: the runner's pages never read it
+            self._live_link_in(cursor, owner, runner_id, token_sha256, now)
+            cursor.execute("DELETE FROM coach_notes WHERE runner_id = ? AND coach_owner_key = ?", [runner_id, coach])
+            if body:
+                cursor.execute("INSERT INTO coach_notes (runner_id, coach_owner_key, body, created_at) "
+                               "VALUES (?, ?, ?, ?)", [runner_id, coach, body, now])
 
     # -- retests and return to run: days away, own retest interval, hop tests, checklist ---------------------
 

@@ -148,7 +148,8 @@ def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     assert count_rows(peek_store(db_path), runner.id) == {
         "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "away_days": 0,
-        "retest_choices": 0, "hop_tests": 0, "readiness_checks": 0, "calendar_feeds": 0, "runners": 1}
+        "retest_choices": 0, "hop_tests": 0, "readiness_checks": 0, "calendar_feeds": 0, "roster_entries": 0,
+        "test_comments": 0, "coach_notes": 0, "runners": 1}
 
 
 def test_missing_reps_is_refused(app: AppTest, db_path) -> None:
