@@ -22,7 +22,8 @@ def main() -> None:
     context = shell.PageContext(viewer=viewer, store=store, today=shell.today())
 
     if viewer.owns_data:
-        page = navigation.navigation(navigation.RUNNER_PAGES, position="sidebar")
+        pages = navigation.HOSTED_PAGES if viewer.kind is ViewerKind.RUNNER else navigation.RUNNER_PAGES
+        page = navigation.navigation(pages, position="sidebar")
     elif viewer.kind in (ViewerKind.COACH, ViewerKind.BAD_LINK):
         # One page, no navigation: a coach can reach nothing but this runner's read-only view.
         page = navigation.navigation(navigation.COACH_PAGES, position="hidden")

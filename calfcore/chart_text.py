@@ -123,3 +123,17 @@ def pain_table(frame: pd.DataFrame) -> pd.DataFrame:
     data = frame.sort_values(["day", "side", "kind"], ascending=[False, True, True])
     return pd.DataFrame({"Day": _dates(data["day"]), "Leg": data["side"], "When": data["kind"],
                          "Pain (0-10)": data["pain"]}).reset_index(drop=True)
+
+
+def squad_text(frame: pd.DataFrame) -> str:
+    """The squad chart in words: how many runners, and who sits below the runner target or the 90% line."""
+    if frame.empty:
+        return "Squad: no runner on the roster has a test with both legs yet."
+    target, line = RUNNER_TARGET_REPS.value, SYMMETRY_FLAG_PERCENT.value
+    below_line = sorted(frame.loc[frame["symmetry_percent"] < line, "runner"])
+    below_target = sorted(frame.loc[frame["weaker_raises"] < target, "runner"])
+    text = (f"Squad, {len(frame)} runner{'s' if len(frame) != 1 else ''}: weaker leg's raises "
+            f"{int(frame['weaker_raises'].min())} to {int(frame['weaker_raises'].max())}.")
+    text += f" Under {format_reps(line)}% symmetry: {', '.join(below_line) if below_line else 'nobody'}."
+    text += f" Under the runner target of {format_reps(target)}: {', '.join(below_target) if below_target else 'nobody'}."
+    return text

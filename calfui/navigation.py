@@ -31,9 +31,11 @@ PAGES: dict[str, PageInfo] = {
     "share": PageInfo("pages/share_page.py", "Share", ":material/share:", "share"),
     "profile": PageInfo("pages/profile_page.py", "Profile", ":material/person:", "profile"),
     "coach": PageInfo("pages/coach_page.py", "Calf Check", ":material/visibility:", "coach"),
+    "roster": PageInfo("pages/roster_page.py", "Roster", ":material/groups:", "roster"),
 }
 RUNNER_PAGES = ("home", "record", "guided", "dashboard", "routine", "schedule", "return_to_run", "history", "share",
                 "profile")
+HOSTED_PAGES = (*RUNNER_PAGES, "roster")  # logged in: also the runners whose links they keep (a coach's roster)
 PUBLIC_PAGES = ("home",)  # hosted and not logged in
 COACH_PAGES = ("coach",)  # a coach reaches nothing but the shared runner's read-only view
 DEFAULT_PAGES = frozenset({"home", "coach"})  # each list above has exactly one of them

@@ -91,6 +91,9 @@ class Viewer:
     owner_key: str | None = None
     display_name: str = ""
     share: ResolvedShare | None = None
+    # A coach who is also logged in (hosted): their own key, for their roster, comments and notes. Never the
+    # runner's data: what they read through the link is scoped to `owner_key`, the runner's owner.
+    coach_key: str | None = None
 
     @property
     def owns_data(self) -> bool:
@@ -129,19 +132,28 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
                 store.mark_share_used(resolved.owner_key, resolved.link.id, now)
         except StoreError:
             pass  # "last opened" is a courtesy: a full disk must not keep the coach from reading
-        return Viewer(ViewerKind.COACH, owner_key=resolved.owner_key, share=resolved)
+        login = _logged_in() if auth_configured() else None
+        return Viewer(ViewerKind.COACH, owner_key=resolved.owner_key, share=resolved,
+                      coach_key=login[0] if login else None, display_name=login[1] if login else "")
     if not auth_configured():
         # Local mode has no login: the data belongs to whoever sits at this machine, and nobody else.
         if from_this_machine(st.context.ip_address):
             return Viewer(ViewerKind.LOCAL, owner_key=LOCAL_OWNER)
         return Viewer(ViewerKind.VISITOR)
+    login = _logged_in()
+    if login is not None:
+        return Viewer(ViewerKind.RUNNER, owner_key=login[0], display_name=login[1])
+    return Viewer(ViewerKind.ANONYMOUS)
+
+
+def _logged_in() -> tuple[str, str] | None:
+    """The logged-in person's owner key and name (hosted mode), or None."""
     if st.user.get("is_logged_in", False):
         issuer, subject = st.user.get("iss"), st.user.get("sub")
         if issuer and subject:
             name = st.user.get("name") or st.user.get("email") or ""
-            return Viewer(ViewerKind.RUNNER, owner_key=owner_key_for(str(issuer), str(subject)),
-                          display_name=str(name))
-    return Viewer(ViewerKind.ANONYMOUS)
+            return owner_key_for(str(issuer), str(subject)), str(name)
+    return None
 
 
 def from_this_machine(ip_address: str | None) -> bool:

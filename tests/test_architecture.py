@@ -103,6 +103,7 @@ FIXED_KEYS = {
     "logout": "logs the viewer out", "login": "logs the viewer in", "load_demo": "creates a new runner",
     "delete_login": "deletes everything of the login, after a confirmation (keys delete_login_confirm/_cancel)",
     "progress_period": "changes only what the charts show",
+    "roster_filter": "changes only which of the coach's roster rows show",
     "equipment_access": "which equipment the routine is chosen for, this session only",
     "export_csv": "a download of the runner shown", "export_json": "a download of the runner shown",
     "guided_test": "a guided test's setting", "guided_first_leg": "a guided test's setting",
