@@ -102,6 +102,8 @@ class OwnerData:
     delete_readiness_check = _ForOwner(Store.delete_readiness_check)
     create_calendar_feed = _ForOwner(Store.create_calendar_feed)
     revoke_calendar_feed = _ForOwner(Store.revoke_calendar_feed)
+    set_link_comments = _ForOwner(Store.set_link_comments)
+    hide_comment = _ForOwner(Store.hide_comment)
     # Reads straight from the store: wrap them in `cached` where a page reads them on every rerun.
     list_runners = _ForOwner(Store.list_runners)
     get_runner = _ForOwner(Store.get_runner)
@@ -111,6 +113,7 @@ class OwnerData:
     retest_choice = _ForOwner(Store.retest_choice)
     list_hop_tests = _ForOwner(Store.list_hop_tests)
     list_readiness_checks = _ForOwner(Store.list_readiness_checks)
+    list_comments = _ForOwner(Store.list_comments)
     test_revision = _ForOwner(Store.test_revision)  # never cached: checked just before an edit
     data_version = _ForOwner(Store.data_version)
 

@@ -232,11 +232,13 @@ def render_report_button(records: RunnerRecords, today: dt.date, plan: RetestPla
 
 
 def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *, read_only: bool = False,
-                     still_allowed: Callable[[], bool] | None = None) -> None:
+                     still_allowed: Callable[[], bool] | None = None,
+                     about_latest: Callable[[HeelRaiseTest], None] | None = None) -> None:
     """The runner's whole picture: latest result, charts over time, training adherence.
 
     Shared by the runner's dashboard and the coach's read-only view; it has no widget that writes. `still_allowed`:
-    for a coach, checks the share link again when the PDF report is drawn.
+    for a coach, checks the share link again when the PDF report is drawn. `about_latest`: drawn under the latest
+    test's result (comments on it).
     """
     from calfcore.assessment import latest_test
 
@@ -249,6 +251,8 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
     render_report_button(records, today, plan, away, still_allowed=still_allowed)
     st.header("Latest test")
     assessment = render_result(records, int(latest.id), today, read_only=read_only, data=data)  # type: ignore[arg-type]
+    if about_latest is not None:
+        about_latest(latest)
     routine = assessment.routine if assessment else None
     sessions_planned = routine.sessions_per_week if routine else dashboard.DEFAULT_SESSIONS_PER_WEEK
 

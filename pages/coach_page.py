@@ -1,11 +1,17 @@
-"""The coach's read-only view, opened through a share link. No widget here writes anything."""
+"""The coach's read-only view, opened through a share link. Nothing here writes the runner's records. A coach who is
+logged in (hosted) may keep the link on their roster, keep private notes, and comment on tests if the runner allows
+it: each of those is checked by the store against the live link when it is saved."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from calfcore.models import HeelRaiseTest
 from calfcore.sharing import token_hash
+from calfstore import NotFound
+from calfui.comments import render_coach_comments, render_coach_notes
 from calfui.components import plain
+from calfui.saving import saving
 from calfui.shell import PageContext, ViewerKind, now, render_page
 from calfui.views import render_dashboard
 
@@ -26,12 +32,41 @@ def render(context: PageContext) -> None:
     records = context.data.records(share.runner_id)
     link = token_hash(str(st.query_params.get("share")))
     store = context.store
+    coach = context.viewer.coach_key
+    if coach is not None:
+        _roster_button(context, coach, link)
+        render_coach_notes(context.data, share, coach, link)
 
     def still_allowed() -> bool:  # the same live link, still to this runner, when the report is drawn
         resolved = store.resolve_share(link, now())
         return resolved is not None and resolved.runner_id == share.runner_id
 
-    render_dashboard(context.data, records, context.today, read_only=True, still_allowed=still_allowed)
+    def about_latest(test: HeelRaiseTest) -> None:
+        if coach is not None:
+            render_coach_comments(context.data, share, coach, link, int(test.id))
+
+    render_dashboard(context.data, records, context.today, read_only=True, still_allowed=still_allowed,
+                     about_latest=about_latest)
+
+
+def _roster_button(context: PageContext, coach: str, link: str) -> None:
+    """"Add to my roster" for a logged-in coach, or a note that it is there (the roster page lists it)."""
+    share = context.viewer.share
+    assert share is not None
+    on_roster = any(entry.link_id == share.link.id for entry in context.store.list_roster(coach, now()))
+    if on_roster:
+        st.caption(":material/groups: On your roster: open Calf Check without the link to see it.")
+        return
+    if st.button("Add to my roster", key=f"roster_add_link{int(share.link.id)}", icon=":material/group_add:",
+                 help="Lists this runner on your Roster page, with everyone else who shared with you, for as long "
+                      "as the link works."):
+        with saving(context.store):
+            try:
+                context.store.add_to_roster(coach, link, now())
+            except NotFound as gone:
+                st.error(str(gone))
+                return
+            st.rerun()
 
 
 render_page(render)

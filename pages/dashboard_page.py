@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from calfui import navigation
+from calfui.comments import render_test_comments
 from calfui.components import plain
 from calfui.shell import PageContext, render_page
 from calfui.views import render_dashboard, require_runner
@@ -18,7 +19,8 @@ def render(context: PageContext) -> None:
     st.title("Dashboard")
     st.caption(plain(runner.name))
     records = context.data.records(runner.id)
-    render_dashboard(context.data, records, context.today)
+    render_dashboard(context.data, records, context.today,
+                     about_latest=lambda test: render_test_comments(context.data, int(runner.id), int(test.id)))
     missing_morning = [s for s in records.symptoms if s.test_id is not None and s.pain_next_morning is None
                        and s.logged_on < context.today]
     if missing_morning:

@@ -15,6 +15,7 @@ from calfcore.routine import exercise_library
 from calfcore.validation import InputErrors, parse_test
 from calfstore import EditConflict, NotFound, RunnerRecords
 from calfui import components, forms, importing
+from calfui.comments import render_test_comments
 from calfui.pickers import pick
 from calfui.saving import saving
 from calfui.shell import PageContext, now, render_page
@@ -112,6 +113,7 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         _edit_test(context, records, selected)
         return
     render_result(records, selected, context.today, show_routine=False, data=context.data)
+    render_test_comments(context.data, runner_id, selected)
     if by_id[selected].notes:
         st.caption("Notes:")
         st.text(by_id[selected].notes)
@@ -190,7 +192,8 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
 def _return_to_run_records(context: PageContext, runner_id: int) -> dict[str, Any]:
     return {"hop_tests": context.data.list_hop_tests(runner_id),
             "readiness_checks": context.data.list_readiness_checks(runner_id),
-            "away_days": context.data.list_away_days(runner_id)}
+            "away_days": context.data.list_away_days(runner_id),
+            "comments": context.data.list_comments(runner_id)}
 
 
 def _exchange_section(context: PageContext, records: RunnerRecords) -> None:

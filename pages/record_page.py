@@ -15,6 +15,7 @@ from calfcore.models import Protocol, RunnerProfile
 from calfcore.validation import InputErrors, parse_test
 from calfstore import StoreError
 from calfui import components, forms, navigation
+from calfui.comments import render_test_comments
 from calfui.recording import (
     GUIDED,
     JUST_SAVED,
@@ -43,6 +44,7 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
                           f"saved_{runner.id}_{test_id}")
     records = context.data.records(runner.id)
     result = render_result(records, test_id, context.today, data=context.data)
+    render_test_comments(context.data, int(runner.id), test_id)
     if result is not None and not result.triage.stop:  # after a warning sign, the advice to see a clinician is all
         plan, away = retest_schedule(context.data, records, context.today)
         render_retest(plan, context.today, away)

@@ -117,6 +117,8 @@ def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareL
     if not active:
         return
     labels = {int(link.id): _link_label(link) for link in active.values()}  # type: ignore[arg-type]
+    if context.viewer.kind is ViewerKind.RUNNER:  # hosted: comments come from coaches who are logged in
+        _comment_rights(context, runner_id, active, labels)
     target = pick("Revoke a link", labels, key=runner_key(runner_id, "share_revoke_pick"),
                   on_change=lambda: state.pop("confirming", None))
     components.confirmed_action(
@@ -125,6 +127,20 @@ def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareL
                 "click. This can't be undone: you can make a new link.",
         yes_label="Yes, revoke it", key=runner_key(runner_id, "share_revoke", target), store=context.store,
         act=lambda: context.data.revoke_share_link(runner_id, target, now()))
+
+
+def _comment_rights(context: PageContext, runner_id: int, active: dict, labels: dict[int, str]) -> None:
+    """Per live link: may its holder comment on this runner's tests? Off until the runner turns it on."""
+    owner = str(context.viewer.owner_key)
+    st.markdown("**Comments.** A coach who is logged in can comment on your tests through a link you allow. You see "
+                "comments under the test and can hide any of them.")
+    for link_id, link in active.items():
+        allowed = st.toggle(f"{labels[int(link_id)]} may comment", value=link.coach_may_comment,
+                            key=runner_key(runner_id, "share_comments", link_id, int(link.coach_may_comment)))
+        if allowed != link.coach_may_comment:
+            with saving(context.store):
+                context.store.set_link_comments(owner, runner_id, int(link_id), allowed)
+                st.rerun()
 
 
 def _calendar(context: PageContext, runner_id: int, state: dict) -> None:

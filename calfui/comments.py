@@ -1,0 +1,107 @@
+"""Coaches' comments on tests: what the runner reads (and may hide) under a test, and a coach's comment box.
+
+The runner's side reads their own comments (scoped to their owner, cached per data version: a coach's comment
+changes the runner's version). The coach's side is drawn only when the link, resolved afresh on this rerun, allows
+comments; the store checks that right again when the comment is saved (calfstore: add_comment).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from calfcore.coaching import MAX_COMMENT_LENGTH, MAX_NOTE_LENGTH, TestComment
+from calfcore.sharing import ResolvedShare
+from calfcore.validation import InputErrors, parse_comment
+from calfui.cache import OwnerData
+from calfui.components import plain
+from calfui.saving import saving
+from calfui.shell import now
+from calfui.state import runner_key, runner_state
+
+
+def runner_comments(data: OwnerData, runner_id: int) -> list[TestComment]:
+    """Every comment on this runner's tests (hidden ones marked), read once per data version."""
+    return data.cached(("comments", runner_id), lambda: data.store.list_comments(data.owner, runner_id))
+
+
+def _comment_card(comment: TestComment) -> None:
+    st.markdown(f":material/comment: **{plain(comment.author)}** · {comment.created_at:%d %b %Y}  \n"
+                f"{plain(comment.body)}")
+
+
+def render_test_comments(data: OwnerData, runner_id: int, test_id: int) -> None:
+    """The coaches' comments on one test, for its runner, each with a Hide button."""
+    found = [c for c in runner_comments(data, runner_id) if c.test_id == test_id]
+    shown = [c for c in found if not c.hidden]
+    if not found:
+        return
+    st.markdown("**Comments from your coach**")
+    for comment in shown:
+        with st.container(border=True):
+            _comment_card(comment)
+            if st.button("Hide comment", key=runner_key(runner_id, "hide_comment", comment.id),
+                         icon=":material/visibility_off:", help="Hide this comment from your pages. Your coach is not told."):
+                with saving(data.store):
+                    data.store.hide_comment(data.owner, runner_id, int(comment.id), now())
+                    st.rerun()
+    hidden = len(found) - len(shown)
+    if hidden:
+        st.caption(f"{hidden} hidden comment{'s' if hidden > 1 else ''} on this test (still in your JSON export).")
+
+
+def render_coach_comments(store_data: OwnerData, share: ResolvedShare, coach: str, token_sha256: str,
+                          test_id: int) -> None:
+    """For a logged-in coach: their comments on this test through this link and, if the link allows it, a box to
+    add one. The runner's replies don't exist: comments go one way, coach to runner. A comment is signed with the
+    runner's own label for the link ("Coach Sam"): the runner knows who it is, and the coach's login (an email
+    address, say) is not shown to anyone."""
+    store = store_data.store
+    runner_id, link_id = share.runner_id, int(share.link.id)
+    mine = [c for c in store.comments_through_link(coach, token_sha256, now()) if c.test_id == test_id]
+    for comment in mine:
+        with st.container(border=True):
+            _comment_card(comment)
+    if not share.link.coach_may_comment:
+        return
+    state = runner_state("coach_comment", runner_id)
+    with st.form(runner_key(runner_id, "comment", link_id, test_id), clear_on_submit=True, enter_to_submit=False):
+        text = st.text_area("Comment on this test", max_chars=MAX_COMMENT_LENGTH,
+                            key=runner_key(runner_id, "comment_text", link_id, test_id),
+                            help="Plain text. The runner sees it under this test and can hide it.")
+        sent = st.form_submit_button("Send comment", key=runner_key(runner_id, "comment_send", link_id, test_id))
+    if sent:
+        try:
+            body = parse_comment(text)
+        except InputErrors as problem:
+            st.error(problem.errors["comment"], icon=":material/error:")
+            return
+        with saving(store):
+            store.add_comment(coach, share.link.label, token_sha256, test_id, body, now())
+            state["sent"] = test_id
+            st.rerun()
+    if state.pop("sent", None) == test_id:
+        st.success("Comment sent.", icon=":material/check:")
+
+
+def render_coach_notes(store_data: OwnerData, share: ResolvedShare, coach: str, token_sha256: str) -> None:
+    """The coach's private notes on this runner: kept apart from the runner's data, never shown to them."""
+    store = store_data.store
+    runner_id, link_id = share.runner_id, int(share.link.id)
+    note = store.coach_note(coach, token_sha256, now())
+    if note is None:
+        return
+    with st.expander("Your private notes"):
+        st.caption("Only you see these: never the runner, and not through the link.")
+        with st.form(runner_key(runner_id, "coach_note", link_id), enter_to_submit=False):
+            text = st.text_area("Notes", value=note, max_chars=MAX_NOTE_LENGTH,
+                                key=runner_key(runner_id, "coach_note_text", link_id))
+            save = st.form_submit_button("Save notes", key=runner_key(runner_id, "coach_note_save", link_id))
+        if save:
+            try:
+                body = parse_comment(text, "Your notes", MAX_NOTE_LENGTH, required=False)
+            except InputErrors as problem:
+                st.error(problem.errors["comment"], icon=":material/error:")
+                return
+            with saving(store):
+                store.save_coach_note(coach, token_sha256, body, now())
+                st.success("Notes saved.", icon=":material/check:")

@@ -1,0 +1,160 @@
+"""Issue 14 in a real browser, hosted mode (oidc-provider-mock, `streamlit run`, Debian Chromium at phone size): two
+runners share with one coach, who keeps both on a roster with the right flags; comments go from coach to runner
+only, and only through a link that allows them; a revoked link ends the roster row at the coach's next click."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.server import StreamlitServer
+from tests.e2e.test_hosted import (  # noqa: F401  (fixtures)
+    _create_profile_and_test,
+    _log_in,
+    _main_text,
+    _person,
+    hosted,
+    identity_provider,
+)
+
+COMMENT = "Left side is catching up: keep the slow raises."
+
+
+def _share_link(page: Page, server: StreamlitServer, label: str) -> str:
+    page.goto(f"{server.url}/share")
+    wait_for_app(page)
+    page.get_by_label("Who is it for?").fill(label)
+    page.get_by_role("button", name="Create link").click()
+    code = page.get_by_test_id("stCode")
+    expect(code).to_contain_text("?share=")
+    return re.search(r"http\S+\?share=[A-Za-z0-9_-]{43}", code.inner_text()).group(0)
+
+
+def _comment_switch(page: Page):
+    return page.get_by_test_id("stMain").get_by_text(re.compile(r"may comment$"))
+
+
+def _card(page: Page, name: str):
+    return page.locator("[class*='st-key-roster_entry']").filter(has_text=name)
+
+
+def _filter(page: Page, label: str):
+    return page.get_by_test_id("stButtonGroup").get_by_text(label, exact=True)
+
+
+def _comment_boxes(page: Page) -> int:
+    return page.get_by_role("textbox", name="Comment on this test").count()
+
+
+def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Browser) -> None:  # noqa: F811
+    ann, bob, coach = _person(browser), _person(browser), _person(browser)
+    _log_in(ann, hosted, "ann@example.org")
+    _create_profile_and_test(ann, hosted, "Ann Runner", 33, 31)  # 94%: on track
+    _log_in(bob, hosted, "bob@example.org")
+    _create_profile_and_test(bob, hosted, "Bob Runner", 18, 25)  # 72%: symmetry under 90%
+    ann_link = _share_link(ann, hosted, "Coach Sam")
+    _comment_switch(ann).click()  # Ann lets her coach comment; Bob leaves it off (the default)
+    wait_for_app(ann)
+    expect(ann.get_by_role("switch", name=re.compile("may comment"))).to_be_checked()
+    bob_link = _share_link(bob, hosted, "Coach Sam")
+    expect(bob.get_by_role("switch", name=re.compile("may comment"))).not_to_be_checked()
+    screenshot(ann, "roster-share-comments")
+
+    _log_in(coach, hosted, "coach@example.org")
+    coach.goto(ann_link)
+    wait_for_app(coach)
+    coach.get_by_role("button", name="Add to my roster").click()
+    expect(coach.get_by_text("On your roster")).to_be_visible()
+    box = coach.get_by_role("textbox", name="Comment on this test")
+    box.fill(COMMENT)
+    coach.get_by_role("button", name="Send comment").click()
+    expect(coach.get_by_text("Comment sent.")).to_be_visible()
+    expect(coach.get_by_text(COMMENT)).to_be_visible()
+    screenshot(coach, "roster-coach-comment")
+
+    coach.goto(bob_link)
+    wait_for_app(coach)
+    expect(coach.get_by_text("Shared by Bob Runner")).to_be_visible()
+    coach.get_by_role("button", name="Add to my roster").click()
+    expect(coach.get_by_text("On your roster")).to_be_visible()
+    assert _comment_boxes(coach) == 0, "Bob's link allows no comments: no box"
+    assert coach.get_by_role("button", name="Send comment").count() == 0
+
+    coach.goto(f"{hosted.url}/roster")
+    wait_for_app(coach)
+    expect(_card(coach, "Ann Runner")).to_be_visible()
+    expect(_card(coach, "Bob Runner")).to_be_visible()
+    text = _main_text(coach)
+    assert text.index("Bob Runner") < text.index("Ann Runner"), "flagged runners come first"
+    bob_card = _card(coach, "Bob Runner")
+    ann_card = _card(coach, "Ann Runner")
+    expect(bob_card).to_contain_text("Needs attention")
+    expect(bob_card).to_contain_text("Symmetry under 90%")
+    expect(bob_card).to_contain_text("Source:")
+    expect(ann_card).to_contain_text("On track")
+    assert "Symmetry under 90%" not in ann_card.inner_text()
+    expect(coach.get_by_test_id("stVegaLiteChart")).to_have_count(1)  # the squad chart
+    screenshot(coach, "roster")
+    _filter(coach, "Symmetry under 90%").click()  # the filter: only Bob
+    wait_for_app(coach)
+    expect(coach.get_by_test_id("stMain")).not_to_contain_text("Ann Runner")
+    expect(coach.get_by_test_id("stMain")).to_contain_text("Bob Runner")
+
+    # The comment reaches Ann under her latest test, on the dashboard and in History; she has no box to reply.
+    ann.goto(f"{hosted.url}/dashboard")
+    wait_for_app(ann)
+    expect(ann.get_by_text(COMMENT)).to_be_visible()
+    assert _comment_boxes(ann) == 0
+    screenshot(ann, "roster-runner-sees-comment")
+    ann.goto(f"{hosted.url}/history")
+    wait_for_app(ann)
+    expect(ann.get_by_text(COMMENT)).to_be_visible()
+    # Bob sees no comment: none was written to him, and Ann's never reach him.
+    bob.goto(f"{hosted.url}/dashboard")
+    wait_for_app(bob)
+    assert COMMENT not in _main_text(bob) and "Comments from your coach" not in _main_text(bob)
+
+    # Ann turns comments off while the coach's box is still open: the coach's send stores nothing, the box goes.
+    coach.goto(ann_link)
+    wait_for_app(coach)
+    coach.get_by_role("textbox", name="Comment on this test").fill("Sent after comments were turned off")
+    ann.goto(f"{hosted.url}/share")
+    wait_for_app(ann)
+    _comment_switch(ann).click()
+    wait_for_app(ann)
+    expect(ann.get_by_role("switch", name=re.compile("may comment"))).not_to_be_checked()
+    coach.get_by_role("button", name="Send comment").click()
+    wait_for_app(coach)
+    expect(coach.get_by_role("textbox", name="Comment on this test")).to_have_count(0)
+    ann.goto(f"{hosted.url}/history")
+    wait_for_app(ann)
+    expect(ann.get_by_text(COMMENT)).to_be_visible()
+    assert "Sent after comments were turned off" not in _main_text(ann)
+    # Ann hides the comment: gone from her pages, counted as hidden.
+    ann.get_by_role("button", name="Hide comment").click()
+    wait_for_app(ann)
+    expect(ann.get_by_text("1 hidden comment on this test")).to_be_visible()
+    assert COMMENT not in _main_text(ann)
+
+    # Bob revokes his link: at the coach's next click his row says access ended and shows none of his data.
+    coach.goto(f"{hosted.url}/roster")
+    wait_for_app(coach)
+    expect(coach.get_by_test_id("stMain")).to_contain_text("Bob Runner")
+    bob.goto(f"{hosted.url}/share")
+    wait_for_app(bob)
+    bob.get_by_role("button", name="Revoke").click()
+    wait_for_app(bob)
+    bob.get_by_role("button", name="Yes, revoke it").click()
+    wait_for_app(bob)
+    expect(bob.get_by_text("revoked", exact=True)).to_be_attached()
+    _filter(coach, "Everyone").click()  # the next click
+    wait_for_app(coach)
+    expect(coach.get_by_text(re.compile("^Access ended"))).to_be_visible()
+    main = _main_text(coach)
+    assert "Bob Runner" not in main and "18" not in main.split("Access ended")[1], main
+    assert "Ann Runner" in main
+    screenshot(coach, "roster-access-ended")
+    for person in (ann, bob, coach):
+        person.context.close()
