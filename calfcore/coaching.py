@@ -16,7 +16,7 @@ ACCESS_ENDED = "Access ended: the runner withdrew this link, or it expired. Ask 
 
 @dataclass(frozen=True)
 class RosterEntry:
-    """One link on a coach's roster, as it stands now. Who the runner is (`runner_owner`, `runner_name`) is known
+    """One link on a coach's roster, as it stands now. Which runner it opens (`runner_id`, `runner_owner`) is given
     only while the link is live: an ended link tells the coach nothing about the runner."""
 
     id: int
@@ -26,7 +26,6 @@ class RosterEntry:
     live: bool
     runner_id: int | None = None
     runner_owner: str | None = None
-    runner_name: str | None = None
     expires_at: dt.datetime | None = None
 
 

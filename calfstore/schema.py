@@ -233,6 +233,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 id BIGINT PRIMARY KEY DEFAULT nextval('roster_entry_ids'),
                 runner_id BIGINT NOT NULL,
                 coach_owner_key VARCHAR NOT NULL,
+                runner_owner_key VARCHAR NOT NULL,
                 link_id BIGINT NOT NULL,
                 token_sha256 VARCHAR NOT NULL,
                 created_at TIMESTAMP NOT NULL

@@ -509,24 +509,25 @@ class SqlStore(Store):
             link_id, _ = self._live_link_in(cursor, owner, runner_id, token_sha256, now)
             if cursor.execute("SELECT 1 FROM roster_entries WHERE coach_owner_key = ? AND link_id = ?",
                               [coach, link_id]).fetchone() is None:
-                cursor.execute("""INSERT INTO roster_entries (runner_id, coach_owner_key, link_id, token_sha256,
-                                                              created_at) VALUES (?, ?, ?, ?, ?)""",
-                               [runner_id, coach, link_id, token_sha256, now])
+                cursor.execute("""INSERT INTO roster_entries (runner_id, coach_owner_key, runner_owner_key, link_id,
+                                                              token_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)""",
+                               [runner_id, coach, owner, link_id, token_sha256, now])
         return next(entry for entry in self.list_roster(coach, now) if entry.link_id == link_id)
 
     def list_roster(self, coach: str, now: dt.datetime) -> list[RosterEntry]:
         with self._cursor() as cursor:
+            # A link's row lives exactly as long as its runner (both go in delete_runner's transaction), so the link
+            # alone says whether the runner can be read; who owns the runner was noted when the entry was made.
             rows = cursor.execute(
-                """SELECT e.id, e.link_id, l.label, e.created_at, l.revoked_at, l.expires_at, r.id, r.owner_key, r.name
-                   FROM roster_entries e
-                   JOIN share_links l ON l.id = e.link_id AND l.token_sha256 = e.token_sha256
-                   JOIN runners r ON r.id = e.runner_id AND r.id = l.runner_id
-                   WHERE e.coach_owner_key = ? ORDER BY e.id""", [coach]).fetchall()
+                """SELECT e.id, e.link_id, l.label, e.created_at, l.revoked_at, l.expires_at, e.runner_id,
+                          e.runner_owner_key
+                   FROM roster_entries e JOIN share_links l ON l.id = e.link_id AND l.token_sha256 = e.token_sha256
+                   WHERE e.coach_owner_key = ? AND l.runner_id = e.runner_id ORDER BY e.id""", [coach]).fetchall()
         entries = []
-        for entry_id, link_id, label, added, revoked, expires, runner_id, owner, name in rows:
+        for entry_id, link_id, label, added, revoked, expires, runner_id, owner in rows:
             live = link_status(revoked, expires, now) is LinkStatus.ACTIVE
             entries.append(RosterEntry(int(entry_id), int(link_id), label, added, live,
-                                       *((int(runner_id), owner, name, expires) if live else ())))
+                                       *((int(runner_id), owner, expires) if live else ())))
         return entries
 
     @retry_on_conflict

@@ -143,6 +143,9 @@ def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
+arrow_datasets = _arrow_datasets  # public for the roster's squad chart (calfui.roster_cards)
+
+
 def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict[str, Any], str, pa.Table]:
     """The knee-straight raises chart, its text alternative and its table, ready for the browser."""
     view = dashboard.raises_chart(records, today)
