@@ -7,7 +7,8 @@
 5. cold start to the first page drawn (Chromium);
 6. the server's own CPU per run on real servers, app against bare Streamlit (websocket client, /proc);
 7. the sidebar page switch in Chromium against a bare multipage app;
-8. saves while the log is checkpointed within 5 s of each (issue 12), against saves with no checkpointing.
+8. saves while the log is checkpointed within 5 s of each (issue 12), against saves with no checkpointing;
+9. the coach's roster page at 50 runners with three years of history each (issue 14), against a bare baseline.
 Usage: python -m benchmarks.run [--smoke] [--output PATH] [--only 1,2,...]
 With --smoke (tiny sizes, one or two repetitions; what the test suite runs) or --only nothing is written unless
 --output is given.
@@ -30,6 +31,7 @@ from benchmarks import (
     bench_cold_start,
     bench_load,
     bench_rerun,
+    bench_roster,
     bench_server,
     bench_store,
     bench_switch,
@@ -38,7 +40,7 @@ from benchmarks.common import REPO, Section, machine, table
 from benchmarks.profile import snapshot_sources
 
 OUTPUT = REPO / "docs" / "benchmarks.md"
-ALL_FIGURES = {"1", "2", "3", "4", "5", "6", "7", "8"}
+ALL_FIGURES = {"1", "2", "3", "4", "5", "6", "7", "8", "9"}
 KEEP = "<!-- Hand-written notes below this line are kept when make bench rewrites the file. -->"
 
 
@@ -68,12 +70,13 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
         ("7", "sidebar page switch", lambda: bench_switch.run(smoke, folder=folder / "switch")),
         ("8", "checkpoint cost", lambda: bench_checkpoint.run(40 if smoke else 1_000, 6.0 if smoke else 20.0,
                                                                folder / "checkpoint")),
+        ("9", "roster page rerun", lambda: bench_roster.run(smoke, folder=folder / "roster")),
     ]
     for figure, name, step in steps:
         if figure not in only:
             continue
         (folder / {"1": "rerun", "2": "store", "3": "browser", "4": "load", "5": "cold", "6": "server",
-                   "7": "switch", "8": "checkpoint"}[figure]).mkdir(parents=True, exist_ok=True)
+                   "7": "switch", "8": "checkpoint", "9": "roster"}[figure]).mkdir(parents=True, exist_ok=True)
         _log(f"[bench] {figure}. {name}...")
         started = time.perf_counter()
         section = step()

@@ -26,7 +26,7 @@ def test_benchmarks_have_no_sql(path: Path) -> None:
 @pytest.mark.e2e
 def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
     # Two processes side by side (each figure is independent) to keep this near a minute on two cores.
-    groups = {"a": "1,2,4,7", "b": "3,5,6,8"}
+    groups = {"a": "1,2,4,7", "b": "3,5,6,8,9"}
     from benchmarks.run import KEEP
 
     (tmp_path / "a.md").write_text(f"# An old report\n\n{KEEP}\n\nNotes by hand.\n")
@@ -49,7 +49,7 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
                     "Save → new point in the raises chart", "sessions: round trip", "cold start → first page drawn",
                     "server CPU per run (real server)", "page switch: Home → Record",
                     "page switch: Record → Dashboard", "page switch: Dashboard → Home",
-                    "one checkpoint (by the worker)"):
+                    "one checkpoint (by the worker)", "rerun: roster"):
         assert measure in printed, (measure, printed)
     assert re.search(r"2 sessions: round trip .* yes .*errors 0 vs 0, lost writes 0", printed), printed
     report = (tmp_path / "a.md").read_text()
