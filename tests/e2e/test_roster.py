@@ -20,6 +20,7 @@ from tests.e2e.test_hosted import (  # noqa: F401  (fixtures)
 )
 
 COMMENT = "Left side is catching up: keep the slow raises."
+NOTE = "Private: ask about her new shoes before the spring block."
 
 
 def _share_link(page: Page, server: StreamlitServer, label: str) -> str:
@@ -73,6 +74,10 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     expect(coach.get_by_text("Comment sent.")).to_be_visible()
     expect(coach.get_by_text(COMMENT)).to_be_visible()
     screenshot(coach, "roster-coach-comment")
+    coach.get_by_text("Your private notes").click()  # kept apart: never shown to the runner
+    coach.get_by_role("textbox", name="Notes").fill(NOTE)
+    coach.get_by_role("button", name="Save notes").click()
+    expect(coach.get_by_text("Notes saved.")).to_be_visible()
 
     coach.goto(bob_link)
     wait_for_app(coach)
@@ -107,10 +112,12 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     wait_for_app(ann)
     expect(ann.get_by_text(COMMENT)).to_be_visible()
     assert _comment_boxes(ann) == 0
+    assert NOTE not in _main_text(ann)
     screenshot(ann, "roster-runner-sees-comment")
     ann.goto(f"{hosted.url}/history")
     wait_for_app(ann)
     expect(ann.get_by_text(COMMENT)).to_be_visible()
+    assert NOTE not in _main_text(ann)
     # Bob sees no comment: none was written to him, and Ann's never reach him.
     bob.goto(f"{hosted.url}/dashboard")
     wait_for_app(bob)
