@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
+from calfcore.coaching import RosterEntry
 from calfstore import RunnerRecords, Store
 
 T = TypeVar("T")
@@ -66,7 +67,7 @@ class _ForOwner(Generic[P, R]):
     def __init__(self, operation: Callable[Concatenate[Store, str, P], R]):
         self._name = operation.__name__
 
-    def __get__(self, data: OwnerData, kind: type | None = None) -> Callable[P, R]:
+    def __get__(self, data: OwnerData | CoachData, kind: type | None = None) -> Callable[P, R]:
         bound: Callable[Concatenate[str, P], R] = getattr(data.store, self._name)
         return functools.partial(bound, data.owner)
 
@@ -123,3 +124,32 @@ class OwnerData:
 
     def records(self, runner_id: int) -> RunnerRecords:
         return records(self.store, self.owner, int(runner_id))
+
+
+@dataclass(frozen=True)
+class CoachData:
+    """A logged-in person as a coach (PageContext.coach): their roster, the comments they leave and their private
+    notes, with their own key filled in. Each operation names a link by its token's hash, and the store checks that
+    the link is live (and, for a comment, allows comments) in the same transaction."""
+    store: Store
+    owner: str  # the coach's own key (a login), never a runner's
+
+    list_roster = _ForOwner(Store.list_roster)  # never cached: a revoked link ends at the next click
+    add_to_roster = _ForOwner(Store.add_to_roster)
+    remove_from_roster = _ForOwner(Store.remove_from_roster)
+    add_comment = _ForOwner(Store.add_comment)
+    comments_through_link = _ForOwner(Store.comments_through_link)
+    coach_note = _ForOwner(Store.coach_note)
+    save_coach_note = _ForOwner(Store.save_coach_note)
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`'s value, computed again after the coach's own data changed or whenever `key` does."""
+        return cached(self.store, self.owner, key, compute)
+
+    def runner_data(self, entry: RosterEntry) -> OwnerData:
+        """What a live roster entry opens: its runner's data, as the share link itself opens it (the coach view
+        reads the same way). Only for an entry list_roster just gave as live."""
+        if not entry.live or entry.runner_owner is None:
+            raise ValueError("an ended roster entry opens nothing")
+        return OwnerData(self.store, entry.runner_owner)
+

@@ -12,7 +12,7 @@ import streamlit as st
 from calfcore.coaching import MAX_COMMENT_LENGTH, MAX_NOTE_LENGTH, TestComment
 from calfcore.sharing import ResolvedShare
 from calfcore.validation import InputErrors, parse_comment
-from calfui.cache import OwnerData
+from calfui.cache import CoachData, OwnerData
 from calfui.components import plain
 from calfui.saving import saving
 from calfui.shell import now
@@ -21,7 +21,7 @@ from calfui.state import runner_key, runner_state
 
 def runner_comments(data: OwnerData, runner_id: int) -> list[TestComment]:
     """Every comment on this runner's tests (hidden ones marked), read once per data version."""
-    return data.cached(("comments", runner_id), lambda: data.store.list_comments(data.owner, runner_id))
+    return data.cached(("comments", runner_id), lambda: data.list_comments(runner_id))
 
 
 def _comment_card(comment: TestComment) -> None:
@@ -42,22 +42,20 @@ def render_test_comments(data: OwnerData, runner_id: int, test_id: int) -> None:
             if st.button("Hide comment", key=runner_key(runner_id, "hide_comment", comment.id),
                          icon=":material/visibility_off:", help="Hide this comment from your pages. Your coach is not told."):
                 with saving(data.store):
-                    data.store.hide_comment(data.owner, runner_id, int(comment.id), now())
+                    data.hide_comment(runner_id, int(comment.id), now())
                     st.rerun()
     hidden = len(found) - len(shown)
     if hidden:
         st.caption(f"{hidden} hidden comment{'s' if hidden > 1 else ''} on this test (still in your JSON export).")
 
 
-def render_coach_comments(store_data: OwnerData, share: ResolvedShare, coach: str, token_sha256: str,
-                          test_id: int) -> None:
+def render_coach_comments(coach: CoachData, share: ResolvedShare, token_sha256: str, test_id: int) -> None:
     """For a logged-in coach: their comments on this test through this link and, if the link allows it, a box to
     add one. The runner's replies don't exist: comments go one way, coach to runner. A comment is signed with the
     runner's own label for the link ("Coach Sam"): the runner knows who it is, and the coach's login (an email
     address, say) is not shown to anyone."""
-    store = store_data.store
     runner_id, link_id = share.runner_id, int(share.link.id)
-    mine = [c for c in store.comments_through_link(coach, token_sha256, now()) if c.test_id == test_id]
+    mine = [c for c in coach.comments_through_link(token_sha256, now()) if c.test_id == test_id]
     for comment in mine:
         with st.container(border=True):
             _comment_card(comment)
@@ -75,19 +73,18 @@ def render_coach_comments(store_data: OwnerData, share: ResolvedShare, coach: st
         except InputErrors as problem:
             st.error(problem.errors["comment"], icon=":material/error:")
             return
-        with saving(store):
-            store.add_comment(coach, share.link.label, token_sha256, test_id, body, now())
+        with saving(coach.store):
+            coach.add_comment(share.link.label, token_sha256, test_id, body, now())
             state["sent"] = test_id
             st.rerun()
     if state.pop("sent", None) == test_id:
         st.success("Comment sent.", icon=":material/check:")
 
 
-def render_coach_notes(store_data: OwnerData, share: ResolvedShare, coach: str, token_sha256: str) -> None:
+def render_coach_notes(coach: CoachData, share: ResolvedShare, token_sha256: str) -> None:
     """The coach's private notes on this runner: kept apart from the runner's data, never shown to them."""
-    store = store_data.store
     runner_id, link_id = share.runner_id, int(share.link.id)
-    note = store.coach_note(coach, token_sha256, now())
+    note = coach.coach_note(token_sha256, now())
     if note is None:
         return
     with st.expander("Your private notes"):
@@ -102,6 +99,6 @@ def render_coach_notes(store_data: OwnerData, share: ResolvedShare, coach: str, 
             except InputErrors as problem:
                 st.error(problem.errors["comment"], icon=":material/error:")
                 return
-            with saving(store):
-                store.save_coach_note(coach, token_sha256, body, now())
+            with saving(coach.store):
+                coach.save_coach_note(token_sha256, body, now())
                 st.success("Notes saved.", icon=":material/check:")

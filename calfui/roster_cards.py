@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -11,8 +12,7 @@ from calfcore import chart_text, charts
 from calfcore.coaching import RosterEntry
 from calfcore.roster import RosterRow, roster_row, squad_frame
 from calfcore.scoring import Band
-from calfstore import Store
-from calfui.cache import cached, records
+from calfui.cache import CoachData
 from calfui.components import SIDE_LABELS, plain
 from calfui.views import arrow_datasets
 
@@ -27,17 +27,16 @@ class Card:
     flags: tuple[tuple[str, str], ...]  # (flag in words, its source)
 
 
-def card_of(store: Store, entry: RosterEntry, today: dt.date) -> Card:
-    """Computed once per version of that runner's owner's data (it reads only theirs)."""
-    owner, runner_id = str(entry.runner_owner), int(entry.runner_id)  # type: ignore[arg-type]
+def card_of(coach: CoachData, entry: RosterEntry, today: dt.date) -> Card:
+    """A live entry's card, computed once per version of its runner's data (it reads only theirs)."""
+    data, runner_id = coach.runner_data(entry), int(entry.runner_id)  # type: ignore[arg-type]
 
     def compute() -> Card:
-        found = records(store, owner, runner_id)
+        found = data.records(runner_id)
         row = roster_row(found.runner, found.tests, found.symptoms, found.routine_logs, today,
-                         hops=store.list_hop_tests(owner, runner_id),
-                         checks=store.list_readiness_checks(owner, runner_id),
-                         away={a.day for a in store.list_away_days(owner, runner_id)},
-                         own_every_days=store.retest_choice(owner, runner_id))
+                         hops=data.list_hop_tests(runner_id), checks=data.list_readiness_checks(runner_id),
+                         away={a.day for a in data.list_away_days(runner_id)},
+                         own_every_days=data.retest_choice(runner_id))
         badge = " :red-badge[Needs attention]" if row.flags else " :green-badge[On track]"
         tested = f"{row.latest_test_on:%d %b %Y}" if row.latest_test_on else "no test yet"
         symmetry = f"{row.symmetry_percent:.0f}%" if row.symmetry_percent is not None else "—"
@@ -48,7 +47,7 @@ def card_of(store: Store, entry: RosterEntry, today: dt.date) -> Card:
                        f"Source: {plain(flag.source)}") for flag in row.flags)
         return Card(row, f"**{plain(row.name)}**{badge}", figures, flags)
 
-    return cached(store, owner, ("roster card", runner_id, today), compute)
+    return data.cached(("roster card", runner_id, today), compute)
 
 
 def _legs(row: RosterRow) -> str:
@@ -59,7 +58,7 @@ def _legs(row: RosterRow) -> str:
     return ", ".join(parts) or "no test yet"
 
 
-def squad(rows: list[RosterRow]) -> tuple[dict | None, str]:
+def squad(rows: list[RosterRow]) -> tuple[dict[str, Any] | None, str]:
     frame = squad_frame(rows)
     if frame.empty:
         return None, ""

@@ -34,7 +34,7 @@ from calfstore import (
 from calfstore.duckdb_backup import start_worker
 from calfstore.duckdb_store import DuckDBStore
 from calfstore.url import configured_database
-from calfui.cache import OwnerData, cached
+from calfui.cache import CoachData, OwnerData, cached
 from calfui.components import focus_styles, plain
 from calfui.pickers import pick
 
@@ -185,6 +185,12 @@ class PageContext:
         """The data this viewer reads: their own, or for a coach the sharing runner's owner's (never anyone else's:
         every read is scoped to this owner)."""
         return OwnerData(self.store, str(self.viewer.owner_key))
+
+    @property
+    def coach(self) -> CoachData | None:
+        """A logged-in person's roster, comments and notes: on their own pages, or while they open a share link."""
+        key = {ViewerKind.RUNNER: self.viewer.owner_key, ViewerKind.COACH: self.viewer.coach_key}.get(self.viewer.kind)
+        return CoachData(self.store, key) if key else None
 
     def runner(self) -> RunnerProfile | None:
         """The runner this viewer is looking at: the shared one for a coach, else the one picked in this session."""

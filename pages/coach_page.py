@@ -7,8 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from calfcore.models import HeelRaiseTest
-from calfcore.sharing import token_hash
+from calfcore.sharing import ResolvedShare, token_hash
 from calfstore import NotFound
+from calfui.cache import CoachData
 from calfui.comments import render_coach_comments, render_coach_notes
 from calfui.components import plain
 from calfui.saving import saving
@@ -32,37 +33,35 @@ def render(context: PageContext) -> None:
     records = context.data.records(share.runner_id)
     link = token_hash(str(st.query_params.get("share")))
     store = context.store
-    coach = context.viewer.coach_key
+    coach = context.coach
     if coach is not None:
-        _roster_button(context, coach, link)
-        render_coach_notes(context.data, share, coach, link)
+        _roster_button(coach, share, link)
+        render_coach_notes(coach, share, link)
 
     def still_allowed() -> bool:  # the same live link, still to this runner, when the report is drawn
         resolved = store.resolve_share(link, now())
         return resolved is not None and resolved.runner_id == share.runner_id
 
     def about_latest(test: HeelRaiseTest) -> None:
-        if coach is not None:
-            render_coach_comments(context.data, share, coach, link, int(test.id))
+        if coach is not None and test.id is not None:
+            render_coach_comments(coach, share, link, test.id)
 
     render_dashboard(context.data, records, context.today, read_only=True, still_allowed=still_allowed,
                      about_latest=about_latest)
 
 
-def _roster_button(context: PageContext, coach: str, link: str) -> None:
+def _roster_button(coach: CoachData, share: ResolvedShare, link: str) -> None:
     """"Add to my roster" for a logged-in coach, or a note that it is there (the roster page lists it)."""
-    share = context.viewer.share
-    assert share is not None
-    on_roster = any(entry.link_id == share.link.id for entry in context.store.list_roster(coach, now()))
+    on_roster = any(entry.link_id == share.link.id for entry in coach.list_roster(now()))
     if on_roster:
         st.caption(":material/groups: On your roster: open Calf Check without the link to see it.")
         return
     if st.button("Add to my roster", key=f"roster_add_link{int(share.link.id)}", icon=":material/group_add:",
                  help="Lists this runner on your Roster page, with everyone else who shared with you, for as long "
                       "as the link works."):
-        with saving(context.store):
+        with saving(coach.store):
             try:
-                context.store.add_to_roster(coach, link, now())
+                coach.add_to_roster(link, now())
             except NotFound as gone:
                 st.error(str(gone))
                 return

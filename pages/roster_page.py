@@ -9,7 +9,7 @@ import streamlit as st
 from calfcore.coaching import ACCESS_ENDED, RosterEntry
 from calfcore.roster import FlagKind, sort_roster, with_flag
 from calfstore import NotFound
-from calfui.cache import cached
+from calfui.cache import CoachData
 from calfui.components import plain
 from calfui.saving import saving
 from calfui.roster_cards import card_of, draw, squad
@@ -20,14 +20,14 @@ NEEDS_ATTENTION = "Needs attention"
 FILTERS = [ALL, NEEDS_ATTENTION, *(kind.label for kind in FlagKind)]
 
 
-def _ended(context: PageContext, coach: str, entry: RosterEntry) -> None:
+def _ended(coach: CoachData, entry: RosterEntry) -> None:
     with st.container(border=True, key=f"roster_entry{entry.id}"):
         st.markdown(f":material/link_off: **{ACCESS_ENDED}**")
         st.caption(f"Link for {plain(entry.label)}, on your roster since {entry.added_at:%d %b %Y}.")
         if st.button("Remove from roster", key=f"roster_remove_entry{entry.id}", icon=":material/delete:"):
-            with saving(context.store):
+            with saving(coach.store):
                 try:
-                    context.store.remove_from_roster(coach, entry.id)
+                    coach.remove_from_roster(entry.id)
                 except NotFound:
                     pass  # removed in another tab: the same outcome
                 st.rerun()
@@ -35,31 +35,31 @@ def _ended(context: PageContext, coach: str, entry: RosterEntry) -> None:
 
 def render(context: PageContext) -> None:
     st.title("Roster")
-    coach = str(context.viewer.owner_key)
-    entries = context.store.list_roster(coach, now())  # every rerun: a revoked link ends at the next click
+    coach = context.coach
+    if coach is None:  # the page is registered only for a logged-in person
+        return
+    entries = coach.list_roster(now())  # every rerun: a revoked link ends at the next click
     if not entries:
         st.info("No runners yet. When a runner sends you a share link, open it while logged in and choose "
                 "**Add to my roster**.", icon=":material/groups:")
         return
+    live_entries = [entry for entry in entries if entry.live]
     # Each runner's data version, read before their rows: the squad chart below is cached under these.
-    versions = tuple((entry.runner_owner, entry.runner_id, context.store.data_version(str(entry.runner_owner)))
-                     for entry in entries if entry.live)
-    live = [(entry, card_of(context.store, entry, context.today)) for entry in entries if entry.live]
-    ended = [entry for entry in entries if not entry.live]
+    versions = tuple((entry.id, coach.runner_data(entry).data_version()) for entry in live_entries)
+    live = [(entry, card_of(coach, entry, context.today)) for entry in live_entries]
     rows = sort_roster(card.row for _, card in live)
     shown_by_row = {id(card.row): (card, entry) for entry, card in live}
     flagged = sum(1 for row in rows if row.flags)
-    st.caption(f"{len(live)} runner{'s' if len(live) != 1 else ''} sharing with you; "
-               f"{flagged} need{'s' if flagged == 1 else ''} attention. Flags use the rules the runner's own pages apply; Calf Check informs, it does not "
-               "diagnose.")
+    st.caption(f"{len(live)} runner{'s' if len(live) != 1 else ''} sharing with you; {flagged} "
+               f"need{'s' if flagged == 1 else ''} attention. Flags use the rules the runner's own pages apply; "
+               "Calf Check informs, it does not diagnose.")
     shown = st.segmented_control("Show", FILTERS, default=ALL, key="roster_filter") or ALL
     if shown == NEEDS_ATTENTION:
         rows = [row for row in rows if row.flags]
     elif shown != ALL:
         rows = with_flag(rows, next(kind for kind in FlagKind if kind.label == shown))
     # The chart's spec, text and Arrow data, built once per state of every runner shown and filter.
-    spec, text = cached(context.store, coach, ("squad chart", versions, shown, context.today),
-                        lambda: squad(rows))
+    spec, text = coach.cached(("squad chart", versions, shown, context.today), lambda: squad(rows))
     if spec is not None:
         st.subheader("Squad")
         st.vega_lite_chart(spec, width="stretch", alt=text)
@@ -68,8 +68,9 @@ def render(context: PageContext) -> None:
         st.caption("Nobody with that flag.")
     for row in rows:
         draw(*shown_by_row[id(row)])
-    for entry in ended:
-        _ended(context, coach, entry)
+    for entry in entries:
+        if not entry.live:
+            _ended(coach, entry)
 
 
 render_page(render)

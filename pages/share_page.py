@@ -129,17 +129,17 @@ def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareL
         act=lambda: context.data.revoke_share_link(runner_id, target, now()))
 
 
-def _comment_rights(context: PageContext, runner_id: int, active: dict, labels: dict[int, str]) -> None:
+def _comment_rights(context: PageContext, runner_id: int, active: dict[int, ShareLink],
+                    labels: dict[int, str]) -> None:
     """Per live link: may its holder comment on this runner's tests? Off until the runner turns it on."""
-    owner = str(context.viewer.owner_key)
     st.markdown("**Comments.** A coach who is logged in can comment on your tests through a link you allow. You see "
                 "comments under the test and can hide any of them.")
     for link_id, link in active.items():
-        allowed = st.toggle(f"{labels[int(link_id)]} may comment", value=link.coach_may_comment,
+        allowed = st.toggle(f"{labels[link_id]} may comment", value=link.coach_may_comment,
                             key=runner_key(runner_id, "share_comments", link_id, int(link.coach_may_comment)))
         if allowed != link.coach_may_comment:
             with saving(context.store):
-                context.store.set_link_comments(owner, runner_id, int(link_id), allowed)
+                context.data.set_link_comments(runner_id, link_id, allowed)
                 st.rerun()
 
 
