@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.e2e.server import StreamlitServer
 from tests.e2e.test_hosted import (  # noqa: F401  (fixtures)
+    _create_share_link,
     _create_profile_and_test,
     _log_in,
     _main_text,
@@ -21,16 +22,6 @@ from tests.e2e.test_hosted import (  # noqa: F401  (fixtures)
 
 COMMENT = "Left side is catching up: keep the slow raises."
 NOTE = "Private: ask about her new shoes before the spring block."
-
-
-def _share_link(page: Page, server: StreamlitServer, label: str) -> str:
-    page.goto(f"{server.url}/share")
-    wait_for_app(page)
-    page.get_by_label("Who is it for?").fill(label)
-    page.get_by_role("button", name="Create link").click()
-    code = page.get_by_test_id("stCode")
-    expect(code).to_contain_text("?share=")
-    return re.search(r"http\S+\?share=[A-Za-z0-9_-]{43}", code.inner_text()).group(0)
 
 
 def _comment_switch(page: Page):
@@ -55,11 +46,11 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     _create_profile_and_test(ann, hosted, "Ann Runner", 33, 31)  # 94%: on track
     _log_in(bob, hosted, "bob@example.org")
     _create_profile_and_test(bob, hosted, "Bob Runner", 18, 25)  # 72%: symmetry under 90%
-    ann_link = _share_link(ann, hosted, "Coach Sam")
+    ann_link = _create_share_link(ann, hosted, "Coach Sam")
     _comment_switch(ann).click()  # Ann lets her coach comment; Bob leaves it off (the default)
     wait_for_app(ann)
     expect(ann.get_by_role("switch", name=re.compile("may comment"))).to_be_checked()
-    bob_link = _share_link(bob, hosted, "Coach Sam")
+    bob_link = _create_share_link(bob, hosted, "Coach Sam")
     expect(bob.get_by_role("switch", name=re.compile("may comment"))).not_to_be_checked()
     screenshot(ann, "roster-share-comments")
 

@@ -145,6 +145,8 @@ def test_the_runner_hides_a_comment_and_deleting_goes_with_the_test_and_the_runn
     store.add_to_roster(COACH, token_hash("a" * 43), NOW)
     store.delete_runner(ANN, ann)
     assert all(count == 0 for count in count_rows(store, ann).values())
+    assert "On the new one" not in table_text(store, "test_comments")
+    assert "Watch the left" not in table_text(store, "coach_notes")
 
 
 def test_comments_go_with_the_runners_json_export(store: Store) -> None:

@@ -16,7 +16,7 @@ from calfcore.scoring import Band
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 from tests.unit.helpers import TODAY, heel_test, runner, symptom
 from tests.unit.test_accessibility import _drawn_colours
-from tests.unit.test_progress import _canonical
+from tests.unit.test_charts import _canonical
 
 
 def days_ago(days: int) -> dt.date:
