@@ -104,6 +104,7 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     expect(ann.get_by_text(COMMENT)).to_be_visible()
     assert _comment_boxes(ann) == 0
     assert NOTE not in _main_text(ann)
+    ann.get_by_text(COMMENT).scroll_into_view_if_needed()
     screenshot(ann, "roster-runner-sees-comment")
     ann.goto(f"{hosted.url}/history")
     wait_for_app(ann)
