@@ -198,3 +198,39 @@ def test_pages_never_name_an_owner_or_call_the_store_directly(path: Path) -> Non
     text = path.read_text()
     assert "owner_key" not in text, f"{path.name}: use context.data (calfui.cache.OwnerData), bound to the viewer"
     assert "context.store." not in text, f"{path.name}: reads and writes go through context.data"
+
+
+# -- the floors: each imports only the floors below it (docs/architecture.md) ---------------------------------------
+
+UI = sorted((REPO / "calfui").glob("*.py"))
+
+
+def _first_party_imports(path: Path) -> set[str]:
+    """Full module names this file imports from the project (calfcore..., calfstore..., calfui..., pages...)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {name for name in names if name.split(".")[0] in {"calfcore", "calfstore", "calfui", "pages"}}
+
+
+@pytest.mark.parametrize("path", [*PAGES, REPO / "app.py"], ids=lambda p: p.name)
+def test_pages_use_the_shell_the_core_and_only_the_face_of_the_store(path: Path) -> None:
+    imports = _first_party_imports(path)
+    assert not {name for name in imports if name.startswith("pages")}, "a page never imports another page"
+    assert {name for name in imports if name.startswith("calfstore")} <= {"calfstore"}, \
+        "pages see the store's face only (calfstore), never a backend module"
+
+
+@pytest.mark.parametrize("path", UI, ids=lambda p: p.name)
+def test_the_shell_never_imports_a_page(path: Path) -> None:
+    assert not {name for name in _first_party_imports(path) if name.startswith("pages")}
+
+
+def test_only_the_module_that_opens_the_store_reaches_past_its_face() -> None:
+    inside = {path.name for path in UI
+              if {name for name in _first_party_imports(path) if name.startswith("calfstore.")}}
+    openers = {path.name for path in UI if "def process_store(" in path.read_text()}
+    assert len(openers) == 1 and inside <= openers, inside
