@@ -8,10 +8,9 @@ spread between healthy people (a standard deviation), not the test's measurement
 
 from __future__ import annotations
 
-from typing import Any
-
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from calfcore.evidence import TRUST_WORDS, Source, read_toml, source
 from calfcore.models import Protocol, Sex, Surface

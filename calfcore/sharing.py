@@ -7,14 +7,13 @@ expires, or when the runner is deleted.
 
 from __future__ import annotations
 
-from typing import TypeGuard
-
 import datetime as dt
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeGuard
 
 TOKEN_BYTES = 32
 TOKEN_LENGTH = 43  # base64url of 32 bytes, no padding

@@ -28,9 +28,8 @@ from calfcore.models import (
     SymptomEntry,
     Units,
 )
-from calfcore.units import in_units, to_kg
 from calfcore.readiness import MAX_HOPS, HopTest, ReadinessCheck
-
+from calfcore.units import in_units, to_kg
 
 MAX_REPS = 150  # single-leg raises to fatigue; 100+ is already exceptional
 MAX_HEEL_HEIGHT_CM = 30

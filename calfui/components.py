@@ -17,7 +17,12 @@ from calfcore.norms import describe_protocol, why_no_reference
 from calfcore.routine import Routine
 from calfcore.scoring import Band, TestScore
 from calfcore.sentences import pain_sentence, weaker_leg
-from calfcore.thresholds import MEASUREMENT_NOISE_REPS, RUNNER_TARGET_REPS, SEATED_SOLEUS_TARGET_BW, SYMMETRY_FLAG_PERCENT
+from calfcore.thresholds import (
+    MEASUREMENT_NOISE_REPS,
+    RUNNER_TARGET_REPS,
+    SEATED_SOLEUS_TARGET_BW,
+    SYMMETRY_FLAG_PERCENT,
+)
 from calfcore.triage import Triage, Urgency
 from calfcore.units import in_units
 

@@ -20,7 +20,6 @@ import streamlit as st
 
 from calfcore import clock
 from calfcore.clock import TODAY_ENV  # noqa: F401  (tests set it through the shell)
-
 from calfcore.labels import distinct_labels
 from calfcore.models import RunnerProfile
 from calfcore.sharing import ResolvedShare, token_hash, well_formed

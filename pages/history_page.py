@@ -8,10 +8,10 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from calfcore.units import mass_text
 from calfcore.exchange import MAX_IMPORT_MB, export_csv, export_json
 from calfcore.norms import describe_protocol
 from calfcore.routine import exercise_library
+from calfcore.units import mass_text
 from calfcore.validation import InputErrors, parse_test
 from calfstore import EditConflict, NotFound, RunnerRecords
 from calfui import components, forms, importing

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from calfcore import protocol
+from calfcore.dashboard import reference_table
 from calfcore.evidence import TRUST_EXPLAINED, source
 from calfcore.norms import describe_protocol
 from calfui import navigation, views
 from calfui.components import plain
 from calfui.shell import PageContext, ViewerKind, render_page
-from calfcore.dashboard import reference_table
 
 
 def render(context: PageContext) -> None:

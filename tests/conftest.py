@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-
-import pytest
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS

@@ -11,8 +11,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.e2e.server import StreamlitServer
 from tests.e2e.test_hosted import (  # noqa: F401  (fixtures)
-    _create_share_link,
     _create_profile_and_test,
+    _create_share_link,
     _log_in,
     _main_text,
     _person,

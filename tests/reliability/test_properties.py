@@ -23,7 +23,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from calfcore import validation as v
-from calfcore.units import KG_PER_LB
 from calfcore.exchange import (
     export_csv,
     export_json,
@@ -47,6 +46,7 @@ from calfcore.models import (
 )
 from calfcore.routine import exercise_library
 from calfcore.triage import red_flag_ids
+from calfcore.units import KG_PER_LB
 from calfstore import LOCAL_OWNER, open_store
 from calfstore.duckdb_store import DuckDBStore
 

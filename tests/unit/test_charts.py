@@ -3,7 +3,6 @@ width, colour-blind palette), and the templated specs the pages draw are what Al
 
 from __future__ import annotations
 
-
 import pytest
 
 from calfcore.charts import (

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from calfcore.models import LegPair, RoutineLogEntry, Side
-from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.charts import RUNNER_DATA, json_spec, squad_chart, squad_spec
 from calfcore.contrast import GRAPHICS_MIN_RATIO, contrast_ratio
+from calfcore.models import LegPair, RoutineLogEntry, Side
+from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.roster import FlagKind, RosterRow, roster_row, sort_roster, squad_frame, with_flag
 from calfcore.routine import Stage
 from calfcore.scoring import Band

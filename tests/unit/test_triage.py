@@ -3,7 +3,6 @@ breathlessness means emergency services (design §2, evidence §4.3)."""
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
