@@ -1,15 +1,19 @@
-"""Bulk loads for benchmarks at club and platform scale: many runners and their records in one transaction.
-Values are not validated here; the app never calls this."""
+"""Bulk loads for benchmarks at club and platform scale: many runners and their records in one transaction, on
+DuckDB (bulk_load) or PostgreSQL (bulk_load_postgres), from the same frames. Values are not validated here; the app
+never calls this."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calfcore.clock import now_utc
 from calfstore.duckdb_store import DuckDBStore
 from calfstore.errors import NotFound
 from calfstore.rows import ROUTINE_COLUMNS, SYMPTOM_COLUMNS, TEST_COLUMNS
-from calfstore.sql import one_row
+from calfstore.sql import Cursor, one_row
+
+if TYPE_CHECKING:  # psycopg loads only where PostgreSQL is used
+    from calfstore.postgres_store import PostgresStore
 
 
 def bulk_load(store: DuckDBStore, owner: str, runners: Any, tests: Any, symptoms: Any, routine_logs: Any) -> dict[str, int]:
@@ -74,3 +78,76 @@ def bulk_load(store: DuckDBStore, owner: str, runners: Any, tests: Any, symptoms
     return {"runners": 0 if runners is None else len(runners), "test_sessions": len(tests),
             "symptom_entries": len(symptoms),
             "routine_logs": len(routine_logs)}
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------------------------
+
+_COPY_CHUNK_ROWS = 50_000  # rows formatted to CSV at a time: bounded memory at 10,000 runners x 100 tests
+
+
+def bulk_load_postgres(store: PostgresStore, owner: str, runners: Any, tests: Any, symptoms: Any,
+                       routine_logs: Any) -> dict[str, int]:
+    """bulk_load for PostgreSQL: the same frames, the same keys and the same result, in one transaction, through
+    COPY (pandas writes the CSV). Runner and test ids are taken from their sequences up front (the tests' symptom
+    entries point at them); the other rows take theirs from the column defaults. The tables are analysed in the
+    same transaction, as autovacuum would do soon after, so the first timed queries get the planner's usual plans.
+    """
+    import pandas as pd
+
+    now = now_utc()
+    with store._transaction(owner) as cursor:
+        raw = cursor._cursor  # type: ignore[attr-defined]  # psycopg's own cursor, for COPY
+        if runners is None:
+            owned = {int(row[0]) for row in cursor.execute(
+                "SELECT id FROM runners WHERE owner_key = ?", [owner]).fetchall()}
+            keys = pd.concat([frame["runner_key"] for frame in (tests, symptoms, routine_logs)]).unique()
+            if not {int(key) for key in keys} <= owned:
+                raise NotFound("Some records belong to no runner of this owner; nothing was saved.")
+            runner_ids = {int(key): int(key) for key in keys}
+        else:
+            runner_ids = dict(zip(runners["key"], _new_ids(cursor, "runner_ids", len(runners)), strict=True))
+            frame = runners.assign(id=runners["key"].map(runner_ids), owner_key=owner, created_at=now)
+            _copy(raw, "runners", frame, ("id", "owner_key", "name", "birth_year", "sex", "units", "injured_side",
+                                          "created_at"))
+        test_ids = dict(zip(tests["key"], _new_ids(cursor, "test_ids", len(tests)), strict=True))
+        test_columns = TEST_COLUMNS[1:]
+        frame = tests.assign(id=tests["key"].map(test_ids), runner_id=tests["runner_key"].map(runner_ids),
+                             red_flags=tests["red_flags"].map(_array_literal), created_at=now)
+        _copy(raw, "test_sessions", frame.sort_values(["tested_on", "id"]),
+              ("id", "runner_id", *test_columns, "created_at"))
+        symptom_columns = SYMPTOM_COLUMNS[1:-1]
+        frame = symptoms.assign(runner_id=symptoms["runner_key"].map(runner_ids),
+                                test_id=symptoms["test_key"].map(test_ids).astype("Int64"), created_at=now)
+        _copy(raw, "symptom_entries", frame.sort_values("logged_on", kind="stable"),
+              ("runner_id", *symptom_columns, "test_id", "created_at"))
+        routine_columns = ROUTINE_COLUMNS[1:]
+        frame = routine_logs.assign(runner_id=routine_logs["runner_key"].map(runner_ids), created_at=now)
+        _copy(raw, "routine_logs", frame.sort_values("logged_on", kind="stable"),
+              ("runner_id", *routine_columns, "created_at"))
+        cursor.execute("ANALYZE runners, test_sessions, symptom_entries, routine_logs")
+    return {"runners": 0 if runners is None else len(runners), "test_sessions": len(tests),
+            "symptom_entries": len(symptoms), "routine_logs": len(routine_logs)}
+
+
+def _new_ids(cursor: Cursor, sequence: str, count: int) -> list[int]:
+    """`count` ids from one of the schema's sequences (calfstore.schema.ID_SEQUENCES)."""
+    rows = cursor.execute(f"SELECT nextval('{sequence}') FROM generate_series(1, ?)", [count]).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def _array_literal(values: Any) -> str:
+    """A list of plain words (red flag names) as PostgreSQL's array text, {a,b}."""
+    return "{" + ",".join(values) + "}"
+
+
+def _copy(raw: Any, table: str, frame: Any, columns: tuple[str, ...]) -> None:
+    """COPY the frame's `columns` into `table` as CSV. A missing value is an unquoted empty field (NULL); text
+    columns that take no NULL are listed in FORCE_NOT_NULL, so an empty string there stays an empty string."""
+    from pandas.api.types import is_string_dtype
+
+    text_columns = [name for name in columns if is_string_dtype(frame[name]) and frame[name].notna().all()]
+    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(text_columns)})" if text_columns else "")
+    with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN ({options})") as copy:
+        for first in range(0, len(frame), _COPY_CHUNK_ROWS):
+            chunk = frame.iloc[first:first + _COPY_CHUNK_ROWS]
+            copy.write(chunk.to_csv(columns=list(columns), header=False, index=False, date_format="%Y-%m-%d %H:%M:%S.%f"))
