@@ -22,15 +22,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import postgres
 from benchmarks.common import Row, Section, Series, ms, table
 from benchmarks.platform_data import frames
-from calfstore.bulk import bulk_load
+from calfstore.bulk import bulk_load, bulk_load_postgres
 from calfstore.duckdb_store import DuckDBStore
 
 FULL_SCALES = (100, 1_000, 10_000)
 SMOKE_SCALES = (10, 40)
+POSTGRES_FULL_SCALES = (100, 10_000)  # issue 13: the 10,000-runner figure against the 100-runner one
 QUERY_GOAL_SECONDS = 0.005  # "a few milliseconds"
 GROWTH_GOAL = 1.25  # per-runner time at the largest scale over the smallest: "does not grow"
+POSTGRES_GROWTH_GOAL = 1.1  # issue 13: indexes by runner make a runner's reads independent of the runner count
+SAVE_GOAL_SECONDS = 0.005  # issue 13: a save on PostgreSQL, at the median
 TAIL_WEEKS = 6  # weeks of records arriving after the clustering: 120,000 symptom entries at 10,000 runners
 
 
@@ -39,23 +43,32 @@ def _size_mb(path: Path) -> float:
     return (path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)) / 1e6
 
 
+def _load_in_chunks(load, runners: int, today: dt.date, tests_per_runner: int,  # noqa: ANN001
+                    logs_per_runner: int) -> tuple[float, float, dict[str, int]]:
+    """Frames for 2,500 runners at a time (bounded memory), each loaded by `load(frames)`. Returns (seconds
+    generating, seconds loading, rows per table)."""
+    generated = loaded = 0.0
+    rows: dict[str, int] = {}
+    chunk = 2_500
+    for first in range(0, runners, chunk):
+        started = time.perf_counter()
+        data = frames(first, min(chunk, runners - first), today, tests_per_runner, logs_per_runner)
+        generated += time.perf_counter() - started
+        started = time.perf_counter()
+        for table_name, count in load(data).items():
+            rows[table_name] = rows.get(table_name, 0) + count
+        loaded += time.perf_counter() - started
+    return generated, loaded, rows
+
+
 def build(path: Path, runners: int, today: dt.date, tests_per_runner: int, logs_per_runner: int
           ) -> tuple[float, float, dict[str, int]]:
     """Create a file with `runners` runners. Returns (seconds generating, seconds loading, rows per table)."""
     from calfstore import LOCAL_OWNER
 
     store = DuckDBStore.open(path, cluster=False)
-    generated = loaded = 0.0
-    rows: dict[str, int] = {}
-    chunk = 2_500  # bounded memory: frames for 2,500 runners at a time
-    for first in range(0, runners, chunk):
-        started = time.perf_counter()
-        data = frames(first, min(chunk, runners - first), today, tests_per_runner, logs_per_runner)
-        generated += time.perf_counter() - started
-        started = time.perf_counter()
-        for table_name, count in bulk_load(store, LOCAL_OWNER, **data).items():
-            rows[table_name] = rows.get(table_name, 0) + count
-        loaded += time.perf_counter() - started
+    generated, loaded, rows = _load_in_chunks(lambda data: bulk_load(store, LOCAL_OWNER, **data), runners, today,
+                                              tests_per_runner, logs_per_runner)
     started = time.perf_counter()
     store.close()  # checkpoints the write-ahead log into the file
     loaded += time.perf_counter() - started
@@ -241,8 +254,65 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     section.notes.append(f"Where load_records spends its time at {scales[-1]:,} runners, clustered (sampled, ms per "
                          f"call):")
     section.notes.append("\n".join(profile_lines))
+    postgres_rows(section, smoke, reps, today, tests_per_runner, logs_per_runner)
     section.seconds = time.perf_counter() - started
     return section
+
+
+def postgres_rows(section: Section, smoke: bool, reps: int, today: dt.date, tests_per_runner: int,
+                  logs_per_runner: int) -> None:
+    """Issue 13: the same dashboard read and save on PostgreSQL (a throwaway cluster, fsync on), at 100 and
+    10,000 runners, the two databases taking turns; rows loaded with bulk_load_postgres in arrival (date) order."""
+    from calfstore import LOCAL_OWNER, open_store
+
+    scales = SMOKE_SCALES if smoke else POSTGRES_FULL_SCALES
+    small, large = scales[0], scales[-1]
+    cluster = postgres.start_cluster()
+    stores: dict[int, object] = {}
+    try:
+        built = {}
+        for scale in scales:
+            store = stores[scale] = open_store(postgres.new_database(cluster))
+            built[scale] = _load_in_chunks(lambda data, s=store: bulk_load_postgres(s, LOCAL_OWNER, **data),  # type: ignore[misc]
+                                           scale, today, tests_per_runner, logs_per_runner)
+        ids = {scale: [int(r.id) for r in stores[scale].list_runners(LOCAL_OWNER)]  # type: ignore[attr-defined]
+               for scale in scales}
+        saves = {scale: Series() for scale in scales}
+        queries = _time_queries(stores, ids, random.Random(5), reps, tests_per_runner, saves)
+    finally:
+        for store in stores.values():
+            store.close()  # type: ignore[attr-defined]
+        cluster.stop()
+    generated, loaded, rows = built[large]
+    section.rows.append(Row(
+        "2", f"bulk load {large:,} runners, PostgreSQL", app_text=(f"{generated + loaded:.1f} s", ""),
+        note=f"{rows['test_sessions']:,} tests, {rows['symptom_entries']:,} symptoms, {rows['routine_logs']:,} "
+             f"logs: generate {generated:.1f} s + COPY, indexes and ANALYZE {loaded:.1f} s"))
+    for scale in scales:
+        growth = scale != small
+        section.rows.append(Row(
+            "2", f"dashboard queries, PostgreSQL, {scale:,} runners", queries[scale],
+            queries[small] if growth else None, goal=POSTGRES_GROWTH_GOAL if growth else None,
+            goal_text=f"≤ {QUERY_GOAL_SECONDS * 1000:g} ms" + (f", ratio ≤ {POSTGRES_GROWTH_GOAL:g}" if growth else ""),
+            met_override=queries[scale].p50 <= QUERY_GOAL_SECONDS and (
+                not growth or queries[scale].p50 / queries[small].p50 <= POSTGRES_GROWTH_GOAL),
+            note="load_records over the pool (loopback TCP), rows as they arrived, indexes by runner"
+                 + (f"; ratio = against {small:,} runners" if growth else "")))
+    for scale in scales:
+        section.rows.append(Row(
+            "2", f"save test + 2 symptoms, PostgreSQL, {scale:,} runners", saves[scale],
+            saves[small] if scale != small else None, goal_text=f"≤ {SAVE_GOAL_SECONDS * 1000:g} ms",
+            met_override=saves[scale].p50 <= SAVE_GOAL_SECONDS,
+            note="one transaction with its commit (fsync on), the runner's row locked FOR KEY SHARE"
+                 + ("; ratio = against the smallest database" if scale != small else "")))
+    section.notes.append(
+        f"PostgreSQL ({', '.join(f'{s:,}' for s in scales)} runners, the same rows per runner as the DuckDB files): a "
+        f"throwaway cluster on loopback with fsync on (tests/pgcluster.py), one database per scale filled with "
+        f"calfstore.bulk.bulk_load_postgres in date order, {reps} rounds after 3 warm-up rounds, the databases taking "
+        f"turns, a save of a test and its two symptom entries for another random runner after each read. Per-runner "
+        f"read at {large:,} against {small:,} runners: {queries[large].p50 / queries[small].p50:.2f}× "
+        f"({ms(queries[small].p50)} → {ms(queries[large].p50)}); save {ms(saves[small].p50)} → "
+        f"{ms(saves[large].p50)}. Loading {large:,} runners: {generated:.1f} s to generate, {loaded:.1f} s to load.")
 
 
 def _query_breakdown(store: object, ids: list[int], rng: random.Random, calls: int) -> list[str]:
