@@ -1,16 +1,20 @@
-"""Figure 4: concurrent sessions on one server, with a lightweight websocket client (benchmarks.ws_client).
+"""Figure 4: concurrent sessions, with a lightweight websocket client (benchmarks.ws_client), on one app process
+and on two behind HAProxy (issue 13).
 
-1, 10 and 50 sessions, each a runner with three years of history (its own profile), loop with no think time:
+Set-ups, each behind the same proxy (deploy/haproxy.cfg, started by tests/scaleout.py): the app on DuckDB in one
+process; the app on PostgreSQL in one process and in two; bare Streamlit (below) in one process and in two.
+1 (DuckDB and bare only), 10 and 50 sessions, each a runner with three years of history (its own profile), loop with no think time:
 open Record, Save a test (and 'Record another test' before the next one), open the Dashboard, open the coach view
 of its own share link. Each level is bounded in time (sessions start no new loop after it) and in loops per
-session, on a fresh server and a fresh copy of the database, loopback only. Measured: round-trip latency (send
-to the run's end), errors, lost writes (saves the app acknowledged with 'Saved.' that are not in the database
-after the server stops: must be 0), server RSS (peak) and CPU (from /proc/<pid>).
+session, on fresh servers and a fresh copy of the database, loopback only. Measured: round-trip latency (send
+to the run's end), round trips per second, errors, lost writes (saves the app acknowledged with 'Saved.' that are
+not in the database after the servers stop: must be 0), server RSS (peak) and CPU (from /proc/<pid>, summed over
+the processes).
 
 The baseline is the same load on a bare app (benchmarks.replica) that draws the same pages (captured from this
 run's app: home, record form, saved result, dashboard, coach view) from memory, with the same widget keys, the
 same number of runs per click (a save reruns once) and the same navigation; its saves go to a list in memory.
-App and baseline levels alternate. Usage: python -m benchmarks.bench_load [--smoke]
+The set-ups take turns, in an order that alternates from level to level. Usage: python -m benchmarks.bench_load [--smoke]
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import math
 import os
 import shutil
 import tempfile
@@ -27,15 +32,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import bench_rerun, history
+from benchmarks import bench_rerun, history, postgres
 from benchmarks.common import REPO, Row, Section, Series, Server, start, table
 from benchmarks.ws_client import StreamlitClient
+from calfstore import Store
 from calfstore.bulk import bulk_load
 from calfstore.duckdb_store import DuckDBStore
 from tests.keys import keyed
+from tests.pgcluster import PgCluster
+from tests.scaleout import Proxy, start_proxy
 
-FULL_LEVELS = ((1, 15.0), (10, 20.0), (50, 30.0))  # sessions, seconds in which sessions may start a loop
-SMOKE_LEVELS = ((2, 2.0),)
 MAX_LOOPS = 30  # per session and level
 LEVEL_HARD_LIMIT = 240.0  # seconds: a level that runs longer is cancelled (its unfinished work counts as errors)
 
@@ -223,25 +229,101 @@ async def warm_up(url: str, runner: Runner) -> None:
         await client.run(page="", query=f"share={runner.token}")
 
 
-async def drive(server: Server, runners: list[Runner], level: Level, seconds: float, smoke: bool) -> None:
+@dataclass(frozen=True)
+class Setup:
+    """One way of serving the load: the app on a backend, or the bare baseline, in N processes behind the proxy."""
+
+    name: str
+    label: str
+    processes: int
+    backend: str | None = None  # "duckdb" or "postgresql" for the app; None: the bare baseline
+
+    @property
+    def is_app(self) -> bool:
+        return self.backend is not None
+
+
+BARE_1 = Setup("bare-1", "bare Streamlit, 1 process", 1)
+BARE_2 = Setup("bare-2", "bare Streamlit, 2 processes", 2)
+DUCKDB_1 = Setup("duckdb-1", "DuckDB, 1 process", 1, "duckdb")
+POSTGRES_1 = Setup("pg-1", "PostgreSQL, 1 process", 1, "postgresql")
+POSTGRES_2 = Setup("pg-2", "PostgreSQL, 2 processes", 2, "postgresql")
+EVERY_SETUP = (BARE_1, DUCKDB_1, POSTGRES_1, BARE_2, POSTGRES_2)
+# Issue 13's goals, at 10 and 50 sessions: the step from 1 to 2 processes, and each app row against bare Streamlit.
+SCALE_OUT_GOAL = 1.5  # round trips/s with 2 processes over 1 (PostgreSQL) at least this
+SCALE_OUT_SHARE_OF_BARE = 0.9  # ... and at least this share of bare Streamlit's own gain from the same step
+P95_GOAL = 1.5  # an app row's p95 over bare Streamlit's with the same number of processes, at most this
+
+FULL_LEVELS = ((1, 15.0, (BARE_1, DUCKDB_1)), (10, 20.0, EVERY_SETUP), (50, 30.0, EVERY_SETUP))
+SMOKE_LEVELS = ((2, 2.0, EVERY_SETUP),)
+
+
+def bare_for(setup: Setup) -> Setup:
+    return BARE_1 if setup.processes == 1 else BARE_2
+
+
+@dataclass
+class Deployment:
+    """The processes serving one level, and HAProxy in front of them (deploy/haproxy.cfg)."""
+
+    servers: list[Server]
+    proxy: Proxy
+
+    @property
+    def url(self) -> str:
+        return self.proxy.url
+
+    def cpu_seconds(self) -> float:
+        return sum(server.cpu_seconds() for server in self.servers)
+
+    def rss_mb(self) -> float:
+        return sum(server.rss_mb() for server in self.servers)
+
+    def log(self) -> str:
+        return "\n".join(server.log() for server in self.servers)
+
+    def stop(self) -> None:
+        self.proxy.stop()
+        for server in self.servers:
+            server.stop()
+
+
+def deploy(script: Path, db_path: Path, folder: Path, processes: int, env: dict[str, str]) -> Deployment:
+    servers = [start(script, db_path, folder, env=env, wait=False) for _ in range(processes)]
+    try:
+        for server in servers:
+            server.wait_healthy()
+        proxy_dir = folder / f"proxy-{servers[0].url.rsplit(':', 1)[1]}"
+        proxy_dir.mkdir()
+        proxy = start_proxy([server.url.removeprefix("http://") for server in servers], proxy_dir,
+                            log_path=proxy_dir / "haproxy.log")
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return Deployment(servers, proxy)
+
+
+async def drive(deployment: Deployment, runners: list[Runner], level: Level, seconds: float, smoke: bool) -> None:
     if not smoke:
-        await warm_up(server.url, runners[0])
+        for server in deployment.servers:  # each process directly: the proxy would send every warm-up to one
+            await warm_up(server.url, runners[0])
     ready = asyncio.Event()
     deadline = [float("inf")]
     set_up = [0]
-    tasks = [asyncio.create_task(session(server.url, runner, level, ready, deadline, set_up, smoke))
+    tasks = [asyncio.create_task(session(deployment.url, runner, level, ready, deadline, set_up, smoke))
              for runner in runners[:level.sessions]]
     while set_up[0] < level.sessions:  # every session connected and showing its runner (or failed)
         await asyncio.sleep(0.05)
-    cpu, client_cpu, started = server.cpu_seconds(), time.process_time(), time.perf_counter()
-    level.rss_start_mb = server.rss_mb()
+    cpu, client_cpu, started = deployment.cpu_seconds(), time.process_time(), time.perf_counter()
+    level.rss_start_mb = deployment.rss_mb()
     deadline[0] = started + seconds
     ready.set()
     stop_sampling = threading.Event()
 
     def sample_rss() -> None:
         while not stop_sampling.wait(0.25):
-            level.rss_peak_mb = max(level.rss_peak_mb, server.rss_mb())
+            level.rss_peak_mb = max(level.rss_peak_mb, deployment.rss_mb())
 
     sampler = threading.Thread(target=sample_rss, daemon=True)
     sampler.start()
@@ -251,90 +333,140 @@ async def drive(server: Server, runners: list[Runner], level: Level, seconds: fl
         level.errors["cancelled at the level's hard limit"] += 1
     await asyncio.gather(*pending, return_exceptions=True)
     level.seconds = time.perf_counter() - started
-    level.cpu_seconds = server.cpu_seconds() - cpu
+    level.cpu_seconds = deployment.cpu_seconds() - cpu
     level.client_cpu_seconds = time.process_time() - client_cpu
     stop_sampling.set()
     sampler.join()
-    level.rss_peak_mb = max(level.rss_peak_mb, server.rss_mb())
+    level.rss_peak_mb = max(level.rss_peak_mb, deployment.rss_mb())
 
 
-def run_level(side: str, script: Path, db_source: Path, runners: list[Runner], sessions: int, seconds: float,
-              folder: Path, smoke: bool) -> Level:
+def _tests_per_runner(store: Store, runners: list[Runner]) -> dict[str, int]:
     from calfstore import LOCAL_OWNER
 
-    db_path = folder / f"load-{side}-{sessions}.duckdb"
-    shutil.copy(db_source, db_path)
-    before = {}
-    if side == "app":
-        store = DuckDBStore.open(db_path)
-        before = {r.name: len(store.list_tests(LOCAL_OWNER, r.runner_id)) for r in runners[:sessions]}
-        store.close()
-    server = start(script, db_path, folder)
+    return {r.name: len(store.list_tests(LOCAL_OWNER, r.runner_id)) for r in runners}
+
+
+def run_level(setup: Setup, script: Path, db_source: Path, runners: list[Runner], sessions: int, seconds: float,
+              folder: Path, smoke: bool, cluster: PgCluster | None, before: dict[str, int]) -> Level:
+    """One level on a fresh copy of the database (a DuckDB file, or a new PostgreSQL database filled from it)."""
+    from calfstore import open_store
+    from calfstore.url import duckdb_url
+
+    db_path = folder / f"load-{setup.name}-{sessions}.duckdb"
+    env: dict[str, str] = {}
+    database = ""
+    if setup.backend == "duckdb":
+        shutil.copy(db_source, db_path)
+        database = duckdb_url(db_path)
+    elif setup.backend == "postgresql":
+        assert cluster is not None
+        database = postgres.copy_of(cluster, db_source)
+        env["CALF_DATABASE_URL"] = database
+    deployment = deploy(script, db_path, folder, setup.processes, env)
     level = Level(sessions)
     try:
-        asyncio.run(drive(server, runners, level, seconds, smoke))
+        asyncio.run(drive(deployment, runners, level, seconds, smoke))
     finally:
-        server.stop()
-    if "Traceback" in server.log():
-        level.errors["traceback in the server log"] += 1
-    if side == "app":
-        store = DuckDBStore.open(db_path)
-        level.lost_writes = sum(max(0, before[r.name] + level.acknowledged[r.name]
-                                    - len(store.list_tests(LOCAL_OWNER, r.runner_id))) for r in runners[:sessions])
-        store.close()
+        deployment.stop()
+    if "Traceback" in deployment.log():
+        level.errors["traceback in a server log"] += 1
+    if setup.is_app:
+        store = open_store(database)
+        try:
+            after = _tests_per_runner(store, runners[:sessions])
+        finally:
+            store.close()
+        level.lost_writes = sum(max(0, before[name] + level.acknowledged[name] - after[name]) for name in after)
     return level
+
+
+def _rate(level: Level) -> float:
+    return len(level.latency) / level.seconds if level.seconds else 0.0
 
 
 def run(smoke: bool = False, folder: Path | None = None) -> Section:
     levels = SMOKE_LEVELS if smoke else FULL_LEVELS
     folder = folder or Path(tempfile.mkdtemp(prefix="calf-bench-load-"))
     started = time.perf_counter()
-    most = max(n for n, _ in levels)
+    most = max(n for n, _, _ in levels)
     db_path, runners = prepare(folder, most, smoke)
     baseline = capture_baseline(folder, db_path, runners[0])
+    store = DuckDBStore.open(db_path)
+    before = _tests_per_runner(store, runners)
+    store.close()
     results: dict[tuple[str, int], Level] = {}
-    for index, (sessions, seconds) in enumerate(levels):
-        sides = [("app", REPO / "app.py"), ("base", baseline)]
-        for side, script in sides if index % 2 else reversed(sides):
-            results[(side, sessions)] = run_level(side, script, db_path, runners, sessions, seconds, folder, smoke)
-    section = Section("Concurrent sessions on one server")
-    for sessions, _ in levels:
-        app, base = results[("app", sessions)], results[("base", sessions)]
-        errors = sum(app.errors.values())
-        met = errors == 0 and app.lost_writes == 0
-        section.rows.append(Row(
-            "4", f"{sessions} session{'s' if sessions > 1 else ''}: round trip", app.latency, base.latency,
-            goal_text="0 errors, 0 lost", met_override=met,
-            note=f"app vs baseline: errors {errors} vs {sum(base.errors.values())}, lost writes {app.lost_writes}, "
-                 f"{len(app.latency) / app.seconds:.1f} vs {len(base.latency) / base.seconds:.1f} round trips/s, "
-                 f"server CPU {app.cpu_seconds / app.seconds:.2f} vs {base.cpu_seconds / base.seconds:.2f} cores, "
-                 f"RSS peak {app.rss_peak_mb:.0f} vs {base.rss_peak_mb:.0f} MB"))
-    lines = ["| sessions | side | round trips | per s | loops | errors | lost writes | server CPU (cores) "
+    cluster = postgres.start_cluster()
+    try:
+        for index, (sessions, seconds, setups) in enumerate(levels):
+            for setup in setups if index % 2 else reversed(setups):  # the order alternates from level to level
+                script = REPO / "app.py" if setup.is_app else baseline
+                results[(setup.name, sessions)] = run_level(setup, script, db_path, runners, sessions, seconds,
+                                                            folder, smoke, cluster, before)
+    finally:
+        cluster.stop()
+    section = Section("Concurrent sessions: one process and two behind the proxy")
+    for sessions, _, setups in levels:
+        for setup in setups:
+            if not setup.is_app:
+                continue
+            app, base = results[(setup.name, sessions)], results[(bare_for(setup).name, sessions)]
+            errors = sum(app.errors.values())
+            ratio95 = app.latency.p95 / base.latency.p95 if base.latency.values else math.inf
+            section.rows.append(Row(
+                "4", f"{sessions} session{'s' if sessions > 1 else ''}: round trip, {setup.label}", app.latency,
+                base.latency, goal_text=f"p95 ≤ {P95_GOAL:g}×, 0 errors, 0 lost",
+                met_override=errors == 0 and app.lost_writes == 0 and ratio95 <= P95_GOAL,
+                note=f"against {bare_for(setup).label}: errors {errors} vs {sum(base.errors.values())}, lost writes "
+                     f"{app.lost_writes}, {_rate(app):.1f} vs {_rate(base):.1f} round trips/s, server CPU "
+                     f"{app.cpu_seconds / app.seconds:.2f} vs {base.cpu_seconds / base.seconds:.2f} cores, RSS peak "
+                     f"{app.rss_peak_mb:.0f} vs {base.rss_peak_mb:.0f} MB"))
+        names = {setup.name for setup in setups}
+        if {POSTGRES_1.name, POSTGRES_2.name, BARE_1.name, BARE_2.name} <= names:
+            one, two = _rate(results[(POSTGRES_1.name, sessions)]), _rate(results[(POSTGRES_2.name, sessions)])
+            bare_one, bare_two = _rate(results[(BARE_1.name, sessions)]), _rate(results[(BARE_2.name, sessions)])
+            gain, bare_gain = two / one if one else 0.0, bare_two / bare_one if bare_one else 0.0
+            section.rows.append(Row(
+                "4", f"{sessions} sessions: 1 → 2 processes, round trips/s",
+                app_text=(f"×{gain:.2f}", ""),
+                goal_text=f"≥ ×{SCALE_OUT_GOAL:g} and ≥ {SCALE_OUT_SHARE_OF_BARE:.0%} of bare's ×{bare_gain:.2f}",
+                met_override=gain >= SCALE_OUT_GOAL and gain >= SCALE_OUT_SHARE_OF_BARE * bare_gain,
+                note=f"PostgreSQL {one:.1f} → {two:.1f} round trips/s; bare Streamlit {bare_one:.1f} → "
+                     f"{bare_two:.1f} (×{bare_gain:.2f}); the app keeps {gain / bare_gain if bare_gain else 0:.0%} "
+                     f"of bare's gain"))
+    lines = ["| sessions | set-up | round trips | per s | loops | errors | lost writes | server CPU (cores) "
              "| RSS start → peak | load client CPU | " + " | ".join(f"{k} p50/p95" for k in KINDS) + " |",
              "|" + " --- |" * (10 + len(KINDS))]
-    for sessions, _ in levels:
-        for side in ("app", "base"):
-            level = results[(side, sessions)]
+    for sessions, _, setups in levels:
+        for setup in setups:
+            level = results[(setup.name, sessions)]
             kinds = " | ".join(
                 f"{level.by_kind[k].p50 * 1000:.0f} / {level.by_kind[k].p95 * 1000:.0f} ms" if k in level.by_kind
                 else "–" for k in KINDS)
             lines.append(
-                f"| {sessions} | {'app' if side == 'app' else 'baseline'} | {len(level.latency)} | "
-                f"{len(level.latency) / level.seconds:.1f} | {level.loops} | {sum(level.errors.values())} | "
+                f"| {sessions} | {setup.label} | {len(level.latency)} | "
+                f"{_rate(level):.1f} | {level.loops} | {sum(level.errors.values())} | "
                 f"{'–' if level.lost_writes is None else level.lost_writes} | "
                 f"{level.cpu_seconds / level.seconds:.2f} | {level.rss_start_mb:.0f} → {level.rss_peak_mb:.0f} MB | "
                 f"{level.client_cpu_seconds / level.seconds:.2f} | {kinds} |")
     section.notes.append("\n".join(lines))
-    for (side, sessions), level in results.items():
+    for (name, sessions), level in results.items():
         for error, count in level.errors.items():
-            section.notes.append(f"{side}, {sessions} sessions: {count} × {error}")
+            section.notes.append(f"{name}, {sessions} sessions: {count} × {error}")
     section.notes.append(
         "Closed loop with no think time: every session sends its next click as soon as the last one is drawn, so "
         "10 and 50 sessions saturate the server and latency is mostly queueing (Streamlit runs each session's "
-        "script in its own thread under one GIL). Levels: "
-        + ", ".join(f"{n} session(s) for {s:g} s" for n, s in levels)
-        + f", at most {1 if smoke else MAX_LOOPS} loops per session; the baseline's saves are not stored, so "
-        "lost writes apply to the app only.")
+        "script in its own thread under one GIL per process). Every set-up is served through HAProxy with "
+        "deploy/haproxy.cfg (tests/scaleout.py rewrites its server lines), each session one websocket that the "
+        "proxy places on the process with the fewest connections; PostgreSQL is a throwaway cluster on this "
+        "machine (fsync on), each level a fresh database copied from the same DuckDB file (calfstore.transfer). "
+        "The load client, the proxy and PostgreSQL share the machine's cores with the app processes. Levels: "
+        + ", ".join(f"{n} session(s) for {s:g} s ({', '.join(setup.label for setup in setups)})"
+                    for n, s, setups in levels)
+        + f", at most {1 if smoke else MAX_LOOPS} loops per session, set-ups alternating in order from level to "
+        "level; the baseline's saves are not stored, so lost writes apply to the app only. Goals (issue 13): from 1 "
+        f"to 2 processes the round trips per second grow at least ×{SCALE_OUT_GOAL:g} and by at least "
+        f"{SCALE_OUT_SHARE_OF_BARE:.0%} of bare Streamlit's gain; each app row's p95 at most {P95_GOAL:g}× bare "
+        "Streamlit's with as many processes; 0 errors and 0 lost writes.")
     section.seconds = time.perf_counter() - started
     return section
 
