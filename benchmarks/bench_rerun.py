@@ -3,20 +3,24 @@
 The runner has three years of history (benchmarks.history.three_years). Each page is opened in its own AppTest
 session of app.py; its element tree is captured (benchmarks.replica) into a baseline script that draws the same
 elements from memory. Then app and baseline reruns alternate, page by page, and each is timed around
-`AppTest.run()` (the same harness cost on both sides). Usage: python -m benchmarks.bench_rerun [--smoke]
+`AppTest.run()` (the same harness cost on both sides). Every page is timed twice, on the DuckDB file (the default)
+and on PostgreSQL (the same rows in a throwaway cluster, issue 13), against the same baseline. Usage: python -m benchmarks.bench_rerun [--smoke]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import history
+from benchmarks import history, postgres
 from benchmarks.common import REPO, Row, Section, Series, table
 from benchmarks.replica import capture, media_sizes
 from calfstore.duckdb_store import DuckDBStore
@@ -119,17 +123,35 @@ def serve_pages_like_a_server() -> None:
     app_test.PagesManager = ServerLikePagesManager  # type: ignore[attr-defined,misc]
 
 
-def timed(at: Any, what: str) -> float:
-    started = time.perf_counter()
-    at.run()
-    elapsed = time.perf_counter() - started
+@contextlib.contextmanager
+def database(url: str | None) -> Iterator[None]:
+    """The app's runs inside this use PostgreSQL at `url` (CALF_DATABASE_URL, read by calfui.shell on every run),
+    or, with None, the DuckDB file in CALF_DB_PATH; the setting is put back afterwards."""
+    from calfstore.url import URL_SETTING
+
+    before = os.environ.pop(URL_SETTING, None)
+    if url is not None:
+        os.environ[URL_SETTING] = url
+    try:
+        yield
+    finally:
+        os.environ.pop(URL_SETTING, None)
+        if before is not None:
+            os.environ[URL_SETTING] = before
+
+
+def timed(at: Any, what: str, url: str | None = None) -> float:
+    with database(url):
+        started = time.perf_counter()
+        at.run()
+        elapsed = time.perf_counter() - started
     _check(at, what)
     return elapsed
 
 
 def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
-    import os
-
+    """Every page on DuckDB (the default) and on PostgreSQL (issue 13: the same rows, copied with
+    calfstore.transfer into a throwaway cluster), each against the same bare baseline. Call close(section) after."""
     reps = reps or (2 if smoke else 25)
     share_script_cache()
     serve_pages_like_a_server()
@@ -137,7 +159,20 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     fixture = prepare(folder, dt.date.today(), smoke)
     os.environ["CALF_DB_PATH"] = str(fixture.db_path)
     started = time.perf_counter()
-    apps, baselines, counts = {}, {}, {}
+    cluster = postgres.start_cluster()
+    try:
+        pg_url = postgres.copy_of(cluster, fixture.db_path)
+        section = _measure(reps, folder, fixture, pg_url, smoke)
+    except BaseException:
+        cluster.stop()
+        raise
+    section.cluster, section.pg_url = cluster, pg_url  # type: ignore[attr-defined]
+    section.seconds = time.perf_counter() - started
+    return section
+
+
+def _measure(reps: int, folder: Path, fixture: Fixture, pg_url: str, smoke: bool) -> Section:
+    apps, pg_apps, baselines, counts = {}, {}, {}, {}
     for page in PAGES:
         apps[page] = app_session(page, fixture)
         spec, counts[page] = capture_page(apps[page], folder / "specs", page)
@@ -145,13 +180,21 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         _, replayed = capture(baselines[page], folder / "check", page)
         if replayed != counts[page]:
             raise RuntimeError(f"the {page} baseline drew {replayed}, the page drew {counts[page]}")
+        with database(pg_url):
+            pg_apps[page] = app_session(page, fixture)
+            _, on_postgres = capture_page(pg_apps[page], folder / "check-postgresql", page)
+        if on_postgres != counts[page]:
+            raise RuntimeError(f"the {page} page drew {on_postgres} on PostgreSQL, {counts[page]} on DuckDB")
     app_times = {page: Series() for page in PAGES}
+    pg_times = {page: Series() for page in PAGES}
     base_times = {page: Series() for page in PAGES}
-    for rep in range(reps + 1):  # the first round warms both sides up and is not counted
+    for rep in range(reps + 1):  # the first round warms every side up and is not counted
         for page in PAGES:
-            pair = [(apps[page], app_times[page], page), (baselines[page], base_times[page], f"{page} baseline")]
-            for at, series, what in pair if rep % 2 else reversed(pair):  # alternate which side goes first
-                elapsed = timed(at, what)
+            sides = [(apps[page], app_times[page], page, None),
+                     (pg_apps[page], pg_times[page], f"{page} on PostgreSQL", pg_url),
+                     (baselines[page], base_times[page], f"{page} baseline", None)]
+            for at, series, what, url in sides if rep % 2 else reversed(sides):  # alternate which side goes first
+                elapsed = timed(at, what, url)
                 if rep:
                     series.add(elapsed)
     section = Section("Rerun time per page (AppTest, server side)")
@@ -160,6 +203,9 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         charts = counts[page].get("vega_lite_chart", 0)
         section.rows.append(Row("1", f"rerun: {page}", app_times[page], base_times[page], goal=GOAL,
                                 note=f"{elements} elements, {charts} charts"))
+    for page in PAGES:
+        section.rows.append(Row("1", f"rerun: {page}, PostgreSQL", pg_times[page], base_times[page], goal=GOAL,
+                                note="the same page and rows on PostgreSQL (pool over loopback TCP)"))
     section.notes.append(
         f"Runner: {history.TESTS} tests, {history.SYMPTOMS} symptom entries, {history.ROUTINE_LOGS} routine log "
         f"entries{' (smoke: a tenth)' if smoke else ''}. {reps} timed reruns per side after one warm-up, app and "
@@ -169,9 +215,26 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         "options, tables and charts with the same data and Vega-Lite spec, from memory, through st.vega_lite_chart. AppTest does not run Streamlit's full garbage collection after each run (a "
         "server does, `runner.postScriptGC`), so these times leave it out on both sides; figure 6 measures a real "
         "server's CPU per run with it.")
-    section.seconds = time.perf_counter() - started
+    section.notes.append(
+        "PostgreSQL rows (issue 13): the same AppTest sessions with CALF_DATABASE_URL set to a database in a "
+        "throwaway cluster on this machine (fsync on) holding the same rows (copied with calfstore.transfer), "
+        "checked to draw the same elements; DuckDB, PostgreSQL and baseline reruns take turns, against the same "
+        "baseline.")
     section.apps, section.baselines, section.fixture = apps, baselines, fixture  # type: ignore[attr-defined]
     return section
+
+
+def close(section: Section) -> None:
+    """Close the stores the app's sessions opened (DuckDB file, PostgreSQL pool) and stop the cluster."""
+    from calfstore.url import duckdb_url
+    from calfui.shell import _open_store
+
+    try:
+        _open_store(duckdb_url(section.fixture.db_path)).close()  # type: ignore[attr-defined]
+        _open_store(section.pg_url).close()  # type: ignore[attr-defined]
+        _open_store.clear()
+    finally:
+        section.cluster.stop()  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -180,6 +243,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int)
     args = parser.parse_args()
     section = run(args.smoke, args.reps)
+    close(section)
     print(table(section.rows))
 
 
@@ -191,10 +255,11 @@ def breakdown(section: Section, runs: int) -> list[str]:
     """Profile (sampling) the pages that missed the goal, app and baseline: markdown lines for the report."""
     from benchmarks.profile import profile_runs, source_line, split
 
-    missed = [row.measure.removeprefix("rerun: ") for row in section.rows if row.met is False]
-    if not missed:
-        return ["Every page met the goal: no breakdown needed."]
     apps, baselines = section.apps, section.baselines  # type: ignore[attr-defined]
+    missed = [row.measure.removeprefix("rerun: ") for row in section.rows if row.met is False]
+    missed = [page for page in missed if page in apps]  # the default (DuckDB) rows
+    if not missed:
+        return ["Every page met the goal on DuckDB: no breakdown needed."]
     lines = [
         f"Sampled over {runs} reruns per page and side (a sampling profiler, benchmarks/profile.py), in ms of the "
         "median rerun measured above (sampling slows a rerun, so each side's median is spread over its sampled "

@@ -1,9 +1,11 @@
 """Run every benchmark of issue 5, print one table, and write it to docs/benchmarks.md (`make bench`).
 
-1. rerun time per page (AppTest) against bare baselines, with a breakdown of the pages that miss the goal;
-2. the store at 100, 1,000 and 10,000 runners;
-3. browser round trip, Save to the new point in the dashboard chart (Chromium);
-4. 1, 10 and 50 concurrent sessions (websocket client);
+1. rerun time per page (AppTest) against bare baselines, on DuckDB and PostgreSQL, with a breakdown of the pages
+   that miss the goal (DuckDB);
+2. the store at 100, 1,000 and 10,000 runners (DuckDB), and at 100 and 10,000 runners (PostgreSQL);
+3. browser round trip, Save to the new point in the dashboard chart (Chromium), on DuckDB and PostgreSQL;
+4. 1, 10 and 50 concurrent sessions (websocket client) behind HAProxy: DuckDB in one process, PostgreSQL in one and
+   two, against bare Streamlit in one and two;
 5. cold start to the first page drawn (Chromium);
 6. the server's own CPU per run on real servers, app against bare Streamlit (websocket client, /proc);
 7. the sidebar page switch in Chromium against a bare multipage app;
@@ -82,19 +84,11 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
         section = step()
         if figure == "1":
             breakdown = bench_rerun.breakdown(section, 2 if smoke else 12)
-            _close_app_store(section)
+            bench_rerun.close(section)
         section.seconds = time.perf_counter() - started
         _log(f"[bench] {figure}. {name}: {section.seconds:.0f} s")
         sections.append(section)
     return sections, breakdown
-
-
-def _close_app_store(section: Section) -> None:
-    from calfstore.url import duckdb_url
-    from calfui.shell import _open_store
-
-    _open_store(duckdb_url(section.fixture.db_path)).close()  # type: ignore[attr-defined]
-    _open_store.clear()
 
 
 def report(sections: list[Section], breakdown: list[str], facts: dict[str, str], seconds: float,
