@@ -5,7 +5,8 @@ The app path is what a runner does: Save on the record page, whose run saves the
 draws the result and the raises chart (the dashboard's first chart, last 12 weeks) with the test just saved; the
 round ends when that chart shows the two new points (one per leg). The baseline page holds the same chart (the
 dashboard's captured Vega-Lite spec and data, in memory) and a button that adds two points: one rerun. Both
-servers run at once; app and baseline rounds alternate. Desktop viewport. Usage:
+servers run at once; app and baseline rounds alternate. The app is measured twice, on the DuckDB file and on
+PostgreSQL (issue 13), against the same baseline. Desktop viewport. Usage:
 python -m benchmarks.bench_browser [--smoke]
 """
 
@@ -165,18 +166,34 @@ def baseline_round(page: Any, expected: int) -> float:
     return time.perf_counter() - started
 
 
+def _first_save(page: Any) -> int:
+    """One save, not timed, on an app page: how many points the chart holds before the timed saves."""
+    page.get_by_test_id("stSidebarNav").wait_for()
+    _wait_idle(page)
+    _open_record_form(page)
+    _fill(page, "Raises: left", 20)
+    _fill(page, "Raises: right", 24)
+    page.get_by_role("button", name="Save test").click()
+    page.wait_for_function(f"() => ({COUNT_JS})() > 0")
+    _wait_idle(page)
+    return page.evaluate(COUNT_JS)
+
+
 def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
+    import os
+
     from playwright.sync_api import sync_playwright
+
+    from benchmarks import postgres
 
     reps = reps or (1 if smoke else 15)
     folder = folder or Path(tempfile.mkdtemp(prefix="calf-bench-browser-"))
     started = time.perf_counter()
     fixture = bench_rerun.prepare(folder, dt.date.today(), smoke)
-    import os
-
     os.environ["CALF_DB_PATH"] = str(fixture.db_path)
-    at = bench_rerun.app_session("dashboard", fixture)
-    spec_path, _ = bench_rerun.capture_page(at, folder / "specs", "dashboard")
+    with bench_rerun.database(None):
+        at = bench_rerun.app_session("dashboard", fixture)
+        spec_path, _ = bench_rerun.capture_page(at, folder / "specs", "dashboard")
     from calfui.shell import (
         _open_store,  # release the file: the server below must own it
     )
@@ -186,72 +203,75 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     script = folder / "baseline_round_trip.py"
     script.write_text(BASELINE.format(spec=str(spec_path)))
 
-    app_server = start(bench_rerun.REPO / "app.py", fixture.db_path, folder, wait=False)
-    base_server = start(script, folder / "unused.duckdb", folder, wait=False)
-    for server in (app_server, base_server):
-        server.wait_healthy()
-    total, base = Series(), Series()
-    parts = {side: {"server": Series(), "browser": Series()} for side in ("app", "base")}
+    cluster = postgres.start_cluster()
+    servers = {}
     try:
+        pg_url = postgres.copy_of(cluster, fixture.db_path)  # the same rows, before the DuckDB server holds the file
+        servers["app"] = start(bench_rerun.REPO / "app.py", fixture.db_path, folder, wait=False)
+        servers["pg"] = start(bench_rerun.REPO / "app.py", folder / "unused-pg.duckdb", folder, wait=False,
+                              env={"CALF_DATABASE_URL": pg_url})
+        servers["base"] = start(script, folder / "unused.duckdb", folder, wait=False)
+        for server in servers.values():
+            server.wait_healthy()
+        totals = {side: Series() for side in servers}
+        parts = {side: {"server": Series(), "browser": Series()} for side in servers}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            app_page = browser.new_context(viewport=VIEWPORT).new_page()
-            base_page = browser.new_context(viewport=VIEWPORT).new_page()
-            for page in (app_page, base_page):
+            pages = {side: browser.new_context(viewport=VIEWPORT).new_page() for side in servers}
+            points = {}
+            for side, page in pages.items():
                 page.set_default_timeout(60_000)
                 page.add_init_script(TIMING_JS)
-            app_page.goto(app_server.url)  # the root first: a fresh server answers a deep link with 'not found'
-            app_page.get_by_test_id("stSidebarNav").wait_for()
-            _wait_idle(app_page)
-            # One save, not timed, to learn how many points the chart holds before the timed saves.
-            _open_record_form(app_page)
-            _fill(app_page, "Raises: left", 20)
-            _fill(app_page, "Raises: right", 24)
-            app_page.get_by_role("button", name="Save test").click()
-            app_page.wait_for_function(f"() => ({COUNT_JS})() > 0")
-            _wait_idle(app_page)
-            app_points = app_page.evaluate(COUNT_JS)
-            base_page.goto(base_server.url)
-            base_page.get_by_role("button", name="Add a test").wait_for()
-            base_page.wait_for_function(f"() => ({COUNT_JS})() > 0")
-            base_points = base_page.evaluate(COUNT_JS)
-            if abs(base_points - app_points) > 2:
-                raise RuntimeError(f"the baseline chart has {base_points} points, the app's {app_points}")
+                page.goto(servers[side].url)  # the root first: a fresh server answers a deep link with 'not found'
+                if side == "base":
+                    page.get_by_role("button", name="Add a test").wait_for()
+                    page.wait_for_function(f"() => ({COUNT_JS})() > 0")
+                    points[side] = page.evaluate(COUNT_JS)
+                else:
+                    points[side] = _first_save(page)
+            for side in ("pg", "base"):
+                if abs(points[side] - points["app"]) > 2:
+                    raise RuntimeError(f"the {side} chart has {points[side]} points, the app's {points['app']}")
             warm_up = 0 if smoke else 1  # a warm-up round each, not counted
             for rep in range(reps + warm_up):
-                app_points += 2
-                base_points += 2
-                sides = [("app", app_points), ("base", base_points)]
-                for side, expected in sides if rep % 2 else reversed(sides):
-                    if side == "app":
-                        elapsed = app_round(app_page, expected, 20 + rep % 15, 24 + rep % 15)
-                        _wait_idle(app_page)
+                sides = list(servers)
+                for side in sides if rep % 2 else reversed(sides):  # alternate which side goes first
+                    points[side] += 2
+                    page = pages[side]
+                    if side == "base":
+                        elapsed = baseline_round(page, points[side])
                     else:
-                        elapsed = baseline_round(base_page, expected)
-                        _wait_idle(base_page)
+                        elapsed = app_round(page, points[side], 20 + rep % 15, 24 + rep % 15)
+                    _wait_idle(page)
                     if rep >= warm_up:
-                        (total if side == "app" else base).add(elapsed)
-                        to_last_message, drawing = split(app_page if side == "app" else base_page)
+                        totals[side].add(elapsed)
+                        to_last_message, drawing = split(page)
                         parts[side]["server"].add(to_last_message)
                         parts[side]["browser"].add(drawing)
             browser.close()
     finally:
-        app_server.stop()
-        base_server.stop()
-    for server in (app_server, base_server):
+        for server in servers.values():
+            server.stop()
+        cluster.stop()
+    for server in servers.values():
         if "Traceback" in server.log():
             raise RuntimeError(server.log())
     section = Section("Browser round trip (Chromium)")
-    section.rows.append(Row("3", "Save → new point in the raises chart", total, base, goal=GOAL,
-                            note="one run: save, result and chart; baseline: one rerun redrawing the same chart"))
-    section.rows.append(Row("3", "  of which the run on the server", parts["app"]["server"],
-                            parts["base"]["server"],
-                            note="click → the run's last message in the page (request, run, messages)"))
-    section.rows.append(Row("3", "  of which the browser drawing", parts["app"]["browser"], parts["base"]["browser"],
-                            note="last message → the new points drawn (Streamlit's frontend and Vega)"))
+    for side, backend in (("app", ""), ("pg", ", PostgreSQL")):
+        section.rows.append(Row("3", f"Save → new point in the raises chart{backend}", totals[side], totals["base"],
+                                goal=GOAL,
+                                note="one run: save, result and chart; baseline: one rerun redrawing the same chart"))
+        section.rows.append(Row("3", f"  of which the run on the server{backend}", parts[side]["server"],
+                                parts["base"]["server"],
+                                note="click → the run's last message in the page (request, run, messages)"))
+        section.rows.append(Row("3", f"  of which the browser drawing{backend}", parts[side]["browser"],
+                                parts["base"]["browser"],
+                                note="last message → the new points drawn (Streamlit's frontend and Vega)"))
     section.notes.append(
         f"Chromium {VIEWPORT['width']}×{VIEWPORT['height']}, headless, {reps} rounds after {'no' if smoke else 'one'} "
-        "warm-up, app and baseline alternating, both servers up. App: Record in the sidebar (untimed), fill in both "
+        "warm-up, the app on DuckDB, the app on PostgreSQL (the same rows copied with calfstore.transfer into a "
+        "throwaway cluster on this machine, fsync on) and the baseline taking turns, all three servers up. App: "
+        "Record in the sidebar (untimed), fill in both "
         "legs, then timed from the Save click until the raises chart (last 12 weeks, drawn under the result in the "
         "save's own run) has the two new points. Baseline: the same chart spec and data, one button that adds two "
         "points. The split is timed in the page (performance.now()): from the click to the run's last websocket "
