@@ -279,6 +279,7 @@ def postgres_rows(section: Section, smoke: bool, reps: int, today: dt.date, test
                for scale in scales}
         saves = {scale: Series() for scale in scales}
         queries = _time_queries(stores, ids, random.Random(5), reps, tests_per_runner, saves)
+        profile_lines = _query_breakdown(stores[large], ids[large], random.Random(7), 30 if smoke else 300)
     finally:
         for store in stores.values():
             store.close()  # type: ignore[attr-defined]
@@ -313,6 +314,9 @@ def postgres_rows(section: Section, smoke: bool, reps: int, today: dt.date, test
         f"read at {large:,} against {small:,} runners: {queries[large].p50 / queries[small].p50:.2f}× "
         f"({ms(queries[small].p50)} → {ms(queries[large].p50)}); save {ms(saves[small].p50)} → "
         f"{ms(saves[large].p50)}. Loading {large:,} runners: {generated:.1f} s to generate, {loaded:.1f} s to load.")
+    section.notes.append(f"Where load_records spends its time on PostgreSQL at {large:,} runners (sampled, ms per "
+                         f"call; waiting for the server shows as psycopg's wait lines):")
+    section.notes.append("\n".join(profile_lines))
 
 
 def _query_breakdown(store: object, ids: list[int], rng: random.Random, calls: int) -> list[str]:
