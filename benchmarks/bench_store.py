@@ -4,7 +4,7 @@ Three database files are built side by side with Store.bulk_load (DuckDB's inser
 1,000 and 10,000 runners, each runner with 100 weekly tests (two symptom entries each) and 50 routine log entries,
 stored in date order as they would have arrived (so one runner's rows are spread over the whole file). With the
 three stores open at once and in interleaved rounds, the dashboard's queries for one random runner
-(calfcore.storage.load_records, what pages/dashboard_page.py calls) are timed three times: on the files as the rows
+(calfstore load_records, what pages/dashboard_page.py calls) are timed three times: on the files as the rows
 arrived; after the maintenance step Store.cluster_by_runner (each runner table rewritten in runner order, which
 Store.open does when due), with saves of a test and its two symptom entries in between; and after six more weeks
 of records for every runner have arrived unclustered (just under the rows that make Store.open cluster again at
@@ -315,7 +315,7 @@ def postgres_rows(section: Section, smoke: bool, reps: int, today: dt.date, test
         f"({ms(queries[small].p50)} → {ms(queries[large].p50)}); save {ms(saves[small].p50)} → "
         f"{ms(saves[large].p50)}. Loading {large:,} runners: {generated:.1f} s to generate, {loaded:.1f} s to load.")
     section.notes.append(f"Where load_records spends its time on PostgreSQL at {large:,} runners (sampled, ms per "
-                         f"call; waiting for the server shows as psycopg's wait lines):")
+                         f"call; psycopg's time, waiting for the server included, is filed under the line that called it):")
     section.notes.append("\n".join(profile_lines))
 
 

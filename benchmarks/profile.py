@@ -2,7 +2,7 @@
 and Streamlit's own.
 
 Every millisecond or so it reads the stack of each thread (sys._current_frames) and files the sample under
-the innermost frame that is either ours (app.py, pages/, calfui/, calfcore/) or Streamlit's:
+the innermost frame that is either ours (app.py, pages/, calfui/, calfcore/, calfstore/) or Streamlit's:
 - "ours": the innermost such frame is our code; the work below it (DuckDB, altair chart building, pandas)
   is done on our behalf. Sub-filed by our module (storage = SQL and row conversion, charts, progress...).
 - "Streamlit": the innermost such frame is Streamlit's (its script runner, navigation, element building,
@@ -25,7 +25,7 @@ from types import FrameType
 
 from benchmarks.common import REPO
 
-_OURS = tuple(str(REPO / p) for p in ("calfcore", "calfui", "pages", "app.py"))
+_OURS = tuple(str(REPO / p) for p in ("calfcore", "calfstore", "calfui", "pages", "app.py"))
 _BASELINE = (str(REPO / "benchmarks" / "replica.py"),)
 _SITE = "site-packages/"
 
@@ -78,8 +78,9 @@ def classify(frame: FrameType | None, scripts_only: bool = True) -> tuple[str, s
         if name.startswith(_OURS):
             module = Path(name).relative_to(REPO).with_suffix("").as_posix()
             below = {_package(n) for n in names[:index] if _SITE in n}
-            lib = "duckdb" if module == "calfcore/storage" else next(
-                (p for p in ("altair", "pandas", "numpy") if p in below), "")
+            # DuckDB is C code (no frames of its own): under calfstore, time with no Python library below is DuckDB's.
+            lib = next((p for p in ("psycopg_pool", "psycopg", "altair", "pandas", "numpy") if p in below),
+                       "duckdb" if module.startswith("calfstore/") else "")
             return f"ours: {module}" + (f" ({lib})" if lib else ""), where
         if name.startswith(_BASELINE):
             return "baseline script", where
@@ -97,7 +98,8 @@ def snapshot_sources() -> None:
     """Read our source files now, so hot spots show the lines that were loaded even if a file changes later."""
     import linecache
 
-    for path in [REPO / "app.py", *(REPO / "calfcore").glob("*.py"), *(REPO / "calfui").glob("*.py"),
+    for path in [REPO / "app.py", *(REPO / "calfcore").glob("*.py"), *(REPO / "calfstore").glob("*.py"),
+                 *(REPO / "calfui").glob("*.py"),
                  *(REPO / "pages").glob("*.py")]:
         linecache.getlines(str(path))
 
