@@ -117,7 +117,9 @@ class Level:
     rss_peak_mb: float = 0.0
     rss_start_mb: float = 0.0
     cpu_seconds: float = 0.0
+    cpu_each: list[float] = field(default_factory=list)  # seconds per process (how the proxy spread the load)
     client_cpu_seconds: float = 0.0
+    load_average: float = 0.0  # the machine's 1-minute load average as the level starts (other work on the cores)
     lost_writes: int | None = None
 
     def add(self, kind: str, seconds: float) -> None:
@@ -273,8 +275,11 @@ class Deployment:
     def url(self) -> str:
         return self.proxy.url
 
+    def cpu_each(self) -> list[float]:
+        return [server.cpu_seconds() for server in self.servers]
+
     def cpu_seconds(self) -> float:
-        return sum(server.cpu_seconds() for server in self.servers)
+        return sum(self.cpu_each())
 
     def rss_mb(self) -> float:
         return sum(server.rss_mb() for server in self.servers)
@@ -315,8 +320,9 @@ async def drive(deployment: Deployment, runners: list[Runner], level: Level, sec
              for runner in runners[:level.sessions]]
     while set_up[0] < level.sessions:  # every session connected and showing its runner (or failed)
         await asyncio.sleep(0.05)
-    cpu, client_cpu, started = deployment.cpu_seconds(), time.process_time(), time.perf_counter()
+    cpu, client_cpu, started = deployment.cpu_each(), time.process_time(), time.perf_counter()
     level.rss_start_mb = deployment.rss_mb()
+    level.load_average = os.getloadavg()[0]
     deadline[0] = started + seconds
     ready.set()
     stop_sampling = threading.Event()
@@ -333,7 +339,8 @@ async def drive(deployment: Deployment, runners: list[Runner], level: Level, sec
         level.errors["cancelled at the level's hard limit"] += 1
     await asyncio.gather(*pending, return_exceptions=True)
     level.seconds = time.perf_counter() - started
-    level.cpu_seconds = deployment.cpu_seconds() - cpu
+    level.cpu_each = [after - before for after, before in zip(deployment.cpu_each(), cpu, strict=True)]
+    level.cpu_seconds = sum(level.cpu_each)
     level.client_cpu_seconds = time.process_time() - client_cpu
     stop_sampling.set()
     sampler.join()
@@ -433,9 +440,9 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
                 note=f"PostgreSQL {one:.1f} → {two:.1f} round trips/s; bare Streamlit {bare_one:.1f} → "
                      f"{bare_two:.1f} (×{bare_gain:.2f}); the app keeps {gain / bare_gain if bare_gain else 0:.0%} "
                      f"of bare's gain"))
-    lines = ["| sessions | set-up | round trips | per s | loops | errors | lost writes | server CPU (cores) "
-             "| RSS start → peak | load client CPU | " + " | ".join(f"{k} p50/p95" for k in KINDS) + " |",
-             "|" + " --- |" * (10 + len(KINDS))]
+    lines = ["| sessions | set-up | round trips | per s | loops | errors | lost writes | server CPU (cores; per process) "
+             "| RSS start → peak | load client CPU | load average | " + " | ".join(f"{k} p50/p95" for k in KINDS) + " |",
+             "|" + " --- |" * (11 + len(KINDS))]
     for sessions, _, setups in levels:
         for setup in setups:
             level = results[(setup.name, sessions)]
@@ -446,8 +453,11 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
                 f"| {sessions} | {setup.label} | {len(level.latency)} | "
                 f"{_rate(level):.1f} | {level.loops} | {sum(level.errors.values())} | "
                 f"{'–' if level.lost_writes is None else level.lost_writes} | "
-                f"{level.cpu_seconds / level.seconds:.2f} | {level.rss_start_mb:.0f} → {level.rss_peak_mb:.0f} MB | "
-                f"{level.client_cpu_seconds / level.seconds:.2f} | {kinds} |")
+                f"{level.cpu_seconds / level.seconds:.2f}"
+                + (f" ({' + '.join(f'{c / level.seconds:.2f}' for c in level.cpu_each)})" if len(level.cpu_each) > 1
+                   else "")
+                + f" | {level.rss_start_mb:.0f} → {level.rss_peak_mb:.0f} MB | "
+                f"{level.client_cpu_seconds / level.seconds:.2f} | {level.load_average:.1f} | {kinds} |")
     section.notes.append("\n".join(lines))
     for (name, sessions), level in results.items():
         for error, count in level.errors.items():
