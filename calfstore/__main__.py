@@ -9,7 +9,7 @@ from pathlib import Path
 
 from calfstore import open_store
 from calfstore.errors import StoreError
-from calfstore.url import configured_database, parse_database_url
+from calfstore.url import DatabaseUrl, configured_database, parse_database_url
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,6 +17,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="bring the database CALF_DATABASE_URL names up to the current schema, "
                                         "once (run it before starting a new version's processes)")
+    commands.add_parser("cluster", help="rewrite the runner tables in runner order (DuckDB: stop the app first; "
+                                        "PostgreSQL: locks each table for seconds, run it at a quiet hour)")
     copy = commands.add_parser("copy", help="copy a DuckDB file into an empty PostgreSQL database, checked")
     copy.add_argument("--to", required=True, help="postgresql://user:password@host:port/dbname (must be empty)")
     copy.add_argument("--from", dest="source", default=None,
@@ -31,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 store.close()
             return 0
+        if args.command == "cluster":
+            return _cluster(configured_database())
         from calfstore.transfer import copy_to_postgres
 
         target = parse_database_url(args.to)
@@ -48,6 +52,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(f"{args.command} failed: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _cluster(database: DatabaseUrl) -> int:
+    if database.backend == "postgresql":
+        from calfstore.postgres_store import PostgresStore
+
+        store = PostgresStore.open(database)
+        try:
+            tables = store.cluster_by_runner()
+        finally:
+            store.close()
+        print(f"{database.redacted}: {', '.join(tables)} rewritten in runner order.")
+        return 0
+    from calfstore.duckdb_layout import cluster_by_runner
+    from calfstore.duckdb_store import DuckDBStore
+
+    assert database.path is not None
+    duck = DuckDBStore.open(database.path, cluster=False)
+    try:
+        rewritten = cluster_by_runner(duck)
+    finally:
+        duck.close()
+    print(f"{database.path}: {sum(rewritten.values())} rows rewritten in runner order.")
     return 0
 
 

@@ -276,3 +276,24 @@ def test_a_pg_dump_backup_restores_into_an_empty_database_and_never_over_a_live_
         with copy._transaction(LOCAL_OWNER) as cursor:
             cursor.execute("INSERT INTO runners (owner_key) VALUES (?)", [LOCAL_OWNER])
     copy.close()
+
+
+def test_clustering_rewrites_in_runner_order_and_keeps_every_record(database_url: str) -> None:
+    """`python -m calfstore cluster` (the maintenance step of docs/deploy.md) on either backend: same records after."""
+    store = open_store(database_url)
+    runners = [_runner(store, name=f"Runner {n}") for n in range(3)]
+    for week in range(4):
+        for runner_id in runners:  # arrival order: every runner's rows interleaved
+            store.save_test(LOCAL_OWNER, runner_id, _test(f"week {week}"), _symptoms())
+    before = {runner_id: store.load_records(LOCAL_OWNER, runner_id) for runner_id in runners}
+    store.close()
+    done = subprocess.run([sys.executable, "-m", "calfstore", "cluster"], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, URL_SETTING: database_url}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "runner order" in done.stdout
+    store = open_store(database_url)
+    assert {runner_id: store.load_records(LOCAL_OWNER, runner_id) for runner_id in runners} == before
+    with store._cursor() as cursor:
+        stored_ids = [row[0] for row in cursor.execute("SELECT runner_id FROM test_sessions").fetchall()]
+    assert stored_ids == sorted(stored_ids)  # stored one runner after another
+    store.close()
