@@ -13,10 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from calfcore import chart_text, charts, progress
 from calfcore.assessment import latest_test
 from calfcore.models import RunnerRecords
 from calfcore.norms import all_reference_rows, find_reference
+
+# The chart modules (calfcore.charts, chart_text, progress) bring altair; they are imported inside the functions that
+# draw, so a process imports altair with its first chart, not with its first page (figure 5, cold start).
 
 DEFAULT_SESSIONS_PER_WEEK = 3  # adherence baseline before any routine exists (the build stage's frequency)
 PERIODS: dict[str, int | None] = {"12 weeks": 12, "6 months": 26, "Everything": None}  # label -> weeks back
@@ -45,12 +47,16 @@ def within(records: RunnerRecords, today: dt.date, weeks: int | None) -> RunnerR
 
 def raises_frame(records: RunnerRecords, today: dt.date) -> pd.DataFrame:
     """The raises chart's rows over the default period: the dashboard, the record result and the PDF report draw it."""
+    from calfcore import progress
+
     recent = within(records, today, PERIODS[DEFAULT_PERIOD])
     return progress.reps_frame(recent.tests, recent.runner)
 
 
 def raises_chart(records: RunnerRecords, today: dt.date) -> ChartView:
     """The knee-straight raises chart over the default period."""
+    from calfcore import chart_text, charts
+
     reps = raises_frame(records, today)
     return ChartView(charts.reps_spec(reps, "straight"), chart_text.reps_text(reps, "straight"),
                      chart_text.reps_table(reps, "straight"))
@@ -71,6 +77,8 @@ def progress_charts(records: RunnerRecords, today: dt.date, sessions_planned: in
                     away: frozenset[dt.date]) -> dict[str, ChartView]:
     """Every progress chart the records allow: "straight" always, "bent", "symmetry" and "pain" when there is
     something to draw, and "training" (whose table is `training_table`)."""
+    from calfcore import chart_text, charts, progress
+
     views: dict[str, ChartView] = {}
     reps = progress.reps_frame(records.tests, records.runner)
     for knee in ("straight", "bent"):
@@ -93,6 +101,8 @@ def progress_charts(records: RunnerRecords, today: dt.date, sessions_planned: in
 def training_weeks(records: RunnerRecords, today: dt.date, sessions_planned: int,
                    away: frozenset[dt.date]) -> pd.DataFrame:
     """Training per week from the runner's first record (test or log) on, days away not counted against them."""
+    from calfcore import progress
+
     recorded = [t.tested_on for t in records.tests[:1]] + [r.logged_on for r in records.routine_logs[:1]]
     return progress.weekly_routine(records.routine_logs, sessions_planned, today,
                                    since=min(recorded) if recorded else today, away=away)
