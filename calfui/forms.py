@@ -19,7 +19,7 @@ from calfcore.models import (
 )
 from calfcore.triage import red_flags
 from calfcore.validation import MAX_NOTES_LENGTH
-from calfui.components import to_display_units
+from calfui.widgets import to_display_units
 
 PAIN_OPTIONS = list(range(11))
 LOCATION_LABELS = {

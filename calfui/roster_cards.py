@@ -13,8 +13,8 @@ from calfcore.coaching import RosterEntry
 from calfcore.roster import RosterRow, roster_row, squad_frame
 from calfcore.scoring import Band
 from calfui.cache import CoachData
-from calfui.components import SIDE_LABELS, plain
 from calfui.views import arrow_datasets
+from calfui.widgets import SIDE_LABELS, plain
 
 
 @dataclass(frozen=True)

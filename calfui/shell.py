@@ -34,8 +34,8 @@ from calfstore.duckdb_backup import start_worker
 from calfstore.duckdb_store import DuckDBStore
 from calfstore.url import configured_database
 from calfui.cache import CoachData, OwnerData, cached
-from calfui.components import focus_styles, plain
 from calfui.pickers import pick
+from calfui.widgets import focus_styles, plain
 
 SELECTED_RUNNER_KEY = "selected_runner_id"
 RUNNER_PICKER_KEY = "runner_picker"

@@ -18,7 +18,7 @@ from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess
 from calfcore.triage import red_flags
 from calfstore import RunnerRecords
-from calfui import components, navigation
+from calfui import navigation, widgets
 from calfui.cache import OwnerData
 from calfui.shell import PageContext, runner_label, runner_labels
 from calfui.state import runner_key
@@ -82,7 +82,7 @@ def require_runner(context: PageContext, doing: str | None = None) -> RunnerProf
 def runner_banner(runner: RunnerProfile, label: str, doing: str) -> None:
     """"Recording for Sam (2)": whose data the page writes, named as in the menu; demo data marked."""
     demo = " :orange-badge[made-up demo data]" if runner.is_demo else ""
-    st.markdown(f":material/person: {doing} **{components.plain(label)}**{demo}  \n"
+    st.markdown(f":material/person: {doing} **{widgets.plain(label)}**{demo}  \n"
                 ":small[To switch runner, use the menu (» at the top left on a phone).]")
 
 
@@ -112,13 +112,13 @@ def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_
         return None
     result = assessment_of(records, test, today, data)
     if result.triage.stop:
-        components.render_triage(result.triage)
+        widgets.render_triage(result.triage)
         return result
-    components.render_score(test, result.score, records.runner)  # type: ignore[arg-type]
+    widgets.render_score(test, result.score, records.runner)  # type: ignore[arg-type]
     if show_routine and result.routine is not None:
         st.divider()
         if read_only:  # the coach has no other page to go to: show the routine here
-            components.render_routine(result.routine)
+            widgets.render_routine(result.routine)
             return result
         st.markdown(f"**This week:** {result.routine.title} stage. {' '.join(result.routine.reasons)}")
         navigation.page_link("routine", label="See this week's routine", icon=":material/fitness_center:")
@@ -321,7 +321,7 @@ def render_warning_check(runner_id: int) -> None:
         st.session_state.pop(runner_key(runner_id, "checkin_flag", flag.id), None)
     result = advise(reading, ticked)
     if result.triage.stop:
-        components.render_triage(result.triage)
+        widgets.render_triage(result.triage)
         return
     for text in result.advice:
         st.info(text, icon=":material/info:")

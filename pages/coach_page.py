@@ -11,10 +11,10 @@ from calfcore.sharing import ResolvedShare, token_hash
 from calfstore import NotFound
 from calfui.cache import CoachData
 from calfui.comments import render_coach_comments, render_coach_notes
-from calfui.components import plain
 from calfui.saving import saving
 from calfui.shell import PageContext, ViewerKind, now, render_page
 from calfui.views import render_dashboard
+from calfui.widgets import plain
 
 BAD_LINK_MESSAGE = ("This link doesn't work. It may have expired or been withdrawn by the runner. Ask them for a "
                     "new one.")

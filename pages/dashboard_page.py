@@ -6,9 +6,9 @@ import streamlit as st
 
 from calfui import navigation
 from calfui.comments import render_test_comments
-from calfui.components import plain
 from calfui.shell import PageContext, render_page
 from calfui.views import render_dashboard, require_runner
+from calfui.widgets import plain
 
 
 def render(context: PageContext) -> None:

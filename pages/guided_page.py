@@ -21,7 +21,7 @@ from calfcore.guided import (
     settings_problems,
 )
 from calfcore.models import LegPair, Side, Surface
-from calfui import components, navigation
+from calfui import navigation, widgets
 from calfui.forms import SURFACE_LABELS
 from calfui.guided_component import guided_test, rest_timer
 from calfui.recording import start_from_guided_test
@@ -70,7 +70,7 @@ def _setup(state: dict[str, Any]) -> None:
                        key="guided_surface")
     sound = st.toggle("Click sound", value=True, key="guided_sound")
     if "cancelled" in state:
-        components.move_focus(".st-key-guided_start button", f"cancelled_{id(state)}_{state['cancelled']}")
+        widgets.move_focus(".st-key-guided_start button", f"cancelled_{id(state)}_{state['cancelled']}")
     if st.button("Start the guided test", type="primary", key="guided_start", width="stretch"):
         assert test is not None and first is not None and surface is not None  # radios with a default always hold one
         settings = GuidedSettings(test=GuidedTest(test), first_leg=Side(first), cadence_bpm=int(cadence),
@@ -112,7 +112,7 @@ def _confirm(state: dict[str, Any]) -> None:
     corrected = st.number_input("Raises", min_value=0, max_value=150, value=int(pending["raises"]), step=1,
                                 key=f"guided_confirm_{state['run_id']}")
     # After Stop, the focus goes to the count to check (a screen reader reads its label and value).
-    components.move_focus(f".st-key-guided_confirm_{state['run_id']} input", f"confirm_{state['run_id']}")
+    widgets.move_focus(f".st-key-guided_confirm_{state['run_id']} input", f"confirm_{state['run_id']}")
     confirm, redo = st.columns(2)
     if confirm.button("Confirm", type="primary", key="guided_confirm", width="stretch"):
         state["counts"][leg.value] = int(corrected)
@@ -149,7 +149,7 @@ def _done(state: dict[str, Any], runner_id: int) -> None:
         st.caption(f"Beat timing on this device: median {jitter.median_abs_ms:.0f} ms, worst {jitter.max_abs_ms:.0f} ms "
                    f"off the metronome over {jitter.beats} beats.")
     st.markdown("Nothing is saved yet: add how it felt and the safety check in the record form, then save.")
-    components.move_focus(".st-key-guided_to_record button", f"done_{state.get('run_id')}")
+    widgets.move_focus(".st-key-guided_to_record button", f"done_{state.get('run_id')}")
     if st.button("Continue to the record form", type="primary", key="guided_to_record", width="stretch"):
         start_from_guided_test(runner_id, GuidedResult(settings.test, LegPair(counts["left"], counts["right"]),
                                                        settings.protocol))

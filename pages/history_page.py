@@ -14,7 +14,7 @@ from calfcore.routine import exercise_library
 from calfcore.units import mass_text
 from calfcore.validation import InputErrors, parse_test
 from calfstore import EditConflict, NotFound, RunnerRecords
-from calfui import components, forms, importing
+from calfui import forms, importing, widgets
 from calfui.comments import render_test_comments
 from calfui.pickers import pick
 from calfui.saving import saving
@@ -71,7 +71,7 @@ def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> No
     try:
         corrected, new_symptoms = parse_test({**raw, "id": test_id}, context.today, runner.units)
     except InputErrors as errors:
-        components.show_errors(errors.errors, slots)
+        widgets.show_errors(errors.errors, slots)
         return
     with saving(context.store):
         try:
@@ -118,7 +118,7 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         st.caption("Notes:")
         st.text(by_id[selected].notes)
     if mode is not None and mode[0] == "delete":
-        choice = components.confirm(f"Delete the test of {by_id[selected].tested_on:%d %b %Y} and its symptoms? "
+        choice = widgets.confirm(f"Delete the test of {by_id[selected].tested_on:%d %b %Y} and its symptoms? "
                                     "This can't be undone.", "Yes, delete it",
                                     key=runner_key(runner_id, "delete_test", selected))
         if choice:
@@ -184,7 +184,7 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
         st.session_state.pop(runner_key(runner_id, "history_log_pick") + "_chosen", None)
         state[FLASH] = "Entry removed."
 
-    components.confirmed_action(state, ("log", target), button="Remove it", icon=":material/delete:",
+    widgets.confirmed_action(state, ("log", target), button="Remove it", icon=":material/delete:",
                                 warning="Remove this entry? This can't be undone.", yes_label="Yes, remove it",
                                 key=runner_key(runner_id, "delete_log", target), store=context.store, act=remove)
 

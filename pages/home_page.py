@@ -9,8 +9,8 @@ from calfcore.dashboard import reference_table
 from calfcore.evidence import TRUST_EXPLAINED, source
 from calfcore.norms import describe_protocol
 from calfui import navigation, views
-from calfui.components import plain
 from calfui.shell import PageContext, ViewerKind, render_page
+from calfui.widgets import plain
 
 
 def render(context: PageContext) -> None:

@@ -14,11 +14,11 @@ import streamlit as st
 from calfcore.demo import demo_data
 from calfcore.models import RunnerProfile, Sex, Side, Units
 from calfcore.validation import InputErrors, parse_runner
-from calfui import components, navigation
-from calfui.components import to_display_units
+from calfui import navigation, widgets
 from calfui.saving import saving
 from calfui.shell import PageContext, ViewerKind, render_page, runner_labels
 from calfui.state import revision_of, runner_key, runner_state
+from calfui.widgets import to_display_units
 
 SEX_LABELS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.UNSPECIFIED: "Prefer not to say"}
 UNIT_LABELS = {Units.KG: "kg", Units.LB: "lb"}
@@ -65,7 +65,7 @@ def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], 
 
 
 def _edit_profile(context: PageContext, runner: RunnerProfile) -> None:
-    st.header(f"Profile of {components.plain(runner_labels(context)[runner.saved_id])}")
+    st.header(f"Profile of {widgets.plain(runner_labels(context)[runner.saved_id])}")
     initial = _initial(runner)
     key = runner_key(runner.saved_id, "profile", revision_of(*initial.values()))
     with st.form(key, border=True, enter_to_submit=False):
@@ -80,7 +80,7 @@ def _edit_profile(context: PageContext, runner: RunnerProfile) -> None:
     try:  # only what the person changed, on top of the stored profile
         updated = parse_runner({**initial, **changed, "id": runner.id}, context.today)
     except InputErrors as errors:
-        components.show_errors(errors.errors, slots)
+        widgets.show_errors(errors.errors, slots)
         return
     with saving(context.store):
         context.data.update_runner(replace(updated, is_demo=runner.is_demo))
@@ -93,12 +93,12 @@ def _create(context: PageContext, raw: dict[str, Any], slots: dict[str, Any], ex
     try:
         profile = parse_runner(raw, context.today)
     except InputErrors as errors:
-        components.show_errors(errors.errors, slots)
+        widgets.show_errors(errors.errors, slots)
         return
     same_name = [r for r in existing if r.name.casefold() == profile.name.casefold()]
     if same_name and state.get("duplicate") != raw:
         state["duplicate"] = raw  # asked once; the same values submitted again mean yes
-        st.warning(f"You already have a profile called {components.plain(profile.name)}. Press Create profile "
+        st.warning(f"You already have a profile called {widgets.plain(profile.name)}. Press Create profile "
                    "again to make a second one, or pick the existing one in the menu.", icon=":material/group:")
         return
     with saving(context.store):
@@ -117,7 +117,7 @@ def render(context: PageContext) -> None:
 
     new_state = st.session_state.setdefault(NEW_PROFILE_STATE, {})
     if "created" in new_state:
-        st.success(f"Profile created for {components.plain(new_state.pop('created'))}. It is now the runner every "
+        st.success(f"Profile created for {widgets.plain(new_state.pop('created'))}. It is now the runner every "
                    "page shows.", icon=":material/check_circle:")
     if runner is not None:
         flash = runner_state("profile", runner.saved_id).pop("flash", None)
@@ -152,8 +152,8 @@ def render(context: PageContext) -> None:
 
 def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
     label = runner_labels(context)[runner.saved_id]
-    st.header(f"Delete {components.plain(label)}")
-    st.markdown(f"Deletes **{components.plain(label)}** and every test, symptom and training entry.")
+    st.header(f"Delete {widgets.plain(label)}")
+    st.markdown(f"Deletes **{widgets.plain(label)}** and every test, symptom and training entry.")
     state = runner_state("profile", runner.saved_id)
     key = runner_key(runner.saved_id, "delete_profile")
     if not state.get("confirm_delete"):
@@ -161,7 +161,7 @@ def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
             state["confirm_delete"] = True
             st.rerun()
         return
-    choice = components.confirm(f"Delete {components.plain(label)}? This can't be undone. Export "
+    choice = widgets.confirm(f"Delete {widgets.plain(label)}? This can't be undone. Export "
                                 "the data from History first if you want a copy.", "Yes, delete everything", key=key)
     if choice:
         with saving(context.store):
@@ -184,7 +184,7 @@ def _delete_login(context: PageContext) -> None:
             st.session_state[CONFIRM_DELETE_LOGIN] = True
             st.rerun()
         return
-    choice = components.confirm("This can't be undone. Export what you want to keep from History first.",
+    choice = widgets.confirm("This can't be undone. Export what you want to keep from History first.",
                                 "Yes, delete all my data", key="delete_login")
     if choice:
         with saving(context.store):

@@ -14,7 +14,7 @@ from calfcore.guided import GuidedResult
 from calfcore.models import Protocol, RunnerProfile
 from calfcore.validation import InputErrors, parse_test
 from calfstore import StoreError
-from calfui import components, forms, navigation
+from calfui import forms, navigation, widgets
 from calfui.comments import render_test_comments
 from calfui.recording import (
     GUIDED,
@@ -40,7 +40,7 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
     with st.container(key=runner_key(runner.id, "saved", test_id)):
         st.success("Saved.", icon=":material/check_circle:")
     # After Save, the focus goes to the confirmation, above the result it introduces.
-    components.move_focus(f".st-key-{runner_key(runner.id, 'saved', test_id)} [data-testid='stAlert']",
+    widgets.move_focus(f".st-key-{runner_key(runner.id, 'saved', test_id)} [data-testid='stAlert']",
                           f"saved_{runner.id}_{test_id}")
     records = context.data.records(runner.id)
     result = render_result(records, test_id, context.today, data=context.data)
@@ -108,7 +108,7 @@ def render(context: PageContext) -> None:
     if problems and "" in problems:
         st.error(problems[""], icon=":material/error:")
     elif problems:
-        components.show_errors(problems, slots)
+        widgets.show_errors(problems, slots)
 
 
 render_page(render)

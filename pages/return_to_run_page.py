@@ -21,7 +21,7 @@ from calfcore.readiness import (
 from calfcore.triage import red_flags
 from calfcore.validation import InputErrors, parse_hop_test, parse_readiness_check
 from calfstore import StoreError
-from calfui import components
+from calfui import widgets
 from calfui.forms import PAIN_OPTIONS
 from calfui.pickers import pick
 from calfui.shell import PageContext, render_page
@@ -49,7 +49,7 @@ def render(context: PageContext) -> None:
         st.success(flash, icon=":material/check_circle:")
     readiness = context.data.cached(("readiness", runner_id), lambda: assess_readiness(runner, checks, hops, tests))
     if readiness.triage.stop:
-        components.render_triage(readiness.triage)
+        widgets.render_triage(readiness.triage)
     else:
         _checklist(readiness)
     checklist_tab, hop_tab = st.tabs(["Record the checklist", "Hop test"])
@@ -81,7 +81,7 @@ def _remove_entry(context: PageContext, runner_id: int, state: dict[str, Any], c
             context.data.delete_readiness_check(runner_id, int(target[1:]))
         state["flash"] = "Entry removed."
 
-    components.confirmed_action(state, target, button="Remove it", icon=":material/delete:",
+    widgets.confirmed_action(state, target, button="Remove it", icon=":material/delete:",
                                 warning="Remove this entry? This can't be undone.", yes_label="Yes, remove it",
                                 key=runner_key(runner_id, "return_remove", target), store=context.store, act=remove)
 

@@ -17,7 +17,7 @@ from calfcore.validation import (
     parse_symptom_checkin,
 )
 from calfstore import RunnerRecords
-from calfui import components, forms, navigation, views
+from calfui import forms, navigation, views, widgets
 from calfui.saving import saving
 from calfui.shell import PageContext, render_page
 from calfui.state import runner_key, runner_state
@@ -51,11 +51,11 @@ def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
     else:
         result = assessment_of(records, latest, context.today, context.data)
         if result.triage.stop:
-            components.render_triage(result.triage)
+            widgets.render_triage(result.triage)
         else:
             routine = result.routine
             st.caption(f"Based on your test of {latest.tested_on:%d %b %Y} and your symptoms this week.")
-            components.render_routine(routine)  # type: ignore[arg-type]
+            widgets.render_routine(routine)  # type: ignore[arg-type]
     return routine
 
 
@@ -99,7 +99,7 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
         try:
             entry = parse_routine_log(raw, context.today, runner.units, library)
         except InputErrors as errors:
-            components.show_errors(errors.errors, slots)
+            widgets.show_errors(errors.errors, slots)
         else:
             with saving(context.store):
                 context.data.add_routine_log(runner_id, entry)
@@ -126,7 +126,7 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
         try:
             entries = parse_symptom_checkin(raw, context.today)
         except InputErrors as errors:
-            components.show_errors(errors.errors, slots)
+            widgets.show_errors(errors.errors, slots)
         else:
             earlier = context.data.records(runner_id).symptoms
             with saving(context.store):

@@ -19,7 +19,7 @@ from calfcore.sharing import (
     token_hash,
 )
 from calfcore.validation import InputErrors, parse_share_label
-from calfui import asgi, components
+from calfui import asgi, widgets
 from calfui.pickers import pick
 from calfui.saving import saving
 from calfui.shell import PageContext, ViewerKind, now, render_page
@@ -64,7 +64,7 @@ def render(context: PageContext) -> None:
 
     fresh = state.get(NEW_LINK)
     if fresh is not None:
-        st.success(f"Link for {components.plain(fresh['label'])} created. Copy it now: it is shown only once.",
+        st.success(f"Link for {widgets.plain(fresh['label'])} created. Copy it now: it is shown only once.",
                    icon=":material/link:")
         st.code(fresh["url"], language=None, wrap_lines=True)
         if st.toggle("Show as a QR code", key=runner_key(runner_id, "share_show_qr")):
@@ -121,9 +121,9 @@ def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareL
         _comment_rights(context, runner_id, active, labels)
     target = pick("Revoke a link", labels, key=runner_key(runner_id, "share_revoke_pick"),
                   on_change=lambda: state.pop("confirming", None))
-    components.confirmed_action(
+    widgets.confirmed_action(
         state, ("link", target), button="Revoke", icon=":material/link_off:",
-        warning=f"Revoke the link {components.plain(labels[target])}? Whoever holds it loses access at their next "
+        warning=f"Revoke the link {widgets.plain(labels[target])}? Whoever holds it loses access at their next "
                 "click. This can't be undone: you can make a new link.",
         yes_label="Yes, revoke it", key=runner_key(runner_id, "share_revoke", target), store=context.store,
         act=lambda: context.data.revoke_share_link(runner_id, target, now()))
@@ -185,7 +185,7 @@ def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
         return
     target = pick("Revoke a calendar feed", live, key=runner_key(runner_id, "calendar_revoke_pick"),
                   on_change=lambda: state.pop("confirming", None))
-    components.confirmed_action(
+    widgets.confirmed_action(
         state, ("feed", target), button="Revoke feed", icon=":material/event_busy:",
         warning="Revoke this calendar feed? Calendars subscribed to it stop getting updates. This can't be undone: "
                 "you can make a new feed.",

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from calfstore.tables import every_row
-from calfui.components import plain
+from calfui.widgets import plain
 from tests.reliability.corpus import (
     IMPOSSIBLE,
     INPUTS,
