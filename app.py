@@ -7,8 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from calfui import heap, navigation, shell
-from calfui.shell import ViewerKind
+from calfui import heap, navigation
+from calfui.context import PageContext, now, store_or_stop, today, viewing
+from calfui.sidebar import sidebar
+from calfui.viewer import ViewerKind, resolve_viewer
 
 ICON = str(Path(__file__).parent / "calfui" / "assets" / "icon.png")  # served by the app, not a font server
 
@@ -17,9 +19,9 @@ def main() -> None:
     """One run of the app for one session: who is viewing, their pages, the chosen page."""
     st.set_page_config(page_title="Calf Check", page_icon=ICON, layout="centered")
 
-    store = shell.store_or_stop()
-    viewer = shell.resolve_viewer(store, shell.now())
-    context = shell.PageContext(viewer=viewer, store=store, today=shell.today())
+    store = store_or_stop()
+    viewer = resolve_viewer(store, now())
+    context = PageContext(viewer=viewer, store=store, today=today())
 
     if viewer.owns_data:
         pages = navigation.HOSTED_PAGES if viewer.kind is ViewerKind.RUNNER else navigation.RUNNER_PAGES
@@ -29,8 +31,8 @@ def main() -> None:
         page = navigation.navigation(navigation.COACH_PAGES, position="hidden")
     else:  # hosted and not logged in, or another machine in local mode: the public home page only
         page = navigation.navigation(navigation.PUBLIC_PAGES, position="hidden")
-    shell.sidebar(context)
-    with shell.viewing(context):
+    sidebar(context)
+    with viewing(context):
         page.run()
     heap.freeze_after_imports()
 

@@ -194,9 +194,7 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     with bench_rerun.database(None):
         at = bench_rerun.app_session("dashboard", fixture)
         spec_path, _ = bench_rerun.capture_page(at, folder / "specs", "dashboard")
-    from calfui.shell import (
-        _open_store,  # release the file: the server below must own it
-    )
+    from calfui.context import _open_store  # release the file: the server below must own it
 
     _open_store(duckdb_url(fixture.db_path)).close()
     _open_store.clear()

@@ -165,7 +165,7 @@ def capture_baseline(folder: Path, db_path: Path, runner: Runner) -> Path:
 def capture_specs(folder: Path, db_path: Path, runner: Runner) -> dict[str, str]:
     """Spec files (benchmarks.replica) of home, record (before and after a save), dashboard and the coach view."""
     from calfstore.url import duckdb_url
-    from calfui.shell import _open_store
+    from calfui.context import _open_store
 
     copy = folder / "capture.duckdb"
     shutil.copy(db_path, copy)

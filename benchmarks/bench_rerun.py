@@ -125,7 +125,7 @@ def serve_pages_like_a_server() -> None:
 
 @contextlib.contextmanager
 def database(url: str | None) -> Iterator[None]:
-    """The app's runs inside this use PostgreSQL at `url` (CALF_DATABASE_URL, read by calfui.shell on every run),
+    """The app's runs inside this use PostgreSQL at `url` (CALF_DATABASE_URL, read by calfui.context on every run),
     or, with None, the DuckDB file in CALF_DB_PATH; the setting is put back afterwards."""
     from calfstore.url import URL_SETTING
 
@@ -227,7 +227,7 @@ def _measure(reps: int, folder: Path, fixture: Fixture, pg_url: str, smoke: bool
 def close(section: Section) -> None:
     """Close the stores the app's sessions opened (DuckDB file, PostgreSQL pool) and stop the cluster."""
     from calfstore.url import duckdb_url
-    from calfui.shell import _open_store
+    from calfui.context import _open_store
 
     try:
         _open_store(duckdb_url(section.fixture.db_path)).close()  # type: ignore[attr-defined]

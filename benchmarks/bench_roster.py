@@ -43,7 +43,7 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 def prepare(folder: Path, today: dt.date, runners: int, smoke: bool) -> Path:
     """`runners` runners of their own logins, each with one link on the coach's roster."""
     from calfcore.sharing import new_token, token_hash
-    from calfui.shell import owner_key_for
+    from calfui.viewer import owner_key_for
 
     db_path = folder / "roster.duckdb"
     store = DuckDBStore.open(db_path)
@@ -119,7 +119,7 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
 
 def _close(db_path: Path) -> None:
     from calfstore.url import duckdb_url
-    from calfui.shell import _open_store
+    from calfui.context import _open_store
 
     _open_store(duckdb_url(db_path)).close()
     _open_store.clear()

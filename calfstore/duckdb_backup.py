@@ -1,7 +1,7 @@
 """Back up the database while the app runs, and restore a backup while it is stopped.
 
 DuckDB lets one process open the database file, and a running Calf Check holds it, so a backup of a running app
-must be made inside the app. Each app process starts one `BackupWorker` with its store (calfui.shell): a thread
+must be made inside the app. Each app process starts one `BackupWorker` with its store (calfui.context): a thread
 that watches a request folder next to the database (`<file>.backup-requests/`). `make backup` (this module's
 `backup` command) drops a request there and waits for the finished copy, which the worker makes with
 `Store.backup_to` (DuckDB's ATTACH + COPY FROM DATABASE: one consistent snapshot while the app keeps serving).

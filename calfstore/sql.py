@@ -460,7 +460,7 @@ class SqlStore(Store):
     def mark_share_used(self, owner: str, link_id: int, now: dt.datetime) -> None:
         """Stamp 'last opened' on one of this owner's links (the owner comes from resolve_share). The stamp shows on
         the owner's Share page, so it counts as a change of that owner's data (callers stamp at most once a minute:
-        calfui.shell.LAST_OPENED_RESOLUTION)."""
+        calfui.viewer.LAST_OPENED_RESOLUTION)."""
         with self._queued_stamps(), self._transaction(owner) as cursor:
             cursor.execute(
                 """UPDATE share_links SET last_used_at = ?

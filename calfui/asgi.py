@@ -29,7 +29,7 @@ FEED_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-ref
 def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_names: bool) -> bytes:
     """A runner's feed now: this week's training days and the next retest (calfcore.calendar_feed). Also the
     one-off .ics download of local mode."""
-    from calfui.shell import now, today
+    from calfui.context import now, today
 
     day = today()
 
@@ -49,7 +49,7 @@ def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_nam
 
 def calendar_feed(request: Request) -> Response:
     """GET <app>/calendar/<token>.ics. A plain function: Starlette runs it in a worker thread (DuckDB blocks)."""
-    from calfui.shell import now, process_store
+    from calfui.context import now, process_store
 
     token = request.path_params.get("token")
     if not well_formed(token):

@@ -3,7 +3,7 @@
 Streamlit reruns the whole page on every click; the data behind a page only changes when something is written.
 Every committed write bumps the writing owner's `Store.data_version(owner)`, so an entry keyed on it can never
 be stale, and one runner's save leaves every other owner's entries warm. Resolving a share link is never cached:
-it happens on every rerun (calfui.shell.resolve_viewer).
+it happens on every rerun (calfui.viewer.resolve_viewer).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from calfcore.coaching import MAX_COMMENT_LENGTH, MAX_NOTE_LENGTH, TestComment
 from calfcore.sharing import ResolvedShare
 from calfcore.validation import InputErrors, parse_comment
 from calfui.cache import CoachData, OwnerData
+from calfui.context import now
 from calfui.saving import saving
-from calfui.shell import now
 from calfui.state import runner_key, runner_state
 from calfui.widgets import plain
 

@@ -15,7 +15,7 @@ import streamlit as st
 from calfcore.exchange import ImportPlan, fingerprints, plan_import
 from calfcore.validation import InputErrors
 from calfstore import RunnerRecords
-from calfui.shell import PageContext
+from calfui.context import PageContext
 
 PLAN_KEY = "import_plan"
 

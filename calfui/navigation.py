@@ -16,7 +16,7 @@ class PageInfo:
     file: str
     title: str
     icon: str
-    url_path: str  # never the file's name: a URL must not name a page file (see calfui.shell)
+    url_path: str  # never the file's name: a URL must not name a page file (see calfui.context)
 
 
 PAGES: dict[str, PageInfo] = {

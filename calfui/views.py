@@ -13,14 +13,13 @@ import streamlit as st
 from calfcore import dashboard
 from calfcore.assessment import Assessment, assess
 from calfcore.checkin import CheckinReading, advise
-from calfcore.models import HeelRaiseTest, RunnerProfile
+from calfcore.models import HeelRaiseTest
 from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess
 from calfcore.triage import red_flags
 from calfstore import RunnerRecords
 from calfui import navigation, widgets
 from calfui.cache import OwnerData
-from calfui.shell import PageContext, runner_label, runner_labels
 from calfui.state import runner_key
 
 EQUIPMENT_KEY = "equipment_access"
@@ -65,25 +64,6 @@ def render_scoring_rules() -> None:
         "ground contacts per session and rises only while pain stays at 2 or less.\n"
         "- Any warning sign in the safety check stops everything and sends you to a clinician."
     )
-
-
-def require_runner(context: PageContext, doing: str | None = None) -> RunnerProfile | None:
-    """The runner the page shows, or a prompt to create one. Pages that write say whose data they write (`doing`:
-    "Recording for"), so a real test never lands in the demo runner unnoticed."""
-    runner = context.runner()
-    if runner is None:
-        st.info("Create or pick a runner profile first.", icon=":material/person:")
-        navigation.page_link("profile", label="Go to Profile", icon=":material/person:")
-    elif doing is not None:
-        runner_banner(runner, runner_labels(context).get(int(runner.id), runner_label(runner)), doing)
-    return runner
-
-
-def runner_banner(runner: RunnerProfile, label: str, doing: str) -> None:
-    """"Recording for Sam (2)": whose data the page writes, named as in the menu; demo data marked."""
-    demo = " :orange-badge[made-up demo data]" if runner.is_demo else ""
-    st.markdown(f":material/person: {doing} **{widgets.plain(label)}**{demo}  \n"
-                ":small[To switch runner, use the menu (» at the top left on a phone).]")
 
 
 def equipment_access() -> EquipmentAccess:

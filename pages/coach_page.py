@@ -11,8 +11,9 @@ from calfcore.sharing import ResolvedShare, token_hash
 from calfstore import NotFound
 from calfui.cache import CoachData
 from calfui.comments import render_coach_comments, render_coach_notes
+from calfui.context import PageContext, now, render_page
 from calfui.saving import saving
-from calfui.shell import PageContext, ViewerKind, now, render_page
+from calfui.viewer import ViewerKind
 from calfui.views import render_dashboard
 from calfui.widgets import plain
 

@@ -6,8 +6,9 @@ import streamlit as st
 
 from calfui import navigation
 from calfui.comments import render_test_comments
-from calfui.shell import PageContext, render_page
-from calfui.views import render_dashboard, require_runner
+from calfui.context import PageContext, render_page
+from calfui.sidebar import require_runner
+from calfui.views import render_dashboard
 from calfui.widgets import plain
 
 

@@ -22,12 +22,12 @@ from calfcore.guided import (
 )
 from calfcore.models import LegPair, Side, Surface
 from calfui import navigation, widgets
+from calfui.context import PageContext, render_page
 from calfui.forms import SURFACE_LABELS
 from calfui.guided_component import guided_test, rest_timer
 from calfui.recording import start_from_guided_test
-from calfui.shell import PageContext, render_page
+from calfui.sidebar import require_runner
 from calfui.state import runner_state
-from calfui.views import require_runner
 
 _run_ids = itertools.count(1)
 

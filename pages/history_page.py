@@ -16,11 +16,12 @@ from calfcore.validation import InputErrors, parse_test
 from calfstore import EditConflict, NotFound, RunnerRecords
 from calfui import forms, importing, widgets
 from calfui.comments import render_test_comments
+from calfui.context import PageContext, now, render_page
 from calfui.pickers import pick
 from calfui.saving import saving
-from calfui.shell import PageContext, now, render_page
+from calfui.sidebar import require_runner
 from calfui.state import runner_key, runner_state
-from calfui.views import arrow_table, render_result, require_runner
+from calfui.views import arrow_table, render_result
 
 # This page's state, per runner (calfui.state.runner_state): which test is open (by id), whether it is being
 # corrected or deleted (with the test's id), the revision a correction started from, and a message to show once.

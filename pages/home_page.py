@@ -9,7 +9,8 @@ from calfcore.dashboard import reference_table
 from calfcore.evidence import TRUST_EXPLAINED, source
 from calfcore.norms import describe_protocol
 from calfui import navigation, views
-from calfui.shell import PageContext, ViewerKind, render_page
+from calfui.context import PageContext, render_page
+from calfui.viewer import ViewerKind
 from calfui.widgets import plain
 
 

@@ -15,9 +15,11 @@ from calfcore.demo import demo_data
 from calfcore.models import RunnerProfile, Sex, Side, Units
 from calfcore.validation import InputErrors, parse_runner
 from calfui import navigation, widgets
+from calfui.context import PageContext, render_page
 from calfui.saving import saving
-from calfui.shell import PageContext, ViewerKind, render_page, runner_labels
+from calfui.sidebar import runner_labels
 from calfui.state import revision_of, runner_key, runner_state
+from calfui.viewer import ViewerKind
 from calfui.widgets import to_display_units
 
 SEX_LABELS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.UNSPECIFIED: "Prefer not to say"}

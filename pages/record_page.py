@@ -16,6 +16,7 @@ from calfcore.validation import InputErrors, parse_test
 from calfstore import StoreError
 from calfui import forms, navigation, widgets
 from calfui.comments import render_test_comments
+from calfui.context import PageContext, render_page
 from calfui.recording import (
     GUIDED,
     JUST_SAVED,
@@ -24,15 +25,9 @@ from calfui.recording import (
     next_task,
     record_state,
 )
-from calfui.shell import PageContext, render_page
+from calfui.sidebar import require_runner
 from calfui.state import runner_key
-from calfui.views import (
-    render_raises_chart,
-    render_result,
-    render_retest,
-    require_runner,
-    retest_schedule,
-)
+from calfui.views import render_raises_chart, render_result, render_retest, retest_schedule
 
 
 def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], test_id: int) -> None:

@@ -22,11 +22,11 @@ from calfcore.triage import red_flags
 from calfcore.validation import InputErrors, parse_hop_test, parse_readiness_check
 from calfstore import StoreError
 from calfui import widgets
+from calfui.context import PageContext, render_page
 from calfui.forms import PAIN_OPTIONS
 from calfui.pickers import pick
-from calfui.shell import PageContext, render_page
+from calfui.sidebar import require_runner
 from calfui.state import runner_key, runner_state
-from calfui.views import require_runner
 
 MARKS = {True: ":green[:material/check_circle: met]", False: ":orange[:material/cancel: not yet]",
          None: ":grey[:material/radio_button_unchecked: not recorded]"}

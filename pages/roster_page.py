@@ -10,9 +10,9 @@ from calfcore.coaching import ACCESS_ENDED, RosterEntry
 from calfcore.roster import FlagKind, sort_roster, with_flag
 from calfstore import NotFound
 from calfui.cache import CoachData
+from calfui.context import PageContext, now, render_page
 from calfui.roster_cards import card_of, draw, squad
 from calfui.saving import saving
-from calfui.shell import PageContext, now, render_page
 from calfui.widgets import plain
 
 ALL = "Everyone"

@@ -18,10 +18,11 @@ from calfcore.validation import (
 )
 from calfstore import RunnerRecords
 from calfui import forms, navigation, views, widgets
+from calfui.context import PageContext, render_page
 from calfui.saving import saving
-from calfui.shell import PageContext, render_page
+from calfui.sidebar import require_runner
 from calfui.state import runner_key, runner_state
-from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of, require_runner
+from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of
 
 
 def render(context: PageContext) -> None:

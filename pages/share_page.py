@@ -20,11 +20,12 @@ from calfcore.sharing import (
 )
 from calfcore.validation import InputErrors, parse_share_label
 from calfui import asgi, widgets
+from calfui.context import PageContext, now, render_page
 from calfui.pickers import pick
 from calfui.saving import saving
-from calfui.shell import PageContext, ViewerKind, now, render_page
+from calfui.sidebar import require_runner
 from calfui.state import runner_key, runner_state
-from calfui.views import require_runner
+from calfui.viewer import ViewerKind
 
 # Per runner (calfui.state.runner_state): the new link's full URL, kept only until the runner dismisses it, and the
 # link a Revoke click is waiting to have confirmed.

@@ -187,9 +187,9 @@ def test_texts_state_thresholds_from_the_thresholds_never_as_typed_numbers(path:
 
 # -- who is asking is bound once (issue 16) ----------------------------------------------------------------------
 
-# Where an owner is decided: the viewer of a page (calfui/shell.py) and the owner of a calendar feed's token
-# (calfui/asgi.py). Everywhere else reads and writes through PageContext.data, bound to that owner.
-BINDS_THE_OWNER = {"shell.py", "asgi.py"}
+# Where an owner is decided: the viewer of a page (calfui/viewer.py, handed to the page by calfui/context.py) and the
+# owner of a calendar feed's token (calfui/asgi.py). Everywhere else reads and writes through PageContext.data, bound to that owner.
+BINDS_THE_OWNER = {"viewer.py", "context.py", "asgi.py"}
 
 
 @pytest.mark.parametrize("path", [p for p in SHELL_FILES if p.name not in BINDS_THE_OWNER],

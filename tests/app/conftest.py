@@ -32,7 +32,7 @@ def app(db_path: Path) -> Iterator[AppTest]:
     yield at
     # The app keeps one store per database path for the whole process; close this test's file.
     from calfstore.url import duckdb_url
-    from calfui.shell import _open_store
+    from calfui.context import _open_store
 
     _open_store(duckdb_url(db_path)).close()
     _open_store.clear()
@@ -48,7 +48,7 @@ def go(at: AppTest, page: str) -> AppTest:
 def peek_store(db_path: Path) -> Store:
     """The store the app process holds (same connection: DuckDB allows one process per file)."""
     from calfstore.url import duckdb_url
-    from calfui.shell import _open_store
+    from calfui.context import _open_store
 
     return _open_store(duckdb_url(db_path))
 

@@ -11,10 +11,11 @@ import icalendar
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from calfcore.clock import TODAY_ENV
 from calfcore.evidence import source
 from calfstore import LOCAL_OWNER
 from calfstore.tables import count_rows, table_text
-from calfui.shell import TODAY_ENV, owner_key_for
+from calfui.viewer import owner_key_for
 from tests.app.conftest import create_runner, go, peek_store, record_test, texts
 from tests.app.test_sharing_pages import _coach, _create_link, _hosted, _login
 from tests.keys import keyed

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from calfcore.sharing import new_token, token_hash
 from calfstore import LOCAL_OWNER
 from calfstore.tables import count_rows, table_text
-from calfui.shell import owner_key_for
+from calfui.viewer import owner_key_for
 from tests.app.conftest import (
     REPO,
     TIMEOUT,

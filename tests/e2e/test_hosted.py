@@ -95,7 +95,7 @@ def test_fresh_hosted_server_shows_no_data_before_login(tmp_path: Path, identity
     import datetime as dt
 
     from calfcore.demo import demo_data
-    from calfui.shell import owner_key_for
+    from calfui.viewer import owner_key_for
 
     store = DuckDBStore.open(tmp_path / "hosted.duckdb")
     demo = demo_data(dt.date.today())

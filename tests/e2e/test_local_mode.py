@@ -21,7 +21,7 @@ from calfcore.demo import demo_data
 from calfcore.sharing import new_token, share_url, token_hash
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from calfui.shell import from_this_machine
+from calfui.viewer import from_this_machine
 from tests.e2e.conftest import assert_no_runner_data, screenshot, wait_for_app
 from tests.e2e.server import StreamlitServer, free_port, start_server
 

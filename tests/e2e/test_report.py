@@ -14,11 +14,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
+from calfcore.clock import TODAY_ENV
 from calfcore.demo import demo_data
 from calfcore.sharing import token_hash
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from calfui.shell import TODAY_ENV
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.helpers import click, open_page
 from tests.e2e.server import StreamlitServer, start_server

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from calfcore.clock import TODAY_ENV
 from calfcore.models import HeelRaiseTest, LegPair, Protocol, RunnerProfile, Sex
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from calfui.shell import TODAY_ENV
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import (
     click,

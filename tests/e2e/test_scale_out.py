@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from calfstore import open_store
-from calfui.shell import owner_key_for
+from calfui.viewer import owner_key_for
 from tests.e2e.conftest import PHONE, screenshot, wait_for_app
 from tests.e2e.test_hosted import _create_profile_and_test, _create_share_link, _log_in, _main_text
 from tests.scaleout import STICKY_COOKIE, Stack, run_identity_provider, start_stack

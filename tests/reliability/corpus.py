@@ -235,7 +235,7 @@ def corpus_app(folder: Path, database_url: str | None = None) -> Iterator[tuple[
     """One app (AppTest from app.py) with one runner, shared by many inputs; its store is closed at the end.
     The app runs on `database_url` (CALF_DATABASE_URL, as a hosted server sets it), else on a DuckDB file in `folder`."""
     from calfstore.url import URL_SETTING, duckdb_url
-    from calfui.shell import _open_store
+    from calfui.context import _open_store
 
     url = database_url or duckdb_url(folder / "calfcheck.duckdb")
     with pytest.MonkeyPatch.context() as patch:

@@ -28,7 +28,7 @@ APP_LIKE_WRITER = textwrap.dedent("""
     from calfstore import LOCAL_OWNER
     from calfstore.duckdb_store import DuckDBStore
     store = DuckDBStore.open(sys.argv[1])
-    start_worker(store)  # as the app does (calfui.shell)
+    start_worker(store)  # as the app does (calfui.context)
     runner = store.create_runner(LOCAL_OWNER, RunnerProfile("Checkpointed runner", 1990, Sex.FEMALE))
     for number in range(3):
         store.add_routine_log(LOCAL_OWNER, int(runner.id),

@@ -35,7 +35,7 @@ DAY = dt.date(2025, 3, 3)
 def app_on(monkeypatch: pytest.MonkeyPatch) -> Iterator:
     """Start the whole app (AppTest from app.py) on a given database path; closes its store afterwards."""
     from calfstore.url import duckdb_url
-    from calfui.shell import _open_store
+    from calfui.context import _open_store
 
     started: list[Path] = []
 
@@ -169,7 +169,7 @@ def test_a_read_only_data_folder_is_explained_and_nothing_changes(tmp_path: Path
         assert any("read-only" in message and str(db) in message and "CALF_DB_PATH" in message
                    for message in shown), shown
         assert not at.exception
-        from calfui.shell import _open_store
+        from calfui.context import _open_store
 
         _open_store.clear()
         fresh = folder / "new.duckdb"
@@ -228,7 +228,7 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
         at = app_on(db)
         create_runner(at, "Before the disk filled")
         from calfstore.url import duckdb_url
-        from calfui.shell import _open_store
+        from calfui.context import _open_store
 
         store = _open_store(duckdb_url(db))
         # An empty log (.wal) first: every save then needs a new page of the full disk. (Otherwise a small save
