@@ -1,6 +1,6 @@
 """What the dashboard shows, assembled without Streamlit: the periods, the records within one, every progress chart
 as a Vega-Lite spec with its text alternative and table, the words under the raises chart, and the references table.
-The shell (calfui.views) only converts the data for the browser and draws; the coach's view and the PDF report read
+The shell (calfui.dashboard_view) only converts the data for the browser and draws; the coach's view and the PDF report read
 the same pieces.
 """
 

@@ -1,6 +1,6 @@
 """Draws the one-page report (calfcore.report) as PDF bytes, with the dashboard's raises chart as an image.
 
-The chart is the dashboard's own Vega-Lite spec (calfcore.charts.reps_spec over the same rows, calfui.views.
+The chart is the dashboard's own Vega-Lite spec (calfcore.charts.reps_spec over the same rows, calfui.dashboard_view.
 raises_frame), given a fixed width instead of the page's container width and drawn to PNG by vl-convert. Text uses
 the DejaVu Sans font shipped in calfui/assets/fonts (free licence, LICENSE-DejaVu.txt), so names in any Latin, Greek
 or Cyrillic script and signs such as ÷ ± → print as typed, whatever fonts the server has.

@@ -13,7 +13,7 @@ from calfcore.coaching import RosterEntry
 from calfcore.roster import RosterRow, roster_row, squad_frame
 from calfcore.scoring import Band
 from calfui.cache import CoachData
-from calfui.views import arrow_datasets
+from calfui.dashboard_view import arrow_datasets
 from calfui.widgets import SIDE_LABELS, plain
 
 

@@ -12,9 +12,9 @@ from calfstore import NotFound
 from calfui.cache import CoachData
 from calfui.comments import render_coach_comments, render_coach_notes
 from calfui.context import PageContext, now, render_page
+from calfui.dashboard_view import render_dashboard
 from calfui.saving import saving
 from calfui.viewer import ViewerKind
-from calfui.views import render_dashboard
 from calfui.widgets import plain
 
 BAD_LINK_MESSAGE = ("This link doesn't work. It may have expired or been withdrawn by the runner. Ask them for a "

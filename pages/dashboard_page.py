@@ -7,8 +7,8 @@ import streamlit as st
 from calfui import navigation
 from calfui.comments import render_test_comments
 from calfui.context import PageContext, render_page
+from calfui.dashboard_view import render_dashboard
 from calfui.sidebar import require_runner
-from calfui.views import render_dashboard
 from calfui.widgets import plain
 
 

@@ -17,11 +17,12 @@ from calfstore import EditConflict, NotFound, RunnerRecords
 from calfui import forms, importing, widgets
 from calfui.comments import render_test_comments
 from calfui.context import PageContext, now, render_page
+from calfui.dashboard_view import arrow_table
 from calfui.pickers import pick
+from calfui.result import render_result
 from calfui.saving import saving
 from calfui.sidebar import require_runner
 from calfui.state import runner_key, runner_state
-from calfui.views import arrow_table, render_result
 
 # This page's state, per runner (calfui.state.runner_state): which test is open (by id), whether it is being
 # corrected or deleted (with the test's id), the revision a correction started from, and a message to show once.

@@ -8,7 +8,8 @@ from calfcore import protocol
 from calfcore.dashboard import reference_table
 from calfcore.evidence import TRUST_EXPLAINED, source
 from calfcore.norms import describe_protocol
-from calfui import navigation, views
+from calfcore.sentences import scoring_rules
+from calfui import navigation
 from calfui.context import PageContext, render_page
 from calfui.viewer import ViewerKind
 from calfui.widgets import plain
@@ -50,7 +51,7 @@ def render(context: PageContext) -> None:
                + "; ".join(source(s).short for s in protocol.PROTOCOL_SOURCES) + ".")
 
     st.header("How scoring works")
-    views.render_scoring_rules()
+    st.markdown(scoring_rules())
     with st.expander("Where the numbers come from"):
         st.dataframe(reference_table(), hide_index=True)
         st.caption(TRUST_EXPLAINED)

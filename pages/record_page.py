@@ -17,6 +17,7 @@ from calfstore import StoreError
 from calfui import forms, navigation, widgets
 from calfui.comments import render_test_comments
 from calfui.context import PageContext, render_page
+from calfui.dashboard_view import render_raises_chart, render_retest, retest_schedule
 from calfui.recording import (
     GUIDED,
     JUST_SAVED,
@@ -25,9 +26,9 @@ from calfui.recording import (
     next_task,
     record_state,
 )
+from calfui.result import render_result
 from calfui.sidebar import require_runner
 from calfui.state import runner_key
-from calfui.views import render_raises_chart, render_result, render_retest, retest_schedule
 
 
 def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], test_id: int) -> None:

@@ -17,12 +17,12 @@ from calfcore.validation import (
     parse_symptom_checkin,
 )
 from calfstore import RunnerRecords
-from calfui import forms, navigation, views, widgets
+from calfui import checkin_view, forms, navigation, widgets
 from calfui.context import PageContext, render_page
+from calfui.result import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of
 from calfui.saving import saving
 from calfui.sidebar import require_runner
 from calfui.state import runner_key, runner_state
-from calfui.views import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of
 
 
 def render(context: PageContext) -> None:
@@ -132,11 +132,11 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
             earlier = context.data.records(runner_id).symptoms
             with saving(context.store):
                 context.data.add_symptoms(runner_id, entries)
-                views.start_warning_check(runner_id, read_checkin(entries, earlier))
+                checkin_view.start_warning_check(runner_id, read_checkin(entries, earlier))
                 state["checked_in"] = "Check-in saved."
                 state["checkin_task"] = state.get("checkin_task", 0) + 1
                 st.rerun()
-    views.render_warning_check(runner_id)
+    checkin_view.render_warning_check(runner_id)
 
 
 render_page(render)

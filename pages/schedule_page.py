@@ -10,11 +10,11 @@ import streamlit as st
 from calfcore.retest import OWN_CHOICE_DAYS, AwayDay, AwayReason, weeks_words
 from calfstore import NotFound
 from calfui.context import PageContext, render_page
+from calfui.dashboard_view import render_retest, retest_schedule
 from calfui.pickers import pick
 from calfui.saving import saving
 from calfui.sidebar import require_runner
 from calfui.state import revision_of, runner_key, runner_state
-from calfui.views import render_retest, retest_schedule
 
 MAX_AWAY_SPAN_DAYS = 60  # one marking covers at most this many days: a longer absence is marked in parts
 REASON_LABELS = {AwayReason.ILL: "Ill", AwayReason.INJURED: "Injured", AwayReason.TRAVELLING: "Travelling"}

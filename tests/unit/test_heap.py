@@ -18,7 +18,7 @@ PROBE = textwrap.dedent("""
     def tracked():
         return len(gc.get_objects())  # what a full collection walks (the frozen generation is not in it)
 
-    import calfui.views  # what a first page run imports: pandas, pyarrow, DuckDB, calfcore
+    import calfui.dashboard_view  # what a first page run imports: pandas, pyarrow, DuckDB, calfcore
     before = tracked()
     heap.freeze_after_imports()
     after_first = tracked()

@@ -1,4 +1,4 @@
-"""Views shared by several pages: the 'pick a runner first' prompt and a test's result."""
+"""The dashboard as the pages show it: its charts (as Arrow data), the retest schedule, the report button."""
 
 from __future__ import annotations
 
@@ -11,98 +11,12 @@ import pyarrow as pa
 import streamlit as st
 
 from calfcore import dashboard
-from calfcore.assessment import Assessment, assess
-from calfcore.checkin import CheckinReading, advise
 from calfcore.models import HeelRaiseTest
 from calfcore.retest import RetestPlan
-from calfcore.routine import EquipmentAccess
-from calfcore.triage import red_flags
 from calfstore import RunnerRecords
-from calfui import navigation, widgets
 from calfui.cache import OwnerData
+from calfui.result import equipment_access, render_result
 from calfui.state import runner_key
-
-EQUIPMENT_KEY = "equipment_access"
-EQUIPMENT_LABELS = {
-    EquipmentAccess.BODY_WEIGHT: "Body weight (a step and a wall)",
-    EquipmentAccess.HOME: "Home (plus dumbbells or kettlebell, bench, ball)",
-    EquipmentAccess.GYM: "Gym (barbell and machines too)",
-}
-
-
-def render_scoring_rules() -> None:
-    """'How scoring works' in a few lines, from the same constants and data the scoring uses."""
-    from calfcore.protocol import STANDARD_PROTOCOL
-    from calfcore.thresholds import (
-        MEASUREMENT_NOISE_REPS,
-        PLYO_FIRST_WEEK_CONTACTS_MAX,
-        PLYO_FIRST_WEEK_CONTACTS_MIN,
-        RUNNER_TARGET_REPS,
-        SYMMETRY_FLAG_PERCENT,
-    )
-
-    noise = int(MEASUREMENT_NOISE_REPS.value)
-    cueing = "cued" if STANDARD_PROTOCOL.cued else "not cued"
-    st.markdown(
-        "- Each leg is compared with a published reference measured **with the same protocol** (cued and uncued "
-        f"tests are never mixed; the standard test above is {cueing}, like its reference) and **only within the "
-        "ages and population it was measured in**. *Typical* is within about one standard deviation of it, the "
-        "spread between healthy people (about 10 raises).\n"
-        "- No reference covers runners under 18, ages outside a study's sample, tests with added load or "
-        "protocols no study used: those tests get **no band**. Your stage then comes from the runner target, "
-        "symmetry, pain and your own trend.\n"
-        f"- A change between two comparable tests is real only beyond ±{noise} raises: retesting the same person a "
-        f"week apart varies that much, so a change of {noise} or fewer is noise.\n"
-        f"- The runner target is **{int(RUNNER_TARGET_REPS.value)}+ raises per leg**: expert opinion, not a norm. "
-        "It, not an age reference, opens the power stage.\n"
-        f"- Limb symmetry is the weaker leg ÷ the stronger × 100 (you also see injured ÷ uninjured when you mark a "
-        f"side); under **{int(SYMMETRY_FLAG_PERCENT.value)}%** on any variant you record (knee straight, knee "
-        "bent, heel height) the weaker side gets extra work and jumping waits.\n"
-        "- Pain 0–2 is safe, 3–5 acceptable if settled by the next morning, over 5 too much. Next-morning pain or "
-        "stiffness rising week on week is a warning.\n"
-        f"- Jumping starts at {int(PLYO_FIRST_WEEK_CONTACTS_MIN.value)}–{int(PLYO_FIRST_WEEK_CONTACTS_MAX.value)} "
-        "ground contacts per session and rises only while pain stays at 2 or less.\n"
-        "- Any warning sign in the safety check stops everything and sends you to a clinician."
-    )
-
-
-def equipment_access() -> EquipmentAccess:
-    return EquipmentAccess(st.session_state.get(EQUIPMENT_KEY, EquipmentAccess.HOME))
-
-
-def assessment_of(records: RunnerRecords, test: HeelRaiseTest, today: dt.date, data: OwnerData | None) -> Assessment:
-    """The test's assessment with the equipment this session picked; given the owner's data, computed once per data
-    version and shared by every page that shows it."""
-    access = equipment_access()
-
-    def assessment() -> Assessment:
-        return assess(test, records.runner, records.tests, records.symptoms, today, access)
-
-    return data.cached(("assessment", records.runner.id, test.id, today, access), assessment) if data else assessment()
-
-
-def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True,
-                  read_only: bool = False, data: OwnerData | None = None) -> Assessment | None:
-    """A test's red-flag check, score and (optionally) routine. Returns the assessment for reuse.
-
-    Given the owner's data, the assessment is computed once per data version (see calfui.cache)."""
-    test = next((t for t in records.tests if t.id == test_id), None)
-    if test is None:
-        st.warning("That test no longer exists.")
-        return None
-    result = assessment_of(records, test, today, data)
-    if result.triage.stop:
-        widgets.render_triage(result.triage)
-        return result
-    widgets.render_score(test, result.score, records.runner)  # type: ignore[arg-type]
-    if show_routine and result.routine is not None:
-        st.divider()
-        if read_only:  # the coach has no other page to go to: show the routine here
-            widgets.render_routine(result.routine)
-            return result
-        st.markdown(f"**This week:** {result.routine.title} stage. {' '.join(result.routine.reasons)}")
-        navigation.page_link("routine", label="See this week's routine", icon=":material/fitness_center:")
-    return result
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -271,37 +185,3 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
                      column_config={"adherence_percent": st.column_config.ProgressColumn(
                          "Adherence", format="%d%%", min_value=0, max_value=100),
                          "volume_reps": "Reps", "sessions": "Sessions", "planned": "Planned"})
-
-
-def _warning_check_key(runner_id: int) -> str:
-    return f"checkin_{runner_id}_warning_check"
-
-
-def start_warning_check(runner_id: int, reading: CheckinReading) -> None:
-    """After a check-in with pain over 5 or a new pain, ask this runner the warning signs (until answered)."""
-    if reading.ask_warning_signs:
-        st.session_state[_warning_check_key(runner_id)] = reading
-
-
-def render_warning_check(runner_id: int) -> None:
-    """The warning-sign questions a check-in raised. A warning sign replaces the advice with the test's message."""
-    key = _warning_check_key(runner_id)
-    reading: CheckinReading | None = st.session_state.get(key)
-    if reading is None:
-        return
-    with st.form(runner_key(runner_id, "checkin_warnings"), border=True):
-        st.markdown("You reported " + " and ".join(reading.reasons) + ". Before any advice: do any of these apply?")
-        ticked = [flag.id for flag in red_flags()
-                  if st.checkbox(flag.question, key=runner_key(runner_id, "checkin_flag", flag.id))]
-        answered = st.form_submit_button("Answer", type="primary", key=runner_key(runner_id, "checkin_warnings_submit"))
-    if not answered:
-        return
-    del st.session_state[key]
-    for flag in red_flags():  # the next check-in asks afresh
-        st.session_state.pop(runner_key(runner_id, "checkin_flag", flag.id), None)
-    result = advise(reading, ticked)
-    if result.triage.stop:
-        widgets.render_triage(result.triage)
-        return
-    for text in result.advice:
-        st.info(text, icon=":material/info:")

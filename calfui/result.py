@@ -1,0 +1,61 @@
+"""A test's result as the pages show it: the red-flag check, the score and the week's routine, with the equipment
+this session picked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from calfcore.assessment import Assessment, assess
+from calfcore.models import HeelRaiseTest
+from calfcore.routine import EquipmentAccess
+from calfstore import RunnerRecords
+from calfui import navigation, widgets
+from calfui.cache import OwnerData
+
+EQUIPMENT_KEY = "equipment_access"
+EQUIPMENT_LABELS = {
+    EquipmentAccess.BODY_WEIGHT: "Body weight (a step and a wall)",
+    EquipmentAccess.HOME: "Home (plus dumbbells or kettlebell, bench, ball)",
+    EquipmentAccess.GYM: "Gym (barbell and machines too)",
+}
+
+
+def equipment_access() -> EquipmentAccess:
+    return EquipmentAccess(st.session_state.get(EQUIPMENT_KEY, EquipmentAccess.HOME))
+
+
+def assessment_of(records: RunnerRecords, test: HeelRaiseTest, today: dt.date, data: OwnerData | None) -> Assessment:
+    """The test's assessment with the equipment this session picked; given the owner's data, computed once per data
+    version and shared by every page that shows it."""
+    access = equipment_access()
+
+    def assessment() -> Assessment:
+        return assess(test, records.runner, records.tests, records.symptoms, today, access)
+
+    return data.cached(("assessment", records.runner.id, test.id, today, access), assessment) if data else assessment()
+
+
+def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True,
+                  read_only: bool = False, data: OwnerData | None = None) -> Assessment | None:
+    """A test's red-flag check, score and (optionally) routine. Returns the assessment for reuse.
+
+    Given the owner's data, the assessment is computed once per data version (see calfui.cache)."""
+    test = next((t for t in records.tests if t.id == test_id), None)
+    if test is None:
+        st.warning("That test no longer exists.")
+        return None
+    result = assessment_of(records, test, today, data)
+    if result.triage.stop:
+        widgets.render_triage(result.triage)
+        return result
+    widgets.render_score(test, result.score, records.runner)  # type: ignore[arg-type]
+    if show_routine and result.routine is not None:
+        st.divider()
+        if read_only:  # the coach has no other page to go to: show the routine here
+            widgets.render_routine(result.routine)
+            return result
+        st.markdown(f"**This week:** {result.routine.title} stage. {' '.join(result.routine.reasons)}")
+        navigation.page_link("routine", label="See this week's routine", icon=":material/fitness_center:")
+    return result
