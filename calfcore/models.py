@@ -117,6 +117,13 @@ class HeelRaiseTest:
     notes: str = ""
     id: int | None = None
 
+    @property
+    def saved_id(self) -> int:
+        """The id of a test read from the store (a test being recorded has none yet)."""
+        if self.id is None:
+            raise ValueError(f"the test of {self.tested_on} is not saved yet")
+        return self.id
+
 
 @dataclass(frozen=True)
 class SymptomEntry:

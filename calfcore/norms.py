@@ -201,7 +201,7 @@ def why_no_reference(protocol: Protocol, sex: Sex, age: int) -> str:
     if not fitting:
         return "no published reference used this protocol (surface, pace, cueing and hand support)"
     recorded = [reference for reference in fitting if reference.age_range_recorded]
-    if not any(reference.age_min <= age <= reference.age_max for reference in recorded):  # type: ignore[operator]
+    if not any(reference.age_min <= age <= reference.age_max for reference in recorded):  # type: ignore[operator]  # recorded: ages set
         spans = ", ".join(f"{r.age_min}–{r.age_max}" for r in recorded)
         return (f"the published references for this protocol were measured at ages {spans}, not {age}" if spans
                 else "the published references for this protocol do not record their ages")

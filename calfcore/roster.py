@@ -217,7 +217,7 @@ def roster_row(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms: 
             if before is not None and STAGE_ORDER.index(stage) < STAGE_ORDER.index(before):
                 titles = stage_templates()
                 flags.append(Flag(FlagKind.STAGE_DOWN, f"Stage went down from {titles[before].title} (test of "
-                                  f"{previous.tested_on:%d %b %Y}) to {titles[stage].title}: "  # type: ignore[union-attr]
+                                  f"{previous.tested_on:%d %b %Y}) to {titles[stage].title}: "  # type: ignore[union-attr]  # `before` is set only when `previous` is
                                   + " ".join(result.routine.reasons), STAGE_BASIS))
             plan = plan_retest(latest, stage, own_every_days, away)
             if plan is not None and plan.is_due(today, away):

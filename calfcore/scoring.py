@@ -61,7 +61,7 @@ def limb_symmetry_index(pair: LegPair, injured_side: Side | None = None) -> floa
     """
     if not pair.complete:
         return None
-    left, right = float(pair.left), float(pair.right)  # type: ignore[arg-type]
+    left, right = float(pair.left), float(pair.right)  # type: ignore[arg-type]  # complete: both legs set
     if injured_side is not None:
         injured, uninjured = (left, right) if injured_side is Side.LEFT else (right, left)
         if uninjured == 0:
@@ -78,7 +78,7 @@ def weaker_side(pair: LegPair, injured_side: Side | None = None) -> Side | None:
     uninjured leg can be the weak one). With equal legs, the marked injured side; else None."""
     if not pair.complete or pair.left == pair.right:
         return injured_side if pair.complete else None
-    return Side.LEFT if pair.left < pair.right else Side.RIGHT  # type: ignore[operator]
+    return Side.LEFT if pair.left < pair.right else Side.RIGHT  # type: ignore[operator]  # complete: both legs set
 
 
 def gate_symmetry(pair: LegPair | None) -> float | None:
@@ -247,7 +247,7 @@ def score_test(
 
     knee_to_wall_diff = None
     if test.knee_to_wall_cm is not None and test.knee_to_wall_cm.complete:
-        knee_to_wall_diff = round(abs(test.knee_to_wall_cm.left - test.knee_to_wall_cm.right), 1)  # type: ignore[operator]
+        knee_to_wall_diff = round(abs(test.knee_to_wall_cm.left - test.knee_to_wall_cm.right), 1)  # type: ignore[operator]  # a complete pair
 
     advisories = symptom_advisories(symptoms)
     if flagged:

@@ -238,7 +238,7 @@ def parse_runner(raw: Mapping[str, Any], today: dt.date) -> RunnerProfile:
     body_weight = fields.mass("body_weight", "Body weight", MIN_BODY_WEIGHT_KG, MAX_BODY_WEIGHT_KG,
                               units if isinstance(units, Units) else Units.KG)
     fields.raise_if_any()
-    return RunnerProfile(name=name, birth_year=int(birth_year), sex=sex, units=units,  # type: ignore[arg-type]
+    return RunnerProfile(name=name, birth_year=int(birth_year), sex=sex, units=units,  # type: ignore[arg-type]  # None only with an error, raised above
                          injured_side=injured_side, id=raw.get("id"), body_weight_kg=body_weight)
 
 
@@ -322,7 +322,7 @@ def parse_test(raw: Mapping[str, Any], today: dt.date, units: Units = Units.KG
     symptoms = parse_symptoms(fields, day)
     fields.raise_if_any()
     test = HeelRaiseTest(
-        tested_on=day,  # type: ignore[arg-type]
+        tested_on=day,  # type: ignore[arg-type]  # None only with an error, raised above
         protocol=protocol,
         straight_reps=LegPair(straight_left, straight_right),
         bent_reps=bent,
@@ -346,7 +346,7 @@ def parse_symptom_entry(raw: Mapping[str, Any], today: dt.date) -> SymptomEntry:
     stiffness = fields.whole("stiffness_minutes", "Morning stiffness (min)", 0, MAX_STIFFNESS_MINUTES)
     location = fields.choice("location", "Where it hurts", PainLocation, default=PainLocation.NONE)
     fields.raise_if_any()
-    return SymptomEntry(day, side, during, morning, stiffness, location)  # type: ignore[arg-type]
+    return SymptomEntry(day, side, during, morning, stiffness, location)  # type: ignore[arg-type]  # None only with an error, raised above
 
 
 def parse_symptom_checkin(raw: Mapping[str, Any], today: dt.date) -> list[SymptomEntry]:
@@ -374,7 +374,7 @@ def parse_routine_log(raw: Mapping[str, Any], today: dt.date, units: Units = Uni
     pain = fields.whole("pain", "Pain", 0, MAX_PAIN)
     notes = fields.text("notes", "Notes", MAX_NOTES_LENGTH, multiline=True)
     fields.raise_if_any()
-    return RoutineLogEntry(day, exercise_id, sets, reps, load, pain, notes, id=raw.get("id"))  # type: ignore[arg-type]
+    return RoutineLogEntry(day, exercise_id, sets, reps, load, pain, notes, id=raw.get("id"))  # type: ignore[arg-type]  # None only with an error, raised above
 
 
 def parse_share_label(raw: object) -> str:
@@ -404,7 +404,7 @@ def parse_hop_test(raw: Mapping[str, Any], today: dt.date) -> HopTest:
     if flags - red_flag_ids():
         fields.errors["red_flags"] = "Unknown warning sign."
     fields.raise_if_any()
-    return HopTest(tested_on=day, hops=hops, pain=pain, red_flags=flags)  # type: ignore[arg-type]
+    return HopTest(tested_on=day, hops=hops, pain=pain, red_flags=flags)  # type: ignore[arg-type]  # None only with an error, raised above
 
 
 def parse_readiness_check(raw: Mapping[str, Any], today: dt.date) -> ReadinessCheck:
@@ -419,7 +419,7 @@ def parse_readiness_check(raw: Mapping[str, Any], today: dt.date) -> ReadinessCh
     if flags - red_flag_ids():
         fields.errors["red_flags"] = "Unknown warning sign."
     fields.raise_if_any()
-    return ReadinessCheck(checked_on=day, walked_pain_free=walked, settled_next_morning=settled,  # type: ignore[arg-type]
+    return ReadinessCheck(checked_on=day, walked_pain_free=walked, settled_next_morning=settled,  # type: ignore[arg-type]  # None only with an error, raised above
                           red_flags=flags)
 
 

@@ -25,7 +25,7 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
+def arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     """The chart's data (the runner's frame, and the rows of constant layers such as the target line) as Arrow
     bytes, converted once per data version. Given a frame or rows, st.vega_lite_chart converts them on every rerun,
     the largest share of a chart's server time; given bytes, it passes them on as they are. The conversion is
@@ -37,17 +37,16 @@ def _arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-arrow_datasets = _arrow_datasets  # public for the roster's squad chart (calfui.roster_cards)
 
 
 def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict[str, Any], str, pa.Table]:
     """The knee-straight raises chart, its text alternative and its table, ready for the browser."""
     view = dashboard.raises_chart(records, today)
     assert view.table is not None
-    return _arrow_datasets(view.spec), view.text, arrow_table(view.table)
+    return arrow_datasets(view.spec), view.text, arrow_table(view.table)
 
 
-def render_chart(spec: dict, text: str, table: pa.Table | None) -> None:
+def render_chart(spec: dict[str, Any], text: str, table: pa.Table | None) -> None:
     """A chart with its text alternative (read as the chart's name) and, folded away, every value as a table."""
     st.vega_lite_chart(spec, width="stretch", alt=text)
     if table is not None:
@@ -59,7 +58,7 @@ def retest_schedule(data: OwnerData, records: RunnerRecords, today: dt.date) -> 
     """The runner's next retest (calfcore.retest) and days away, read once per data version."""
     from calfcore.retest import next_retest
 
-    runner_id = int(records.runner.id)  # type: ignore[arg-type]
+    runner_id = records.runner.saved_id
     away = {a.day for a in data.cached(("away days", runner_id),
                                        lambda: data.list_away_days(runner_id))}
     own = data.cached(("retest choice", runner_id), lambda: data.retest_choice(runner_id))
@@ -93,7 +92,7 @@ def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int,
     alternative, "<name> table" its table, and the training table. Built once per data version (see calfui.cache)."""
     specs: dict[str, Any] = {}
     for name, view in dashboard.progress_charts(records, today, sessions_planned, away).items():
-        specs[name] = _arrow_datasets(view.spec)
+        specs[name] = arrow_datasets(view.spec)
         specs[f"{name} text"] = view.text
         if view.table is not None:
             specs[f"{name} table"] = arrow_table(view.table)
@@ -122,7 +121,7 @@ def render_report_button(records: RunnerRecords, today: dt.date, plan: RetestPla
         return report_pdf.runner_report(records, today, plan, away, access)
 
     st.download_button("Download report (PDF)", data=make, file_name=report_pdf.file_name(records.runner, today),
-                       mime="application/pdf", key=runner_key(int(records.runner.id), "report_pdf"),  # type: ignore[arg-type]
+                       mime="application/pdf", key=runner_key(records.runner.saved_id, "report_pdf"),
                        icon=":material/picture_as_pdf:", on_click="ignore" if still_allowed is None else "rerun",
                        help="One page for a physiotherapist or doctor: latest test, references and sources, symptoms, "
                             "the raises chart and this week's routine.")
@@ -147,7 +146,7 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
     render_retest(plan, today, away)  # first: a retest that is due is the one thing to do today
     render_report_button(records, today, plan, away, still_allowed=still_allowed)
     st.header("Latest test")
-    assessment = render_result(records, int(latest.id), today, read_only=read_only, data=data)  # type: ignore[arg-type]
+    assessment = render_result(records, latest.saved_id, today, read_only=read_only, data=data)
     if about_latest is not None:
         about_latest(latest)
     routine = assessment.routine if assessment else None

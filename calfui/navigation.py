@@ -57,7 +57,7 @@ def session_pages() -> dict[str, st.Page]:
 def navigation(names: tuple[str, ...], position: str) -> st.Page:
     """st.navigation over these pages; returns the page to run."""
     pages = session_pages()
-    return st.navigation([pages[name] for name in names], position=position)  # type: ignore[arg-type]
+    return st.navigation([pages[name] for name in names], position=position)  # type: ignore[arg-type]  # position: "sidebar" or "hidden", a str here
 
 
 def page_link(name: str, label: str, icon: str) -> None:

@@ -50,7 +50,7 @@ def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_
     if result.triage.stop:
         widgets.render_triage(result.triage)
         return result
-    widgets.render_score(test, result.score, records.runner)  # type: ignore[arg-type]
+    widgets.render_score(test, result.score, records.runner)  # type: ignore[arg-type]  # scored unless triage stopped
     if show_routine and result.routine is not None:
         st.divider()
         if read_only:  # the coach has no other page to go to: show the routine here

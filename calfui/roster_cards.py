@@ -29,7 +29,7 @@ class Card:
 
 def card_of(coach: CoachData, entry: RosterEntry, today: dt.date) -> Card:
     """A live entry's card, computed once per version of its runner's data (it reads only theirs)."""
-    data, runner_id = coach.runner_data(entry), int(entry.runner_id)  # type: ignore[arg-type]
+    data, runner_id = coach.runner_data(entry), int(entry.runner_id)  # type: ignore[arg-type]  # a live entry names its runner
 
     def compute() -> Card:
         found = data.records(runner_id)

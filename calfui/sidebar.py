@@ -46,7 +46,7 @@ def runner_picker(context: PageContext) -> None:
 def runner_labels(context: PageContext) -> dict[int, str]:
     """Every runner of this viewer by id, named as the menu names them: told apart when two share a name."""
     runners = context.data.cached("runners", context.data.list_runners)
-    return distinct_labels({int(r.id): runner_label(r) for r in runners})  # type: ignore[arg-type]
+    return distinct_labels({r.saved_id: runner_label(r) for r in runners})
 
 
 def runner_label(runner: RunnerProfile) -> str:
@@ -62,7 +62,7 @@ def require_runner(context: PageContext, doing: str | None = None) -> RunnerProf
         st.info("Create or pick a runner profile first.", icon=":material/person:")
         navigation.page_link("profile", label="Go to Profile", icon=":material/person:")
     elif doing is not None:
-        runner_banner(runner, runner_labels(context).get(int(runner.id), runner_label(runner)), doing)
+        runner_banner(runner, runner_labels(context).get(runner.saved_id, runner_label(runner)), doing)
     return runner
 
 

@@ -60,7 +60,7 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
         token = st.query_params.get("share")
         if not well_formed(token):
             return Viewer(ViewerKind.BAD_LINK)
-        resolved = store.resolve_share(token_hash(token), now)  # type: ignore[arg-type]
+        resolved = store.resolve_share(token_hash(token), now)
         if resolved is None:
             return Viewer(ViewerKind.BAD_LINK)
         last = resolved.link.last_used_at

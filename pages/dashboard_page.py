@@ -19,9 +19,9 @@ def render(context: PageContext) -> None:
         return
     st.title("Dashboard")
     st.caption(plain(runner.name))
-    records = context.data.records(runner.id)
+    records = context.data.records(runner.saved_id)
     render_dashboard(context.data, records, context.today,
-                     about_latest=lambda test: render_test_comments(context.data, int(runner.id), int(test.id)))
+                     about_latest=lambda test: render_test_comments(context.data, runner.saved_id, test.saved_id))
     missing_morning = [s for s in records.symptoms if s.test_id is not None and s.pain_next_morning is None
                        and s.logged_on < context.today]
     if missing_morning:

@@ -43,7 +43,7 @@ def _test_label(test: Any) -> str:
 def _tests_table(records: RunnerRecords) -> pd.DataFrame:
     return pd.DataFrame([
         {"date": t.tested_on, "left": int(t.straight_reps.left or 0), "right": int(t.straight_reps.right or 0),
-         "bent L/R": f"{int(t.bent_reps.left)}/{int(t.bent_reps.right)}" if t.bent_reps and t.bent_reps.complete
+         "bent L/R": f"{int(t.bent_reps.left or 0)}/{int(t.bent_reps.right or 0)}" if t.bent_reps and t.bent_reps.complete
          else "", "protocol": describe_protocol(t.protocol), "warning signs": len(t.red_flags), "notes": t.notes}
         for t in reversed(records.tests)
     ])
@@ -51,13 +51,13 @@ def _tests_table(records: RunnerRecords) -> pd.DataFrame:
 
 def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> None:
     runner = records.runner
-    state = _history_state(int(runner.id))
+    state = _history_state(runner.saved_id)
     test = next(t for t in records.tests if t.id == test_id)
     symptoms = {s.side: s for s in records.symptoms if s.test_id == test_id}
     if state.get(EDIT_REVISION, (None, None))[0] != test_id:
-        state[EDIT_REVISION] = (test_id, context.data.test_revision(int(runner.id), test_id))
+        state[EDIT_REVISION] = (test_id, context.data.test_revision(runner.saved_id, test_id))
     revision = state[EDIT_REVISION][1]
-    prefix = runner_key(int(runner.id), "edit", f"test{test_id}", f"rev{revision}") + "_"
+    prefix = runner_key(runner.saved_id, "edit", f"test{test_id}", f"rev{revision}") + "_"
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
     st.subheader(f"Correcting the test of {test.tested_on:%d %b %Y}")
@@ -77,7 +77,7 @@ def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> No
         return
     with saving(context.store):
         try:
-            context.data.update_test(int(runner.id), corrected, new_symptoms, revision)
+            context.data.update_test(runner.saved_id, corrected, new_symptoms, revision)
         except (EditConflict, NotFound) as problem:
             st.error(str(problem), icon=":material/sync_problem:")
             state.pop(EDIT_REVISION, None)
@@ -97,12 +97,12 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
     if not records.tests:
         st.caption("No tests yet.")
         return
-    runner_id = int(records.runner.id)  # type: ignore[arg-type]
+    runner_id = records.runner.saved_id
     state = _history_state(runner_id)
     table = context.data.cached(("history tests", runner_id), lambda: arrow_table(_tests_table(records)))
     st.dataframe(table, hide_index=True,
                  column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})
-    by_id = {int(t.id): t for t in reversed(records.tests)}  # type: ignore[arg-type]
+    by_id = {t.saved_id: t for t in reversed(records.tests)}
     selected = pick("Open a test", {i: _test_label(t) for i, t in by_id.items()},
                     key=runner_key(runner_id, "history_open_test"), on_change=lambda: _leave_mode(state),
                     open_new_items=True)
@@ -167,7 +167,7 @@ def _logs_table(records: RunnerRecords) -> tuple[pa.Table | pd.DataFrame, dict[s
 
 def _logs_section(context: PageContext, records: RunnerRecords) -> None:
     st.header("Training and check-ins")
-    runner_id = int(records.runner.id)  # type: ignore[arg-type]
+    runner_id = records.runner.saved_id
     state = _history_state(runner_id)
     table, labels = context.data.cached(("history logs", runner_id), lambda: _logs_table(records))
     if not labels:
@@ -205,7 +205,7 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
         export_csv(records.tests, records.symptoms, records.routine_logs),
         export_json(records.runner, records.tests, records.symptoms, records.routine_logs,
                     now().replace(microsecond=0),  # the time this version of the data was exported
-                    **_return_to_run_records(context, int(records.runner.id))),  # type: ignore[arg-type]
+                    **_return_to_run_records(context, records.runner.saved_id)),
     ))
     left, right = st.columns(2)
     left.download_button("Download CSV", csv_text, file_name=f"calf-check-{stamp}.csv", mime="text/csv",
@@ -214,7 +214,7 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
                           mime="application/json", key="export_json", on_click="ignore", icon=":material/download:")
     st.caption("Masses in files are in kg. Import takes a CSV in the same format as the export. The JSON also holds "
                "your hop tests, return-to-run checklists and days away.")
-    upload_key = runner_key(int(records.runner.id), "import_csv")  # type: ignore[arg-type]
+    upload_key = runner_key(records.runner.saved_id, "import_csv")
     limit_mb = min(st.get_option("server.maxUploadSize"), MAX_IMPORT_MB)
     upload = st.file_uploader(f"Import a CSV (at most {limit_mb} MB)", type=["csv"], key=upload_key,
                               max_upload_size=limit_mb)
@@ -238,12 +238,12 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
         st.info(f"Every record in this file is already in your history{skipped}. Nothing to import.")
         return
     st.info(f"Ready: {len(plan.tests)} test(s), {plan.record_count} record(s) in all{skipped}.")
-    if st.button("Import them", key=runner_key(int(records.runner.id), "confirm_import"),  # type: ignore[arg-type]
+    if st.button("Import them", key=runner_key(records.runner.saved_id, "confirm_import"),
                  type="primary"):
         with saving(context.store):
-            context.data.import_records(int(records.runner.id), plan.tests,
+            context.data.import_records(records.runner.saved_id, plan.tests,
                                          plan.symptoms, plan.routine_logs)
-            _history_state(int(records.runner.id))[FLASH] = f"Imported {plan.record_count} record(s)."
+            _history_state(records.runner.saved_id)[FLASH] = f"Imported {plan.record_count} record(s)."
             st.session_state.pop(upload_key, None)
             st.rerun()
 
@@ -253,10 +253,10 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="History of")
     if runner is None:
         return
-    flash = _history_state(int(runner.id)).pop(FLASH, None)
+    flash = _history_state(runner.saved_id).pop(FLASH, None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
-    records = context.data.records(runner.id)
+    records = context.data.records(runner.saved_id)
     _tests_section(context, records)
     _logs_section(context, records)
     _exchange_section(context, records)

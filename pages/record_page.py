@@ -33,19 +33,19 @@ from calfui.state import runner_key
 
 def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], test_id: int) -> None:
     """The test just saved: its result and where it sits in the runner's trend."""
-    with st.container(key=runner_key(runner.id, "saved", test_id)):
+    with st.container(key=runner_key(runner.saved_id, "saved", test_id)):
         st.success("Saved.", icon=":material/check_circle:")
     # After Save, the focus goes to the confirmation, above the result it introduces.
-    widgets.move_focus(f".st-key-{runner_key(runner.id, 'saved', test_id)} [data-testid='stAlert']",
+    widgets.move_focus(f".st-key-{runner_key(runner.saved_id, 'saved', test_id)} [data-testid='stAlert']",
                           f"saved_{runner.id}_{test_id}")
-    records = context.data.records(runner.id)
+    records = context.data.records(runner.saved_id)
     result = render_result(records, test_id, context.today, data=context.data)
-    render_test_comments(context.data, int(runner.id), test_id)
+    render_test_comments(context.data, runner.saved_id, test_id)
     if result is not None and not result.triage.stop:  # after a warning sign, the advice to see a clinician is all
         plan, away = retest_schedule(context.data, records, context.today)
         render_retest(plan, context.today, away)
         render_raises_chart(context.data, records, context.today)
-    if st.button("Record another test", key=runner_key(runner.id, "record_another", test_id), type="primary"):
+    if st.button("Record another test", key=runner_key(runner.saved_id, "record_another", test_id), type="primary"):
         state.pop(JUST_SAVED, None)
         st.rerun()
 
@@ -53,11 +53,11 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
 def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names: list[str]) -> None:
     """Save test's click handler. It runs before the page does, so the run that follows draws the result straight
     away, and never draws the form again just to read it. What went wrong is kept for the page to show."""
-    state = record_state(int(runner.id))
+    state = record_state(runner.saved_id)
     raw = forms.submitted_values(field_names, prefix=prefix)
     try:
         test, symptoms = parse_test(raw, context.today, runner.units)
-        test_id = context.data.save_test(int(runner.id), test, symptoms)
+        test_id = context.data.save_test(runner.saved_id, test, symptoms)
     except InputErrors as errors:
         state[NOT_SAVED] = errors.errors
         return
@@ -68,7 +68,7 @@ def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names:
     state.pop(GUIDED, None)
     for key in forms.widget_keys(field_names, prefix=prefix):  # this form is done with
         st.session_state.pop(key, None)
-    next_task(int(runner.id))  # "Record another test" starts from a fresh form
+    next_task(runner.saved_id)  # "Record another test" starts from a fresh form
 
 
 def render(context: PageContext) -> None:
@@ -76,13 +76,13 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="Recording for")
     if runner is None:
         return
-    state = record_state(int(runner.id))
+    state = record_state(runner.saved_id)
     saved_id = state.get(JUST_SAVED)
     if saved_id is not None:
         _saved(context, runner, state, int(saved_id))
         return
 
-    tests = context.data.records(runner.id).tests
+    tests = context.data.records(runner.saved_id).tests
     last_protocol = tests[-1].protocol if tests else Protocol()  # a runner usually repeats their set-up
     guided: GuidedResult | None = state.get(GUIDED)
     if guided is not None:
@@ -92,7 +92,7 @@ def render(context: PageContext) -> None:
     else:
         navigation.page_link("guided", label="Or let the app keep the beat and count: guided test",
                              icon=":material/timer:")
-    prefix = form_prefix(int(runner.id))
+    prefix = form_prefix(runner.saved_id)
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
     with st.form(f"{prefix}form", border=False, enter_to_submit=False):

@@ -56,7 +56,7 @@ def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
         else:
             routine = result.routine
             st.caption(f"Based on your test of {latest.tested_on:%d %b %Y} and your symptoms this week.")
-            widgets.render_routine(routine)  # type: ignore[arg-type]
+            widgets.render_routine(routine)  # type: ignore[arg-type]  # set unless triage stopped
     return routine
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pyarrow as pa
 import segno
@@ -51,7 +52,7 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="Links for")
     if runner is None:
         return
-    runner_id = int(runner.id)
+    runner_id = runner.saved_id
     state = runner_state("share", runner_id)
     st.markdown("A link opens a **read-only** view of this runner's dashboard: scores, symmetry, symptoms, charts, "
                 "routine and training. It shows nothing else and can't change anything. Revoke it at any time.")
@@ -105,7 +106,7 @@ def render(context: PageContext) -> None:
     _calendar(context, runner_id, state)
 
 
-def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareLink]) -> None:
+def _links(context: PageContext, runner_id: int, state: dict[str, Any], links: list[ShareLink]) -> None:
     stamp = now()
     # Status first: on a phone the table scrolls sideways, and whether a link still works must not be cut off.
     st.dataframe(pa.Table.from_pylist([{
@@ -117,11 +118,13 @@ def _links(context: PageContext, runner_id: int, state: dict, links: list[ShareL
     active = {link.id: link for link in links if link.status(stamp) is LinkStatus.ACTIVE}
     if not active:
         return
-    labels = {int(link.id): _link_label(link) for link in active.values()}  # type: ignore[arg-type]
+    labels = {link.id: _link_label(link) for link in active.values()}
     if context.viewer.kind is ViewerKind.RUNNER:  # hosted: comments come from coaches who are logged in
         _comment_rights(context, runner_id, active, labels)
     target = pick("Revoke a link", labels, key=runner_key(runner_id, "share_revoke_pick"),
                   on_change=lambda: state.pop("confirming", None))
+    if target is None:  # a list of live links always has a choice; kept for the type checker
+        return
     widgets.confirmed_action(
         state, ("link", target), button="Revoke", icon=":material/link_off:",
         warning=f"Revoke the link {widgets.plain(labels[target])}? Whoever holds it loses access at their next "
@@ -144,7 +147,7 @@ def _comment_rights(context: PageContext, runner_id: int, active: dict[int, Shar
                 st.rerun()
 
 
-def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
+def _calendar(context: PageContext, runner_id: int, state: dict[str, Any]) -> None:
     """This week's training days and the next retest in the runner's phone calendar: a feed to subscribe to when
     hosted; on this computer (local mode, which a phone can't reach) a one-off .ics file to import."""
     st.header("Calendar")
@@ -179,13 +182,15 @@ def _calendar(context: PageContext, runner_id: int, state: dict) -> None:
     feeds = context.data.cached(("calendar feeds", runner_id),
                                 lambda: context.data.list_calendar_feeds(runner_id))
     stamp = now()
-    live = {int(f.id): f"Feed made {f.created_at:%d %b %Y %H:%M}" + (" · with exercise names"
+    live = {f.id: f"Feed made {f.created_at:%d %b %Y %H:%M}" + (" · with exercise names"
                                                                       if f.show_exercise_names else "")
             for f in feeds if f.status(stamp) is LinkStatus.ACTIVE}
     if not live:
         return
     target = pick("Revoke a calendar feed", live, key=runner_key(runner_id, "calendar_revoke_pick"),
                   on_change=lambda: state.pop("confirming", None))
+    if target is None:
+        return
     widgets.confirmed_action(
         state, ("feed", target), button="Revoke feed", icon=":material/event_busy:",
         warning="Revoke this calendar feed? Calendars subscribed to it stop getting updates. This can't be undone: "
