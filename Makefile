@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 export CALF_DB_PATH ?= data/calfcheck.duckdb
 
-.PHONY: run dev hosted test test-fast bench backup restore demo-screens clean check-python
+.PHONY: run dev hosted lint test test-fast bench backup restore demo-screens clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Calf Check needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -36,7 +36,13 @@ hosted: $(VENV)/.test
 	scripts/ensure_postgres.sh
 	$(BIN)/python scripts/hosted.py --processes $(or $(PROCESSES),2) $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 
-test: $(VENV)/.test
+# The gate every change passes (make test runs it first): lint, format and types (strict on calfcore and calfstore).
+lint: $(VENV)/.test
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+	$(BIN)/python -m mypy
+
+test: $(VENV)/.test lint
 	scripts/ensure_chromium.sh
 	scripts/ensure_postgres.sh
 	$(BIN)/python -m pytest

@@ -94,8 +94,10 @@ def main() -> None:
     print(f"Beat timing jitter, Chromium headless, {args.cadence} beats/min, {args.runs} runs x {args.beats} beats")
     print(f"{'':22}{'median ms':>10}{'p95 ms':>10}{'max ms':>10}{'beats':>8}")
     for name, figures in (("guided test (app)", app), ("bare rAF metronome", bare)):
-        print(f"{name:22}{figures.median_abs_ms:>10.1f}{figures.p95_abs_ms:>10.1f}{figures.max_abs_ms:>10.1f}"
-              f"{figures.beats:>8}")
+        print(
+            f"{name:22}{figures.median_abs_ms:>10.1f}{figures.p95_abs_ms:>10.1f}{figures.max_abs_ms:>10.1f}"
+            f"{figures.beats:>8}"
+        )
     ratio = app.p95_abs_ms / bare.p95_abs_ms if bare.p95_abs_ms else float("nan")
     print(f"p95 ratio app/bare: {ratio:.2f}   (one frame at 60 Hz = 16.7 ms)")
     print(f"median of per-beat lateness, app: {statistics.median(app_offsets):.1f} ms")

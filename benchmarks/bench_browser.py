@@ -35,8 +35,10 @@ from calfstore.url import duckdb_url
 GOAL = 1.5
 VIEWPORT = {"width": 1280, "height": 900}
 POINTS = "[role='graphics-symbol'][aria-roledescription='point']"
-COUNT_JS = ("() => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
-            f" return c ? c.querySelectorAll(\"{POINTS}\").length : -1; }}")
+COUNT_JS = (
+    "() => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
+    f' return c ? c.querySelectorAll("{POINTS}").length : -1; }}'
+)
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 BASELINE = '''"""Bare baseline for the browser round trip: the dashboard's raises chart and a button that adds two points."""
@@ -80,9 +82,11 @@ TIMING_JS = """(() => {
     }
   };
 })();"""
-DRAWN_JS = ("n => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
-            f" const done = !!c && c.querySelectorAll(\"{POINTS}\").length === n;"
-            " if (done) window.__calfTimes.drawn = performance.now(); return done; }")
+DRAWN_JS = (
+    "n => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
+    f' const done = !!c && c.querySelectorAll("{POINTS}").length === n;'
+    " if (done) window.__calfTimes.drawn = performance.now(); return done; }"
+)
 SPLIT_JS = """() => {
   const t = window.__calfTimes, click = t.clicks[t.clicks.length - 1];
   const last = t.messages.filter(m => m >= click && m <= t.drawn).pop();
@@ -98,6 +102,7 @@ def split(page: Any) -> tuple[float, float]:
 
 def first_chart(spec: dict[str, Any]) -> dict[str, Any]:
     """The first chart of a captured page: a spec factory, and the name and frame of its data with a 'reps' column."""
+
     def walk(items: list[Any]) -> dict[str, Any] | None:
         for item in items:
             if isinstance(item, list):
@@ -206,8 +211,13 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     try:
         pg_url = postgres.copy_of(cluster, fixture.db_path)  # the same rows, before the DuckDB server holds the file
         servers["app"] = start(bench_rerun.REPO / "app.py", fixture.db_path, folder, wait=False)
-        servers["pg"] = start(bench_rerun.REPO / "app.py", folder / "unused-pg.duckdb", folder, wait=False,
-                              env={"CALF_DATABASE_URL": pg_url})
+        servers["pg"] = start(
+            bench_rerun.REPO / "app.py",
+            folder / "unused-pg.duckdb",
+            folder,
+            wait=False,
+            env={"CALF_DATABASE_URL": pg_url},
+        )
         servers["base"] = start(script, folder / "unused.duckdb", folder, wait=False)
         for server in servers.values():
             server.wait_healthy()
@@ -256,15 +266,34 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
             raise RuntimeError(server.log())
     section = Section("Browser round trip (Chromium)")
     for side, backend in (("app", ""), ("pg", ", PostgreSQL")):
-        section.rows.append(Row("3", f"Save → new point in the raises chart{backend}", totals[side], totals["base"],
-                                goal=GOAL,
-                                note="one run: save, result and chart; baseline: one rerun redrawing the same chart"))
-        section.rows.append(Row("3", f"  of which the run on the server{backend}", parts[side]["server"],
-                                parts["base"]["server"],
-                                note="click → the run's last message in the page (request, run, messages)"))
-        section.rows.append(Row("3", f"  of which the browser drawing{backend}", parts[side]["browser"],
-                                parts["base"]["browser"],
-                                note="last message → the new points drawn (Streamlit's frontend and Vega)"))
+        section.rows.append(
+            Row(
+                "3",
+                f"Save → new point in the raises chart{backend}",
+                totals[side],
+                totals["base"],
+                goal=GOAL,
+                note="one run: save, result and chart; baseline: one rerun redrawing the same chart",
+            )
+        )
+        section.rows.append(
+            Row(
+                "3",
+                f"  of which the run on the server{backend}",
+                parts[side]["server"],
+                parts["base"]["server"],
+                note="click → the run's last message in the page (request, run, messages)",
+            )
+        )
+        section.rows.append(
+            Row(
+                "3",
+                f"  of which the browser drawing{backend}",
+                parts[side]["browser"],
+                parts["base"]["browser"],
+                note="last message → the new points drawn (Streamlit's frontend and Vega)",
+            )
+        )
     section.notes.append(
         f"Chromium {VIEWPORT['width']}×{VIEWPORT['height']}, headless, {reps} rounds after {'no' if smoke else 'one'} "
         "warm-up, the app on DuckDB, the app on PostgreSQL (the same rows copied with calfstore.transfer into a "
@@ -273,7 +302,8 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         "legs, then timed from the Save click until the raises chart (last 12 weeks, drawn under the result in the "
         "save's own run) has the two new points. Baseline: the same chart spec and data, one button that adds two "
         "points. The split is timed in the page (performance.now()): from the click to the run's last websocket "
-        "message, then to the frame that shows the points; Playwright's own time to click is outside both.")
+        "message, then to the frame that shows the points; Playwright's own time to click is outside both."
+    )
     section.seconds = time.perf_counter() - started
     return section
 

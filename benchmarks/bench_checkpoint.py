@@ -33,8 +33,9 @@ def _test(day: dt.date, number: int):  # type: ignore[no-untyped-def]
         SymptomEntry,
     )
 
-    test = HeelRaiseTest(tested_on=day, protocol=Protocol(), straight_reps=LegPair(20 + number % 9, 22),
-                         notes=f"bench {number}")
+    test = HeelRaiseTest(
+        tested_on=day, protocol=Protocol(), straight_reps=LegPair(20 + number % 9, 22), notes=f"bench {number}"
+    )
     return test, [SymptomEntry(day, side, 1, 1, 5, PainLocation.CALF) for side in (Side.LEFT, Side.RIGHT)]
 
 
@@ -89,14 +90,29 @@ def run(runners: int, seconds: float, folder: Path) -> Section:
         rows[f"{name} log"] = Series([wal.stat().st_size if wal.exists() else 0])
         store.close()
     app, baseline, made = rows["app"], rows["baseline"], rows["checkpoints"]
-    section.rows.append(Row("8", f"save a test + 2 symptoms, {runners:,} runners", app, baseline,
-                            note=f"one save per {PACE * 1000:.0f} ms for {seconds:g} s, each way"))
-    section.rows.append(Row("8", "one checkpoint (by the worker)", made, None,
-                            note=f"{len(made)} in {seconds:g} s; slowest {ms(max(made.values, default=0))}"))
+    section.rows.append(
+        Row(
+            "8",
+            f"save a test + 2 symptoms, {runners:,} runners",
+            app,
+            baseline,
+            note=f"one save per {PACE * 1000:.0f} ms for {seconds:g} s, each way",
+        )
+    )
+    section.rows.append(
+        Row(
+            "8",
+            "one checkpoint (by the worker)",
+            made,
+            None,
+            note=f"{len(made)} in {seconds:g} s; slowest {ms(max(made.values, default=0))}",
+        )
+    )
     section.notes.append(
         f"Saves during the run: slowest {ms(max(app.values))} with checkpointing, {ms(max(baseline.values))} "
         f"without. Log left at the end: {rows['app log'].values[0] / 1024:.0f} KB with checkpointing, "
-        f"{rows['baseline log'].values[0] / 1024:.0f} KB without (all of it only in the log).")
+        f"{rows['baseline log'].values[0] / 1024:.0f} KB without (all of it only in the log)."
+    )
     section.seconds = time.perf_counter() - started
     return section
 

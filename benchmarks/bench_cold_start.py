@@ -28,8 +28,10 @@ from benchmarks.common import (
 )
 
 HELLO = 'import streamlit as st\n\nst.title("Hello, world")\n'
-DRAWN_JS = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-            " && !!document.querySelector('[data-testid=\"stMain\"] h1')")
+DRAWN_JS = (
+    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+    " && !!document.querySelector('[data-testid=\"stMain\"] h1')"
+)
 VIEWPORT = {"width": 390, "height": 844}
 
 
@@ -75,14 +77,29 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
                     healthy[side].add(ready)
         browser.close()
     section = Section("Cold start")
-    section.rows.append(Row("5", "cold start → first page drawn", drawn["app"], drawn["hello"],
-                            note="home page, 390×844; baseline: hello world"))
-    section.rows.append(Row("5", "  of which start → /_stcore/health", healthy["app"], healthy["hello"],
-                            note="process start, imports, server up (the script has not run yet)"))
+    section.rows.append(
+        Row(
+            "5",
+            "cold start → first page drawn",
+            drawn["app"],
+            drawn["hello"],
+            note="home page, 390×844; baseline: hello world",
+        )
+    )
+    section.rows.append(
+        Row(
+            "5",
+            "  of which start → /_stcore/health",
+            healthy["app"],
+            healthy["hello"],
+            note="process start, imports, server up (the script has not run yet)",
+        )
+    )
     section.notes.append(
         f"{reps} rounds after {'no' if smoke else 'one'} warm-up, app and hello world alternating; each round a new server process and a "
         "new browser context. The app's first run also opens the database (migration check) and imports "
-        "calfcore, altair and pandas.")
+        "calfcore, altair and pandas."
+    )
     section.seconds = time.perf_counter() - started
     return section
 

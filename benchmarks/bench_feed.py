@@ -62,8 +62,11 @@ def main() -> None:
 
     server = start_server(db, folder)
     try:
-        urls = {"health (baseline)": f"{server.url}/_stcore/health", "feed, demo runner": feed_url(server.url, token),
-                "random token (404)": feed_url(server.url, new_token())}
+        urls = {
+            "health (baseline)": f"{server.url}/_stcore/health",
+            "feed, demo runner": feed_url(server.url, token),
+            "random token (404)": feed_url(server.url, new_token()),
+        }
         for url in urls.values():  # warm up: first store open, first feed, caches
             _ms(url)
         timings: dict[str, list[float]] = {name: [] for name in urls}

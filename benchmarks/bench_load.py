@@ -185,8 +185,9 @@ def capture_specs(folder: Path, db_path: Path, runner: Runner) -> dict[str, str]
     return specs
 
 
-async def session(url: str, runner: Runner, level: Level, ready: asyncio.Event, deadline: list[float],
-                  set_up: list[int], smoke: bool) -> None:
+async def session(
+    url: str, runner: Runner, level: Level, ready: asyncio.Event, deadline: list[float], set_up: list[int], smoke: bool
+) -> None:
     kind = "connect"
     try:
         async with StreamlitClient(url) as client:
@@ -300,8 +301,9 @@ def deploy(script: Path, db_path: Path, folder: Path, processes: int, env: dict[
             server.wait_healthy()
         proxy_dir = folder / f"proxy-{servers[0].url.rsplit(':', 1)[1]}"
         proxy_dir.mkdir()
-        proxy = start_proxy([server.url.removeprefix("http://") for server in servers], proxy_dir,
-                            log_path=proxy_dir / "haproxy.log")
+        proxy = start_proxy(
+            [server.url.removeprefix("http://") for server in servers], proxy_dir, log_path=proxy_dir / "haproxy.log"
+        )
     except BaseException:
         for server in servers:
             server.stop()
@@ -316,8 +318,10 @@ async def drive(deployment: Deployment, runners: list[Runner], level: Level, sec
     ready = asyncio.Event()
     deadline = [float("inf")]
     set_up = [0]
-    tasks = [asyncio.create_task(session(deployment.url, runner, level, ready, deadline, set_up, smoke))
-             for runner in runners[:level.sessions]]
+    tasks = [
+        asyncio.create_task(session(deployment.url, runner, level, ready, deadline, set_up, smoke))
+        for runner in runners[: level.sessions]
+    ]
     while set_up[0] < level.sessions:  # every session connected and showing its runner (or failed)
         await asyncio.sleep(0.05)
     cpu, client_cpu, started = deployment.cpu_each(), time.process_time(), time.perf_counter()
@@ -353,8 +357,18 @@ def _tests_per_runner(store: Store, runners: list[Runner]) -> dict[str, int]:
     return {r.name: len(store.list_tests(LOCAL_OWNER, r.runner_id)) for r in runners}
 
 
-def run_level(setup: Setup, script: Path, db_source: Path, runners: list[Runner], sessions: int, seconds: float,
-              folder: Path, smoke: bool, cluster: PgCluster | None, before: dict[str, int]) -> Level:
+def run_level(
+    setup: Setup,
+    script: Path,
+    db_source: Path,
+    runners: list[Runner],
+    sessions: int,
+    seconds: float,
+    folder: Path,
+    smoke: bool,
+    cluster: PgCluster | None,
+    before: dict[str, int],
+) -> Level:
     """One level on a fresh copy of the database (a DuckDB file, or a new PostgreSQL database filled from it)."""
     from calfstore import open_store
     from calfstore.url import duckdb_url
@@ -407,8 +421,9 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
         for index, (sessions, seconds, setups) in enumerate(levels):
             for setup in setups if index % 2 else reversed(setups):  # the order alternates from level to level
                 script = REPO / "app.py" if setup.is_app else baseline
-                results[(setup.name, sessions)] = run_level(setup, script, db_path, runners, sessions, seconds,
-                                                            folder, smoke, cluster, before)
+                results[(setup.name, sessions)] = run_level(
+                    setup, script, db_path, runners, sessions, seconds, folder, smoke, cluster, before
+                )
     finally:
         cluster.stop()
     section = Section("Concurrent sessions: one process and two behind the proxy")
@@ -419,45 +434,64 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
             app, base = results[(setup.name, sessions)], results[(bare_for(setup).name, sessions)]
             errors = sum(app.errors.values())
             ratio95 = app.latency.p95 / base.latency.p95 if base.latency.values else math.inf
-            section.rows.append(Row(
-                "4", f"{sessions} session{'s' if sessions > 1 else ''}: round trip, {setup.label}", app.latency,
-                base.latency, goal_text=f"p95 ≤ {P95_GOAL:g}×, 0 errors, 0 lost",
-                met_override=errors == 0 and app.lost_writes == 0 and ratio95 <= P95_GOAL,
-                note=f"against {bare_for(setup).label}: errors {errors} vs {sum(base.errors.values())}, lost writes "
-                     f"{app.lost_writes}, {_rate(app):.1f} vs {_rate(base):.1f} round trips/s, server CPU "
-                     f"{app.cpu_seconds / app.seconds:.2f} vs {base.cpu_seconds / base.seconds:.2f} cores, RSS peak "
-                     f"{app.rss_peak_mb:.0f} vs {base.rss_peak_mb:.0f} MB"))
+            section.rows.append(
+                Row(
+                    "4",
+                    f"{sessions} session{'s' if sessions > 1 else ''}: round trip, {setup.label}",
+                    app.latency,
+                    base.latency,
+                    goal_text=f"p95 ≤ {P95_GOAL:g}×, 0 errors, 0 lost",
+                    met_override=errors == 0 and app.lost_writes == 0 and ratio95 <= P95_GOAL,
+                    note=f"against {bare_for(setup).label}: errors {errors} vs {sum(base.errors.values())}, lost writes "
+                    f"{app.lost_writes}, {_rate(app):.1f} vs {_rate(base):.1f} round trips/s, server CPU "
+                    f"{app.cpu_seconds / app.seconds:.2f} vs {base.cpu_seconds / base.seconds:.2f} cores, RSS peak "
+                    f"{app.rss_peak_mb:.0f} vs {base.rss_peak_mb:.0f} MB",
+                )
+            )
         names = {setup.name for setup in setups}
         if {POSTGRES_1.name, POSTGRES_2.name, BARE_1.name, BARE_2.name} <= names:
             one, two = _rate(results[(POSTGRES_1.name, sessions)]), _rate(results[(POSTGRES_2.name, sessions)])
             bare_one, bare_two = _rate(results[(BARE_1.name, sessions)]), _rate(results[(BARE_2.name, sessions)])
             gain, bare_gain = two / one if one else 0.0, bare_two / bare_one if bare_one else 0.0
-            section.rows.append(Row(
-                "4", f"{sessions} sessions: 1 → 2 processes, round trips/s",
-                app_text=(f"×{gain:.2f}", ""),
-                goal_text=f"≥ ×{SCALE_OUT_GOAL:g} and ≥ {SCALE_OUT_SHARE_OF_BARE:.0%} of bare's ×{bare_gain:.2f}",
-                met_override=gain >= SCALE_OUT_GOAL and gain >= SCALE_OUT_SHARE_OF_BARE * bare_gain,
-                note=f"PostgreSQL {one:.1f} → {two:.1f} round trips/s; bare Streamlit {bare_one:.1f} → "
-                     f"{bare_two:.1f} (×{bare_gain:.2f}); the app keeps {gain / bare_gain if bare_gain else 0:.0%} "
-                     f"of bare's gain"))
-    lines = ["| sessions | set-up | round trips | per s | loops | errors | lost writes | server CPU (cores; per process) "
-             "| RSS start → peak | load client CPU | load average | " + " | ".join(f"{k} p50/p95" for k in KINDS) + " |",
-             "|" + " --- |" * (11 + len(KINDS))]
+            section.rows.append(
+                Row(
+                    "4",
+                    f"{sessions} sessions: 1 → 2 processes, round trips/s",
+                    app_text=(f"×{gain:.2f}", ""),
+                    goal_text=f"≥ ×{SCALE_OUT_GOAL:g} and ≥ {SCALE_OUT_SHARE_OF_BARE:.0%} of bare's ×{bare_gain:.2f}",
+                    met_override=gain >= SCALE_OUT_GOAL and gain >= SCALE_OUT_SHARE_OF_BARE * bare_gain,
+                    note=f"PostgreSQL {one:.1f} → {two:.1f} round trips/s; bare Streamlit {bare_one:.1f} → "
+                    f"{bare_two:.1f} (×{bare_gain:.2f}); the app keeps {gain / bare_gain if bare_gain else 0:.0%} "
+                    f"of bare's gain",
+                )
+            )
+    lines = [
+        "| sessions | set-up | round trips | per s | loops | errors | lost writes | server CPU (cores; per process) "
+        "| RSS start → peak | load client CPU | load average | " + " | ".join(f"{k} p50/p95" for k in KINDS) + " |",
+        "|" + " --- |" * (11 + len(KINDS)),
+    ]
     for sessions, _, setups in levels:
         for setup in setups:
             level = results[(setup.name, sessions)]
             kinds = " | ".join(
-                f"{level.by_kind[k].p50 * 1000:.0f} / {level.by_kind[k].p95 * 1000:.0f} ms" if k in level.by_kind
-                else "–" for k in KINDS)
+                f"{level.by_kind[k].p50 * 1000:.0f} / {level.by_kind[k].p95 * 1000:.0f} ms"
+                if k in level.by_kind
+                else "–"
+                for k in KINDS
+            )
             lines.append(
                 f"| {sessions} | {setup.label} | {len(level.latency)} | "
                 f"{_rate(level):.1f} | {level.loops} | {sum(level.errors.values())} | "
                 f"{'–' if level.lost_writes is None else level.lost_writes} | "
                 f"{level.cpu_seconds / level.seconds:.2f}"
-                + (f" ({' + '.join(f'{c / level.seconds:.2f}' for c in level.cpu_each)})" if len(level.cpu_each) > 1
-                   else "")
+                + (
+                    f" ({' + '.join(f'{c / level.seconds:.2f}' for c in level.cpu_each)})"
+                    if len(level.cpu_each) > 1
+                    else ""
+                )
                 + f" | {level.rss_start_mb:.0f} → {level.rss_peak_mb:.0f} MB | "
-                f"{level.client_cpu_seconds / level.seconds:.2f} | {level.load_average:.1f} | {kinds} |")
+                f"{level.client_cpu_seconds / level.seconds:.2f} | {level.load_average:.1f} | {kinds} |"
+            )
     section.notes.append("\n".join(lines))
     for (name, sessions), level in results.items():
         for error, count in level.errors.items():
@@ -470,13 +504,15 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
         "proxy places on the process with the fewest connections; PostgreSQL is a throwaway cluster on this "
         "machine (fsync on), each level a fresh database copied from the same DuckDB file (calfstore.transfer). "
         "The load client, the proxy and PostgreSQL share the machine's cores with the app processes. Levels: "
-        + ", ".join(f"{n} session(s) for {s:g} s ({', '.join(setup.label for setup in setups)})"
-                    for n, s, setups in levels)
+        + ", ".join(
+            f"{n} session(s) for {s:g} s ({', '.join(setup.label for setup in setups)})" for n, s, setups in levels
+        )
         + f", at most {1 if smoke else MAX_LOOPS} loops per session, set-ups alternating in order from level to "
         "level; the baseline's saves are not stored, so lost writes apply to the app only. Goals (issue 13): from 1 "
         f"to 2 processes the round trips per second grow at least ×{SCALE_OUT_GOAL:g} and by at least "
         f"{SCALE_OUT_SHARE_OF_BARE:.0%} of bare Streamlit's gain; each app row's p95 at most {P95_GOAL:g}× bare "
-        "Streamlit's with as many processes; 0 errors and 0 lost writes.")
+        "Streamlit's with as many processes; 0 errors and 0 lost writes."
+    )
     section.seconds = time.perf_counter() - started
     return section
 

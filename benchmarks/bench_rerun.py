@@ -52,8 +52,9 @@ def prepare(folder: Path, today: dt.date, smoke: bool = False) -> Fixture:
     token = new_token()
     stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     store.create_share_link(LOCAL_OWNER, int(runner.id), "Coach Sam", token_hash(token), None, stamp)
-    store.create_share_link(LOCAL_OWNER, int(runner.id), "Physio Kim", token_hash(new_token()),
-                            stamp + dt.timedelta(days=30), stamp)
+    store.create_share_link(
+        LOCAL_OWNER, int(runner.id), "Physio Kim", token_hash(new_token()), stamp + dt.timedelta(days=30), stamp
+    )
     store.close()
     return Fixture(db_path, token, int(runner.id), folder)
 
@@ -190,9 +191,11 @@ def _measure(reps: int, folder: Path, fixture: Fixture, pg_url: str, smoke: bool
     base_times = {page: Series() for page in PAGES}
     for rep in range(reps + 1):  # the first round warms every side up and is not counted
         for page in PAGES:
-            sides = [(apps[page], app_times[page], page, None),
-                     (pg_apps[page], pg_times[page], f"{page} on PostgreSQL", pg_url),
-                     (baselines[page], base_times[page], f"{page} baseline", None)]
+            sides = [
+                (apps[page], app_times[page], page, None),
+                (pg_apps[page], pg_times[page], f"{page} on PostgreSQL", pg_url),
+                (baselines[page], base_times[page], f"{page} baseline", None),
+            ]
             for at, series, what, url in sides if rep % 2 else reversed(sides):  # alternate which side goes first
                 elapsed = timed(at, what, url)
                 if rep:
@@ -201,11 +204,27 @@ def _measure(reps: int, folder: Path, fixture: Fixture, pg_url: str, smoke: bool
     for page in PAGES:
         elements = sum(counts[page].values())
         charts = counts[page].get("vega_lite_chart", 0)
-        section.rows.append(Row("1", f"rerun: {page}", app_times[page], base_times[page], goal=GOAL,
-                                note=f"{elements} elements, {charts} charts"))
+        section.rows.append(
+            Row(
+                "1",
+                f"rerun: {page}",
+                app_times[page],
+                base_times[page],
+                goal=GOAL,
+                note=f"{elements} elements, {charts} charts",
+            )
+        )
     for page in PAGES:
-        section.rows.append(Row("1", f"rerun: {page}, PostgreSQL", pg_times[page], base_times[page], goal=GOAL,
-                                note="the same page and rows on PostgreSQL (pool over loopback TCP)"))
+        section.rows.append(
+            Row(
+                "1",
+                f"rerun: {page}, PostgreSQL",
+                pg_times[page],
+                base_times[page],
+                goal=GOAL,
+                note="the same page and rows on PostgreSQL (pool over loopback TCP)",
+            )
+        )
     section.notes.append(
         f"Runner: {history.TESTS} tests, {history.SYMPTOMS} symptom entries, {history.ROUTINE_LOGS} routine log "
         f"entries{' (smoke: a tenth)' if smoke else ''}. {reps} timed reruns per side after one warm-up, app and "
@@ -214,12 +233,14 @@ def _measure(reps: int, folder: Path, fixture: Fixture, pg_url: str, smoke: bool
         "draw the same elements of the same kinds (checked by capturing both trees), the same texts and widget "
         "options, tables and charts with the same data and Vega-Lite spec, from memory, through st.vega_lite_chart. AppTest does not run Streamlit's full garbage collection after each run (a "
         "server does, `runner.postScriptGC`), so these times leave it out on both sides; figure 6 measures a real "
-        "server's CPU per run with it.")
+        "server's CPU per run with it."
+    )
     section.notes.append(
         "PostgreSQL rows (issue 13): the same AppTest sessions with CALF_DATABASE_URL set to a database in a "
         "throwaway cluster on this machine (fsync on) holding the same rows (copied with calfstore.transfer), "
         "checked to draw the same elements; DuckDB, PostgreSQL and baseline reruns take turns, against the same "
-        "baseline.")
+        "baseline."
+    )
     section.apps, section.baselines, section.fixture = apps, baselines, fixture  # type: ignore[attr-defined]
     return section
 
@@ -287,19 +308,33 @@ def breakdown(section: Section, runs: int) -> list[str]:
         lines.append(
             f"| {page} | {app.total():.0f} | {a['ours']:.0f} | {a['streamlit']:.0f} | {to_dict:.0f} | {arrow:.0f} "
             f"| {base.total():.0f} | {b['streamlit']:.0f} | {app.total() - base.total():.0f} | {a['ours']:.0f} "
-            f"| {a['streamlit'] - b['streamlit']:.0f} |")
+            f"| {a['streamlit'] - b['streamlit']:.0f} |"
+        )
         for (where, category), samples in app.hot.items():
             key = (where, "ours" if category.startswith("ours") else category)
             hot[key] = hot.get(key, 0.0) + app.ms(samples)
         for category, value in app.by_category().items():
             categories[category] = categories.get(category, 0.0) + value
-    lines += ["", f"Summed over those pages ({', '.join(missed)}), one rerun each, by where the time is spent:", "",
-              "| where | ms |", "| --- | --- |"]
-    lines += [f"| {category} | {value:.0f} |" for category, value in
-              sorted(categories.items(), key=lambda kv: -kv[1]) if value >= 0.5]
-    lines += ["", "Hot spots: the lines of our code under which the time is spent (summed over those pages, one "
-              "rerun each). A line whose time is *Streamlit* is a call into Streamlit (st.altair_chart...).", "",
-              "| ms | kind | where | line |", "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        f"Summed over those pages ({', '.join(missed)}), one rerun each, by where the time is spent:",
+        "",
+        "| where | ms |",
+        "| --- | --- |",
+    ]
+    lines += [
+        f"| {category} | {value:.0f} |"
+        for category, value in sorted(categories.items(), key=lambda kv: -kv[1])
+        if value >= 0.5
+    ]
+    lines += [
+        "",
+        "Hot spots: the lines of our code under which the time is spent (summed over those pages, one "
+        "rerun each). A line whose time is *Streamlit* is a call into Streamlit (st.altair_chart...).",
+        "",
+        "| ms | kind | where | line |",
+        "| --- | --- | --- | --- |",
+    ]
     for (where, category), value in sorted(hot.items(), key=lambda kv: -kv[1])[:15]:
         lines.append(f"| {value:.0f} | {category} | `{where}` | `{source_line(where)[:90]}` |")
     return lines

@@ -36,8 +36,13 @@ from calfstore.duckdb_store import DuckDBStore
 
 RUNNERS = 50
 COACH = {"is_logged_in": True, "iss": "https://id.example.org", "sub": "bench-coach", "name": "Coach Sam"}
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "calf-check",
-        "client_secret": "not-a-secret", "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "calf-check",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
+}
 
 
 def prepare(folder: Path, today: dt.date, runners: int, smoke: bool) -> Path:
@@ -103,15 +108,24 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
             if rep:
                 series.add(elapsed)
     section = Section("Roster page rerun (AppTest, server side)")
-    section.rows.append(Row("9", f"rerun: roster, {runners} runners", app_times, base_times, goal=GOAL,
-                            note=f"{sum(counts.values())} elements, {counts.get('vega_lite_chart', 0)} chart"))
+    section.rows.append(
+        Row(
+            "9",
+            f"rerun: roster, {runners} runners",
+            app_times,
+            base_times,
+            goal=GOAL,
+            note=f"{sum(counts.values())} elements, {counts.get('vega_lite_chart', 0)} chart",
+        )
+    )
     section.notes.append(
         f"{runners} runners of their own logins, each with {'a tenth of ' if smoke else ''}three years of history "
         f"({history.TESTS} tests, {history.SYMPTOMS} symptom entries, {history.ROUTINE_LOGS} routine log entries "
         f"each in full), each sharing one link kept on one coach's roster (loaded in {loaded:.0f} s). The coach's "
         "roster page in hosted mode (AppTest with an [auth] secret and a logged-in user) against a baseline that "
         "draws the same elements from memory; harness as in figure 1. Each app rerun checks every link afresh "
-        "(one query, never cached) and reads each runner's row from the cache of that runner's data version.")
+        "(one query, never cached) and reads each runner's row from the cache of that runner's data version."
+    )
     section.seconds = time.perf_counter() - started
     _close(db_path)
     return section

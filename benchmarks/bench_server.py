@@ -96,16 +96,22 @@ async def measure(sides: list[Side], rounds: int, warm_up: bool) -> None:
         await side.client.__aexit__(None, None, None)
 
 
-def run(smoke: bool = False, rounds: int | None = None, folder: Path | None = None,
-        app_env: dict[str, str] | None = None) -> Section:
+def run(
+    smoke: bool = False, rounds: int | None = None, folder: Path | None = None, app_env: dict[str, str] | None = None
+) -> Section:
     rounds = rounds or (SMOKE_ROUNDS if smoke else ROUNDS)
     folder = folder or Path(tempfile.mkdtemp(prefix="calf-bench-server-"))
     db_path, runners = bench_load.prepare(folder, 1, smoke)
     baseline = bench_load.capture_baseline(folder, db_path, runners[0])
-    servers = [start(REPO / "app.py", db_path, folder, env=app_env), start(baseline, folder / "unused.duckdb", folder, cwd=folder)]
+    servers = [
+        start(REPO / "app.py", db_path, folder, env=app_env),
+        start(baseline, folder / "unused.duckdb", folder, cwd=folder),
+    ]
     try:
-        sides = [Side(name, server, StreamlitClient(server.url), runners[0])
-                 for name, server in zip(("app", "baseline"), servers, strict=True)]
+        sides = [
+            Side(name, server, StreamlitClient(server.url), runners[0])
+            for name, server in zip(("app", "baseline"), servers, strict=True)
+        ]
         asyncio.run(measure(sides, rounds, warm_up=not smoke))
     finally:
         for server in servers:
@@ -115,10 +121,17 @@ def run(smoke: bool = False, rounds: int | None = None, folder: Path | None = No
             raise RuntimeError(f"traceback in the server log:\n{server.log()}")
     app, base = sides
     section = Section("Server CPU per run (real servers)")
-    section.rows.append(Row(
-        "6", "server CPU per run (real server)", app.cpu_per_run, base.cpu_per_run, goal=GOAL,
-        note=f"process CPU time ÷ clicks, {app.runs} vs {base.runs} clicks; RSS after warm-up → end "
-             f"{app.rss_start_mb:.0f} → {app.rss_end_mb:.0f} MB vs {base.rss_start_mb:.0f} → {base.rss_end_mb:.0f} MB"))
+    section.rows.append(
+        Row(
+            "6",
+            "server CPU per run (real server)",
+            app.cpu_per_run,
+            base.cpu_per_run,
+            goal=GOAL,
+            note=f"process CPU time ÷ clicks, {app.runs} vs {base.runs} clicks; RSS after warm-up → end "
+            f"{app.rss_start_mb:.0f} → {app.rss_end_mb:.0f} MB vs {base.rss_start_mb:.0f} → {base.rss_end_mb:.0f} MB",
+        )
+    )
     section.notes.append(
         f"One `streamlit run` of app.py and one of the bare baseline, both up, on loopback; one websocket session "
         f"each (benchmarks.ws_client), {rounds} rounds after {0 if smoke else 2} warm-up rounds, the two sides "
@@ -127,7 +140,8 @@ def run(smoke: bool = False, rounds: int | None = None, folder: Path | None = No
         "the script runs, Streamlit's post-run garbage collection, its file watcher and websocket, DuckDB, the "
         "app's backup worker) divided by its clicks, read from /proc/<pid>/stat before the round and again once "
         "the process is idle after it. The baseline is figure 4's bare app (the same pages captured from the app "
-        "and drawn from memory). CPU time hardly depends on what else the machine runs, unlike wall time.")
+        "and drawn from memory). CPU time hardly depends on what else the machine runs, unlike wall time."
+    )
     return section
 
 

@@ -43,8 +43,13 @@ def _size_mb(path: Path) -> float:
     return (path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)) / 1e6
 
 
-def _load_in_chunks(load, runners: int, today: dt.date, tests_per_runner: int,  # noqa: ANN001
-                    logs_per_runner: int) -> tuple[float, float, dict[str, int]]:
+def _load_in_chunks(
+    load,
+    runners: int,
+    today: dt.date,
+    tests_per_runner: int,  # noqa: ANN001
+    logs_per_runner: int,
+) -> tuple[float, float, dict[str, int]]:
     """Frames for 2,500 runners at a time (bounded memory), each loaded by `load(frames)`. Returns (seconds
     generating, seconds loading, rows per table)."""
     generated = loaded = 0.0
@@ -61,14 +66,16 @@ def _load_in_chunks(load, runners: int, today: dt.date, tests_per_runner: int,  
     return generated, loaded, rows
 
 
-def build(path: Path, runners: int, today: dt.date, tests_per_runner: int, logs_per_runner: int
-          ) -> tuple[float, float, dict[str, int]]:
+def build(
+    path: Path, runners: int, today: dt.date, tests_per_runner: int, logs_per_runner: int
+) -> tuple[float, float, dict[str, int]]:
     """Create a file with `runners` runners. Returns (seconds generating, seconds loading, rows per table)."""
     from calfstore import LOCAL_OWNER
 
     store = DuckDBStore.open(path, cluster=False)
-    generated, loaded, rows = _load_in_chunks(lambda data: bulk_load(store, LOCAL_OWNER, **data), runners, today,
-                                              tests_per_runner, logs_per_runner)
+    generated, loaded, rows = _load_in_chunks(
+        lambda data: bulk_load(store, LOCAL_OWNER, **data), runners, today, tests_per_runner, logs_per_runner
+    )
     started = time.perf_counter()
     store.close()  # checkpoints the write-ahead log into the file
     loaded += time.perf_counter() - started
@@ -88,8 +95,14 @@ def _tail(store: object, today: dt.date, weeks: int) -> dict[str, int]:
     return bulk_load(store, LOCAL_OWNER, None, **data)  # type: ignore[attr-defined]
 
 
-def _time_queries(stores: dict[int, object], ids: dict[int, list[int]], rng: random.Random, reps: int,
-                  expected_tests: int, saves: dict[int, Series] | None = None) -> dict[int, Series]:
+def _time_queries(
+    stores: dict[int, object],
+    ids: dict[int, list[int]],
+    rng: random.Random,
+    reps: int,
+    expected_tests: int,
+    saves: dict[int, Series] | None = None,
+) -> dict[int, Series]:
     """load_records for one random runner per file and round, the files taking turns (and, with `saves`, a save
     of a test with two symptom entries for another random runner after each)."""
     from calfcore.models import (
@@ -106,7 +119,7 @@ def _time_queries(stores: dict[int, object], ids: dict[int, list[int]], rng: ran
     queries = {scale: Series() for scale in scales}
     today = dt.date.today()
     for rep in range(reps + 3):  # three warm-up rounds
-        for scale in (scales if rep % 2 else list(reversed(scales))):
+        for scale in scales if rep % 2 else list(reversed(scales)):
             store, runner_id = stores[scale], rng.choice(ids[scale])
             began = time.perf_counter()
             records = store.load_records(LOCAL_OWNER, runner_id)  # type: ignore[arg-type]
@@ -192,41 +205,78 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
 
     small, large = scales[0], scales[-1]
     generated, loaded, rows = built[large]
-    section.rows.append(Row(
-        "2", f"bulk load {large:,} runners", app_text=(f"{generated + loaded:.1f} s", ""),
-        note=f"{rows['test_sessions']:,} tests, {rows['symptom_entries']:,} symptoms, {rows['routine_logs']:,} "
-             f"logs: generate {generated:.1f} s + insert {loaded:.1f} s"))
+    section.rows.append(
+        Row(
+            "2",
+            f"bulk load {large:,} runners",
+            app_text=(f"{generated + loaded:.1f} s", ""),
+            note=f"{rows['test_sessions']:,} tests, {rows['symptom_entries']:,} symptoms, {rows['routine_logs']:,} "
+            f"logs: generate {generated:.1f} s + insert {loaded:.1f} s",
+        )
+    )
 
     def query_rows(label: str, series: dict[int, Series], what: str, goal: bool) -> None:
         for scale in scales:
             growth = scale != small
-            section.rows.append(Row(
-                "2", f"dashboard queries, {scale:,} runners, {label}", series[scale],
-                series[small] if growth else None, goal=GROWTH_GOAL if growth and goal else None,
-                goal_text=(f"≤ {QUERY_GOAL_SECONDS * 1000:g} ms" + (f", ratio ≤ {GROWTH_GOAL:g}" if growth else ""))
-                if goal else "",
-                met_override=(series[scale].p50 <= QUERY_GOAL_SECONDS and (
-                    not growth or series[scale].p50 / series[small].p50 <= GROWTH_GOAL)) if goal else None,
-                note=f"load_records, {what}" + (f"; ratio = against {small:,} runners" if growth else "")))
+            section.rows.append(
+                Row(
+                    "2",
+                    f"dashboard queries, {scale:,} runners, {label}",
+                    series[scale],
+                    series[small] if growth else None,
+                    goal=GROWTH_GOAL if growth and goal else None,
+                    goal_text=(f"≤ {QUERY_GOAL_SECONDS * 1000:g} ms" + (f", ratio ≤ {GROWTH_GOAL:g}" if growth else ""))
+                    if goal
+                    else "",
+                    met_override=(
+                        series[scale].p50 <= QUERY_GOAL_SECONDS
+                        and (not growth or series[scale].p50 / series[small].p50 <= GROWTH_GOAL)
+                    )
+                    if goal
+                    else None,
+                    note=f"load_records, {what}" + (f"; ratio = against {small:,} runners" if growth else ""),
+                )
+            )
 
     query_rows("as saved", arrived, "rows in arrival (date) order, before any clustering", goal=False)
     query_rows("clustered", clustered, "after Store.cluster_by_runner", goal=True)
-    query_rows(f"clustered + {TAIL_WEEKS} weeks", with_tail,
-               f"after {TAIL_WEEKS} more weeks of everyone's records arrived unclustered", goal=True)
+    query_rows(
+        f"clustered + {TAIL_WEEKS} weeks",
+        with_tail,
+        f"after {TAIL_WEEKS} more weeks of everyone's records arrived unclustered",
+        goal=True,
+    )
     for scale in scales:
         seconds, rewritten_rows = clustering[scale]
-        section.rows.append(Row(
-            "2", f"cluster_by_runner + checkpoint, {scale:,} runners", app_text=(f"{seconds:.2f} s", ""),
-            note=f"{rewritten_rows:,} rows rewritten, once; file {sizes[scale]:.1f} → {clustered_sizes[scale]:.1f} MB"))
+        section.rows.append(
+            Row(
+                "2",
+                f"cluster_by_runner + checkpoint, {scale:,} runners",
+                app_text=(f"{seconds:.2f} s", ""),
+                note=f"{rewritten_rows:,} rows rewritten, once; file {sizes[scale]:.1f} → {clustered_sizes[scale]:.1f} MB",
+            )
+        )
     for scale in scales:
-        section.rows.append(Row("2", f"save test + 2 symptoms, {scale:,} runners", saves[scale],
-                                saves[small] if scale != small else None,
-                                note="ratio = against the smallest file" if scale != small else ""))
+        section.rows.append(
+            Row(
+                "2",
+                f"save test + 2 symptoms, {scale:,} runners",
+                saves[scale],
+                saves[small] if scale != small else None,
+                note="ratio = against the smallest file" if scale != small else "",
+            )
+        )
     for scale in scales:
-        section.rows.append(Row("2", f"start-up (open + migrations), {scale:,} runners", opens[scale],
-                                note=f"clustered file {clustered_sizes[scale]:.0f} MB; nothing due"
-                                if clustered_sizes[scale] >= 10 else
-                                f"clustered file {clustered_sizes[scale]:.1f} MB; nothing due"))
+        section.rows.append(
+            Row(
+                "2",
+                f"start-up (open + migrations), {scale:,} runners",
+                opens[scale],
+                note=f"clustered file {clustered_sizes[scale]:.0f} MB; nothing due"
+                if clustered_sizes[scale] >= 10
+                else f"clustered file {clustered_sizes[scale]:.1f} MB; nothing due",
+            )
+        )
     section.rows.append(Row("2", "start-up, fresh file (all migrations)", fresh))
 
     tail_text = ", ".join(f"{table} {count:,}" for table, count in unclustered[large].items() if count)
@@ -237,7 +287,8 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         f"(DuckDB frees the old blocks and reuses them for later writes, but does not shrink the file). Query figures: "
         f"{reps} rounds after 3 warm-up rounds per state, the files taking turns; the save figures come from the "
         f"clustered round. Loading {large:,} runners took {generated:.1f} s to generate and {loaded:.1f} s to "
-        f"insert (Store.bulk_load, one transaction, pandas frames).")
+        f"insert (Store.bulk_load, one transaction, pandas frames)."
+    )
     section.notes.append(
         f"Per-runner query time at {large:,} runners against {small:,} at the median: as saved "
         f"{arrived[large].p50 / arrived[small].p50:.2f}× ({ms(arrived[small].p50)} → {ms(arrived[large].p50)}), "
@@ -250,17 +301,20 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         "(zone map) admits the runner: in arrival order that is all of them; clustered, one or two, plus every "
         f"row that arrived since. The unclustered rows at {large:,} runners after the six weeks: {tail_text} "
         f"(Store.open clusters a table again at {CLUSTER_MIN_ROWS:,}: "
-        f"{', '.join(f'{k} {v:,}' for k, v in tail_rows[large].items() if v)} were added).")
-    section.notes.append(f"Where load_records spends its time at {scales[-1]:,} runners, clustered (sampled, ms per "
-                         f"call):")
+        f"{', '.join(f'{k} {v:,}' for k, v in tail_rows[large].items() if v)} were added)."
+    )
+    section.notes.append(
+        f"Where load_records spends its time at {scales[-1]:,} runners, clustered (sampled, ms per call):"
+    )
     section.notes.append("\n".join(profile_lines))
     postgres_rows(section, smoke, reps, today, tests_per_runner, logs_per_runner)
     section.seconds = time.perf_counter() - started
     return section
 
 
-def postgres_rows(section: Section, smoke: bool, reps: int, today: dt.date, tests_per_runner: int,
-                  logs_per_runner: int) -> None:
+def postgres_rows(
+    section: Section, smoke: bool, reps: int, today: dt.date, tests_per_runner: int, logs_per_runner: int
+) -> None:
     """Issue 13: the same dashboard read and save on PostgreSQL (a throwaway cluster, fsync on), at 100 and
     10,000 runners, the two databases taking turns; rows loaded with bulk_load_postgres in arrival (date) order."""
     from calfstore import LOCAL_OWNER, open_store
@@ -273,14 +327,24 @@ def postgres_rows(section: Section, smoke: bool, reps: int, today: dt.date, test
         built = {}
         for scale in scales:
             store = stores[scale] = open_store(postgres.new_database(cluster))
-            built[scale] = _load_in_chunks(lambda data, s=store: bulk_load_postgres(s, LOCAL_OWNER, **data),  # type: ignore[misc]
-                                           scale, today, tests_per_runner, logs_per_runner)
-        ids = {scale: [int(r.id) for r in stores[scale].list_runners(LOCAL_OWNER)]  # type: ignore[attr-defined]
-               for scale in scales}
-        as_loaded = _time_queries(stores, ids, random.Random(5), reps, tests_per_runner,
-                                  {scale: Series() for scale in scales})
+            built[scale] = _load_in_chunks(
+                lambda data, s=store: bulk_load_postgres(s, LOCAL_OWNER, **data),  # type: ignore[misc]
+                scale,
+                today,
+                tests_per_runner,
+                logs_per_runner,
+            )
+        ids = {
+            scale: [int(r.id) for r in stores[scale].list_runners(LOCAL_OWNER)]  # type: ignore[attr-defined]
+            for scale in scales
+        }
+        as_loaded = _time_queries(
+            stores, ids, random.Random(5), reps, tests_per_runner, {scale: Series() for scale in scales}
+        )
         cluster_seconds = {}
-        for scale in scales:  # the maintenance step, as DuckDB's figure clusters its files (python -m calfstore cluster)
+        for (
+            scale
+        ) in scales:  # the maintenance step, as DuckDB's figure clusters its files (python -m calfstore cluster)
             began = time.perf_counter()
             stores[scale].cluster_by_runner()  # type: ignore[attr-defined]
             cluster_seconds[scale] = time.perf_counter() - began
@@ -292,38 +356,65 @@ def postgres_rows(section: Section, smoke: bool, reps: int, today: dt.date, test
             store.close()  # type: ignore[attr-defined]
         cluster.stop()
     generated, loaded, rows = built[large]
-    section.rows.append(Row(
-        "2", f"bulk load {large:,} runners, PostgreSQL", app_text=(f"{generated + loaded:.1f} s", ""),
-        note=f"{rows['test_sessions']:,} tests, {rows['symptom_entries']:,} symptoms, {rows['routine_logs']:,} "
-             f"logs: generate {generated:.1f} s + COPY, indexes and ANALYZE {loaded:.1f} s"))
+    section.rows.append(
+        Row(
+            "2",
+            f"bulk load {large:,} runners, PostgreSQL",
+            app_text=(f"{generated + loaded:.1f} s", ""),
+            note=f"{rows['test_sessions']:,} tests, {rows['symptom_entries']:,} symptoms, {rows['routine_logs']:,} "
+            f"logs: generate {generated:.1f} s + COPY, indexes and ANALYZE {loaded:.1f} s",
+        )
+    )
     for scale in scales:
-        section.rows.append(Row(
-            "2", f"dashboard queries, PostgreSQL as loaded, {scale:,} runners", as_loaded[scale],
-            as_loaded[small] if scale != small else None,
-            note="rows in arrival (date) order, before the clustering; no goal"
-                 + (f"; ratio = against {small:,} runners" if scale != small else "")))
+        section.rows.append(
+            Row(
+                "2",
+                f"dashboard queries, PostgreSQL as loaded, {scale:,} runners",
+                as_loaded[scale],
+                as_loaded[small] if scale != small else None,
+                note="rows in arrival (date) order, before the clustering; no goal"
+                + (f"; ratio = against {small:,} runners" if scale != small else ""),
+            )
+        )
     for scale in scales:
-        section.rows.append(Row(
-            "2", f"python -m calfstore cluster, PostgreSQL, {scale:,} runners",
-            app_text=(f"{cluster_seconds[scale]:.2f} s", ""),
-            note="CLUSTER tests, symptoms and logs by their runner index, then ANALYZE (locks each table meanwhile)"))
+        section.rows.append(
+            Row(
+                "2",
+                f"python -m calfstore cluster, PostgreSQL, {scale:,} runners",
+                app_text=(f"{cluster_seconds[scale]:.2f} s", ""),
+                note="CLUSTER tests, symptoms and logs by their runner index, then ANALYZE (locks each table meanwhile)",
+            )
+        )
     for scale in scales:
         growth = scale != small
-        section.rows.append(Row(
-            "2", f"dashboard queries, PostgreSQL clustered, {scale:,} runners", queries[scale],
-            queries[small] if growth else None, goal=POSTGRES_GROWTH_GOAL if growth else None,
-            goal_text=f"≤ {QUERY_GOAL_SECONDS * 1000:g} ms" + (f", ratio ≤ {POSTGRES_GROWTH_GOAL:g}" if growth else ""),
-            met_override=queries[scale].p50 <= QUERY_GOAL_SECONDS and (
-                not growth or queries[scale].p50 / queries[small].p50 <= POSTGRES_GROWTH_GOAL),
-            note="load_records over the pool (loopback TCP), after the clustering, indexes by runner"
-                 + (f"; ratio = against {small:,} runners" if growth else "")))
+        section.rows.append(
+            Row(
+                "2",
+                f"dashboard queries, PostgreSQL clustered, {scale:,} runners",
+                queries[scale],
+                queries[small] if growth else None,
+                goal=POSTGRES_GROWTH_GOAL if growth else None,
+                goal_text=f"≤ {QUERY_GOAL_SECONDS * 1000:g} ms"
+                + (f", ratio ≤ {POSTGRES_GROWTH_GOAL:g}" if growth else ""),
+                met_override=queries[scale].p50 <= QUERY_GOAL_SECONDS
+                and (not growth or queries[scale].p50 / queries[small].p50 <= POSTGRES_GROWTH_GOAL),
+                note="load_records over the pool (loopback TCP), after the clustering, indexes by runner"
+                + (f"; ratio = against {small:,} runners" if growth else ""),
+            )
+        )
     for scale in scales:
-        section.rows.append(Row(
-            "2", f"save test + 2 symptoms, PostgreSQL, {scale:,} runners", saves[scale],
-            saves[small] if scale != small else None, goal_text=f"≤ {SAVE_GOAL_SECONDS * 1000:g} ms",
-            met_override=saves[scale].p50 <= SAVE_GOAL_SECONDS,
-            note="one transaction with its commit (fsync on), the runner's row locked FOR KEY SHARE"
-                 + ("; ratio = against the smallest database" if scale != small else "")))
+        section.rows.append(
+            Row(
+                "2",
+                f"save test + 2 symptoms, PostgreSQL, {scale:,} runners",
+                saves[scale],
+                saves[small] if scale != small else None,
+                goal_text=f"≤ {SAVE_GOAL_SECONDS * 1000:g} ms",
+                met_override=saves[scale].p50 <= SAVE_GOAL_SECONDS,
+                note="one transaction with its commit (fsync on), the runner's row locked FOR KEY SHARE"
+                + ("; ratio = against the smallest database" if scale != small else ""),
+            )
+        )
     section.notes.append(
         f"PostgreSQL ({', '.join(f'{s:,}' for s in scales)} runners, the same rows per runner as the DuckDB files): a "
         f"throwaway cluster on loopback with fsync on (tests/pgcluster.py), one database per scale filled with "
@@ -333,9 +424,12 @@ def postgres_rows(section: Section, smoke: bool, reps: int, today: dt.date, test
         f"runners: as loaded {as_loaded[large].p50 / as_loaded[small].p50:.2f}×, clustered "
         f"{queries[large].p50 / queries[small].p50:.2f}× "
         f"({ms(queries[small].p50)} → {ms(queries[large].p50)}); save {ms(saves[small].p50)} → "
-        f"{ms(saves[large].p50)}. Loading {large:,} runners: {generated:.1f} s to generate, {loaded:.1f} s to load.")
-    section.notes.append(f"Where load_records spends its time on PostgreSQL at {large:,} runners (sampled, ms per "
-                         f"call; psycopg's time, waiting for the server included, is filed under the line that called it):")
+        f"{ms(saves[large].p50)}. Loading {large:,} runners: {generated:.1f} s to generate, {loaded:.1f} s to load."
+    )
+    section.notes.append(
+        f"Where load_records spends its time on PostgreSQL at {large:,} runners (sampled, ms per "
+        f"call; psycopg's time, waiting for the server included, is filed under the line that called it):"
+    )
     section.notes.append("\n".join(profile_lines))
 
 

@@ -34,8 +34,11 @@ from benchmarks.common import (
 GOAL_P50, GOAL_P95 = 1.15, 1.3
 REPS, SMOKE_REPS = 40, 1
 # (from, to, the title the new page shows, whether to wait for a chart's points)
-TRANSITIONS = (("Home", "Record", "Record a test", False), ("Record", "Dashboard", "Dashboard", True),
-               ("Dashboard", "Home", "Calf Check", False))
+TRANSITIONS = (
+    ("Home", "Record", "Record a test", False),
+    ("Record", "Dashboard", "Dashboard", True),
+    ("Dashboard", "Home", "Calf Check", False),
+)
 
 BASELINE = '''"""Bare multipage baseline for the sidebar page switch: the app's sidebar, its pages replayed from memory."""
 import streamlit as st
@@ -58,15 +61,16 @@ st.navigation([st.Page(page_of(name), title=title, icon=icon, url_path=url, defa
                for name, title, icon, url in PAGES], position="sidebar").run()
 '''
 
-DONE_JS = ("([title, chart]) => { const app = document.querySelector(\"[data-testid='stApp']\");"
-           " if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;"
-           " const heading = [...document.querySelectorAll(\"[data-testid='stMain'] h1\")]"
-           ".some(h => h.textContent.trim().startsWith(title)); if (!heading) return false;"
-           " if (chart) { const c = document.querySelector(\"[data-testid='stMain'] [data-testid='stVegaLiteChart']\");"
-           f" if (!c || !c.querySelector(\"{POINTS}\")) return false; }}"
-           " window.__calfTimes.done = performance.now(); return true; }")
-ELAPSED_JS = ("() => { const t = window.__calfTimes;"
-              " return (t.done - t.clicks[t.clicks.length - 1]) / 1000; }")
+DONE_JS = (
+    "([title, chart]) => { const app = document.querySelector(\"[data-testid='stApp']\");"
+    " if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;"
+    " const heading = [...document.querySelectorAll(\"[data-testid='stMain'] h1\")]"
+    ".some(h => h.textContent.trim().startsWith(title)); if (!heading) return false;"
+    " if (chart) { const c = document.querySelector(\"[data-testid='stMain'] [data-testid='stVegaLiteChart']\");"
+    f' if (!c || !c.querySelector("{POINTS}")) return false; }}'
+    " window.__calfTimes.done = performance.now(); return true; }"
+)
+ELAPSED_JS = "() => { const t = window.__calfTimes; return (t.done - t.clicks[t.clicks.length - 1]) / 1000; }"
 
 
 def write_baseline(folder: Path, specs: dict[str, str]) -> Path:
@@ -74,8 +78,9 @@ def write_baseline(folder: Path, specs: dict[str, str]) -> Path:
 
     pages = [(name, PAGES[name].title, PAGES[name].icon, PAGES[name].url_path) for name in RUNNER_PAGES]
     script = folder / "baseline_switch.py"
-    script.write_text(BASELINE.format(specs={k: v for k, v in specs.items() if k in ("home", "record", "dashboard")},
-                                      pages=pages))
+    script.write_text(
+        BASELINE.format(specs={k: v for k, v in specs.items() if k in ("home", "record", "dashboard")}, pages=pages)
+    )
     return script
 
 
@@ -94,8 +99,10 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     started = time.perf_counter()
     db_path, runners = bench_load.prepare(folder, 1, smoke)
     script = write_baseline(folder, bench_load.capture_specs(folder, db_path, runners[0]))
-    servers = {"app": start(REPO / "app.py", db_path, folder, wait=False),
-               "base": start(script, folder / "unused.duckdb", folder, wait=False, cwd=folder)}
+    servers = {
+        "app": start(REPO / "app.py", db_path, folder, wait=False),
+        "base": start(script, folder / "unused.duckdb", folder, wait=False, cwd=folder),
+    }
     for server in servers.values():
         server.wait_healthy()
     times = {(side, t[1]): Series() for side in servers for t in TRANSITIONS}
@@ -127,10 +134,17 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     section = Section("Sidebar page switch (Chromium)")
     for source, target, _, chart in TRANSITIONS:
         app, base = times[("app", target)], times[("base", target)]
-        row = Row("7", f"page switch: {source} → {target}", app, base, goal_text=f"p50 ≤ {GOAL_P50:g}, p95 ≤ {GOAL_P95:g}",
-                  note="sidebar click → run finished, title shown" + (", first chart's points drawn" if chart else ""))
-        row.met_override = (row.ratio is not None and row.ratio95 is not None
-                            and row.ratio <= GOAL_P50 and row.ratio95 <= GOAL_P95)
+        row = Row(
+            "7",
+            f"page switch: {source} → {target}",
+            app,
+            base,
+            goal_text=f"p50 ≤ {GOAL_P50:g}, p95 ≤ {GOAL_P95:g}",
+            note="sidebar click → run finished, title shown" + (", first chart's points drawn" if chart else ""),
+        )
+        row.met_override = (
+            row.ratio is not None and row.ratio95 is not None and row.ratio <= GOAL_P50 and row.ratio95 <= GOAL_P95
+        )
         section.rows.append(row)
     section.notes.append(
         f"Chromium {VIEWPORT['width']}×{VIEWPORT['height']}, headless, {reps} repetitions after "
@@ -139,7 +153,8 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         "the first frame in which Streamlit's script state is no longer running, the new page's title is shown and, "
         "on the dashboard, the first chart shows its points. The baseline is a bare multipage app with the app's "
         "eight sidebar pages; its Home, Record and Dashboard replay the app's pages captured in this run "
-        "(benchmarks.replica), and it runs with Streamlit's default configuration.")
+        "(benchmarks.replica), and it runs with Streamlit's default configuration."
+    )
     section.seconds = time.perf_counter() - started
     return section
 

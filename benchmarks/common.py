@@ -113,8 +113,20 @@ class Row:
         return [self.figure, self.measure, app50, app95, base50, base95, ratio, ratio95, goal, met, runs, self.note]
 
 
-HEADER = ["#", "measure", "app p50", "app p95", "base p50", "base p95", "ratio p50", "ratio p95", "goal", "met",
-          "n", "note"]
+HEADER = [
+    "#",
+    "measure",
+    "app p50",
+    "app p95",
+    "base p50",
+    "base p95",
+    "ratio p50",
+    "ratio p95",
+    "goal",
+    "met",
+    "n",
+    "note",
+]
 
 
 @dataclass
@@ -135,8 +147,9 @@ def table(rows: Sequence[Row], markdown: bool = False) -> str:
         return "\n".join(out)
     widths = [max(len(line[i]) for line in lines) for i in range(len(HEADER))]
     widths[-1] = 0  # the note runs to the end of the line
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-                     for line in lines)
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() for line in lines
+    )
 
 
 def machine() -> dict[str, str]:
@@ -164,14 +177,20 @@ def machine() -> dict[str, str]:
     if os.access(CHROMIUM, os.X_OK):
         chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
     return {
-        "cores": str(os.cpu_count()), "memory": memory, "cpu": model,
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "cpu": model,
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-        "os": platform.platform(), "python": platform.python_version(), "streamlit": streamlit.__version__,
-        "duckdb": duckdb.__version__, "chromium": chromium,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "duckdb": duckdb.__version__,
+        "chromium": chromium,
     }
 
 
 # -- a loopback streamlit server --------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -230,19 +249,37 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
 
 
-def start(script: Path | str, db_path: Path, log_dir: Path, env: Mapping[str, str] | None = None,
-          wait: bool = True, cwd: Path = REPO) -> Server:
+def start(
+    script: Path | str,
+    db_path: Path,
+    log_dir: Path,
+    env: Mapping[str, str] | None = None,
+    wait: bool = True,
+    cwd: Path = REPO,
+) -> Server:
     """`streamlit run <script>` on a free loopback port, with the repo on PYTHONPATH (baselines import it).
     Streamlit reads .streamlit/config.toml from `cwd`: the repo's for the app, none (Streamlit's defaults) for a
     baseline started elsewhere."""
     port = free_port()
     log_path = log_dir / f"streamlit-{Path(script).stem}-{port}.log"
     environment = {**os.environ, "CALF_DB_PATH": str(db_path), "PYTHONPATH": str(REPO), **(env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=log_path.open("w"),
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=log_path.open("w"), stderr=subprocess.STDOUT)
     server = Server(process, f"http://127.0.0.1:{port}", log_path, started)
     if wait:
         server.wait_healthy()

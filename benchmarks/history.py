@@ -48,8 +48,9 @@ class History:
 
 def three_years(today: dt.date, seed: int = 5) -> History:
     rng = random.Random(seed)
-    runner = RunnerProfile(name=RUNNER_NAME, birth_year=today.year - 41, sex=Sex.MALE, units=Units.KG,
-                           injured_side=Side.RIGHT)
+    runner = RunnerProfile(
+        name=RUNNER_NAME, birth_year=today.year - 41, sex=Sex.MALE, units=Units.KG, injured_side=Side.RIGHT
+    )
     first_day = today - dt.timedelta(weeks=TESTS)
     standard = Protocol(cadence_bpm=60, surface=Surface.INCLINE_10, cued=False)
     flat = Protocol(cadence_bpm=60, surface=Surface.FLAT, cued=False, fingertip_support=True)
@@ -61,18 +62,27 @@ def three_years(today: dt.date, seed: int = 5) -> History:
         right = 14 + week // 6 + rng.randint(-2, 2)
         pain = max(0, 5 - week // 20 + rng.randint(-1, 1))
         test = HeelRaiseTest(
-            tested_on=day, protocol=protocol, straight_reps=LegPair(left, right),
+            tested_on=day,
+            protocol=protocol,
+            straight_reps=LegPair(left, right),
             bent_reps=LegPair(left + rng.randint(0, 4), right + rng.randint(0, 4)) if week % 2 == 0 else None,
             heel_height_cm=LegPair(9.5, round(7.5 + week * 0.01, 1)) if week % 4 == 0 else None,
-            soleus=SoleusTest(load_kg=40 + week // 4, reps=LegPair(10, 8), body_weight_kg=72) if week % 8 == 0
+            soleus=SoleusTest(load_kg=40 + week // 4, reps=LegPair(10, 8), body_weight_kg=72)
+            if week % 8 == 0
             else None,
             knee_to_wall_cm=LegPair(11.0, round(9.0 + week * 0.01, 1)) if week % 6 == 0 else None,
             notes=f"Week {week + 1} retest." if week % 5 == 0 else "",
         )
         symptoms = [
             SymptomEntry(day, Side.LEFT, rng.randint(0, 1), rng.randint(0, 1), rng.randint(0, 5), PainLocation.NONE),
-            SymptomEntry(day, Side.RIGHT, pain, max(0, pain - 1) if week < TESTS - 1 else None,
-                         rng.randint(0, 20), PainLocation.ACHILLES if pain else PainLocation.NONE),
+            SymptomEntry(
+                day,
+                Side.RIGHT,
+                pain,
+                max(0, pain - 1) if week < TESTS - 1 else None,
+                rng.randint(0, 20),
+                PainLocation.ACHILLES if pain else PainLocation.NONE,
+            ),
         ]
         tests.append((test, symptoms))
 
@@ -82,14 +92,25 @@ def three_years(today: dt.date, seed: int = 5) -> History:
     for offset in days:
         day = first_day + dt.timedelta(days=offset)
         pain = max(0, 4 - offset // 150 + rng.randint(-1, 1))
-        symptoms.append(SymptomEntry(day, Side.RIGHT, None, pain, rng.randint(0, 15),
-                                     PainLocation.ACHILLES if pain else PainLocation.NONE))
+        symptoms.append(
+            SymptomEntry(
+                day, Side.RIGHT, None, pain, rng.randint(0, 15), PainLocation.ACHILLES if pain else PainLocation.NONE
+            )
+        )
 
     exercise_ids = sorted(exercise_library())
     log_days = sorted(rng.choices(range(1, TESTS * 7), k=ROUTINE_LOGS))
-    routine_logs = [RoutineLogEntry(first_day + dt.timedelta(days=offset), rng.choice(exercise_ids), 3,
-                                    10 + rng.randint(0, 5), rng.choice([0.0, 0.0, 8.0, 16.0]), rng.choice([0, 1, 2]))
-                    for offset in log_days]
+    routine_logs = [
+        RoutineLogEntry(
+            first_day + dt.timedelta(days=offset),
+            rng.choice(exercise_ids),
+            3,
+            10 + rng.randint(0, 5),
+            rng.choice([0.0, 0.0, 8.0, 16.0]),
+            rng.choice([0, 1, 2]),
+        )
+        for offset in log_days
+    ]
     history = History(runner, tests, symptoms, routine_logs)
     assert history.symptom_count == SYMPTOMS and len(tests) == TESTS and len(routine_logs) == ROUTINE_LOGS
     return history
@@ -114,56 +135,79 @@ def to_frames(history: History, copies: int, name: str = "Load runner {:02d}") -
     def pair(field: str, side: str) -> list[Any]:
         return [getattr(getattr(t, field), side) if getattr(t, field) else None for t in tests]
 
-    one_runner_tests = pd.DataFrame({
-        "tested_on": [t.tested_on for t in tests], "cadence_bpm": [t.protocol.cadence_bpm for t in tests],
-        "surface": [t.protocol.surface.value for t in tests], "cued": [t.protocol.cued for t in tests],
-        "fingertip_support": [t.protocol.fingertip_support for t in tests],
-        "added_load_kg": [t.protocol.added_load_kg for t in tests],
-        "straight_left": [int(t.straight_reps.left) for t in tests],
-        "straight_right": [int(t.straight_reps.right) for t in tests],
-        "bent_left": nullable(pair("bent_reps", "left"), "Int64"),
-        "bent_right": nullable(pair("bent_reps", "right"), "Int64"),
-        "height_left_cm": nullable(pair("heel_height_cm", "left"), "Float64"),
-        "height_right_cm": nullable(pair("heel_height_cm", "right"), "Float64"),
-        "soleus_load_kg": nullable([t.soleus.load_kg if t.soleus else None for t in tests], "Float64"),
-        "soleus_reps_left": nullable([t.soleus.reps.left if t.soleus else None for t in tests], "Int64"),
-        "soleus_reps_right": nullable([t.soleus.reps.right if t.soleus else None for t in tests], "Int64"),
-        "body_weight_kg": nullable([t.soleus.body_weight_kg if t.soleus else None for t in tests], "Float64"),
-        "knee_to_wall_left_cm": nullable(pair("knee_to_wall_cm", "left"), "Float64"),
-        "knee_to_wall_right_cm": nullable(pair("knee_to_wall_cm", "right"), "Float64"),
-        "red_flags": [sorted(t.red_flags) for t in tests], "notes": [t.notes for t in tests],
-    })
+    one_runner_tests = pd.DataFrame(
+        {
+            "tested_on": [t.tested_on for t in tests],
+            "cadence_bpm": [t.protocol.cadence_bpm for t in tests],
+            "surface": [t.protocol.surface.value for t in tests],
+            "cued": [t.protocol.cued for t in tests],
+            "fingertip_support": [t.protocol.fingertip_support for t in tests],
+            "added_load_kg": [t.protocol.added_load_kg for t in tests],
+            "straight_left": [int(t.straight_reps.left) for t in tests],
+            "straight_right": [int(t.straight_reps.right) for t in tests],
+            "bent_left": nullable(pair("bent_reps", "left"), "Int64"),
+            "bent_right": nullable(pair("bent_reps", "right"), "Int64"),
+            "height_left_cm": nullable(pair("heel_height_cm", "left"), "Float64"),
+            "height_right_cm": nullable(pair("heel_height_cm", "right"), "Float64"),
+            "soleus_load_kg": nullable([t.soleus.load_kg if t.soleus else None for t in tests], "Float64"),
+            "soleus_reps_left": nullable([t.soleus.reps.left if t.soleus else None for t in tests], "Int64"),
+            "soleus_reps_right": nullable([t.soleus.reps.right if t.soleus else None for t in tests], "Int64"),
+            "body_weight_kg": nullable([t.soleus.body_weight_kg if t.soleus else None for t in tests], "Float64"),
+            "knee_to_wall_left_cm": nullable(pair("knee_to_wall_cm", "left"), "Float64"),
+            "knee_to_wall_right_cm": nullable(pair("knee_to_wall_cm", "right"), "Float64"),
+            "red_flags": [sorted(t.red_flags) for t in tests],
+            "notes": [t.notes for t in tests],
+        }
+    )
     symptom_rows = [(index, s) for index, (_, entries) in enumerate(history.tests) for s in entries]
     symptom_rows += [(None, s) for s in history.symptoms]
-    one_runner_symptoms = pd.DataFrame({
-        "test_index": nullable([i for i, _ in symptom_rows], "Int64"),
-        "logged_on": [s.logged_on for _, s in symptom_rows], "side": [s.side.value for _, s in symptom_rows],
-        "pain_during": nullable([s.pain_during for _, s in symptom_rows], "Int64"),
-        "pain_next_morning": nullable([s.pain_next_morning for _, s in symptom_rows], "Int64"),
-        "stiffness_minutes": nullable([s.stiffness_minutes for _, s in symptom_rows], "Int64"),
-        "location": [s.location.value for _, s in symptom_rows],
-    })
+    one_runner_symptoms = pd.DataFrame(
+        {
+            "test_index": nullable([i for i, _ in symptom_rows], "Int64"),
+            "logged_on": [s.logged_on for _, s in symptom_rows],
+            "side": [s.side.value for _, s in symptom_rows],
+            "pain_during": nullable([s.pain_during for _, s in symptom_rows], "Int64"),
+            "pain_next_morning": nullable([s.pain_next_morning for _, s in symptom_rows], "Int64"),
+            "stiffness_minutes": nullable([s.stiffness_minutes for _, s in symptom_rows], "Int64"),
+            "location": [s.location.value for _, s in symptom_rows],
+        }
+    )
     logs = history.routine_logs
-    one_runner_logs = pd.DataFrame({
-        "logged_on": [x.logged_on for x in logs], "exercise_id": [x.exercise_id for x in logs],
-        "sets": [x.sets for x in logs], "reps": [x.reps for x in logs], "load_kg": [x.load_kg for x in logs],
-        "pain": nullable([x.pain for x in logs], "Int64"), "notes": [x.notes for x in logs],
-    })
+    one_runner_logs = pd.DataFrame(
+        {
+            "logged_on": [x.logged_on for x in logs],
+            "exercise_id": [x.exercise_id for x in logs],
+            "sets": [x.sets for x in logs],
+            "reps": [x.reps for x in logs],
+            "load_kg": [x.load_kg for x in logs],
+            "pain": nullable([x.pain for x in logs], "Int64"),
+            "notes": [x.notes for x in logs],
+        }
+    )
     runner = history.runner
-    runners = pd.DataFrame({
-        "key": range(copies), "name": [name.format(k + 1) for k in range(copies)],
-        "birth_year": runner.birth_year, "sex": runner.sex.value, "units": runner.units.value,
-        "injured_side": pd.Series([runner.injured_side.value if runner.injured_side else None] * copies,
-                                  dtype="string"),
-    })
+    runners = pd.DataFrame(
+        {
+            "key": range(copies),
+            "name": [name.format(k + 1) for k in range(copies)],
+            "birth_year": runner.birth_year,
+            "sex": runner.sex.value,
+            "units": runner.units.value,
+            "injured_side": pd.Series(
+                [runner.injured_side.value if runner.injured_side else None] * copies, dtype="string"
+            ),
+        }
+    )
     per_runner = len(tests)
     test_frames, symptom_frames, log_frames = [], [], []
     for key in range(copies):
-        test_frames.append(one_runner_tests.assign(key=range(key * per_runner, (key + 1) * per_runner),
-                                                   runner_key=key))
-        symptom_frames.append(one_runner_symptoms.assign(runner_key=key,
-                                                         test_key=one_runner_symptoms["test_index"] + key * per_runner))
+        test_frames.append(one_runner_tests.assign(key=range(key * per_runner, (key + 1) * per_runner), runner_key=key))
+        symptom_frames.append(
+            one_runner_symptoms.assign(runner_key=key, test_key=one_runner_symptoms["test_index"] + key * per_runner)
+        )
         log_frames.append(one_runner_logs.assign(runner_key=key))
-    return {"runners": runners, "tests": pd.concat(test_frames, ignore_index=True),
-            "symptoms": pd.concat(symptom_frames, ignore_index=True).drop(columns="test_index"),
-            "routine_logs": pd.concat(log_frames, ignore_index=True)}
+    return {
+        "runners": runners,
+        "tests": pd.concat(test_frames, ignore_index=True),
+        "symptoms": pd.concat(symptom_frames, ignore_index=True).drop(columns="test_index"),
+        "routine_logs": pd.concat(log_frames, ignore_index=True),
+    }

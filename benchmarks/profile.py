@@ -79,8 +79,10 @@ def classify(frame: FrameType | None, scripts_only: bool = True) -> tuple[str, s
             module = Path(name).relative_to(REPO).with_suffix("").as_posix()
             below = {_package(n) for n in names[:index] if _SITE in n}
             # DuckDB is C code (no frames of its own): under calfstore, time with no Python library below is DuckDB's.
-            lib = next((p for p in ("psycopg_pool", "psycopg", "altair", "pandas", "numpy") if p in below),
-                       "duckdb" if module.startswith("calfstore/") else "")
+            lib = next(
+                (p for p in ("psycopg_pool", "psycopg", "altair", "pandas", "numpy") if p in below),
+                "duckdb" if module.startswith("calfstore/") else "",
+            )
             return f"ours: {module}" + (f" ({lib})" if lib else ""), where
         if name.startswith(_BASELINE):
             return "baseline script", where
@@ -98,9 +100,13 @@ def snapshot_sources() -> None:
     """Read our source files now, so hot spots show the lines that were loaded even if a file changes later."""
     import linecache
 
-    for path in [REPO / "app.py", *(REPO / "calfcore").glob("*.py"), *(REPO / "calfstore").glob("*.py"),
-                 *(REPO / "calfui").glob("*.py"),
-                 *(REPO / "pages").glob("*.py")]:
+    for path in [
+        REPO / "app.py",
+        *(REPO / "calfcore").glob("*.py"),
+        *(REPO / "calfstore").glob("*.py"),
+        *(REPO / "calfui").glob("*.py"),
+        *(REPO / "pages").glob("*.py"),
+    ]:
         linecache.getlines(str(path))
 
 

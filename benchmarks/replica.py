@@ -29,6 +29,7 @@ _WIDGET_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(.*)$")
 
 # -- capture ---------------------------------------------------------------------------------------------------
 
+
 @contextmanager
 def media_sizes() -> Iterator[dict[str, int]]:
     """Sizes of what download buttons (and images) hand to the media manager, by URL, while the block runs."""
@@ -38,8 +39,14 @@ def media_sizes() -> Iterator[dict[str, int]]:
     original: Callable = MediaFileManager.add
 
     def spy(self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False):  # noqa: ANN001
-        url = original(self, path_or_data, mimetype, coordinates, file_name=file_name,
-                       is_for_static_download=is_for_static_download)
+        url = original(
+            self,
+            path_or_data,
+            mimetype,
+            coordinates,
+            file_name=file_name,
+            is_for_static_download=is_for_static_download,
+        )
         if isinstance(path_or_data, (bytes, str)):
             sizes[url] = len(path_or_data.encode() if isinstance(path_or_data, str) else path_or_data)
         return url
@@ -72,17 +79,28 @@ class _Capture:
         if kind == "flex_container":
             children = [node.children[k] for k in sorted(node.children)]
             if children and all(c.type == "column" for c in children):
-                return {"kind": "columns", "weights": [c.proto.weight for c in children],
-                        "children": [self.children(c) for c in children]}
+                return {
+                    "kind": "columns",
+                    "weights": [c.proto.weight for c in children],
+                    "children": [self.children(c) for c in children],
+                }
             return {"kind": "container", "border": bool(p.flex_container.border), "children": self.children(node)}
         if kind == "tab_container":
             tabs = [node.children[k] for k in sorted(node.children)]
-            return {"kind": "tabs", "labels": [t.proto.label for t in tabs], "children": [self.children(t) for t in tabs]}
+            return {
+                "kind": "tabs",
+                "labels": [t.proto.label for t in tabs],
+                "children": [self.children(t) for t in tabs],
+            }
         if kind == "expander":
             return {"kind": "expander", "label": p.label, "expanded": bool(p.expanded), "children": self.children(node)}
         if kind == "form":
-            return {"kind": "form", "form_id": p.form.form_id, "border": bool(p.form.border),
-                    "children": self.children(node)}
+            return {
+                "kind": "form",
+                "form_id": p.form.form_id,
+                "border": bool(p.form.border),
+                "children": self.children(node),
+            }
         if kind in ("title", "header", "subheader"):
             return {"kind": kind, "body": p.body}
         if kind in ("markdown", "caption", "text"):
@@ -92,9 +110,15 @@ class _Capture:
         if kind in ("info", "warning", "error", "success"):
             return {"kind": kind, "body": p.body, "icon": p.icon or None}
         if kind == "metric":
-            return {"kind": "metric", "label": p.label, "value": p.body, "delta": p.delta or None,
-                    "delta_color": "off" if p.color == p.DESCRIPTOR.fields_by_name["color"].enum_type
-                    .values_by_name["GRAY"].number else "normal"}
+            return {
+                "kind": "metric",
+                "label": p.label,
+                "value": p.body,
+                "delta": p.delta or None,
+                "delta_color": "off"
+                if p.color == p.DESCRIPTOR.fields_by_name["color"].enum_type.values_by_name["GRAY"].number
+                else "normal",
+            }
         if kind == "page_link":
             return {"kind": "page_link", "page": p.page, "label": p.label, "icon": p.icon or None}
         if kind == "empty":
@@ -103,8 +127,12 @@ class _Capture:
             return {"kind": "code", "body": p.code_text, "language": p.language or None}
         if kind == "vega_lite_chart":
             datasets = {d.name: self._arrow(d.data.data) for d in p.datasets}
-            return {"kind": "chart", "spec": p.spec, "datasets": datasets,
-                    "data": self._arrow(p.data.data) if p.data.data else None}
+            return {
+                "kind": "chart",
+                "spec": p.spec,
+                "datasets": datasets,
+                "data": self._arrow(p.data.data) if p.data.data else None,
+            }
         if kind == "dataframe":
             data = p.arrow_data.data or p.lazy_data.initial_chunk.data
             return {"kind": "dataframe", "data": self._arrow(data)}
@@ -113,8 +141,12 @@ class _Capture:
         if kind == "table":  # a static table (a chart's "as a table" view)
             return {"kind": "table", "data": self._arrow(p.arrow_data.data)}
         if kind == "download_button":
-            return {"kind": kind, **self._widget(p), "size": self.sizes.get(p.url, 0),
-                    "file_name": "export" + Path(p.url).suffix}
+            return {
+                "kind": kind,
+                **self._widget(p),
+                "size": self.sizes.get(p.url, 0),
+                "file_name": "export" + Path(p.url).suffix,
+            }
         if kind in _WIDGETS:
             return {"kind": kind, **self._widget(p), **_WIDGETS[kind](p)}
         if kind in ("event", "root"):
@@ -136,16 +168,27 @@ _WIDGETS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "button": lambda p: {"submit": bool(p.is_form_submitter), "type": p.type or "secondary", "icon": p.icon or None},
     "checkbox": lambda p: {"value": bool(p.default), "toggle": _enum(p, "type") == "TOGGLE"},
     "toggle": lambda p: {"value": bool(p.default), "toggle": True},  # AppTest names a toggle apart
-    "radio": lambda p: {"options": list(p.options), "index": p.default if p.HasField("default") else None,
-                        "horizontal": bool(p.horizontal)},
+    "radio": lambda p: {
+        "options": list(p.options),
+        "index": p.default if p.HasField("default") else None,
+        "horizontal": bool(p.horizontal),
+    },
     "selectbox": lambda p: {"options": list(p.options), "index": p.default if p.HasField("default") else None},
-    "number_input": lambda p: {"value": p.default if p.HasField("default") else None,
-                               "integer": _enum(p, "data_type") == "INT", "step": p.step, "format": p.format or None},
+    "number_input": lambda p: {
+        "value": p.default if p.HasField("default") else None,
+        "integer": _enum(p, "data_type") == "INT",
+        "step": p.step,
+        "format": p.format or None,
+    },
     "date_input": lambda p: {"value": p.default[0] if p.default else None, "format": p.format or "YYYY/MM/DD"},
     "text_input": lambda p: {"value": p.default if p.HasField("default") else None},
     "text_area": lambda p: {"value": p.default if p.HasField("default") else None},
-    "button_group": lambda p: {"options": [o.content for o in p.options], "default": list(p.default),
-                               "style": _enum(p, "style"), "multi": _enum(p, "click_mode") == "MULTI_SELECT"},
+    "button_group": lambda p: {
+        "options": [o.content for o in p.options],
+        "default": list(p.default),
+        "style": _enum(p, "style"),
+        "multi": _enum(p, "click_mode") == "MULTI_SELECT",
+    },
     "file_uploader": lambda p: {"types": [t.lstrip(".") for t in p.type], "multiple": bool(p.multiple_files)},
 }
 
@@ -164,6 +207,7 @@ def capture(at: Any, folder: Path, name: str, sizes: dict[str, int] | None = Non
 
 
 # -- replay ----------------------------------------------------------------------------------------------------
+
 
 @st.cache_resource(show_spinner=False)
 def _bidi_component() -> Any:
@@ -211,8 +255,12 @@ def _draw(items: list[dict[str, Any]], spec: dict[str, Any], values: dict[str, A
         _draw_one(item, spec, values, counter)
 
 
-def _draw_one(item: dict[str, Any], spec: dict[str, Any], values: dict[str, Any],  # noqa: C901, PLR0912
-              counter: list[int]) -> None:
+def _draw_one(
+    item: dict[str, Any],
+    spec: dict[str, Any],
+    values: dict[str, Any],  # noqa: C901, PLR0912
+    counter: list[int],
+) -> None:
     kind = item["kind"]
     frames = spec["frames"]
     if kind == "columns":
@@ -273,8 +321,7 @@ def _widget(item: dict[str, Any], values: dict[str, Any], counter: list[int]) ->
         else:
             value = st.button(label, type=item["type"], icon=item["icon"], key=key)
     elif kind == "download_button":
-        value = st.download_button(label, b"x" * item["size"], file_name=item["file_name"], key=key,
-                                   on_click="ignore")
+        value = st.download_button(label, b"x" * item["size"], file_name=item["file_name"], key=key, on_click="ignore")
     elif kind in ("checkbox", "toggle"):
         value = (st.toggle if item["toggle"] else st.checkbox)(label, value=item["value"], key=key)
     elif kind == "radio":
@@ -284,11 +331,17 @@ def _widget(item: dict[str, Any], values: dict[str, Any], counter: list[int]) ->
     elif kind == "number_input":
         default = item["value"]
         if item["integer"]:
-            value = st.number_input(label, value=None if default is None else int(default), step=int(item["step"] or 1),
-                                    format=item["format"], key=key)
+            value = st.number_input(
+                label,
+                value=None if default is None else int(default),
+                step=int(item["step"] or 1),
+                format=item["format"],
+                key=key,
+            )
         else:
-            value = st.number_input(label, value=default, step=float(item["step"] or 0.1), format=item["format"],
-                                    key=key)
+            value = st.number_input(
+                label, value=default, step=float(item["step"] or 0.1), format=item["format"], key=key
+            )
     elif kind == "date_input":
         default = dt.date.fromisoformat(item["value"]) if item["value"] else None
         value = st.date_input(label, value=default, format=item["format"], key=key)
@@ -299,8 +352,13 @@ def _widget(item: dict[str, Any], values: dict[str, Any], counter: list[int]) ->
     elif kind == "button_group":
         draw = st.pills if item["style"] == "PILLS" else st.segmented_control
         default = [item["options"][i] for i in item["default"]]
-        value = draw(label, item["options"], selection_mode="multi" if item["multi"] else "single",
-                     default=default if item["multi"] else (default[0] if default else None), key=key)
+        value = draw(
+            label,
+            item["options"],
+            selection_mode="multi" if item["multi"] else "single",
+            default=default if item["multi"] else (default[0] if default else None),
+            key=key,
+        )
     elif kind == "file_uploader":
         value = st.file_uploader(label, type=item["types"] or None, accept_multiple_files=item["multiple"], key=key)
     else:

@@ -70,15 +70,30 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
         ("5", "cold start", lambda: bench_cold_start.run(smoke, folder=folder / "cold")),
         ("6", "server CPU per run", lambda: bench_server.run(smoke, folder=folder / "server")),
         ("7", "sidebar page switch", lambda: bench_switch.run(smoke, folder=folder / "switch")),
-        ("8", "checkpoint cost", lambda: bench_checkpoint.run(40 if smoke else 1_000, 6.0 if smoke else 20.0,
-                                                               folder / "checkpoint")),
+        (
+            "8",
+            "checkpoint cost",
+            lambda: bench_checkpoint.run(40 if smoke else 1_000, 6.0 if smoke else 20.0, folder / "checkpoint"),
+        ),
         ("9", "roster page rerun", lambda: bench_roster.run(smoke, folder=folder / "roster")),
     ]
     for figure, name, step in steps:
         if figure not in only:
             continue
-        (folder / {"1": "rerun", "2": "store", "3": "browser", "4": "load", "5": "cold", "6": "server",
-                   "7": "switch", "8": "checkpoint", "9": "roster"}[figure]).mkdir(parents=True, exist_ok=True)
+        (
+            folder
+            / {
+                "1": "rerun",
+                "2": "store",
+                "3": "browser",
+                "4": "load",
+                "5": "cold",
+                "6": "server",
+                "7": "switch",
+                "8": "checkpoint",
+                "9": "roster",
+            }[figure]
+        ).mkdir(parents=True, exist_ok=True)
         _log(f"[bench] {figure}. {name}...")
         started = time.perf_counter()
         section = step()
@@ -91,8 +106,7 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
     return sections, breakdown
 
 
-def report(sections: list[Section], breakdown: list[str], facts: dict[str, str], seconds: float,
-           smoke: bool) -> str:
+def report(sections: list[Section], breakdown: list[str], facts: dict[str, str], seconds: float, smoke: bool) -> str:
     rows = [row for section in sections for row in section.rows]
     lines = [
         "# Benchmarks",
@@ -102,7 +116,8 @@ def report(sections: list[Section], breakdown: list[str], facts: dict[str, str],
         "scale and under load.",
         "",
         f"Run on {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, in {seconds / 60:.1f} minutes"
-        + (" (SMOKE MODE: tiny sizes, figures meaningless)" if smoke else "") + ".",
+        + (" (SMOKE MODE: tiny sizes, figures meaningless)" if smoke else "")
+        + ".",
         "",
         "| machine | |",
         "| --- | --- |",
@@ -130,8 +145,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes and one or two repetitions (for CI)")
     parser.add_argument("--output", type=Path, help=f"where to write the report (default {OUTPUT}; none in smoke)")
-    parser.add_argument("--only", default=",".join(sorted(ALL_FIGURES)),
-                        help="which figures, e.g. 1,3 (printed; written only with --output)")
+    parser.add_argument(
+        "--only",
+        default=",".join(sorted(ALL_FIGURES)),
+        help="which figures, e.g. 1,3 (printed; written only with --output)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     facts = machine()
@@ -146,10 +164,12 @@ def main() -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         text = report(sections, breakdown, facts, seconds, args.smoke)
         previous = output.read_text() if output.exists() else ""
-        kept = previous[previous.index(KEEP):] if KEEP in previous else KEEP + "\n"
+        kept = previous[previous.index(KEEP) :] if KEEP in previous else KEEP + "\n"
         output.write_text(text.rstrip("\n") + "\n\n" + kept)
-        print(f"\nWritten to {output} ({seconds / 60:.1f} minutes; machine: {facts['cores']} cores, "
-              f"{facts['memory']}, {facts['cpu']}).")
+        print(
+            f"\nWritten to {output} ({seconds / 60:.1f} minutes; machine: {facts['cores']} cores, "
+            f"{facts['memory']}, {facts['cpu']})."
+        )
 
 
 if __name__ == "__main__":

@@ -64,8 +64,14 @@ class StreamlitClient:
         host = self.http.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError(f"loopback only, not {host}")
-        self._ws = await connect(self.ws_url, subprotocols=[Subprotocol("streamlit")], proxy=None,
-                                 ping_interval=None, max_size=64 * 2**20, open_timeout=self.timeout)
+        self._ws = await connect(
+            self.ws_url,
+            subprotocols=[Subprotocol("streamlit")],
+            proxy=None,
+            ping_interval=None,
+            max_size=64 * 2**20,
+            open_timeout=self.timeout,
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -74,8 +80,14 @@ class StreamlitClient:
 
     # -- requests ---------------------------------------------------------------------------------------------
 
-    async def run(self, *, page: str | None = None, query: str | None = None,
-                  widgets: dict[str, Any] | None = None, trigger: str | None = None) -> float:
+    async def run(
+        self,
+        *,
+        page: str | None = None,
+        query: str | None = None,
+        widgets: dict[str, Any] | None = None,
+        trigger: str | None = None,
+    ) -> float:
         """Ask for a rerun (of `page`, by url path; with `query` as the query string), sending `widgets`
         (values by widget key) and a click on `trigger` (a button's key). Returns the round trip in seconds."""
         if page is not None:
@@ -93,9 +105,16 @@ class StreamlitClient:
         rerun.page_script_hash = self.page_hash
         rerun.widget_states.widgets.extend(states)
         page_path = next((p for p, h in self.pages.items() if h == self.page_hash), "")
-        rerun.context_info.CopyFrom(ContextInfo(
-            timezone="UTC", timezone_offset=0, locale="en-US", is_embedded=False, color_scheme="light",
-            url=f"{self.http}/{page_path}" + (f"?{self.query}" if self.query else "")))
+        rerun.context_info.CopyFrom(
+            ContextInfo(
+                timezone="UTC",
+                timezone_offset=0,
+                locale="en-US",
+                is_embedded=False,
+                color_scheme="light",
+                url=f"{self.http}/{page_path}" + (f"?{self.query}" if self.query else ""),
+            )
+        )
         started = time.perf_counter()
         assert self._ws is not None
         await self._ws.send(message.SerializeToString())
@@ -128,8 +147,9 @@ class StreamlitClient:
                 page = Page(messages=page.messages, bytes=page.bytes)  # a new run draws the page afresh
                 self.page_hash = message.new_session.page_script_hash
             elif kind == "navigation":
-                self.pages.update({p.url_pathname: p.page_script_hash for p in message.navigation.app_pages
-                                   if p.url_pathname})
+                self.pages.update(
+                    {p.url_pathname: p.page_script_hash for p in message.navigation.app_pages if p.url_pathname}
+                )
             elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 self._element(message.delta.new_element, page)
             elif kind == "page_not_found":

@@ -26,7 +26,12 @@ REFRESH_HOURS = 12  # how often a subscribed calendar should fetch the feed agai
 
 # Which weekdays (Monday = 0) carry the week's sessions: spread out, with a rest day between where the count allows.
 TRAINING_WEEKDAYS: dict[int, tuple[int, ...]] = {
-    1: (2,), 2: (1, 4), 3: (0, 2, 4), 4: (0, 1, 3, 5), 5: (0, 1, 2, 4, 5), 6: (0, 1, 2, 3, 4, 5),
+    1: (2,),
+    2: (1, 4),
+    3: (0, 2, 4),
+    4: (0, 1, 3, 5),
+    5: (0, 1, 2, 4, 5),
+    6: (0, 1, 2, 3, 4, 5),
     7: (0, 1, 2, 3, 4, 5, 6),
 }
 
@@ -51,9 +56,16 @@ def _event(uid: str, day: dt.date, summary: str, description: str | None, stamp:
     return event
 
 
-def build_feed(uid_tag: str, days: Sequence[dt.date], retest_on: dt.date | None, now: dt.datetime, *,
-               show_exercise_names: bool = False, exercise_names: Sequence[str] = (),
-               retest_protocol: str = "") -> bytes:
+def build_feed(
+    uid_tag: str,
+    days: Sequence[dt.date],
+    retest_on: dt.date | None,
+    now: dt.datetime,
+    *,
+    show_exercise_names: bool = False,
+    exercise_names: Sequence[str] = (),
+    retest_protocol: str = "",
+) -> bytes:
     """The feed's iCalendar text. `uid_tag` (one per feed) keeps event ids stable between fetches, so a calendar
     updates an event instead of doubling it; `now` is naive UTC, as stored."""
     calendar = icalendar.Calendar()
@@ -67,8 +79,9 @@ def build_feed(uid_tag: str, days: Sequence[dt.date], retest_on: dt.date | None,
     stamp = now.replace(tzinfo=dt.UTC)
     training = "This week: " + ", ".join(exercise_names) if show_exercise_names and exercise_names else None
     for day in days:
-        calendar.add_component(_event(f"training-{day:%Y%m%d}-{uid_tag}@calfcheck", day, TRAINING_SUMMARY, training,
-                                      stamp))
+        calendar.add_component(
+            _event(f"training-{day:%Y%m%d}-{uid_tag}@calfcheck", day, TRAINING_SUMMARY, training, stamp)
+        )
     if retest_on is not None:
         retest = f"Repeat: {retest_protocol}" if show_exercise_names and retest_protocol else None
         calendar.add_component(_event(f"retest-{uid_tag}@calfcheck", retest_on, RETEST_SUMMARY, retest, stamp))

@@ -46,8 +46,10 @@ def reps_text(frame: pd.DataFrame, knee: str) -> str:
             text += " No typical band: no published reference fits."
         else:
             latest = banded.iloc[-1]
-            text += (f" Typical band at the latest test {format_reps(latest['typical_low'])} to "
-                     f"{format_reps(latest['typical_high'])}.")
+            text += (
+                f" Typical band at the latest test {format_reps(latest['typical_low'])} to "
+                f"{format_reps(latest['typical_high'])}."
+            )
         text += f" Runner target {format_reps(RUNNER_TARGET_REPS.value)} or more."
     return text
 
@@ -56,21 +58,29 @@ def symmetry_text(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "Symmetry: needs both legs tested."
     data = frame.sort_values("tested_on")
-    parts = [f"{measure} {_trend(rows['symmetry_percent'].round(), '%')}"
-             for measure, rows in data.groupby("measure", sort=True)]
-    return (f"Symmetry between the legs, {_span(data['tested_on'], 'test')}: {', '.join(parts)} (first to latest). "
-            f"The line marks {format_reps(SYMMETRY_FLAG_PERCENT.value)}%.")
+    parts = [
+        f"{measure} {_trend(rows['symmetry_percent'].round(), '%')}"
+        for measure, rows in data.groupby("measure", sort=True)
+    ]
+    return (
+        f"Symmetry between the legs, {_span(data['tested_on'], 'test')}: {', '.join(parts)} (first to latest). "
+        f"The line marks {format_reps(SYMMETRY_FLAG_PERCENT.value)}%."
+    )
 
 
 def pain_text(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "Pain: none recorded in this period."
     data = frame.sort_values("day")
-    parts = [f"{side} leg {kind}: highest {rows['pain'].max()}, latest {rows['pain'].iloc[-1]}"
-             for (side, kind), rows in data.groupby(["side", "kind"], sort=True)]
+    parts = [
+        f"{side} leg {kind}: highest {rows['pain'].max()}, latest {rows['pain'].iloc[-1]}"
+        for (side, kind), rows in data.groupby(["side", "kind"], sort=True)
+    ]
     safe, acceptable = format_reps(PAIN_SAFE_MAX.value), format_reps(PAIN_ACCEPTABLE_MAX.value)
-    return (f"Pain from 0 to 10 on {_span(data['day'], 'day')}: {'; '.join(parts)}. Zones: safe 0 to {safe}, "
-            f"acceptable up to {acceptable}, too much above {acceptable}.")
+    return (
+        f"Pain from 0 to 10 on {_span(data['day'], 'day')}: {'; '.join(parts)}. Zones: safe 0 to {safe}, "
+        f"acceptable up to {acceptable}, too much above {acceptable}."
+    )
 
 
 def training_text(frame: pd.DataFrame) -> str:
@@ -79,10 +89,12 @@ def training_text(frame: pd.DataFrame) -> str:
     data = frame.sort_values("week_start")
     weeks = len(data)
     this_week = data.iloc[-1]
-    return (f"Training per week, {weeks} week{'s' if weeks != 1 else ''} from {_day(data['week_start'].iloc[0])}: "
-            f"{int(data['sessions'].sum())} sessions of {int(data['planned'].sum())} planned, "
-            f"{int(data['volume_reps'].sum())} reps in all. This week {int(this_week['sessions'])} of "
-            f"{int(this_week['planned'])} sessions, {int(this_week['volume_reps'])} reps.")
+    return (
+        f"Training per week, {weeks} week{'s' if weeks != 1 else ''} from {_day(data['week_start'].iloc[0])}: "
+        f"{int(data['sessions'].sum())} sessions of {int(data['planned'].sum())} planned, "
+        f"{int(data['volume_reps'].sum())} reps in all. This week {int(this_week['sessions'])} of "
+        f"{int(this_week['planned'])} sessions, {int(this_week['volume_reps'])} reps."
+    )
 
 
 def hops_text(frame: pd.DataFrame, line: float) -> str:
@@ -92,8 +104,10 @@ def hops_text(frame: pd.DataFrame, line: float) -> str:
         return "Hops on the spot: no hop tests yet."
     data = frame.sort_values("tested_on")
     legs = [f"{side} leg {_trend(rows['hops'])}" for side, rows in data.groupby("side", sort=True)]
-    return (f"Hops on the spot per leg, {_span(data['tested_on'], 'test')}: {', '.join(legs)} (first to latest). "
-            f"The line marks {format_reps(line)} hops.")
+    return (
+        f"Hops on the spot per leg, {_span(data['tested_on'], 'test')}: {', '.join(legs)} (first to latest). "
+        f"The line marks {format_reps(line)} hops."
+    )
 
 
 def _dates(series: pd.Series) -> pd.Series:
@@ -103,8 +117,10 @@ def _dates(series: pd.Series) -> pd.Series:
 def reps_table(frame: pd.DataFrame, knee: str) -> pd.DataFrame:
     """Every point of the raises chart: newest first, as the runner reads a log."""
     data = frame[frame["knee"] == knee].sort_values(["tested_on", "side"], ascending=[False, True])
-    band = [f"{format_reps(low)} to {format_reps(high)}" if pd.notna(low) else "none"
-            for low, high in zip(data["typical_low"], data["typical_high"], strict=True)]
+    band = [
+        f"{format_reps(low)} to {format_reps(high)}" if pd.notna(low) else "none"
+        for low, high in zip(data["typical_low"], data["typical_high"], strict=True)
+    ]
     table = pd.DataFrame({"Date": _dates(data["tested_on"]), "Leg": data["side"], "Raises": data["reps"]})
     if knee == "straight":
         table["Typical band"] = band
@@ -114,15 +130,21 @@ def reps_table(frame: pd.DataFrame, knee: str) -> pd.DataFrame:
 
 def symmetry_table(frame: pd.DataFrame) -> pd.DataFrame:
     data = frame.sort_values("tested_on", ascending=False)
-    return pd.DataFrame({"Date": _dates(data["tested_on"]), "Test": data["measure"],
-                         "Symmetry (%)": data["symmetry_percent"].round().astype(int),
-                         "Protocol": data["protocol"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Date": _dates(data["tested_on"]),
+            "Test": data["measure"],
+            "Symmetry (%)": data["symmetry_percent"].round().astype(int),
+            "Protocol": data["protocol"],
+        }
+    ).reset_index(drop=True)
 
 
 def pain_table(frame: pd.DataFrame) -> pd.DataFrame:
     data = frame.sort_values(["day", "side", "kind"], ascending=[False, True, True])
-    return pd.DataFrame({"Day": _dates(data["day"]), "Leg": data["side"], "When": data["kind"],
-                         "Pain (0-10)": data["pain"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"Day": _dates(data["day"]), "Leg": data["side"], "When": data["kind"], "Pain (0-10)": data["pain"]}
+    ).reset_index(drop=True)
 
 
 def squad_text(frame: pd.DataFrame) -> str:
@@ -132,8 +154,12 @@ def squad_text(frame: pd.DataFrame) -> str:
     target, line = RUNNER_TARGET_REPS.value, SYMMETRY_FLAG_PERCENT.value
     below_line = sorted(frame.loc[frame["symmetry_percent"] < line, "runner"])
     below_target = sorted(frame.loc[frame["weaker_raises"] < target, "runner"])
-    text = (f"Squad, {len(frame)} runner{'s' if len(frame) != 1 else ''}: weaker leg's raises "
-            f"{int(frame['weaker_raises'].min())} to {int(frame['weaker_raises'].max())}.")
+    text = (
+        f"Squad, {len(frame)} runner{'s' if len(frame) != 1 else ''}: weaker leg's raises "
+        f"{int(frame['weaker_raises'].min())} to {int(frame['weaker_raises'].max())}."
+    )
     text += f" Under {format_reps(line)}% symmetry: {', '.join(below_line) if below_line else 'nobody'}."
-    text += f" Under the runner target of {format_reps(target)}: {', '.join(below_target) if below_target else 'nobody'}."
+    text += (
+        f" Under the runner target of {format_reps(target)}: {', '.join(below_target) if below_target else 'nobody'}."
+    )
     return text

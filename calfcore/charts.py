@@ -31,8 +31,9 @@ CHART_HEIGHT = 260
 # One compact legend row above the plot: on a phone, legends below or beside the plot squeeze it flat.
 _TOP_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=120)
 # A dash's legend shows the dash itself (a line), not a dot.
-_DASH_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=120, symbolType="stroke",
-                          symbolStrokeWidth=2, symbolSize=300)
+_DASH_LEGEND = alt.Legend(
+    orient="top", direction="horizontal", labelLimit=120, symbolType="stroke", symbolStrokeWidth=2, symbolSize=300
+)
 
 
 def _date_axis(field: str = "tested_on", title: str = "Date") -> alt.X:
@@ -50,19 +51,26 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
     healthy people, only where a reference fits the runner's age and protocol) and the runner target line."""
     data = frame[frame["knee"] == knee]
     base = alt.Chart(data)
-    band_tooltip = [alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
-                    # The band is the reference ± one SD between healthy people, not the test's noise.
-                    alt.Tooltip("typical_low:Q", title="Typical range (healthy spread) from", format=".0f"),
-                    alt.Tooltip("typical_high:Q", title="Typical range (healthy spread) to", format=".0f"),
-                    alt.Tooltip("reference:N", title="Reference")]
+    band_tooltip = [
+        alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
+        # The band is the reference ± one SD between healthy people, not the test's noise.
+        alt.Tooltip("typical_low:Q", title="Typical range (healthy spread) from", format=".0f"),
+        alt.Tooltip("typical_high:Q", title="Typical range (healthy spread) to", format=".0f"),
+        alt.Tooltip("reference:N", title="Reference"),
+    ]
     with_band = base.transform_filter("datum.typical_low != null")
     # The band's fill is a light tint; its edges carry the 3:1 contrast. Left out of the screen reader's tree
     # (aria=False): the chart's text alternative states the band, and an empty band was announced as an
     # unnamed graphic.
     band = with_band.mark_area(opacity=0.15, color=BAND_COLOUR, aria=False).encode(
-        x=_date_axis(), y="typical_low:Q", y2="typical_high:Q", tooltip=band_tooltip)
-    edges = [with_band.mark_line(color=BAND_COLOUR, strokeWidth=1.5, strokeDash=[2, 2], aria=False).encode(
-        x=_date_axis(), y=f"{edge}:Q", tooltip=band_tooltip) for edge in ("typical_low", "typical_high")]
+        x=_date_axis(), y="typical_low:Q", y2="typical_high:Q", tooltip=band_tooltip
+    )
+    edges = [
+        with_band.mark_line(color=BAND_COLOUR, strokeWidth=1.5, strokeDash=[2, 2], aria=False).encode(
+            x=_date_axis(), y=f"{edge}:Q", tooltip=band_tooltip
+        )
+        for edge in ("typical_low", "typical_high")
+    ]
     lines = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         x=_date_axis(),
         y=alt.Y("reps:Q", title="Raises", scale=alt.Scale(zero=True)),
@@ -70,9 +78,13 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
         shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),
         strokeDash=alt.StrokeDash("side:N", scale=LEG_DASHES, title=None, legend=None),  # (drawn, not in the key)
         detail="protocol:N",  # one line per protocol: different protocols are never joined up
-        tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
-                 alt.Tooltip("reps:Q", title="Raises"), alt.Tooltip("protocol:N", title="Protocol"),
-                 alt.Tooltip("reference:N", title="Reference")],
+        tooltip=[
+            alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
+            alt.Tooltip("side:N", title="Leg"),
+            alt.Tooltip("reps:Q", title="Raises"),
+            alt.Tooltip("protocol:N", title="Protocol"),
+            alt.Tooltip("reference:N", title="Reference"),
+        ],
     )
     # Knee bent has no published reference, so no band at all (not an empty one).
     layers = [band, *edges, lines] if knee == "straight" else [lines]
@@ -80,11 +92,15 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
         label = f"Runner target {int(RUNNER_TARGET_REPS.value)}+ (expert opinion)"
         target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [label]}))
         # The dashed line gets a legend entry of its own (a dash, not a colour), beside the legs'.
-        layers.append(target.mark_rule(color=TARGET_COLOUR, size=2).encode(
-            y="target:Q",
-            strokeDash=alt.StrokeDash("label:N", title=None, legend=_DASH_LEGEND,
-                                      scale=alt.Scale(domain=[label], range=[[6, 4]])),
-            tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")]))
+        layers.append(
+            target.mark_rule(color=TARGET_COLOUR, size=2).encode(
+                y="target:Q",
+                strokeDash=alt.StrokeDash(
+                    "label:N", title=None, legend=_DASH_LEGEND, scale=alt.Scale(domain=[label], range=[[6, 4]])
+                ),
+                tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")],
+            )
+        )
     # The target's dash has a legend of its own, apart from the legs' dashes.
     return _page_chart(alt.layer(*layers).resolve_scale(strokeDash="independent"))
 
@@ -94,57 +110,94 @@ def symmetry_chart(frame: pd.DataFrame) -> alt.LayerChart:
     points = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         x=_date_axis(),
         y=alt.Y("symmetry_percent:Q", title="Symmetry (%)", scale=alt.Scale(domain=[50, 110], clamp=True)),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#0072B2", "#D55E00"]),
-                        legend=_TOP_LEGEND),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#0072B2", "#D55E00"]), legend=_TOP_LEGEND),
         shape=alt.Shape("measure:N", title=None, scale=alt.Scale(range=["circle", "square"]), legend=_TOP_LEGEND),
-        tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("measure:N", title="Test"),
-                 alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f"),
-                 alt.Tooltip("protocol:N", title="Protocol")],
+        tooltip=[
+            alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
+            alt.Tooltip("measure:N", title="Test"),
+            alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f"),
+            alt.Tooltip("protocol:N", title="Protocol"),
+        ],
     )
-    line = alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": [SYMMETRY_LINE_LABEL]})).mark_rule(
-        strokeDash=[6, 4], color=TARGET_COLOUR, size=2).encode(
-        y="line:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")])
+    line = (
+        alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": [SYMMETRY_LINE_LABEL]}))
+        .mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR, size=2)
+        .encode(y="line:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")])
+    )
     return _page_chart(alt.layer(line, points))
 
 
 def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
-    zones = pd.DataFrame({
-        "zone": ["safe (0-2)", "acceptable (3-5)", "too much (6-10)"],
-        "low": [0, PAIN_SAFE_MAX.value, PAIN_ACCEPTABLE_MAX.value],
-        "high": [PAIN_SAFE_MAX.value, PAIN_ACCEPTABLE_MAX.value, 10],
-    })
-    # The zones are a light tint behind the lines, named in a legend; their borders are drawn at 3:1 or more.
-    zone_layer = alt.Chart(zones).mark_rect(opacity=0.2, aria=False).encode(
-        y=alt.Y("low:Q", title="Pain (0-10)", scale=alt.Scale(domain=[0, 10])), y2="high:Q",
-        # Fill, not colour: the legs own the colour scale, so their colour and shape share one legend.
-        fill=alt.Fill("zone:N", title="Pain zone", legend=_TOP_LEGEND,
-                      scale=alt.Scale(domain=list(zones["zone"]), range=["#009E73", "#F0E442", "#D55E00"])),
-        tooltip=[alt.Tooltip("zone:N", title="Zone")],
+    zones = pd.DataFrame(
+        {
+            "zone": ["safe (0-2)", "acceptable (3-5)", "too much (6-10)"],
+            "low": [0, PAIN_SAFE_MAX.value, PAIN_ACCEPTABLE_MAX.value],
+            "high": [PAIN_SAFE_MAX.value, PAIN_ACCEPTABLE_MAX.value, 10],
+        }
     )
-    borders = alt.Chart(zones.iloc[1:]).mark_rule(color=ZONE_EDGE_COLOUR, strokeDash=[2, 3], aria=False).encode(
-        y="low:Q", tooltip=[alt.Tooltip("zone:N", title="Zone from here up")])
-    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
-        x=_date_axis("day", "Day"),
-        y=alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10])),
-        color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),  # line and point alike
-        # The legs differ by point shape as well as colour; during and next morning by dash.
-        shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),
-        strokeDash=alt.StrokeDash("kind:N", title=None, legend=_TOP_LEGEND),
-        tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
-                 alt.Tooltip("kind:N", title="When"), alt.Tooltip("pain:Q", title="Pain")],
+    # The zones are a light tint behind the lines, named in a legend; their borders are drawn at 3:1 or more.
+    zone_layer = (
+        alt.Chart(zones)
+        .mark_rect(opacity=0.2, aria=False)
+        .encode(
+            y=alt.Y("low:Q", title="Pain (0-10)", scale=alt.Scale(domain=[0, 10])),
+            y2="high:Q",
+            # Fill, not colour: the legs own the colour scale, so their colour and shape share one legend.
+            fill=alt.Fill(
+                "zone:N",
+                title="Pain zone",
+                legend=_TOP_LEGEND,
+                scale=alt.Scale(domain=list(zones["zone"]), range=["#009E73", "#F0E442", "#D55E00"]),
+            ),
+            tooltip=[alt.Tooltip("zone:N", title="Zone")],
+        )
+    )
+    borders = (
+        alt.Chart(zones.iloc[1:])
+        .mark_rule(color=ZONE_EDGE_COLOUR, strokeDash=[2, 3], aria=False)
+        .encode(y="low:Q", tooltip=[alt.Tooltip("zone:N", title="Zone from here up")])
+    )
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
+        .encode(
+            x=_date_axis("day", "Day"),
+            y=alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10])),
+            color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),  # line and point alike
+            # The legs differ by point shape as well as colour; during and next morning by dash.
+            shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),
+            strokeDash=alt.StrokeDash("kind:N", title=None, legend=_TOP_LEGEND),
+            tooltip=[
+                alt.Tooltip("day:T", title="Day", format="%d %b %Y"),
+                alt.Tooltip("side:N", title="Leg"),
+                alt.Tooltip("kind:N", title="When"),
+                alt.Tooltip("pain:Q", title="Pain"),
+            ],
+        )
     )
     return _page_chart(alt.layer(zone_layer, borders, lines))
 
 
 def routine_chart(frame: pd.DataFrame) -> alt.LayerChart:
     # Weeks as equal slots (not a time axis), so this week's bar at the edge is as wide as the others.
-    bars = alt.Chart(frame).mark_bar(color=TRAINING_COLOUR).encode(
-        x=alt.X("yearmonthdate(week_start):O", title="Week of",
-                axis=alt.Axis(format="%d %b", formatType="time", labelAngle=-30, labelOverlap=True)),
-        y=alt.Y("volume_reps:Q", title="Reps logged"),
-        tooltip=[alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
-                 alt.Tooltip("volume_reps:Q", title="Reps logged"), alt.Tooltip("sessions:Q", title="Sessions"),
-                 alt.Tooltip("planned:Q", title="Planned"), alt.Tooltip("adherence_percent:Q", title="Adherence (%)")],
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=TRAINING_COLOUR)
+        .encode(
+            x=alt.X(
+                "yearmonthdate(week_start):O",
+                title="Week of",
+                axis=alt.Axis(format="%d %b", formatType="time", labelAngle=-30, labelOverlap=True),
+            ),
+            y=alt.Y("volume_reps:Q", title="Reps logged"),
+            tooltip=[
+                alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("volume_reps:Q", title="Reps logged"),
+                alt.Tooltip("sessions:Q", title="Sessions"),
+                alt.Tooltip("planned:Q", title="Planned"),
+                alt.Tooltip("adherence_percent:Q", title="Adherence (%)"),
+            ],
+        )
     )
     return _page_chart(alt.layer(bars))
 
@@ -178,16 +231,21 @@ def _spec(build: Callable[..., alt.TopLevelMixin], frame: pd.DataFrame, **option
     # listed and then turned back into a frame (several times the work). For a JSON spec: json_spec(). Dates go as
     # ISO text, as altair sends them: the browser reads them as local dates, never as UTC instants that a time
     # zone west of Greenwich would show as the day before.
-    dates = {str(c): frame[c].dt.strftime("%Y-%m-%dT%H:%M:%S")
-             for c, t in frame.dtypes.items() if pd.api.types.is_datetime64_any_dtype(t)}
+    dates = {
+        str(c): frame[c].dt.strftime("%Y-%m-%dT%H:%M:%S")
+        for c, t in frame.dtypes.items()
+        if pd.api.types.is_datetime64_any_dtype(t)
+    }
     spec["datasets"][RUNNER_DATA] = frame.assign(**dates) if dates else frame
     return cast(dict[str, Any], spec)
 
 
 def json_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """A spec from the functions below with its frame as JSON rows, exactly as altair's to_dict() gives them."""
-    datasets = {name: alt.to_values(rows)["values"] if isinstance(rows, pd.DataFrame) else rows
-                for name, rows in spec["datasets"].items()}
+    datasets = {
+        name: alt.to_values(rows)["values"] if isinstance(rows, pd.DataFrame) else rows
+        for name, rows in spec["datasets"].items()
+    }
     return {**spec, "datasets": datasets}
 
 
@@ -219,25 +277,39 @@ _SQUAD_SYMMETRY_SCALE = alt.Scale(domain=[50, 100], clamp=True)
 def squad_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """One point per runner (calfcore.roster.squad_frame): the weaker leg's raises across, weaker ÷ stronger up,
     with the runner target and the 90% line, so a coach sees the spread and who sits below either at a glance."""
-    points = alt.Chart(frame).mark_point(size=90, filled=True, opacity=0.9).encode(
-        x=alt.X("weaker_raises:Q", title="Weaker leg's raises (latest test)", scale=alt.Scale(zero=True)),
-        y=alt.Y("symmetry_percent:Q", title="Weaker ÷ stronger (%)", scale=_SQUAD_SYMMETRY_SCALE),
-        color=alt.Color("attention:N", scale=ATTENTION_COLOURS, title=None, legend=_TOP_LEGEND),
-        shape=alt.Shape("attention:N", scale=ATTENTION_SHAPES, title=None, legend=_TOP_LEGEND),
-        tooltip=[alt.Tooltip("runner:N", title="Runner"), alt.Tooltip("left:Q", title="Left raises"),
-                 alt.Tooltip("right:Q", title="Right raises"),
-                 alt.Tooltip("symmetry_percent:Q", title="Weaker ÷ stronger (%)", format=".0f"),
-                 alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("flags:N", title="Needs attention"),
-                 alt.Tooltip("tested_on:T", title="Latest test", format="%d %b %Y")],
+    points = (
+        alt.Chart(frame)
+        .mark_point(size=90, filled=True, opacity=0.9)
+        .encode(
+            x=alt.X("weaker_raises:Q", title="Weaker leg's raises (latest test)", scale=alt.Scale(zero=True)),
+            y=alt.Y("symmetry_percent:Q", title="Weaker ÷ stronger (%)", scale=_SQUAD_SYMMETRY_SCALE),
+            color=alt.Color("attention:N", scale=ATTENTION_COLOURS, title=None, legend=_TOP_LEGEND),
+            shape=alt.Shape("attention:N", scale=ATTENTION_SHAPES, title=None, legend=_TOP_LEGEND),
+            tooltip=[
+                alt.Tooltip("runner:N", title="Runner"),
+                alt.Tooltip("left:Q", title="Left raises"),
+                alt.Tooltip("right:Q", title="Right raises"),
+                alt.Tooltip("symmetry_percent:Q", title="Weaker ÷ stronger (%)", format=".0f"),
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("flags:N", title="Needs attention"),
+                alt.Tooltip("tested_on:T", title="Latest test", format="%d %b %Y"),
+            ],
+        )
     )
     target_label = f"Runner target {int(RUNNER_TARGET_REPS.value)}+ (expert opinion)"
-    target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [target_label]})).mark_rule(
-        strokeDash=[6, 4], color=TARGET_COLOUR, size=2).encode(
-        x="target:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")])
-    line = alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": [SYMMETRY_LINE_LABEL]})).mark_rule(
-        strokeDash=[2, 3], color=TARGET_COLOUR, size=2).encode(
-        y=alt.Y("line:Q", scale=_SQUAD_SYMMETRY_SCALE),
-        tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")])
+    target = (
+        alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [target_label]}))
+        .mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR, size=2)
+        .encode(x="target:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")])
+    )
+    line = (
+        alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": [SYMMETRY_LINE_LABEL]}))
+        .mark_rule(strokeDash=[2, 3], color=TARGET_COLOUR, size=2)
+        .encode(
+            y=alt.Y("line:Q", scale=_SQUAD_SYMMETRY_SCALE),
+            tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")],
+        )
+    )
     return _page_chart(alt.layer(target, line, points))
 
 
@@ -250,16 +322,25 @@ def hops_chart(frame: pd.DataFrame) -> alt.LayerChart:
     """Hops on the spot per leg over time (calfcore.readiness.hops_frame), with the return-to-run line of 10 hops."""
     from calfcore.thresholds import RETURN_HOPS_MIN
 
-    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
-        x=_date_axis(),
-        y=alt.Y("hops:Q", title="Hops on the spot", scale=alt.Scale(zero=True)),
-        color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
-        shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),  # not by colour only
-        tooltip=[alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"), alt.Tooltip("side:N", title="Leg"),
-                 alt.Tooltip("hops:Q", title="Hops"), alt.Tooltip("pain:Q", title="Pain (/10)"),
-                 alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f")],
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
+        .encode(
+            x=_date_axis(),
+            y=alt.Y("hops:Q", title="Hops on the spot", scale=alt.Scale(zero=True)),
+            color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
+            shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),  # not by colour only
+            tooltip=[
+                alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("side:N", title="Leg"),
+                alt.Tooltip("hops:Q", title="Hops"),
+                alt.Tooltip("pain:Q", title="Pain (/10)"),
+                alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f"),
+            ],
+        )
     )
     line = alt.Chart(pd.DataFrame({"hops": [RETURN_HOPS_MIN.value], "label": ["Return-to-run checklist"]}))
     rule = line.mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR, size=2).encode(
-        y="hops:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("hops:Q", title="Hops per leg")])
+        y="hops:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("hops:Q", title="Hops per leg")]
+    )
     return _page_chart(alt.layer(lines, rule))

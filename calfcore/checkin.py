@@ -74,10 +74,14 @@ def advise(reading: CheckinReading, warning_signs: Iterable[str]) -> CheckinAdvi
         return CheckinAdvice(result, ())
     advice = []
     if reading.too_much_pain:
-        advice.append("No warning signs. Pain over 5/10 is more than the tendon should take for now: ease off. "
-                      "Your routine drops to the calm-down stage until the pain settles.")
+        advice.append(
+            "No warning signs. Pain over 5/10 is more than the tendon should take for now: ease off. "
+            "Your routine drops to the calm-down stage until the pain settles."
+        )
     if reading.new_pain:
-        advice.append("No warning signs. Keep a new pain at 5/10 or less during and after training, and check it "
-                      "has settled by the next morning. If it keeps coming back or grows, see a doctor or "
-                      "physiotherapist.")
+        advice.append(
+            "No warning signs. Keep a new pain at 5/10 or less during and after training, and check it "
+            "has settled by the next morning. If it keeps coming back or grows, see a doctor or "
+            "physiotherapist."
+        )
     return CheckinAdvice(result, tuple(advice))

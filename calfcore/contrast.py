@@ -33,6 +33,7 @@ def contrast_ratio(foreground: str, background: str = "#ffffff") -> float:
 
 def over(colour: str, opacity: float, background: str = "#ffffff") -> str:
     """The colour seen when `colour` is drawn at `opacity` over `background` (e.g. Streamlit's faded captions)."""
-    mixed = (round(opacity * c + (1 - opacity) * b) for c, b in zip(_channels(colour), _channels(background),
-                                                                      strict=True))
+    mixed = (
+        round(opacity * c + (1 - opacity) * b) for c, b in zip(_channels(colour), _channels(background), strict=True)
+    )
     return "#" + "".join(f"{c:02x}" for c in mixed)

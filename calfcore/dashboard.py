@@ -40,9 +40,12 @@ def within(records: RunnerRecords, today: dt.date, weeks: int | None) -> RunnerR
     if weeks is None:
         return records
     start = today - dt.timedelta(weeks=weeks)
-    return RunnerRecords(records.runner, [t for t in records.tests if t.tested_on >= start],
-                         [s for s in records.symptoms if s.logged_on >= start],
-                         [r for r in records.routine_logs if r.logged_on >= start])
+    return RunnerRecords(
+        records.runner,
+        [t for t in records.tests if t.tested_on >= start],
+        [s for s in records.symptoms if s.logged_on >= start],
+        [r for r in records.routine_logs if r.logged_on >= start],
+    )
 
 
 def raises_frame(records: RunnerRecords, today: dt.date) -> pd.DataFrame:
@@ -58,8 +61,11 @@ def raises_chart(records: RunnerRecords, today: dt.date) -> ChartView:
     from calfcore import chart_text, charts
 
     reps = raises_frame(records, today)
-    return ChartView(charts.reps_spec(reps, "straight"), chart_text.reps_text(reps, "straight"),
-                     chart_text.reps_table(reps, "straight"))
+    return ChartView(
+        charts.reps_spec(reps, "straight"),
+        chart_text.reps_text(reps, "straight"),
+        chart_text.reps_table(reps, "straight"),
+    )
 
 
 def band_words(records: RunnerRecords) -> str:
@@ -67,14 +73,19 @@ def band_words(records: RunnerRecords) -> str:
     latest = latest_test(records.tests)
     runner = records.runner
     if latest is not None and find_reference(latest.protocol, runner.sex, runner.age_on(latest.tested_on)):
-        return ("with the typical band for your age and sex (the healthy spread around the reference) and the runner "
-                "target.")
-    return ("with the runner target. No published reference fits your latest test (age or protocol), so there is "
-            "no band: compare your legs and your own trend.")
+        return (
+            "with the typical band for your age and sex (the healthy spread around the reference) and the runner "
+            "target."
+        )
+    return (
+        "with the runner target. No published reference fits your latest test (age or protocol), so there is "
+        "no band: compare your legs and your own trend."
+    )
 
 
-def progress_charts(records: RunnerRecords, today: dt.date, sessions_planned: int,
-                    away: frozenset[dt.date]) -> dict[str, ChartView]:
+def progress_charts(
+    records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]
+) -> dict[str, ChartView]:
     """Every progress chart the records allow: "straight" always, "bent", "symmetry" and "pain" when there is
     something to draw, and "training" (whose table is `training_table`)."""
     from calfcore import chart_text, charts, progress
@@ -83,35 +94,42 @@ def progress_charts(records: RunnerRecords, today: dt.date, sessions_planned: in
     reps = progress.reps_frame(records.tests, records.runner)
     for knee in ("straight", "bent"):
         if knee == "straight" or (reps["knee"] == "bent").any():
-            views[knee] = ChartView(charts.reps_spec(reps, knee), chart_text.reps_text(reps, knee),
-                                    chart_text.reps_table(reps, knee))
+            views[knee] = ChartView(
+                charts.reps_spec(reps, knee), chart_text.reps_text(reps, knee), chart_text.reps_table(reps, knee)
+            )
     symmetry = progress.symmetry_frame(records.tests, records.runner)
     if not symmetry.empty:
-        views["symmetry"] = ChartView(charts.symmetry_spec(symmetry), chart_text.symmetry_text(symmetry),
-                                      chart_text.symmetry_table(symmetry))
+        views["symmetry"] = ChartView(
+            charts.symmetry_spec(symmetry), chart_text.symmetry_text(symmetry), chart_text.symmetry_table(symmetry)
+        )
     pain = progress.pain_frame(records.symptoms)
     if not pain.empty:
         views["pain"] = ChartView(charts.pain_spec(pain), chart_text.pain_text(pain), chart_text.pain_table(pain))
-    views["training"] = ChartView(charts.routine_spec(weekly := training_weeks(records, today, sessions_planned,
-                                                                               away)),
-                                  chart_text.training_text(weekly), None)
+    views["training"] = ChartView(
+        charts.routine_spec(weekly := training_weeks(records, today, sessions_planned, away)),
+        chart_text.training_text(weekly),
+        None,
+    )
     return views
 
 
-def training_weeks(records: RunnerRecords, today: dt.date, sessions_planned: int,
-                   away: frozenset[dt.date]) -> pd.DataFrame:
+def training_weeks(
+    records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]
+) -> pd.DataFrame:
     """Training per week from the runner's first record (test or log) on, days away not counted against them."""
     from calfcore import progress
 
     recorded = [t.tested_on for t in records.tests[:1]] + [r.logged_on for r in records.routine_logs[:1]]
-    return progress.weekly_routine(records.routine_logs, sessions_planned, today,
-                                   since=min(recorded) if recorded else today, away=away)
+    return progress.weekly_routine(
+        records.routine_logs, sessions_planned, today, since=min(recorded) if recorded else today, away=away
+    )
 
 
 def training_table(weekly: pd.DataFrame) -> pd.DataFrame:
     """The training chart's table, newest week first, as the runner reads it."""
     table: pd.DataFrame = weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
-        ["week", "sessions", "planned", "adherence_percent", "volume_reps"]].iloc[::-1]
+        ["week", "sessions", "planned", "adherence_percent", "volume_reps"]
+    ].iloc[::-1]
     return table
 
 
@@ -119,11 +137,19 @@ def training_table(weekly: pd.DataFrame) -> pd.DataFrame:
 def reference_table() -> pd.DataFrame:
     """The published references, for 'where the numbers come from'. Built once per process: the data files don't
     change while the app runs."""
-    return pd.DataFrame([
-        {"reference": r.source.short, "evidence": r.source.trust, "sex": r.sex,
-         "age": f"{r.age_min}-{r.age_max}" if r.age_min is not None else "not recorded: no band",
-         "cued": "yes" if r.cued else "no", "pace": "60 beats/min" if r.pace_confirmed else "unconfirmed",
-         "raises": r.label, "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {r.spread_tag})",
-         "population": r.population}
-        for r in all_reference_rows()
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "reference": r.source.short,
+                "evidence": r.source.trust,
+                "sex": r.sex,
+                "age": f"{r.age_min}-{r.age_max}" if r.age_min is not None else "not recorded: no band",
+                "cued": "yes" if r.cued else "no",
+                "pace": "60 beats/min" if r.pace_confirmed else "unconfirmed",
+                "raises": r.label,
+                "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {r.spread_tag})",
+                "population": r.population,
+            }
+            for r in all_reference_rows()
+        ]
+    )

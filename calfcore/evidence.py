@@ -42,10 +42,12 @@ TRUST_WORDS = {
     "EXPERT OPINION": "expert opinion, not a measured norm",
     "SEED": "a coaching article",
 }
-TRUST_EXPLAINED = ("Next to each source: *read in the study itself* means the figure was checked in the paper; "
-                   "*quoted second-hand* means another text reports it, so it is shown as approximate; *expert "
-                   "opinion* is a goal agreed by clinicians, not a measured norm; *a coaching article* is one of the "
-                   "articles Calf Check's routines come from.")
+TRUST_EXPLAINED = (
+    "Next to each source: *read in the study itself* means the figure was checked in the paper; "
+    "*quoted second-hand* means another text reports it, so it is shown as approximate; *expert "
+    "opinion* is a goal agreed by clinicians, not a measured norm; *a coaching article* is one of the "
+    "articles Calf Check's routines come from."
+)
 
 
 def read_toml(name: str) -> dict[str, Any]:

@@ -29,9 +29,25 @@ MAX_IMPORT_MB = MAX_IMPORT_BYTES // 1_048_576  # the uploader's cap (and server.
 MAX_IMPORT_ROWS = 20_000
 
 TEST_FIELDS = (
-    "cadence_bpm", "surface", "cued", "fingertip_support", "added_load_kg", "straight_left", "straight_right",
-    "bent_left", "bent_right", "height_left_cm", "height_right_cm", "soleus_load_kg", "soleus_reps_left",
-    "soleus_reps_right", "body_weight_kg", "knee_to_wall_left_cm", "knee_to_wall_right_cm", "red_flags", "notes",
+    "cadence_bpm",
+    "surface",
+    "cued",
+    "fingertip_support",
+    "added_load_kg",
+    "straight_left",
+    "straight_right",
+    "bent_left",
+    "bent_right",
+    "height_left_cm",
+    "height_right_cm",
+    "soleus_load_kg",
+    "soleus_reps_left",
+    "soleus_reps_right",
+    "body_weight_kg",
+    "knee_to_wall_left_cm",
+    "knee_to_wall_right_cm",
+    "red_flags",
+    "notes",
 )
 SYMPTOM_FIELDS = ("test_ref", "side", "pain_during", "pain_next_morning", "stiffness_minutes", "location")
 ROUTINE_FIELDS = ("exercise_id", "sets", "reps", "load_kg", "pain")
@@ -73,52 +89,87 @@ def _test_cells(test: HeelRaiseTest) -> dict[str, object]:
     ktw = test.knee_to_wall_cm or LegPair(None, None)
     soleus = test.soleus
     return {
-        "record_type": "test", "record_ref": f"t{test.id}", "date": test.tested_on.isoformat(),
-        "cadence_bpm": p.cadence_bpm, "surface": p.surface.value, "cued": p.cued,
-        "fingertip_support": p.fingertip_support, "added_load_kg": p.added_load_kg,
-        "straight_left": test.straight_reps.left, "straight_right": test.straight_reps.right,
-        "bent_left": bent.left, "bent_right": bent.right, "height_left_cm": height.left,
-        "height_right_cm": height.right, "soleus_load_kg": soleus.load_kg if soleus else None,
+        "record_type": "test",
+        "record_ref": f"t{test.id}",
+        "date": test.tested_on.isoformat(),
+        "cadence_bpm": p.cadence_bpm,
+        "surface": p.surface.value,
+        "cued": p.cued,
+        "fingertip_support": p.fingertip_support,
+        "added_load_kg": p.added_load_kg,
+        "straight_left": test.straight_reps.left,
+        "straight_right": test.straight_reps.right,
+        "bent_left": bent.left,
+        "bent_right": bent.right,
+        "height_left_cm": height.left,
+        "height_right_cm": height.right,
+        "soleus_load_kg": soleus.load_kg if soleus else None,
         "soleus_reps_left": soleus.reps.left if soleus else None,
         "soleus_reps_right": soleus.reps.right if soleus else None,
-        "body_weight_kg": soleus.body_weight_kg if soleus else None, "knee_to_wall_left_cm": ktw.left,
-        "knee_to_wall_right_cm": ktw.right, "red_flags": "|".join(sorted(test.red_flags)), "notes": test.notes,
+        "body_weight_kg": soleus.body_weight_kg if soleus else None,
+        "knee_to_wall_left_cm": ktw.left,
+        "knee_to_wall_right_cm": ktw.right,
+        "red_flags": "|".join(sorted(test.red_flags)),
+        "notes": test.notes,
     }
 
 
 def _symptom_cells(entry: SymptomEntry) -> dict[str, object]:
     return {
-        "record_type": "symptom", "record_ref": f"s{entry.id}", "date": entry.logged_on.isoformat(),
-        "test_ref": f"t{entry.test_id}" if entry.test_id is not None else None, "side": entry.side.value,
-        "pain_during": entry.pain_during, "pain_next_morning": entry.pain_next_morning,
-        "stiffness_minutes": entry.stiffness_minutes, "location": entry.location.value,
+        "record_type": "symptom",
+        "record_ref": f"s{entry.id}",
+        "date": entry.logged_on.isoformat(),
+        "test_ref": f"t{entry.test_id}" if entry.test_id is not None else None,
+        "side": entry.side.value,
+        "pain_during": entry.pain_during,
+        "pain_next_morning": entry.pain_next_morning,
+        "stiffness_minutes": entry.stiffness_minutes,
+        "location": entry.location.value,
     }
 
 
 def _routine_cells(entry: RoutineLogEntry) -> dict[str, object]:
     return {
-        "record_type": "routine_log", "record_ref": f"r{entry.id}", "date": entry.logged_on.isoformat(),
-        "exercise_id": entry.exercise_id, "sets": entry.sets, "reps": entry.reps, "load_kg": entry.load_kg,
-        "pain": entry.pain, "notes": entry.notes,
+        "record_type": "routine_log",
+        "record_ref": f"r{entry.id}",
+        "date": entry.logged_on.isoformat(),
+        "exercise_id": entry.exercise_id,
+        "sets": entry.sets,
+        "reps": entry.reps,
+        "load_kg": entry.load_kg,
+        "pain": entry.pain,
+        "notes": entry.notes,
     }
 
 
-def export_csv(tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
-               routine_logs: Sequence[RoutineLogEntry]) -> str:
+def export_csv(
+    tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry], routine_logs: Sequence[RoutineLogEntry]
+) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    rows = [_test_cells(t) for t in tests] + [_symptom_cells(s) for s in symptoms] + [
-        _routine_cells(r) for r in routine_logs]
+    rows = (
+        [_test_cells(t) for t in tests]
+        + [_symptom_cells(s) for s in symptoms]
+        + [_routine_cells(r) for r in routine_logs]
+    )
     for row in rows:
         writer.writerow({column: _cell(row.get(column)) for column in CSV_COLUMNS})
     return buffer.getvalue()
 
 
-def export_json(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
-                routine_logs: Sequence[RoutineLogEntry], exported_at: dt.datetime, *,
-                hop_tests: Sequence[HopTest] = (), readiness_checks: Sequence[ReadinessCheck] = (),
-                away_days: Sequence[AwayDay] = (), comments: Sequence[TestComment] = ()) -> str:
+def export_json(
+    runner: RunnerProfile,
+    tests: Sequence[HeelRaiseTest],
+    symptoms: Sequence[SymptomEntry],
+    routine_logs: Sequence[RoutineLogEntry],
+    exported_at: dt.datetime,
+    *,
+    hop_tests: Sequence[HopTest] = (),
+    readiness_checks: Sequence[ReadinessCheck] = (),
+    away_days: Sequence[AwayDay] = (),
+    comments: Sequence[TestComment] = (),
+) -> str:
     """Everything the runner recorded, as one JSON document (the CSV carries tests, symptoms and training only;
     the return-to-run records, days away and coaches' comments on tests come in the JSON)."""
     test_days = {t.id: t.tested_on.isoformat() for t in tests}
@@ -127,24 +178,52 @@ def export_json(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms:
         return {key: value for key, value in cells.items() if key != "record_type"}
 
     document = {
-        "format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": exported_at.isoformat(),
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": exported_at.isoformat(),
         "units_in_file": "kg",
-        "runner": {"name": runner.name, "birth_year": runner.birth_year, "sex": runner.sex.value,
-                   "units": runner.units.value,
-                   "injured_side": runner.injured_side.value if runner.injured_side else None,
-                   "body_weight_kg": runner.body_weight_kg},
+        "runner": {
+            "name": runner.name,
+            "birth_year": runner.birth_year,
+            "sex": runner.sex.value,
+            "units": runner.units.value,
+            "injured_side": runner.injured_side.value if runner.injured_side else None,
+            "body_weight_kg": runner.body_weight_kg,
+        },
         "tests": [plain(_test_cells(t)) for t in tests],
         "symptoms": [plain(_symptom_cells(s)) for s in symptoms],
         "routine_logs": [plain(_routine_cells(r)) for r in routine_logs],
-        "hop_tests": [{"date": h.tested_on.isoformat(), "hops_left": h.hops.left, "hops_right": h.hops.right,
-                       "pain_left": h.pain.left, "pain_right": h.pain.right, "red_flags": sorted(h.red_flags)}
-                      for h in hop_tests],
-        "readiness_checks": [{"date": c.checked_on.isoformat(), "walked_pain_free": c.walked_pain_free,
-                              "settled_next_morning": c.settled_next_morning, "red_flags": sorted(c.red_flags)}
-                             for c in readiness_checks],
+        "hop_tests": [
+            {
+                "date": h.tested_on.isoformat(),
+                "hops_left": h.hops.left,
+                "hops_right": h.hops.right,
+                "pain_left": h.pain.left,
+                "pain_right": h.pain.right,
+                "red_flags": sorted(h.red_flags),
+            }
+            for h in hop_tests
+        ],
+        "readiness_checks": [
+            {
+                "date": c.checked_on.isoformat(),
+                "walked_pain_free": c.walked_pain_free,
+                "settled_next_morning": c.settled_next_morning,
+                "red_flags": sorted(c.red_flags),
+            }
+            for c in readiness_checks
+        ],
         "away_days": [{"date": a.day.isoformat(), "reason": a.reason.value} for a in away_days],
-        "comments": [{"test_date": test_days.get(c.test_id), "author": c.author, "comment": c.body,
-                      "written_at": c.created_at.isoformat(), "hidden": c.hidden} for c in comments],
+        "comments": [
+            {
+                "test_date": test_days.get(c.test_id),
+                "author": c.author,
+                "comment": c.body,
+                "written_at": c.created_at.isoformat(),
+                "hidden": c.hidden,
+            }
+            for c in comments
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 
@@ -177,8 +256,12 @@ class ImportPlan:
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_IMPORT_BYTES:
-        raise InputErrors({"file": f"The file is {len(data) / 1_048_576:.1f} MB; imports are limited to "
-                                   f"{MAX_IMPORT_BYTES // 1_048_576} MB. Split it into smaller files."})
+        raise InputErrors(
+            {
+                "file": f"The file is {len(data) / 1_048_576:.1f} MB; imports are limited to "
+                f"{MAX_IMPORT_BYTES // 1_048_576} MB. Split it into smaller files."
+            }
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -212,8 +295,12 @@ def plan_import(data: bytes, today: dt.date, existing: Iterable[tuple[str, ...]]
             parts.append("missing column(s): " + ", ".join(missing))
         if unknown:
             parts.append("unknown column(s): " + ", ".join(str(c)[:30] for c in unknown[:5]))
-        raise InputErrors({"file": "This is not a Calf Check CSV (" + "; ".join(parts) + "). Export one from the "
-                                   "History page to see the expected columns."})
+        raise InputErrors(
+            {
+                "file": "This is not a Calf Check CSV (" + "; ".join(parts) + "). Export one from the "
+                "History page to see the expected columns."
+            }
+        )
     if len(set(header)) != len(header):
         raise InputErrors({"file": "The header names a column twice."})
 
@@ -227,8 +314,12 @@ def plan_import(data: bytes, today: dt.date, existing: Iterable[tuple[str, ...]]
     except csv.Error as error:
         raise InputErrors({"file": f"The CSV is malformed: {error}."}) from None
     if len(rows) > MAX_IMPORT_ROWS:
-        raise InputErrors({"file": f"The file has more than {MAX_IMPORT_ROWS} rows; at most {MAX_IMPORT_ROWS} can "
-                                   f"be imported. Split it into smaller files."})
+        raise InputErrors(
+            {
+                "file": f"The file has more than {MAX_IMPORT_ROWS} rows; at most {MAX_IMPORT_ROWS} can "
+                f"be imported. Split it into smaller files."
+            }
+        )
     if not rows:
         raise InputErrors({"file": "The file has a header but no records."})
 
@@ -249,11 +340,15 @@ def plan_import(data: bytes, today: dt.date, existing: Iterable[tuple[str, ...]]
         try:
             if kind == "test":
                 raw = {**{k: row.get(k) for k in TEST_FIELDS}, "tested_on": row.get("date")}
-                raw |= {"added_load": row.get("added_load_kg"), "height_left": row.get("height_left_cm"),
-                        "height_right": row.get("height_right_cm"), "soleus_load": row.get("soleus_load_kg"),
-                        "body_weight": row.get("body_weight_kg"),
-                        "knee_to_wall_left": row.get("knee_to_wall_left_cm"),
-                        "knee_to_wall_right": row.get("knee_to_wall_right_cm")}
+                raw |= {
+                    "added_load": row.get("added_load_kg"),
+                    "height_left": row.get("height_left_cm"),
+                    "height_right": row.get("height_right_cm"),
+                    "soleus_load": row.get("soleus_load_kg"),
+                    "body_weight": row.get("body_weight_kg"),
+                    "knee_to_wall_left": row.get("knee_to_wall_left_cm"),
+                    "knee_to_wall_right": row.get("knee_to_wall_right_cm"),
+                }
                 test, _ = parse_test(raw, today, Units.KG)
                 ref = row.get("record_ref", "").strip()
                 if ref:
@@ -265,12 +360,18 @@ def plan_import(data: bytes, today: dt.date, existing: Iterable[tuple[str, ...]]
                 entry = parse_symptom_entry({**row, "logged_on": row.get("date")}, today)
                 pending_symptoms.append((number, row.get("test_ref", "").strip(), entry))
             elif kind == "routine_log":
-                plan.routine_logs.append(parse_routine_log({**row, "logged_on": row.get("date"),
-                                                            "load": row.get("load_kg")}, today, Units.KG,
-                                                           exercise_library()))
+                plan.routine_logs.append(
+                    parse_routine_log(
+                        {**row, "logged_on": row.get("date"), "load": row.get("load_kg")},
+                        today,
+                        Units.KG,
+                        exercise_library(),
+                    )
+                )
             else:
-                plan.problems.append(RowProblem(number, kind[:20], "record_type must be one of: "
-                                                + ", ".join(RECORD_TYPES) + "."))
+                plan.problems.append(
+                    RowProblem(number, kind[:20], "record_type must be one of: " + ", ".join(RECORD_TYPES) + ".")
+                )
         except InputErrors as errors:
             plan.problems.append(RowProblem(number, kind, " ".join(errors.errors.values())))
 
@@ -280,16 +381,17 @@ def plan_import(data: bytes, today: dt.date, existing: Iterable[tuple[str, ...]]
         elif test_ref in test_positions:
             plan.tests[test_positions[test_ref]][1].append(entry)
         else:
-            plan.problems.append(RowProblem(number, "symptom", f"test_ref {test_ref[:20]!r} names no test row in "
-                                                               "this file."))
+            plan.problems.append(
+                RowProblem(number, "symptom", f"test_ref {test_ref[:20]!r} names no test row in this file.")
+            )
     if plan.problems:
         plan.tests, plan.symptoms, plan.routine_logs = [], [], []
     return plan
 
 
-def fingerprints(tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
-                 routine_logs: Sequence[RoutineLogEntry]) -> set[tuple[str, ...]]:
+def fingerprints(
+    tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry], routine_logs: Sequence[RoutineLogEntry]
+) -> set[tuple[str, ...]]:
     """Fingerprints of stored records, as export rows would have them: re-importing them is skipped."""
     text = export_csv(tests, symptoms, routine_logs)
-    return {_row_fingerprint({k: _restore(v) for k, v in row.items()})
-            for row in csv.DictReader(io.StringIO(text))}
+    return {_row_fingerprint({k: _restore(v) for k, v in row.items()}) for row in csv.DictReader(io.StringIO(text))}

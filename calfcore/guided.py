@@ -44,8 +44,9 @@ class GuidedSettings:
     @property
     def protocol(self) -> Protocol:
         """What the record form is filled with: paced, not cued (the app does not watch form)."""
-        return Protocol(cadence_bpm=self.cadence_bpm, surface=self.surface, cued=False, fingertip_support=True,
-                        added_load_kg=0.0)
+        return Protocol(
+            cadence_bpm=self.cadence_bpm, surface=self.surface, cued=False, fingertip_support=True, added_load_kg=0.0
+        )
 
 
 def settings_problems(settings: GuidedSettings) -> list[str]:

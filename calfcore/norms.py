@@ -63,8 +63,10 @@ class NormReference:
     def spread_label(self) -> str:
         """'±10 raises (one standard deviation between healthy people: Green et al. 2024, read in the study
         itself)'."""
-        return (f"±{format_reps(self.spread_sd)} raises (one standard deviation between healthy people: "
-                f"{self.spread_source.short}, {TRUST_WORDS[self.spread_tag]})")
+        return (
+            f"±{format_reps(self.spread_sd)} raises (one standard deviation between healthy people: "
+            f"{self.spread_source.short}, {TRUST_WORDS[self.spread_tag]})"
+        )
 
     @property
     def typical_low(self) -> float:
@@ -82,7 +84,6 @@ class NormReference:
 def format_reps(value: float) -> str:
     """27.9 stays 27.9; 28.0 reads 28."""
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
 
 
 @dataclass(frozen=True)
@@ -108,14 +109,21 @@ class _ProtocolReference:
 
     def row_reference(self, row: dict[str, Any]) -> NormReference:
         return NormReference(
-            reference_id=self.id, source_id=self.source, reps_low=float(row["reps_low"]),
+            reference_id=self.id,
+            source_id=self.source,
+            reps_low=float(row["reps_low"]),
             reps_high=float(row["reps_high"]),
             # A pace nobody confirmed makes the comparison approximate, whatever the figure's own tag.
             approximate=self.approximate or self.cadence_bpm is None,
-            population=self.population, sex=row["sex"],
-            age_min=row.get("age_min"), age_max=row.get("age_max"),
-            spread_sd=float(row.get("sd", self.spread_sd)), spread_source_id=self.spread_source,
-            spread_tag=self.spread_tag, cued=self.cued, pace_confirmed=self.cadence_bpm is not None,
+            population=self.population,
+            sex=row["sex"],
+            age_min=row.get("age_min"),
+            age_max=row.get("age_max"),
+            spread_sd=float(row.get("sd", self.spread_sd)),
+            spread_source_id=self.spread_source,
+            spread_tag=self.spread_tag,
+            cued=self.cued,
+            pace_confirmed=self.cadence_bpm is not None,
         )
 
 
@@ -203,8 +211,11 @@ def why_no_reference(protocol: Protocol, sex: Sex, age: int) -> str:
     recorded = [reference for reference in fitting if reference.age_range_recorded]
     if not any(reference.age_min <= age <= reference.age_max for reference in recorded):  # type: ignore[operator]  # recorded: ages set
         spans = ", ".join(f"{r.age_min}–{r.age_max}" for r in recorded)
-        return (f"the published references for this protocol were measured at ages {spans}, not {age}" if spans
-                else "the published references for this protocol do not record their ages")
+        return (
+            f"the published references for this protocol were measured at ages {spans}, not {age}"
+            if spans
+            else "the published references for this protocol do not record their ages"
+        )
     return "the published references for this protocol and age are given by sex, and your profile gives none"
 
 

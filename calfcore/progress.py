@@ -35,14 +35,22 @@ def reps_frame(tests: Sequence[HeelRaiseTest], runner: RunnerProfile) -> pd.Data
                     continue
                 has_band = knee == "straight" and reference is not None
                 band = reference if has_band else None
-                rows.append({
-                    "tested_on": pd.Timestamp(test.tested_on), "protocol": protocol, "knee": knee,
-                    "side": side.value, "reps": int(reps),
-                    "typical_low": band.typical_low if band else None,
-                    "typical_high": band.typical_high if band else None,
-                    "reference": (f"{band.label} ± {band.spread_sd:g} ({band.source.short})"
-                                  if band else "no reference fits: no band"),
-                })
+                rows.append(
+                    {
+                        "tested_on": pd.Timestamp(test.tested_on),
+                        "protocol": protocol,
+                        "knee": knee,
+                        "side": side.value,
+                        "reps": int(reps),
+                        "typical_low": band.typical_low if band else None,
+                        "typical_high": band.typical_high if band else None,
+                        "reference": (
+                            f"{band.label} ± {band.spread_sd:g} ({band.source.short})"
+                            if band
+                            else "no reference fits: no band"
+                        ),
+                    }
+                )
     return pd.DataFrame(rows, columns=REPS_COLUMNS)
 
 
@@ -54,8 +62,14 @@ def symmetry_frame(tests: Sequence[HeelRaiseTest], runner: RunnerProfile) -> pd.
                 continue
             lsi = limb_symmetry_index(pair, runner.injured_side)
             if lsi is not None:
-                rows.append({"tested_on": pd.Timestamp(test.tested_on), "measure": measure,
-                             "symmetry_percent": lsi, "protocol": describe_protocol(test.protocol)})
+                rows.append(
+                    {
+                        "tested_on": pd.Timestamp(test.tested_on),
+                        "measure": measure,
+                        "symmetry_percent": lsi,
+                        "protocol": describe_protocol(test.protocol),
+                    }
+                )
     return pd.DataFrame(rows, columns=["tested_on", "measure", "symmetry_percent", "protocol"])
 
 
@@ -65,8 +79,9 @@ def pain_frame(symptoms: Sequence[SymptomEntry]) -> pd.DataFrame:
     for entry in symptoms:
         for kind, value in (("during", entry.pain_during), ("next morning", entry.pain_next_morning)):
             if value is not None:
-                rows.append({"day": pd.Timestamp(entry.logged_on), "side": entry.side.value, "kind": kind,
-                             "pain": int(value)})
+                rows.append(
+                    {"day": pd.Timestamp(entry.logged_on), "side": entry.side.value, "kind": kind, "pain": int(value)}
+                )
     frame = pd.DataFrame(rows, columns=["day", "side", "kind", "pain"])
     if frame.empty:
         return frame
@@ -77,8 +92,14 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def weekly_routine(logs: Sequence[RoutineLogEntry], sessions_per_week: int, today: dt.date,
-                   weeks: int = 12, since: dt.date | None = None, away: Collection[dt.date] = ()) -> pd.DataFrame:
+def weekly_routine(
+    logs: Sequence[RoutineLogEntry],
+    sessions_per_week: int,
+    today: dt.date,
+    weeks: int = 12,
+    since: dt.date | None = None,
+    away: Collection[dt.date] = (),
+) -> pd.DataFrame:
     """Week by week: training days logged, total reps, and adherence against the planned sessions. The weeks start
     at the week of `since` (the runner's first record) when that is later: a new runner sees no empty past weeks
     counted as missed. Days away (ill, injured, travelling) lower the sessions a week asks for, so they never count
@@ -100,10 +121,14 @@ def weekly_routine(logs: Sequence[RoutineLogEntry], sessions_per_week: int, toda
         start = first + dt.timedelta(weeks=index)
         sessions = len(days_by_week.get(start, ()))
         planned = planned_sessions(sessions_per_week, start, away)
-        rows.append({
-            "week_start": pd.Timestamp(start), "sessions": sessions, "planned": planned,
-            # A week with nothing planned (away all week) asks for nothing: full marks, not a gap.
-            "adherence_percent": round(min(sessions / planned, 1.0) * 100) if planned else 100,
-            "volume_reps": volume_by_week.get(start, 0),
-        })
+        rows.append(
+            {
+                "week_start": pd.Timestamp(start),
+                "sessions": sessions,
+                "planned": planned,
+                # A week with nothing planned (away all week) asks for nothing: full marks, not a gap.
+                "adherence_percent": round(min(sessions / planned, 1.0) * 100) if planned else 100,
+                "volume_reps": volume_by_week.get(start, 0),
+            }
+        )
     return pd.DataFrame(rows, columns=["week_start", "sessions", "planned", "adherence_percent", "volume_reps"])

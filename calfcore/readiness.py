@@ -23,8 +23,10 @@ from calfcore.thresholds import RETURN_HOPS_MIN, RETURN_HOPS_PAIN_MAX, RUNNER_TA
 from calfcore.triage import Triage, triage
 
 MAX_HOPS = 200  # a count beyond this is a typing slip, not hops on the spot
-INFORMS_ONLY = ("This checklist informs: it does not clear anyone to run. The items are expert guidance, not results "
-                "of trials. If you are coming back from an injury, your clinician decides when you run.")
+INFORMS_ONLY = (
+    "This checklist informs: it does not clear anyone to run. The items are expert guidance, not results "
+    "of trials. If you are coming back from an injury, your clinician decides when you run."
+)
 
 
 @dataclass(frozen=True)
@@ -62,15 +64,19 @@ class ChecklistItem:
 
 @functools.cache
 def checklist_items() -> tuple[ChecklistItem, ...]:
-    return tuple(ChecklistItem(id=item["id"], text=item["text"], sources=tuple(source(s) for s in item["sources"]))
-                 for item in read_toml("return_to_run.toml")["item"])
+    return tuple(
+        ChecklistItem(id=item["id"], text=item["text"], sources=tuple(source(s) for s in item["sources"]))
+        for item in read_toml("return_to_run.toml")["item"]
+    )
 
 
 def hops_met(test: HopTest) -> bool:
     """At least 10 hops on each leg, pain at 2/10 or less on both."""
     counts = (test.hops.left, test.hops.right)
-    return (all(c is not None and c >= RETURN_HOPS_MIN.value for c in counts)
-            and test.worst_pain <= RETURN_HOPS_PAIN_MAX.value)
+    return (
+        all(c is not None and c >= RETURN_HOPS_MIN.value for c in counts)
+        and test.worst_pain <= RETURN_HOPS_PAIN_MAX.value
+    )
 
 
 def hop_symmetry(test: HopTest, runner: RunnerProfile) -> float | None:
@@ -130,8 +136,9 @@ def _symmetry_days(tests: Sequence[HeelRaiseTest], hops: Sequence[HopTest]) -> l
     return found
 
 
-def assess_readiness(runner: RunnerProfile, checks: Sequence[ReadinessCheck], hops: Sequence[HopTest],
-                     tests: Sequence[HeelRaiseTest]) -> Readiness:
+def assess_readiness(
+    runner: RunnerProfile, checks: Sequence[ReadinessCheck], hops: Sequence[HopTest], tests: Sequence[HeelRaiseTest]
+) -> Readiness:
     """Each checklist item: met by the latest records, and the last day it was met."""
     latest_check = _latest(checks, lambda c: c.checked_on)
     latest_hops = _latest(hops, lambda h: h.tested_on)
@@ -161,11 +168,14 @@ def assess_readiness(runner: RunnerProfile, checks: Sequence[ReadinessCheck], ho
             detail = "your answer in the checklist"
         elif item.id == "hops":
             met, last = history([(h.tested_on, hops_met(h)) for h in hops])
-            detail = (f"latest hop test: {_pair_words(latest_hops.hops, 'hops')}, pain up to "
-                      f"{latest_hops.worst_pain}/10" if latest_hops else "no hop test yet")
+            detail = (
+                f"latest hop test: {_pair_words(latest_hops.hops, 'hops')}, pain up to {latest_hops.worst_pain}/10"
+                if latest_hops
+                else "no hop test yet"
+            )
         elif item.id == "raises":
             met, last = history([(t.tested_on, raises_met(t)) for t in tests if not t.red_flags])
-            detail = (f"latest test: {_pair_words(reps, 'raises')}" if reps is not None else "no heel-raise test yet")
+            detail = f"latest test: {_pair_words(reps, 'raises')}" if reps is not None else "no heel-raise test yet"
         else:  # symmetry
             met, last = history(_symmetry_days([t for t in tests if not t.red_flags], hops))
             parts = []
@@ -197,6 +207,13 @@ def hops_frame(hops: Sequence[HopTest], runner: RunnerProfile) -> pd.DataFrame:
         for side in Side:
             count = test.hops.get(side)
             if count is not None:
-                rows.append({"tested_on": pd.Timestamp(test.tested_on), "side": side.value, "hops": int(count),
-                             "pain": test.pain.get(side), "symmetry_percent": symmetry})
+                rows.append(
+                    {
+                        "tested_on": pd.Timestamp(test.tested_on),
+                        "side": side.value,
+                        "hops": int(count),
+                        "pain": test.pain.get(side),
+                        "symmetry_percent": symmetry,
+                    }
+                )
     return pd.DataFrame(rows, columns=HOPS_COLUMNS)

@@ -27,13 +27,19 @@ from calfcore.thresholds import (
     SYMMETRY_FLAG_PERCENT,
 )
 
-INFORMS_LINE = ("Calf Check informs; it does not diagnose. This report shows what the runner recorded and how it "
-                "compares with published references and expert targets. A clinician who examines the runner decides.")
+INFORMS_LINE = (
+    "Calf Check informs; it does not diagnose. This report shows what the runner recorded and how it "
+    "compares with published references and expert targets. A clinician who examines the runner decides."
+)
 TEST_DESCRIPTION = "single-leg heel raises to fatigue, knee straight"
 CHART_HEADING = "Raises over time"  # the renderer draws the dashboard's raises chart under this heading
 
-BAND_TEXT = {"well below": "well below the typical range", "below": "below the typical range",
-             "typical": "within the typical range", "above": "above the typical range"}
+BAND_TEXT = {
+    "well below": "well below the typical range",
+    "below": "below the typical range",
+    "typical": "within the typical range",
+    "above": "above the typical range",
+}
 
 
 @dataclass(frozen=True)
@@ -93,20 +99,28 @@ def _leg_lines(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -> 
         since = ""
         if change is not None and score.previous_test is not None:
             verdict = "within measurement noise" if change.within_noise else "a real change"
-            since = (f"; {change.delta:+d} since the last comparable test "
-                     f"({score.previous_test.tested_on:%d %b %Y}), {verdict}")
+            since = (
+                f"; {change.delta:+d} since the last comparable test "
+                f"({score.previous_test.tested_on:%d %b %Y}), {verdict}"
+            )
         lines.append(f"{name}: {leg.reps} raises{band}; {met}{since}.")
     reference = score.legs[0].reference
     if reference is not None:
         sex = "any sex" if reference.sex == "any" else reference.sex
-        lines.append(f"Reference: {reference.label} for {reference.population} ({sex}, {reference.ages}). Typical "
-                     f"range {format_reps(reference.typical_low)}–{format_reps(reference.typical_high)} raises: the "
-                     f"reference ±{format_reps(reference.spread_sd)}, one standard deviation between healthy people.")
+        lines.append(
+            f"Reference: {reference.label} for {reference.population} ({sex}, {reference.ages}). Typical "
+            f"range {format_reps(reference.typical_low)}–{format_reps(reference.typical_high)} raises: the "
+            f"reference ±{format_reps(reference.spread_sd)}, one standard deviation between healthy people."
+        )
     else:
-        lines.append(f"No reference band: {why_no_reference(test.protocol, runner.sex, runner.age_on(test.tested_on))}"
-                     ". Compared with the runner target, between legs and with earlier tests of the same protocol.")
-    lines.append(f"A change between comparable tests counts only beyond ±{int(MEASUREMENT_NOISE_REPS.value)} raises "
-                 "(the test's retest limits).")
+        lines.append(
+            f"No reference band: {why_no_reference(test.protocol, runner.sex, runner.age_on(test.tested_on))}"
+            ". Compared with the runner target, between legs and with earlier tests of the same protocol."
+        )
+    lines.append(
+        f"A change between comparable tests counts only beyond ±{int(MEASUREMENT_NOISE_REPS.value)} raises "
+        "(the test's retest limits)."
+    )
     return lines
 
 
@@ -114,8 +128,10 @@ def _leg_sources(score: TestScore) -> list[str]:
     reference = score.legs[0].reference
     found = []
     if reference is not None:
-        found.append(f"Reference: {cite(reference.source)}"
-                     + ("" if reference.pace_confirmed else "; this study's pace is not confirmed, so approximate"))
+        found.append(
+            f"Reference: {cite(reference.source)}"
+            + ("" if reference.pace_confirmed else "; this study's pace is not confirmed, so approximate")
+        )
         found.append(f"Spread: {cite(reference.spread_source)}")
     found.append(f"Runner target: {cite(RUNNER_TARGET_REPS.source)}")
     found.append(f"Measurement noise: {cite(MEASUREMENT_NOISE_REPS.source)}")
@@ -134,10 +150,15 @@ def _symmetry_section(test: HeelRaiseTest, score: TestScore, runner: RunnerProfi
         verdict = f"under the {line}% line" if value < SYMMETRY_FLAG_PERCENT.value else f"at or above {line}%"
         lines.append(f"Weaker ÷ stronger, {name}: {value:.0f}%, {verdict}.")
     if test.bent_reps is not None:
-        lines.append(f"Knee bent raises: left {_count(test.bent_reps.left)}, right {_count(test.bent_reps.right)} "
-                     "(no published norm: compared between legs and over time only).")
-    return Section("Symmetry", tuple(lines), (f"{line}% line: {cite(SYMMETRY_FLAG_PERCENT.source)}",
-                                               f"Index: {cite(source('silbernagel_2010'))}"))
+        lines.append(
+            f"Knee bent raises: left {_count(test.bent_reps.left)}, right {_count(test.bent_reps.right)} "
+            "(no published norm: compared between legs and over time only)."
+        )
+    return Section(
+        "Symmetry",
+        tuple(lines),
+        (f"{line}% line: {cite(SYMMETRY_FLAG_PERCENT.source)}", f"Index: {cite(source('silbernagel_2010'))}"),
+    )
 
 
 def _count(value: float | None) -> str:
@@ -151,9 +172,11 @@ def _peaks(now: int | None, before: int | None, unit: str) -> str:
 
 
 def _pain_section(pain: PainPicture, score: TestScore | None) -> Section:
-    lines = [f"Peak pain in the last 7 days: {_peaks(pain.recent_peak, pain.previous_week_peak, '/10')}.",
-             f"Next-morning pain: {_peaks(pain.recent_morning, pain.previous_morning, '/10')}.",
-             f"Morning stiffness: {_peaks(pain.recent_stiffness, pain.previous_stiffness, ' min')}."]
+    lines = [
+        f"Peak pain in the last 7 days: {_peaks(pain.recent_peak, pain.previous_week_peak, '/10')}.",
+        f"Next-morning pain: {_peaks(pain.recent_morning, pain.previous_morning, '/10')}.",
+        f"Morning stiffness: {_peaks(pain.recent_stiffness, pain.previous_stiffness, ' min')}.",
+    ]
     if pain.recent_peak is not None and pain.recent_peak > PAIN_ACCEPTABLE_MAX.value:
         lines.append(f"Pain over {int(PAIN_ACCEPTABLE_MAX.value)}/10 this week: more than the tendon should take.")
     if pain.rising:
@@ -162,31 +185,42 @@ def _pain_section(pain: PainPicture, score: TestScore | None) -> Section:
     elif pain.recent_morning is not None or pain.recent_stiffness is not None:
         lines.append("Next-morning pain and stiffness are not rising week on week.")
     if score is not None and (test_pain := pain_sentence(score.pain_zones)) is not None:
-        lines.append(f"During the latest test: {test_pain[len('Pain: '):]}")
-    return Section("Pain and stiffness", tuple(lines),
-                   (f"Pain zones and the week-on-week warning: {cite(PAIN_ACCEPTABLE_MAX.source)}",
-                    f"Stiffness over {int(MORNING_STIFFNESS_REFERRAL_MINUTES.value)} min: "
-                    f"{cite(MORNING_STIFFNESS_REFERRAL_MINUTES.source)}"))
+        lines.append(f"During the latest test: {test_pain[len('Pain: ') :]}")
+    return Section(
+        "Pain and stiffness",
+        tuple(lines),
+        (
+            f"Pain zones and the week-on-week warning: {cite(PAIN_ACCEPTABLE_MAX.source)}",
+            f"Stiffness over {int(MORNING_STIFFNESS_REFERRAL_MINUTES.value)} min: "
+            f"{cite(MORNING_STIFFNESS_REFERRAL_MINUTES.source)}",
+        ),
+    )
 
 
 def _warning_section(result: Assessment) -> Section:
     reported = "; ".join(flag.question for flag in result.triage.flags)
     test = result.test
     raises = f"left {_count(test.straight_reps.left)}, right {_count(test.straight_reps.right)}"
-    return Section("Warning sign: see a clinician", (
-        f"Message shown to the runner: {result.triage.message}",
-        f"Reported in the safety check: {reported}",
-        f"Raises recorded ({raises}) are not scored and no routine is given: the warning sign comes first."),
+    return Section(
+        "Warning sign: see a clinician",
+        (
+            f"Message shown to the runner: {result.triage.message}",
+            f"Reported in the safety check: {reported}",
+            f"Raises recorded ({raises}) are not scored and no routine is given: the warning sign comes first.",
+        ),
         tuple(dict.fromkeys(cite(source(flag.source_id)) for flag in result.triage.flags)),
-        alert=True)
+        alert=True,
+    )
 
 
 def _routine_section(result: Assessment) -> Section:
     routine = result.routine
     assert routine is not None
-    lines = [f"Stage: {routine.title}. " + " ".join(routine.reasons),
-             f"Goal: {routine.goal}",
-             f"{routine.sessions_per_week} sessions a week, with a rest day between."]
+    lines = [
+        f"Stage: {routine.title}. " + " ".join(routine.reasons),
+        f"Goal: {routine.goal}",
+        f"{routine.sessions_per_week} sessions a week, with a rest day between.",
+    ]
     if routine.weaker_side is not None:
         lines.append(f"The weaker {routine.weaker_side.value} side gets one extra set of each one-leg exercise.")
     lines += [f"{item.exercise.name}: {item.dose}" for item in routine.prescriptions]
@@ -201,30 +235,46 @@ def _retest_section(plan: RetestPlan, today: dt.date, away: Sequence[dt.date]) -
     return Section("Retest", (f"{due}: {plan.due_on:%d %b %Y} ({plan.why}). The same way: {plan.repeat}.",))
 
 
-def build_report(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
-                 today: dt.date, *, plan: RetestPlan | None = None, away: Sequence[dt.date] = (),
-                 access: EquipmentAccess = EquipmentAccess.HOME) -> Report:
+def build_report(
+    runner: RunnerProfile,
+    tests: Sequence[HeelRaiseTest],
+    symptoms: Sequence[SymptomEntry],
+    today: dt.date,
+    *,
+    plan: RetestPlan | None = None,
+    away: Sequence[dt.date] = (),
+    access: EquipmentAccess = EquipmentAccess.HOME,
+) -> Report:
     """The report's content for `runner` as of `today`. `plan`: the next retest as the dashboard shows it."""
     about = _about(runner, today)
     latest = latest_test(tests)
     pain = pain_picture(symptoms, today)
     if latest is None:
-        return Report(runner.name, about, today, (
-            Section("Latest test", ("No heel-raise test recorded yet.",)), _pain_section(pain, None)))
+        return Report(
+            runner.name,
+            about,
+            today,
+            (Section("Latest test", ("No heel-raise test recorded yet.",)), _pain_section(pain, None)),
+        )
     result = assess(latest, runner, tests, symptoms, today, access)
-    head = Section("Latest test", (f"{latest.tested_on:%d %b %Y}: {TEST_DESCRIPTION}.",
-                                   f"Protocol: {describe_protocol(latest.protocol)}."))
+    head = Section(
+        "Latest test",
+        (f"{latest.tested_on:%d %b %Y}: {TEST_DESCRIPTION}.", f"Protocol: {describe_protocol(latest.protocol)}."),
+    )
     chart = Section(CHART_HEADING, (), chart=True)
     if result.triage.stop:
         return Report(runner.name, about, today, (head, _warning_section(result), _pain_section(pain, None), chart))
     score = result.score
     assert score is not None
-    sections = [head, Section("Each leg against its reference", tuple(_leg_lines(latest, score, runner)),
-                              tuple(_leg_sources(score))),
-                _symmetry_section(latest, score, runner), _pain_section(pain, score), chart]
+    sections = [
+        head,
+        Section("Each leg against its reference", tuple(_leg_lines(latest, score, runner)), tuple(_leg_sources(score))),
+        _symmetry_section(latest, score, runner),
+        _pain_section(pain, score),
+        chart,
+    ]
     if result.routine is not None:
         sections.append(_routine_section(result))
     if plan is not None:
         sections.append(_retest_section(plan, today, away))
     return Report(runner.name, about, today, tuple(sections))
-

@@ -57,8 +57,11 @@ class RetestPlan:
     @property
     def why(self) -> str:
         stage = self.stage.value.replace("_", " ")
-        return (f"{weeks_words(self.every_days)}, your choice" if self.own_choice
-                else f"{weeks_words(self.every_days)} in the {stage} stage")
+        return (
+            f"{weeks_words(self.every_days)}, your choice"
+            if self.own_choice
+            else f"{weeks_words(self.every_days)} in the {stage} stage"
+        )
 
     @property
     def repeat(self) -> str:
@@ -82,8 +85,9 @@ def due_date(last: dt.date, every_days: int, away: Collection[dt.date] = ()) -> 
     return day
 
 
-def plan_retest(latest: HeelRaiseTest, stage: Stage | None, own_every_days: int | None = None,
-                away: Collection[dt.date] = ()) -> RetestPlan | None:
+def plan_retest(
+    latest: HeelRaiseTest, stage: Stage | None, own_every_days: int | None = None, away: Collection[dt.date] = ()
+) -> RetestPlan | None:
     """The next test after `latest`, or None when there is no stage (a warning sign: a clinician comes first)."""
     if stage is None:
         return None
@@ -91,9 +95,15 @@ def plan_retest(latest: HeelRaiseTest, stage: Stage | None, own_every_days: int 
         raise ValueError(f"own retest interval must be one of {OWN_CHOICE_DAYS} days")
     every = own_every_days or RETEST_EVERY_DAYS[stage]
     knees = ("knee straight",) + (("knee bent",) if latest.bent_reps is not None else ())
-    return RetestPlan(last_tested_on=latest.tested_on, every_days=every, own_choice=own_every_days is not None,
-                      stage=stage, due_on=due_date(latest.tested_on, every, away),
-                      protocol=describe_protocol(latest.protocol), knee_angles=knees)
+    return RetestPlan(
+        last_tested_on=latest.tested_on,
+        every_days=every,
+        own_choice=own_every_days is not None,
+        stage=stage,
+        due_on=due_date(latest.tested_on, every, away),
+        protocol=describe_protocol(latest.protocol),
+        knee_angles=knees,
+    )
 
 
 def planned_sessions(sessions_per_week: int, week_start: dt.date, away: Collection[dt.date]) -> int:
@@ -102,9 +112,15 @@ def planned_sessions(sessions_per_week: int, week_start: dt.date, away: Collecti
     return round(sessions_per_week * available / 7)
 
 
-def next_retest(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
-                today: dt.date, own_every_days: int | None = None, away: Collection[dt.date] = (),
-                access: EquipmentAccess = EquipmentAccess.HOME) -> tuple[Routine | None, RetestPlan | None]:
+def next_retest(
+    runner: RunnerProfile,
+    tests: Sequence[HeelRaiseTest],
+    symptoms: Sequence[SymptomEntry],
+    today: dt.date,
+    own_every_days: int | None = None,
+    away: Collection[dt.date] = (),
+    access: EquipmentAccess = EquipmentAccess.HOME,
+) -> tuple[Routine | None, RetestPlan | None]:
     """This week's routine and the next retest, from the latest test (none before a first test, and none after a
     warning sign: a clinician comes first)."""
     latest = latest_test(tests)

@@ -28,8 +28,9 @@ from calfcore.triage import Triage, triage
 # question. Two weeks is also the span the pain-monitoring model compares (this week against the one before).
 TRAINING_GAP_DAYS = 14
 TRAINING_GAP_BASIS = "Calf Check's convention (two weeks without a session), not a published figure"
-RETEST_BASIS = ("Calf Check's retest schedule (our convention: every 2 weeks while calming down or building, every "
-                "4 once loading)")
+RETEST_BASIS = (
+    "Calf Check's retest schedule (our convention: every 2 weeks while calming down or building, every 4 once loading)"
+)
 STAGE_BASIS = "the routine's stages, gated by pain, strength and symmetry (Green et al. 2022, Silbernagel 2007)"
 STAGE_ORDER: tuple[Stage, ...] = (Stage.CALM_DOWN, Stage.BUILD, Stage.LOAD, Stage.POWER)
 
@@ -103,12 +104,17 @@ def pain_trend(pain: PainPicture) -> str:
     if pain.recent_peak is None and pain.previous_week_peak is None:
         return "no pain recorded in 2 weeks"
     now = "nothing recorded this week" if pain.recent_peak is None else f"{pain.recent_peak}/10 this week"
-    before = "nothing the week before" if pain.previous_week_peak is None else f"{pain.previous_week_peak}/10 the week before"
+    before = (
+        "nothing the week before"
+        if pain.previous_week_peak is None
+        else f"{pain.previous_week_peak}/10 the week before"
+    )
     return f"{now} ({before})"
 
 
-def _warning_flags(tests: Sequence[HeelRaiseTest], hops: Sequence[HopTest],
-                   checks: Sequence[ReadinessCheck]) -> list[Flag]:
+def _warning_flags(
+    tests: Sequence[HeelRaiseTest], hops: Sequence[HopTest], checks: Sequence[ReadinessCheck]
+) -> list[Flag]:
     """The latest record of each kind that asks the safety questions, as the return-to-run page reads them."""
     found: list[tuple[str, dt.date, Triage]] = []
     test = latest_test(tests)
@@ -123,10 +129,14 @@ def _warning_flags(tests: Sequence[HeelRaiseTest], hops: Sequence[HopTest],
     flags = []
     for what, day, result in found:
         for red_flag in result.flags:
-            flags.append(Flag(FlagKind.WARNING_SIGN,
-                              f"Warning sign in the {what} of {day:%d %b %Y}: {red_flag.question} The runner is told "
-                              "to see a clinician before testing or training again.",
-                              source(red_flag.source_id).label))
+            flags.append(
+                Flag(
+                    FlagKind.WARNING_SIGN,
+                    f"Warning sign in the {what} of {day:%d %b %Y}: {red_flag.question} The runner is told "
+                    "to see a clinician before testing or training again.",
+                    source(red_flag.source_id).label,
+                )
+            )
     return flags
 
 
@@ -134,16 +144,26 @@ def _pain_flags(pain: PainPicture) -> list[Flag]:
     limit = int(PAIN_ACCEPTABLE_MAX.value)
     flags = []
     if pain.recent_peak is not None and pain.recent_peak > PAIN_ACCEPTABLE_MAX.value:
-        flags.append(Flag(FlagKind.PAIN, f"Pain reached {pain.recent_peak}/10 this week: over {limit} is more than the "
-                          "tendon should take.", PAIN_ACCEPTABLE_MAX.source.label))
+        flags.append(
+            Flag(
+                FlagKind.PAIN,
+                f"Pain reached {pain.recent_peak}/10 this week: over {limit} is more than the tendon should take.",
+                PAIN_ACCEPTABLE_MAX.source.label,
+            )
+        )
     if pain.rising:
         warning = " and ".join(pain.warnings)
         flags.append(Flag(FlagKind.PAIN, warning[0].upper() + warning[1:] + ".", PAIN_ACCEPTABLE_MAX.source.label))
     return flags
 
 
-def _stage_at(test: HeelRaiseTest, runner: RunnerProfile, tests: Sequence[HeelRaiseTest],
-              symptoms: Sequence[SymptomEntry], day: dt.date) -> Stage | None:
+def _stage_at(
+    test: HeelRaiseTest,
+    runner: RunnerProfile,
+    tests: Sequence[HeelRaiseTest],
+    symptoms: Sequence[SymptomEntry],
+    day: dt.date,
+) -> Stage | None:
     """The stage the routine gave on `day`, from what was recorded up to then."""
     earlier_tests = [t for t in tests if t.tested_on <= day]
     earlier_symptoms = [s for s in symptoms if s.logged_on <= day]
@@ -153,8 +173,9 @@ def _stage_at(test: HeelRaiseTest, runner: RunnerProfile, tests: Sequence[HeelRa
 
 def _previous_test(latest: HeelRaiseTest, tests: Sequence[HeelRaiseTest]) -> HeelRaiseTest | None:
     key = (latest.tested_on, latest.id or 0)
-    return max((t for t in tests if (t.tested_on, t.id or 0) < key), key=lambda t: (t.tested_on, t.id or 0),
-               default=None)
+    return max(
+        (t for t in tests if (t.tested_on, t.id or 0) < key), key=lambda t: (t.tested_on, t.id or 0), default=None
+    )
 
 
 def _available_days_back(today: dt.date, count: int, away: Collection[dt.date]) -> dt.date:
@@ -168,8 +189,9 @@ def _available_days_back(today: dt.date, count: int, away: Collection[dt.date]) 
         day -= dt.timedelta(days=1)
 
 
-def _training_flag(logs: Sequence[RoutineLogEntry], first_record: dt.date | None, today: dt.date,
-                   away: Collection[dt.date]) -> Flag | None:
+def _training_flag(
+    logs: Sequence[RoutineLogEntry], first_record: dt.date | None, today: dt.date, away: Collection[dt.date]
+) -> Flag | None:
     """No session logged in the last 14 days the runner was available. A runner who started less than 14 days ago
     is not flagged: there is no gap yet."""
     start = _available_days_back(today, TRAINING_GAP_DAYS, away)
@@ -179,14 +201,26 @@ def _training_flag(logs: Sequence[RoutineLogEntry], first_record: dt.date | None
         return None
     last = max((log.logged_on for log in logs if log.logged_on <= today), default=None)
     since = f"since {last:%d %b %Y}" if last is not None else "ever"
-    return Flag(FlagKind.NO_TRAINING, f"No training logged in the last {TRAINING_GAP_DAYS} days (last session: "
-                f"{since}; days marked away don't count).", TRAINING_GAP_BASIS)
+    return Flag(
+        FlagKind.NO_TRAINING,
+        f"No training logged in the last {TRAINING_GAP_DAYS} days (last session: "
+        f"{since}; days marked away don't count).",
+        TRAINING_GAP_BASIS,
+    )
 
 
-def roster_row(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms: Sequence[SymptomEntry],
-               routine_logs: Sequence[RoutineLogEntry], today: dt.date, *, hops: Sequence[HopTest] = (),
-               checks: Sequence[ReadinessCheck] = (), away: Collection[dt.date] = (),
-               own_every_days: int | None = None) -> RosterRow:
+def roster_row(
+    runner: RunnerProfile,
+    tests: Sequence[HeelRaiseTest],
+    symptoms: Sequence[SymptomEntry],
+    routine_logs: Sequence[RoutineLogEntry],
+    today: dt.date,
+    *,
+    hops: Sequence[HopTest] = (),
+    checks: Sequence[ReadinessCheck] = (),
+    away: Collection[dt.date] = (),
+    own_every_days: int | None = None,
+) -> RosterRow:
     """One runner's roster row and flags, from the records the dashboard reads (plus hop tests and return-to-run
     checks for their warning signs, days away and the runner's own retest interval)."""
     latest = latest_test(tests)
@@ -201,40 +235,72 @@ def roster_row(runner: RunnerProfile, tests: Sequence[HeelRaiseTest], symptoms: 
     else:
         result = assess(latest, runner, tests, symptoms, today, EquipmentAccess.HOME)
         score = result.score
-        legs = tuple(LegCell(side, None if (reps := latest.straight_reps.get(side)) is None else int(reps),
-                             score.leg(side).band if score is not None else None) for side in Side)
+        legs = tuple(
+            LegCell(
+                side,
+                None if (reps := latest.straight_reps.get(side)) is None else int(reps),
+                score.leg(side).band if score is not None else None,
+            )
+            for side in Side
+        )
         if score is not None:
             symmetry = score.symmetry_percent
             if score.asymmetric_variants:
                 parts = ", ".join(f"{name} {value:.0f}%" for name, value in score.asymmetric_variants)
-                flags.append(Flag(FlagKind.SYMMETRY, f"Weaker ÷ stronger leg under {int(SYMMETRY_FLAG_PERCENT.value)}% "
-                                  f"in the test of {latest.tested_on:%d %b %Y}: {parts}.",
-                                  SYMMETRY_FLAG_PERCENT.source.label))
+                flags.append(
+                    Flag(
+                        FlagKind.SYMMETRY,
+                        f"Weaker ÷ stronger leg under {int(SYMMETRY_FLAG_PERCENT.value)}% "
+                        f"in the test of {latest.tested_on:%d %b %Y}: {parts}.",
+                        SYMMETRY_FLAG_PERCENT.source.label,
+                    )
+                )
         if result.routine is not None:
             stage = result.routine.stage
             previous = _previous_test(latest, tests)
             before = _stage_at(previous, runner, tests, symptoms, previous.tested_on) if previous else None
             if before is not None and STAGE_ORDER.index(stage) < STAGE_ORDER.index(before):
                 titles = stage_templates()
-                flags.append(Flag(FlagKind.STAGE_DOWN, f"Stage went down from {titles[before].title} (test of "
-                                  f"{previous.tested_on:%d %b %Y}) to {titles[stage].title}: "  # type: ignore[union-attr]  # `before` is set only when `previous` is
-                                  + " ".join(result.routine.reasons), STAGE_BASIS))
+                flags.append(
+                    Flag(
+                        FlagKind.STAGE_DOWN,
+                        f"Stage went down from {titles[before].title} (test of "
+                        f"{previous.tested_on:%d %b %Y}) to {titles[stage].title}: " + " ".join(result.routine.reasons),  # type: ignore[union-attr]  # `before` is set only when `previous` is
+                        STAGE_BASIS,
+                    )
+                )
             plan = plan_retest(latest, stage, own_every_days, away)
             if plan is not None and plan.is_due(today, away):
-                flags.append(Flag(FlagKind.RETEST_DUE, f"Retest due since {plan.due_on:%d %b %Y}: last test "
-                                  f"{latest.tested_on:%d %b %Y}, retest {plan.why}.", RETEST_BASIS))
+                flags.append(
+                    Flag(
+                        FlagKind.RETEST_DUE,
+                        f"Retest due since {plan.due_on:%d %b %Y}: last test "
+                        f"{latest.tested_on:%d %b %Y}, retest {plan.why}.",
+                        RETEST_BASIS,
+                    )
+                )
     recorded = [t.tested_on for t in tests] + [log.logged_on for log in routine_logs]
     training = _training_flag(routine_logs, min(recorded, default=None), today, away)
     if training is not None:
         flags.append(training)
     window_start = today - dt.timedelta(days=TRAINING_GAP_DAYS - 1)
     days = len({log.logged_on for log in routine_logs if window_start <= log.logged_on <= today})
-    return RosterRow(runner.id, runner.name, latest.tested_on if latest else None, legs, symmetry, stage, pain, days,
-                     tuple(sorted(flags, key=lambda f: f.kind)))
+    return RosterRow(
+        runner.id,
+        runner.name,
+        latest.tested_on if latest else None,
+        legs,
+        symmetry,
+        stage,
+        pain,
+        days,
+        tuple(sorted(flags, key=lambda f: f.kind)),
+    )
 
 
 def sort_roster(rows: Iterable[RosterRow]) -> list[RosterRow]:
     """Flagged runners first (the most urgent flag first, then the number of flags), then by name."""
+
     def key(row: RosterRow) -> tuple[int, int, str]:
         worst = min((flag.kind for flag in row.flags), default=len(FlagKind) + 1)
         return (worst, -len(row.flags), row.name.casefold())
@@ -247,8 +313,17 @@ def with_flag(rows: Iterable[RosterRow], kind: FlagKind) -> list[RosterRow]:
     return [row for row in rows if any(flag.kind is kind for flag in row.flags)]
 
 
-SQUAD_COLUMNS = ["runner", "left", "right", "weaker_raises", "symmetry_percent", "stage", "attention", "flags",
-                 "tested_on"]
+SQUAD_COLUMNS = [
+    "runner",
+    "left",
+    "right",
+    "weaker_raises",
+    "symmetry_percent",
+    "stage",
+    "attention",
+    "flags",
+    "tested_on",
+]
 NEEDS_ATTENTION = "needs attention"
 ON_TRACK = "on track"
 
@@ -264,12 +339,25 @@ def squad_frame(rows: Iterable[RosterRow]) -> pd.DataFrame:
         symmetry = gate_symmetry(pair)
         if not pair.complete or symmetry is None or row.latest_test_on is None:
             continue
-        found.append({"runner": row.name, "left": int(pair.left or 0), "right": int(pair.right or 0),
-                      "weaker_raises": int(min(pair.left or 0, pair.right or 0)),
-                      "symmetry_percent": symmetry, "stage": row.stage_title,
-                      "attention": NEEDS_ATTENTION if row.flags else ON_TRACK,
-                      "flags": ", ".join(flag.kind.label for flag in row.flags) or "none",
-                      "tested_on": pd.Timestamp(row.latest_test_on)})
+        found.append(
+            {
+                "runner": row.name,
+                "left": int(pair.left or 0),
+                "right": int(pair.right or 0),
+                "weaker_raises": int(min(pair.left or 0, pair.right or 0)),
+                "symmetry_percent": symmetry,
+                "stage": row.stage_title,
+                "attention": NEEDS_ATTENTION if row.flags else ON_TRACK,
+                "flags": ", ".join(flag.kind.label for flag in row.flags) or "none",
+                "tested_on": pd.Timestamp(row.latest_test_on),
+            }
+        )
     return pd.DataFrame(found, columns=SQUAD_COLUMNS).astype(
-        {"left": "int64", "right": "int64", "weaker_raises": "int64", "symmetry_percent": "float64",
-         "tested_on": "datetime64[ns]"})
+        {
+            "left": "int64",
+            "right": "int64",
+            "weaker_raises": "int64",
+            "symmetry_percent": "float64",
+            "tested_on": "datetime64[ns]",
+        }
+    )

@@ -61,8 +61,19 @@ EQUIPMENT_BY_ACCESS: dict[EquipmentAccess, frozenset[str]] = {
     EquipmentAccess.BODY_WEIGHT: frozenset({"step", "wall"}),
     EquipmentAccess.HOME: frozenset({"step", "wall", "ball", "dumbbell", "kettlebell", "bench", "plate"}),
     EquipmentAccess.GYM: frozenset(
-        {"step", "wall", "ball", "dumbbell", "kettlebell", "bench", "plate", "barbell", "smith_machine",
-         "hack_squat_machine", "leg_press"}
+        {
+            "step",
+            "wall",
+            "ball",
+            "dumbbell",
+            "kettlebell",
+            "bench",
+            "plate",
+            "barbell",
+            "smith_machine",
+            "hack_squat_machine",
+            "leg_press",
+        }
     ),
 }
 
@@ -88,10 +99,18 @@ def exercise_library() -> dict[str, Exercise]:
     library = {}
     for item in read_toml("exercises.toml")["exercise"]:
         library[item["id"]] = Exercise(
-            id=item["id"], name=item["name"], category=item["category"], purpose=item["purpose"],
-            cues=tuple(item["cues"]), sets=int(item["sets"]), reps=str(item["reps"]), load=item["load"],
-            unilateral=bool(item["unilateral"]), equipment=frozenset(item["equipment"]),
-            sources=tuple(item["sources"]), source_note=item["source_note"],
+            id=item["id"],
+            name=item["name"],
+            category=item["category"],
+            purpose=item["purpose"],
+            cues=tuple(item["cues"]),
+            sets=int(item["sets"]),
+            reps=str(item["reps"]),
+            load=item["load"],
+            unilateral=bool(item["unilateral"]),
+            equipment=frozenset(item["equipment"]),
+            sources=tuple(item["sources"]),
+            source_note=item["source_note"],
         )
     return library
 
@@ -122,12 +141,21 @@ def stage_templates() -> dict[Stage, StageTemplate]:
     raw = read_toml("routines.toml")["stage"]
     return {
         Stage(key): StageTemplate(
-            stage=Stage(key), title=value["title"], sessions_per_week=int(value["sessions_per_week"]),
-            goal=value["goal"], exit_criteria=tuple(value["exit_criteria"]),
+            stage=Stage(key),
+            title=value["title"],
+            sessions_per_week=int(value["sessions_per_week"]),
+            goal=value["goal"],
+            exit_criteria=tuple(value["exit_criteria"]),
             exit_criteria_without_reference=tuple(value.get("exit_criteria_without_reference", ())),
             slots=tuple(
-                Slot(role=s["role"], options=tuple(s["options"]), fallback=s.get("fallback"),
-                     sets=s.get("sets"), reps=s.get("reps"), load=s.get("load"))
+                Slot(
+                    role=s["role"],
+                    options=tuple(s["options"]),
+                    fallback=s.get("fallback"),
+                    sets=s.get("sets"),
+                    reps=s.get("reps"),
+                    load=s.get("load"),
+                )
                 for s in value["slots"]
             ),
         )
@@ -155,13 +183,20 @@ class PainPicture:
     @property
     def morning_pain_rising(self) -> bool:
         # Within the safe zone (0-2) a rise is not a warning: the model calls that zone safe.
-        return (self.recent_morning is not None and self.previous_morning is not None
-                and self.recent_morning > self.previous_morning and self.recent_morning > PAIN_SAFE_MAX.value)
+        return (
+            self.recent_morning is not None
+            and self.previous_morning is not None
+            and self.recent_morning > self.previous_morning
+            and self.recent_morning > PAIN_SAFE_MAX.value
+        )
 
     @property
     def stiffness_rising(self) -> bool:
-        return (self.recent_stiffness is not None and self.previous_stiffness is not None
-                and self.recent_stiffness > self.previous_stiffness)
+        return (
+            self.recent_stiffness is not None
+            and self.previous_stiffness is not None
+            and self.recent_stiffness > self.previous_stiffness
+        )
 
     @property
     def rising(self) -> bool:
@@ -171,11 +206,13 @@ class PainPicture:
     def warnings(self) -> tuple[str, ...]:
         found = []
         if self.morning_pain_rising:
-            found.append(f"next-morning pain is rising week on week ({self.previous_morning} → "
-                         f"{self.recent_morning}/10)")
+            found.append(
+                f"next-morning pain is rising week on week ({self.previous_morning} → {self.recent_morning}/10)"
+            )
         if self.stiffness_rising:
-            found.append(f"morning stiffness is rising week on week ({self.previous_stiffness} → "
-                         f"{self.recent_stiffness} min)")
+            found.append(
+                f"morning stiffness is rising week on week ({self.previous_stiffness} → {self.recent_stiffness} min)"
+            )
         return tuple(found)
 
 
@@ -188,6 +225,7 @@ def pain_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPictur
 
     week = dt.timedelta(days=RECENT_SYMPTOM_DAYS)
     this_week, last_week = (today - week, today), (today - 2 * week, today - week)
+
     def worst(e: SymptomEntry) -> int | None:
         return e.worst_pain
 
@@ -197,8 +235,14 @@ def pain_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPictur
     def stiffness(e: SymptomEntry) -> int | None:
         return e.stiffness_minutes
 
-    return PainPicture(peak(worst, *this_week), peak(worst, *last_week), peak(morning, *this_week),
-                       peak(morning, *last_week), peak(stiffness, *this_week), peak(stiffness, *last_week))
+    return PainPicture(
+        peak(worst, *this_week),
+        peak(worst, *last_week),
+        peak(morning, *this_week),
+        peak(morning, *last_week),
+        peak(stiffness, *this_week),
+        peak(stiffness, *last_week),
+    )
 
 
 @dataclass(frozen=True)
@@ -224,11 +268,17 @@ def strength_gate_missing(score: TestScore) -> list[str]:
 def choose_stage(score: TestScore, pain: PainPicture) -> StageDecision:
     """The stage for a scored test without red flags (red flags never reach this point)."""
     if pain.recent_peak is not None and pain.recent_peak > PAIN_ACCEPTABLE_MAX.value:
-        return StageDecision(Stage.CALM_DOWN, (f"Pain reached {pain.recent_peak}/10 this week: over 5 is too much "
-                                               "for now, so the load comes down until it settles.",))
+        return StageDecision(
+            Stage.CALM_DOWN,
+            (
+                f"Pain reached {pain.recent_peak}/10 this week: over 5 is too much "
+                "for now, so the load comes down until it settles.",
+            ),
+        )
     if pain.rising:
-        return StageDecision(Stage.CALM_DOWN, ("Your " + " and ".join(pain.warnings)
-                                               + ", so the load comes down until it settles.",))
+        return StageDecision(
+            Stage.CALM_DOWN, ("Your " + " and ".join(pain.warnings) + ", so the load comes down until it settles.",)
+        )
     weaker = score.weaker_reps
     target = int(RUNNER_TARGET_REPS.value)
     reference = score.legs[0].reference
@@ -239,60 +289,113 @@ def choose_stage(score: TestScore, pain: PainPicture) -> StageDecision:
     waits = "Power work waits for: " + "; ".join(missing) + "."
 
     if reference is None:
-        basis = ("No published reference fits your age or this protocol, so there is no band: your stage comes "
-                 "from the runner target, symmetry, pain and your own trend.")
+        basis = (
+            "No published reference fits your age or this protocol, so there is no band: your stage comes "
+            "from the runner target, symmetry, pain and your own trend."
+        )
         trend = _trend_sentence(score)
         if not missing:
-            return StageDecision(Stage.POWER, (basis, f"Both legs reached {target}+ raises (the runner target, "
-                                               "expert opinion), every variant you recorded is within "
-                                               f"{SYMMETRY_FLAG_PERCENT.text} side to side and pain is low: time "
-                                               "for power.", *trend))
+            return StageDecision(
+                Stage.POWER,
+                (
+                    basis,
+                    f"Both legs reached {target}+ raises (the runner target, "
+                    "expert opinion), every variant you recorded is within "
+                    f"{SYMMETRY_FLAG_PERCENT.text} side to side and pain is low: time "
+                    "for power.",
+                    *trend,
+                ),
+            )
         dropped = [c for c in score.changes if c.delta < -MEASUREMENT_NOISE_REPS.value]
         if dropped:
-            return StageDecision(Stage.BUILD, (basis, *trend, "A drop bigger than the test's noise is a reason to "
-                                               "rebuild with body weight before adding load."))
+            return StageDecision(
+                Stage.BUILD,
+                (
+                    basis,
+                    *trend,
+                    "A drop bigger than the test's noise is a reason to rebuild with body weight before adding load.",
+                ),
+            )
         if weaker < target:
-            return StageDecision(Stage.BUILD, (basis, f"Your weaker leg did {weaker} raises, under the runner "
-                                               f"target of {target}+ (expert opinion).", *trend))
-        return StageDecision(Stage.LOAD, (basis, f"Your weaker leg did {weaker} raises, at the runner target, so "
-                                          "it's time to add load.", *trend, waits))
+            return StageDecision(
+                Stage.BUILD,
+                (
+                    basis,
+                    f"Your weaker leg did {weaker} raises, under the runner target of {target}+ (expert opinion).",
+                    *trend,
+                ),
+            )
+        return StageDecision(
+            Stage.LOAD,
+            (
+                basis,
+                f"Your weaker leg did {weaker} raises, at the runner target, so it's time to add load.",
+                *trend,
+                waits,
+            ),
+        )
 
     if not missing:
-        reasons = [f"Both legs reached {target}+ raises (the runner target, expert opinion), every variant you "
-                   f"recorded is within {SYMMETRY_FLAG_PERCENT.text} side to side and pain is low: time for power."]
+        reasons = [
+            f"Both legs reached {target}+ raises (the runner target, expert opinion), every variant you "
+            f"recorded is within {SYMMETRY_FLAG_PERCENT.text} side to side and pain is low: time for power."
+        ]
         if weaker < reference.reps_low:
-            reasons.append(f"Your weaker leg's {weaker} raises are below the reference of {reference.label} for "
-                           "your age and sex, and at the runner target: power is gated by the runner target, not "
-                           "by an age reference.")
+            reasons.append(
+                f"Your weaker leg's {weaker} raises are below the reference of {reference.label} for "
+                "your age and sex, and at the runner target: power is gated by the runner target, not "
+                "by an age reference."
+            )
         return StageDecision(Stage.POWER, tuple(reasons))
-    weaker_band = min((leg.band for leg in score.legs if leg.band is not None),
-                      key=lambda band: list(Band).index(band), default=None)
+    weaker_band = min(
+        (leg.band for leg in score.legs if leg.band is not None), key=lambda band: list(Band).index(band), default=None
+    )
     typical = f"{format_reps(reference.typical_low)}–{format_reps(reference.typical_high)}"
     if weaker_band in (Band.BELOW, Band.WELL_BELOW):
-        return StageDecision(Stage.BUILD, (f"Your weaker leg did {weaker} raises, below the typical range "
-                                           f"({typical}) around the reference of {reference.label} for your age "
-                                           "and sex.",))
-    return StageDecision(Stage.LOAD, (f"Your weaker leg did {weaker} raises, within or above the typical range "
-                                      f"({typical}) around the reference of {reference.label} for your age and "
-                                      "sex, so it's time to add load. " + waits,))
+        return StageDecision(
+            Stage.BUILD,
+            (
+                f"Your weaker leg did {weaker} raises, below the typical range "
+                f"({typical}) around the reference of {reference.label} for your age "
+                "and sex.",
+            ),
+        )
+    return StageDecision(
+        Stage.LOAD,
+        (
+            f"Your weaker leg did {weaker} raises, within or above the typical range "
+            f"({typical}) around the reference of {reference.label} for your age and "
+            "sex, so it's time to add load. " + waits,
+        ),
+    )
 
 
 def _trend_sentence(score: TestScore) -> tuple[str, ...]:
     if score.previous_test is None or not score.changes:
         return ("No earlier test with the same protocol yet: your retests will show your trend.",)
-    parts = [f"{c.side.value} {c.delta:+d}" + (" (within noise)" if c.within_noise else " (a real change)")
-             for c in score.changes]
+    parts = [
+        f"{c.side.value} {c.delta:+d}" + (" (within noise)" if c.within_noise else " (a real change)")
+        for c in score.changes
+    ]
     return (f"Since your last comparable test ({score.previous_test.tested_on:%d %b}): " + ", ".join(parts) + ".",)
 
 
-def power_weeks_settled(latest: HeelRaiseTest, runner: RunnerProfile, history: Sequence[HeelRaiseTest],
-                        symptoms: Sequence[SymptomEntry], today: dt.date) -> int:
+def power_weeks_settled(
+    latest: HeelRaiseTest,
+    runner: RunnerProfile,
+    history: Sequence[HeelRaiseTest],
+    symptoms: Sequence[SymptomEntry],
+    today: dt.date,
+) -> int:
     """Complete weeks since the power stage began (the earliest test of the unbroken run of tests meeting the
     strength and symmetry gate) in which pain stayed at 2/10 or less, during and next morning. The plyometric dose
     rises only with these weeks."""
     start = latest.tested_on
-    earlier = sorted((t for t in history if (t.tested_on, t.id or 0) < (latest.tested_on, latest.id or 0)),
-                     key=lambda t: (t.tested_on, t.id or 0), reverse=True)
+    earlier = sorted(
+        (t for t in history if (t.tested_on, t.id or 0) < (latest.tested_on, latest.id or 0)),
+        key=lambda t: (t.tested_on, t.id or 0),
+        reverse=True,
+    )
     for test in earlier:
         if test.red_flags or strength_gate_missing(score_test(test, runner, history)):
             break
@@ -327,16 +430,22 @@ class PlyometricDose:
     @property
     def summary(self) -> str:
         week = " (your first power week)" if self.first_week else ""
-        return (f"{self.total_min}–{self.total_max} ground contacts per session in total{week}, shared between the "
-                f"jumping exercises. This rises by about {int(PLYO_WEEKLY_RISE_PER_EXERCISE.value)} contacts per "
-                "exercise a week, and only in weeks when pain stays at 2/10 or less and has settled by the next "
-                "morning.")
+        return (
+            f"{self.total_min}–{self.total_max} ground contacts per session in total{week}, shared between the "
+            f"jumping exercises. This rises by about {int(PLYO_WEEKLY_RISE_PER_EXERCISE.value)} contacts per "
+            "exercise a week, and only in weeks when pain stays at 2/10 or less and has settled by the next "
+            "morning."
+        )
 
 
 def plyometric_dose(settled_weeks: int, exercises: int) -> PlyometricDose:
     rise = int(PLYO_WEEKLY_RISE_PER_EXERCISE.value) * exercises * settled_weeks
-    return PlyometricDose(settled_weeks, exercises, int(PLYO_FIRST_WEEK_CONTACTS_MIN.value) + rise,
-                          int(PLYO_FIRST_WEEK_CONTACTS_MAX.value) + rise)
+    return PlyometricDose(
+        settled_weeks,
+        exercises,
+        int(PLYO_FIRST_WEEK_CONTACTS_MIN.value) + rise,
+        int(PLYO_FIRST_WEEK_CONTACTS_MAX.value) + rise,
+    )
 
 
 @dataclass(frozen=True)
@@ -379,16 +488,24 @@ def _pick(slot: Slot, available: frozenset[str], week_index: int) -> str | None:
     return None
 
 
-def build_week(stage: Stage, reasons: Sequence[str], week_of: dt.date, access: EquipmentAccess,
-               extra_set_side: Side | None, plyometric_weeks: int = 0, has_reference: bool = True) -> Routine:
+def build_week(
+    stage: Stage,
+    reasons: Sequence[str],
+    week_of: dt.date,
+    access: EquipmentAccess,
+    extra_set_side: Side | None,
+    plyometric_weeks: int = 0,
+    has_reference: bool = True,
+) -> Routine:
     """The week's exercises. Plyometric exercises are dosed in ground contacts: the session's total (25-50 in the
     first power week, rising with `plyometric_weeks` settled weeks) is shared between them."""
     template = stage_templates()[stage]
     library = exercise_library()
     available = EQUIPMENT_BY_ACCESS[access]
     week_index = week_of.isocalendar().week
-    picked_slots = [(slot, library[picked]) for slot in template.slots
-                    if (picked := _pick(slot, available, week_index)) is not None]
+    picked_slots = [
+        (slot, library[picked]) for slot in template.slots if (picked := _pick(slot, available, week_index)) is not None
+    ]
     jumps = sum(1 for _, exercise in picked_slots if exercise.category == PLYOMETRIC)
     dose = plyometric_dose(plyometric_weeks, jumps) if jumps else None
     prescriptions = []
@@ -396,14 +513,24 @@ def build_week(stage: Stage, reasons: Sequence[str], week_of: dt.date, access: E
         if dose is not None and exercise.category == PLYOMETRIC:
             low, high = dose.per_exercise
             shared = ", both legs together" if exercise.unilateral else ""
-            prescriptions.append(Prescription(exercise=exercise, role=slot.role, sets=0,
-                                              reps=f"{low}–{high} ground contacts{shared}",
-                                              load=slot.load or exercise.load, extra_set_side=None))
+            prescriptions.append(
+                Prescription(
+                    exercise=exercise,
+                    role=slot.role,
+                    sets=0,
+                    reps=f"{low}–{high} ground contacts{shared}",
+                    load=slot.load or exercise.load,
+                    extra_set_side=None,
+                )
+            )
             continue
         sets = slot.sets if slot.sets is not None else exercise.sets
         prescriptions.append(
             Prescription(
-                exercise=exercise, role=slot.role, sets=sets, reps=slot.reps or exercise.reps,
+                exercise=exercise,
+                role=slot.role,
+                sets=sets,
+                reps=slot.reps or exercise.reps,
                 load=slot.load or exercise.load,
                 extra_set_side=extra_set_side if exercise.unilateral and sets > 0 else None,
             )
@@ -411,10 +538,18 @@ def build_week(stage: Stage, reasons: Sequence[str], week_of: dt.date, access: E
     exit_criteria = template.exit_criteria
     if not has_reference and template.exit_criteria_without_reference:
         exit_criteria = template.exit_criteria_without_reference
-    return Routine(stage=stage, title=template.title, goal=template.goal, reasons=tuple(reasons),
-                   sessions_per_week=template.sessions_per_week, prescriptions=tuple(prescriptions),
-                   exit_criteria=exit_criteria, tips=routine_tips(), weaker_side=extra_set_side,
-                   plyometrics=dose)
+    return Routine(
+        stage=stage,
+        title=template.title,
+        goal=template.goal,
+        reasons=tuple(reasons),
+        sessions_per_week=template.sessions_per_week,
+        prescriptions=tuple(prescriptions),
+        exit_criteria=exit_criteria,
+        tips=routine_tips(),
+        weaker_side=extra_set_side,
+        plyometrics=dose,
+    )
 
 
 def recommend(
@@ -438,5 +573,12 @@ def recommend(
     weeks = 0
     if decision.stage is Stage.POWER:
         weeks = power_weeks_settled(latest, runner, history, symptoms, today)
-    return build_week(decision.stage, decision.reasons, today, access, extra_side, weeks,
-                      has_reference=score.legs[0].reference is not None)
+    return build_week(
+        decision.stage,
+        decision.reasons,
+        today,
+        access,
+        extra_side,
+        weeks,
+        has_reference=score.legs[0].reference is not None,
+    )

@@ -192,17 +192,31 @@ def symptom_advisories(symptoms: Sequence[SymptomEntry]) -> list[Advisory]:
         side = entry.side.value
         if entry.pain_during is not None and entry.pain_during > PAIN_ACCEPTABLE_MAX.value:
             advisories.append(
-                Advisory("pain_too_much", f"Pain during the test on the {side} was {entry.pain_during}/10: "
-                         "over 5 is more than the tendon should take. Ease off.", "silbernagel_2007"))
+                Advisory(
+                    "pain_too_much",
+                    f"Pain during the test on the {side} was {entry.pain_during}/10: "
+                    "over 5 is more than the tendon should take. Ease off.",
+                    "silbernagel_2007",
+                )
+            )
         if entry.pain_next_morning is not None and entry.pain_next_morning > PAIN_SAFE_MAX.value:
             advisories.append(
-                Advisory("pain_not_settled", f"The {side} had not settled by the next morning "
-                         f"({entry.pain_next_morning}/10). Pain should be back to your usual level by then.",
-                         "silbernagel_2007"))
+                Advisory(
+                    "pain_not_settled",
+                    f"The {side} had not settled by the next morning "
+                    f"({entry.pain_next_morning}/10). Pain should be back to your usual level by then.",
+                    "silbernagel_2007",
+                )
+            )
         if entry.stiffness_minutes is not None and entry.stiffness_minutes > MORNING_STIFFNESS_REFERRAL_MINUTES.value:
             advisories.append(
-                Advisory("long_stiffness", f"Morning stiffness on the {side} lasted {entry.stiffness_minutes} min. "
-                         "Stiffness over 30 minutes is worth showing to a clinician.", "referral_flags"))
+                Advisory(
+                    "long_stiffness",
+                    f"Morning stiffness on the {side} lasted {entry.stiffness_minutes} min. "
+                    "Stiffness over 30 minutes is worth showing to a clinician.",
+                    "referral_flags",
+                )
+            )
     return advisories
 
 
@@ -229,8 +243,11 @@ def score_test(
         )
     symmetry = limb_symmetry_index(test.straight_reps, runner.injured_side)
     gates = []
-    for name, pair in (("knee straight", test.straight_reps), ("knee bent", test.bent_reps),
-                       ("heel height", test.heel_height_cm)):
+    for name, pair in (
+        ("knee straight", test.straight_reps),
+        ("knee bent", test.bent_reps),
+        ("heel height", test.heel_height_cm),
+    ):
         value = gate_symmetry(pair)
         if value is not None:
             gates.append((name, value))
@@ -251,16 +268,34 @@ def score_test(
 
     advisories = symptom_advisories(symptoms)
     if flagged:
-        advisories.append(Advisory("asymmetry", f"Weaker ÷ stronger leg is {straight_gate:.0f}%, under the "
-                                   f"{SYMMETRY_FLAG_PERCENT.text} line: "
-                                   "the weaker side gets extra work.", "green_2022"))
+        advisories.append(
+            Advisory(
+                "asymmetry",
+                f"Weaker ÷ stronger leg is {straight_gate:.0f}%, under the "
+                f"{SYMMETRY_FLAG_PERCENT.text} line: "
+                "the weaker side gets extra work.",
+                "green_2022",
+            )
+        )
     for name, value in gates:
         if name != "knee straight" and value < SYMMETRY_FLAG_PERCENT.value:
-            advisories.append(Advisory("asymmetry", f"{name.capitalize()}: weaker ÷ stronger side is {value:.0f}%, "
-                                       f"under the {SYMMETRY_FLAG_PERCENT.text} line.", "green_2022"))
+            advisories.append(
+                Advisory(
+                    "asymmetry",
+                    f"{name.capitalize()}: weaker ÷ stronger side is {value:.0f}%, "
+                    f"under the {SYMMETRY_FLAG_PERCENT.text} line.",
+                    "green_2022",
+                )
+            )
     if knee_to_wall_diff is not None and knee_to_wall_diff >= KNEE_TO_WALL_NOISE_CM.value:
-        advisories.append(Advisory("knee_to_wall", f"Knee-to-wall differs by {knee_to_wall_diff:g} cm between "
-                                   "legs, more than the test's error of about 2 cm.", "powden_2015"))
+        advisories.append(
+            Advisory(
+                "knee_to_wall",
+                f"Knee-to-wall differs by {knee_to_wall_diff:g} cm between "
+                "legs, more than the test's error of about 2 cm.",
+                "powden_2015",
+            )
+        )
 
     return TestScore(
         legs=(legs[0], legs[1]),

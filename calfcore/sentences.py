@@ -19,8 +19,10 @@ from calfcore.thresholds import (
 
 ZONE_WORDS = {
     PainZone.SAFE: f"the safe zone (0–{int(PAIN_SAFE_MAX.value)})",
-    PainZone.ACCEPTABLE: (f"the acceptable zone ({int(PAIN_SAFE_MAX.value) + 1}–{int(PAIN_ACCEPTABLE_MAX.value)}, "
-                          "fine if it settles by the next morning)"),
+    PainZone.ACCEPTABLE: (
+        f"the acceptable zone ({int(PAIN_SAFE_MAX.value) + 1}–{int(PAIN_ACCEPTABLE_MAX.value)}, "
+        "fine if it settles by the next morning)"
+    ),
     PainZone.TOO_MUCH: f"the too-much zone (over {int(PAIN_ACCEPTABLE_MAX.value)}: ease off)",
 }
 

@@ -22,7 +22,6 @@ def to_kg(value: float, units: Units) -> float:
     return round(value * kg_per_unit(units), 3)
 
 
-
 def mass_text(kg: float, units: Units) -> str:
     """'42.5 kg', '93.7 lb': one decimal at most, no trailing zero."""
     return f"{in_units(kg, units):.1f}".rstrip("0").rstrip(".") + f" {units.value}"

@@ -57,6 +57,8 @@ _MINUS_SIGN = "\u2212"
 def formula_view(text: str) -> str:
     """The start of `text` as a spreadsheet may read it: look-alikes of = + - @ folded into them."""
     return unicodedata.normalize("NFKC", text[:8]).replace(_MINUS_SIGN, "-")
+
+
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
@@ -87,8 +89,9 @@ class _Fields:
             return None  # pandas reads an empty CSV cell as NaN
         return value
 
-    def number(self, name: str, label: str, low: float, high: float, *, required: bool = False,
-               whole: bool = False) -> float | None:
+    def number(
+        self, name: str, label: str, low: float, high: float, *, required: bool = False, whole: bool = False
+    ) -> float | None:
         value = self._value(name)
         if value is None:
             if required:
@@ -117,15 +120,16 @@ class _Fields:
         number = self.number(name, label, low, high, required=required, whole=True)
         return None if number is None else int(number)
 
-    def mass(self, name: str, label: str, low_kg: float, high_kg: float, units: Units, *,
-             required: bool = False) -> float | None:
+    def mass(
+        self, name: str, label: str, low_kg: float, high_kg: float, units: Units, *, required: bool = False
+    ) -> float | None:
         """A mass typed in the runner's units, returned in kilograms."""
-        number = self.number(name, f"{label} ({units.value})", in_units(low_kg, units), in_units(high_kg, units),
-                             required=required)
+        number = self.number(
+            name, f"{label} ({units.value})", in_units(low_kg, units), in_units(high_kg, units), required=required
+        )
         return None if number is None else to_kg(number, units)
 
-    def text(self, name: str, label: str, max_length: int, *, required: bool = False,
-             multiline: bool = False) -> str:
+    def text(self, name: str, label: str, max_length: int, *, required: bool = False, multiline: bool = False) -> str:
         value = self.raw.get(name)
         if value is None or (isinstance(value, float) and math.isnan(value)):
             value = ""
@@ -227,19 +231,33 @@ def text_problem(value: str, label: str, max_length: int, *, multiline: bool = F
 def parse_runner(raw: Mapping[str, Any], today: dt.date) -> RunnerProfile:
     fields = _Fields(raw)
     name = fields.text("name", "Name", MAX_NAME_LENGTH, required=True)
-    birth_year = fields.whole("birth_year", "Birth year", today.year - OLDEST_AGE, today.year - YOUNGEST_AGE,
-                              required=True)
+    birth_year = fields.whole(
+        "birth_year", "Birth year", today.year - OLDEST_AGE, today.year - YOUNGEST_AGE, required=True
+    )
     sex = fields.choice("sex", "Sex", Sex, default=Sex.UNSPECIFIED)
     units = fields.choice("units", "Units", Units, default=Units.KG)
     injured = fields._value("injured_side")
     injured_side = None
     if injured not in (None, "none", "None", "neither"):
         injured_side = fields.choice("injured_side", "Injured side", Side)
-    body_weight = fields.mass("body_weight", "Body weight", MIN_BODY_WEIGHT_KG, MAX_BODY_WEIGHT_KG,
-                              units if isinstance(units, Units) else Units.KG)
+    body_weight = fields.mass(
+        "body_weight",
+        "Body weight",
+        MIN_BODY_WEIGHT_KG,
+        MAX_BODY_WEIGHT_KG,
+        units if isinstance(units, Units) else Units.KG,
+    )
     fields.raise_if_any()
-    return RunnerProfile(name=name, birth_year=int(birth_year), sex=sex, units=units,  # type: ignore[arg-type]  # None only with an error, raised above
-                         injured_side=injured_side, id=raw.get("id"), body_weight_kg=body_weight)
+    assert birth_year is not None and sex is not None and units is not None  # None only with an error, raised above
+    return RunnerProfile(
+        name=name,
+        birth_year=int(birth_year),
+        sex=sex,
+        units=units,
+        injured_side=injured_side,
+        id=raw.get("id"),
+        body_weight_kg=body_weight,
+    )
 
 
 def _red_flags(raw: Any, fields: _Fields) -> frozenset[str]:
@@ -260,16 +278,20 @@ def _red_flags(raw: Any, fields: _Fields) -> frozenset[str]:
 
 
 def parse_protocol(fields: _Fields, units: Units) -> Protocol:
-    cadence = fields.whole("cadence_bpm", "Metronome (beats/min, 0 = none)", 0, max(ALLOWED_CADENCES),
-                           required=True)
+    cadence = fields.whole("cadence_bpm", "Metronome (beats/min, 0 = none)", 0, max(ALLOWED_CADENCES), required=True)
     if cadence is not None and cadence not in ALLOWED_CADENCES:
         fields.errors["cadence_bpm"] = "Metronome must be 0 (self-paced) or between 30 and 120 beats/min."
     surface = fields.choice("surface", "Surface", Surface, default=Surface.INCLINE_10)
     cued = fields.flag("cued", "Cued")
     support = fields.flag("fingertip_support", "Fingertip support", default=True)
     added = fields.mass("added_load", "Added load", 0, MAX_LOAD_KG, units) or 0.0
-    return Protocol(cadence_bpm=cadence or 0, surface=surface or Surface.INCLINE_10, cued=cued,
-                    fingertip_support=support, added_load_kg=added)
+    return Protocol(
+        cadence_bpm=cadence or 0,
+        surface=surface or Surface.INCLINE_10,
+        cued=cued,
+        fingertip_support=support,
+        added_load_kg=added,
+    )
 
 
 def parse_symptoms(fields: _Fields, day: dt.date | None) -> list[SymptomEntry]:
@@ -287,8 +309,9 @@ def parse_symptoms(fields: _Fields, day: dt.date | None) -> list[SymptomEntry]:
     return entries
 
 
-def parse_test(raw: Mapping[str, Any], today: dt.date, units: Units = Units.KG
-               ) -> tuple[HeelRaiseTest, list[SymptomEntry]]:
+def parse_test(
+    raw: Mapping[str, Any], today: dt.date, units: Units = Units.KG
+) -> tuple[HeelRaiseTest, list[SymptomEntry]]:
     """A test session and its per-leg symptoms, or InputErrors naming every bad field."""
     fields = _Fields(raw)
     day = fields.day("tested_on", "Test date", today)
@@ -300,10 +323,12 @@ def parse_test(raw: Mapping[str, Any], today: dt.date, units: Units = Units.KG
     straight_left = fields.whole("straight_left", "Knee-straight raises, left", 0, MAX_REPS, required=True)
     straight_right = fields.whole("straight_right", "Knee-straight raises, right", 0, MAX_REPS, required=True)
     bent = fields.leg_pair("bent", "Knee-bent raises", reps)
-    height = fields.leg_pair("height", "Max heel height (cm)",
-                             lambda name, label: fields.number(name, label, 0, MAX_HEEL_HEIGHT_CM))
-    knee_to_wall = fields.leg_pair("knee_to_wall", "Knee-to-wall (cm)",
-                                   lambda name, label: fields.number(name, label, 0, MAX_KNEE_TO_WALL_CM))
+    height = fields.leg_pair(
+        "height", "Max heel height (cm)", lambda name, label: fields.number(name, label, 0, MAX_HEEL_HEIGHT_CM)
+    )
+    knee_to_wall = fields.leg_pair(
+        "knee_to_wall", "Knee-to-wall (cm)", lambda name, label: fields.number(name, label, 0, MAX_KNEE_TO_WALL_CM)
+    )
     soleus_reps = fields.leg_pair("soleus_reps", "Seated soleus reps", reps)
     soleus_load = fields.mass("soleus_load", "Seated soleus load", 0, MAX_LOAD_KG, units)
     body_weight = fields.mass("body_weight", "Body weight", MIN_BODY_WEIGHT_KG, MAX_BODY_WEIGHT_KG, units)
@@ -346,7 +371,8 @@ def parse_symptom_entry(raw: Mapping[str, Any], today: dt.date) -> SymptomEntry:
     stiffness = fields.whole("stiffness_minutes", "Morning stiffness (min)", 0, MAX_STIFFNESS_MINUTES)
     location = fields.choice("location", "Where it hurts", PainLocation, default=PainLocation.NONE)
     fields.raise_if_any()
-    return SymptomEntry(day, side, during, morning, stiffness, location)  # type: ignore[arg-type]  # None only with an error, raised above
+    assert day is not None and side is not None and location is not None  # None only with an error, raised above
+    return SymptomEntry(day, side, during, morning, stiffness, location)
 
 
 def parse_symptom_checkin(raw: Mapping[str, Any], today: dt.date) -> list[SymptomEntry]:
@@ -360,8 +386,9 @@ def parse_symptom_checkin(raw: Mapping[str, Any], today: dt.date) -> list[Sympto
     return entries
 
 
-def parse_routine_log(raw: Mapping[str, Any], today: dt.date, units: Units = Units.KG,
-                      exercise_ids: Iterable[str] = ()) -> RoutineLogEntry:
+def parse_routine_log(
+    raw: Mapping[str, Any], today: dt.date, units: Units = Units.KG, exercise_ids: Iterable[str] = ()
+) -> RoutineLogEntry:
     fields = _Fields(raw)
     day = fields.day("logged_on", "Date", today)
     exercise_id = fields.text("exercise_id", "Exercise", 80, required=True)
@@ -374,7 +401,8 @@ def parse_routine_log(raw: Mapping[str, Any], today: dt.date, units: Units = Uni
     pain = fields.whole("pain", "Pain", 0, MAX_PAIN)
     notes = fields.text("notes", "Notes", MAX_NOTES_LENGTH, multiline=True)
     fields.raise_if_any()
-    return RoutineLogEntry(day, exercise_id, sets, reps, load, pain, notes, id=raw.get("id"))  # type: ignore[arg-type]  # None only with an error, raised above
+    assert day is not None and sets is not None and reps is not None  # None only with an error, raised above
+    return RoutineLogEntry(day, exercise_id, sets, reps, load, pain, notes, id=raw.get("id"))
 
 
 def parse_share_label(raw: object) -> str:
@@ -396,15 +424,20 @@ def parse_hop_test(raw: Mapping[str, Any], today: dt.date) -> HopTest:
 
     fields = _Fields(raw)
     day = fields.day("tested_on", "Date", today)
-    hops = LegPair(fields.whole("hops_left", "Hops, left", 0, MAX_HOPS, required=True),
-                   fields.whole("hops_right", "Hops, right", 0, MAX_HOPS, required=True))
-    pain = LegPair(fields.whole("pain_left", "Pain while hopping, left", 0, 10, required=True),
-                   fields.whole("pain_right", "Pain while hopping, right", 0, 10, required=True))
+    hops = LegPair(
+        fields.whole("hops_left", "Hops, left", 0, MAX_HOPS, required=True),
+        fields.whole("hops_right", "Hops, right", 0, MAX_HOPS, required=True),
+    )
+    pain = LegPair(
+        fields.whole("pain_left", "Pain while hopping, left", 0, 10, required=True),
+        fields.whole("pain_right", "Pain while hopping, right", 0, 10, required=True),
+    )
     flags = frozenset(raw.get("red_flags") or ())
     if flags - red_flag_ids():
         fields.errors["red_flags"] = "Unknown warning sign."
     fields.raise_if_any()
-    return HopTest(tested_on=day, hops=hops, pain=pain, red_flags=flags)  # type: ignore[arg-type]  # None only with an error, raised above
+    assert day is not None  # None only with an error, raised above
+    return HopTest(tested_on=day, hops=hops, pain=pain, red_flags=flags)
 
 
 def parse_readiness_check(raw: Mapping[str, Any], today: dt.date) -> ReadinessCheck:
@@ -419,12 +452,18 @@ def parse_readiness_check(raw: Mapping[str, Any], today: dt.date) -> ReadinessCh
     if flags - red_flag_ids():
         fields.errors["red_flags"] = "Unknown warning sign."
     fields.raise_if_any()
-    return ReadinessCheck(checked_on=day, walked_pain_free=walked, settled_next_morning=settled,  # type: ignore[arg-type]  # None only with an error, raised above
-                          red_flags=flags)
+    assert day is not None and walked is not None and settled is not None  # None only with an error, raised above
+    return ReadinessCheck(
+        checked_on=day,
+        walked_pain_free=walked,
+        settled_next_morning=settled,
+        red_flags=flags,
+    )
 
 
-def parse_comment(raw: object, label: str = "The comment", max_length: int | None = None, *,
-                  required: bool = True) -> str:
+def parse_comment(
+    raw: object, label: str = "The comment", max_length: int | None = None, *, required: bool = True
+) -> str:
     """A coach's comment (or, not required, private notes) as typed, trimmed: plain text, a few lines at most."""
     from calfcore.coaching import MAX_COMMENT_LENGTH
 

@@ -28,15 +28,30 @@ from calfstore.schema import RUNNER_TABLES
 from calfstore.url import DatabaseUrl, configured_database, parse_database_url
 
 __all__ = [
-    "LOCAL_OWNER", "RUNNER_TABLES", "DatabaseUrl", "EditConflict", "NotAllowed", "NotFound", "NotSaved", "RunnerRecords", "Store",
-    "StoreError", "StoreUnavailable", "WriteConflict", "configured_database", "open_store", "parse_database_url",
+    "LOCAL_OWNER",
+    "RUNNER_TABLES",
+    "DatabaseUrl",
+    "EditConflict",
+    "NotAllowed",
+    "NotFound",
+    "NotSaved",
+    "RunnerRecords",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "WriteConflict",
+    "configured_database",
+    "open_store",
+    "parse_database_url",
 ]
 
 
 def open_store(url: str | DatabaseUrl | None = None) -> Store:
     """Open the store a URL names (None: this process's setting) and bring its schema up to date.
     StoreUnavailable, naming the setting and the fix, when it can't be used."""
-    database = configured_database() if url is None else url if isinstance(url, DatabaseUrl) else parse_database_url(url)
+    database = (
+        configured_database() if url is None else url if isinstance(url, DatabaseUrl) else parse_database_url(url)
+    )
     if database.backend == "postgresql":
         from calfstore.postgres_store import (
             PostgresStore,  # psycopg loads only where PostgreSQL is used

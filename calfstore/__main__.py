@@ -15,14 +15,24 @@ from calfstore.url import DatabaseUrl, configured_database, parse_database_url
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m calfstore", description="Calf Check's database commands.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="bring the database CALF_DATABASE_URL names up to the current schema, "
-                                        "once (run it before starting a new version's processes)")
-    commands.add_parser("cluster", help="rewrite the runner tables in runner order (DuckDB: stop the app first; "
-                                        "PostgreSQL: locks each table for seconds, run it at a quiet hour)")
+    commands.add_parser(
+        "migrate",
+        help="bring the database CALF_DATABASE_URL names up to the current schema, "
+        "once (run it before starting a new version's processes)",
+    )
+    commands.add_parser(
+        "cluster",
+        help="rewrite the runner tables in runner order (DuckDB: stop the app first; "
+        "PostgreSQL: locks each table for seconds, run it at a quiet hour)",
+    )
     copy = commands.add_parser("copy", help="copy a DuckDB file into an empty PostgreSQL database, checked")
     copy.add_argument("--to", required=True, help="postgresql://user:password@host:port/dbname (must be empty)")
-    copy.add_argument("--from", dest="source", default=None,
-                      help="the DuckDB file (default: CALF_DB_PATH or data/calfcheck.duckdb); stop the app first")
+    copy.add_argument(
+        "--from",
+        dest="source",
+        default=None,
+        help="the DuckDB file (default: CALF_DB_PATH or data/calfcheck.duckdb); stop the app first",
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "migrate":
@@ -47,8 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         report = copy_to_postgres(source, target)
         rows = ", ".join(f"{table} {count}" for table, count in report.rows.items())
-        print(f"Copied {source} into {target.redacted}: {rows}; {report.owners} owner(s). Counts checked per table "
-              f"and per owner. Now set CALF_DATABASE_URL to the target and start the app.")
+        print(
+            f"Copied {source} into {target.redacted}: {rows}; {report.owners} owner(s). Counts checked per table "
+            f"and per owner. Now set CALF_DATABASE_URL to the target and start the app."
+        )
     except StoreError as error:
         print(f"{args.command} failed: {error}", file=sys.stderr)
         return 1

@@ -53,12 +53,17 @@ def backup_postgres(database: DatabaseUrl, target: Path | None = None, *, now: d
         raise BackupError(f"{target} already exists; a backup never overwrites a file. Choose another name.")
     pg_dump = _client("pg_dump")
     if pg_dump is None:
-        raise BackupError("pg_dump is not installed here. Install Debian's postgresql-client, or run on a machine that "
-                          f"has it: pg_dump --format=custom --file={target} \"$CALF_DATABASE_URL\"")
+        raise BackupError(
+            "pg_dump is not installed here. Install Debian's postgresql-client, or run on a machine that "
+            f'has it: pg_dump --format=custom --file={target} "$CALF_DATABASE_URL"'
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    done = subprocess.run([pg_dump, "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={database.conninfo}"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [pg_dump, "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={database.conninfo}"],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         partial.unlink(missing_ok=True)
         raise BackupError(f"pg_dump could not back up {database.redacted}: {done.stderr.strip()[:300]}")
@@ -75,18 +80,25 @@ def restore_postgres(backup_file: Path, database: DatabaseUrl) -> None:
         raise BackupError(f"There is no backup at {backup_file}.")
     pg_restore = _client("pg_restore")
     if pg_restore is None:
-        raise BackupError("pg_restore is not installed here. Install Debian's postgresql-client, or run: "
-                          f"pg_restore --no-owner --dbname=\"$CALF_DATABASE_URL\" {backup_file}")
+        raise BackupError(
+            "pg_restore is not installed here. Install Debian's postgresql-client, or run: "
+            f'pg_restore --no-owner --dbname="$CALF_DATABASE_URL" {backup_file}'
+        )
     store = PostgresStore.open(database, migrate=False)
     try:
         if store.has_schema():
-            raise BackupError(f"{database.redacted} already holds a Calf Check database; a restore never merges "
-                              f"into one. Restore into a new, empty database (createdb), then point "
-                              f"CALF_DATABASE_URL at it.")
+            raise BackupError(
+                f"{database.redacted} already holds a Calf Check database; a restore never merges "
+                f"into one. Restore into a new, empty database (createdb), then point "
+                f"CALF_DATABASE_URL at it."
+            )
     finally:
         store.close()
-    done = subprocess.run([pg_restore, "--no-owner", "--exit-on-error", f"--dbname={database.conninfo}",
-                           str(backup_file)], capture_output=True, text=True)
+    done = subprocess.run(
+        [pg_restore, "--no-owner", "--exit-on-error", f"--dbname={database.conninfo}", str(backup_file)],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise BackupError(f"pg_restore could not restore {backup_file}: {done.stderr.strip()[:300]}")
     store = PostgresStore.open(database)
@@ -100,11 +112,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m calfstore.backup", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     make = commands.add_parser("backup", help="copy the database into a new file (the app may be running)")
-    make.add_argument("--db", default=None, help="a DuckDB file (default: CALF_DATABASE_URL, CALF_DB_PATH, or "
-                                                 "data/calfcheck.duckdb)")
+    make.add_argument(
+        "--db", default=None, help="a DuckDB file (default: CALF_DATABASE_URL, CALF_DB_PATH, or data/calfcheck.duckdb)"
+    )
     make.add_argument("--to", default=None, help="the new file (default: backups/<name>-<time> beside it)")
-    make.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS,
-                      help="seconds to wait for a running app (default: %(default)s)")
+    make.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        help="seconds to wait for a running app (default: %(default)s)",
+    )
     put = commands.add_parser("restore", help="replace the database with a backup (the app must be stopped)")
     put.add_argument("backup", help="the backup file")
     put.add_argument("--db", default=None, help="the DuckDB file to replace (default: CALF_DB_PATH)")
@@ -125,8 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert database.path is not None
         if args.command == "backup":
             made_file = backup(database.path, Path(args.to) if args.to else None, timeout=args.timeout)
-            print(f"Backed up {database.path.absolute()} to {made_file.path}, made by {made_file.made_by}: "
-                  f"{describe_rows(made_file.rows)}.")
+            print(
+                f"Backed up {database.path.absolute()} to {made_file.path}, made by {made_file.made_by}: "
+                f"{describe_rows(made_file.rows)}."
+            )
         else:
             done = restore(Path(args.backup), database.path)
             kept = f" The file it replaced was kept as {done.previous}." if done.previous else ""

@@ -93,8 +93,9 @@ def confined_target(database: Path, requested: object) -> Path:
     target = Path(requested)
     folder = backups_folder(database)
     if target.parent != folder or not BACKUP_NAME.fullmatch(target.name):
-        raise BackupError(f"A backup is only ever written as a new file directly in {folder}; refused: "
-                          f"{requested[:200]!r}.")
+        raise BackupError(
+            f"A backup is only ever written as a new file directly in {folder}; refused: {requested[:200]!r}."
+        )
     try:
         folder.mkdir(mode=OWNER_ONLY, exist_ok=True)
         info = folder.lstat()
@@ -177,8 +178,13 @@ def _own_folder(folder: Path) -> bool:
 
 
 def describe_rows(rows: dict[str, int]) -> str:
-    labels = {"runners": "runner profile(s)", "test_sessions": "test(s)", "symptom_entries": "symptom entries",
-              "routine_logs": "training entries", "share_links": "share link(s)"}
+    labels = {
+        "runners": "runner profile(s)",
+        "test_sessions": "test(s)",
+        "symptom_entries": "symptom entries",
+        "routine_logs": "training entries",
+        "share_links": "share link(s)",
+    }
     return ", ".join(f"{rows[table]} {label}" for table, label in labels.items() if table in rows)
 
 
@@ -277,8 +283,13 @@ def start_worker(store: DuckDBStore) -> BackupWorker:
 # -- the commands ------------------------------------------------------------------------------------------------
 
 
-def backup(database: Path, target: Path | None = None, *, timeout: float = DEFAULT_TIMEOUT_SECONDS,
-           now: dt.datetime | None = None) -> BackupResult:
+def backup(
+    database: Path,
+    target: Path | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    now: dt.datetime | None = None,
+) -> BackupResult:
     """Copy the database into a new file, whether or not the app is running."""
     database = Path(database).absolute()
     if not database.is_file():
@@ -303,8 +314,9 @@ def _ask_the_app(database: Path, target: Path, timeout: float) -> BackupResult:
     folder = requests_folder(database)
     folder.mkdir(mode=OWNER_ONLY, exist_ok=True)
     if not _own_folder(folder):
-        raise BackupError(f"{folder} is not a folder of this user (a link, or someone else's). Remove it, then "
-                          f"run the backup again.")
+        raise BackupError(
+            f"{folder} is not a folder of this user (a link, or someone else's). Remove it, then run the backup again."
+        )
     folder.chmod(OWNER_ONLY)  # made by an older version with the default permissions
     stem = f"{time.time_ns()}-{os.getpid()}"
     made = backups_folder(database) / f"{database.stem}-{stem}.duckdb"
@@ -324,11 +336,13 @@ def _ask_the_app(database: Path, target: Path, timeout: float) -> BackupResult:
     try:
         request.unlink()
     except FileNotFoundError:  # claimed just now: the app is still copying
-        raise BackupError(f"The running app is still making the backup after {timeout:g} s; it will appear at "
-                          f"{made} when done.") from None
+        raise BackupError(
+            f"The running app is still making the backup after {timeout:g} s; it will appear at {made} when done."
+        ) from None
     raise BackupError(
         f"{database} is open in a program that did not answer the backup request within {timeout:g} s: not a "
-        f"running Calf Check, but another program (such as a duckdb client). Close it and run the backup again.")
+        f"running Calf Check, but another program (such as a duckdb client). Close it and run the backup again."
+    )
 
 
 def restore(backup_file: Path, database: Path, *, now: dt.datetime | None = None) -> RestoreResult:
@@ -340,14 +354,20 @@ def restore(backup_file: Path, database: Path, *, now: dt.datetime | None = None
         raise BackupError(f"Can't restore from {backup_file}: {error}") from error
     known = max(migration.version for migration in MIGRATIONS)
     if max(summary.schema_versions, default=0) > known:
-        raise BackupError(f"{backup_file} was made by a newer Calf Check (schema {max(summary.schema_versions)}; "
-                          f"this one knows up to {known}). Update Calf Check first.")
+        raise BackupError(
+            f"{backup_file} was made by a newer Calf Check (schema {max(summary.schema_versions)}; "
+            f"this one knows up to {known}). Update Calf Check first."
+        )
     if not database.parent.is_dir():
-        raise BackupError(f"The folder {database.parent} does not exist. Create it, or point --db (CALF_DB_PATH) "
-                          f"at a file in an existing folder.")
-    refusal = (f"{database} is in use: Calf Check (or another program) has it open, and a restore would replace "
-               f"the file under it. Stop the app first (Ctrl+C where `make run` runs), then restore again. "
-               f"Nothing was changed.")
+        raise BackupError(
+            f"The folder {database.parent} does not exist. Create it, or point --db (CALF_DB_PATH) "
+            f"at a file in an existing folder."
+        )
+    refusal = (
+        f"{database} is in use: Calf Check (or another program) has it open, and a restore would replace "
+        f"the file under it. Stop the app first (Ctrl+C where `make run` runs), then restore again. "
+        f"Nothing was changed."
+    )
     if file_in_use(database):
         raise BackupError(refusal)
     staged = database.with_name(f".{database.name}.restoring")
@@ -360,9 +380,14 @@ def restore(backup_file: Path, database: Path, *, now: dt.datetime | None = None
             raise BackupError(refusal)
         previous = database.with_name(f"{database.name}.before-restore-{(now or dt.datetime.now()):%Y%m%d-%H%M%S}")
         # The old file's log goes with it: it must never be replayed into the restored file.
-        moves = [(old, new) for old, new in ((database, previous), (database.with_name(database.name + ".wal"),
-                                                                     previous.with_name(previous.name + ".wal")))
-                 if old.exists()]
+        moves = [
+            (old, new)
+            for old, new in (
+                (database, previous),
+                (database.with_name(database.name + ".wal"), previous.with_name(previous.name + ".wal")),
+            )
+            if old.exists()
+        ]
         done: list[tuple[Path, Path]] = []
         try:
             for old, new in moves:

@@ -57,20 +57,27 @@ def _current_database(cursor: duckdb.DuckDBPyConnection) -> str:
 
 
 def _table_names(cursor: duckdb.DuckDBPyConnection, database: str) -> list[str]:
-    rows = cursor.execute("""SELECT table_name FROM duckdb_tables()
+    rows = cursor.execute(
+        """SELECT table_name FROM duckdb_tables()
                              WHERE database_name = ? AND schema_name = 'main' AND NOT temporary
-                             ORDER BY table_name""", [database]).fetchall()
+                             ORDER BY table_name""",
+        [database],
+    ).fetchall()
     return [row[0] for row in rows]
 
 
 def _row_counts(cursor: duckdb.DuckDBPyConnection, database: str) -> dict[str, int]:
-    return {table: int(one_row(cursor.execute(f"SELECT count(*) FROM {_ident(database)}.main.{_ident(table)}"))[0])
-            for table in _table_names(cursor, database)}
+    return {
+        table: int(one_row(cursor.execute(f"SELECT count(*) FROM {_ident(database)}.main.{_ident(table)}"))[0])
+        for table in _table_names(cursor, database)
+    }
 
 
 def _snapshot(cursor: duckdb.DuckDBPyConnection, database: str) -> dict[str, list[tuple[Any, ...]]]:
-    return {table: cursor.execute(f"SELECT * FROM {_ident(database)}.main.{_ident(table)} ORDER BY ALL").fetchall()
-            for table in _table_names(cursor, database)}
+    return {
+        table: cursor.execute(f"SELECT * FROM {_ident(database)}.main.{_ident(table)} ORDER BY ALL").fetchall()
+        for table in _table_names(cursor, database)
+    }
 
 
 def _copy_database(cursor: duckdb.DuckDBPyConnection, source: str, target: str) -> dict[str, int]:
@@ -128,10 +135,10 @@ def describe_database(path: str | Path) -> DatabaseSummary:
     try:
         database = _current_database(connection)
         if "schema_migrations" not in _table_names(connection, database):
-            raise StoreUnavailable(f"{path} is a DuckDB file but not a Calf Check database (it has no schema "
-                                   f"history).")
-        versions = [row[0] for row in connection.execute(
-            "SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+            raise StoreUnavailable(f"{path} is a DuckDB file but not a Calf Check database (it has no schema history).")
+        versions = [
+            row[0] for row in connection.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+        ]
         return DatabaseSummary(path, versions, _row_counts(connection, database))
     except duckdb.Error as error:
         raise StoreUnavailable(explain_open_failure(path, error)) from error

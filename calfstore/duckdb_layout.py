@@ -25,8 +25,10 @@ class DuckDBFile(Protocol):
 
     def duckdb_cursor(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
 
-    def duckdb_transaction(self, owner: str | None, *,
-                           changes_records: bool = True) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
+    def duckdb_transaction(
+        self, owner: str | None, *, changes_records: bool = True
+    ) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
+
 
 # DuckDBStore.open rewrites a runner table ordered by runner once this many of its rows have arrived since it was
 # last clustered: DuckDB's row group size. Fewer unclustered rows than that are about one row group, which a
@@ -51,9 +53,13 @@ def cluster_by_runner(store: DuckDBFile, *, min_unclustered_rows: int = 0) -> di
     uses this store (DuckDBStore.open, before it hands the store out; or with the app stopped): a write from
     another thread meanwhile is refused, never lost.
     """
+
     def due(found: dict[str, tuple[int, int]]) -> list[tuple[str, int]]:
-        return [(table, through_id) for table, (count, through_id) in found.items()
-                if count and count >= min_unclustered_rows]
+        return [
+            (table, through_id)
+            for table, (count, through_id) in found.items()
+            if count and count >= min_unclustered_rows
+        ]
 
     with store.duckdb_cursor() as cursor:  # most start-ups: nothing due, and no write transaction either
         if not due(_unclustered(cursor)):
@@ -61,10 +67,13 @@ def cluster_by_runner(store: DuckDBFile, *, min_unclustered_rows: int = 0) -> di
     rewritten: dict[str, int] = {}
     with store.duckdb_transaction(None, changes_records=False) as cursor:
         for table, through_id in due(_unclustered(cursor)):
-            definition = one_row(cursor.execute(
-                """SELECT sql FROM duckdb_tables()
+            definition = one_row(
+                cursor.execute(
+                    """SELECT sql FROM duckdb_tables()
                    WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?""",
-                [table]))[0]
+                    [table],
+                )
+            )[0]
             copy = f"{table}__by_runner"
             cursor.execute(_renamed_definition(definition, table, copy))
             cursor.execute(f"INSERT INTO {copy} SELECT * FROM {table} ORDER BY runner_id, id")
@@ -83,11 +92,17 @@ def _unclustered(cursor: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]
     start-up."""
     watermarks = dict(cursor.execute("SELECT table_name, through_id FROM clustered_tables").fetchall())
     marks = [watermarks.get(table, 0) for table in RUNNER_TABLES]
-    found = one_row(cursor.execute(
-        "SELECT " + ", ".join(f"(SELECT row(count(*), max(id)) FROM {table} WHERE id > ?)" for table in RUNNER_TABLES),
-        marks))
-    return {table: (int(count), int(top if top is not None else mark))
-            for table, mark, (count, top) in zip(RUNNER_TABLES, marks, found, strict=True)}
+    found = one_row(
+        cursor.execute(
+            "SELECT "
+            + ", ".join(f"(SELECT row(count(*), max(id)) FROM {table} WHERE id > ?)" for table in RUNNER_TABLES),
+            marks,
+        )
+    )
+    return {
+        table: (int(count), int(top if top is not None else mark))
+        for table, mark, (count, top) in zip(RUNNER_TABLES, marks, found, strict=True)
+    }
 
 
 def _renamed_definition(definition: str, table: str, new_name: str) -> str:

@@ -81,22 +81,30 @@ def explain_open_failure(path: Path, error: BaseException) -> str:
     lowered = text.lower()
     log = path.with_name(path.name + ".wal")
     if "wal" in lowered and "lock" not in lowered:
-        return (f"Calf Check can't open {path}: its log {log} (saves not yet written into the file) is damaged, "
-                f"unreadable or belongs to another file. Nothing was changed. Restore a backup (make restore), or "
-                f"move {log.name} aside to open the file without the saves it holds.")
+        return (
+            f"Calf Check can't open {path}: its log {log} (saves not yet written into the file) is damaged, "
+            f"unreadable or belongs to another file. Nothing was changed. Restore a backup (make restore), or "
+            f"move {log.name} aside to open the file without the saves it holds."
+        )
     if "lock" in lowered:
-        return (f"The database file {path} is already open in another program (another Calf Check, or a duckdb "
-                f"client). DuckDB lets one process use a file at a time: close the other program, or start this "
-                f"one with CALF_DB_PATH pointing at a different file. To run several app processes, use "
-                f"PostgreSQL (CALF_DATABASE_URL=postgresql://...; see docs/deploy.md).")
+        return (
+            f"The database file {path} is already open in another program (another Calf Check, or a duckdb "
+            f"client). DuckDB lets one process use a file at a time: close the other program, or start this "
+            f"one with CALF_DB_PATH pointing at a different file. To run several app processes, use "
+            f"PostgreSQL (CALF_DATABASE_URL=postgresql://...; see docs/deploy.md)."
+        )
     if _read_only(lowered):
-        return (f"Calf Check can't write to {path}: the file or its folder is read-only. Give this user write "
-                f"permission, or set CALF_DB_PATH to a writable location.")
+        return (
+            f"Calf Check can't write to {path}: the file or its folder is read-only. Give this user write "
+            f"permission, or set CALF_DB_PATH to a writable location."
+        )
     if "no space" in lowered or "disk is full" in lowered or "disk full" in lowered:
         return f"The disk holding {path} is full. Free some space, then start Calf Check again."
     if "not a valid duckdb" in lowered or "corrupt" in lowered or "serializ" in lowered:
-        return (f"{path} is not a Calf Check database it can read (damaged, or another kind of file). Restore it "
-                f"from a backup, or set CALF_DB_PATH to a new file.")
+        return (
+            f"{path} is not a Calf Check database it can read (damaged, or another kind of file). Restore it "
+            f"from a backup, or set CALF_DB_PATH to a new file."
+        )
     return f"Calf Check could not open its database {path}: {text.splitlines()[0] if text else type(error).__name__}"
 
 
@@ -106,18 +114,24 @@ def explain_failure(path: Path, error: BaseException) -> str:
     text = str(error)
     lowered = text.lower()
     if is_conflict(error):
-        return ("Someone saved a change to the same entry at the same moment, so nothing was saved. Reload the "
-                "page and make your change again.")
+        return (
+            "Someone saved a change to the same entry at the same moment, so nothing was saved. Reload the "
+            "page and make your change again."
+        )
     if isinstance(error, duckdb.FatalException) or "invalidated" in lowered:
-        after = (f"DuckDB stopped using {path} to protect it, so nothing more was saved. Calf Check reopens it at "
-                 f"your next click; what you saved before is safe.")
+        after = (
+            f"DuckDB stopped using {path} to protect it, so nothing more was saved. Calf Check reopens it at "
+            f"your next click; what you saved before is safe."
+        )
     else:
         after = "Nothing was saved; what you saved before is safe."
     if "no space" in lowered or "disk full" in lowered or "disk is full" in lowered or "file too large" in lowered:
         return f"The disk holding {path} is full (disk full). {after} Free some space, then try again."
     if _read_only(lowered):
-        return (f"Calf Check can't write to {path}: the file or its folder is read-only. {after} Give this user "
-                f"write permission, or set CALF_DB_PATH to a writable location.")
+        return (
+            f"Calf Check can't write to {path}: the file or its folder is read-only. {after} Give this user "
+            f"write permission, or set CALF_DB_PATH to a writable location."
+        )
     first_line = text.splitlines()[0] if text else type(error).__name__
     return f"The database {path} reported a problem ({first_line[:200]}). {after}"
 
@@ -154,7 +168,8 @@ class DuckDBStore(SqlStore):
         if str(path) != ":memory:" and not path.parent.is_dir():
             raise StoreUnavailable(
                 f"The folder {path.parent} for the database {path.name} does not exist. Create it, or set "
-                f"CALF_DB_PATH to a file in an existing folder.")
+                f"CALF_DB_PATH to a file in an existing folder."
+            )
         try:
             connection = duckdb.connect(str(path))
         except duckdb.Error as error:
@@ -223,8 +238,9 @@ class DuckDBStore(SqlStore):
         return self.duckdb_transaction(owner, changes_records=changes_records)
 
     @contextmanager
-    def duckdb_transaction(self, owner: str | None, *, changes_records: bool = True
-                           ) -> Iterator[duckdb.DuckDBPyConnection]:
+    def duckdb_transaction(
+        self, owner: str | None, *, changes_records: bool = True
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A transaction that commits or rolls back whole, then changes `owner`'s data version (None: everyone's)."""
         with self.duckdb_cursor() as cursor:
             cursor.begin()

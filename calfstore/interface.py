@@ -81,12 +81,14 @@ class Store(ABC):
     # -- heel-raise tests, symptoms, training ------------------------------------------------------------------
 
     @abstractmethod
-    def save_test(self, owner: str, runner_id: int, test: HeelRaiseTest,
-                  symptoms: Sequence[SymptomEntry] = ()) -> int: ...
+    def save_test(
+        self, owner: str, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry] = ()
+    ) -> int: ...
 
     @abstractmethod
-    def update_test(self, owner: str, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry],
-                    expected_revision: int) -> int: ...
+    def update_test(
+        self, owner: str, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry], expected_revision: int
+    ) -> int: ...
 
     @abstractmethod
     def test_revision(self, owner: str, runner_id: int, test_id: int) -> int: ...
@@ -116,15 +118,27 @@ class Store(ABC):
     def delete_routine_log(self, owner: str, runner_id: int, log_id: int) -> None: ...
 
     @abstractmethod
-    def import_records(self, owner: str, runner_id: int,
-                       tests: Sequence[tuple[HeelRaiseTest, Sequence[SymptomEntry]]],
-                       symptoms: Sequence[SymptomEntry], routine_logs: Sequence[RoutineLogEntry]) -> None: ...
+    def import_records(
+        self,
+        owner: str,
+        runner_id: int,
+        tests: Sequence[tuple[HeelRaiseTest, Sequence[SymptomEntry]]],
+        symptoms: Sequence[SymptomEntry],
+        routine_logs: Sequence[RoutineLogEntry],
+    ) -> None: ...
 
     # -- share links ----------------------------------------------------------------------------------------------
 
     @abstractmethod
-    def create_share_link(self, owner: str, runner_id: int, label: str, token_sha256: str,
-                          expires_at: dt.datetime | None, now: dt.datetime) -> ShareLink: ...
+    def create_share_link(
+        self,
+        owner: str,
+        runner_id: int,
+        label: str,
+        token_sha256: str,
+        expires_at: dt.datetime | None,
+        now: dt.datetime,
+    ) -> ShareLink: ...
 
     @abstractmethod
     def list_share_links(self, owner: str, runner_id: int) -> list[ShareLink]: ...
@@ -159,8 +173,9 @@ class Store(ABC):
     def remove_from_roster(self, coach: str, entry_id: int) -> None: ...
 
     @abstractmethod
-    def add_comment(self, coach: str, author: str, token_sha256: str, test_id: int, body: str,
-                    now: dt.datetime) -> TestComment:
+    def add_comment(
+        self, coach: str, author: str, token_sha256: str, test_id: int, body: str, now: dt.datetime
+    ) -> TestComment:
         """A coach's comment on one of the link's runner's tests. NotAllowed unless the link is live and allows
         comments; NotFound if the test isn't that runner's."""
 
@@ -220,8 +235,15 @@ class Store(ABC):
     # -- calendar feeds ------------------------------------------------------------------------------------------------
 
     @abstractmethod
-    def create_calendar_feed(self, owner: str, runner_id: int, token_sha256: str, show_exercise_names: bool,
-                             expires_at: dt.datetime | None, now: dt.datetime) -> CalendarFeed: ...
+    def create_calendar_feed(
+        self,
+        owner: str,
+        runner_id: int,
+        token_sha256: str,
+        show_exercise_names: bool,
+        expires_at: dt.datetime | None,
+        now: dt.datetime,
+    ) -> CalendarFeed: ...
 
     @abstractmethod
     def list_calendar_feeds(self, owner: str, runner_id: int) -> list[CalendarFeed]: ...

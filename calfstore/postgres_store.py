@@ -66,19 +66,36 @@ def explain_connection_failure(database: DatabaseUrl, error: BaseException) -> s
     lowered = text.lower()
     where = f"{URL_SETTING}={database.redacted}"
     if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return (f"PostgreSQL refused the user name or password in {where}. Correct them in {URL_SETTING} "
-                f"(postgresql://user:password@host:port/dbname).")
-    if any(words in lowered for words in ("could not translate host name", "name or service not known",
-                                          "failed to resolve host")):
-        return (f"The database host in {where} is unknown (its name could not be looked up). Check the host name "
-                f"in {URL_SETTING}, and that this machine can resolve it.")
+        return (
+            f"PostgreSQL refused the user name or password in {where}. Correct them in {URL_SETTING} "
+            f"(postgresql://user:password@host:port/dbname)."
+        )
+    if any(
+        words in lowered
+        for words in ("could not translate host name", "name or service not known", "failed to resolve host")
+    ):
+        return (
+            f"The database host in {where} is unknown (its name could not be looked up). Check the host name "
+            f"in {URL_SETTING}, and that this machine can resolve it."
+        )
     if "does not exist" in lowered and "database" in lowered:
-        return (f"The database named in {where} does not exist on that server. Create it (createdb) or correct the "
-                f"name in {URL_SETTING}.")
-    if any(words in lowered for words in ("connection refused", "could not connect", "timeout expired",
-                                          "no route to host", "the database system is")):
-        return (f"No PostgreSQL server answers at {where}. Start the server, or correct the host and port in "
-                f"{URL_SETTING}.")
+        return (
+            f"The database named in {where} does not exist on that server. Create it (createdb) or correct the "
+            f"name in {URL_SETTING}."
+        )
+    if any(
+        words in lowered
+        for words in (
+            "connection refused",
+            "could not connect",
+            "timeout expired",
+            "no route to host",
+            "the database system is",
+        )
+    ):
+        return (
+            f"No PostgreSQL server answers at {where}. Start the server, or correct the host and port in {URL_SETTING}."
+        )
     first_line = text.splitlines()[0] if text else type(error).__name__
     return f"Calf Check could not use its database ({where}): {first_line[:200]}"
 
@@ -105,9 +122,15 @@ class PostgresStore(SqlStore):
         except psycopg.Error as error:
             raise StoreUnavailable(explain_connection_failure(database, error)) from error
         pool = ConnectionPool(
-            database.conninfo, min_size=1, max_size=POOL_MAX_SIZE, open=False, timeout=POOL_WAIT_SECONDS,
+            database.conninfo,
+            min_size=1,
+            max_size=POOL_MAX_SIZE,
+            open=False,
+            timeout=POOL_WAIT_SECONDS,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "calfcheck"},
-            check=ConnectionPool.check_connection, name="calfcheck")
+            check=ConnectionPool.check_connection,
+            name="calfcheck",
+        )
         pool.open(wait=True, timeout=POOL_WAIT_SECONDS)
         store = cls(database, pool)
         if migrate:
@@ -129,15 +152,21 @@ class PostgresStore(SqlStore):
 
     def _translated(self, error: BaseException) -> StoreError:
         if isinstance(error, (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)):
-            return WriteConflict("Someone saved a change to the same entry at the same moment, so nothing was "
-                                 "saved. Reload the page and make your change again.")
+            return WriteConflict(
+                "Someone saved a change to the same entry at the same moment, so nothing was "
+                "saved. Reload the page and make your change again."
+            )
         if isinstance(error, (psycopg.OperationalError, PoolTimeout)):
-            return NotSaved(f"The database server ({self.description}) did not answer, so nothing was saved; what "
-                            f"you saved before is safe. Try again in a moment: Calf Check reconnects by itself "
-                            f"when the server is back.")
+            return NotSaved(
+                f"The database server ({self.description}) did not answer, so nothing was saved; what "
+                f"you saved before is safe. Try again in a moment: Calf Check reconnects by itself "
+                f"when the server is back."
+            )
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return NotSaved(f"The database ({self.description}) reported a problem ({first_line[:200]}). Nothing was "
-                        f"saved; what you saved before is safe.")
+        return NotSaved(
+            f"The database ({self.description}) reported a problem ({first_line[:200]}). Nothing was "
+            f"saved; what you saved before is safe."
+        )
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
@@ -164,7 +193,8 @@ class PostgresStore(SqlStore):
                 cursor.execute(
                     """INSERT INTO data_versions (owner_key, version) VALUES (?, nextval('data_version_numbers'))
                        ON CONFLICT (owner_key) DO UPDATE SET version = EXCLUDED.version""",
-                    [EVERY_OWNER if owner is None else owner])
+                    [EVERY_OWNER if owner is None else owner],
+                )
 
     @contextmanager
     def _snapshot(self) -> Iterator[Cursor]:
@@ -180,8 +210,9 @@ class PostgresStore(SqlStore):
 
     def data_version(self, owner: str) -> int:
         with self._cursor() as cursor:
-            row = cursor.execute("SELECT coalesce(max(version), 0) FROM data_versions WHERE owner_key IN (?, ?)",
-                                 [owner, EVERY_OWNER]).fetchone()
+            row = cursor.execute(
+                "SELECT coalesce(max(version), 0) FROM data_versions WHERE owner_key IN (?, ?)", [owner, EVERY_OWNER]
+            ).fetchone()
         return int(row[0])
 
     def cluster_by_runner(self) -> list[str]:

@@ -28,21 +28,53 @@ from calfcore.sharing import ShareLink
 RUNNER_COLUMNS = "id, name, birth_year, sex, units, injured_side, body_weight_kg, is_demo"
 
 TEST_COLUMNS = (
-    "id", "tested_on", "cadence_bpm", "surface", "cued", "fingertip_support", "added_load_kg",
-    "straight_left", "straight_right", "bent_left", "bent_right", "height_left_cm", "height_right_cm",
-    "soleus_load_kg", "soleus_reps_left", "soleus_reps_right", "body_weight_kg",
-    "knee_to_wall_left_cm", "knee_to_wall_right_cm", "red_flags", "notes",
+    "id",
+    "tested_on",
+    "cadence_bpm",
+    "surface",
+    "cued",
+    "fingertip_support",
+    "added_load_kg",
+    "straight_left",
+    "straight_right",
+    "bent_left",
+    "bent_right",
+    "height_left_cm",
+    "height_right_cm",
+    "soleus_load_kg",
+    "soleus_reps_left",
+    "soleus_reps_right",
+    "body_weight_kg",
+    "knee_to_wall_left_cm",
+    "knee_to_wall_right_cm",
+    "red_flags",
+    "notes",
 )
-SYMPTOM_COLUMNS = ("id", "logged_on", "side", "pain_during", "pain_next_morning", "stiffness_minutes",
-                    "location", "test_id")
+SYMPTOM_COLUMNS = (
+    "id",
+    "logged_on",
+    "side",
+    "pain_during",
+    "pain_next_morning",
+    "stiffness_minutes",
+    "location",
+    "test_id",
+)
 ROUTINE_COLUMNS = ("id", "logged_on", "exercise_id", "sets", "reps", "load_kg", "pain", "notes")
 EVERY_DAY = dt.date(1900, 1, 1)  # list_symptoms without `since`: from this day on
 
 
 def runner_from_row(row: Sequence[Any]) -> RunnerProfile:
-    return RunnerProfile(id=int(row[0]), name=row[1], birth_year=int(row[2]), sex=Sex(row[3]), units=Units(row[4]),
-                         injured_side=Side(row[5]) if row[5] else None,
-                         body_weight_kg=float(row[6]) if row[6] is not None else None, is_demo=bool(row[7]))
+    return RunnerProfile(
+        id=int(row[0]),
+        name=row[1],
+        birth_year=int(row[2]),
+        sex=Sex(row[3]),
+        units=Units(row[4]),
+        injured_side=Side(row[5]) if row[5] else None,
+        body_weight_kg=float(row[6]) if row[6] is not None else None,
+        is_demo=bool(row[7]),
+    )
 
 
 def test_values(test: HeelRaiseTest) -> list[Any]:
@@ -52,11 +84,26 @@ def test_values(test: HeelRaiseTest) -> list[Any]:
     ktw = test.knee_to_wall_cm or LegPair(None, None)
     soleus = test.soleus
     return [
-        test.tested_on, p.cadence_bpm, p.surface.value, p.cued, p.fingertip_support, p.added_load_kg,
-        test.straight_reps.left, test.straight_reps.right, bent.left, bent.right, height.left, height.right,
-        soleus.load_kg if soleus else None, soleus.reps.left if soleus else None,
-        soleus.reps.right if soleus else None, soleus.body_weight_kg if soleus else None,
-        ktw.left, ktw.right, sorted(test.red_flags), test.notes,
+        test.tested_on,
+        p.cadence_bpm,
+        p.surface.value,
+        p.cued,
+        p.fingertip_support,
+        p.added_load_kg,
+        test.straight_reps.left,
+        test.straight_reps.right,
+        bent.left,
+        bent.right,
+        height.left,
+        height.right,
+        soleus.load_kg if soleus else None,
+        soleus.reps.left if soleus else None,
+        soleus.reps.right if soleus else None,
+        soleus.body_weight_kg if soleus else None,
+        ktw.left,
+        ktw.right,
+        sorted(test.red_flags),
+        test.notes,
     ]
 
 
@@ -68,13 +115,19 @@ def test_from_row(row: Sequence[Any]) -> HeelRaiseTest:
     r = dict(zip(TEST_COLUMNS, row, strict=True))
     soleus = None
     if r["soleus_load_kg"] is not None:
-        soleus = SoleusTest(r["soleus_load_kg"], LegPair(r["soleus_reps_left"], r["soleus_reps_right"]),
-                            r["body_weight_kg"])
+        soleus = SoleusTest(
+            r["soleus_load_kg"], LegPair(r["soleus_reps_left"], r["soleus_reps_right"]), r["body_weight_kg"]
+        )
     return HeelRaiseTest(
         id=int(r["id"]),
         tested_on=r["tested_on"],
-        protocol=Protocol(cadence_bpm=r["cadence_bpm"], surface=Surface(r["surface"]), cued=r["cued"],
-                          fingertip_support=r["fingertip_support"], added_load_kg=r["added_load_kg"]),
+        protocol=Protocol(
+            cadence_bpm=r["cadence_bpm"],
+            surface=Surface(r["surface"]),
+            cued=r["cued"],
+            fingertip_support=r["fingertip_support"],
+            added_load_kg=r["added_load_kg"],
+        ),
         straight_reps=LegPair(r["straight_left"], r["straight_right"]),
         bent_reps=_pair(r["bent_left"], r["bent_right"]),
         heel_height_cm=_pair(r["height_left_cm"], r["height_right_cm"]),
@@ -86,8 +139,9 @@ def test_from_row(row: Sequence[Any]) -> HeelRaiseTest:
 
 
 def routine_log_from_row(r: Sequence[Any]) -> RoutineLogEntry:
-    return RoutineLogEntry(logged_on=r[1], exercise_id=r[2], sets=r[3], reps=r[4], load_kg=r[5], pain=r[6],
-                           notes=r[7], id=r[0])
+    return RoutineLogEntry(
+        logged_on=r[1], exercise_id=r[2], sets=r[3], reps=r[4], load_kg=r[5], pain=r[6], notes=r[7], id=r[0]
+    )
 
 
 def by_day_then_id(row: Sequence[Any]) -> tuple[Any, Any]:
@@ -96,9 +150,16 @@ def by_day_then_id(row: Sequence[Any]) -> tuple[Any, Any]:
 
 
 def symptom_from_row(row: Sequence[Any]) -> SymptomEntry:
-    return SymptomEntry(id=int(row[0]), logged_on=row[1], side=Side(row[2]), pain_during=row[3],
-                        pain_next_morning=row[4], stiffness_minutes=row[5], location=PainLocation(row[6]),
-                        test_id=row[7])
+    return SymptomEntry(
+        id=int(row[0]),
+        logged_on=row[1],
+        side=Side(row[2]),
+        pain_during=row[3],
+        pain_next_morning=row[4],
+        stiffness_minutes=row[5],
+        location=PainLocation(row[6]),
+        test_id=row[7],
+    )
 
 
 LINK_COLUMNS = "id, runner_id, label, created_at, expires_at, revoked_at, last_used_at, coach_may_comment"
@@ -121,10 +182,12 @@ def calendar_feed_from_row(row: Sequence[Any]) -> CalendarFeed:
 
 
 def hop_test_from_row(r: Sequence[Any]) -> HopTest:
-    return HopTest(tested_on=r[1], hops=LegPair(r[2], r[3]), pain=LegPair(r[4], r[5]), red_flags=frozenset(r[6]),
-                   id=int(r[0]))
+    return HopTest(
+        tested_on=r[1], hops=LegPair(r[2], r[3]), pain=LegPair(r[4], r[5]), red_flags=frozenset(r[6]), id=int(r[0])
+    )
 
 
 def readiness_check_from_row(r: Sequence[Any]) -> ReadinessCheck:
-    return ReadinessCheck(checked_on=r[1], walked_pain_free=r[2], settled_next_morning=r[3],
-                          red_flags=frozenset(r[4]), id=int(r[0]))
+    return ReadinessCheck(
+        checked_on=r[1], walked_pain_free=r[2], settled_next_morning=r[3], red_flags=frozenset(r[4]), id=int(r[0])
+    )

@@ -13,15 +13,35 @@ import re
 from dataclasses import dataclass
 
 # Every table whose rows belong to a runner: deleting a runner empties all of them.
-RUNNER_TABLES = ("symptom_entries", "routine_logs", "test_sessions", "share_links", "away_days", "retest_choices",
-                 "hop_tests", "readiness_checks", "calendar_feeds", "roster_entries", "test_comments", "coach_notes")
+RUNNER_TABLES = (
+    "symptom_entries",
+    "routine_logs",
+    "test_sessions",
+    "share_links",
+    "away_days",
+    "retest_choices",
+    "hop_tests",
+    "readiness_checks",
+    "calendar_feeds",
+    "roster_entries",
+    "test_comments",
+    "coach_notes",
+)
 
 # The sequence each table takes its ids from (a copy between databases keeps the ids and moves these on).
 ID_SEQUENCES = {
-    "runners": "runner_ids", "test_sessions": "test_ids", "symptom_entries": "symptom_ids",
-    "routine_logs": "routine_log_ids", "share_links": "share_link_ids", "away_days": "away_day_ids",
-    "retest_choices": "retest_choice_ids", "hop_tests": "hop_test_ids", "readiness_checks": "readiness_check_ids",
-    "calendar_feeds": "calendar_feed_ids", "roster_entries": "roster_entry_ids", "test_comments": "test_comment_ids",
+    "runners": "runner_ids",
+    "test_sessions": "test_ids",
+    "symptom_entries": "symptom_ids",
+    "routine_logs": "routine_log_ids",
+    "share_links": "share_link_ids",
+    "away_days": "away_day_ids",
+    "retest_choices": "retest_choice_ids",
+    "hop_tests": "hop_test_ids",
+    "readiness_checks": "readiness_check_ids",
+    "calendar_feeds": "calendar_feed_ids",
+    "roster_entries": "roster_entry_ids",
+    "test_comments": "test_comment_ids",
     "coach_notes": "coach_note_ids",
 }
 
@@ -199,8 +219,11 @@ _STEPS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 _COACH_TABLES = ("roster_entries", "test_comments", "coach_notes")  # migration 7 indexes its own
 _POSTGRES_INDEXES = (
     "CREATE INDEX runners_by_owner ON runners (owner_key)",
-    *(f"CREATE INDEX {table}_by_runner ON {table} (runner_id)" for table in RUNNER_TABLES
-      if table not in _COACH_TABLES),
+    *(
+        f"CREATE INDEX {table}_by_runner ON {table} (runner_id)"
+        for table in RUNNER_TABLES
+        if table not in _COACH_TABLES
+    ),
     "CREATE INDEX share_links_by_token ON share_links (token_sha256)",
     "CREATE INDEX calendar_feeds_by_token ON calendar_feeds (token_sha256)",
 )
@@ -272,5 +295,7 @@ def statements_for(migration: Migration, dialect: str) -> tuple[str, ...]:
     """The statements of one step in a dialect: "duckdb" or "postgresql"."""
     if dialect == "duckdb":
         return migration.statements
-    return (*(_DOUBLE.sub("DOUBLE PRECISION", statement) for statement in migration.statements),
-            *migration.postgres_only)
+    return (
+        *(_DOUBLE.sub("DOUBLE PRECISION", statement) for statement in migration.statements),
+        *migration.postgres_only,
+    )

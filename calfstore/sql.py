@@ -95,6 +95,7 @@ def retry_on_conflict(method: _Method) -> _Method:
     doesn't depend on what the other transaction did: inserts, deletes, and idempotent stamps. Corrections
     (update_test, update_runner) are not retried: one edit wins, the other is told (EditConflict).
     """
+
     @functools.wraps(method)
     def retrying(self: SqlStore, *args: Any, **kwargs: Any) -> Any:
         for attempt in range(CONFLICT_RETRIES + 1):
@@ -103,7 +104,7 @@ def retry_on_conflict(method: _Method) -> _Method:
             except WriteConflict:
                 if attempt == CONFLICT_RETRIES:
                     raise
-                time.sleep(random.uniform(0.0005, min(CONFLICT_PAUSE_MAX, 0.002 * 2 ** attempt)))
+                time.sleep(random.uniform(0.0005, min(CONFLICT_PAUSE_MAX, 0.002 * 2**attempt)))
         raise AssertionError("unreachable")
 
     return retrying  # type: ignore[return-value]  # functools.wraps keeps the signature; mypy can't see it
@@ -130,8 +131,9 @@ class SqlStore(Store):
         return nullcontext()
 
     def _require_runner(self, cursor: Cursor, owner: str, runner_id: int, lock: str = "") -> None:
-        found = cursor.execute(f"SELECT 1 FROM runners WHERE id = ? AND owner_key = ?{lock}",
-                               [runner_id, owner]).fetchone()
+        found = cursor.execute(
+            f"SELECT 1 FROM runners WHERE id = ? AND owner_key = ?{lock}", [runner_id, owner]
+        ).fetchone()
         if found is None:
             raise NotFound(RUNNER_GONE)
 
@@ -140,8 +142,10 @@ class SqlStore(Store):
 
     def schema_versions(self) -> list[int]:
         with self._cursor() as cursor:
-            return [int(row[0]) for row in
-                    cursor.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+            return [
+                int(row[0])
+                for row in cursor.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+            ]
 
     # -- runners ----------------------------------------------------------------------------------------
 
@@ -152,9 +156,17 @@ class SqlStore(Store):
                 """INSERT INTO runners (owner_key, name, birth_year, sex, units, injured_side, body_weight_kg,
                                           is_demo, created_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-                [owner, runner.name, runner.birth_year, runner.sex.value, runner.units.value,
-                 runner.injured_side.value if runner.injured_side else None, runner.body_weight_kg,
-                 runner.is_demo, now_utc()],
+                [
+                    owner,
+                    runner.name,
+                    runner.birth_year,
+                    runner.sex.value,
+                    runner.units.value,
+                    runner.injured_side.value if runner.injured_side else None,
+                    runner.body_weight_kg,
+                    runner.is_demo,
+                    now_utc(),
+                ],
             ).fetchone()
         return replace(runner, id=int(row[0]))
 
@@ -168,24 +180,35 @@ class SqlStore(Store):
                 cursor.execute(
                     """UPDATE runners SET name = ?, birth_year = ?, sex = ?, units = ?, injured_side = ?,
                        body_weight_kg = ? WHERE id = ?""",
-                    [runner.name, runner.birth_year, runner.sex.value, runner.units.value,
-                     runner.injured_side.value if runner.injured_side else None, runner.body_weight_kg, runner.id],
+                    [
+                        runner.name,
+                        runner.birth_year,
+                        runner.sex.value,
+                        runner.units.value,
+                        runner.injured_side.value if runner.injured_side else None,
+                        runner.body_weight_kg,
+                        runner.id,
+                    ],
                 )
         except WriteConflict as error:
-            raise EditConflict("This profile was saved somewhere else at the same moment. Nothing was overwritten: "
-                               "reload it and make your change again.") from error
+            raise EditConflict(
+                "This profile was saved somewhere else at the same moment. Nothing was overwritten: "
+                "reload it and make your change again."
+            ) from error
         return runner
 
     def list_runners(self, owner: str) -> list[RunnerProfile]:
         with self._cursor() as cursor:
-            rows = cursor.execute(f"SELECT {RUNNER_COLUMNS} FROM runners WHERE owner_key = ? ORDER BY id",
-                                  [owner]).fetchall()
+            rows = cursor.execute(
+                f"SELECT {RUNNER_COLUMNS} FROM runners WHERE owner_key = ? ORDER BY id", [owner]
+            ).fetchall()
         return [runner_from_row(row) for row in rows]
 
     def get_runner(self, owner: str, runner_id: int) -> RunnerProfile:
         with self._cursor() as cursor:
-            row = cursor.execute(f"SELECT {RUNNER_COLUMNS} FROM runners WHERE id = ? AND owner_key = ?",
-                                 [runner_id, owner]).fetchone()
+            row = cursor.execute(
+                f"SELECT {RUNNER_COLUMNS} FROM runners WHERE id = ? AND owner_key = ?", [runner_id, owner]
+            ).fetchone()
         if row is None:
             raise NotFound(RUNNER_GONE)
         return runner_from_row(row)
@@ -204,11 +227,13 @@ class SqlStore(Store):
         """Delete every runner profile of an owner (a login) and every row that belongs to them, share links
         included, in one transaction. Returns how many profiles went."""
         with self._transaction(owner) as cursor:
-            ids = cursor.execute(f"SELECT id FROM runners WHERE owner_key = ? ORDER BY id{self._LOCK_RUNNER_TO_DELETE}",
-                                 [owner]).fetchall()
+            ids = cursor.execute(
+                f"SELECT id FROM runners WHERE owner_key = ? ORDER BY id{self._LOCK_RUNNER_TO_DELETE}", [owner]
+            ).fetchall()
             for table in RUNNER_TABLES:
-                cursor.execute(f"DELETE FROM {table} WHERE runner_id IN (SELECT id FROM runners WHERE owner_key = ?)",
-                               [owner])
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE runner_id IN (SELECT id FROM runners WHERE owner_key = ?)", [owner]
+                )
             cursor.execute("DELETE FROM runners WHERE owner_key = ?", [owner])
             for table in ("roster_entries", "coach_notes"):  # what this login kept as a coach, on others' runners
                 cursor.execute(f"DELETE FROM {table} WHERE coach_owner_key = ?", [owner])
@@ -218,8 +243,9 @@ class SqlStore(Store):
         """The profile and every record of one runner, as get_runner, list_tests, list_symptoms and
         list_routine_logs return them, read from one snapshot (`_snapshot_cursor`)."""
         with self._snapshot_cursor() as cursor:
-            row = cursor.execute(f"SELECT {RUNNER_COLUMNS} FROM runners WHERE id = ? AND owner_key = ?",
-                                 [runner_id, owner]).fetchone()
+            row = cursor.execute(
+                f"SELECT {RUNNER_COLUMNS} FROM runners WHERE id = ? AND owner_key = ?", [runner_id, owner]
+            ).fetchone()
             if row is None:
                 raise NotFound(RUNNER_GONE)
             tests = self._select_tests(cursor, runner_id)
@@ -233,8 +259,9 @@ class SqlStore(Store):
 
     # -- heel-raise tests -----------------------------------------------------------------------------
 
-    def _insert_test(self, cursor: Cursor, runner_id: int, test: HeelRaiseTest,
-                     symptoms: Sequence[SymptomEntry]) -> int:
+    def _insert_test(
+        self, cursor: Cursor, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry]
+    ) -> int:
         row = cursor.execute(
             f"""INSERT INTO test_sessions (runner_id, {", ".join(TEST_COLUMNS[1:])}, created_at)
                 VALUES (?, {", ".join("?" * (len(TEST_COLUMNS) - 1))}, ?) RETURNING id""",
@@ -245,15 +272,15 @@ class SqlStore(Store):
         return test_id
 
     @retry_on_conflict
-    def save_test(self, owner: str, runner_id: int, test: HeelRaiseTest,
-                  symptoms: Sequence[SymptomEntry] = ()) -> int:
+    def save_test(self, owner: str, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry] = ()) -> int:
         """Save a test with its symptoms atomically; returns the new test id."""
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
             return self._insert_test(cursor, runner_id, test, symptoms)
 
-    def update_test(self, owner: str, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry],
-                    expected_revision: int) -> int:
+    def update_test(
+        self, owner: str, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry], expected_revision: int
+    ) -> int:
         """Correct a saved test and replace its symptoms. Raises EditConflict if it changed since loading."""
         try:
             with self._transaction(owner) as cursor:
@@ -265,24 +292,30 @@ class SqlStore(Store):
                     [*test_values(test), test.id, runner_id, expected_revision],
                 ).fetchone()
                 if updated is None:
-                    exists = cursor.execute("SELECT 1 FROM test_sessions WHERE id = ? AND runner_id = ?",
-                                            [test.id, runner_id]).fetchone()
+                    exists = cursor.execute(
+                        "SELECT 1 FROM test_sessions WHERE id = ? AND runner_id = ?", [test.id, runner_id]
+                    ).fetchone()
                     if exists is None:
                         raise NotFound("That test no longer exists (it may have been deleted).")
-                    raise EditConflict("This test was changed somewhere else since you opened it. "
-                                       "Nothing was overwritten: reload it and make your change again.")
+                    raise EditConflict(
+                        "This test was changed somewhere else since you opened it. "
+                        "Nothing was overwritten: reload it and make your change again."
+                    )
                 cursor.execute("DELETE FROM symptom_entries WHERE test_id = ? AND runner_id = ?", [test.id, runner_id])
                 self._insert_symptoms(cursor, runner_id, [replace(s, test_id=test.id) for s in symptoms])
                 return int(updated[0])
         except WriteConflict as error:
-            raise EditConflict("Someone saved this test at the same moment. Nothing was overwritten: reload it "
-                               "and make your change again.") from error
+            raise EditConflict(
+                "Someone saved this test at the same moment. Nothing was overwritten: reload it "
+                "and make your change again."
+            ) from error
 
     def test_revision(self, owner: str, runner_id: int, test_id: int) -> int:
         with self._cursor() as cursor:
             self._require_runner(cursor, owner, runner_id)
-            row = cursor.execute("SELECT revision FROM test_sessions WHERE id = ? AND runner_id = ?",
-                                 [test_id, runner_id]).fetchone()
+            row = cursor.execute(
+                "SELECT revision FROM test_sessions WHERE id = ? AND runner_id = ?", [test_id, runner_id]
+            ).fetchone()
         if row is None:
             raise NotFound("That test no longer exists (it may have been deleted).")
         return int(row[0])
@@ -293,8 +326,9 @@ class SqlStore(Store):
             self._writing_for(cursor, owner, runner_id)
             cursor.execute("DELETE FROM symptom_entries WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
             cursor.execute("DELETE FROM test_comments WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
-            deleted = cursor.execute("DELETE FROM test_sessions WHERE id = ? AND runner_id = ? RETURNING id",
-                                     [test_id, runner_id]).fetchall()
+            deleted = cursor.execute(
+                "DELETE FROM test_sessions WHERE id = ? AND runner_id = ? RETURNING id", [test_id, runner_id]
+            ).fetchall()
             if not deleted:
                 raise NotFound("That test no longer exists (it may have been deleted).")
 
@@ -308,7 +342,8 @@ class SqlStore(Store):
     def _select_tests(cursor: Cursor, runner_id: int) -> list[HeelRaiseTest]:
         rows = cursor.execute(
             f"SELECT {', '.join(TEST_COLUMNS)} FROM test_sessions WHERE runner_id = ? ORDER BY tested_on, id",
-            [runner_id]).fetchall()
+            [runner_id],
+        ).fetchall()
         return [test_from_row(row) for row in rows]
 
     # -- symptoms -----------------------------------------------------------------------------------------
@@ -321,8 +356,20 @@ class SqlStore(Store):
         cursor.executemany(
             f"""INSERT INTO symptom_entries (runner_id, {", ".join(SYMPTOM_COLUMNS[1:])}, created_at)
                 VALUES (?, {", ".join("?" * (len(SYMPTOM_COLUMNS) - 1))}, ?)""",
-            [[runner_id, e.logged_on, e.side.value, e.pain_during, e.pain_next_morning, e.stiffness_minutes,
-              e.location.value, e.test_id, now] for e in entries],
+            [
+                [
+                    runner_id,
+                    e.logged_on,
+                    e.side.value,
+                    e.pain_during,
+                    e.pain_next_morning,
+                    e.stiffness_minutes,
+                    e.location.value,
+                    e.test_id,
+                    now,
+                ]
+                for e in entries
+            ],
         )
 
     @retry_on_conflict
@@ -341,8 +388,10 @@ class SqlStore(Store):
     @staticmethod
     def _select_symptoms(cursor: Cursor, runner_id: int, since: dt.date) -> list[SymptomEntry]:
         rows = cursor.execute(
-            f"""SELECT {', '.join(SYMPTOM_COLUMNS)} FROM symptom_entries
-                WHERE runner_id = ? AND logged_on >= ? ORDER BY logged_on, id""", [runner_id, since]).fetchall()
+            f"""SELECT {", ".join(SYMPTOM_COLUMNS)} FROM symptom_entries
+                WHERE runner_id = ? AND logged_on >= ? ORDER BY logged_on, id""",
+            [runner_id, since],
+        ).fetchall()
         return [symptom_from_row(row) for row in rows]
 
     @retry_on_conflict
@@ -351,7 +400,8 @@ class SqlStore(Store):
             self._writing_for(cursor, owner, runner_id)
             deleted = cursor.execute(
                 "DELETE FROM symptom_entries WHERE id = ? AND runner_id = ? AND test_id IS NULL RETURNING id",
-                [symptom_id, runner_id]).fetchall()
+                [symptom_id, runner_id],
+            ).fetchall()
             if not deleted:
                 raise NotFound("That symptom entry no longer exists, or belongs to a test (edit the test instead).")
 
@@ -365,8 +415,7 @@ class SqlStore(Store):
         cursor.executemany(
             f"""INSERT INTO routine_logs (runner_id, {", ".join(ROUTINE_COLUMNS[1:])}, created_at)
                 VALUES (?, {", ".join("?" * (len(ROUTINE_COLUMNS) - 1))}, ?)""",
-            [[runner_id, e.logged_on, e.exercise_id, e.sets, e.reps, e.load_kg, e.pain, e.notes, now]
-             for e in entries],
+            [[runner_id, e.logged_on, e.exercise_id, e.sets, e.reps, e.load_kg, e.pain, e.notes, now] for e in entries],
         )
 
     @retry_on_conflict
@@ -384,22 +433,29 @@ class SqlStore(Store):
     def _select_routine_logs(cursor: Cursor, runner_id: int) -> list[RoutineLogEntry]:
         rows = cursor.execute(
             f"SELECT {', '.join(ROUTINE_COLUMNS)} FROM routine_logs WHERE runner_id = ? ORDER BY logged_on, id",
-            [runner_id]).fetchall()
+            [runner_id],
+        ).fetchall()
         return [routine_log_from_row(r) for r in rows]
 
     @retry_on_conflict
     def delete_routine_log(self, owner: str, runner_id: int, log_id: int) -> None:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
-            deleted = cursor.execute("DELETE FROM routine_logs WHERE id = ? AND runner_id = ? RETURNING id",
-                                     [log_id, runner_id]).fetchall()
+            deleted = cursor.execute(
+                "DELETE FROM routine_logs WHERE id = ? AND runner_id = ? RETURNING id", [log_id, runner_id]
+            ).fetchall()
             if not deleted:
                 raise NotFound("That routine entry no longer exists (it may have been deleted).")
 
     @retry_on_conflict
-    def import_records(self, owner: str, runner_id: int,
-                       tests: Sequence[tuple[HeelRaiseTest, Sequence[SymptomEntry]]],
-                       symptoms: Sequence[SymptomEntry], routine_logs: Sequence[RoutineLogEntry]) -> None:
+    def import_records(
+        self,
+        owner: str,
+        runner_id: int,
+        tests: Sequence[tuple[HeelRaiseTest, Sequence[SymptomEntry]]],
+        symptoms: Sequence[SymptomEntry],
+        routine_logs: Sequence[RoutineLogEntry],
+    ) -> None:
         """Save a validated import in one transaction: all of it, or (on any error) none of it."""
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
@@ -411,14 +467,22 @@ class SqlStore(Store):
     # -- share links ----------------------------------------------------------------------------------
 
     @retry_on_conflict
-    def create_share_link(self, owner: str, runner_id: int, label: str, token_sha256: str,
-                          expires_at: dt.datetime | None, now: dt.datetime) -> ShareLink:
+    def create_share_link(
+        self,
+        owner: str,
+        runner_id: int,
+        label: str,
+        token_sha256: str,
+        expires_at: dt.datetime | None,
+        now: dt.datetime,
+    ) -> ShareLink:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
             row = cursor.execute(
                 f"""INSERT INTO share_links (runner_id, token_sha256, label, created_at, expires_at)
                     VALUES (?, ?, ?, ?, ?) RETURNING {LINK_COLUMNS}""",
-                [runner_id, token_sha256, label, now, expires_at]).fetchone()
+                [runner_id, token_sha256, label, now, expires_at],
+            ).fetchone()
         return share_link_from_row(row)
 
     def list_share_links(self, owner: str, runner_id: int) -> list[ShareLink]:
@@ -426,7 +490,8 @@ class SqlStore(Store):
             self._require_runner(cursor, owner, runner_id)
             rows = cursor.execute(
                 f"SELECT {LINK_COLUMNS} FROM share_links WHERE runner_id = ? ORDER BY created_at DESC, id DESC",
-                [runner_id]).fetchall()
+                [runner_id],
+            ).fetchall()
         return [share_link_from_row(row) for row in rows]
 
     @retry_on_conflict
@@ -435,7 +500,9 @@ class SqlStore(Store):
             self._writing_for(cursor, owner, runner_id)
             updated = cursor.execute(
                 """UPDATE share_links SET revoked_at = coalesce(revoked_at, ?)
-                   WHERE id = ? AND runner_id = ? RETURNING id""", [now, link_id, runner_id]).fetchall()
+                   WHERE id = ? AND runner_id = ? RETURNING id""",
+                [now, link_id, runner_id],
+            ).fetchall()
             if not updated:
                 raise NotFound("That link no longer exists.")
 
@@ -450,7 +517,8 @@ class SqlStore(Store):
                 f"""SELECT r.owner_key, {columns}
                     FROM share_links l JOIN runners r ON r.id = l.runner_id
                     WHERE l.token_sha256 = ? AND l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ?)""",
-                [token_sha256, now]).fetchone()
+                [token_sha256, now],
+            ).fetchone()
         if row is None:
             return None
         link = share_link_from_row(row[1:])
@@ -465,14 +533,17 @@ class SqlStore(Store):
             cursor.execute(
                 """UPDATE share_links SET last_used_at = ?
                    WHERE id = ? AND runner_id IN (SELECT id FROM runners WHERE owner_key = ?)""",
-                [now, link_id, owner])
+                [now, link_id, owner],
+            )
 
     @retry_on_conflict
     def set_link_comments(self, owner: str, runner_id: int, link_id: int, allowed: bool) -> None:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
-            if not cursor.execute("UPDATE share_links SET coach_may_comment = ? WHERE id = ? AND runner_id = ? "
-                                  "RETURNING id", [allowed, link_id, runner_id]).fetchall():
+            if not cursor.execute(
+                "UPDATE share_links SET coach_may_comment = ? WHERE id = ? AND runner_id = ? RETURNING id",
+                [allowed, link_id, runner_id],
+            ).fetchall():
                 raise NotFound("That link no longer exists.")
 
     # -- coaches: roster, comments, private notes ----------------------------------------------------------------
@@ -481,23 +552,29 @@ class SqlStore(Store):
         """The owner and runner of a live link (NotFound otherwise): read first, so a write's transaction can change
         that owner's data version. The write then checks the link again inside its transaction."""
         with self._cursor() as cursor:
-            row = cursor.execute(f"""SELECT r.owner_key, r.id FROM share_links l JOIN runners r ON r.id = l.runner_id
-                                     WHERE l.token_sha256 = ? AND {_LIVE_LINK}""", [token_sha256, now]).fetchone()
+            row = cursor.execute(
+                f"""SELECT r.owner_key, r.id FROM share_links l JOIN runners r ON r.id = l.runner_id
+                                     WHERE l.token_sha256 = ? AND {_LIVE_LINK}""",
+                [token_sha256, now],
+            ).fetchone()
         if row is None:
             raise NotFound(LINK_GONE)
         return str(row[0]), int(row[1])
 
-    def _live_link_in(self, cursor: Cursor, owner: str, runner_id: int, token_sha256: str,
-                      now: dt.datetime) -> tuple[int, bool]:
+    def _live_link_in(
+        self, cursor: Cursor, owner: str, runner_id: int, token_sha256: str, now: dt.datetime
+    ) -> tuple[int, bool]:
         """Inside a write: lock the runner (a deletion waits or wins), then the link's id and comment right, if it is
         still live and still this runner's. NotAllowed otherwise: nothing gets written."""
         try:
             self._writing_for(cursor, owner, runner_id)
         except NotFound as gone:
             raise NotAllowed(LINK_GONE) from gone
-        row = cursor.execute(f"""SELECT l.id, l.coach_may_comment FROM share_links l
+        row = cursor.execute(
+            f"""SELECT l.id, l.coach_may_comment FROM share_links l
                                  WHERE l.token_sha256 = ? AND l.runner_id = ? AND {_LIVE_LINK}""",
-                             [token_sha256, runner_id, now]).fetchone()
+            [token_sha256, runner_id, now],
+        ).fetchone()
         if row is None:
             raise NotAllowed(LINK_GONE)
         return int(row[0]), bool(row[1])
@@ -507,11 +584,17 @@ class SqlStore(Store):
         owner, runner_id = self._link_owner(token_sha256, now)
         with self._transaction(coach) as cursor:
             link_id, _ = self._live_link_in(cursor, owner, runner_id, token_sha256, now)
-            if cursor.execute("SELECT 1 FROM roster_entries WHERE coach_owner_key = ? AND link_id = ?",
-                              [coach, link_id]).fetchone() is None:
-                cursor.execute("""INSERT INTO roster_entries (runner_id, coach_owner_key, runner_owner_key, link_id,
+            if (
+                cursor.execute(
+                    "SELECT 1 FROM roster_entries WHERE coach_owner_key = ? AND link_id = ?", [coach, link_id]
+                ).fetchone()
+                is None
+            ):
+                cursor.execute(
+                    """INSERT INTO roster_entries (runner_id, coach_owner_key, runner_owner_key, link_id,
                                                               token_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)""",
-                               [runner_id, coach, owner, link_id, token_sha256, now])
+                    [runner_id, coach, owner, link_id, token_sha256, now],
+                )
         return next(entry for entry in self.list_roster(coach, now) if entry.link_id == link_id)
 
     def list_roster(self, coach: str, now: dt.datetime) -> list[RosterEntry]:
@@ -522,24 +605,31 @@ class SqlStore(Store):
                 """SELECT e.id, e.link_id, l.label, e.created_at, l.revoked_at, l.expires_at, e.runner_id,
                           e.runner_owner_key
                    FROM roster_entries e JOIN share_links l ON l.id = e.link_id AND l.token_sha256 = e.token_sha256
-                   WHERE e.coach_owner_key = ? AND l.runner_id = e.runner_id ORDER BY e.id""", [coach]).fetchall()
+                   WHERE e.coach_owner_key = ? AND l.runner_id = e.runner_id ORDER BY e.id""",
+                [coach],
+            ).fetchall()
         entries = []
         for entry_id, link_id, label, added, revoked, expires, runner_id, owner in rows:
             live = link_status(revoked, expires, now) is LinkStatus.ACTIVE
-            entries.append(RosterEntry(int(entry_id), int(link_id), label, added, live,
-                                       *((int(runner_id), owner, expires) if live else ())))
+            entries.append(
+                RosterEntry(
+                    int(entry_id), int(link_id), label, added, live, *((int(runner_id), owner, expires) if live else ())
+                )
+            )
         return entries
 
     @retry_on_conflict
     def remove_from_roster(self, coach: str, entry_id: int) -> None:
         with self._transaction(coach) as cursor:
-            if not cursor.execute("DELETE FROM roster_entries WHERE id = ? AND coach_owner_key = ? RETURNING id",
-                                  [entry_id, coach]).fetchall():
+            if not cursor.execute(
+                "DELETE FROM roster_entries WHERE id = ? AND coach_owner_key = ? RETURNING id", [entry_id, coach]
+            ).fetchall():
                 raise NotFound("That runner is no longer on your roster.")
 
     @retry_on_conflict
-    def add_comment(self, coach: str, author: str, token_sha256: str, test_id: int, body: str,
-                    now: dt.datetime) -> TestComment:
+    def add_comment(
+        self, coach: str, author: str, token_sha256: str, test_id: int, body: str, now: dt.datetime
+    ) -> TestComment:
         try:
             owner, runner_id = self._link_owner(token_sha256, now)
         except NotFound as gone:
@@ -548,13 +638,20 @@ class SqlStore(Store):
             link_id, may_comment = self._live_link_in(cursor, owner, runner_id, token_sha256, now)
             if not may_comment:
                 raise NotAllowed(NO_COMMENTS)
-            if cursor.execute("SELECT 1 FROM test_sessions WHERE id = ? AND runner_id = ?",
-                              [test_id, runner_id]).fetchone() is None:
+            if (
+                cursor.execute(
+                    "SELECT 1 FROM test_sessions WHERE id = ? AND runner_id = ?", [test_id, runner_id]
+                ).fetchone()
+                is None
+            ):
                 raise NotFound("That test no longer exists (the runner may have deleted it). Nothing was saved.")
-            row = one_row(cursor.execute(
-                f"""INSERT INTO test_comments (runner_id, test_id, link_id, author_key, author, body, created_at)
+            row = one_row(
+                cursor.execute(
+                    f"""INSERT INTO test_comments (runner_id, test_id, link_id, author_key, author, body, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {COMMENT_COLUMNS}""",
-                [runner_id, test_id, link_id, coach, author, body, now]))
+                    [runner_id, test_id, link_id, coach, author, body, now],
+                )
+            )
         return comment_from_row(row)
 
     def comments_through_link(self, coach: str, token_sha256: str, now: dt.datetime) -> list[TestComment]:
@@ -564,33 +661,40 @@ class SqlStore(Store):
                 f"""SELECT {columns} FROM test_comments c JOIN share_links l ON l.id = c.link_id
                     JOIN runners r ON r.id = l.runner_id
                     WHERE l.token_sha256 = ? AND {_LIVE_LINK} AND c.author_key = ? AND c.runner_id = l.runner_id
-                    ORDER BY c.created_at, c.id""", [token_sha256, now, coach]).fetchall()
+                    ORDER BY c.created_at, c.id""",
+                [token_sha256, now, coach],
+            ).fetchall()
         return [comment_from_row(row) for row in rows]
 
     def list_comments(self, owner: str, runner_id: int) -> list[TestComment]:
         with self._cursor() as cursor:
             self._require_runner(cursor, owner, runner_id)
-            rows = cursor.execute(f"SELECT {COMMENT_COLUMNS} FROM test_comments WHERE runner_id = ? "
-                                  "ORDER BY created_at, id", [runner_id]).fetchall()
+            rows = cursor.execute(
+                f"SELECT {COMMENT_COLUMNS} FROM test_comments WHERE runner_id = ? ORDER BY created_at, id", [runner_id]
+            ).fetchall()
         return [comment_from_row(row) for row in rows]
 
     @retry_on_conflict
     def hide_comment(self, owner: str, runner_id: int, comment_id: int, now: dt.datetime) -> None:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
-            if not cursor.execute("""UPDATE test_comments SET hidden_at = coalesce(hidden_at, ?)
+            if not cursor.execute(
+                """UPDATE test_comments SET hidden_at = coalesce(hidden_at, ?)
                                      WHERE id = ? AND runner_id = ? RETURNING id""",
-                                  [now, comment_id, runner_id]).fetchall():
+                [now, comment_id, runner_id],
+            ).fetchall():
                 raise NotFound("That comment no longer exists.")
 
     def coach_note(self, coach: str, token_sha256: str, now: dt.datetime) -> str | None:
         with self._cursor() as cursor:
-            row = cursor.execute(f"SELECT l.runner_id FROM share_links l WHERE l.token_sha256 = ? AND {_LIVE_LINK}",
-                                 [token_sha256, now]).fetchone()
+            row = cursor.execute(
+                f"SELECT l.runner_id FROM share_links l WHERE l.token_sha256 = ? AND {_LIVE_LINK}", [token_sha256, now]
+            ).fetchone()
             if row is None:
                 return None
-            note = cursor.execute("SELECT body FROM coach_notes WHERE runner_id = ? AND coach_owner_key = ?",
-                                  [row[0], coach]).fetchone()
+            note = cursor.execute(
+                "SELECT body FROM coach_notes WHERE runner_id = ? AND coach_owner_key = ?", [row[0], coach]
+            ).fetchone()
         return "" if note is None else str(note[0])
 
     @retry_on_conflict
@@ -600,8 +704,10 @@ class SqlStore(Store):
             self._live_link_in(cursor, owner, runner_id, token_sha256, now)
             cursor.execute("DELETE FROM coach_notes WHERE runner_id = ? AND coach_owner_key = ?", [runner_id, coach])
             if body:
-                cursor.execute("INSERT INTO coach_notes (runner_id, coach_owner_key, body, created_at) "
-                               "VALUES (?, ?, ?, ?)", [runner_id, coach, body, now])
+                cursor.execute(
+                    "INSERT INTO coach_notes (runner_id, coach_owner_key, body, created_at) VALUES (?, ?, ?, ?)",
+                    [runner_id, coach, body, now],
+                )
 
     # -- retests and return to run: days away, own retest interval, hop tests, checklist ---------------------
 
@@ -612,22 +718,26 @@ class SqlStore(Store):
             self._writing_for(cursor, owner, runner_id)
             for away in days:
                 cursor.execute("DELETE FROM away_days WHERE runner_id = ? AND day = ?", [runner_id, away.day])
-                cursor.execute("INSERT INTO away_days (runner_id, day, reason, created_at) VALUES (?, ?, ?, ?)",
-                               [runner_id, away.day, away.reason.value, now_utc()])
+                cursor.execute(
+                    "INSERT INTO away_days (runner_id, day, reason, created_at) VALUES (?, ?, ?, ?)",
+                    [runner_id, away.day, away.reason.value, now_utc()],
+                )
 
     def list_away_days(self, owner: str, runner_id: int) -> list[AwayDay]:
         with self._cursor() as cursor:
             self._require_runner(cursor, owner, runner_id)
-            rows = cursor.execute("SELECT id, day, reason FROM away_days WHERE runner_id = ? ORDER BY day",
-                                  [runner_id]).fetchall()
+            rows = cursor.execute(
+                "SELECT id, day, reason FROM away_days WHERE runner_id = ? ORDER BY day", [runner_id]
+            ).fetchall()
         return [AwayDay(day=row[1], reason=AwayReason(row[2]), id=int(row[0])) for row in rows]
 
     @retry_on_conflict
     def delete_away_day(self, owner: str, runner_id: int, away_id: int) -> None:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
-            if not cursor.execute("DELETE FROM away_days WHERE id = ? AND runner_id = ? RETURNING id",
-                                  [away_id, runner_id]).fetchall():
+            if not cursor.execute(
+                "DELETE FROM away_days WHERE id = ? AND runner_id = ? RETURNING id", [away_id, runner_id]
+            ).fetchall():
                 raise NotFound("That day is no longer marked.")
 
     @retry_on_conflict
@@ -636,95 +746,140 @@ class SqlStore(Store):
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
             cursor.execute("DELETE FROM retest_choices WHERE runner_id = ?", [runner_id])
-            cursor.execute("INSERT INTO retest_choices (runner_id, every_days, created_at) VALUES (?, ?, ?)",
-                           [runner_id, every_days, now_utc()])
+            cursor.execute(
+                "INSERT INTO retest_choices (runner_id, every_days, created_at) VALUES (?, ?, ?)",
+                [runner_id, every_days, now_utc()],
+            )
 
     def retest_choice(self, owner: str, runner_id: int) -> int | None:
         with self._cursor() as cursor:
             self._require_runner(cursor, owner, runner_id)
-            row = cursor.execute("SELECT every_days FROM retest_choices WHERE runner_id = ? ORDER BY id DESC LIMIT 1",
-                                 [runner_id]).fetchone()
+            row = cursor.execute(
+                "SELECT every_days FROM retest_choices WHERE runner_id = ? ORDER BY id DESC LIMIT 1", [runner_id]
+            ).fetchone()
         return None if row is None or row[0] is None else int(row[0])
 
     @retry_on_conflict
     def save_hop_test(self, owner: str, runner_id: int, test: HopTest) -> int:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
-            return int(cursor.execute(
-                """INSERT INTO hop_tests (runner_id, tested_on, hops_left, hops_right, pain_left, pain_right, red_flags,
+            return int(
+                cursor.execute(
+                    """INSERT INTO hop_tests (runner_id, tested_on, hops_left, hops_right, pain_left, pain_right, red_flags,
                                           created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-                [runner_id, test.tested_on, test.hops.left, test.hops.right, test.pain.left, test.pain.right,
-                 sorted(test.red_flags), now_utc()]).fetchone()[0])
+                    [
+                        runner_id,
+                        test.tested_on,
+                        test.hops.left,
+                        test.hops.right,
+                        test.pain.left,
+                        test.pain.right,
+                        sorted(test.red_flags),
+                        now_utc(),
+                    ],
+                ).fetchone()[0]
+            )
 
     def list_hop_tests(self, owner: str, runner_id: int) -> list[HopTest]:
         with self._cursor() as cursor:
             self._require_runner(cursor, owner, runner_id)
-            rows = cursor.execute(f"SELECT {HOP_TEST_COLUMNS} FROM hop_tests WHERE runner_id = ? ORDER BY tested_on, id",
-                                  [runner_id]).fetchall()
+            rows = cursor.execute(
+                f"SELECT {HOP_TEST_COLUMNS} FROM hop_tests WHERE runner_id = ? ORDER BY tested_on, id", [runner_id]
+            ).fetchall()
         return [hop_test_from_row(r) for r in rows]
 
     @retry_on_conflict
     def delete_hop_test(self, owner: str, runner_id: int, hop_test_id: int) -> None:
-        self._delete_one(owner, runner_id, "hop_tests", hop_test_id,
-                         "That hop test no longer exists (it may have been deleted).")
+        self._delete_one(
+            owner, runner_id, "hop_tests", hop_test_id, "That hop test no longer exists (it may have been deleted)."
+        )
 
     @retry_on_conflict
     def save_readiness_check(self, owner: str, runner_id: int, check: ReadinessCheck) -> int:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
-            return int(cursor.execute(
-                """INSERT INTO readiness_checks (runner_id, checked_on, walked_pain_free, settled_next_morning,
+            return int(
+                cursor.execute(
+                    """INSERT INTO readiness_checks (runner_id, checked_on, walked_pain_free, settled_next_morning,
                                                  red_flags, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
-                [runner_id, check.checked_on, check.walked_pain_free, check.settled_next_morning,
-                 sorted(check.red_flags), now_utc()]).fetchone()[0])
+                    [
+                        runner_id,
+                        check.checked_on,
+                        check.walked_pain_free,
+                        check.settled_next_morning,
+                        sorted(check.red_flags),
+                        now_utc(),
+                    ],
+                ).fetchone()[0]
+            )
 
     def list_readiness_checks(self, owner: str, runner_id: int) -> list[ReadinessCheck]:
         with self._cursor() as cursor:
             self._require_runner(cursor, owner, runner_id)
             rows = cursor.execute(
                 f"SELECT {READINESS_COLUMNS} FROM readiness_checks WHERE runner_id = ? ORDER BY checked_on, id",
-                [runner_id]).fetchall()
+                [runner_id],
+            ).fetchall()
         return [readiness_check_from_row(r) for r in rows]
 
     @retry_on_conflict
     def delete_readiness_check(self, owner: str, runner_id: int, check_id: int) -> None:
-        self._delete_one(owner, runner_id, "readiness_checks", check_id,
-                         "That checklist entry no longer exists (it may have been deleted).")
+        self._delete_one(
+            owner,
+            runner_id,
+            "readiness_checks",
+            check_id,
+            "That checklist entry no longer exists (it may have been deleted).",
+        )
 
     def _delete_one(self, owner: str, runner_id: int, table: str, row_id: int, gone: str) -> None:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
-            if not cursor.execute(f"DELETE FROM {table} WHERE id = ? AND runner_id = ? RETURNING id",
-                                  [row_id, runner_id]).fetchall():
+            if not cursor.execute(
+                f"DELETE FROM {table} WHERE id = ? AND runner_id = ? RETURNING id", [row_id, runner_id]
+            ).fetchall():
                 raise NotFound(gone)
 
     # -- calendar feeds ------------------------------------------------------------------------------------
 
     @retry_on_conflict
-    def create_calendar_feed(self, owner: str, runner_id: int, token_sha256: str, show_exercise_names: bool,
-                             expires_at: dt.datetime | None, now: dt.datetime) -> CalendarFeed:
+    def create_calendar_feed(
+        self,
+        owner: str,
+        runner_id: int,
+        token_sha256: str,
+        show_exercise_names: bool,
+        expires_at: dt.datetime | None,
+        now: dt.datetime,
+    ) -> CalendarFeed:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
             row = cursor.execute(
                 f"""INSERT INTO calendar_feeds (runner_id, token_sha256, show_exercise_names, created_at, expires_at)
                     VALUES (?, ?, ?, ?, ?) RETURNING {FEED_COLUMNS}""",
-                [runner_id, token_sha256, show_exercise_names, now, expires_at]).fetchone()
+                [runner_id, token_sha256, show_exercise_names, now, expires_at],
+            ).fetchone()
         return calendar_feed_from_row(row)
 
     def list_calendar_feeds(self, owner: str, runner_id: int) -> list[CalendarFeed]:
         with self._cursor() as cursor:
             self._require_runner(cursor, owner, runner_id)
-            rows = cursor.execute(f"""SELECT {FEED_COLUMNS} FROM calendar_feeds WHERE runner_id = ?
-                                      ORDER BY created_at DESC, id DESC""", [runner_id]).fetchall()
+            rows = cursor.execute(
+                f"""SELECT {FEED_COLUMNS} FROM calendar_feeds WHERE runner_id = ?
+                                      ORDER BY created_at DESC, id DESC""",
+                [runner_id],
+            ).fetchall()
         return [calendar_feed_from_row(row) for row in rows]
 
     @retry_on_conflict
     def revoke_calendar_feed(self, owner: str, runner_id: int, feed_id: int, now: dt.datetime) -> None:
         with self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
-            if not cursor.execute("""UPDATE calendar_feeds SET revoked_at = coalesce(revoked_at, ?)
+            if not cursor.execute(
+                """UPDATE calendar_feeds SET revoked_at = coalesce(revoked_at, ?)
                                      WHERE id = ? AND runner_id = ? RETURNING id""",
-                                  [now, feed_id, runner_id]).fetchall():
+                [now, feed_id, runner_id],
+            ).fetchall():
                 raise NotFound("That calendar feed no longer exists.")
 
     def resolve_calendar_feed(self, token_sha256: str, now: dt.datetime) -> ResolvedFeed | None:
@@ -735,7 +890,8 @@ class SqlStore(Store):
                 f"""SELECT r.owner_key, {columns}
                     FROM calendar_feeds f JOIN runners r ON r.id = f.runner_id
                     WHERE f.token_sha256 = ? AND f.revoked_at IS NULL AND (f.expires_at IS NULL OR f.expires_at > ?)""",
-                [token_sha256, now]).fetchone()
+                [token_sha256, now],
+            ).fetchone()
         return None if row is None else ResolvedFeed(owner_key=row[0], feed=calendar_feed_from_row(row[1:]))
 
     # -- migrations --------------------------------------------------------------------------------------------
@@ -754,12 +910,11 @@ class SqlStore(Store):
             with self._transaction(None, changes_records=False) as cursor:
                 for statement in statements_for(migration, self.dialect):
                     cursor.execute(statement)
-                cursor.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                               [migration.version, migration.name, now_utc()])
+                cursor.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", [migration.version, migration.name, now_utc()]
+                )
             applied.append(migration.version)
         if applied:
             with self._transaction(None):  # a new schema is a change of every owner's data: caches start afresh
                 pass
         return applied
-
-

@@ -12,8 +12,10 @@ ALL_TABLES = ("runners", *RUNNER_TABLES)
 def count_rows(store: SqlStore, runner_id: int) -> dict[str, int]:
     """How many rows each table holds for a runner (to prove deletion and imports)."""
     with store._cursor() as cursor:
-        counts = {table: int(cursor.execute(f"SELECT count(*) FROM {table} WHERE runner_id = ?",
-                                            [runner_id]).fetchone()[0]) for table in RUNNER_TABLES}
+        counts = {
+            table: int(cursor.execute(f"SELECT count(*) FROM {table} WHERE runner_id = ?", [runner_id]).fetchone()[0])
+            for table in RUNNER_TABLES
+        }
         counts["runners"] = int(cursor.execute("SELECT count(*) FROM runners WHERE id = ?", [runner_id]).fetchone()[0])
     return counts
 
@@ -42,12 +44,15 @@ def counted_tables(cursor: Cursor) -> dict[str, int]:
 
 def counted_owners(cursor: Cursor) -> dict[tuple[str, str], int]:
     """(owner, table) -> rows: each table's rows counted by the owner of their runner."""
-    counts = {(owner, "runners"): int(count) for owner, count in
-              cursor.execute("SELECT owner_key, count(*) FROM runners GROUP BY owner_key").fetchall()}
+    counts = {
+        (owner, "runners"): int(count)
+        for owner, count in cursor.execute("SELECT owner_key, count(*) FROM runners GROUP BY owner_key").fetchall()
+    }
     for table in RUNNER_TABLES:
         for owner, count in cursor.execute(
-                f"""SELECT r.owner_key, count(*) FROM {table} t JOIN runners r ON r.id = t.runner_id
-                    GROUP BY r.owner_key""").fetchall():
+            f"""SELECT r.owner_key, count(*) FROM {table} t JOIN runners r ON r.id = t.runner_id
+                    GROUP BY r.owner_key"""
+        ).fetchall():
             counts[(owner, table)] = int(count)
     return counts
 
@@ -55,5 +60,7 @@ def counted_owners(cursor: Cursor) -> dict[tuple[str, str], int]:
 def every_row(store: SqlStore) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every runner-data table in id order, on either backend: to prove a refused input changed nothing."""
     with store._cursor() as cursor:
-        return {table: [tuple(row) for row in cursor.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()]
-                for table in ALL_TABLES}
+        return {
+            table: [tuple(row) for row in cursor.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()]
+            for table in ALL_TABLES
+        }

@@ -47,26 +47,37 @@ def copy_to_postgres(source: Path, target: DatabaseUrl) -> TransferReport:
         try:
             already = {table: count for table, count in rows_per_table(pg).items() if count}
             if already:
-                raise TransferRefused(f"{target.redacted} already holds data ({_describe(already)}); the copy only "
-                                      f"goes into an empty database. Nothing was changed.")
+                raise TransferRefused(
+                    f"{target.redacted} already holds data ({_describe(already)}); the copy only "
+                    f"goes into an empty database. Nothing was changed."
+                )
             with pg._transaction(None) as cursor, duck.duckdb_cursor() as reader:
                 raw = cursor._cursor  # type: ignore[attr-defined]  # psycopg's own cursor, for COPY
                 for table in ALL_TABLES:
-                    columns = [row[0] for row in reader.execute(
-                        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-                        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()]
+                    columns = [
+                        row[0]
+                        for row in reader.execute(
+                            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                            "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
+                            [table],
+                        ).fetchall()
+                    ]
                     listed = ", ".join(columns)
                     reader.execute(f"SELECT {listed} FROM {table} ORDER BY id")
                     with raw.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
                         while batch := reader.fetchmany(10_000):
                             for row in batch:
                                 copy.write_row(row)
-                    cursor.execute(f"SELECT setval('{ID_SEQUENCES[table]}', "
-                                   f"greatest((SELECT coalesce(max(id), 0) FROM {table}), 1))")
+                    cursor.execute(
+                        f"SELECT setval('{ID_SEQUENCES[table]}', "
+                        f"greatest((SELECT coalesce(max(id), 0) FROM {table}), 1))"
+                    )
                 copied_rows, copied_owners = counted_tables(cursor), counted_owners(cursor)
                 if copied_rows != expected_rows or copied_owners != expected_owners:
-                    raise TransferRefused(f"The copy's counts differ from {source} (expected {_describe(expected_rows)}"
-                                          f", copied {_describe(copied_rows)}); nothing was kept.")
+                    raise TransferRefused(
+                        f"The copy's counts differ from {source} (expected {_describe(expected_rows)}"
+                        f", copied {_describe(copied_rows)}); nothing was kept."
+                    )
         finally:
             pg.close()
     finally:

@@ -1,8 +1,8 @@
 """Which database the app uses: `CALF_DATABASE_URL`, or the older `CALF_DB_PATH`, or the default DuckDB file.
 
-    duckdb:///data/calfcheck.duckdb          a file relative to the working folder (the default)
-    duckdb:////srv/calf/calfcheck.duckdb     an absolute path (four slashes, as SQLAlchemy writes them)
-    postgresql://calf:secret@db.example:5432/calfcheck   a PostgreSQL server (libpq's URL; postgres:// too)
+duckdb:///data/calfcheck.duckdb          a file relative to the working folder (the default)
+duckdb:////srv/calf/calfcheck.duckdb     an absolute path (four slashes, as SQLAlchemy writes them)
+postgresql://calf:secret@db.example:5432/calfcheck   a PostgreSQL server (libpq's URL; postgres:// too)
 """
 
 from __future__ import annotations
@@ -58,15 +58,18 @@ def parse_database_url(url: str) -> DatabaseUrl:
     if separator and scheme == DUCKDB_SCHEME:
         path = rest[1:] if rest.startswith("/") else rest
         if not path:
-            raise StoreUnavailable(f"{URL_SETTING}={url!r} names no file. Write duckdb:///data/calfcheck.duckdb "
-                                   f"(a path relative to the app's folder) or duckdb:////absolute/path.duckdb.")
+            raise StoreUnavailable(
+                f"{URL_SETTING}={url!r} names no file. Write duckdb:///data/calfcheck.duckdb "
+                f"(a path relative to the app's folder) or duckdb:////absolute/path.duckdb."
+            )
         return DatabaseUrl(DUCKDB_SCHEME, path=Path(path))
     if separator and scheme in POSTGRES_SCHEMES:
         return DatabaseUrl("postgresql", conninfo=url)
     shown = url if "@" not in url else url.split("://")[0] + "://..."
     raise StoreUnavailable(
         f"{URL_SETTING}={shown!r} is not a database Calf Check can use. Set it to duckdb:///data/calfcheck.duckdb "
-        f"(the embedded default) or postgresql://user:password@host:5432/dbname.")
+        f"(the embedded default) or postgresql://user:password@host:5432/dbname."
+    )
 
 
 def configured_database() -> DatabaseUrl:

@@ -22,8 +22,11 @@ from calfstore import NotFound, StoreError
 from calfui.cache import OwnerData
 
 NOT_FOUND = Response("Not Found", status_code=404, media_type="text/plain")
-FEED_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer",
-                "X-Content-Type-Options": "nosniff"}
+FEED_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_names: bool) -> bytes:
@@ -36,15 +39,21 @@ def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_nam
     def schedule() -> tuple[Routine | None, RetestPlan | None, set[dt.date]]:
         found = data.records(runner_id)
         away = {a.day for a in data.list_away_days(runner_id)}
-        return (*next_retest(found.runner, found.tests, found.symptoms, day, data.retest_choice(runner_id), away),
-                away)
+        return (*next_retest(found.runner, found.tests, found.symptoms, day, data.retest_choice(runner_id), away), away)
 
     # Read and assessed once per data version: a calendar polls, and the runner's data rarely changed meanwhile.
     routine, plan, away = data.cached(("calendar feed", runner_id, day), schedule)
     days = training_days(day, routine.sessions_per_week, away) if routine else []
     names = [p.exercise.name for p in routine.prescriptions] if routine else []
-    return build_feed(uid_tag, days, plan.due_on if plan else None, now(), show_exercise_names=show_exercise_names,
-                      exercise_names=names, retest_protocol=plan.repeat if plan else "")
+    return build_feed(
+        uid_tag,
+        days,
+        plan.due_on if plan else None,
+        now(),
+        show_exercise_names=show_exercise_names,
+        exercise_names=names,
+        retest_protocol=plan.repeat if plan else "",
+    )
 
 
 def calendar_feed(request: Request) -> Response:
@@ -60,8 +69,9 @@ def calendar_feed(request: Request) -> Response:
         if resolved is None:
             return NOT_FOUND
         feed = resolved.feed
-        body = runner_feed(OwnerData(store, resolved.owner_key), feed.runner_id, f"feed{feed.id}",
-                           feed.show_exercise_names)
+        body = runner_feed(
+            OwnerData(store, resolved.owner_key), feed.runner_id, f"feed{feed.id}", feed.show_exercise_names
+        )
     except NotFound:  # the runner went meanwhile
         return NOT_FOUND
     except StoreError:

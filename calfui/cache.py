@@ -76,6 +76,7 @@ class _ForOwner(Generic[P, R]):
 class OwnerData:
     """One owner's data in a store, bound once to whoever is asking (PageContext.data): reads go through the cache,
     writes are forwarded with the owner filled in. A page never names an owner."""
+
     store: Store
     owner: str
 
@@ -131,6 +132,7 @@ class CoachData:
     """A logged-in person as a coach (PageContext.coach): their roster, the comments they leave and their private
     notes, with their own key filled in. Each operation names a link by its token's hash, and the store checks that
     the link is live (and, for a comment, allows comments) in the same transaction."""
+
     store: Store
     owner: str  # the coach's own key (a login), never a runner's
 
@@ -152,4 +154,3 @@ class CoachData:
         if not entry.live or entry.runner_owner is None:
             raise ValueError("an ended roster entry opens nothing")
         return OwnerData(self.store, entry.runner_owner)
-

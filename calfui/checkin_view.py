@@ -28,8 +28,11 @@ def render_warning_check(runner_id: int) -> None:
         return
     with st.form(runner_key(runner_id, "checkin_warnings"), border=True):
         st.markdown("You reported " + " and ".join(reading.reasons) + ". Before any advice: do any of these apply?")
-        ticked = [flag.id for flag in red_flags()
-                  if st.checkbox(flag.question, key=runner_key(runner_id, "checkin_flag", flag.id))]
+        ticked = [
+            flag.id
+            for flag in red_flags()
+            if st.checkbox(flag.question, key=runner_key(runner_id, "checkin_flag", flag.id))
+        ]
         answered = st.form_submit_button("Answer", type="primary", key=runner_key(runner_id, "checkin_warnings_submit"))
     if not answered:
         return

@@ -25,8 +25,9 @@ def runner_comments(data: OwnerData, runner_id: int) -> list[TestComment]:
 
 
 def _comment_card(comment: TestComment) -> None:
-    st.markdown(f":material/comment: **{plain(comment.author)}** · {comment.created_at:%d %b %Y}  \n"
-                f"{plain(comment.body)}")
+    st.markdown(
+        f":material/comment: **{plain(comment.author)}** · {comment.created_at:%d %b %Y}  \n{plain(comment.body)}"
+    )
 
 
 def render_test_comments(data: OwnerData, runner_id: int, test_id: int) -> None:
@@ -39,8 +40,12 @@ def render_test_comments(data: OwnerData, runner_id: int, test_id: int) -> None:
     for comment in shown:
         with st.container(border=True):
             _comment_card(comment)
-            if st.button("Hide comment", key=runner_key(runner_id, "hide_comment", comment.id),
-                         icon=":material/visibility_off:", help="Hide this comment from your pages. Your coach is not told."):
+            if st.button(
+                "Hide comment",
+                key=runner_key(runner_id, "hide_comment", comment.id),
+                icon=":material/visibility_off:",
+                help="Hide this comment from your pages. Your coach is not told.",
+            ):
                 with saving(data.store):
                     data.hide_comment(runner_id, int(comment.id), now())
                     st.rerun()
@@ -63,9 +68,12 @@ def render_coach_comments(coach: CoachData, share: ResolvedShare, token_sha256: 
         return
     state = runner_state("coach_comment", runner_id)
     with st.form(runner_key(runner_id, "comment", link_id, test_id), clear_on_submit=True, enter_to_submit=False):
-        text = st.text_area("Comment on this test", max_chars=MAX_COMMENT_LENGTH,
-                            key=runner_key(runner_id, "comment_text", link_id, test_id),
-                            help="Plain text. The runner sees it under this test and can hide it.")
+        text = st.text_area(
+            "Comment on this test",
+            max_chars=MAX_COMMENT_LENGTH,
+            key=runner_key(runner_id, "comment_text", link_id, test_id),
+            help="Plain text. The runner sees it under this test and can hide it.",
+        )
         sent = st.form_submit_button("Send comment", key=runner_key(runner_id, "comment_send", link_id, test_id))
     if sent:
         try:
@@ -90,8 +98,9 @@ def render_coach_notes(coach: CoachData, share: ResolvedShare, token_sha256: str
     with st.expander("Your private notes"):
         st.caption("Only you see these: never the runner, and not through the link.")
         with st.form(runner_key(runner_id, "coach_note", link_id), enter_to_submit=False):
-            text = st.text_area("Notes", value=note, max_chars=MAX_NOTE_LENGTH,
-                                key=runner_key(runner_id, "coach_note_text", link_id))
+            text = st.text_area(
+                "Notes", value=note, max_chars=MAX_NOTE_LENGTH, key=runner_key(runner_id, "coach_note_text", link_id)
+            )
             save = st.form_submit_button("Save notes", key=runner_key(runner_id, "coach_note_save", link_id))
         if save:
             try:

@@ -16,8 +16,10 @@ from types import TracebackType
 
 import streamlit as st
 
-MESSAGE = ("This page received a value none of its controls can send, so it stopped here. Nothing was saved. "
-           "Reload the page to carry on.")
+MESSAGE = (
+    "This page received a value none of its controls can send, so it stopped here. Nothing was saved. "
+    "Reload the page to carry on."
+)
 _LOG = logging.getLogger("calfcheck.requests")
 # Where Streamlit turns a value sent by the browser back into the widget's value.
 _READING_FUNCTIONS = frozenset({"deserialize", "get_serialized", "_get_upload_files"})

@@ -32,11 +32,10 @@ def arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     Streamlit's own, so the chart receives exactly what it would have."""
     from streamlit import dataframe_util
 
-    spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(rows)
-                        for name, rows in spec.get("datasets", {}).items()}
+    spec["datasets"] = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()
+    }
     return spec
-
-
 
 
 def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict[str, Any], str, pa.Table]:
@@ -59,22 +58,24 @@ def retest_schedule(data: OwnerData, records: RunnerRecords, today: dt.date) -> 
     from calfcore.retest import next_retest
 
     runner_id = records.runner.saved_id
-    away = {a.day for a in data.cached(("away days", runner_id),
-                                       lambda: data.list_away_days(runner_id))}
+    away = {a.day for a in data.cached(("away days", runner_id), lambda: data.list_away_days(runner_id))}
     own = data.cached(("retest choice", runner_id), lambda: data.retest_choice(runner_id))
-    _, plan = data.cached(("next retest", runner_id, today),
-                          lambda: next_retest(records.runner, records.tests, records.symptoms, today, own, away))
+    _, plan = data.cached(
+        ("next retest", runner_id, today),
+        lambda: next_retest(records.runner, records.tests, records.symptoms, today, own, away),
+    )
     return plan, away
 
 
 def render_retest(plan: RetestPlan | None, today: dt.date, away: set[dt.date]) -> None:
-    """"Retest due" once its day has come (never on a day away), else when the next test is, with what to repeat."""
+    """ "Retest due" once its day has come (never on a day away), else when the next test is, with what to repeat."""
     if plan is None:
         return
     repeat = f"Repeat it the same way: {plan.repeat}."
     if plan.is_due(today, away):
-        st.warning(f"**Retest due** since {plan.due_on:%a %d %b %Y} ({plan.why}). {repeat}",
-                   icon=":material/event_repeat:")
+        st.warning(
+            f"**Retest due** since {plan.due_on:%a %d %b %Y} ({plan.why}). {repeat}", icon=":material/event_repeat:"
+        )
     else:
         st.info(f"**Next retest:** {plan.due_on:%a %d %b %Y} ({plan.why}). {repeat}", icon=":material/event:")
 
@@ -86,8 +87,9 @@ def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date)
     render_chart(spec, text, table)
 
 
-def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int,
-                 away: frozenset[dt.date]) -> dict[str, Any]:
+def _chart_specs(
+    records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]
+) -> dict[str, Any]:
     """Every progress chart (calfcore.dashboard) ready for the browser: "<name>" its spec, "<name> text" its text
     alternative, "<name> table" its table, and the training table. Built once per data version (see calfui.cache)."""
     specs: dict[str, Any] = {}
@@ -96,18 +98,27 @@ def _chart_specs(records: RunnerRecords, today: dt.date, sessions_planned: int,
         specs[f"{name} text"] = view.text
         if view.table is not None:
             specs[f"{name} table"] = arrow_table(view.table)
-    specs["training table"] = arrow_table(dashboard.training_table(
-        dashboard.training_weeks(records, today, sessions_planned, away)))
+    specs["training table"] = arrow_table(
+        dashboard.training_table(dashboard.training_weeks(records, today, sessions_planned, away))
+    )
     return specs
 
 
-LINK_ENDED_NOTICE = ("This share link no longer works: the runner withdrew it or it expired, so there is no report. "
-                     "Ask them for a new link.")
+LINK_ENDED_NOTICE = (
+    "This share link no longer works: the runner withdrew it or it expired, so there is no report. "
+    "Ask them for a new link."
+)
 
 
-def render_report_button(records: RunnerRecords, today: dt.date, plan: RetestPlan | None, away: set[dt.date], *,
-                         still_allowed: Callable[[], bool] | None = None) -> None:
-    """"Download report (PDF)": the one-page report for a clinician (calfui.report_pdf). Drawn only when clicked
+def render_report_button(
+    records: RunnerRecords,
+    today: dt.date,
+    plan: RetestPlan | None,
+    away: set[dt.date],
+    *,
+    still_allowed: Callable[[], bool] | None = None,
+) -> None:
+    """ "Download report (PDF)": the one-page report for a clinician (calfui.report_pdf). Drawn only when clicked
     (it takes about a second), on a thread of its own. For a coach, `still_allowed` checks the share link again at
     that moment: a link revoked after the page was drawn gives a page that says so, with none of the runner's data,
     and the click's rerun shows the coach the same."""
@@ -120,16 +131,28 @@ def render_report_button(records: RunnerRecords, today: dt.date, plan: RetestPla
             return report_pdf.notice_pdf(LINK_ENDED_NOTICE)
         return report_pdf.runner_report(records, today, plan, away, access)
 
-    st.download_button("Download report (PDF)", data=make, file_name=report_pdf.file_name(records.runner, today),
-                       mime="application/pdf", key=runner_key(records.runner.saved_id, "report_pdf"),
-                       icon=":material/picture_as_pdf:", on_click="ignore" if still_allowed is None else "rerun",
-                       help="One page for a physiotherapist or doctor: latest test, references and sources, symptoms, "
-                            "the raises chart and this week's routine.")
+    st.download_button(
+        "Download report (PDF)",
+        data=make,
+        file_name=report_pdf.file_name(records.runner, today),
+        mime="application/pdf",
+        key=runner_key(records.runner.saved_id, "report_pdf"),
+        icon=":material/picture_as_pdf:",
+        on_click="ignore" if still_allowed is None else "rerun",
+        help="One page for a physiotherapist or doctor: latest test, references and sources, symptoms, "
+        "the raises chart and this week's routine.",
+    )
 
 
-def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *, read_only: bool = False,
-                     still_allowed: Callable[[], bool] | None = None,
-                     about_latest: Callable[[HeelRaiseTest], None] | None = None) -> None:
+def render_dashboard(
+    data: OwnerData,
+    records: RunnerRecords,
+    today: dt.date,
+    *,
+    read_only: bool = False,
+    still_allowed: Callable[[], bool] | None = None,
+    about_latest: Callable[[HeelRaiseTest], None] | None = None,
+) -> None:
     """The runner's whole picture: latest result, charts over time, training adherence.
 
     Shared by the runner's dashboard and the coach's read-only view; it has no widget that writes. `still_allowed`:
@@ -154,12 +177,16 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
 
     st.header("Progress")
     # Read-only: changes only what the charts show. For a coach, every such click re-checks the share link.
-    period = (st.segmented_control("Show", list(dashboard.PERIODS), default=dashboard.DEFAULT_PERIOD,
-                                   key="progress_period") or dashboard.DEFAULT_PERIOD)
-    specs = data.cached(("dashboard charts", records.runner.id, period, today, sessions_planned),
-                        lambda: _chart_specs(dashboard.within(records, today, dashboard.PERIODS[period]), today,
-                                             sessions_planned,
-                                             frozenset(away)))
+    period = (
+        st.segmented_control("Show", list(dashboard.PERIODS), default=dashboard.DEFAULT_PERIOD, key="progress_period")
+        or dashboard.DEFAULT_PERIOD
+    )
+    specs = data.cached(
+        ("dashboard charts", records.runner.id, period, today, sessions_planned),
+        lambda: _chart_specs(
+            dashboard.within(records, today, dashboard.PERIODS[period]), today, sessions_planned, frozenset(away)
+        ),
+    )
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
     with raises_tab:
         st.markdown(f"**Knee straight**, {dashboard.band_words(records)}")
@@ -180,7 +207,15 @@ def render_dashboard(data: OwnerData, records: RunnerRecords, today: dt.date, *,
     with training_tab:
         # The table below is this chart's table view.
         render_chart(specs["training"], specs["training text"], None)
-        st.dataframe(specs["training table"], hide_index=True,
-                     column_config={"adherence_percent": st.column_config.ProgressColumn(
-                         "Adherence", format="%d%%", min_value=0, max_value=100),
-                         "volume_reps": "Reps", "sessions": "Sessions", "planned": "Planned"})
+        st.dataframe(
+            specs["training table"],
+            hide_index=True,
+            column_config={
+                "adherence_percent": st.column_config.ProgressColumn(
+                    "Adherence", format="%d%%", min_value=0, max_value=100
+                ),
+                "volume_reps": "Reps",
+                "sessions": "Sessions",
+                "planned": "Planned",
+            },
+        )

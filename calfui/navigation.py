@@ -26,15 +26,27 @@ PAGES: dict[str, PageInfo] = {
     "dashboard": PageInfo("pages/dashboard_page.py", "Dashboard", ":material/monitoring:", "dashboard"),
     "routine": PageInfo("pages/routine_page.py", "Routine", ":material/fitness_center:", "routine"),
     "schedule": PageInfo("pages/schedule_page.py", "Retests", ":material/event:", "retests"),
-    "return_to_run": PageInfo("pages/return_to_run_page.py", "Return to run", ":material/directions_run:", "return-to-run"),
+    "return_to_run": PageInfo(
+        "pages/return_to_run_page.py", "Return to run", ":material/directions_run:", "return-to-run"
+    ),
     "history": PageInfo("pages/history_page.py", "History", ":material/history:", "history"),
     "share": PageInfo("pages/share_page.py", "Share", ":material/share:", "share"),
     "profile": PageInfo("pages/profile_page.py", "Profile", ":material/person:", "profile"),
     "coach": PageInfo("pages/coach_page.py", "Calf Check", ":material/visibility:", "coach"),
     "roster": PageInfo("pages/roster_page.py", "Roster", ":material/groups:", "roster"),
 }
-RUNNER_PAGES = ("home", "record", "guided", "dashboard", "routine", "schedule", "return_to_run", "history", "share",
-                "profile")
+RUNNER_PAGES = (
+    "home",
+    "record",
+    "guided",
+    "dashboard",
+    "routine",
+    "schedule",
+    "return_to_run",
+    "history",
+    "share",
+    "profile",
+)
 HOSTED_PAGES = (*RUNNER_PAGES, "roster")  # logged in: also the runners whose links they keep (a coach's roster)
 PUBLIC_PAGES = ("home",)  # hosted and not logged in
 COACH_PAGES = ("coach",)  # a coach reaches nothing but the shared runner's read-only view
@@ -47,9 +59,12 @@ def session_pages() -> dict[str, st.Page]:
     """Every page as an st.Page, built once per session (one session runs one script at a time)."""
     pages: dict[str, st.Page] | None = st.session_state.get(_SESSION_KEY)
     if pages is None:
-        pages = {name: st.Page(info.file, title=info.title, icon=info.icon, url_path=info.url_path,
-                               default=name in DEFAULT_PAGES)
-                 for name, info in PAGES.items()}
+        pages = {
+            name: st.Page(
+                info.file, title=info.title, icon=info.icon, url_path=info.url_path, default=name in DEFAULT_PAGES
+            )
+            for name, info in PAGES.items()
+        }
         st.session_state[_SESSION_KEY] = pages
     return pages
 

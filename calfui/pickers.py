@@ -19,9 +19,18 @@ from calfui.state import revision_of
 Id = TypeVar("Id", bound=Hashable)
 
 
-def pick(label: str, labels: Mapping[Id, str], *, key: str, chosen_key: str | None = None, none_label: str | None = None,
-         on_change: Callable[[], None] | None = None, container: Any = st, help: str | None = None,
-         open_new_items: bool = False) -> Id | None:
+def pick(
+    label: str,
+    labels: Mapping[Id, str],
+    *,
+    key: str,
+    chosen_key: str | None = None,
+    none_label: str | None = None,
+    on_change: Callable[[], None] | None = None,
+    container: Any = st,
+    help: str | None = None,
+    open_new_items: bool = False,
+) -> Id | None:
     """One item's id, picked by a label a person can tell apart. With `none_label`, nothing is picked at first.
     The choice is remembered by id under `chosen_key` (default `<key>_chosen`). With `open_new_items`, an item that
     appeared since the last run (a test just saved) is picked: the first new one in `labels`' order."""
@@ -52,8 +61,14 @@ def pick(label: str, labels: Mapping[Id, str], *, key: str, chosen_key: str | No
     # that named the runner in the URL): set before the widget is drawn, so no `index` competes with it.
     if st.session_state.get(widget_key, object()) != chosen:
         st.session_state[widget_key] = chosen
-    value = container.selectbox(label, options, key=widget_key, on_change=picked,
-                                format_func=lambda item: none_label if item is None else shown[item], help=help)
+    value = container.selectbox(
+        label,
+        options,
+        key=widget_key,
+        on_change=picked,
+        format_func=lambda item: none_label if item is None else shown[item],
+        help=help,
+    )
     if value not in options:  # a crafted message: keep the choice made before
         value = chosen
     st.session_state[chosen_key] = value

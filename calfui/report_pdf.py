@@ -55,8 +55,9 @@ def chart_png(frame: pd.DataFrame) -> bytes | None:
     spec = charts.json_spec(charts.reps_spec(frame, "straight"))
     spec["width"] = CHART_WIDTH_PX
     version = re.search(r"/v(\d+)\.(\d+)", spec.get("$schema", ""))
-    png: bytes = vl_convert.vegalite_to_png(spec, vl_version=f"{version[1]}.{version[2]}" if version else None,
-                                            scale=CHART_SCALE)
+    png: bytes = vl_convert.vegalite_to_png(
+        spec, vl_version=f"{version[1]}.{version[2]}" if version else None, scale=CHART_SCALE
+    )
     return png
 
 
@@ -85,12 +86,19 @@ def _pdf(report: Report, chart: bytes | None, body: float, chart_caption: str) -
             if chart is None:
                 write(f"No test in the {chart_caption}.", body)
             else:
-                write(chart_caption.capitalize() + ", knee straight: each leg, the typical band where a reference "
-                      "fits, and the runner target.", body)
+                write(
+                    chart_caption.capitalize() + ", knee straight: each leg, the typical band where a reference "
+                    "fits, and the runner target.",
+                    body,
+                )
                 pdf.image(chart, w=CHART_WIDTH_MM)
         for text in section.lines:
-            write(text, body, "B" if section.alert and text is section.lines[0] else "",
-                  ALERT_RGB if section.alert else (0, 0, 0))
+            write(
+                text,
+                body,
+                "B" if section.alert and text is section.lines[0] else "",
+                ALERT_RGB if section.alert else (0, 0, 0),
+            )
         for text in section.sources:
             write(text, body - 1.5, rgb=SOURCE_RGB)
     pdf.ln(line)
@@ -118,13 +126,19 @@ def notice_pdf(text: str) -> bytes:
     return bytes(pdf.output())
 
 
-def runner_report(records: RunnerRecords, today: dt.date, plan: RetestPlan | None, away: Collection[dt.date],
-                  access: EquipmentAccess = EquipmentAccess.HOME) -> bytes:
+def runner_report(
+    records: RunnerRecords,
+    today: dt.date,
+    plan: RetestPlan | None,
+    away: Collection[dt.date],
+    access: EquipmentAccess = EquipmentAccess.HOME,
+) -> bytes:
     """A runner's report as PDF bytes, from the records the dashboard shows."""
     from calfcore.dashboard import DEFAULT_PERIOD, raises_frame
 
-    report = build_report(records.runner, records.tests, records.symptoms, today, plan=plan, away=sorted(away),
-                          access=access)
+    report = build_report(
+        records.runner, records.tests, records.symptoms, today, plan=plan, away=sorted(away), access=access
+    )
     return report_pdf(report, chart_png(raises_frame(records, today)), f"last {DEFAULT_PERIOD}")
 
 
@@ -132,5 +146,3 @@ def file_name(runner: RunnerProfile, today: dt.date) -> str:
     """'calf-check-sam-2025-06-16.pdf': the runner's name kept to letters and digits (any script), for a safe name."""
     name = re.sub(r"[^\w]+", "-", runner.name, flags=re.UNICODE).strip("-_").lower() or "runner"
     return f"calf-check-{name[:40]}-{today:%Y-%m-%d}.pdf"
-
-

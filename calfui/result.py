@@ -37,8 +37,15 @@ def assessment_of(records: RunnerRecords, test: HeelRaiseTest, today: dt.date, d
     return data.cached(("assessment", records.runner.id, test.id, today, access), assessment) if data else assessment()
 
 
-def render_result(records: RunnerRecords, test_id: int, today: dt.date, *, show_routine: bool = True,
-                  read_only: bool = False, data: OwnerData | None = None) -> Assessment | None:
+def render_result(
+    records: RunnerRecords,
+    test_id: int,
+    today: dt.date,
+    *,
+    show_routine: bool = True,
+    read_only: bool = False,
+    data: OwnerData | None = None,
+) -> Assessment | None:
     """A test's red-flag check, score and (optionally) routine. Returns the assessment for reuse.
 
     Given the owner's data, the assessment is computed once per data version (see calfui.cache)."""

@@ -33,18 +33,29 @@ def card_of(coach: CoachData, entry: RosterEntry, today: dt.date) -> Card:
 
     def compute() -> Card:
         found = data.records(runner_id)
-        row = roster_row(found.runner, found.tests, found.symptoms, found.routine_logs, today,
-                         hops=data.list_hop_tests(runner_id), checks=data.list_readiness_checks(runner_id),
-                         away={a.day for a in data.list_away_days(runner_id)},
-                         own_every_days=data.retest_choice(runner_id))
+        row = roster_row(
+            found.runner,
+            found.tests,
+            found.symptoms,
+            found.routine_logs,
+            today,
+            hops=data.list_hop_tests(runner_id),
+            checks=data.list_readiness_checks(runner_id),
+            away={a.day for a in data.list_away_days(runner_id)},
+            own_every_days=data.retest_choice(runner_id),
+        )
         badge = " :red-badge[Needs attention]" if row.flags else " :green-badge[On track]"
         tested = f"{row.latest_test_on:%d %b %Y}" if row.latest_test_on else "no test yet"
         symmetry = f"{row.symmetry_percent:.0f}%" if row.symmetry_percent is not None else "—"
-        figures = (f"Latest test {tested} · raises {_legs(row)} · symmetry {symmetry}  \n"
-                   f"Stage {row.stage_title} · pain {row.pain_trend} · trained {row.training_days} of the last 14 "
-                   "days")
-        flags = tuple((f":orange[:material/flag: **{flag.kind.label}**]: {plain(flag.reason)}",
-                       f"Source: {plain(flag.source)}") for flag in row.flags)
+        figures = (
+            f"Latest test {tested} · raises {_legs(row)} · symmetry {symmetry}  \n"
+            f"Stage {row.stage_title} · pain {row.pain_trend} · trained {row.training_days} of the last 14 "
+            "days"
+        )
+        flags = tuple(
+            (f":orange[:material/flag: **{flag.kind.label}**]: {plain(flag.reason)}", f"Source: {plain(flag.source)}")
+            for flag in row.flags
+        )
         return Card(row, f"**{plain(row.name)}**{badge}", figures, flags)
 
     return data.cached(("roster card", runner_id, today), compute)

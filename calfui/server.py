@@ -35,8 +35,9 @@ class ReferrerPolicy:
 
         async def with_policy(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(name, value) for name, value in message.get("headers", [])
-                           if name.lower() != b"referrer-policy"]
+                headers = [
+                    (name, value) for name, value in message.get("headers", []) if name.lower() != b"referrer-policy"
+                ]
                 message = {**message, "headers": [*headers, (b"referrer-policy", REFERRER_POLICY)]}
             await send(message)
 

@@ -38,8 +38,14 @@ def runner_picker(context: PageContext) -> None:
     if current is None:  # a first visit: the runner's own profile rather than the demo
         current = next((r for r in runners if not r.is_demo), runners[0])
         context.select_runner(current.id)
-    pick("Runner", runner_labels(context), key=RUNNER_PICKER_KEY, chosen_key=SELECTED_RUNNER_KEY,
-         container=st.sidebar, on_change=lambda: _show_runner_in_url(st.session_state.get(SELECTED_RUNNER_KEY)))
+    pick(
+        "Runner",
+        runner_labels(context),
+        key=RUNNER_PICKER_KEY,
+        chosen_key=SELECTED_RUNNER_KEY,
+        container=st.sidebar,
+        on_change=lambda: _show_runner_in_url(st.session_state.get(SELECTED_RUNNER_KEY)),
+    )
     _show_runner_in_url(st.session_state.get(SELECTED_RUNNER_KEY))  # a page switch clears the URL's query
 
 
@@ -67,7 +73,9 @@ def require_runner(context: PageContext, doing: str | None = None) -> RunnerProf
 
 
 def runner_banner(runner: RunnerProfile, label: str, doing: str) -> None:
-    """"Recording for Sam (2)": whose data the page writes, named as in the menu; demo data marked."""
+    """ "Recording for Sam (2)": whose data the page writes, named as in the menu; demo data marked."""
     demo = " :orange-badge[made-up demo data]" if runner.is_demo else ""
-    st.markdown(f":material/person: {doing} **{plain(label)}**{demo}  \n"
-                ":small[To switch runner, use the menu (» at the top left on a phone).]")
+    st.markdown(
+        f":material/person: {doing} **{plain(label)}**{demo}  \n"
+        ":small[To switch runner, use the menu (» at the top left on a phone).]"
+    )

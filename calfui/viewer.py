@@ -70,8 +70,13 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
         except StoreError:
             pass  # "last opened" is a courtesy: a full disk must not keep the coach from reading
         login = _logged_in() if auth_configured() else None
-        return Viewer(ViewerKind.COACH, owner_key=resolved.owner_key, share=resolved,
-                      coach_key=login[0] if login else None, display_name=login[1] if login else "")
+        return Viewer(
+            ViewerKind.COACH,
+            owner_key=resolved.owner_key,
+            share=resolved,
+            coach_key=login[0] if login else None,
+            display_name=login[1] if login else "",
+        )
     if not auth_configured():
         # Local mode has no login: the data belongs to whoever sits at this machine, and nobody else.
         if from_this_machine(st.context.ip_address):

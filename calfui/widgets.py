@@ -87,8 +87,12 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
             if change is not None:
                 delta = f"{change.delta:+d} since last" + (" (within noise)" if change.within_noise else "")
             label = leg.side.value.capitalize() + (" (injured side)" if runner.injured_side is leg.side else "")
-            st.metric(label, f"{leg.reps} raises", delta=delta,
-                      delta_color="off" if change is None or change.within_noise else "normal")
+            st.metric(
+                label,
+                f"{leg.reps} raises",
+                delta=delta,
+                delta_color="off" if change is None or change.within_noise else "normal",
+            )
             if leg.band is not None and leg.reference is not None:
                 st.markdown(f"{BAND_WORDS[leg.band][1]} for your age and sex")
             target = "✓ runner target" if leg.meets_runner_target else f"target {int(RUNNER_TARGET_REPS.value)}+"
@@ -105,43 +109,58 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
             f"{reference.spread_label}."
         )
         approximate = "" if reference.pace_confirmed else " Approximate: this study's pace is not confirmed."
-        st.caption(f"Source: {reference.source.label}.{approximate} A change between two comparable tests counts "
-                   f"only beyond ±{int(MEASUREMENT_NOISE_REPS.value)} raises, the test's retest limits "
-                   f"({MEASUREMENT_NOISE_REPS.source.short}).")
+        st.caption(
+            f"Source: {reference.source.label}.{approximate} A change between two comparable tests counts "
+            f"only beyond ±{int(MEASUREMENT_NOISE_REPS.value)} raises, the test's retest limits "
+            f"({MEASUREMENT_NOISE_REPS.source.short})."
+        )
     else:
         why = why_no_reference(test.protocol, runner.sex, runner.age_on(test.tested_on))
-        st.info(f"No band for this test: {why}. It is compared with the runner target, between legs and with your "
-                "own earlier tests of the same protocol.", icon=":material/info:")
-    st.caption(f"Runner target {int(RUNNER_TARGET_REPS.value)}+ raises per leg: "
-               f"{RUNNER_TARGET_REPS.source.label}. A goal, not a norm.")
+        st.info(
+            f"No band for this test: {why}. It is compared with the runner target, between legs and with your "
+            "own earlier tests of the same protocol.",
+            icon=":material/info:",
+        )
+    st.caption(
+        f"Runner target {int(RUNNER_TARGET_REPS.value)}+ raises per leg: "
+        f"{RUNNER_TARGET_REPS.source.label}. A goal, not a norm."
+    )
 
     if score.symmetry_percent is not None:
         straight = next((value for name, value in score.gate_symmetries if name == "knee straight"), None)
         line = SYMMETRY_FLAG_PERCENT.text
         verdict = f":orange[under the {line} line]" if score.symmetry_flagged else f":green[at or above {line}]"
         if runner.injured_side is not None and straight is not None and straight != score.symmetry_percent:
-            st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% (injured ÷ uninjured); weaker ÷ stronger "
-                        f"{straight:.0f}%, {verdict}")
+            st.markdown(
+                f"**Limb symmetry:** {score.symmetry_percent:.0f}% (injured ÷ uninjured); weaker ÷ stronger "
+                f"{straight:.0f}%, {verdict}"
+            )
         else:
             how = "injured ÷ uninjured" if runner.injured_side is not None else "weaker ÷ stronger"
             st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% ({how}), {verdict}")
     extras = []
     if score.bent_symmetry_percent is not None and test.bent_reps is not None:
-        extras.append(f"knee bent {int(test.bent_reps.left or 0)} / {int(test.bent_reps.right or 0)} "
-                      f"(symmetry {score.bent_symmetry_percent:.0f}%)")
+        extras.append(
+            f"knee bent {int(test.bent_reps.left or 0)} / {int(test.bent_reps.right or 0)} "
+            f"(symmetry {score.bent_symmetry_percent:.0f}%)"
+        )
     if score.height_symmetry_percent is not None:
         extras.append(f"heel height symmetry {score.height_symmetry_percent:.0f}%")
     if score.soleus_ratio_bw is not None:
         met = "meets" if score.soleus_meets_target else "under"
-        extras.append(f"seated soleus {score.soleus_ratio_bw:.2f} × body weight ({met} the {SEATED_SOLEUS_TARGET_BW.text} expert target)")
+        extras.append(
+            f"seated soleus {score.soleus_ratio_bw:.2f} × body weight ({met} the {SEATED_SOLEUS_TARGET_BW.text} expert target)"
+        )
     if score.knee_to_wall_difference_cm is not None:
         extras.append(f"knee-to-wall difference {score.knee_to_wall_difference_cm:g} cm")
     if extras:
         st.caption("Also: " + "; ".join(extras) + ".")
     if score.previous_test is not None and score.changes:
         if all(c.within_noise for c in score.changes):
-            st.caption(f"Since your last comparable test ({score.previous_test.tested_on:%d %b}): within measurement "
-                       f"noise (changes of {int(MEASUREMENT_NOISE_REPS.value)} raises or fewer).")
+            st.caption(
+                f"Since your last comparable test ({score.previous_test.tested_on:%d %b}): within measurement "
+                f"noise (changes of {int(MEASUREMENT_NOISE_REPS.value)} raises or fewer)."
+            )
     elif score.previous_test is None:
         st.caption("No earlier test with the same protocol to compare with yet.")
     pain = pain_sentence(score.pain_zones)
@@ -211,8 +230,18 @@ def focus_styles() -> None:
     st.html(_ASSETS / "focus.css")
 
 
-def confirmed_action(state: dict[str, Any], target: object, *, button: str, icon: str, warning: str, yes_label: str,
-                     key: str, act: Callable[[], None], store: Any) -> None:
+def confirmed_action(
+    state: dict[str, Any],
+    target: object,
+    *,
+    button: str,
+    icon: str,
+    warning: str,
+    yes_label: str,
+    key: str,
+    act: Callable[[], None],
+    store: Any,
+) -> None:
     """A button for something that can't be undone, acting on `target` (a stored item's id) only after confirm():
     the first click arms it for that target (kept in this runner's `state`), Yes runs `act` as one save (a
     missing item says so), Cancel disarms. Keys: `key`, `key`_confirm, `key`_cancel."""

@@ -17,8 +17,9 @@ from calfui.saving import saving
 from calfui.viewer import ViewerKind
 from calfui.widgets import plain
 
-BAD_LINK_MESSAGE = ("This link doesn't work. It may have expired or been withdrawn by the runner. Ask them for a "
-                    "new one.")
+BAD_LINK_MESSAGE = (
+    "This link doesn't work. It may have expired or been withdrawn by the runner. Ask them for a new one."
+)
 
 
 def render(context: PageContext) -> None:
@@ -47,19 +48,24 @@ def render(context: PageContext) -> None:
         if coach is not None and test.id is not None:
             render_coach_comments(coach, share, link, test.id)
 
-    render_dashboard(context.data, records, context.today, read_only=True, still_allowed=still_allowed,
-                     about_latest=about_latest)
+    render_dashboard(
+        context.data, records, context.today, read_only=True, still_allowed=still_allowed, about_latest=about_latest
+    )
 
 
 def _roster_button(coach: CoachData, share: ResolvedShare, link: str) -> None:
-    """"Add to my roster" for a logged-in coach, or a note that it is there (the roster page lists it)."""
+    """ "Add to my roster" for a logged-in coach, or a note that it is there (the roster page lists it)."""
     on_roster = any(entry.link_id == share.link.id for entry in coach.list_roster(now()))
     if on_roster:
         st.caption(":material/groups: On your roster: open Calf Check without the link to see it.")
         return
-    if st.button("Add to my roster", key=f"roster_add_link{int(share.link.id)}", icon=":material/group_add:",
-                 help="Lists this runner on your Roster page, with everyone else who shared with you, for as long "
-                      "as the link works."):
+    if st.button(
+        "Add to my roster",
+        key=f"roster_add_link{int(share.link.id)}",
+        icon=":material/group_add:",
+        help="Lists this runner on your Roster page, with everyone else who shared with you, for as long "
+        "as the link works.",
+    ):
         with saving(coach.store):
             try:
                 coach.add_to_roster(link, now())

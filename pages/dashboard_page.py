@@ -20,13 +20,22 @@ def render(context: PageContext) -> None:
     st.title("Dashboard")
     st.caption(plain(runner.name))
     records = context.data.records(runner.saved_id)
-    render_dashboard(context.data, records, context.today,
-                     about_latest=lambda test: render_test_comments(context.data, runner.saved_id, test.saved_id))
-    missing_morning = [s for s in records.symptoms if s.test_id is not None and s.pain_next_morning is None
-                       and s.logged_on < context.today]
+    render_dashboard(
+        context.data,
+        records,
+        context.today,
+        about_latest=lambda test: render_test_comments(context.data, runner.saved_id, test.saved_id),
+    )
+    missing_morning = [
+        s
+        for s in records.symptoms
+        if s.test_id is not None and s.pain_next_morning is None and s.logged_on < context.today
+    ]
     if missing_morning:
-        st.info("Some tests have no next-morning pain yet. Add it from History: it shows whether the test settled.",
-                icon=":material/wb_twilight:")
+        st.info(
+            "Some tests have no next-morning pain yet. Add it from History: it shows whether the test settled.",
+            icon=":material/wb_twilight:",
+        )
         navigation.page_link("history", label="Open History", icon=":material/history:")
 
 

@@ -54,27 +54,42 @@ def _ignore() -> None:
 
 
 def _setup(state: dict[str, Any]) -> None:
-    st.markdown("The app keeps the beat and counts your raises. You tap **Stop** (or press the space bar) when a "
-                "stop rule is met. Works with the sound off too: follow the big circle.")
+    st.markdown(
+        "The app keeps the beat and counts your raises. You tap **Stop** (or press the space bar) when a "
+        "stop rule is met. Works with the sound off too: follow the big circle."
+    )
     with st.expander("Set-up and stop rules", expanded=True):
         st.markdown("\n".join(f"- {step}" for step in protocol.SET_UP))  # one list of steps, not one list each
         st.markdown("**Stop when** " + " ".join(protocol.STOP_RULES))
     tests = list(GuidedTest)
     test = st.radio("Test", tests, format_func=lambda t: f"Knee {t.value}", horizontal=True, key="guided_test")
-    first = st.radio("First leg", list(Side), format_func=lambda s: s.value.capitalize(), horizontal=True,
-                     key="guided_first_leg")
-    cadence = st.number_input("Metronome (beats/min)", min_value=MIN_GUIDED_CADENCE, max_value=MAX_GUIDED_CADENCE,
-                              value=protocol.STANDARD_PROTOCOL.cadence_bpm, step=5, key="guided_cadence",
-                              help="60 is the standard: one beat up, one beat down.")
-    surface = st.radio("Surface", list(SURFACE_LABELS), format_func=SURFACE_LABELS.get, horizontal=True,
-                       key="guided_surface")
+    first = st.radio(
+        "First leg", list(Side), format_func=lambda s: s.value.capitalize(), horizontal=True, key="guided_first_leg"
+    )
+    cadence = st.number_input(
+        "Metronome (beats/min)",
+        min_value=MIN_GUIDED_CADENCE,
+        max_value=MAX_GUIDED_CADENCE,
+        value=protocol.STANDARD_PROTOCOL.cadence_bpm,
+        step=5,
+        key="guided_cadence",
+        help="60 is the standard: one beat up, one beat down.",
+    )
+    surface = st.radio(
+        "Surface", list(SURFACE_LABELS), format_func=SURFACE_LABELS.get, horizontal=True, key="guided_surface"
+    )
     sound = st.toggle("Click sound", value=True, key="guided_sound")
     if "cancelled" in state:
         widgets.move_focus(".st-key-guided_start button", f"cancelled_{id(state)}_{state['cancelled']}")
     if st.button("Start the guided test", type="primary", key="guided_start", width="stretch"):
         assert test is not None and first is not None and surface is not None  # radios with a default always hold one
-        settings = GuidedSettings(test=GuidedTest(test), first_leg=Side(first), cadence_bpm=int(cadence),
-                                  surface=Surface(surface), sound=bool(sound))
+        settings = GuidedSettings(
+            test=GuidedTest(test),
+            first_leg=Side(first),
+            cadence_bpm=int(cadence),
+            surface=Surface(surface),
+            sound=bool(sound),
+        )
         problems = settings_problems(settings)
         if problems:
             for problem in problems:
@@ -104,13 +119,21 @@ def _confirm(state: dict[str, Any]) -> None:
     pending = state["pending"]
     if pending.get("before_test"):
         st.header(f"{leg.value.capitalize()} leg: stopped during the warm-up")
-        st.caption("No raises were counted: the test starts after the warm-up and the countdown. Redo this leg "
-                   "when you are ready, or enter the count yourself if you did the test.")
+        st.caption(
+            "No raises were counted: the test starts after the warm-up and the countdown. Redo this leg "
+            "when you are ready, or enter the count yourself if you did the test."
+        )
     else:
         st.header(f"{leg.value.capitalize()} leg: {pending['raises']} raises")
         st.caption("Check the count. If the app counted a raise you didn't finish, or missed one, correct it.")
-    corrected = st.number_input("Raises", min_value=0, max_value=150, value=int(pending["raises"]), step=1,
-                                key=f"guided_confirm_{state['run_id']}")
+    corrected = st.number_input(
+        "Raises",
+        min_value=0,
+        max_value=150,
+        value=int(pending["raises"]),
+        step=1,
+        key=f"guided_confirm_{state['run_id']}",
+    )
     # After Stop, the focus goes to the count to check (a screen reader reads its label and value).
     widgets.move_focus(f".st-key-guided_confirm_{state['run_id']} input", f"confirm_{state['run_id']}")
     confirm, redo = st.columns(2)
@@ -142,17 +165,22 @@ def _done(state: dict[str, Any], runner_id: int) -> None:
     settings: GuidedSettings = state["settings"]
     counts = state["counts"]
     st.header("Both legs done")
-    st.markdown(f"Left **{counts['left']}**, right **{counts['right']}** raises, knee {settings.test.value}, "
-                f"at {settings.cadence_bpm} beats/min.")
+    st.markdown(
+        f"Left **{counts['left']}**, right **{counts['right']}** raises, knee {settings.test.value}, "
+        f"at {settings.cadence_bpm} beats/min."
+    )
     jitter = beat_jitter(state.get("jitter", []))
     if jitter is not None:
-        st.caption(f"Beat timing on this device: median {jitter.median_abs_ms:.0f} ms, worst {jitter.max_abs_ms:.0f} ms "
-                   f"off the metronome over {jitter.beats} beats.")
+        st.caption(
+            f"Beat timing on this device: median {jitter.median_abs_ms:.0f} ms, worst {jitter.max_abs_ms:.0f} ms "
+            f"off the metronome over {jitter.beats} beats."
+        )
     st.markdown("Nothing is saved yet: add how it felt and the safety check in the record form, then save.")
     widgets.move_focus(".st-key-guided_to_record button", f"done_{state.get('run_id')}")
     if st.button("Continue to the record form", type="primary", key="guided_to_record", width="stretch"):
-        start_from_guided_test(runner_id, GuidedResult(settings.test, LegPair(counts["left"], counts["right"]),
-                                                       settings.protocol))
+        start_from_guided_test(
+            runner_id, GuidedResult(settings.test, LegPair(counts["left"], counts["right"]), settings.protocol)
+        )
         _reset(state)
         navigation.switch_page("record")
 

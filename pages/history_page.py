@@ -36,17 +36,29 @@ def _history_state(runner_id: int) -> dict[str, Any]:
 
 
 def _test_label(test: Any) -> str:
-    return (f"{test.tested_on:%Y-%m-%d} · left {int(test.straight_reps.left or 0)} / right "
-            f"{int(test.straight_reps.right or 0)}")
+    return (
+        f"{test.tested_on:%Y-%m-%d} · left {int(test.straight_reps.left or 0)} / right "
+        f"{int(test.straight_reps.right or 0)}"
+    )
 
 
 def _tests_table(records: RunnerRecords) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"date": t.tested_on, "left": int(t.straight_reps.left or 0), "right": int(t.straight_reps.right or 0),
-         "bent L/R": f"{int(t.bent_reps.left or 0)}/{int(t.bent_reps.right or 0)}" if t.bent_reps and t.bent_reps.complete
-         else "", "protocol": describe_protocol(t.protocol), "warning signs": len(t.red_flags), "notes": t.notes}
-        for t in reversed(records.tests)
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "date": t.tested_on,
+                "left": int(t.straight_reps.left or 0),
+                "right": int(t.straight_reps.right or 0),
+                "bent L/R": f"{int(t.bent_reps.left or 0)}/{int(t.bent_reps.right or 0)}"
+                if t.bent_reps and t.bent_reps.complete
+                else "",
+                "protocol": describe_protocol(t.protocol),
+                "warning signs": len(t.red_flags),
+                "notes": t.notes,
+            }
+            for t in reversed(records.tests)
+        ]
+    )
 
 
 def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> None:
@@ -62,8 +74,16 @@ def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> No
     raw: dict[str, Any] = {}
     st.subheader(f"Correcting the test of {test.tested_on:%d %b %Y}")
     with st.form(f"{prefix}form", border=True, enter_to_submit=False):
-        forms.test_form_fields(slots, raw, runner.units, prefix=prefix, protocol=test.protocol,
-                               test=test, symptoms=symptoms, today=context.today)
+        forms.test_form_fields(
+            slots,
+            raw,
+            runner.units,
+            prefix=prefix,
+            protocol=test.protocol,
+            test=test,
+            symptoms=symptoms,
+            today=context.today,
+        )
         save = st.form_submit_button("Save correction", type="primary", key=f"{prefix}save")
     if st.button("Cancel", key=f"{prefix}cancel"):
         _leave_mode(state)
@@ -100,12 +120,17 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
     runner_id = records.runner.saved_id
     state = _history_state(runner_id)
     table = context.data.cached(("history tests", runner_id), lambda: arrow_table(_tests_table(records)))
-    st.dataframe(table, hide_index=True,
-                 column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")})
+    st.dataframe(
+        table, hide_index=True, column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")}
+    )
     by_id = {t.saved_id: t for t in reversed(records.tests)}
-    selected = pick("Open a test", {i: _test_label(t) for i, t in by_id.items()},
-                    key=runner_key(runner_id, "history_open_test"), on_change=lambda: _leave_mode(state),
-                    open_new_items=True)
+    selected = pick(
+        "Open a test",
+        {i: _test_label(t) for i, t in by_id.items()},
+        key=runner_key(runner_id, "history_open_test"),
+        on_change=lambda: _leave_mode(state),
+        open_new_items=True,
+    )
     assert selected is not None  # there is at least one test
     mode = state.get(MODE)
     if mode is not None and mode[1] != selected:  # a mode belongs to the test it was started on
@@ -120,9 +145,11 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         st.caption("Notes:")
         st.text(by_id[selected].notes)
     if mode is not None and mode[0] == "delete":
-        choice = widgets.confirm(f"Delete the test of {by_id[selected].tested_on:%d %b %Y} and its symptoms? "
-                                    "This can't be undone.", "Yes, delete it",
-                                    key=runner_key(runner_id, "delete_test", selected))
+        choice = widgets.confirm(
+            f"Delete the test of {by_id[selected].tested_on:%d %b %Y} and its symptoms? This can't be undone.",
+            "Yes, delete it",
+            key=runner_key(runner_id, "delete_test", selected),
+        )
         if choice:
             with saving(context.store):
                 try:
@@ -140,8 +167,7 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
     if edit.button("Correct this test", key=runner_key(runner_id, "edit_test", selected), icon=":material/edit:"):
         state[MODE] = ("edit", selected)
         st.rerun()
-    if delete.button("Delete this test", key=runner_key(runner_id, "delete_test", selected),
-                     icon=":material/delete:"):
+    if delete.button("Delete this test", key=runner_key(runner_id, "delete_test", selected), icon=":material/delete:"):
         state[MODE] = ("delete", selected)
         st.rerun()
 
@@ -149,19 +175,37 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
 def _logs_table(records: RunnerRecords) -> tuple[pa.Table | pd.DataFrame, dict[str, str]]:
     """Training logs and check-ins, newest first, with a label per entry for the remove picker."""
     library = exercise_library()
-    rows = [{"id": f"r{log.id}", "date": log.logged_on, "entry": library[log.exercise_id].name
-             if log.exercise_id in library else log.exercise_id, "detail": f"{log.sets} × {log.reps}"
-             + (f", {mass_text(log.load_kg, records.runner.units)}" if log.load_kg else ""),
-             "pain": log.pain, "notes": log.notes} for log in records.routine_logs]
-    rows += [{"id": f"s{s.id}", "date": s.logged_on, "entry": f"check-in, {s.side.value}",
-              "detail": f"morning pain {s.pain_next_morning if s.pain_next_morning is not None else '–'}, "
-                        f"stiffness {s.stiffness_minutes if s.stiffness_minutes is not None else '–'} min",
-              "pain": s.pain_during, "notes": ""} for s in records.symptoms if s.test_id is None]
+    rows = [
+        {
+            "id": f"r{log.id}",
+            "date": log.logged_on,
+            "entry": library[log.exercise_id].name if log.exercise_id in library else log.exercise_id,
+            "detail": f"{log.sets} × {log.reps}"
+            + (f", {mass_text(log.load_kg, records.runner.units)}" if log.load_kg else ""),
+            "pain": log.pain,
+            "notes": log.notes,
+        }
+        for log in records.routine_logs
+    ]
+    rows += [
+        {
+            "id": f"s{s.id}",
+            "date": s.logged_on,
+            "entry": f"check-in, {s.side.value}",
+            "detail": f"morning pain {s.pain_next_morning if s.pain_next_morning is not None else '–'}, "
+            f"stiffness {s.stiffness_minutes if s.stiffness_minutes is not None else '–'} min",
+            "pain": s.pain_during,
+            "notes": "",
+        }
+        for s in records.symptoms
+        if s.test_id is None
+    ]
     if not rows:
         return pd.DataFrame(), {}
     table = pd.DataFrame(rows).sort_values("date", ascending=False)
-    labels = {row["id"]: f"{row['date']:%Y-%m-%d} · {row['entry']} · {row['detail']}"
-              for row in table.to_dict("records")}
+    labels = {
+        row["id"]: f"{row['date']:%Y-%m-%d} · {row['entry']} · {row['detail']}" for row in table.to_dict("records")
+    }
     return arrow_table(table.drop(columns=["id"])), labels
 
 
@@ -186,38 +230,73 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
         st.session_state.pop(runner_key(runner_id, "history_log_pick") + "_chosen", None)
         state[FLASH] = "Entry removed."
 
-    widgets.confirmed_action(state, ("log", target), button="Remove it", icon=":material/delete:",
-                                warning="Remove this entry? This can't be undone.", yes_label="Yes, remove it",
-                                key=runner_key(runner_id, "delete_log", target), store=context.store, act=remove)
+    widgets.confirmed_action(
+        state,
+        ("log", target),
+        button="Remove it",
+        icon=":material/delete:",
+        warning="Remove this entry? This can't be undone.",
+        yes_label="Yes, remove it",
+        key=runner_key(runner_id, "delete_log", target),
+        store=context.store,
+        act=remove,
+    )
 
 
 def _return_to_run_records(context: PageContext, runner_id: int) -> dict[str, Any]:
-    return {"hop_tests": context.data.list_hop_tests(runner_id),
-            "readiness_checks": context.data.list_readiness_checks(runner_id),
-            "away_days": context.data.list_away_days(runner_id),
-            "comments": context.data.list_comments(runner_id)}
+    return {
+        "hop_tests": context.data.list_hop_tests(runner_id),
+        "readiness_checks": context.data.list_readiness_checks(runner_id),
+        "away_days": context.data.list_away_days(runner_id),
+        "comments": context.data.list_comments(runner_id),
+    }
 
 
 def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
     st.header("Export and import")
     stamp = context.today.isoformat()
-    csv_text, json_text = context.data.cached(("export", records.runner.id), lambda: (
-        export_csv(records.tests, records.symptoms, records.routine_logs),
-        export_json(records.runner, records.tests, records.symptoms, records.routine_logs,
-                    now().replace(microsecond=0),  # the time this version of the data was exported
-                    **_return_to_run_records(context, records.runner.saved_id)),
-    ))
+    csv_text, json_text = context.data.cached(
+        ("export", records.runner.id),
+        lambda: (
+            export_csv(records.tests, records.symptoms, records.routine_logs),
+            export_json(
+                records.runner,
+                records.tests,
+                records.symptoms,
+                records.routine_logs,
+                now().replace(microsecond=0),  # the time this version of the data was exported
+                **_return_to_run_records(context, records.runner.saved_id),
+            ),
+        ),
+    )
     left, right = st.columns(2)
-    left.download_button("Download CSV", csv_text, file_name=f"calf-check-{stamp}.csv", mime="text/csv",
-                         key="export_csv", on_click="ignore", icon=":material/download:")
-    right.download_button("Download JSON", json_text, file_name=f"calf-check-{stamp}.json",
-                          mime="application/json", key="export_json", on_click="ignore", icon=":material/download:")
-    st.caption("Masses in files are in kg. Import takes a CSV in the same format as the export. The JSON also holds "
-               "your hop tests, return-to-run checklists and days away.")
+    left.download_button(
+        "Download CSV",
+        csv_text,
+        file_name=f"calf-check-{stamp}.csv",
+        mime="text/csv",
+        key="export_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Download JSON",
+        json_text,
+        file_name=f"calf-check-{stamp}.json",
+        mime="application/json",
+        key="export_json",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    st.caption(
+        "Masses in files are in kg. Import takes a CSV in the same format as the export. The JSON also holds "
+        "your hop tests, return-to-run checklists and days away."
+    )
     upload_key = runner_key(records.runner.saved_id, "import_csv")
     limit_mb = min(st.get_option("server.maxUploadSize"), MAX_IMPORT_MB)
-    upload = st.file_uploader(f"Import a CSV (at most {limit_mb} MB)", type=["csv"], key=upload_key,
-                              max_upload_size=limit_mb)
+    upload = st.file_uploader(
+        f"Import a CSV (at most {limit_mb} MB)", type=["csv"], key=upload_key, max_upload_size=limit_mb
+    )
     if upload is None:
         importing.forget_import()
         return
@@ -238,11 +317,9 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
         st.info(f"Every record in this file is already in your history{skipped}. Nothing to import.")
         return
     st.info(f"Ready: {len(plan.tests)} test(s), {plan.record_count} record(s) in all{skipped}.")
-    if st.button("Import them", key=runner_key(records.runner.saved_id, "confirm_import"),
-                 type="primary"):
+    if st.button("Import them", key=runner_key(records.runner.saved_id, "confirm_import"), type="primary"):
         with saving(context.store):
-            context.data.import_records(records.runner.saved_id, plan.tests,
-                                         plan.symptoms, plan.routine_logs)
+            context.data.import_records(records.runner.saved_id, plan.tests, plan.symptoms, plan.routine_logs)
             _history_state(records.runner.saved_id)[FLASH] = f"Imported {plan.record_count} record(s)."
             st.session_state.pop(upload_key, None)
             st.rerun()

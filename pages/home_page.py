@@ -24,13 +24,18 @@ def render(context: PageContext) -> None:
     )
     runner = context.runner()
     if context.viewer.kind is ViewerKind.ANONYMOUS:
-        st.info("Log in to record your tests. Your data is yours: nobody else sees it unless you share a link.",
-                icon=":material/lock:")
+        st.info(
+            "Log in to record your tests. Your data is yours: nobody else sees it unless you share a link.",
+            icon=":material/lock:",
+        )
         if st.button("Log in", key="login", type="primary", icon=":material/login:"):
             st.login()
     elif context.viewer.kind is ViewerKind.VISITOR:
-        st.info("This Calf Check runs on someone's own computer, and their data stays theirs. To see a runner's "
-                "dashboard, open the share link they sent you.", icon=":material/lock:")
+        st.info(
+            "This Calf Check runs on someone's own computer, and their data stays theirs. To see a runner's "
+            "dashboard, open the share link they sent you.",
+            icon=":material/lock:",
+        )
     elif runner is None:
         st.info("Start by creating your runner profile, or look around with a demo runner.", icon=":material/info:")
         navigation.page_link("profile", label="Create a profile or load the demo", icon=":material/person_add:")
@@ -45,20 +50,32 @@ def render(context: PageContext) -> None:
     st.header("How to do the test")
     st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(protocol.SET_UP, start=1)))
     st.markdown("**Stop counting when**\n\n" + "\n".join(f"- {rule}" for rule in protocol.STOP_RULES))
-    st.markdown(protocol.AFTER_FIRST_LEG + " For the knee-bent version (it works the deeper soleus), bend the "
-                "knee a little and keep that bend throughout.")
-    st.caption("Protocol: " + describe_protocol(protocol.STANDARD_PROTOCOL) + ". Sources: "
-               + "; ".join(source(s).short for s in protocol.PROTOCOL_SOURCES) + ".")
+    st.markdown(
+        protocol.AFTER_FIRST_LEG + " For the knee-bent version (it works the deeper soleus), bend the "
+        "knee a little and keep that bend throughout."
+    )
+    st.caption(
+        "Protocol: "
+        + describe_protocol(protocol.STANDARD_PROTOCOL)
+        + ". Sources: "
+        + "; ".join(source(s).short for s in protocol.PROTOCOL_SOURCES)
+        + "."
+    )
 
     st.header("How scoring works")
     st.markdown(scoring_rules())
     with st.expander("Where the numbers come from"):
         st.dataframe(reference_table(), hide_index=True)
         st.caption(TRUST_EXPLAINED)
-        st.caption("Second-hand tables are shown as 'about' values. Knee-bent raises have no published norm, so "
-                   "they are compared between legs and over time only.")
-    st.warning("Calf Check informs; it does not diagnose. If something hurts badly, feels wrong, or a warning "
-               "sign appears, see a doctor or physiotherapist.", icon=":material/health_and_safety:")
+        st.caption(
+            "Second-hand tables are shown as 'about' values. Knee-bent raises have no published norm, so "
+            "they are compared between legs and over time only."
+        )
+    st.warning(
+        "Calf Check informs; it does not diagnose. If something hurts badly, feels wrong, or a warning "
+        "sign appears, see a doctor or physiotherapist.",
+        icon=":material/health_and_safety:",
+    )
 
 
 render_page(render)

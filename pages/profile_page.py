@@ -34,11 +34,22 @@ CONFIRM_DELETE_LOGIN = "profile_confirm_delete_login"
 def _initial(runner: RunnerProfile | None) -> dict[str, Any]:
     """The form's starting values: the stored profile's, or a new profile's defaults."""
     if runner is None:
-        return {"name": "", "birth_year": None, "sex": Sex.UNSPECIFIED, "units": Units.KG, "injured_side": "none",
-                "body_weight": None}
-    return {"name": runner.name, "birth_year": runner.birth_year, "sex": runner.sex, "units": runner.units,
-            "injured_side": runner.injured_side.value if runner.injured_side else "none",
-            "body_weight": to_display_units(runner.body_weight_kg, runner.units)}
+        return {
+            "name": "",
+            "birth_year": None,
+            "sex": Sex.UNSPECIFIED,
+            "units": Units.KG,
+            "injured_side": "none",
+            "body_weight": None,
+        }
+    return {
+        "name": runner.name,
+        "birth_year": runner.birth_year,
+        "sex": runner.sex,
+        "units": runner.units,
+        "injured_side": runner.injured_side.value if runner.injured_side else "none",
+        "body_weight": to_display_units(runner.body_weight_kg, runner.units),
+    }
 
 
 def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -46,23 +57,47 @@ def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], 
     raw: dict[str, Any] = {}
     raw["name"] = st.text_input("Name", value=initial["name"], key=f"{key}_name")
     slots["name"] = st.empty()
-    raw["birth_year"] = st.number_input("Birth year", value=initial["birth_year"], step=1, format="%d",
-                                        key=f"{key}_birth_year", placeholder="e.g. 1988")
+    raw["birth_year"] = st.number_input(
+        "Birth year", value=initial["birth_year"], step=1, format="%d", key=f"{key}_birth_year", placeholder="e.g. 1988"
+    )
     slots["birth_year"] = st.empty()
     sexes = list(SEX_LABELS)
-    raw["sex"] = st.radio("Sex (the published references are by sex)", sexes, format_func=SEX_LABELS.get,
-                          index=sexes.index(initial["sex"]), horizontal=True, key=f"{key}_sex")
+    raw["sex"] = st.radio(
+        "Sex (the published references are by sex)",
+        sexes,
+        format_func=SEX_LABELS.get,
+        index=sexes.index(initial["sex"]),
+        horizontal=True,
+        key=f"{key}_sex",
+    )
     units = list(UNIT_LABELS)
-    raw["units"] = st.radio("Units for loads and body weight", units, format_func=UNIT_LABELS.get,
-                            index=units.index(initial["units"]), horizontal=True, key=f"{key}_units")
-    raw["body_weight"] = st.number_input("Body weight (optional, in the units above)", value=initial["body_weight"],
-                                         step=0.5, format="%.1f", key=f"{key}_body_weight", placeholder="—",
-                                         help="Used to compare a seated soleus load with your body weight.")
+    raw["units"] = st.radio(
+        "Units for loads and body weight",
+        units,
+        format_func=UNIT_LABELS.get,
+        index=units.index(initial["units"]),
+        horizontal=True,
+        key=f"{key}_units",
+    )
+    raw["body_weight"] = st.number_input(
+        "Body weight (optional, in the units above)",
+        value=initial["body_weight"],
+        step=0.5,
+        format="%.1f",
+        key=f"{key}_body_weight",
+        placeholder="—",
+        help="Used to compare a seated soleus load with your body weight.",
+    )
     slots["body_weight"] = st.empty()
-    raw["injured_side"] = st.radio("Injured or recovering side (optional)", SIDE_CHOICES,
-                                   format_func=SIDE_LABELS.get, index=SIDE_CHOICES.index(initial["injured_side"]),
-                                   horizontal=True, key=f"{key}_injured_side",
-                                   help="Symmetry is then injured ÷ uninjured, and that side gets extra work.")
+    raw["injured_side"] = st.radio(
+        "Injured or recovering side (optional)",
+        SIDE_CHOICES,
+        format_func=SIDE_LABELS.get,
+        index=SIDE_CHOICES.index(initial["injured_side"]),
+        horizontal=True,
+        key=f"{key}_injured_side",
+        help="Symmetry is then injured ÷ uninjured, and that side gets extra work.",
+    )
     return raw, slots
 
 
@@ -100,8 +135,11 @@ def _create(context: PageContext, raw: dict[str, Any], slots: dict[str, Any], ex
     same_name = [r for r in existing if r.name.casefold() == profile.name.casefold()]
     if same_name and state.get("duplicate") != raw:
         state["duplicate"] = raw  # asked once; the same values submitted again mean yes
-        st.warning(f"You already have a profile called {widgets.plain(profile.name)}. Press Create profile "
-                   "again to make a second one, or pick the existing one in the menu.", icon=":material/group:")
+        st.warning(
+            f"You already have a profile called {widgets.plain(profile.name)}. Press Create profile "
+            "again to make a second one, or pick the existing one in the menu.",
+            icon=":material/group:",
+        )
         return
     with saving(context.store):
         created = context.data.create_runner(profile)
@@ -119,8 +157,10 @@ def render(context: PageContext) -> None:
 
     new_state = st.session_state.setdefault(NEW_PROFILE_STATE, {})
     if "created" in new_state:
-        st.success(f"Profile created for {widgets.plain(new_state.pop('created'))}. It is now the runner every "
-                   "page shows.", icon=":material/check_circle:")
+        st.success(
+            f"Profile created for {widgets.plain(new_state.pop('created'))}. It is now the runner every page shows.",
+            icon=":material/check_circle:",
+        )
     if runner is not None:
         flash = runner_state("profile", runner.saved_id).pop("flash", None)
         if flash:
@@ -136,8 +176,10 @@ def render(context: PageContext) -> None:
         _create(context, raw, slots, runners)
 
     st.header("Demo runner")
-    st.markdown("Twelve weeks of made-up tests, symptoms and training, to see a full dashboard. It is marked as demo "
-                "data wherever it is picked.")
+    st.markdown(
+        "Twelve weeks of made-up tests, symptoms and training, to see a full dashboard. It is marked as demo "
+        "data wherever it is picked."
+    )
     if st.button("Load the demo runner", key="load_demo"):
         demo = demo_data(context.today)
         with saving(context.store):
@@ -163,8 +205,11 @@ def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
             state["confirm_delete"] = True
             st.rerun()
         return
-    choice = widgets.confirm(f"Delete {widgets.plain(label)}? This can't be undone. Export "
-                                "the data from History first if you want a copy.", "Yes, delete everything", key=key)
+    choice = widgets.confirm(
+        f"Delete {widgets.plain(label)}? This can't be undone. Export the data from History first if you want a copy.",
+        "Yes, delete everything",
+        key=key,
+    )
     if choice:
         with saving(context.store):
             context.data.delete_runner(runner.saved_id)
@@ -179,15 +224,20 @@ def _delete_runner(context: PageContext, runner: RunnerProfile) -> None:
 def _delete_login(context: PageContext) -> None:
     """A logged-in runner can take everything they stored with them: every profile, record and share link."""
     st.header("Delete everything for this login")
-    st.markdown("Deletes every runner profile you made with this login, with all their tests, symptoms, training and "
-                "share links. Your login itself stays with your identity provider.")
+    st.markdown(
+        "Deletes every runner profile you made with this login, with all their tests, symptoms, training and "
+        "share links. Your login itself stays with your identity provider."
+    )
     if not st.session_state.get(CONFIRM_DELETE_LOGIN):
         if st.button("Delete everything", key="delete_login", icon=":material/delete_forever:"):
             st.session_state[CONFIRM_DELETE_LOGIN] = True
             st.rerun()
         return
-    choice = widgets.confirm("This can't be undone. Export what you want to keep from History first.",
-                                "Yes, delete all my data", key="delete_login")
+    choice = widgets.confirm(
+        "This can't be undone. Export what you want to keep from History first.",
+        "Yes, delete all my data",
+        key="delete_login",
+    )
     if choice:
         with saving(context.store):
             deleted = context.data.delete_owner()

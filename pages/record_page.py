@@ -36,8 +36,10 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
     with st.container(key=runner_key(runner.saved_id, "saved", test_id)):
         st.success("Saved.", icon=":material/check_circle:")
     # After Save, the focus goes to the confirmation, above the result it introduces.
-    widgets.move_focus(f".st-key-{runner_key(runner.saved_id, 'saved', test_id)} [data-testid='stAlert']",
-                          f"saved_{runner.id}_{test_id}")
+    widgets.move_focus(
+        f".st-key-{runner_key(runner.saved_id, 'saved', test_id)} [data-testid='stAlert']",
+        f"saved_{runner.id}_{test_id}",
+    )
     records = context.data.records(runner.saved_id)
     result = render_result(records, test_id, context.today, data=context.data)
     render_test_comments(context.data, runner.saved_id, test_id)
@@ -86,20 +88,37 @@ def render(context: PageContext) -> None:
     last_protocol = tests[-1].protocol if tests else Protocol()  # a runner usually repeats their set-up
     guided: GuidedResult | None = state.get(GUIDED)
     if guided is not None:
-        st.info(f"Filled in from your guided test (knee {guided.test.value}): left {int(guided.raises.left or 0)}, "
-                f"right {int(guided.raises.right or 0)} raises. Add your symptoms and the safety check, then save.",
-                icon=":material/timer:")
+        st.info(
+            f"Filled in from your guided test (knee {guided.test.value}): left {int(guided.raises.left or 0)}, "
+            f"right {int(guided.raises.right or 0)} raises. Add your symptoms and the safety check, then save.",
+            icon=":material/timer:",
+        )
     else:
-        navigation.page_link("guided", label="Or let the app keep the beat and count: guided test",
-                             icon=":material/timer:")
+        navigation.page_link(
+            "guided", label="Or let the app keep the beat and count: guided test", icon=":material/timer:"
+        )
     prefix = form_prefix(runner.saved_id)
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
     with st.form(f"{prefix}form", border=False, enter_to_submit=False):
-        forms.test_form_fields(slots, raw, runner.units, prefix=prefix, protocol=last_protocol, today=context.today,
-                               guided=guided, body_weight_kg=runner.body_weight_kg)
-        st.form_submit_button("Save test", type="primary", key=f"{prefix}save", width="stretch", on_click=_save,
-                              args=(context, runner, prefix, list(raw)))
+        forms.test_form_fields(
+            slots,
+            raw,
+            runner.units,
+            prefix=prefix,
+            protocol=last_protocol,
+            today=context.today,
+            guided=guided,
+            body_weight_kg=runner.body_weight_kg,
+        )
+        st.form_submit_button(
+            "Save test",
+            type="primary",
+            key=f"{prefix}save",
+            width="stretch",
+            on_click=_save,
+            args=(context, runner, prefix, list(raw)),
+        )
     problems = state.pop(NOT_SAVED, None)
     if problems and "" in problems:
         st.error(problems[""], icon=":material/error:")

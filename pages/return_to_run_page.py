@@ -28,8 +28,11 @@ from calfui.pickers import pick
 from calfui.sidebar import require_runner
 from calfui.state import runner_key, runner_state
 
-MARKS = {True: ":green[:material/check_circle: met]", False: ":orange[:material/cancel: not yet]",
-         None: ":grey[:material/radio_button_unchecked: not recorded]"}
+MARKS = {
+    True: ":green[:material/check_circle: met]",
+    False: ":orange[:material/cancel: not yet]",
+    None: ":grey[:material/radio_button_unchecked: not recorded]",
+}
 
 
 def render(context: PageContext) -> None:
@@ -40,8 +43,7 @@ def render(context: PageContext) -> None:
     runner_id = runner.saved_id
     state = runner_state("return_to_run", runner_id)
     st.warning(INFORMS_ONLY, icon=":material/info:")
-    checks = context.data.cached(("readiness checks", runner_id),
-                                 lambda: context.data.list_readiness_checks(runner_id))
+    checks = context.data.cached(("readiness checks", runner_id), lambda: context.data.list_readiness_checks(runner_id))
     hops = context.data.cached(("hop tests", runner_id), lambda: context.data.list_hop_tests(runner_id))
     tests = context.data.records(runner_id).tests
     flash = state.pop("flash", None)
@@ -65,10 +67,14 @@ def render(context: PageContext) -> None:
 
 def _remove_entry(context: PageContext, runner_id: int, state: dict[str, Any], checks: Any, hops: Any) -> None:
     """A wrong entry can be removed: picked by id, with a confirmation."""
-    labels = {f"h{h.id}": f"{h.tested_on:%Y-%m-%d} · hop test · left {h.hops.left} / right {h.hops.right}"
-              for h in reversed(hops)}
-    labels |= {f"c{c.id}": f"{c.checked_on:%Y-%m-%d} · checklist · walked "
-               f"{'without' if c.walked_pain_free else 'with'} pain" for c in reversed(checks)}
+    labels = {
+        f"h{h.id}": f"{h.tested_on:%Y-%m-%d} · hop test · left {h.hops.left} / right {h.hops.right}"
+        for h in reversed(hops)
+    }
+    labels |= {
+        f"c{c.id}": f"{c.checked_on:%Y-%m-%d} · checklist · walked {'without' if c.walked_pain_free else 'with'} pain"
+        for c in reversed(checks)
+    }
     st.header("Remove an entry")
     target = pick("Entry to remove", labels, key=runner_key(runner_id, "return_remove_pick"), none_label="—")
     if target is None:
@@ -81,9 +87,17 @@ def _remove_entry(context: PageContext, runner_id: int, state: dict[str, Any], c
             context.data.delete_readiness_check(runner_id, int(target[1:]))
         state["flash"] = "Entry removed."
 
-    widgets.confirmed_action(state, target, button="Remove it", icon=":material/delete:",
-                                warning="Remove this entry? This can't be undone.", yes_label="Yes, remove it",
-                                key=runner_key(runner_id, "return_remove", target), store=context.store, act=remove)
+    widgets.confirmed_action(
+        state,
+        target,
+        button="Remove it",
+        icon=":material/delete:",
+        warning="Remove this entry? This can't be undone.",
+        yes_label="Yes, remove it",
+        key=runner_key(runner_id, "return_remove", target),
+        store=context.store,
+        act=remove,
+    )
 
 
 def _checklist(readiness: Any) -> None:
@@ -94,8 +108,11 @@ def _checklist(readiness: Any) -> None:
             last = f"Last met {status.last_met:%d %b %Y}" if status.last_met else "Not met yet"
             st.caption(f"{last}. Source: " + "; ".join(s.label for s in status.item.sources))
     if readiness.all_met:
-        st.info("Every item is met by your latest records. That is information for you and your clinician or coach, "
-                "not a clearance to run.", icon=":material/info:")
+        st.info(
+            "Every item is met by your latest records. That is information for you and your clinician or coach, "
+            "not a clearance to run.",
+            icon=":material/info:",
+        )
 
 
 def _flags(prefix: str) -> list[str]:
@@ -113,32 +130,47 @@ def _checklist_form(context: PageContext, runner_id: int, state: dict[str, Any])
         raw["red_flags"] = _flags(prefix)
         saved = st.form_submit_button("Save checklist", type="primary", key=f"{prefix}save", width="stretch")
     if saved:
-        _save(context, runner_id, state, "check_task", "Checklist saved.",
-              lambda: context.data.save_readiness_check(runner_id,
-                                                         parse_readiness_check(raw, context.today)))
+        _save(
+            context,
+            runner_id,
+            state,
+            "check_task",
+            "Checklist saved.",
+            lambda: context.data.save_readiness_check(runner_id, parse_readiness_check(raw, context.today)),
+        )
 
 
 def _hop_form(context: PageContext, runner_id: int, state: dict[str, Any]) -> None:
-    st.caption("Hop on the spot on one leg, as many times as you comfortably can up to about 15, then the other "
-               "leg. Stop at once if it hurts more than a little.")
+    st.caption(
+        "Hop on the spot on one leg, as many times as you comfortably can up to about 15, then the other "
+        "leg. Stop at once if it hurts more than a little."
+    )
     prefix = runner_key(runner_id, "hops", f"t{state.get('hop_task', 0)}") + "_"
     raw: dict[str, Any] = {}
     with st.form(f"{prefix}form", border=True, enter_to_submit=False):
         raw["tested_on"] = st.date_input("Date", value=context.today, key=f"{prefix}date", format="YYYY-MM-DD")
         left, right = st.columns(2)
-        raw["hops_left"] = left.number_input("Hops: left", min_value=0, max_value=MAX_HOPS, value=None, step=1,
-                                             key=f"{prefix}hops_left")
-        raw["hops_right"] = right.number_input("Hops: right", min_value=0, max_value=MAX_HOPS, value=None, step=1,
-                                               key=f"{prefix}hops_right")
-        raw["pain_left"] = st.pills("Pain while hopping, left (0 none – 10 worst)", PAIN_OPTIONS, default=0,
-                                    key=f"{prefix}pain_left")
+        raw["hops_left"] = left.number_input(
+            "Hops: left", min_value=0, max_value=MAX_HOPS, value=None, step=1, key=f"{prefix}hops_left"
+        )
+        raw["hops_right"] = right.number_input(
+            "Hops: right", min_value=0, max_value=MAX_HOPS, value=None, step=1, key=f"{prefix}hops_right"
+        )
+        raw["pain_left"] = st.pills(
+            "Pain while hopping, left (0 none – 10 worst)", PAIN_OPTIONS, default=0, key=f"{prefix}pain_left"
+        )
         raw["pain_right"] = st.pills("Pain while hopping, right", PAIN_OPTIONS, default=0, key=f"{prefix}pain_right")
         raw["red_flags"] = _flags(prefix)
         saved = st.form_submit_button("Save hop test", type="primary", key=f"{prefix}save", width="stretch")
     if saved:
-        _save(context, runner_id, state, "hop_task", "Hop test saved.",
-              lambda: context.data.save_hop_test(runner_id,
-                                                  parse_hop_test(raw, context.today)))
+        _save(
+            context,
+            runner_id,
+            state,
+            "hop_task",
+            "Hop test saved.",
+            lambda: context.data.save_hop_test(runner_id, parse_hop_test(raw, context.today)),
+        )
 
 
 def _save(context: PageContext, runner_id: int, state: dict[str, Any], task: str, done: str, write: Any) -> None:
@@ -164,8 +196,7 @@ def _hop_progress(hops: Any, runner: Any) -> None:
     latest = max(hops, key=lambda h: (h.tested_on, h.id or 0))
     symmetry = hop_symmetry(latest, runner)
     name = "injured ÷ uninjured" if runner.injured_side else "weaker ÷ stronger"
-    st.metric(f"Hop symmetry ({name}), {latest.tested_on:%d %b}",
-              "—" if symmetry is None else f"{symmetry:.0f}%")
+    st.metric(f"Hop symmetry ({name}), {latest.tested_on:%d %b}", "—" if symmetry is None else f"{symmetry:.0f}%")
     frame = hops_frame(hops, runner)
     st.altair_chart(hops_chart(frame), width="stretch", alt=hops_text(frame, RETURN_HOPS_MIN.value))
 

@@ -40,8 +40,11 @@ def render(context: PageContext) -> None:
         return
     entries = coach.list_roster(now())  # every rerun: a revoked link ends at the next click
     if not entries:
-        st.info("No runners yet. When a runner sends you a share link, open it while logged in and choose "
-                "**Add to my roster**.", icon=":material/groups:")
+        st.info(
+            "No runners yet. When a runner sends you a share link, open it while logged in and choose "
+            "**Add to my roster**.",
+            icon=":material/groups:",
+        )
         return
     live_entries = [entry for entry in entries if entry.live]
     # Each runner's data version, read before their rows: the squad chart below is cached under these.
@@ -50,9 +53,11 @@ def render(context: PageContext) -> None:
     rows = sort_roster(card.row for _, card in live)
     shown_by_row = {id(card.row): (card, entry) for entry, card in live}
     flagged = sum(1 for row in rows if row.flags)
-    st.caption(f"{len(live)} runner{'s' if len(live) != 1 else ''} sharing with you; {flagged} "
-               f"need{'s' if flagged == 1 else ''} attention. Flags use the rules the runner's own pages apply; "
-               "Calf Check informs, it does not diagnose.")
+    st.caption(
+        f"{len(live)} runner{'s' if len(live) != 1 else ''} sharing with you; {flagged} "
+        f"need{'s' if flagged == 1 else ''} attention. Flags use the rules the runner's own pages apply; "
+        "Calf Check informs, it does not diagnose."
+    )
     shown = st.segmented_control("Show", FILTERS, default=ALL, key="roster_filter") or ALL
     if shown == NEEDS_ATTENTION:
         rows = [row for row in rows if row.flags]

@@ -43,8 +43,7 @@ def render(context: PageContext) -> None:
 def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
     latest = latest_test(records.tests)
     st.session_state.setdefault(EQUIPMENT_KEY, EquipmentAccess.HOME)
-    st.radio("What can you train with?", list(EQUIPMENT_LABELS), format_func=EQUIPMENT_LABELS.get,
-             key=EQUIPMENT_KEY)
+    st.radio("What can you train with?", list(EQUIPMENT_LABELS), format_func=EQUIPMENT_LABELS.get, key=EQUIPMENT_KEY)
     routine = None
     if latest is None:
         st.info("Record a test first: the routine is chosen from your result.", icon=":material/info:")
@@ -81,15 +80,17 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
     with st.form(f"{prefix}form", border=True, enter_to_submit=False):
         raw["logged_on"] = st.date_input("Date", value=context.today, key=f"{prefix}date", format="YYYY-MM-DD")
         slots["logged_on"] = st.empty()
-        raw["exercise_id"] = st.selectbox("Exercise", choices, format_func=lambda i: library[i].name,
-                                          key=f"{prefix}exercise")
+        raw["exercise_id"] = st.selectbox(
+            "Exercise", choices, format_func=lambda i: library[i].name, key=f"{prefix}exercise"
+        )
         slots["exercise_id"] = st.empty()
         left, right = st.columns(2)
         raw["sets"] = left.number_input("Sets", value=3, step=1, format="%d", key=f"{prefix}sets")
         raw["reps"] = right.number_input("Reps per set", value=12, step=1, format="%d", key=f"{prefix}reps")
         slots["sets"], slots["reps"] = left.empty(), right.empty()
-        raw["load"] = st.number_input(f"Load ({runner.units.value}, 0 for body weight)", value=0.0, step=0.5,
-                                      format="%.1f", key=f"{prefix}load")
+        raw["load"] = st.number_input(
+            f"Load ({runner.units.value}, 0 for body weight)", value=0.0, step=0.5, format="%.1f", key=f"{prefix}load"
+        )
         slots["load"] = st.empty()
         raw["pain"] = st.pills("Pain during (0–10)", forms.PAIN_OPTIONS, key=f"{prefix}pain")
         slots["pain"] = st.empty()

@@ -33,9 +33,11 @@ def render(context: PageContext) -> None:
     if plan is None:
         st.info("Record a test first (without warning signs): the next one is planned from it.", icon=":material/info:")
     render_retest(plan, context.today, away)
-    st.caption("Progress only shows between tests done the same way: same pace, surface, cueing, support, load and "
-               "knee angle. Retesting more often than every week or two shows little: a change of 6 raises or fewer "
-               "is within the test's noise.")
+    st.caption(
+        "Progress only shows between tests done the same way: same pace, surface, cueing, support, load and "
+        "knee angle. Retesting more often than every week or two shows little: a change of 6 raises or fewer "
+        "is within the test's noise."
+    )
 
     flash = state.pop("flash", None)
     if flash:
@@ -45,10 +47,15 @@ def render(context: PageContext) -> None:
     own = context.data.cached(("retest choice", runner_id), lambda: context.data.retest_choice(runner_id))
     choices = [BY_STAGE, *OWN_CHOICE_DAYS]
     with st.form(runner_key(runner_id, "retest_every", revision_of(own)), border=True, enter_to_submit=False):
-        every = st.radio("Retest", choices, index=choices.index(own or BY_STAGE),
-                         format_func=lambda d: ("By stage: every 2 weeks while calming down or building, every 4 "
-                                                "once loading") if d == BY_STAGE else weeks_words(d).capitalize(),
-                         key=runner_key(runner_id, "retest_every_choice", revision_of(own)))
+        every = st.radio(
+            "Retest",
+            choices,
+            index=choices.index(own or BY_STAGE),
+            format_func=lambda d: ("By stage: every 2 weeks while calming down or building, every 4 once loading")
+            if d == BY_STAGE
+            else weeks_words(d).capitalize(),
+            key=runner_key(runner_id, "retest_every_choice", revision_of(own)),
+        )
         if st.form_submit_button("Save", key=runner_key(runner_id, "retest_every_save", revision_of(own))):
             with saving(context.store):
                 context.data.set_retest_choice(runner_id, every or None)
@@ -56,18 +63,28 @@ def render(context: PageContext) -> None:
                 st.rerun()
 
     st.header("Days away")
-    st.caption("Mark days you are ill, injured or travelling: they don't count against your training, and the "
-               "retest waits for the days you are available.")
+    st.caption(
+        "Mark days you are ill, injured or travelling: they don't count against your training, and the "
+        "retest waits for the days you are available."
+    )
     task = state.get("away_task", 0)
     with st.form(runner_key(runner_id, "away", f"t{task}"), border=True, enter_to_submit=False):
-        first = st.date_input("From", value=context.today, key=runner_key(runner_id, "away", f"t{task}", "from"),
-                              format="YYYY-MM-DD")
-        last = st.date_input("To", value=context.today, key=runner_key(runner_id, "away", f"t{task}", "to"),
-                             format="YYYY-MM-DD")
-        reason = st.radio("Why", list(REASON_LABELS), format_func=REASON_LABELS.get, horizontal=True,
-                          key=runner_key(runner_id, "away", f"t{task}", "reason"))
-        marked = st.form_submit_button("Mark days away", type="primary",
-                                       key=runner_key(runner_id, "away", f"t{task}", "mark"))
+        first = st.date_input(
+            "From", value=context.today, key=runner_key(runner_id, "away", f"t{task}", "from"), format="YYYY-MM-DD"
+        )
+        last = st.date_input(
+            "To", value=context.today, key=runner_key(runner_id, "away", f"t{task}", "to"), format="YYYY-MM-DD"
+        )
+        reason = st.radio(
+            "Why",
+            list(REASON_LABELS),
+            format_func=REASON_LABELS.get,
+            horizontal=True,
+            key=runner_key(runner_id, "away", f"t{task}", "reason"),
+        )
+        marked = st.form_submit_button(
+            "Mark days away", type="primary", key=runner_key(runner_id, "away", f"t{task}", "mark")
+        )
     if marked:
         problem = _span_problem(first, last)
         if problem:
@@ -84,10 +101,10 @@ def render(context: PageContext) -> None:
     if not marked_days:
         st.caption("No days marked.")
         return
-    st.dataframe([{"day": a.day.strftime("%a %d %b %Y"), "why": REASON_LABELS[a.reason]} for a in marked_days],
-                 hide_index=True)
-    labels = {a.id: f"{a.day:%a %d %b %Y} ({REASON_LABELS[a.reason].lower()})" for a in marked_days
-              if a.id is not None}
+    st.dataframe(
+        [{"day": a.day.strftime("%a %d %b %Y"), "why": REASON_LABELS[a.reason]} for a in marked_days], hide_index=True
+    )
+    labels = {a.id: f"{a.day:%a %d %b %Y} ({REASON_LABELS[a.reason].lower()})" for a in marked_days if a.id is not None}
     target = pick("Unmark a day", labels, key=runner_key(runner_id, "away_unmark_pick"))
     if target is not None and st.button("Unmark", key=runner_key(runner_id, "away_unmark", target)):
         with saving(context.store):

@@ -43,8 +43,9 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def _banner(stack: Stack, issuer: str, root: Path) -> str:
-    apps = "\n".join(f"    app{i + 1}: {app.url}  pid {app.process.pid}  log {app.log_path}"
-                     for i, app in enumerate(stack.apps))
+    apps = "\n".join(
+        f"    app{i + 1}: {app.url}  pid {app.process.pid}  log {app.log_path}" for i, app in enumerate(stack.apps)
+    )
     return f"""
 Calf Check, hosted set-up on this machine
   Open  {stack.url}
@@ -54,7 +55,7 @@ Calf Check, hosted set-up on this machine
   Database  a throwaway PostgreSQL on 127.0.0.1:{stack.cluster.port} in {stack.cluster.root} (removed on exit)
   Login     DEVELOPMENT identity provider (oidc-provider-mock) at {issuer}: it logs in whoever types a name.
             Never use it for real runners: a real server uses the club's OpenID Connect provider (docs/deploy.md).
-  Secrets   {root / 'secrets.toml'} (temporary, not in the repo)
+  Secrets   {root / "secrets.toml"} (temporary, not in the repo)
 Try it: log in as two people in two browsers; kill one app process (kill -9 <pid>) and carry on.
 Ctrl+C stops everything.
 """
@@ -63,8 +64,9 @@ Ctrl+C stops everything.
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--processes", type=int, default=2, help="app processes behind the proxy (default 2)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"the proxy's port on 127.0.0.1 "
-                                                                       f"(default {DEFAULT_PORT})")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"the proxy's port on 127.0.0.1 (default {DEFAULT_PORT})"
+    )
     args = parser.parse_args(argv)
     if args.processes < 1:
         parser.error("--processes must be 1 or more")
@@ -87,8 +89,11 @@ def main(argv: list[str] | None = None) -> int:
                 for index, app in enumerate(stack.apps):
                     if app.process.poll() is not None and index not in reported:
                         reported.add(index)
-                        print(f"app{index + 1} (pid {app.process.pid}) exited ({app.process.returncode}): the proxy "
-                              f"sends its visitors to the others.", flush=True)
+                        print(
+                            f"app{index + 1} (pid {app.process.pid}) exited ({app.process.returncode}): the proxy "
+                            f"sends its visitors to the others.",
+                            flush=True,
+                        )
                 assert stack.proxy is not None
                 if stack.proxy.process.poll() is not None:
                     print(f"HAProxy exited ({stack.proxy.process.returncode}); stopping.", file=sys.stderr)

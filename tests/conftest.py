@@ -24,8 +24,6 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-
-
 # One throwaway PostgreSQL cluster for the whole run, started only if a test asks for it (fsync on, as deployed: the
 # crash tests rely on it). Missing binaries fail the run: `make test` installs them (scripts/ensure_postgres.sh).
 @pytest.fixture(scope="session")

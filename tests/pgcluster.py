@@ -38,18 +38,23 @@ class PgClusterError(RuntimeError):
 
 def find_bin_dir() -> Path:
     """Debian's server binaries (/usr/lib/postgresql/<version>/bin), newest version first; CALF_PG_BIN overrides."""
+
     def version(bin_dir: str) -> int:
         name = Path(bin_dir).parent.name
         return int(name) if name.isdigit() else 0
 
-    candidates = ([os.environ["CALF_PG_BIN"]] if os.environ.get("CALF_PG_BIN")
-                  else sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True))
+    candidates = (
+        [os.environ["CALF_PG_BIN"]]
+        if os.environ.get("CALF_PG_BIN")
+        else sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True)
+    )
     for candidate in candidates:
         if all(os.access(Path(candidate) / tool, os.X_OK) for tool in ("initdb", "pg_ctl", "postgres")):
             return Path(candidate)
     raise PgClusterError(
         "PostgreSQL's server binaries (initdb, pg_ctl, postgres under /usr/lib/postgresql/<version>/bin) are missing. "
-        "Run scripts/ensure_postgres.sh (make test does), or `sudo apt-get install postgresql`, or set CALF_PG_BIN.")
+        "Run scripts/ensure_postgres.sh (make test does), or `sudo apt-get install postgresql`, or set CALF_PG_BIN."
+    )
 
 
 def _free_port() -> int:
@@ -106,8 +111,9 @@ class PgCluster:
                     "(created by Debian's postgresql package) is missing. Install postgresql or run as another user."
                 ) from None
         root = Path(tempfile.mkdtemp(prefix="calf-pg-"))
-        cluster = cls(root, bin_dir, 0, app_user_password or secrets.token_urlsafe(18), secrets.token_urlsafe(18),
-                      fsync, run_as)
+        cluster = cls(
+            root, bin_dir, 0, app_user_password or secrets.token_urlsafe(18), secrets.token_urlsafe(18), fsync, run_as
+        )
         try:
             cluster._initdb()
             cluster._start_on_a_free_port()
@@ -130,13 +136,24 @@ class PgCluster:
         return self.root / "postgres.log"
 
     def _run(self, *args: str, check: bool = True, timeout: float = START_TIMEOUT_S) -> subprocess.CompletedProcess:
-        user = {} if self._run_as is None else {"user": self._run_as.pw_uid, "group": self._run_as.pw_gid,
-                                                "extra_groups": []}
-        result = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=self.root,
-                                env={**os.environ, "LC_ALL": "C.UTF-8"}, **user)
+        user = (
+            {}
+            if self._run_as is None
+            else {"user": self._run_as.pw_uid, "group": self._run_as.pw_gid, "extra_groups": []}
+        )
+        result = subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=self.root,
+            env={**os.environ, "LC_ALL": "C.UTF-8"},
+            **user,
+        )
         if check and result.returncode != 0:
-            raise PgClusterError(f"{' '.join(args[:2])} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
-                                 f"\n{self.log()}")
+            raise PgClusterError(
+                f"{' '.join(args[:2])} failed ({result.returncode}):\n{result.stdout}{result.stderr}\n{self.log()}"
+            )
         return result
 
     def _initdb(self) -> None:
@@ -146,8 +163,18 @@ class PgCluster:
         if self._run_as is not None:
             for path in (self.root, self.socket_dir, pwfile):
                 os.chown(path, self._run_as.pw_uid, self._run_as.pw_gid)
-        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, f"--pwfile={pwfile}",
-                  "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            str(self.bin_dir / "initdb"),
+            "-D",
+            str(self.data_dir),
+            "-U",
+            SUPERUSER,
+            f"--pwfile={pwfile}",
+            "--auth=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         pwfile.unlink()
 
     def _start_on_a_free_port(self) -> None:
@@ -174,8 +201,10 @@ class PgCluster:
 
     def socket_url(self, dbname: str) -> str:
         """The same database over the unix socket in the cluster's dir (libpq's `?host=/socket/dir`)."""
-        return (f"postgresql://{APP_USER}:{quote(self.password, safe='')}@/{dbname}"
-                f"?host={quote(str(self.socket_dir), safe='/')}&port={self.port}")
+        return (
+            f"postgresql://{APP_USER}:{quote(self.password, safe='')}@/{dbname}"
+            f"?host={quote(str(self.socket_dir), safe='/')}&port={self.port}"
+        )
 
     @property
     def admin_url(self) -> str:
@@ -245,6 +274,7 @@ class PgCluster:
     def __enter__(self) -> PgCluster:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.stop()

@@ -43,8 +43,9 @@ def haproxy_config(backends: list[str]) -> str:
     lines = _SERVER_LINE.findall(text)
     if not lines:
         raise RuntimeError(f"{HAPROXY_CONFIG} has no `server appN ...` lines to rewrite")
-    ours = "\n".join(f"    server {server_name(i)} {address} cookie {server_name(i)}"
-                     for i, address in enumerate(backends))
+    ours = "\n".join(
+        f"    server {server_name(i)} {address} cookie {server_name(i)}" for i, address in enumerate(backends)
+    )
     first = text.index(lines[0])
     rest = _SERVER_LINE.sub("", text[first:]).rstrip("\n")
     return text[:first] + ours + rest + "\n"
@@ -53,8 +54,9 @@ def haproxy_config(backends: list[str]) -> str:
 def _haproxy() -> str:
     found = shutil.which("haproxy") or ("/usr/sbin/haproxy" if os.access("/usr/sbin/haproxy", os.X_OK) else None)
     if not found:
-        raise RuntimeError("haproxy is missing: run scripts/ensure_postgres.sh (make test does) or "
-                           "`sudo apt-get install haproxy`.")
+        raise RuntimeError(
+            "haproxy is missing: run scripts/ensure_postgres.sh (make test does) or `sudo apt-get install haproxy`."
+        )
     return found
 
 
@@ -71,21 +73,35 @@ class Proxy:
         stop_process(self.process)
 
 
-def start_proxy(backends: list[str], config_dir: Path, port: int | None = None, log_path: Path | None = None,
-                timeout: float = 30, new_session: bool = False) -> Proxy:
+def start_proxy(
+    backends: list[str],
+    config_dir: Path,
+    port: int | None = None,
+    log_path: Path | None = None,
+    timeout: float = 30,
+    new_session: bool = False,
+) -> Proxy:
     """HAProxy in the foreground on 127.0.0.1:port, ready once it answers /_stcore/health from a backend.
     Its log (paths only, never query strings) goes to `log_path`, or to this terminal when None."""
     port = port or free_port()
     config = config_dir / "haproxy.cfg"
     config.write_text(haproxy_config(backends))
-    check = subprocess.run([_haproxy(), "-c", "-q", "-f", str(config)], capture_output=True, text=True,
-                           env={**os.environ, "CALF_PROXY_BIND": f"127.0.0.1:{port}"})
+    check = subprocess.run(
+        [_haproxy(), "-c", "-q", "-f", str(config)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CALF_PROXY_BIND": f"127.0.0.1:{port}"},
+    )
     if check.returncode != 0:
         raise RuntimeError(f"haproxy refuses {config}:\n{check.stdout}{check.stderr}")
     output = log_path.open("w") if log_path else None
-    process = subprocess.Popen([_haproxy(), "-db", "-f", str(config)], stdout=output, stderr=subprocess.STDOUT,
-                               env={**os.environ, "CALF_PROXY_BIND": f"127.0.0.1:{port}"},
-                               start_new_session=new_session)
+    process = subprocess.Popen(
+        [_haproxy(), "-db", "-f", str(config)],
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "CALF_PROXY_BIND": f"127.0.0.1:{port}"},
+        start_new_session=new_session,
+    )
     proxy = Proxy(process, f"http://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -126,8 +142,14 @@ server_metadata_url = "{issuer}/.well-known/openid-configuration"
 
 def migrate(database_url: str) -> None:
     """`python -m calfstore migrate` once, before any app process starts (as docs/deploy.md says to upgrade)."""
-    result = subprocess.run([sys.executable, "-m", "calfstore", "migrate"], cwd=REPO, capture_output=True, text=True,
-                            env={**os.environ, "CALF_DATABASE_URL": database_url}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "calfstore", "migrate"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CALF_DATABASE_URL": database_url},
+        timeout=120,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"python -m calfstore migrate failed ({result.returncode}):\n{result.stdout}{result.stderr}")
 
@@ -154,9 +176,15 @@ class Stack:
         self.cluster.stop()
 
 
-def start_stack(root: Path, issuer: str, processes: int = 2, port: int | None = None,
-                proxy_log: Path | None = None, env: Mapping[str, str] | None = None,
-                new_session: bool = False) -> Stack:
+def start_stack(
+    root: Path,
+    issuer: str,
+    processes: int = 2,
+    port: int | None = None,
+    proxy_log: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    new_session: bool = False,
+) -> Stack:
     """PostgreSQL, `calfstore migrate` once, `processes` app processes in hosted mode, HAProxy on 127.0.0.1:port.
     App logs go to root/streamlit-<port>.log; the proxy's to `proxy_log` (None: this terminal)."""
     if processes < 1:
@@ -168,14 +196,25 @@ def start_stack(root: Path, issuer: str, processes: int = 2, port: int | None = 
         port = port or free_port()
         cookie_secret = secrets.token_urlsafe(32)
         secrets_file = write_secrets(root / "secrets.toml", f"http://127.0.0.1:{port}", issuer, cookie_secret)
-        app_env = {"CALF_DATABASE_URL": stack.database_url,
-                   # Streamlit's own cookies (the upload form's XSRF token) are signed with this: one for all too.
-                   "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret, **(env or {})}
+        app_env = {
+            "CALF_DATABASE_URL": stack.database_url,
+            # Streamlit's own cookies (the upload form's XSRF token) are signed with this: one for all too.
+            "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret,
+            **(env or {}),
+        }
         for _ in range(processes):
-            stack.apps.append(start_server(root / "unused.duckdb", root, env=app_env, new_session=new_session,
-                                           args=("--secrets.files", str(secrets_file))))
-        stack.proxy = start_proxy([app.url.removeprefix("http://") for app in stack.apps], root, port, proxy_log,
-                                  new_session=new_session)
+            stack.apps.append(
+                start_server(
+                    root / "unused.duckdb",
+                    root,
+                    env=app_env,
+                    new_session=new_session,
+                    args=("--secrets.files", str(secrets_file)),
+                )
+            )
+        stack.proxy = start_proxy(
+            [app.url.removeprefix("http://") for app in stack.apps], root, port, proxy_log, new_session=new_session
+        )
     except BaseException:
         stack.stop()
         raise

@@ -15,8 +15,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 CORE = sorted((REPO / "calfcore").glob("*.py"))
 PAGES = sorted((REPO / "pages").glob("*_page.py"))
-SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|SEQUENCE))\b",
-                 re.IGNORECASE | re.DOTALL)
+SQL = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|SEQUENCE))\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _imports(path: Path) -> set[str]:
@@ -53,10 +55,12 @@ def test_the_store_never_imports_the_ui(path: Path) -> None:
 
 def test_each_driver_is_imported_only_by_its_own_backend_modules() -> None:
     importers = {path.name: DRIVERS & _imports(path) for path in STORE if DRIVERS & _imports(path)}
-    assert all(name.startswith("duckdb_") or name == "bulk.py" for name, drivers in importers.items()
-               if "duckdb" in drivers), importers
-    assert {name for name, drivers in importers.items() if drivers & {"psycopg", "psycopg_pool"}} == \
-        {"postgres_store.py"}, importers
+    assert all(
+        name.startswith("duckdb_") or name == "bulk.py" for name, drivers in importers.items() if "duckdb" in drivers
+    ), importers
+    assert {name for name, drivers in importers.items() if drivers & {"psycopg", "psycopg_pool"}} == {
+        "postgres_store.py"
+    }, importers
 
 
 def test_both_backends_implement_every_operation_of_the_interface() -> None:
@@ -67,8 +71,9 @@ def test_both_backends_implement_every_operation_of_the_interface() -> None:
         assert not backend.__abstractmethods__, f"{backend.__name__} lacks {sorted(backend.__abstractmethods__)}"
 
 
-@pytest.mark.parametrize("path", [*PAGES, *sorted((REPO / "calfui").glob("*.py")), REPO / "app.py"],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*PAGES, *sorted((REPO / "calfui").glob("*.py")), REPO / "app.py"], ids=lambda p: p.name
+)
 def test_shell_has_no_sql_or_database_driver(path: Path) -> None:
     assert not DRIVERS & _imports(path)
     assert not SQL.search(path.read_text())
@@ -80,8 +85,24 @@ def test_page_modules_render_nothing_without_app_py(path: Path, monkeypatch: pyt
     import streamlit as st
 
     calls: list[str] = []
-    for name in ("title", "markdown", "write", "dataframe", "altair_chart", "metric", "form", "button", "info",
-                 "error", "caption", "header", "subheader", "tabs", "columns", "text"):
+    for name in (
+        "title",
+        "markdown",
+        "write",
+        "dataframe",
+        "altair_chart",
+        "metric",
+        "form",
+        "button",
+        "info",
+        "error",
+        "caption",
+        "header",
+        "subheader",
+        "tabs",
+        "columns",
+        "text",
+    ):
         monkeypatch.setattr(st, name, lambda *a, _n=name, **k: calls.append(_n))
     spec = importlib.util.spec_from_file_location(f"page_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
@@ -93,29 +114,55 @@ def test_page_modules_render_nothing_without_app_py(path: Path, monkeypatch: pyt
 # -- UI state is tied to the record it acts on (design §3, issue 10) ---------------------------------------------
 
 SHELL_FILES = [*PAGES, *sorted((REPO / "calfui").glob("*.py"))]
-WIDGETS = {"button", "form_submit_button", "download_button", "text_input", "text_area", "number_input", "date_input",
-           "selectbox", "multiselect", "radio", "checkbox", "toggle", "pills", "segmented_control", "file_uploader",
-           "slider", "select_slider", "form"}
+WIDGETS = {
+    "button",
+    "form_submit_button",
+    "download_button",
+    "text_input",
+    "text_area",
+    "number_input",
+    "date_input",
+    "selectbox",
+    "multiselect",
+    "radio",
+    "checkbox",
+    "toggle",
+    "pills",
+    "segmented_control",
+    "file_uploader",
+    "slider",
+    "select_slider",
+    "form",
+}
 # Widgets with a fixed key, each touching no stored record (the reason beside it). A new fixed key must be added
 # here with its reason, or carry the runner's and record's ids (calfui.state.runner_key).
 FIXED_KEYS = {
     "new_profile": "the form that creates a new runner (cleared after each one)",
-    "logout": "logs the viewer out", "login": "logs the viewer in", "load_demo": "creates a new runner",
+    "logout": "logs the viewer out",
+    "login": "logs the viewer in",
+    "load_demo": "creates a new runner",
     "delete_login": "deletes everything of the login, after a confirmation (keys delete_login_confirm/_cancel)",
     "progress_period": "changes only what the charts show",
     "roster_filter": "changes only which of the coach's roster rows show",
     "equipment_access": "which equipment the routine is chosen for, this session only",
-    "export_csv": "a download of the runner shown", "export_json": "a download of the runner shown",
-    "guided_test": "a guided test's setting", "guided_first_leg": "a guided test's setting",
-    "guided_cadence": "a guided test's setting", "guided_surface": "a guided test's setting",
-    "guided_sound": "a guided test's setting", "guided_start": "starts this runner's guided test",
+    "export_csv": "a download of the runner shown",
+    "export_json": "a download of the runner shown",
+    "guided_test": "a guided test's setting",
+    "guided_first_leg": "a guided test's setting",
+    "guided_cadence": "a guided test's setting",
+    "guided_surface": "a guided test's setting",
+    "guided_sound": "a guided test's setting",
+    "guided_start": "starts this runner's guided test",
     "guided_confirm": "confirms a count in this runner's guided state (calfui.state.runner_state)",
-    "guided_redo": "redoes a leg in this runner's guided state", "guided_cancel": "clears this runner's guided state",
+    "guided_redo": "redoes a leg in this runner's guided state",
+    "guided_cancel": "clears this runner's guided state",
     "guided_to_record": "hands this runner's counts to their record form",
 }
 # Select boxes over fixed choices (not stored items): they may return a choice by its label.
-FIXED_CHOICE_SELECT_BOXES = {("forms.py", "symptom_fields"): "where it hurts: a fixed list",
-                             ("routine_page.py", "_log_training"): "the exercise library, a data file"}
+FIXED_CHOICE_SELECT_BOXES = {
+    ("forms.py", "symptom_fields"): "where it hurts: a fixed list",
+    ("routine_page.py", "_log_training"): "the exercise library, a data file",
+}
 
 
 def _constants(path: Path) -> dict[str, str]:
@@ -123,7 +170,11 @@ def _constants(path: Path) -> dict[str, str]:
     found: dict[str, str] = {}
     for file in [path, *sorted((REPO / "calfui").glob("*.py"))]:
         for node in ast.parse(file.read_text()).body:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
                 found.update({target.id: node.value.value for target in node.targets if isinstance(target, ast.Name)})
     return found
 
@@ -158,7 +209,8 @@ def test_select_boxes_over_stored_items_pick_by_id(path: Path) -> None:
     for function, widget, call in _widget_calls(path):
         if widget in ("selectbox", "multiselect"):
             assert (path.name, function) in FIXED_CHOICE_SELECT_BOXES, (
-                f"{path.name}:{call.lineno} a select box in {function}: use calfui.pickers.pick for stored items")
+                f"{path.name}:{call.lineno} a select box in {function}: use calfui.pickers.pick for stored items"
+            )
 
 
 # -- the rules' wording comes from the rules (issue 16) -----------------------------------------------------------
@@ -170,10 +222,14 @@ HARD_CODED_THRESHOLDS = re.compile(r"\b90\s?%|\b1\.5\s?[×x]\s")
 
 def _shown_strings(path: Path) -> Iterator[tuple[int, str]]:
     tree = ast.parse(path.read_text())
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                  and node.body and isinstance(node.body[0], ast.Expr)
-                  and isinstance(node.body[0].value, ast.Constant)}
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             yield node.lineno, node.value
@@ -192,8 +248,9 @@ def test_texts_state_thresholds_from_the_thresholds_never_as_typed_numbers(path:
 BINDS_THE_OWNER = {"viewer.py", "context.py", "asgi.py"}
 
 
-@pytest.mark.parametrize("path", [p for p in SHELL_FILES if p.name not in BINDS_THE_OWNER],
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", [p for p in SHELL_FILES if p.name not in BINDS_THE_OWNER], ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_pages_never_name_an_owner_or_call_the_store_directly(path: Path) -> None:
     text = path.read_text()
     assert "owner_key" not in text, f"{path.name}: use context.data (calfui.cache.OwnerData), bound to the viewer"
@@ -220,8 +277,9 @@ def _first_party_imports(path: Path) -> set[str]:
 def test_pages_use_the_shell_the_core_and_only_the_face_of_the_store(path: Path) -> None:
     imports = _first_party_imports(path)
     assert not {name for name in imports if name.startswith("pages")}, "a page never imports another page"
-    assert {name for name in imports if name.startswith("calfstore")} <= {"calfstore"}, \
+    assert {name for name in imports if name.startswith("calfstore")} <= {"calfstore"}, (
         "pages see the store's face only (calfstore), never a backend module"
+    )
 
 
 @pytest.mark.parametrize("path", UI, ids=lambda p: p.name)
@@ -230,7 +288,8 @@ def test_the_shell_never_imports_a_page(path: Path) -> None:
 
 
 def test_only_the_module_that_opens_the_store_reaches_past_its_face() -> None:
-    inside = {path.name for path in UI
-              if {name for name in _first_party_imports(path) if name.startswith("calfstore.")}}
+    inside = {
+        path.name for path in UI if {name for name in _first_party_imports(path) if name.startswith("calfstore.")}
+    }
     openers = {path.name for path in UI if "def process_store(" in path.read_text()}
     assert len(openers) == 1 and inside <= openers, inside

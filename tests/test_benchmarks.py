@@ -31,10 +31,26 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
 
     (tmp_path / "a.md").write_text(f"# An old report\n\n{KEEP}\n\nNotes by hand.\n")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    runs = {name: subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.run", "--smoke", "--only", only, "--output", str(tmp_path / f"{name}.md")],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for name, only in groups.items()}
+    runs = {
+        name: subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.run",
+                "--smoke",
+                "--only",
+                only,
+                "--output",
+                str(tmp_path / f"{name}.md"),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for name, only in groups.items()
+    }
     outputs = {}
     for name, process in runs.items():
         try:
@@ -44,27 +60,59 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
             outputs[name], _ = process.communicate()
         assert process.returncode == 0, outputs[name]
     printed = outputs["a"] + outputs["b"]
-    for measure in ("rerun: home", "rerun: record", "rerun: dashboard", "rerun: routine", "rerun: history",
-                    "rerun: share", "rerun: coach", "dashboard queries", "save test + 2 symptoms", "start-up",
-                    "Save → new point in the raises chart", "sessions: round trip", "cold start → first page drawn",
-                    "server CPU per run (real server)", "page switch: Home → Record",
-                    "page switch: Record → Dashboard", "page switch: Dashboard → Home",
-                    "one checkpoint (by the worker)", "rerun: roster",
-                    # issue 13: PostgreSQL beside DuckDB, and two processes behind the proxy
-                    "rerun: dashboard, PostgreSQL", "rerun: coach, PostgreSQL", "dashboard queries, PostgreSQL",
-                    "save test + 2 symptoms, PostgreSQL", "bulk load 40 runners, PostgreSQL",
-                    "Save → new point in the raises chart, PostgreSQL", "2 sessions: 1 → 2 processes, round trips/s"):
+    for measure in (
+        "rerun: home",
+        "rerun: record",
+        "rerun: dashboard",
+        "rerun: routine",
+        "rerun: history",
+        "rerun: share",
+        "rerun: coach",
+        "dashboard queries",
+        "save test + 2 symptoms",
+        "start-up",
+        "Save → new point in the raises chart",
+        "sessions: round trip",
+        "cold start → first page drawn",
+        "server CPU per run (real server)",
+        "page switch: Home → Record",
+        "page switch: Record → Dashboard",
+        "page switch: Dashboard → Home",
+        "one checkpoint (by the worker)",
+        "rerun: roster",
+        # issue 13: PostgreSQL beside DuckDB, and two processes behind the proxy
+        "rerun: dashboard, PostgreSQL",
+        "rerun: coach, PostgreSQL",
+        "dashboard queries, PostgreSQL",
+        "save test + 2 symptoms, PostgreSQL",
+        "bulk load 40 runners, PostgreSQL",
+        "Save → new point in the raises chart, PostgreSQL",
+        "2 sessions: 1 → 2 processes, round trips/s",
+    ):
         assert measure in printed, (measure, printed)
     # Figure 4's load ran on every set-up without an error, and every save the app acknowledged is in the database
     # (whether the timing goals are met means nothing at smoke sizes).
     report = (tmp_path / "a.md").read_text()
     for setup in ("DuckDB, 1 process", "PostgreSQL, 1 process", "PostgreSQL, 2 processes"):
         assert re.search(rf"2 sessions: round trip, {setup} .*errors 0 vs 0, lost writes 0,", printed), (setup, printed)
-    for setup in ("bare Streamlit, 1 process", "DuckDB, 1 process", "PostgreSQL, 1 process",
-                  "bare Streamlit, 2 processes", "PostgreSQL, 2 processes"):  # sessions, set-up, round trips, per s,
+    for setup in (
+        "bare Streamlit, 1 process",
+        "DuckDB, 1 process",
+        "PostgreSQL, 1 process",
+        "bare Streamlit, 2 processes",
+        "PostgreSQL, 2 processes",
+    ):  # sessions, set-up, round trips, per s,
         # loops (both sessions' one loop), errors
         assert re.search(rf"\| 2 \| {setup} \| [1-9]\d* \| [\d.]+ \| 2 \| 0 \|", report), (setup, report)
     assert "An old report" not in report and report.endswith(f"{KEEP}\n\nNotes by hand.\n")
-    for fact in ("| cores |", "| memory |", "| cpu |", "| python |", "| streamlit |", "| duckdb |", "SMOKE MODE",
-                 "Where the rerun time goes"):
+    for fact in (
+        "| cores |",
+        "| memory |",
+        "| cpu |",
+        "| python |",
+        "| streamlit |",
+        "| duckdb |",
+        "SMOKE MODE",
+        "Where the rerun time goes",
+    ):
         assert fact in report, fact

@@ -118,8 +118,14 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
         if file_name and isinstance(path_or_data, (bytes, str)):
             data = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
             captured[file_name] = data
-        return original(self, path_or_data, mimetype, coordinates, file_name=file_name,
-                        is_for_static_download=is_for_static_download)
+        return original(
+            self,
+            path_or_data,
+            mimetype,
+            coordinates,
+            file_name=file_name,
+            is_for_static_download=is_for_static_download,
+        )
 
     monkeypatch.setattr(MediaFileManager, "add", spy)
     return captured

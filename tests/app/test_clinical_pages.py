@@ -15,8 +15,15 @@ from tests.app.test_sharing_pages import _coach, _create_link
 from tests.keys import keyed
 
 # Wording that implies a band or a reference the runner does not have.
-IMPLIES_A_BAND = ("for your age and sex", "general median", "You are at the reference", "**Reference:**",
-                  ":green[typical]", ":orange[below]", "Typical range")
+IMPLIES_A_BAND = (
+    "for your age and sex",
+    "general median",
+    "You are at the reference",
+    "**Reference:**",
+    ":green[typical]",
+    ":orange[below]",
+    "Typical range",
+)
 
 NO_REFERENCE = [
     pytest.param(16, "no published reference covers runners under 18", id="under 18"),

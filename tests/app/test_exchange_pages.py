@@ -14,13 +14,40 @@ from tests.keys import has, keyed
 
 def _strip_ids(records):
     """Everything a runner entered, without database ids (which differ between runners)."""
-    tests = [(t.tested_on, t.protocol, t.straight_reps, t.bent_reps, t.heel_height_cm, t.soleus, t.knee_to_wall_cm,
-              t.red_flags, t.notes) for t in records.tests]
+    tests = [
+        (
+            t.tested_on,
+            t.protocol,
+            t.straight_reps,
+            t.bent_reps,
+            t.heel_height_cm,
+            t.soleus,
+            t.knee_to_wall_cm,
+            t.red_flags,
+            t.notes,
+        )
+        for t in records.tests
+    ]
     test_dates = {t.id: t.tested_on for t in records.tests}
-    symptoms = sorted(((s.logged_on, s.side, s.pain_during, s.pain_next_morning, s.stiffness_minutes, s.location,
-                        test_dates.get(s.test_id)) for s in records.symptoms), key=repr)
-    logs = sorted(((r.logged_on, r.exercise_id, r.sets, r.reps, r.load_kg, r.pain, r.notes)
-                   for r in records.routine_logs), key=repr)
+    symptoms = sorted(
+        (
+            (
+                s.logged_on,
+                s.side,
+                s.pain_during,
+                s.pain_next_morning,
+                s.stiffness_minutes,
+                s.location,
+                test_dates.get(s.test_id),
+            )
+            for s in records.symptoms
+        ),
+        key=repr,
+    )
+    logs = sorted(
+        ((r.logged_on, r.exercise_id, r.sets, r.reps, r.load_kg, r.pain, r.notes) for r in records.routine_logs),
+        key=repr,
+    )
     return tests, symptoms, logs
 
 
@@ -47,7 +74,8 @@ def test_export_then_import_round_trips_every_field(app: AppTest, db_path, downl
     keyed(app, "button", "confirm_import").click().run()
     assert "Imported" in texts(app)
     assert _strip_ids(store.load_records(LOCAL_OWNER, imported.id)) == _strip_ids(
-        store.load_records(LOCAL_OWNER, demo.id))
+        store.load_records(LOCAL_OWNER, demo.id)
+    )
 
 
 def test_importing_the_same_file_twice_adds_nothing(app: AppTest, db_path, downloads) -> None:
@@ -82,14 +110,14 @@ def test_a_file_that_is_not_a_calf_check_csv_is_refused(app: AppTest, db_path) -
     app.get("file_uploader")[0].set_value(("other.csv", b"name,score\nann,3\n", "text/csv"))
     app.run()
     assert "not a Calf Check CSV" in texts(app)
-    app.get("file_uploader")[0].set_value(("latin1.csv", "record_type,date,notes\ntest,2024-01-01,caf\xe9\n".encode(
-        "latin-1"), "text/csv"))
+    app.get("file_uploader")[0].set_value(
+        ("latin1.csv", "record_type,date,notes\ntest,2024-01-01,caf\xe9\n".encode("latin-1"), "text/csv")
+    )
     app.run()
     assert "not UTF-8" in texts(app)
 
 
-def test_an_uploaded_file_is_validated_once_not_on_every_click(app: AppTest, db_path, downloads,
-                                                                  monkeypatch) -> None:
+def test_an_uploaded_file_is_validated_once_not_on_every_click(app: AppTest, db_path, downloads, monkeypatch) -> None:
     """While a file sits in the uploader, every click reruns the page: the file is planned once (issue 12)."""
     import calfcore.exchange
     import calfui

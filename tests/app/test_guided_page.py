@@ -29,7 +29,8 @@ def test_guided_counts_fill_the_record_form_and_nothing_is_saved_before_save(app
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     # What the guided test page hands over (calfui.recording.start_from_guided_test), for this runner only.
     app.session_state["_record_state_by_runner"] = {
-        runner.id: {"guided": GuidedResult(GuidedTest.STRAIGHT, LegPair(23, 27), STANDARD_PROTOCOL), "task": 1}}
+        runner.id: {"guided": GuidedResult(GuidedTest.STRAIGHT, LegPair(23, 27), STANDARD_PROTOCOL), "task": 1}
+    }
     go(app, "record")
     assert "Filled in from your guided test" in texts(app)
     assert keyed(app, "number_input", "straight_left").value == 23

@@ -46,12 +46,15 @@ def test_creating_a_profile_selects_it(app: AppTest, db_path) -> None:
     assert keyed(app, "selectbox", "runner_picker", where=app.sidebar).value == runners[0].id
 
 
-@pytest.mark.parametrize("name, message", [
-    ("", "Name can't be empty"),
-    ("<script>alert(1)</script>", "HTML tags"),
-    ("x" * 61, "too long"),
-    ("=cmd|' /C calc'!A0", "formula"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("", "Name can't be empty"),
+        ("<script>alert(1)</script>", "HTML tags"),
+        ("x" * 61, "too long"),
+        ("=cmd|' /C calc'!A0", "formula"),
+    ],
+)
 def test_bad_profile_name_is_refused_and_nothing_is_stored(app: AppTest, db_path, name: str, message: str) -> None:
     create_runner(app, name)
     assert message in texts(app)
@@ -84,7 +87,9 @@ def test_runner_records_a_test_and_sees_it_scored_and_on_the_dashboard(app: AppT
     [test] = peek_store(db_path).list_tests(LOCAL_OWNER, runner.id)
     assert (test.straight_reps.left, test.straight_reps.right) == (16, 29)
     assert {s.side.value: s.pain_during for s in peek_store(db_path).list_symptoms(LOCAL_OWNER, runner.id)} == {
-        "left": 3, "right": 1}
+        "left": 3,
+        "right": 1,
+    }
 
     go(app, "dashboard")
     assert "16 raises" in texts(app)
@@ -101,10 +106,10 @@ def test_the_save_itself_shows_the_result_and_the_new_point_in_the_trend_without
     assert not app.exception, [e.value for e in app.exception]
     page = texts(app)
     assert "Saved." in page and "23 raises" in page and "26 raises" in page
-    assert not any(b.key == "save" for b in app.get("button") + app.get("form_submit_button")
-                   if hasattr(b, "key"))
+    assert not any(b.key == "save" for b in app.get("button") + app.get("form_submit_button") if hasattr(b, "key"))
     [chart] = app.get("vega_lite_chart")
     import pyarrow as pa
+
     rows = [pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in chart.proto.datasets]
     reps = sorted(row["reps"] for table in rows for row in table if "reps" in row and row["reps"] is not None)
     assert reps == [20, 23, 24, 26]  # both tests, both legs
@@ -129,15 +134,18 @@ def test_second_test_shows_change_within_noise(app: AppTest) -> None:
     assert "+3 since last (within noise)" in page
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"straight_left": 500}, "between 0 and 150"),
-    ({"straight_left": -3}, "between 0 and 150"),
-    ({"tested_on": TODAY + dt.timedelta(days=3)}, "can't be in the future"),
-    ({"notes": "<img src=x onerror=alert(1)>"}, "HTML tags"),
-    ({"cadence_bpm": 500}, "Metronome"),
-    ({"stiffness_minutes_left": 100000}, "stiffness"),
-    ({"soleus_load": 40}, "Body weight is needed"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"straight_left": 500}, "between 0 and 150"),
+        ({"straight_left": -3}, "between 0 and 150"),
+        ({"tested_on": TODAY + dt.timedelta(days=3)}, "can't be in the future"),
+        ({"notes": "<img src=x onerror=alert(1)>"}, "HTML tags"),
+        ({"cadence_bpm": 500}, "Metronome"),
+        ({"stiffness_minutes_left": 100000}, "stiffness"),
+        ({"soleus_load": 40}, "Body weight is needed"),
+    ],
+)
 def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path, fields: dict, message: str) -> None:
     create_runner(app)
     left = fields.pop("straight_left", 25)
@@ -147,9 +155,20 @@ def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path
     assert "Nothing was saved" in page
     runner = peek_store(db_path).list_runners(LOCAL_OWNER)[0]
     assert count_rows(peek_store(db_path), runner.id) == {
-        "test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "share_links": 0, "away_days": 0,
-        "retest_choices": 0, "hop_tests": 0, "readiness_checks": 0, "calendar_feeds": 0, "roster_entries": 0,
-        "test_comments": 0, "coach_notes": 0, "runners": 1}
+        "test_sessions": 0,
+        "symptom_entries": 0,
+        "routine_logs": 0,
+        "share_links": 0,
+        "away_days": 0,
+        "retest_choices": 0,
+        "hop_tests": 0,
+        "readiness_checks": 0,
+        "calendar_feeds": 0,
+        "roster_entries": 0,
+        "test_comments": 0,
+        "coach_notes": 0,
+        "runners": 1,
+    }
 
 
 def test_missing_reps_is_refused(app: AppTest, db_path) -> None:
@@ -275,8 +294,9 @@ def test_every_dashboard_chart_says_what_it_shows_and_has_a_table(app: AppTest) 
     charts = app.get("vega_lite_chart")
     alts = [chart.proto.alt for chart in charts]
     assert all(alts) and len(set(alts)) == len(alts), alts
-    assert any(text.startswith("Raises per leg, knee straight") and "left leg" in text and "right leg" in text
-               for text in alts), alts
+    assert any(
+        text.startswith("Raises per leg, knee straight") and "left leg" in text and "right leg" in text for text in alts
+    ), alts
     assert any(text.startswith("Symmetry") for text in alts) and any(text.startswith("Pain") for text in alts)
     tables = [expander for expander in app.expander if expander.label == "Chart as a table"]
     assert len(tables) == len(charts) - 1  # the training chart's table is the adherence table beside it
@@ -307,14 +327,31 @@ def test_every_widget_on_a_runner_page_is_keyed_by_that_runner(app: AppTest, db_
     create_runner(app, "Second")
     second = max(peek_store(db_path).list_runners(LOCAL_OWNER), key=lambda r: r.id)
     record_test(app, 22, 24)
-    kinds = ("button", "number_input", "text_input", "text_area", "selectbox", "radio", "checkbox", "toggle",
-             "pills", "date_input", "segmented_control")
+    kinds = (
+        "button",
+        "number_input",
+        "text_input",
+        "text_area",
+        "selectbox",
+        "radio",
+        "checkbox",
+        "toggle",
+        "pills",
+        "date_input",
+        "segmented_control",
+    )
     for page in ("record", "profile", "routine", "history", "share", "guided", "schedule", "return_to_run"):
         go(app, page)
         keys = [w.key for kind in kinds for w in getattr(app.main, kind) if w.key]
         assert keys, page
-        strays = [k for k in keys if not k.startswith(f"r{second.id}_") and k not in FIXED_KEYS
-                  and not k.startswith("new_profile") and not k.startswith("guided_confirm_")]
+        strays = [
+            k
+            for k in keys
+            if not k.startswith(f"r{second.id}_")
+            and k not in FIXED_KEYS
+            and not k.startswith("new_profile")
+            and not k.startswith("guided_confirm_")
+        ]
         assert strays == [], (page, strays)
     go(app, "history")
     keyed(app, "button", "edit_test").click().run()

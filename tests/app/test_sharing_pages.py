@@ -24,9 +24,13 @@ from tests.app.conftest import (
 )
 from tests.keys import keyed
 
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-        "client_id": "calf-check", "client_secret": "not-a-secret",
-        "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "calf-check",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://localhost:9400/.well-known/openid-configuration",
+}
 
 
 def _coach(token: str) -> AppTest:
@@ -46,8 +50,19 @@ def _create_link(app: AppTest, label: str = "Coach Sam", days: int | None = 30) 
     return match.group(1)
 
 
-WRITING_WIDGETS = ("text_input", "number_input", "text_area", "date_input", "file_uploader", "checkbox", "pills",
-                   "button", "radio", "selectbox", "toggle")
+WRITING_WIDGETS = (
+    "text_input",
+    "number_input",
+    "text_area",
+    "date_input",
+    "file_uploader",
+    "checkbox",
+    "pills",
+    "button",
+    "radio",
+    "selectbox",
+    "toggle",
+)
 
 
 def _writing_widgets(at: AppTest) -> list[str]:
@@ -83,14 +98,17 @@ def test_coach_sees_the_dashboard_read_only_until_the_runner_revokes(app: AppTes
     assert not coach.get("vega_lite_chart")
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda t: t[:-1],  # truncated
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # tampered
-    lambda t: t + "x",  # padded
-    lambda t: new_token(),  # random
-    lambda t: "",  # empty
-    lambda t: "<script>alert(1)</script>",  # hostile
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-1],  # truncated
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # tampered
+        lambda t: t + "x",  # padded
+        lambda t: new_token(),  # random
+        lambda t: "",  # empty
+        lambda t: "<script>alert(1)</script>",  # hostile
+    ],
+)
 def test_a_wrong_token_shows_one_plain_message_and_no_data(app: AppTest, mangle) -> None:
     create_runner(app, "Robin")
     record_test(app, 21, 28)

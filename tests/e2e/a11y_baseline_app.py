@@ -23,13 +23,26 @@ def main_page() -> None:
     left, right = st.columns(2)
     left.metric("Left", "18 raises", "+2", help="Help text")
     right.metric("Right", "26 raises", "-1")
-    frame = pd.DataFrame({"tested_on": pd.date_range("2026-01-01", periods=4, freq="W"),
-                          "side": ["left", "right"] * 2, "reps": [18, 26, 20, 27]})
-    st.vega_lite_chart(alt.Chart(frame).mark_line(point=True).encode(
-        x="tested_on:T", y="reps:Q", color="side:N").properties(width="container").to_dict(), width="stretch")
-    st.dataframe(pd.DataFrame({"week": ["01 Jan"], "adherence": [50]}), hide_index=True,
-                 column_config={"adherence": st.column_config.ProgressColumn("Adherence", min_value=0,
-                                                                             max_value=100)})
+    frame = pd.DataFrame(
+        {
+            "tested_on": pd.date_range("2026-01-01", periods=4, freq="W"),
+            "side": ["left", "right"] * 2,
+            "reps": [18, 26, 20, 27],
+        }
+    )
+    st.vega_lite_chart(
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(x="tested_on:T", y="reps:Q", color="side:N")
+        .properties(width="container")
+        .to_dict(),
+        width="stretch",
+    )
+    st.dataframe(
+        pd.DataFrame({"week": ["01 Jan"], "adherence": [50]}),
+        hide_index=True,
+        column_config={"adherence": st.column_config.ProgressColumn("Adherence", min_value=0, max_value=100)},
+    )
     st.table(frame.astype(str))
     st.segmented_control("Show", ["12 weeks", "6 months"], default="12 weeks", key="period")
     first, second = st.tabs(["First tab", "Second tab"])

@@ -52,7 +52,8 @@ def wait_for_app(page: Page) -> None:
     page.wait_for_function(  # no run in flight, and no element left over from the previous run
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && !document.querySelector('[data-stale=\"true\"]')"
-        " && document.querySelector('[data-testid=\"stMain\"] h1')", timeout=60_000
+        " && document.querySelector('[data-testid=\"stMain\"] h1')",
+        timeout=60_000,
     )
 
 

@@ -106,8 +106,9 @@ def pick_runner(page: Page, label: str) -> None:
     close_sidebar(page)
 
 
-def create_profile(page: Page, url: str | None, name: str, birth_year: int, sex: str = "Female",
-                   same_name_again: bool = False) -> None:
+def create_profile(
+    page: Page, url: str | None, name: str, birth_year: int, sex: str = "Female", same_name_again: bool = False
+) -> None:
     """Create a profile on the Profile page (opened from `url`, or by the menu in this session)."""
     if url is not None:
         open_page(page, url, "profile")

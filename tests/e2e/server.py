@@ -16,8 +16,14 @@ REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CALF_CHROMIUM", "/usr/bin/chromium")
 # Flags for a closed network: no background connections, no sandbox as root, no GPU.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -52,10 +58,19 @@ class StreamlitServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def start_server(db_path: Path, log_dir: Path, env: Mapping[str, str] | None = None,
-                 timeout: float = 60, port: int | None = None, args: tuple[str, ...] = (),
-                 address: str = "127.0.0.1", wrapper: tuple[str, ...] = (), app: Path = REPO / "app.py",
-                 cwd: Path = REPO, new_session: bool = False) -> StreamlitServer:
+def start_server(
+    db_path: Path,
+    log_dir: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    address: str = "127.0.0.1",
+    wrapper: tuple[str, ...] = (),
+    app: Path = REPO / "app.py",
+    cwd: Path = REPO,
+    new_session: bool = False,
+) -> StreamlitServer:
     """`wrapper` runs the server inside something, e.g. `ip netns exec <name>` for a test host of its own. `app` and
     `cwd` run another script (from a folder without the app's .streamlit/config.toml, its default theme).
     `new_session` keeps a terminal's Ctrl+C from reaching the server: its starter stops it (make hosted)."""
@@ -63,10 +78,28 @@ def start_server(db_path: Path, log_dir: Path, env: Mapping[str, str] | None = N
     log_path = log_dir / f"streamlit-{port}.log"
     environment = {**os.environ, "CALF_DB_PATH": str(db_path), **(env or {})}
     process = subprocess.Popen(
-        [*wrapper, sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-         "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         *args],
-        cwd=cwd, env=environment, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=new_session,
+        [
+            *wrapper,
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app),
+            "--server.port",
+            str(port),
+            "--server.address",
+            address,
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            *args,
+        ],
+        cwd=cwd,
+        env=environment,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=new_session,
     )
     url = f"http://{address}:{port}"
     deadline = time.monotonic() + timeout

@@ -29,8 +29,9 @@ BASELINE_APP = Path(__file__).resolve().parent / "a11y_baseline_app.py"
 
 def _context(browser: Browser, size: str):
     phone = size == "phone"
-    return browser.new_context(viewport=SIZES[size], device_scale_factor=2 if phone else 1, is_mobile=phone,
-                               has_touch=phone)
+    return browser.new_context(
+        viewport=SIZES[size], device_scale_factor=2 if phone else 1, is_mobile=phone, has_touch=phone
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +109,8 @@ def _open_expanders(page: Page, label: str) -> None:
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_page_and_state_has_no_serious_or_critical_violation_of_the_apps_own(
-        server, browser: Browser, streamlit_findings: dict[str, list], size: str) -> None:
+    server, browser: Browser, streamlit_findings: dict[str, list], size: str
+) -> None:
     context = _context(browser, size)
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -183,8 +185,9 @@ def test_every_page_and_state_has_no_serious_or_critical_violation_of_the_apps_o
         wait_for_app(coach)
         expect(coach.get_by_test_id("stMetricValue").first).to_be_visible()
         coach_scanner.check("coach-view")
-        scanner.states.update({f"coach-{k}" if not k.startswith("coach") else k: v
-                               for k, v in coach_scanner.states.items()})
+        scanner.states.update(
+            {f"coach-{k}" if not k.startswith("coach") else k: v for k, v in coach_scanner.states.items()}
+        )
         coach.context.close()
     finally:
         app_findings = scanner.write()

@@ -42,8 +42,9 @@ def test_feed_serves_icalendar_to_a_live_token_and_404_to_anything_else(tmp_path
         store.create_calendar_feed(LOCAL_OWNER, runner.id, token_hash(live), False, None, now)
         gone = store.create_calendar_feed(LOCAL_OWNER, runner.id, token_hash(revoked), False, None, now)
         store.revoke_calendar_feed(LOCAL_OWNER, runner.id, gone.id, now)
-        store.create_calendar_feed(LOCAL_OWNER, runner.id, token_hash(expired), False, now - dt.timedelta(days=1),
-                                   now - dt.timedelta(days=31))
+        store.create_calendar_feed(
+            LOCAL_OWNER, runner.id, token_hash(expired), False, now - dt.timedelta(days=1), now - dt.timedelta(days=31)
+        )
         # Random tokens never resolve, straight against the resolver.
         assert all(store.resolve_calendar_feed(token_hash(new_token()), now) is None for _ in range(RESOLVER_TRIES))
     finally:

@@ -79,8 +79,9 @@ def test_a_share_links_token_never_leaves_in_a_referer(shared, page: Page) -> No
 
 
 @pytest.mark.parametrize(("path", "title"), [("history", "History"), ("record", "Record a test")])
-def test_a_fresh_servers_first_deep_link_opens_its_page_without_a_not_found_dialog(tmp_path: Path, page: Page,
-                                                                                   path: str, title: str) -> None:
+def test_a_fresh_servers_first_deep_link_opens_its_page_without_a_not_found_dialog(
+    tmp_path: Path, page: Page, path: str, title: str
+) -> None:
     server = start_server(tmp_path / "calfcheck.duckdb", tmp_path)
     try:
         page.goto(f"{server.url}/{path}")  # the very first visit to this server

@@ -90,7 +90,9 @@ def _main_text(page: Page) -> str:
     return page.get_by_test_id("stMain").inner_text()
 
 
-def test_fresh_hosted_server_shows_no_data_before_login(tmp_path: Path, identity_provider: str, browser: Browser) -> None:
+def test_fresh_hosted_server_shows_no_data_before_login(
+    tmp_path: Path, identity_provider: str, browser: Browser
+) -> None:
     # Data exists before the server starts; the first request ever is a deep link.
     import datetime as dt
 
@@ -177,7 +179,9 @@ def test_coach_link_works_until_revoked(hosted: StreamlitServer, browser: Browse
     expect(runner.get_by_text("Whoever holds it loses access")).to_be_visible()  # Revoke asks first
     runner.get_by_role("button", name="Yes, revoke it").click()
     wait_for_app(runner)
-    expect(runner.get_by_text("revoked", exact=True)).to_be_attached()  # the status cell, not "No expiry (until revoked)"
+    expect(
+        runner.get_by_text("revoked", exact=True)
+    ).to_be_attached()  # the status cell, not "No expiry (until revoked)"
 
     coach.get_by_role("radio", name="Everything").or_(coach.get_by_text("Everything")).first.click()  # next click
     expect(coach.get_by_text("This link doesn't work")).to_be_visible()

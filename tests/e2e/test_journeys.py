@@ -43,8 +43,12 @@ DEMO = "Demo runner (Alex)"
 @pytest.fixture(params=["phone", "desktop"])
 def person(request: pytest.FixtureRequest, browser: Browser) -> Page:
     size = PHONE if request.param == "phone" else DESKTOP
-    context = browser.new_context(viewport=size, device_scale_factor=2 if request.param == "phone" else 1,
-                                  is_mobile=request.param == "phone", has_touch=request.param == "phone")
+    context = browser.new_context(
+        viewport=size,
+        device_scale_factor=2 if request.param == "phone" else 1,
+        is_mobile=request.param == "phone",
+        has_touch=request.param == "phone",
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.screen_name = request.param  # type: ignore[attr-defined]
@@ -130,6 +134,7 @@ def test_demo_then_own_profile_the_profile_form_edits_the_runner_it_names(server
 
 # -- a guided test, then another runner ---------------------------------------------------------------------------
 
+
 def _guided_test(page: Page, left_beats: int, right_beats: int) -> None:
     """A whole guided test by the menu, in this session, up to the record form."""
     navigate(page, "Guided test")
@@ -202,6 +207,7 @@ def test_guided_counts_and_saved_results_belong_to_one_runner(server, person: Pa
 
 # -- pickers over items with the same label -----------------------------------------------------------------------
 
+
 def _create_link(page: Page, label: str) -> str:
     page.get_by_label("Who is it for?", exact=True).fill(label)
     page.get_by_role("button", name="Create link").click()
@@ -245,8 +251,9 @@ def test_two_links_with_the_same_label_revoke_revokes_the_one_picked(server, per
     assert "Robin" in _coach_sees(browser, second)
 
 
-def test_two_profiles_with_the_same_name_share_and_remove_act_on_the_one_shown(server, person: Page,
-                                                                               browser: Browser) -> None:
+def test_two_profiles_with_the_same_name_share_and_remove_act_on_the_one_shown(
+    server, person: Page, browser: Browser
+) -> None:
     """Issue 10, 3: two profiles called "Sam": a link is made for the one shown; of two identical training
     entries, Remove removes the one picked."""
     open_page(person, server.url)

@@ -77,7 +77,8 @@ def go_to(page: Page, title: str) -> None:
     tab_to(page, title, back=True)
     press(page, "Enter")
     expect(page.get_by_test_id("stSidebarNavLink").filter(has_text=title).first).to_have_attribute(
-        "aria-current", "page")
+        "aria-current", "page"
+    )
 
 
 @pytest.fixture
@@ -120,8 +121,9 @@ def test_every_main_action_by_keyboard_with_the_focus_visible(server, desk: Page
     press(page, "Enter")
     component = page.locator("[data-testid='calfGuided'][data-phase]")
     expect(component).to_have_attribute("data-phase", "ready")
-    page.wait_for_function("() => (document.activeElement.shadowRoot || document).activeElement?.dataset?.testid"
-                           " === 'calfButton'")
+    page.wait_for_function(
+        "() => (document.activeElement.shadowRoot || document).activeElement?.dataset?.testid === 'calfButton'"
+    )
     assert_focus_visible(page, "Start (the metronome)")
     page.keyboard.press("Space")
     expect(component).to_have_attribute("data-phase", "warm-up", timeout=10_000)

@@ -78,15 +78,17 @@ def shared_runner(tmp_path: Path) -> tuple[Path, str]:
 @pytest.fixture
 def app_on_test_host(test_host: str, shared_runner: tuple[Path, str], tmp_path: Path) -> Iterator[StreamlitServer]:
     db, _ = shared_runner
-    server = start_server(db, tmp_path, port=free_port(), address=TEST_HOST_ADDRESS,
-                          wrapper=("ip", "netns", "exec", test_host))
+    server = start_server(
+        db, tmp_path, port=free_port(), address=TEST_HOST_ADDRESS, wrapper=("ip", "netns", "exec", test_host)
+    )
     yield server
     server.stop()
     assert "Traceback" not in server.log(), server.log()
 
 
 def test_a_visitor_from_another_machine_sees_no_profiles_but_can_open_a_share_link(
-        app_on_test_host: StreamlitServer, shared_runner: tuple[Path, str], phone: Page) -> None:
+    app_on_test_host: StreamlitServer, shared_runner: tuple[Path, str], phone: Page
+) -> None:
     url = app_on_test_host.url
     _open_after_the_network_settles(phone, url)
     expect(phone.get_by_text("their data stays theirs")).to_be_visible()
@@ -126,9 +128,18 @@ def _open_after_the_network_settles(page: Page, url: str) -> None:
     wait_for_app(page)
 
 
-@pytest.mark.parametrize("address, local", [
-    (None, True), ("127.0.0.1", True), ("127.0.0.2", True), ("::1", True),
-    ("10.231.77.1", False), ("192.168.1.20", False), ("2001:db8::1", False), ("not an address", False),
-])
+@pytest.mark.parametrize(
+    "address, local",
+    [
+        (None, True),
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("10.231.77.1", False),
+        ("192.168.1.20", False),
+        ("2001:db8::1", False),
+        ("not an address", False),
+    ],
+)
 def test_only_loopback_clients_are_this_machine(address: str | None, local: bool) -> None:
     assert from_this_machine(address) is local

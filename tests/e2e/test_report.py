@@ -36,8 +36,7 @@ def seeded(tmp_path: Path) -> Iterator[tuple[StreamlitServer, int]]:
         demo = demo_data(DAY)
         runner = store.create_runner(LOCAL_OWNER, demo.runner)
         store.import_records(LOCAL_OWNER, runner.id, demo.tests, demo.symptoms, demo.routine_logs)
-        store.create_share_link(LOCAL_OWNER, runner.id, "Coach Sam", token_hash(TOKEN), None,
-                                dt.datetime(2026, 12, 1))
+        store.create_share_link(LOCAL_OWNER, runner.id, "Coach Sam", token_hash(TOKEN), None, dt.datetime(2026, 12, 1))
     finally:
         store.close()
     server = start_server(db, tmp_path, env={TODAY_ENV: DAY.isoformat()})

@@ -37,8 +37,9 @@ def seeded(tmp_path: Path) -> Iterator[StreamlitServer]:
     try:
         for name, days_ago in (("Ada", 14), ("Bea", 13)):
             runner = store.create_runner(LOCAL_OWNER, RunnerProfile(name, 1990, Sex.FEMALE))
-            store.save_test(LOCAL_OWNER, runner.id, HeelRaiseTest(DAY - dt.timedelta(days=days_ago), Protocol(),
-                                                                  LegPair(12, 14)))
+            store.save_test(
+                LOCAL_OWNER, runner.id, HeelRaiseTest(DAY - dt.timedelta(days=days_ago), Protocol(), LegPair(12, 14))
+            )
     finally:
         store.close()
     server = start_server(db, tmp_path, env={TODAY_ENV: DAY.isoformat()})
@@ -52,8 +53,9 @@ def test_dashboard_shows_retest_due_on_its_day_and_not_the_day_before(seeded: St
     pick_runner(phone, "Ada")
     navigate(phone, "Dashboard")
     expect(phone.get_by_text("Retest due since Mon 14 Dec 2026", exact=False)).to_be_visible()
-    expect(phone.get_by_text("Repeat it the same way: 10° incline, 60 beats/min, not cued; knee straight",
-                             exact=False)).to_be_visible()
+    expect(
+        phone.get_by_text("Repeat it the same way: 10° incline, 60 beats/min, not cued; knee straight", exact=False)
+    ).to_be_visible()
     screenshot(phone, "retest-due-phone")
     pick_runner(phone, "Bea")
     expect(phone.get_by_text("Next retest: Tue 15 Dec 2026", exact=False)).to_be_visible()

@@ -43,19 +43,28 @@ def figures() -> Iterator[Figures]:
         FIGURES_FILE.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
 
 
-def run_python(code: str, *args: str, timeout: float = 60, env: dict[str, str] | None = None
-               ) -> subprocess.CompletedProcess[str]:
+def run_python(
+    code: str, *args: str, timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a snippet in a fresh interpreter of this venv, from the repository (so calfcore imports)."""
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _mount(*args: str) -> None:
     done = subprocess.run(["mount", *args], capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.fail(f"`mount {' '.join(args)}` failed ({done.stderr.strip()}). These tests put the database on a "
-                    f"real tiny or read-only file system and need root (CAP_SYS_ADMIN), as `make test` has when "
-                    f"it installs chromium. Run them as root.")
+        pytest.fail(
+            f"`mount {' '.join(args)}` failed ({done.stderr.strip()}). These tests put the database on a "
+            f"real tiny or read-only file system and need root (CAP_SYS_ADMIN), as `make test` has when "
+            f"it installs chromium. Run them as root."
+        )
 
 
 def _unmount(path: Path) -> None:

@@ -94,7 +94,8 @@ def form_value(entry: dict[str, Any]) -> Any:
         # Streamlit's date picker offers ten years either side of its default (today) and replaces anything else
         # with the default itself, before the app sees it.
         if day is None or not dt.date(TODAY.year - 10, TODAY.month, min(TODAY.day, 28)) <= day <= dt.date(
-                TODAY.year + 10, TODAY.month, min(TODAY.day, 28)):
+            TODAY.year + 10, TODAY.month, min(TODAY.day, 28)
+        ):
             return IMPOSSIBLE
         return day
     raise ValueError(widget)
@@ -103,10 +104,10 @@ def form_value(entry: dict[str, Any]) -> Any:
 def _field(at: AppTest, widget: str, key: str) -> Any:
     """A form's widget by the field's name: the forms' keys also carry the runner and a task number."""
     if key.startswith("new_profile_"):
-        return keyed(at, widget, rf"new_profile_t\d+_{key[len('new_profile_'):]}")
+        return keyed(at, widget, rf"new_profile_t\d+_{key[len('new_profile_') :]}")
     for form in ("log", "checkin"):
         if key.startswith(form + "_"):
-            return keyed(at, widget, rf"{form}_t\d+_{key[len(form) + 1:]}")
+            return keyed(at, widget, rf"{form}_t\d+_{key[len(form) + 1 :]}")
     return keyed(at, widget, key)
 
 
@@ -163,12 +164,30 @@ def submit_form(at: AppTest, entry: dict[str, Any], value: Any) -> None:
 # -- the CSV channel ---------------------------------------------------------------------------------------------
 
 BASE_ROWS = {
-    "test": {"record_type": "test", "record_ref": "t1", "date": RECENT.isoformat(), "cadence_bpm": "60",
-             "straight_left": "20", "straight_right": "22"},
-    "symptom": {"record_type": "symptom", "record_ref": "s1", "date": RECENT.isoformat(), "side": "left",
-                "pain_during": "2"},
-    "routine_log": {"record_type": "routine_log", "record_ref": "r1", "date": RECENT.isoformat(),
-                    "exercise_id": "single_leg_calf_raise", "sets": "3", "reps": "12", "load_kg": "0"},
+    "test": {
+        "record_type": "test",
+        "record_ref": "t1",
+        "date": RECENT.isoformat(),
+        "cadence_bpm": "60",
+        "straight_left": "20",
+        "straight_right": "22",
+    },
+    "symptom": {
+        "record_type": "symptom",
+        "record_ref": "s1",
+        "date": RECENT.isoformat(),
+        "side": "left",
+        "pain_during": "2",
+    },
+    "routine_log": {
+        "record_type": "routine_log",
+        "record_ref": "r1",
+        "date": RECENT.isoformat(),
+        "exercise_id": "single_leg_calf_raise",
+        "sets": "3",
+        "reps": "12",
+        "load_kg": "0",
+    },
 }
 
 
@@ -207,7 +226,9 @@ def file_bytes(entry: dict[str, Any]) -> bytes:
     spec = entry["generate"]
     if kind == "rows":
         bad = spec.get("bad_row")
-        rows = [f"test,t{n},{RECENT},60,{999 if bad in ('all', n) else 20},22,row {n}" for n in range(1, spec["rows"] + 1)]
+        rows = [
+            f"test,t{n},{RECENT},60,{999 if bad in ('all', n) else 20},22,row {n}" for n in range(1, spec["rows"] + 1)
+        ]
         return (header + "\n" + "\n".join(rows) + "\n").encode()
     if kind == "long_cell":
         return f"{header}\ntest,t1,{RECENT},60,20,22,{'x' * spec['chars']}\n".encode()
@@ -219,8 +240,11 @@ def file_bytes(entry: dict[str, Any]) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as workbook:
             workbook.writestr("[Content_Types].xml", "<?xml version='1.0'?><Types/>")
-            workbook.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c t='inlineStr'><is><t>"
-                                                          "record_type</t></is></c></row></sheetData></worksheet>")
+            workbook.writestr(
+                "xl/worksheets/sheet1.xml",
+                "<worksheet><sheetData><row><c t='inlineStr'><is><t>"
+                "record_type</t></is></c></row></sheetData></worksheet>",
+            )
         return buffer.getvalue()
     if kind == "gzip":
         return gzip.compress(f"{header}\ntest,t1,{RECENT},60,20,22,\n".encode())
@@ -281,5 +305,4 @@ def newest_value(store: Store, runner_id: int, target: str) -> Any:
         entry = max(store.list_symptoms(LOCAL_OWNER, runner_id), key=lambda e: e.id)
         return {"side": entry.side.value, "pain_during": entry.pain_during}[field]
     test = max(store.list_tests(LOCAL_OWNER, runner_id), key=lambda t: t.id)
-    return {"straight_left": test.straight_reps.left, "notes": test.notes,
-            "date": test.tested_on.isoformat()}[field]
+    return {"straight_left": test.straight_reps.left, "notes": test.notes, "date": test.tested_on.isoformat()}[field]

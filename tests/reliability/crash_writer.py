@@ -46,15 +46,24 @@ def main() -> None:
     day = dt.date(2025, 1, 1)
     number = first
     while True:
-        test = HeelRaiseTest(tested_on=day + dt.timedelta(days=number % 300), protocol=Protocol(),
-                             straight_reps=LegPair(number % 150, (number * 7) % 150), notes=f"save {number}")
-        symptoms = [SymptomEntry(test.tested_on, side, number % 11, None, number % 60, PainLocation.CALF)
-                    for side in (Side.LEFT, Side.RIGHT)][:SYMPTOMS_PER_TEST]
+        test = HeelRaiseTest(
+            tested_on=day + dt.timedelta(days=number % 300),
+            protocol=Protocol(),
+            straight_reps=LegPair(number % 150, (number * 7) % 150),
+            notes=f"save {number}",
+        )
+        symptoms = [
+            SymptomEntry(test.tested_on, side, number % 11, None, number % 60, PainLocation.CALF)
+            for side in (Side.LEFT, Side.RIGHT)
+        ][:SYMPTOMS_PER_TEST]
         test_id = store.save_test(LOCAL_OWNER, int(runner.id), test, symptoms)
         print(f"ack {number} {test_id}", flush=True)
         if number % 5 == 0:  # a second kind of write in the same burst
-            store.add_routine_log(LOCAL_OWNER, int(runner.id),
-                                  RoutineLogEntry(test.tested_on, "single_leg_calf_raise", 3, 15, notes=f"log {number}"))
+            store.add_routine_log(
+                LOCAL_OWNER,
+                int(runner.id),
+                RoutineLogEntry(test.tested_on, "single_leg_calf_raise", 3, 15, notes=f"log {number}"),
+            )
             print(f"ack-log {number}", flush=True)
         if checkpoint_every and number % checkpoint_every == 0:
             store.checkpoint()  # type: ignore[attr-defined]  # so that some kills land while the log is written into the main file

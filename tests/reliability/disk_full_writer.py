@@ -34,7 +34,9 @@ from calfstore.tables import count_rows
 
 
 def save(store: Store, runner_id: int, number: int) -> int:
-    test = HeelRaiseTest(dt.date(2025, 1, 1), Protocol(), LegPair(number % 150, 20), notes=f"save {number} " + "x" * 300)
+    test = HeelRaiseTest(
+        dt.date(2025, 1, 1), Protocol(), LegPair(number % 150, 20), notes=f"save {number} " + "x" * 300
+    )
     symptoms = [SymptomEntry(test.tested_on, side, 3, 2, 10) for side in Side]
     return store.save_test(LOCAL_OWNER, runner_id, test, symptoms)
 
@@ -88,7 +90,9 @@ def main() -> None:
     if filler is not None:
         filler.unlink()
     else:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+        resource.setrlimit(
+            resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.getrlimit(resource.RLIMIT_FSIZE)[1])
+        )
     save(store, runner_id, 200_000)
     acknowledged.append(200_000)
     report["saved_after_freeing"] = True
@@ -118,7 +122,9 @@ def main() -> None:
     if filler is not None:
         filler.unlink()
     else:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+        resource.setrlimit(
+            resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.getrlimit(resource.RLIMIT_FSIZE)[1])
+        )
 
     reopened = DuckDBStore.open(path)
     tests = reopened.list_tests(LOCAL_OWNER, runner_id)
@@ -130,7 +136,8 @@ def main() -> None:
     report["tests_after_reopen"] = len(tests)
     report["symptoms_after_reopen"] = len(symptoms)
     report["tests_without_both_symptoms"] = len({t.id for t in tests} ^ {s.test_id for s in symptoms}) + sum(
-        1 for t in tests if sum(s.test_id == t.id for s in symptoms) != 2)
+        1 for t in tests if sum(s.test_id == t.id for s in symptoms) != 2
+    )
     print(json.dumps(report), flush=True)
 
 

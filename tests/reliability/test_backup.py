@@ -27,8 +27,9 @@ TODAY = dt.date(2025, 6, 16)
 
 
 def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "calfstore.backup", *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "calfstore.backup", *args], cwd=REPO, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def demo_store(path: Path) -> Store:
@@ -41,8 +42,7 @@ def demo_store(path: Path) -> Store:
     return store
 
 
-def test_a_backup_of_a_running_store_is_made_by_its_worker_and_matches_field_for_field(tmp_path: Path,
-                                                                                      figures) -> None:
+def test_a_backup_of_a_running_store_is_made_by_its_worker_and_matches_field_for_field(tmp_path: Path, figures) -> None:
     store = demo_store(tmp_path / "calfcheck.duckdb")
     worker = start_worker(store)
     try:
@@ -75,12 +75,21 @@ def test_with_no_app_running_the_command_copies_the_file_itself(tmp_path: Path) 
 def test_a_file_held_by_another_program_is_explained_not_waited_on_forever(tmp_path: Path) -> None:
     db = tmp_path / "calfcheck.duckdb"
     demo_store(db).close()
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
         import sys, time, duckdb
         connection = duckdb.connect(sys.argv[1])
         print("ready", flush=True)
         time.sleep(120)
-    """), str(db)], stdout=subprocess.PIPE, text=True)
+    """),
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         done = cli("backup", "--db", str(db), "--to", str(tmp_path / "copy.duckdb"), "--timeout", "2")
@@ -103,7 +112,9 @@ def test_restore_refuses_while_the_database_is_in_use_and_changes_nothing(tmp_pa
     try:
         done = cli("restore", str(tmp_path / "backup.duckdb"), "--db", str(db))
         assert done.returncode == 1
-        assert "is in use" in done.stderr and "Stop the app first" in done.stderr and "Nothing was changed" in done.stderr
+        assert (
+            "is in use" in done.stderr and "Stop the app first" in done.stderr and "Nothing was changed" in done.stderr
+        )
         assert str(db) in done.stderr
         assert snapshot(store) == before  # the app never noticed
     finally:
@@ -147,7 +158,11 @@ def test_restore_into_a_new_place_and_the_old_log_is_never_replayed(tmp_path: Pa
     elsewhere = tmp_path / "elsewhere" / "calfcheck.duckdb"
     elsewhere.parent.mkdir()
     # A stale log from a crashed app on the target: restoring must not let DuckDB replay it into the backup.
-    crashed = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+    crashed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
         import os, sys
         from calfstore.duckdb_store import DuckDBStore
         from calfstore import LOCAL_OWNER
@@ -155,7 +170,13 @@ def test_restore_into_a_new_place_and_the_old_log_is_never_replayed(tmp_path: Pa
         store = DuckDBStore.open(sys.argv[1])
         store.create_runner(LOCAL_OWNER, RunnerProfile("Only in the crashed log", 1990, Sex.MALE))
         os._exit(0)  # no checkpoint, no close: the runner is only in the .wal
-    """), str(elsewhere)], cwd=REPO, capture_output=True, text=True)
+    """),
+            str(elsewhere),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert crashed.returncode == 0, crashed.stderr
     assert elsewhere.with_name("calfcheck.duckdb.wal").exists()
     result = restore(tmp_path / "backup.duckdb", elsewhere)
@@ -221,8 +242,11 @@ def test_a_request_naming_the_live_database_is_refused_and_later_saves_survive_a
     worker = BackupWorker(store)
     requests = tmp_path / "calfcheck.duckdb.backup-requests"
     try:
-        answers = [ask(requests, "1-1", str(db)), ask(requests, "1-2", str(db) + ".wal"),
-                   ask(requests, "1-3", str(tmp_path / "backups" / ".." / "calfcheck.duckdb"))]
+        answers = [
+            ask(requests, "1-1", str(db)),
+            ask(requests, "1-2", str(db) + ".wal"),
+            ask(requests, "1-3", str(tmp_path / "backups" / ".." / "calfcheck.duckdb")),
+        ]
         worker.handle_pending()
         for answer in answers:
             assert json.loads(answer.read_text())["ok"] is False
@@ -243,8 +267,12 @@ def test_a_backup_is_only_ever_a_new_file_in_the_backups_folder(tmp_path: Path, 
     victim.write_text("keep me")
     existing = backups / "calfcheck-old.duckdb"
     existing.write_text("an older backup")
-    target = {"outside": tmp_path / "elsewhere.duckdb", "existing": existing,
-              "dotdot": backups / ".." / "precious.duckdb", "link": backups / "through-a-link.duckdb"}[where]
+    target = {
+        "outside": tmp_path / "elsewhere.duckdb",
+        "existing": existing,
+        "dotdot": backups / ".." / "precious.duckdb",
+        "link": backups / "through-a-link.duckdb",
+    }[where]
     if where == "link":
         target.symlink_to(victim)
     try:
@@ -256,7 +284,8 @@ def test_a_backup_is_only_ever_a_new_file_in_the_backups_folder(tmp_path: Path, 
     assert victim.read_text() == "keep me" and existing.read_text() == "an older backup"
     assert not (tmp_path / "elsewhere.duckdb").exists() and not (tmp_path / "precious.duckdb").exists()
     assert sorted(p.name for p in backups.iterdir()) == sorted(
-        ["calfcheck-old.duckdb"] + (["through-a-link.duckdb"] if where == "link" else []))
+        ["calfcheck-old.duckdb"] + (["through-a-link.duckdb"] if where == "link" else [])
+    )
 
 
 def test_a_link_planted_at_a_temporary_name_is_never_followed(tmp_path: Path) -> None:

@@ -40,8 +40,9 @@ APP_LIKE_WRITER = textwrap.dedent("""
 
 def test_saves_older_than_the_window_survive_a_kill_and_a_deleted_log(tmp_path: Path, figures) -> None:
     db = tmp_path / "calfcheck.duckdb"
-    writer = subprocess.Popen([sys.executable, "-c", APP_LIKE_WRITER, str(db)], cwd=REPO, stdout=subprocess.PIPE,
-                              text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", APP_LIKE_WRITER, str(db)], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
     try:
         acks = [writer.stdout.readline().strip() for _ in range(3)]
         assert acks == ["ack 0", "ack 1", "ack 2"], acks

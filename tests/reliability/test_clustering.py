@@ -47,9 +47,14 @@ def _order(store: Store, table: str) -> list[tuple[int, int]]:
 
 def _run(db: Path, kill_after: float | None) -> str:
     """Run the rewrite on `db`; SIGKILL it `kill_after` seconds after it started (None: let it finish)."""
-    process = subprocess.Popen([sys.executable, "-c", CLUSTER, str(db)], cwd=REPO, text=True,
-                               env={**os.environ, "PYTHONPATH": str(REPO)},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLUSTER, str(db)],
+        cwd=REPO,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert process.stdout.readline().startswith("ready"), process.stderr.read()
         if kill_after is None:
@@ -101,5 +106,11 @@ def test_sigkill_during_clustering_loses_and_changes_nothing(tmp_path: Path, fig
             store.save_test(LOCAL_OWNER, runner_id, HeelRaiseTest(dt.date(2026, 6, 2), Protocol(), LegPair(3, 4)))
             assert len(store.load_records(LOCAL_OWNER, runner_id).tests) == len(records[runner_id].tests) + 1
     assert outcomes["before"] >= 1  # some kills did land inside the rewrite
-    figures.add("clustering", faults_injected=KILLS, killed_before_commit=outcomes["before"],
-                killed_after_commit=outcomes["after"], rows_checked=sum(map(len, rows.values())), lost=0)
+    figures.add(
+        "clustering",
+        faults_injected=KILLS,
+        killed_before_commit=outcomes["before"],
+        killed_after_commit=outcomes["after"],
+        rows_checked=sum(map(len, rows.values())),
+        lost=0,
+    )

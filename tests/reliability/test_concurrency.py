@@ -93,8 +93,13 @@ def test_fifty_threads_saving_two_hundred_entries_each_store_exactly_ten_thousan
 
     def save_all(thread: int) -> int:
         for n in range(ENTRIES_PER_THREAD):
-            store.add_routine_log(LOCAL_OWNER, runner_id, RoutineLogEntry(
-                DAY, "single_leg_calf_raise", 1 + n % 5, 1 + thread, float(n % 40), n % 11, f"{thread}-{n}"))
+            store.add_routine_log(
+                LOCAL_OWNER,
+                runner_id,
+                RoutineLogEntry(
+                    DAY, "single_leg_calf_raise", 1 + n % 5, 1 + thread, float(n % 40), n % 11, f"{thread}-{n}"
+                ),
+            )
         return ENTRIES_PER_THREAD
 
     _, errors = _in_threads(THREADS, save_all)
@@ -113,8 +118,9 @@ def test_fifty_threads_saving_two_hundred_entries_each_store_exactly_ten_thousan
     for entry in logs:  # every field as saved
         thread, n = map(int, entry.notes.split("-"))
         assert (entry.sets, entry.reps, entry.load_kg, entry.pain) == (1 + n % 5, 1 + thread, float(n % 40), n % 11)
-    figures.add("concurrency", threads=THREADS, rows_written=len(logs), errors=len(errors),
-                lost=len(expected) - len(notes))
+    figures.add(
+        "concurrency", threads=THREADS, rows_written=len(logs), errors=len(errors), lost=len(expected) - len(notes)
+    )
 
 
 def test_concurrent_tests_are_saved_with_their_symptoms(store: Store, figures) -> None:
@@ -122,8 +128,10 @@ def test_concurrent_tests_are_saved_with_their_symptoms(store: Store, figures) -
     per_thread = 15
 
     def save(thread: int) -> list[int]:
-        return [store.save_test(LOCAL_OWNER, runner_id, _test(f"{thread}-{n}"), _symptoms(n % 11))
-                for n in range(per_thread)]
+        return [
+            store.save_test(LOCAL_OWNER, runner_id, _test(f"{thread}-{n}"), _symptoms(n % 11))
+            for n in range(per_thread)
+        ]
 
     results, errors = _in_threads(20, save)
     assert errors == []
@@ -203,8 +211,9 @@ def test_fifty_coaches_opening_one_link_at_once_all_get_in(store: Store, figures
     figures.add("concurrency", rows_written=500, errors=len(errors))
 
 
-def test_a_backup_taken_during_concurrent_saves_is_a_consistent_snapshot(duckdb_store: DuckDBStore,
-                                                                         tmp_path: Path) -> None:
+def test_a_backup_taken_during_concurrent_saves_is_a_consistent_snapshot(
+    duckdb_store: DuckDBStore, tmp_path: Path
+) -> None:
     store = duckdb_store  # the file copy made by the app (PostgreSQL's backups are pg_dump: test_postgres.py)
     runner_id = _runner(store)
     stop = threading.Event()

@@ -55,7 +55,8 @@ def _planned_value(plan, target: str):
     if kind == "test":
         test = plan.tests[0][0]
         return {"straight_left": test.straight_reps.left, "notes": test.notes, "date": test.tested_on.isoformat()}[
-            field]
+            field
+        ]
     if kind == "symptom":
         return {"side": plan.symptoms[0].side.value}[field]
     return {"notes": plan.routine_logs[0].notes}[field]

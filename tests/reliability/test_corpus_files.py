@@ -58,10 +58,23 @@ def test_the_corpus_has_a_fifty_megabyte_file_and_it_is_not_committed() -> None:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DANGEROUS = ["=cmd|' /C calc'!A0", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-             "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://evil.example\",\"x\")",
-             # look-alikes a spreadsheet may read as = + - @ (issue 12): full-width, small, superscript, minus sign
-             "＝cmd|' /C calc'!A0", "＋1+1", "－2+3+cmd|' /C calc'!A0", "＠SUM(1+1)", "﹦1+1", "⁼1+1", "−1+1"]
+DANGEROUS = [
+    "=cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    '=HYPERLINK("http://evil.example","x")',
+    # look-alikes a spreadsheet may read as = + - @ (issue 12): full-width, small, superscript, minus sign
+    "＝cmd|' /C calc'!A0",
+    "＋1+1",
+    "－2+3+cmd|' /C calc'!A0",
+    "＠SUM(1+1)",
+    "﹦1+1",
+    "⁼1+1",
+    "−1+1",
+]
 ACCEPTED = ["-2 kg next time", "+5 reps next week", "'=1+1", "-.5 kg"]
 
 
@@ -86,8 +99,9 @@ def test_exported_csv_neutralises_every_formula(tmp_path, monkeypatch, figures) 
     def spy(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
         if file_name and isinstance(data, (bytes, str)):
             captured[file_name] = data.encode() if isinstance(data, str) else data
-        return original(self, data, mimetype, coordinates, file_name=file_name,
-                        is_for_static_download=is_for_static_download)
+        return original(
+            self, data, mimetype, coordinates, file_name=file_name, is_for_static_download=is_for_static_download
+        )
 
     monkeypatch.setattr(MediaFileManager, "add", spy)
     assert all(text_problem(text, "Notes", 500, multiline=True) is None for text in ACCEPTED)
@@ -107,8 +121,9 @@ def test_exported_csv_neutralises_every_formula(tmp_path, monkeypatch, figures) 
     # The accepted ones import back unchanged; nothing that was a formula comes back as one.
     header, kind, notes = rows[0], rows[0].index("record_type"), rows[0].index("notes")
     accepted_only = io.StringIO()
-    csv.writer(accepted_only).writerows([header] + [row for row in rows[1:]
-                                                    if row[kind] == "test" and row[notes][1:] in ACCEPTED])
+    csv.writer(accepted_only).writerows(
+        [header] + [row for row in rows[1:] if row[kind] == "test" and row[notes][1:] in ACCEPTED]
+    )
     plan = plan_import(accepted_only.getvalue().encode(), dt.date.today())
     assert plan.problems == [] and sorted(t.notes for t, _ in plan.tests) == sorted(ACCEPTED)
     figures.add("bad_input", exported_formula_cells_checked=len(DANGEROUS + ACCEPTED) * 3, live_formulas_exported=0)

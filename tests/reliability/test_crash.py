@@ -35,8 +35,12 @@ def _acks(lines: list[str]) -> tuple[dict[int, int], set[int]]:
 
 
 def _kill_mid_burst(db: str, first: int, acks_before_kill: int, extra_delay: float) -> list[str]:
-    writer = subprocess.Popen([sys.executable, str(WRITER), str(db), str(first), str(CHECKPOINT_EVERY)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, str(WRITER), str(db), str(first), str(CHECKPOINT_EVERY)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         ready = writer.stdout.readline()
         assert ready.startswith("ready"), (ready, writer.stderr.read() if writer.poll() is not None else "")
@@ -67,8 +71,12 @@ def test_sigkill_during_a_burst_of_saves_loses_nothing_acknowledged(database_url
     acknowledged_logs: set[int] = set()
     lost = 0
     for round_number in range(ROUNDS):
-        lines = _kill_mid_burst(db, first=round_number * 100_000, acks_before_kill=rng.randint(3, 150),
-                                extra_delay=rng.choice([0.0, rng.uniform(0, 0.03)]))
+        lines = _kill_mid_burst(
+            db,
+            first=round_number * 100_000,
+            acks_before_kill=rng.randint(3, 150),
+            extra_delay=rng.choice([0.0, rng.uniform(0, 0.03)]),
+        )
         tests, logs = _acks(lines)
         acknowledged |= tests
         acknowledged_logs |= logs
@@ -78,8 +86,9 @@ def test_sigkill_during_a_burst_of_saves_loses_nothing_acknowledged(database_url
             (runner,) = [r for r in store.list_runners(LOCAL_OWNER) if r.name == RUNNER_NAME]
             saved = {save_number(t): t.id for t in store.list_tests(LOCAL_OWNER, runner.id)}
             symptoms = store.list_symptoms(LOCAL_OWNER, runner.id)
-            logs_saved = {int(entry.notes.removeprefix("log ")) for entry in store.list_routine_logs(LOCAL_OWNER,
-                                                                                                     runner.id)}
+            logs_saved = {
+                int(entry.notes.removeprefix("log ")) for entry in store.list_routine_logs(LOCAL_OWNER, runner.id)
+            }
         finally:
             store.close()
         missing = {n: i for n, i in acknowledged.items() if saved.get(n) != i}
@@ -92,6 +101,12 @@ def test_sigkill_during_a_burst_of_saves_loses_nothing_acknowledged(database_url
         assert set(per_test.values()) == {SYMPTOMS_PER_TEST}
         assert len(saved) >= len(acknowledged)  # a save may commit just before the kill, unacknowledged
 
-    figures.add("crash", faults_injected=ROUNDS, saves_acknowledged=len(acknowledged) + len(acknowledged_logs),
-                tests_acknowledged=len(acknowledged), tests_found_after_restarts=len(saved),
-                symptoms_found_after_restarts=sum(per_test.values()), lost=lost)
+    figures.add(
+        "crash",
+        faults_injected=ROUNDS,
+        saves_acknowledged=len(acknowledged) + len(acknowledged_logs),
+        tests_acknowledged=len(acknowledged),
+        tests_found_after_restarts=len(saved),
+        symptoms_found_after_restarts=sum(per_test.values()),
+        lost=lost,
+    )

@@ -62,12 +62,21 @@ def errors(at: AppTest) -> list[str]:
 
 def hold(db: Path) -> subprocess.Popen:
     """Another program (a plain duckdb client) holding the database file open."""
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
         import sys, time, duckdb
         connection = duckdb.connect(sys.argv[1])
         print("ready", flush=True)
         time.sleep(120)
-    """), str(db)], stdout=subprocess.PIPE, text=True)
+    """),
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "ready"
     return holder
 
@@ -106,8 +115,9 @@ def test_a_second_process_is_told_which_file_and_the_first_keeps_working(tmp_pat
         client = run_python("import sys, duckdb; duckdb.connect(sys.argv[1], read_only=True)", str(db))
         assert client.returncode != 0 and "lock" in client.stderr.lower()  # even a read-only client is refused
         for n in range(20):  # the first process never noticed
-            first.add_routine_log(LOCAL_OWNER, runner_id, RoutineLogEntry(DAY, "single_leg_calf_raise", 3, 10,
-                                                                          notes=str(n)))
+            first.add_routine_log(
+                LOCAL_OWNER, runner_id, RoutineLogEntry(DAY, "single_leg_calf_raise", 3, 10, notes=str(n))
+            )
         assert len(first.list_routine_logs(LOCAL_OWNER, runner_id)) == 20
     finally:
         first.close()
@@ -166,8 +176,9 @@ def test_a_read_only_data_folder_is_explained_and_nothing_changes(tmp_path: Path
         if not shown:  # the file itself opened (its folder is read-only): the first save explains it
             create_runner(at, "Can't be saved")
             shown = errors(at)
-        assert any("read-only" in message and str(db) in message and "CALF_DB_PATH" in message
-                   for message in shown), shown
+        assert any("read-only" in message and str(db) in message and "CALF_DB_PATH" in message for message in shown), (
+            shown
+        )
         assert not at.exception
         from calfui.context import _open_store
 
@@ -194,8 +205,9 @@ def test_a_full_disk_fails_saves_cleanly_and_the_file_reopens(tmp_path: Path, si
     db = folder / "calfcheck.duckdb"
 
     def write() -> dict:
-        done = subprocess.run([sys.executable, str(WRITER), str(db), simulation], capture_output=True, text=True,
-                              timeout=120, cwd=REPO)
+        done = subprocess.run(
+            [sys.executable, str(WRITER), str(db), simulation], capture_output=True, text=True, timeout=120, cwd=REPO
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
@@ -217,8 +229,12 @@ def test_a_full_disk_fails_saves_cleanly_and_the_file_reopens(tmp_path: Path, si
     assert report["invalidated"] and "disk full" in report["checkpoint"] and "reopens it" in report["checkpoint"]
     assert report["lost"] == 0 and report["tests_without_both_symptoms"] == 0
     assert report["tests_after_reopen"] == report["acknowledged"]
-    figures.add("disk_full", faults_injected=1 + len(report["later_saves"]) + 1,
-                saves_acknowledged=report["acknowledged"], lost=report["lost"])
+    figures.add(
+        "disk_full",
+        faults_injected=1 + len(report["later_saves"]) + 1,
+        saves_acknowledged=report["acknowledged"],
+        lost=report["lost"],
+    )
 
 
 def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app_on, figures) -> None:
@@ -243,7 +259,9 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
             attempts += 1
             assert not at.exception, (where, [e.value for e in at.exception])
             assert any("disk full" in m and str(db) in m and "Nothing was saved" in m for m in errors(at)), (
-                where, errors(at))
+                where,
+                errors(at),
+            )
 
         go(at, "profile")
         keyed(at, "text_input", r"new_profile_t\d+_name").input("Second runner")

@@ -44,8 +44,13 @@ def _listening(port: int) -> bool:
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_make_hosted_serves_then_stops_cleanly(stop_signal: signal.Signals) -> None:
     port = free_port()
-    script = subprocess.Popen([sys.executable, str(REPO / "scripts" / "hosted.py"), "--port", str(port)], cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    script = subprocess.Popen(
+        [sys.executable, str(REPO / "scripts" / "hosted.py"), "--port", str(port)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: queue.Queue[str] = queue.Queue()
     assert script.stdout is not None
     threading.Thread(target=lambda: [lines.put(line) for line in script.stdout], daemon=True).start()

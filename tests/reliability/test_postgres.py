@@ -55,8 +55,9 @@ def test_a_wrong_scheme_names_the_setting_and_the_forms_it_takes() -> None:
     assert "secret" not in message
 
 
-def test_a_wrong_password_names_the_setting_and_hides_the_password(postgres_cluster: PgCluster,
-                                                                   postgres_url: str) -> None:
+def test_a_wrong_password_names_the_setting_and_hides_the_password(
+    postgres_cluster: PgCluster, postgres_url: str
+) -> None:
     name = postgres_url.rsplit("/", 1)[1]
     message = _refusal(postgres_cluster.url(name, password="not-the-password"))
     assert "refused the user name or password" in message and URL_SETTING in message
@@ -80,11 +81,14 @@ def test_a_missing_database_says_to_create_it(postgres_cluster: PgCluster) -> No
 
 def test_an_unknown_host_names_the_setting() -> None:
     """In a network namespace of its own (loopback only, no resolver reachable): the lookup fails here, at once."""
-    script = ("from calfstore import open_store, StoreUnavailable\n"
-              "try:\n    open_store('postgresql://calf:pw@calf-db.example.invalid:5432/calf')\n"
-              "except StoreUnavailable as e:\n    print(e)\n")
-    done = subprocess.run(["unshare", "--net", sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=REPO, timeout=60)
+    script = (
+        "from calfstore import open_store, StoreUnavailable\n"
+        "try:\n    open_store('postgresql://calf:pw@calf-db.example.invalid:5432/calf')\n"
+        "except StoreUnavailable as e:\n    print(e)\n"
+    )
+    done = subprocess.run(
+        ["unshare", "--net", sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert "is unknown" in done.stdout and URL_SETTING in done.stdout
 
@@ -94,7 +98,8 @@ def test_an_unknown_host_names_the_setting() -> None:
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])  # a clean stop, and a crash of the server
 def test_saves_while_postgresql_is_down_are_stored_whole_or_refused_and_the_app_recovers(
-        postgres_cluster: PgCluster, postgres_url: str, mode: str, figures) -> None:
+    postgres_cluster: PgCluster, postgres_url: str, mode: str, figures
+) -> None:
     store = open_store(postgres_url)
     runner_id = _runner(store)
     acknowledged: list[int] = []
@@ -129,8 +134,12 @@ def test_saves_while_postgresql_is_down_are_stored_whole_or_refused_and_the_app_
     symptoms = Counter(s.test_id for s in store.list_symptoms(LOCAL_OWNER, runner_id))
     assert set(acknowledged) <= {t.id for t in tests}  # nothing acknowledged was lost
     assert set(symptoms) == {t.id for t in tests} and set(symptoms.values()) == {2}  # nothing half-written
-    figures.add("postgres_outage", saves_acknowledged=len(acknowledged), refused_with_a_message=len(refusals),
-                lost=len(set(acknowledged) - {t.id for t in tests}))
+    figures.add(
+        "postgres_outage",
+        saves_acknowledged=len(acknowledged),
+        refused_with_a_message=len(refusals),
+        lost=len(set(acknowledged) - {t.id for t in tests}),
+    )
     store.close()
 
 
@@ -142,8 +151,10 @@ def test_a_save_by_another_process_is_seen_at_the_next_read(postgres_url: str) -
     runner_id = _runner(store)
     version = store.data_version(LOCAL_OWNER)
     other = store.data_version("someone else")
-    script = (f"from calfstore import open_store, LOCAL_OWNER\nfrom tests.reliability.test_postgres import _test\n"
-              f"s = open_store({postgres_url!r})\ns.save_test(LOCAL_OWNER, {runner_id}, _test('from process B'))\n")
+    script = (
+        f"from calfstore import open_store, LOCAL_OWNER\nfrom tests.reliability.test_postgres import _test\n"
+        f"s = open_store({postgres_url!r})\ns.save_test(LOCAL_OWNER, {runner_id}, _test('from process B'))\n"
+    )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=REPO, timeout=60)
     assert store.data_version(LOCAL_OWNER) != version  # this process's caches are stale now...
     assert store.data_version("someone else") == other  # ...and only this owner's
@@ -153,8 +164,12 @@ def test_a_save_by_another_process_is_seen_at_the_next_read(postgres_url: str) -
 
 def test_many_processes_starting_at_once_migrate_once(postgres_url: str) -> None:
     script = f"from calfstore import open_store\nprint(open_store({postgres_url!r}).schema_versions())\n"
-    starts = [subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
     outputs = [process.communicate(timeout=120) for process in starts]
     assert all(process.returncode == 0 for process in starts), [err for _, err in outputs]
     assert len({out for out, _ in outputs}) == 1
@@ -205,21 +220,30 @@ def _club_file(path: Path) -> DuckDBStore:
             runner_id = _runner(store, owner, name)
             for week in range(3):
                 store.save_test(owner, runner_id, _test(f"{name} week {week}"), _symptoms())
-            store.create_share_link(owner, runner_id, f"Coach of {name}", token_hash(f"token-{name}-padding-xyz"),
-                                    None, NOW)
+            store.create_share_link(
+                owner, runner_id, f"Coach of {name}", token_hash(f"token-{name}-padding-xyz"), None, NOW
+            )
     return store
 
 
 def _copy(source: Path, target: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "calfstore", "copy", "--from", str(source), "--to", target],
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "calfstore", "copy", "--from", str(source), "--to", target],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_club_moves_from_its_duckdb_file_into_postgresql_whole(tmp_path: Path, postgres_url: str) -> None:
     source = tmp_path / "club.duckdb"
     duck = _club_file(source)
-    expected = {(owner, r.id): duck.load_records(owner, r.id) for owner in (LOCAL_OWNER, "oidc:https://id.example|42")
-                for r in duck.list_runners(owner)}
+    expected = {
+        (owner, r.id): duck.load_records(owner, r.id)
+        for owner in (LOCAL_OWNER, "oidc:https://id.example|42")
+        for r in duck.list_runners(owner)
+    }
     expected_tables, expected_owners = rows_per_table(duck), rows_per_owner(duck)
     duck.close()
 
@@ -233,7 +257,8 @@ def test_a_club_moves_from_its_duckdb_file_into_postgresql_whole(tmp_path: Path,
     for (owner, runner_id), records in expected.items():
         assert pg.load_records(owner, runner_id) == records  # every field, every id
     assert pg.resolve_share(token_hash("token-Sam-padding-xyz"), NOW).runner_id == next(
-        runner_id for (owner, runner_id), r in expected.items() if r.runner.name == "Sam")
+        runner_id for (owner, runner_id), r in expected.items() if r.runner.name == "Sam"
+    )
     new_id = _runner(pg, LOCAL_OWNER, "After the move")
     assert new_id > max(runner_id for _, runner_id in expected)  # ids carry on after the copied ones
 
@@ -247,7 +272,8 @@ def test_a_club_moves_from_its_duckdb_file_into_postgresql_whole(tmp_path: Path,
 
 
 def test_a_pg_dump_backup_restores_into_an_empty_database_and_never_over_a_live_one(
-        tmp_path: Path, postgres_cluster: PgCluster, postgres_url: str) -> None:
+    tmp_path: Path, postgres_cluster: PgCluster, postgres_url: str
+) -> None:
     store = open_store(postgres_url)
     runner_id = _runner(store)
     store.save_test(LOCAL_OWNER, runner_id, _test("before the backup"), _symptoms())
@@ -256,18 +282,36 @@ def test_a_pg_dump_backup_restores_into_an_empty_database_and_never_over_a_live_
     env = {**os.environ, URL_SETTING: postgres_url}
     dump = tmp_path / "club.pgdump"
 
-    made = subprocess.run([sys.executable, "-m", "calfstore.backup", "backup", "--to", str(dump)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    made = subprocess.run(
+        [sys.executable, "-m", "calfstore.backup", "backup", "--to", str(dump)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert made.returncode == 0, made.stderr
     assert dump.is_file() and "pg_dump" in made.stdout
 
-    refused = subprocess.run([sys.executable, "-m", "calfstore.backup", "restore", str(dump), "--into", postgres_url],
-                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        [sys.executable, "-m", "calfstore.backup", "restore", str(dump), "--into", postgres_url],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode == 1 and "never merges" in refused.stderr
 
     fresh = postgres_cluster.url(postgres_cluster.create_database())
-    restored = subprocess.run([sys.executable, "-m", "calfstore.backup", "restore", str(dump), "--into", fresh],
-                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    restored = subprocess.run(
+        [sys.executable, "-m", "calfstore.backup", "restore", str(dump), "--into", fresh],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert restored.returncode == 0, restored.stderr
     copy = open_store(fresh)
     assert copy.load_records(LOCAL_OWNER, runner_id) == before
@@ -287,8 +331,14 @@ def test_clustering_rewrites_in_runner_order_and_keeps_every_record(database_url
             store.save_test(LOCAL_OWNER, runner_id, _test(f"week {week}"), _symptoms())
     before = {runner_id: store.load_records(LOCAL_OWNER, runner_id) for runner_id in runners}
     store.close()
-    done = subprocess.run([sys.executable, "-m", "calfstore", "cluster"], cwd=REPO, capture_output=True, text=True,
-                          env={**os.environ, URL_SETTING: database_url}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "calfstore", "cluster"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, URL_SETTING: database_url},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "runner order" in done.stdout
     store = open_store(database_url)

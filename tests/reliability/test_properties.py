@@ -51,10 +51,18 @@ from calfstore import LOCAL_OWNER, open_store
 from calfstore.duckdb_store import DuckDBStore
 
 TODAY = dt.date(2025, 6, 16)
-PROPERTY = settings(max_examples=150, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-STORE_PROPERTY = settings(max_examples=40, deadline=None, database=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+STORE_PROPERTY = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 PARSERS = {
     "parse_test": lambda raw: v.parse_test(raw, TODAY),
     "parse_test_lb": lambda raw: v.parse_test(raw, TODAY, Units.LB),
@@ -64,27 +72,69 @@ PARSERS = {
     "parse_routine_log": lambda raw: v.parse_routine_log(raw, TODAY, Units.KG, exercise_library()),
 }
 FIELD_NAMES = [
-    "tested_on", "logged_on", "cadence_bpm", "surface", "cued", "fingertip_support", "added_load", "straight_left",
-    "straight_right", "bent_left", "bent_right", "height_left", "height_right", "knee_to_wall_left",
-    "knee_to_wall_right", "soleus_load", "soleus_reps_left", "soleus_reps_right", "body_weight", "red_flags",
-    "notes", "pain_during_left", "pain_during_right", "pain_next_morning_left", "stiffness_minutes_right",
-    "location_left", "name", "birth_year", "sex", "units", "injured_side", "side", "pain_during",
-    "pain_next_morning", "stiffness_minutes", "location", "exercise_id", "sets", "reps", "load", "pain", "id",
+    "tested_on",
+    "logged_on",
+    "cadence_bpm",
+    "surface",
+    "cued",
+    "fingertip_support",
+    "added_load",
+    "straight_left",
+    "straight_right",
+    "bent_left",
+    "bent_right",
+    "height_left",
+    "height_right",
+    "knee_to_wall_left",
+    "knee_to_wall_right",
+    "soleus_load",
+    "soleus_reps_left",
+    "soleus_reps_right",
+    "body_weight",
+    "red_flags",
+    "notes",
+    "pain_during_left",
+    "pain_during_right",
+    "pain_next_morning_left",
+    "stiffness_minutes_right",
+    "location_left",
+    "name",
+    "birth_year",
+    "sex",
+    "units",
+    "injured_side",
+    "side",
+    "pain_during",
+    "pain_next_morning",
+    "stiffness_minutes",
+    "location",
+    "exercise_id",
+    "sets",
+    "reps",
+    "load",
+    "pain",
+    "id",
 ]
 
 # Anything a widget, a CSV cell, a JSON file or a bug could hand a parser.
 garbage = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.binary(max_size=8)
-    | st.dates() | st.datetimes() | st.decimals(allow_nan=True) | st.sampled_from(["", " ", "nan", "inf", "-0",
-                                                                                    "1e999", "0x10", "１２", "٢٥"]),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    | st.binary(max_size=8)
+    | st.dates()
+    | st.datetimes()
+    | st.decimals(allow_nan=True)
+    | st.sampled_from(["", " ", "nan", "inf", "-0", "1e999", "0x10", "１２", "٢٥"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=2),
     max_leaves=4,
 )
 
 
 @settings(PROPERTY, max_examples=1000)
-@given(parser=st.sampled_from(sorted(PARSERS)),
-       raw=st.dictionaries(st.sampled_from(FIELD_NAMES), garbage, max_size=12))
+@given(parser=st.sampled_from(sorted(PARSERS)), raw=st.dictionaries(st.sampled_from(FIELD_NAMES), garbage, max_size=12))
 def test_any_garbage_gives_a_model_or_input_errors_never_a_crash(parser, raw):
     try:
         PARSERS[parser](raw)
@@ -114,15 +164,18 @@ def test_text_problem_lets_through_only_text_that_is_safe_to_store_show_and_expo
 @given(surrogate=st.integers(0xD800, 0xDFFF), before=st.text(max_size=5))
 def test_unpaired_surrogates_are_never_stored(surrogate, before):
     assert "can't be stored" in v.text_problem(before + chr(surrogate), "Name", 60) or v.text_problem(
-        before + chr(surrogate), "Name", 60)
+        before + chr(surrogate), "Name", 60
+    )
 
 
 # -- numbers -------------------------------------------------------------------------------------------------------
 
 
 @PROPERTY
-@given(number=st.floats(allow_nan=False, allow_infinity=False) | st.integers(), form=st.sampled_from(
-    ["number", "repr", "padded"]))
+@given(
+    number=st.floats(allow_nan=False, allow_infinity=False) | st.integers(),
+    form=st.sampled_from(["number", "repr", "padded"]),
+)
 def test_any_finite_number_is_read_the_same_however_it_is_written(number, form):
     value = {"number": number, "repr": repr(number), "padded": f"  {number!r}\t"}[form]
     fields = v._Fields({"x": value})
@@ -182,8 +235,11 @@ def test_choices_accept_their_values_in_any_case_and_nothing_else(enum, data):
     spelled = data.draw(st.sampled_from([member.value, member.value.upper(), member.value.title(), member]))
     fields = v._Fields({"c": spelled})
     assert fields.choice("c", "C", enum) is member and fields.errors == {}
-    other = data.draw(st.text(min_size=1, max_size=12).filter(
-        lambda t: t.strip() and t.strip().lower() not in {m.value for m in enum}))
+    other = data.draw(
+        st.text(min_size=1, max_size=12).filter(
+            lambda t: t.strip() and t.strip().lower() not in {m.value for m in enum}
+        )
+    )
     fields = v._Fields({"c": other})
     assert fields.choice("c", "C", enum) is None and "must be one of" in fields.errors["c"]
 
@@ -203,9 +259,16 @@ def test_flags_are_yes_or_no_or_an_error(text):
 
 
 @PROPERTY
-@given(known=st.frozensets(st.sampled_from(sorted(red_flag_ids()))), unknown=st.frozensets(
-    st.text(st.characters(categories=["Ll", "Nd"], include_characters="_"), min_size=1, max_size=10)
-    .filter(lambda t: t not in red_flag_ids()), max_size=2), as_text=st.booleans())
+@given(
+    known=st.frozensets(st.sampled_from(sorted(red_flag_ids()))),
+    unknown=st.frozensets(
+        st.text(st.characters(categories=["Ll", "Nd"], include_characters="_"), min_size=1, max_size=10).filter(
+            lambda t: t not in red_flag_ids()
+        ),
+        max_size=2,
+    ),
+    as_text=st.booleans(),
+)
 def test_red_flags_are_known_answers_only(known, unknown, as_text):
     flags = sorted(known | unknown)
     raw = "|".join(flags) if as_text else flags
@@ -219,16 +282,27 @@ def test_red_flags_are_known_answers_only(known, unknown, as_text):
 
 # -- the parsers, value by value -----------------------------------------------------------------------------------
 
-name_text = st.text(st.characters(categories=["Lu", "Ll", "Lo", "Nd", "So", "Zs"], exclude_characters="\u3000"),
-                    min_size=1, max_size=70)
+name_text = st.text(
+    st.characters(categories=["Lu", "Ll", "Lo", "Nd", "So", "Zs"], exclude_characters="\u3000"), min_size=1, max_size=70
+)
 
 
 @PROPERTY
-@given(name=name_text, age=st.integers(-5, 130), sex=st.sampled_from(list(Sex)), units=st.sampled_from(list(Units)),
-       injured=st.sampled_from([None, "none", "left", "right"]))
+@given(
+    name=name_text,
+    age=st.integers(-5, 130),
+    sex=st.sampled_from(list(Sex)),
+    units=st.sampled_from(list(Units)),
+    injured=st.sampled_from([None, "none", "left", "right"]),
+)
 def test_parse_runner_keeps_every_value_or_names_the_bad_field(name, age, sex, units, injured):
-    raw = {"name": name, "birth_year": TODAY.year - age, "sex": sex.value, "units": units.value,
-           "injured_side": injured}
+    raw = {
+        "name": name,
+        "birth_year": TODAY.year - age,
+        "sex": sex.value,
+        "units": units.value,
+        "injured_side": injured,
+    }
     clean = unicodedata.normalize("NFC", name.strip())
     bad = set()
     if not clean or len(clean) > v.MAX_NAME_LENGTH:
@@ -254,14 +328,33 @@ def _in_range(value, high):
 
 
 @PROPERTY
-@given(day=st.dates(dt.date(1985, 1, 1), TODAY + dt.timedelta(days=5)), side=st.sampled_from(list(Side)),
-       during=pain, morning=pain, minutes=stiffness, location=st.sampled_from(list(PainLocation)))
+@given(
+    day=st.dates(dt.date(1985, 1, 1), TODAY + dt.timedelta(days=5)),
+    side=st.sampled_from(list(Side)),
+    during=pain,
+    morning=pain,
+    minutes=stiffness,
+    location=st.sampled_from(list(PainLocation)),
+)
 def test_parse_symptom_entry_keeps_every_value_or_names_the_bad_field(day, side, during, morning, minutes, location):
-    raw = {"logged_on": day.isoformat(), "side": side.value, "pain_during": during, "pain_next_morning": morning,
-           "stiffness_minutes": "" if minutes is None else str(minutes), "location": location.value}
-    bad = {name for name, ok in (("logged_on", v.EARLIEST_DATE <= day <= TODAY), ("pain_during", _in_range(during, 10)),
-                                 ("pain_next_morning", _in_range(morning, 10)),
-                                 ("stiffness_minutes", _in_range(minutes, v.MAX_STIFFNESS_MINUTES))) if not ok}
+    raw = {
+        "logged_on": day.isoformat(),
+        "side": side.value,
+        "pain_during": during,
+        "pain_next_morning": morning,
+        "stiffness_minutes": "" if minutes is None else str(minutes),
+        "location": location.value,
+    }
+    bad = {
+        name
+        for name, ok in (
+            ("logged_on", v.EARLIEST_DATE <= day <= TODAY),
+            ("pain_during", _in_range(during, 10)),
+            ("pain_next_morning", _in_range(morning, 10)),
+            ("stiffness_minutes", _in_range(minutes, v.MAX_STIFFNESS_MINUTES)),
+        )
+        if not ok
+    }
     if bad:
         with pytest.raises(v.InputErrors) as refused:
             v.parse_symptom_entry(raw, TODAY)
@@ -271,14 +364,25 @@ def test_parse_symptom_entry_keeps_every_value_or_names_the_bad_field(day, side,
 
 
 @PROPERTY
-@given(values=st.fixed_dictionaries({f"{kind}_{side}": st.none() | st.integers(0, 10) for kind in
-                                     ("pain_during", "pain_next_morning") for side in ("left", "right")}),
-       minutes=st.fixed_dictionaries({f"stiffness_minutes_{side}": st.none() | st.integers(0, 1440)
-                                      for side in ("left", "right")}))
+@given(
+    values=st.fixed_dictionaries(
+        {
+            f"{kind}_{side}": st.none() | st.integers(0, 10)
+            for kind in ("pain_during", "pain_next_morning")
+            for side in ("left", "right")
+        }
+    ),
+    minutes=st.fixed_dictionaries(
+        {f"stiffness_minutes_{side}": st.none() | st.integers(0, 1440) for side in ("left", "right")}
+    ),
+)
 def test_a_check_in_records_exactly_the_legs_with_a_value(values, minutes):
     raw = {"logged_on": TODAY, **values, **minutes}
-    legs = [side for side in Side if any(raw[f"{k}_{side.value}"] is not None
-                                         for k in ("pain_during", "pain_next_morning", "stiffness_minutes"))]
+    legs = [
+        side
+        for side in Side
+        if any(raw[f"{k}_{side.value}"] is not None for k in ("pain_during", "pain_next_morning", "stiffness_minutes"))
+    ]
     if not legs:
         with pytest.raises(v.InputErrors, match="at least one leg"):
             v.parse_symptom_checkin(raw, TODAY)
@@ -288,21 +392,36 @@ def test_a_check_in_records_exactly_the_legs_with_a_value(values, minutes):
     for entry in entries:
         s = entry.side.value
         assert (entry.pain_during, entry.pain_next_morning, entry.stiffness_minutes) == (
-            raw[f"pain_during_{s}"], raw[f"pain_next_morning_{s}"], raw[f"stiffness_minutes_{s}"])
+            raw[f"pain_during_{s}"],
+            raw[f"pain_next_morning_{s}"],
+            raw[f"stiffness_minutes_{s}"],
+        )
 
 
 @PROPERTY
-@given(exercise=st.sampled_from(sorted(exercise_library())) | st.text(min_size=1, max_size=20),
-       sets=st.integers(-2, 25), reps=st.integers(-2, 520), load=st.integers(-10, 1200).map(lambda n: n / 2),
-       units=st.sampled_from(list(Units)), pain_value=pain)
+@given(
+    exercise=st.sampled_from(sorted(exercise_library())) | st.text(min_size=1, max_size=20),
+    sets=st.integers(-2, 25),
+    reps=st.integers(-2, 520),
+    load=st.integers(-10, 1200).map(lambda n: n / 2),
+    units=st.sampled_from(list(Units)),
+    pain_value=pain,
+)
 def test_parse_routine_log_keeps_every_value_or_names_the_bad_field(exercise, sets, reps, load, units, pain_value):
     library = exercise_library()
     raw = {"logged_on": TODAY, "exercise_id": exercise, "sets": sets, "reps": reps, "load": load, "pain": pain_value}
     factor = KG_PER_LB if units is Units.LB else 1.0
-    bad = {name for name, ok in (
-        ("exercise_id", exercise in library), ("sets", 1 <= sets <= v.MAX_SETS),
-        ("reps", 1 <= reps <= v.MAX_ROUTINE_REPS), ("load", 0 <= load <= v.MAX_LOAD_KG / factor),
-        ("pain", _in_range(pain_value, 10))) if not ok}
+    bad = {
+        name
+        for name, ok in (
+            ("exercise_id", exercise in library),
+            ("sets", 1 <= sets <= v.MAX_SETS),
+            ("reps", 1 <= reps <= v.MAX_ROUTINE_REPS),
+            ("load", 0 <= load <= v.MAX_LOAD_KG / factor),
+            ("pain", _in_range(pain_value, 10)),
+        )
+        if not ok
+    }
     if bad:
         with pytest.raises(v.InputErrors) as refused:
             v.parse_routine_log(raw, TODAY, units, library)
@@ -330,10 +449,12 @@ def test_the_metronome_is_self_paced_or_30_to_120(cadence):
 reps = st.integers(0, 150)
 cm = st.integers(0, 3000).map(lambda n: n / 100)
 kg = st.integers(0, 500_000).map(lambda grams: grams / 1000)
-safe_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Co", "Cn"]), max_size=40).map(
-    lambda text: unicodedata.normalize("NFC", text.strip())).filter(
-    lambda text: v.text_problem(text, "Notes", v.MAX_NOTES_LENGTH, multiline=True) is None)
-notes = safe_text | st.sampled_from(["line one\nline two", "tab\there", "-2 kg next time", "'=quoted", "a, \"b\""])
+safe_text = (
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Co", "Cn"]), max_size=40)
+    .map(lambda text: unicodedata.normalize("NFC", text.strip()))
+    .filter(lambda text: v.text_problem(text, "Notes", v.MAX_NOTES_LENGTH, multiline=True) is None)
+)
+notes = safe_text | st.sampled_from(["line one\nline two", "tab\there", "-2 kg next time", "'=quoted", 'a, "b"'])
 days = st.dates(v.EARLIEST_DATE, TODAY)
 
 
@@ -341,13 +462,22 @@ days = st.dates(v.EARLIEST_DATE, TODAY)
 def heel_tests(draw):
     return HeelRaiseTest(
         tested_on=draw(days),
-        protocol=Protocol(cadence_bpm=draw(st.sampled_from(v.ALLOWED_CADENCES)), surface=draw(st.sampled_from(
-            list(Surface))), cued=draw(st.booleans()), fingertip_support=draw(st.booleans()), added_load_kg=draw(kg)),
+        protocol=Protocol(
+            cadence_bpm=draw(st.sampled_from(v.ALLOWED_CADENCES)),
+            surface=draw(st.sampled_from(list(Surface))),
+            cued=draw(st.booleans()),
+            fingertip_support=draw(st.booleans()),
+            added_load_kg=draw(kg),
+        ),
         straight_reps=LegPair(draw(reps), draw(reps)),
         bent_reps=draw(st.none() | st.builds(LegPair, reps, reps)),
         heel_height_cm=draw(st.none() | st.builds(LegPair, cm, cm)),
-        soleus=draw(st.none() | st.builds(SoleusTest, kg, st.builds(LegPair, reps, reps),
-                                          st.integers(25_000, 300_000).map(lambda g: g / 1000))),
+        soleus=draw(
+            st.none()
+            | st.builds(
+                SoleusTest, kg, st.builds(LegPair, reps, reps), st.integers(25_000, 300_000).map(lambda g: g / 1000)
+            )
+        ),
         knee_to_wall_cm=draw(st.none() | st.builds(LegPair, cm | st.none(), cm)),
         red_flags=draw(st.frozensets(st.sampled_from(sorted(red_flag_ids())), max_size=3)),
         notes=draw(notes),
@@ -355,13 +485,27 @@ def heel_tests(draw):
 
 
 def symptoms_on(day):
-    return st.builds(SymptomEntry, st.just(day) if day else days, st.sampled_from(list(Side)),
-                     st.none() | st.integers(0, 10), st.none() | st.integers(0, 10), st.none() | st.integers(0, 1440),
-                     st.sampled_from(list(PainLocation)))
+    return st.builds(
+        SymptomEntry,
+        st.just(day) if day else days,
+        st.sampled_from(list(Side)),
+        st.none() | st.integers(0, 10),
+        st.none() | st.integers(0, 10),
+        st.none() | st.integers(0, 1440),
+        st.sampled_from(list(PainLocation)),
+    )
 
 
-routine_logs = st.builds(RoutineLogEntry, days, st.sampled_from(sorted(exercise_library())), st.integers(1, 20),
-                         st.integers(1, 500), kg, st.none() | st.integers(0, 10), notes)
+routine_logs = st.builds(
+    RoutineLogEntry,
+    days,
+    st.sampled_from(sorted(exercise_library())),
+    st.integers(1, 20),
+    st.integers(1, 500),
+    kg,
+    st.none() | st.integers(0, 10),
+    notes,
+)
 
 
 @st.composite
@@ -425,9 +569,11 @@ def test_any_valid_data_set_survives_store_export_import_store(round_trip_store,
 
     stamp = dt.datetime(2025, 6, 16, 12)
     assert without_ids(export_json(copy.runner, copy.tests, copy.symptoms, copy.routine_logs, stamp)) == without_ids(
-        export_json(original.runner, original.tests, original.symptoms, original.routine_logs, stamp))
-    again = plan_import(text.encode("utf-8"), TODAY, fingerprints(original.tests, original.symptoms,
-                                                                  original.routine_logs))
+        export_json(original.runner, original.tests, original.symptoms, original.routine_logs, stamp)
+    )
+    again = plan_import(
+        text.encode("utf-8"), TODAY, fingerprints(original.tests, original.symptoms, original.routine_logs)
+    )
     assert again.problems == [] and again.record_count == 0
     store.delete_runner(LOCAL_OWNER, source)
     store.delete_runner(LOCAL_OWNER, copy_id)
@@ -440,8 +586,9 @@ def test_any_accepted_text_is_stored_and_read_back_exactly(round_trip_store, tex
     assume(0 < len(clean) <= v.MAX_NAME_LENGTH)
     store = round_trip_store
     runner_id = int(store.create_runner(LOCAL_OWNER, v.parse_runner({"name": name, "birth_year": 1990}, TODAY)).id)
-    log = v.parse_routine_log({"logged_on": TODAY, "exercise_id": "single_leg_calf_raise", "sets": 1, "reps": 1,
-                               "notes": text}, TODAY)
+    log = v.parse_routine_log(
+        {"logged_on": TODAY, "exercise_id": "single_leg_calf_raise", "sets": 1, "reps": 1, "notes": text}, TODAY
+    )
     store.add_routine_log(LOCAL_OWNER, runner_id, log)
     assert store.get_runner(LOCAL_OWNER, runner_id).name == clean
     (stored,) = store.list_routine_logs(LOCAL_OWNER, runner_id)

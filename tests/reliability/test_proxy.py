@@ -28,8 +28,9 @@ pytestmark = pytest.mark.e2e
 BARE_APP = 'import streamlit as st\nst.write("bare")\n'
 
 
-def _request(proxy: Proxy, method: str, path: str, headers: dict[str, str] | None = None,
-             body: bytes | None = None) -> tuple[int, dict[str, str]]:
+def _request(
+    proxy: Proxy, method: str, path: str, headers: dict[str, str] | None = None, body: bytes | None = None
+) -> tuple[int, dict[str, str]]:
     port = int(proxy.url.rsplit(":", 1)[1])
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     try:
@@ -60,8 +61,9 @@ def two_processes(tmp_path: Path) -> Iterator[tuple[Proxy, list[StreamlitServer]
     try:
         for _ in range(2):
             apps.append(start_server(tmp_path / "unused.duckdb", tmp_path, app=tmp_path / "bare.py", cwd=tmp_path))
-        proxy = start_proxy([app.url.removeprefix("http://") for app in apps], tmp_path,
-                            log_path=tmp_path / "haproxy.log")
+        proxy = start_proxy(
+            [app.url.removeprefix("http://") for app in apps], tmp_path, log_path=tmp_path / "haproxy.log"
+        )
         yield proxy, apps
     finally:
         if proxy is not None:
@@ -102,17 +104,31 @@ def test_a_browser_stays_on_its_process_until_that_process_dies(two_processes) -
 def test_websockets_pass_through_to_the_pinned_process(two_processes) -> None:
     proxy, _ = two_processes
     key = base64.b64encode(os.urandom(16)).decode()
-    status, headers = _request(proxy, "GET", "/_stcore/stream", {
-        "Cookie": f"{STICKY_COOKIE}=app2", "Connection": "Upgrade", "Upgrade": "websocket",
-        "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": key, "Sec-WebSocket-Protocol": "streamlit"})
+    status, headers = _request(
+        proxy,
+        "GET",
+        "/_stcore/stream",
+        {
+            "Cookie": f"{STICKY_COOKIE}=app2",
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": key,
+            "Sec-WebSocket-Protocol": "streamlit",
+        },
+    )
     assert status == 101 and headers["upgrade"].lower() == "websocket", (status, headers)
 
 
 def test_every_reply_says_no_referrer_and_the_log_never_has_the_query(two_processes) -> None:
     proxy, _ = two_processes
     token = "Tok3nThatMustNeverBeLogged_abcdefghijklmnopqrst"
-    for path in (f"/?share={token}", f"/dashboard?share={token}", f"/oauth2callback?code={token}&state=x",
-                 "/_stcore/health"):
+    for path in (
+        f"/?share={token}",
+        f"/dashboard?share={token}",
+        f"/oauth2callback?code={token}&state=x",
+        "/_stcore/health",
+    ):
         status, headers = _request(proxy, "GET", path, {"Referer": f"http://127.0.0.1/?share={token}"})
         assert headers.get("referrer-policy") == "no-referrer", (path, headers)
     _log_line(proxy, "GET /_stcore/health$")
@@ -126,8 +142,13 @@ def test_bodies_over_the_limit_are_refused_at_the_proxy_and_uploads_the_app_take
     app_limit_mb = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
     # The biggest upload the app takes, with its multipart form around it, must reach the app (its own answer: here
     # 403, no upload session), not the proxy's 413.
-    status, _ = _request(proxy, "PUT", "/_stcore/upload_file/upload-at-limit/x",
-                         {"Content-Type": "application/octet-stream"}, b"x" * (app_limit_mb * 1024 * 1024 + 64 * 1024))
+    status, _ = _request(
+        proxy,
+        "PUT",
+        "/_stcore/upload_file/upload-at-limit/x",
+        {"Content-Type": "application/octet-stream"},
+        b"x" * (app_limit_mb * 1024 * 1024 + 64 * 1024),
+    )
     assert "streamlit/app" in _log_line(proxy, "PUT /_stcore/upload_file/upload-at-limit/x$"), status
     port = int(proxy.url.rsplit(":", 1)[1])
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)

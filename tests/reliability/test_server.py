@@ -55,7 +55,8 @@ def wait_for_page(page: Page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && (document.querySelector('[data-testid=\"stMain\"] h1')"
-        "     || document.querySelector('[data-testid=\"stAlert\"]'))")
+        "     || document.querySelector('[data-testid=\"stAlert\"]'))"
+    )
 
 
 def create_profile(page: Page, url: str, name: str) -> None:
@@ -72,12 +73,19 @@ def create_profile(page: Page, url: str, name: str) -> None:
 
 def make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The documented command itself. `-o .venv/.runtime`: the venv is already set up, don't rebuild it."""
-    return subprocess.run(["make", "-s", "-o", ".venv/.runtime", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=180, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        ["make", "-s", "-o", ".venv/.runtime", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, **(env or {})},
+    )
 
 
-def test_make_backup_while_the_app_serves_and_make_restore_elsewhere(tmp_path: Path, servers, page: Page,
-                                                                     figures) -> None:
+def test_make_backup_while_the_app_serves_and_make_restore_elsewhere(
+    tmp_path: Path, servers, page: Page, figures
+) -> None:
     db = tmp_path / "live" / "calfcheck.duckdb"
     db.parent.mkdir()
     store = DuckDBStore.open(db)
@@ -117,19 +125,34 @@ def test_make_backup_while_the_app_serves_and_make_restore_elsewhere(tmp_path: P
     assert copy == live  # field for field, every table
     assert any(row[2] == "Saved while the app runs" for row in copy["runners"])
     assert len(copy["test_sessions"]) == len(demo.tests)
-    figures.add("backup", backups_made=1, restores=1, restores_refused_while_in_use=1,
-                rows_copied=sum(map(len, copy.values())), lost=0)
+    figures.add(
+        "backup",
+        backups_made=1,
+        restores=1,
+        restores_refused_while_in_use=1,
+        rows_copied=sum(map(len, copy.values())),
+        lost=0,
+    )
 
 
 def test_a_locked_file_shows_the_message_in_the_browser(tmp_path: Path, servers, page: Page, figures) -> None:
     db = tmp_path / "calfcheck.duckdb"
     DuckDBStore.open(db).close()
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
         import sys, time, duckdb
         connection = duckdb.connect(sys.argv[1])
         print("ready", flush=True)
         time.sleep(120)
-    """), str(db)], stdout=subprocess.PIPE, text=True)
+    """),
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         server = start_server(db, tmp_path)
@@ -151,8 +174,9 @@ def test_a_locked_file_shows_the_message_in_the_browser(tmp_path: Path, servers,
     figures.add("locked_file", faults_injected=1)
 
 
-def test_a_second_app_on_the_same_file_says_so_and_the_first_keeps_working(tmp_path: Path, servers,
-                                                                           page: Page, figures) -> None:
+def test_a_second_app_on_the_same_file_says_so_and_the_first_keeps_working(
+    tmp_path: Path, servers, page: Page, figures
+) -> None:
     db = tmp_path / "calfcheck.duckdb"
     first = start_server(db, tmp_path)
     servers.append(first)

@@ -68,9 +68,9 @@ def click_to(page: Page, title: str) -> float:
     return time.monotonic() - started
 
 
-def test_a_hostile_csv_just_under_the_cap_costs_the_server_little_and_stalls_no_one(server: StreamlitServer,
-                                                                                     browser: Browser,
-                                                                                     figures) -> None:
+def test_a_hostile_csv_just_under_the_cap_costs_the_server_little_and_stalls_no_one(
+    server: StreamlitServer, browser: Browser, figures
+) -> None:
     attacker, other = browser.new_context(), browser.new_context()
     try:
         a, b = attacker.new_page(), other.new_page()
@@ -84,7 +84,8 @@ def test_a_hostile_csv_just_under_the_cap_costs_the_server_little_and_stalls_no_
         before = memory_mb(server.process.pid)
 
         a.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-            files=[{"name": "tiny-rows.csv", "mimeType": "text/csv", "buffer": HOSTILE}])
+            files=[{"name": "tiny-rows.csv", "mimeType": "text/csv", "buffer": HOSTILE}]
+        )
         refusal = a.get_by_text("at most 20000 can be imported")
         during = []
         for title in ("History", "Dashboard") * (MAX_CLICKS // 2):
@@ -103,9 +104,11 @@ def test_a_hostile_csv_just_under_the_cap_costs_the_server_little_and_stalls_no_
 
     added = after["VmHWM"] - before["VmHWM"]
     slowest_usual, slowest = max(usual), max(during)
-    print(f"server memory before {before}, after {after}: peak +{added:.0f} MB; another session's click: "
-          f"usual {statistics.median(usual):.2f} s (slowest {slowest_usual:.2f} s), during the upload "
-          f"{statistics.median(during):.2f} s (slowest {slowest:.2f} s, {len(during)} clicks)")
+    print(
+        f"server memory before {before}, after {after}: peak +{added:.0f} MB; another session's click: "
+        f"usual {statistics.median(usual):.2f} s (slowest {slowest_usual:.2f} s), during the upload "
+        f"{statistics.median(during):.2f} s (slowest {slowest:.2f} s, {len(during)} clicks)"
+    )
     assert added < MEMORY_BUDGET_MB, f"the server's peak grew by {added:.0f} MB"
     # "Within its usual time": the slowest click during the attack is no slower than three usual slowest ones
     # (a shared 2-core machine jitters), or one second more, whichever is larger. The audit saw 9 s.
@@ -120,22 +123,36 @@ def test_an_upload_over_the_cap_is_refused_by_the_server_itself(server: Streamli
         page = context.new_page()
         page.set_default_timeout(60_000)
         sent = []
-        page.on("request", lambda request: sent.append(request) if "/_stcore/upload_file/" in request.url
-                and request.method == "PUT" else None)
+        page.on(
+            "request",
+            lambda request: sent.append(request)
+            if "/_stcore/upload_file/" in request.url and request.method == "PUT"
+            else None,
+        )
         page.goto(f"{server.url}/history")
         ready(page, "History")
         small = b"record_type,date\ntest,2025-06-01\n"
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-            files=[{"name": "small.csv", "mimeType": "text/csv", "buffer": small}])
+            files=[{"name": "small.csv", "mimeType": "text/csv", "buffer": small}]
+        )
         expect(page.get_by_text("Nothing was imported")).to_be_visible()
         (upload,) = sent
-        headers = {name: value for name, value in upload.all_headers().items()
-                   if name.lower() in ("x-xsrftoken", "cookie")}
-        accepted = page.request.put(upload.url, headers=headers, multipart={
-            "file": {"name": "small.csv", "mimeType": "text/csv", "buffer": small}})
+        headers = {
+            name: value for name, value in upload.all_headers().items() if name.lower() in ("x-xsrftoken", "cookie")
+        }
+        accepted = page.request.put(
+            upload.url,
+            headers=headers,
+            multipart={"file": {"name": "small.csv", "mimeType": "text/csv", "buffer": small}},
+        )
         assert accepted.ok, accepted.status  # the replayed request itself is fine
-        oversized = page.request.put(upload.url, headers=headers, multipart={
-            "file": {"name": "big.csv", "mimeType": "text/csv", "buffer": b"x" * (MAX_IMPORT_BYTES + 1024 * 1024)}})
+        oversized = page.request.put(
+            upload.url,
+            headers=headers,
+            multipart={
+                "file": {"name": "big.csv", "mimeType": "text/csv", "buffer": b"x" * (MAX_IMPORT_BYTES + 1024 * 1024)}
+            },
+        )
         assert oversized.status == 413, oversized.status
     finally:
         context.close()

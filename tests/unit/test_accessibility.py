@@ -57,15 +57,23 @@ def _frames():
     demo = demo_data(TODAY)
     tests = [test for test, _ in demo.tests]
     symptoms = [entry for _, entries in demo.tests for entry in entries] + demo.symptoms
-    return {"reps": reps_frame(tests, demo.runner), "symmetry": symmetry_frame(tests, demo.runner),
-            "pain": pain_frame(symptoms), "routine": weekly_routine(demo.routine_logs, 3, TODAY)}
+    return {
+        "reps": reps_frame(tests, demo.runner),
+        "symmetry": symmetry_frame(tests, demo.runner),
+        "pain": pain_frame(symptoms),
+        "routine": weekly_routine(demo.routine_logs, 3, TODAY),
+    }
 
 
 def test_every_line_point_bar_and_rule_colour_has_3_to_1_contrast_on_white():
     frames = _frames()
-    charts = {"reps": reps_chart(frames["reps"]), "bent": reps_chart(frames["reps"], "bent"),
-              "symmetry": symmetry_chart(frames["symmetry"]), "pain": pain_chart(frames["pain"]),
-              "training": routine_chart(frames["routine"])}
+    charts = {
+        "reps": reps_chart(frames["reps"]),
+        "bent": reps_chart(frames["reps"], "bent"),
+        "symmetry": symmetry_chart(frames["symmetry"]),
+        "pain": pain_chart(frames["pain"]),
+        "training": routine_chart(frames["routine"]),
+    }
     for name, chart in charts.items():
         colours = _drawn_colours(chart.to_dict(validate=False))
         assert colours, name
@@ -112,6 +120,7 @@ def test_theme_captions_pass_text_contrast():
 
 
 # -- text alternatives and tables -----------------------------------------------------------------------------------
+
 
 def _two_tests_runner_frame() -> pd.DataFrame:
     from calfcore.models import Sex
@@ -166,9 +175,15 @@ def test_symmetry_pain_and_training_texts_come_from_their_frames():
 def test_hops_chart_legs_by_shape_at_3_to_1_and_its_text_from_the_frame():
     from calfcore.charts import hops_chart
 
-    frame = pd.DataFrame({"tested_on": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-02-02", "2026-02-02"]),
-                          "side": ["left", "right", "left", "right"], "hops": [6, 14, 12, 15],
-                          "pain": [2, 0, 1, 0], "symmetry_percent": [43.0, 43.0, 80.0, 80.0]})
+    frame = pd.DataFrame(
+        {
+            "tested_on": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-02-02", "2026-02-02"]),
+            "side": ["left", "right", "left", "right"],
+            "hops": [6, 14, 12, 15],
+            "pain": [2, 0, 1, 0],
+            "symmetry_percent": [43.0, 43.0, 80.0, 80.0],
+        }
+    )
     spec = hops_chart(frame).to_dict(validate=False)
     assert "shape" in _leg_channels(spec)
     for colour in _drawn_colours(spec):

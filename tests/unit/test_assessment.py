@@ -23,8 +23,13 @@ legs = st.integers(0, 150)
 
 
 @PROPERTY
-@given(flags=st.sets(st.sampled_from(FLAG_IDS), min_size=1), left=legs, right=legs,
-       pain=st.integers(0, 10), access=st.sampled_from(list(EquipmentAccess)))
+@given(
+    flags=st.sets(st.sampled_from(FLAG_IDS), min_size=1),
+    left=legs,
+    right=legs,
+    pain=st.integers(0, 10),
+    access=st.sampled_from(list(EquipmentAccess)),
+)
 def test_a_red_flag_always_wins(flags, left, right, pain, access):
     test = heel_test(left, right, red_flags=frozenset(flags), id=5)
     entries = [symptom(TODAY, Side.LEFT, during=pain, test_id=5)]

@@ -20,8 +20,9 @@ def _plain(records) -> tuple:  # noqa: ANN001
     """Records without ids (they differ between files; same-day entries may come in another order)."""
     strip = lambda items: sorted((dataclasses.replace(item, id=None) for item in items), key=repr)  # noqa: E731
     tests_by_id = {t.id: t.tested_on for t in records.tests}
-    symptoms = sorted((dataclasses.replace(s, id=None, test_id=tests_by_id.get(s.test_id)) for s in records.symptoms),
-                      key=repr)
+    symptoms = sorted(
+        (dataclasses.replace(s, id=None, test_id=tests_by_id.get(s.test_id)) for s in records.symptoms), key=repr
+    )
     return strip(records.tests), symptoms, strip(records.routine_logs)
 
 
@@ -46,7 +47,9 @@ def test_ids_carry_on_from_a_bulk_load(tmp_path: Path) -> None:
     store = DuckDBStore.open(tmp_path / "bulk.duckdb")
     bulk_load(store, LOCAL_OWNER, **to_frames(History(full.runner, full.tests[:2], [], []), 2))
     runner = store.list_runners(LOCAL_OWNER)[1]
-    new_id = store.save_test(LOCAL_OWNER, int(runner.id), HeelRaiseTest(dt.date(2026, 6, 2), Protocol(), LegPair(20, 21)))
+    new_id = store.save_test(
+        LOCAL_OWNER, int(runner.id), HeelRaiseTest(dt.date(2026, 6, 2), Protocol(), LegPair(20, 21))
+    )
     assert new_id == 5  # after the four bulk-loaded tests
     assert len(store.list_tests(LOCAL_OWNER, int(runner.id))) == 3
 
@@ -64,7 +67,11 @@ def test_bulk_load_adds_records_to_existing_runners_of_the_owner_only(tmp_path: 
         more[name]["runner_key"] = more[name]["runner_key"].map({0: ids[1], 1: ids[2]})
     del more["runners"]
     assert bulk_load(store, LOCAL_OWNER, None, **more) == {
-        "runners": 0, "test_sessions": 6, "symptom_entries": 12, "routine_logs": 4}
+        "runners": 0,
+        "test_sessions": 6,
+        "symptom_entries": 12,
+        "routine_logs": 4,
+    }
     after = {runner_id: store.load_records(LOCAL_OWNER, runner_id) for runner_id in ids}
     assert after[ids[0]] == before[ids[0]]
     assert [len(after[i].tests) - len(before[i].tests) for i in ids[1:]] == [3, 3]

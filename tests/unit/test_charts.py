@@ -79,8 +79,12 @@ def test_every_mark_of_every_chart_has_a_tooltip(demo_frames):
 
 
 def test_charts_render_with_empty_frames():
-    empty = {"reps": reps_frame([], RUNNER), "symmetry": symmetry_frame([], RUNNER), "pain": pain_frame([]),
-             "routine": weekly_routine([], 3, TODAY)}
+    empty = {
+        "reps": reps_frame([], RUNNER),
+        "symmetry": symmetry_frame([], RUNNER),
+        "pain": pain_frame([]),
+        "routine": weekly_routine([], 3, TODAY),
+    }
     for name, chart in charts(empty).items():
         spec = chart.to_dict()
         for layer in mark_layers(spec):
@@ -112,8 +116,9 @@ def test_pain_chart_shows_the_three_zones(demo_frames):
 def test_legs_use_a_colour_blind_safe_palette(demo_frames):
     # Okabe-Ito blue and vermillion for the two legs (both at 3:1 or more on white: tests/unit/test_accessibility.py).
     spec = reps_chart(demo_frames["reps"], "straight").to_dict()
-    colours = [layer["encoding"]["color"]["scale"] for layer in mark_layers(spec)
-               if "color" in layer.get("encoding", {})]
+    colours = [
+        layer["encoding"]["color"]["scale"] for layer in mark_layers(spec) if "color" in layer.get("encoding", {})
+    ]
     assert {"domain": ["left", "right"], "range": ["#0072B2", "#D55E00"]} in colours
 
 
@@ -146,8 +151,12 @@ def test_specs_from_a_template_are_what_altair_builds(demo_frames, name):
     """The pages get chart specs filled into a template built once; they must match altair's own, for full,
     partial and empty data, and the template must never carry one runner's rows into another's chart."""
     chart, spec = SPECS[name]
-    empty = {"reps": reps_frame([], RUNNER), "symmetry": symmetry_frame([], RUNNER), "pain": pain_frame([]),
-             "routine": weekly_routine([], 3, TODAY)}
+    empty = {
+        "reps": reps_frame([], RUNNER),
+        "symmetry": symmetry_frame([], RUNNER),
+        "pain": pain_frame([]),
+        "routine": weekly_routine([], 3, TODAY),
+    }
     fewer = {key: frame.iloc[: len(frame) // 2] for key, frame in demo_frames.items()}
     for frames in (demo_frames, fewer, empty, demo_frames):
         assert _canonical(json_spec(spec(frames))) == _canonical(chart(frames).to_dict(validate=False)), name

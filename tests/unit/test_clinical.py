@@ -72,46 +72,123 @@ def cases(*table: Case) -> Any:
 # --- bands: the healthy spread, only inside the sample's ages, protocol and cueing ---------------------------------
 
 BAND_CASES = (
-    Case("band edge: 28 is typical for a 20-year-old man (37 - 1 SD < 28)", "hebert_losier_2017_decades",
-         {"sex": Sex.MALE, "age": 20, "protocol": STANDARD, "reps": 28}, Band.TYPICAL),
-    Case("band edge: 27 is below for a 20-year-old man (37 - 10)", "green_2024",
-         {"sex": Sex.MALE, "age": 20, "protocol": STANDARD, "reps": 27}, Band.BELOW),
-    Case("band: a count 6 under the reference is typical, not below (the band is not the noise)", "green_2024",
-         {"sex": Sex.MALE, "age": 29, "protocol": STANDARD, "reps": 31}, Band.TYPICAL),
-    Case("band: 47 is above for a 29-year-old man (37 + 1 SD)", "hebert_losier_2017_decades",
-         {"sex": Sex.MALE, "age": 29, "protocol": STANDARD, "reps": 47}, Band.ABOVE),
-    Case("band: 17 is well below for a 25-year-old man (37 - 2 SD)", "green_2024",
-         {"sex": Sex.MALE, "age": 25, "protocol": STANDARD, "reps": 17}, Band.WELL_BELOW),
-    Case("band edge: 38 is above for a 30-year-old woman (27-28 + 10)", "hebert_losier_2017_decades",
-         {"sex": Sex.FEMALE, "age": 30, "protocol": STANDARD, "reps": 38}, Band.ABOVE),
-    Case("band edge: 18 is typical for a 39-year-old woman (27 - 10 < 18)", "hebert_losier_2017_decades",
-         {"sex": Sex.FEMALE, "age": 39, "protocol": STANDARD, "reps": 18}, Band.TYPICAL),
-    Case("band: the oldest age sampled (81) still has a reference", "hebert_losier_2017",
-         {"sex": Sex.MALE, "age": 81, "protocol": STANDARD, "reps": 20}, Band.ABOVE),
-    Case("no band: 82 is older than anyone in the sample (20-81)", "hebert_losier_2017",
-         {"sex": Sex.MALE, "age": 82, "protocol": STANDARD, "reps": 20}, None),
-    Case("no band: 95 is not served by the '80+' row", "hebert_losier_2017",
-         {"sex": Sex.FEMALE, "age": 95, "protocol": STANDARD, "reps": 14}, None),
-    Case("no band: 19 is younger than anyone in the sample", "hebert_losier_2017",
-         {"sex": Sex.FEMALE, "age": 19, "protocol": STANDARD, "reps": 30}, None),
-    Case("no band: under-18s", "hebert_losier_2017",
-         {"sex": Sex.MALE, "age": 16, "protocol": STANDARD, "reps": 30}, None),
-    Case("no band: a loaded test", "hebert_losier_2017",
-         {"sex": Sex.FEMALE, "age": 35, "protocol": LOADED, "reps": 30}, None),
-    Case("no band: a cued test against the uncued per-decade table", "green_2024",
-         {"sex": Sex.FEMALE, "age": 35, "protocol": CUED, "reps": 22}, None),
-    Case("no band: a flat cued test (Green's cued sample has no recorded ages)", "green_2024",
-         {"sex": Sex.MALE, "age": 25, "protocol": dataclasses.replace(FLAT_60, cued=True), "reps": 22}, None),
-    Case("no band: a pooled reference with no recorded ages is not stretched to an unspecified sex",
-         "sleeswijk_visser_2025", {"sex": Sex.UNSPECIFIED, "age": 35, "protocol": STANDARD, "reps": 25}, None),
-    Case("flat uncued: 18 is typical against 27.9 ± 10", "lunsford_perry_1995",
-         {"sex": Sex.FEMALE, "age": 35, "protocol": FLAT_60, "reps": 18}, Band.TYPICAL),
-    Case("flat uncued: 17 is below against 27.9 ± 10", "lunsford_perry_1995",
-         {"sex": Sex.FEMALE, "age": 35, "protocol": FLAT_60, "reps": 17}, Band.BELOW),
-    Case("flat, self-paced: Lunsford & Perry is not tied to 60 beats/min", "lunsford_perry_1995",
-         {"sex": Sex.MALE, "age": 40, "protocol": FLAT_SELF_PACED, "reps": 28}, Band.TYPICAL),
-    Case("no band: flat floor at 60, but older than Lunsford & Perry's 20-59", "lunsford_perry_1995",
-         {"sex": Sex.MALE, "age": 60, "protocol": FLAT_60, "reps": 28}, None),
+    Case(
+        "band edge: 28 is typical for a 20-year-old man (37 - 1 SD < 28)",
+        "hebert_losier_2017_decades",
+        {"sex": Sex.MALE, "age": 20, "protocol": STANDARD, "reps": 28},
+        Band.TYPICAL,
+    ),
+    Case(
+        "band edge: 27 is below for a 20-year-old man (37 - 10)",
+        "green_2024",
+        {"sex": Sex.MALE, "age": 20, "protocol": STANDARD, "reps": 27},
+        Band.BELOW,
+    ),
+    Case(
+        "band: a count 6 under the reference is typical, not below (the band is not the noise)",
+        "green_2024",
+        {"sex": Sex.MALE, "age": 29, "protocol": STANDARD, "reps": 31},
+        Band.TYPICAL,
+    ),
+    Case(
+        "band: 47 is above for a 29-year-old man (37 + 1 SD)",
+        "hebert_losier_2017_decades",
+        {"sex": Sex.MALE, "age": 29, "protocol": STANDARD, "reps": 47},
+        Band.ABOVE,
+    ),
+    Case(
+        "band: 17 is well below for a 25-year-old man (37 - 2 SD)",
+        "green_2024",
+        {"sex": Sex.MALE, "age": 25, "protocol": STANDARD, "reps": 17},
+        Band.WELL_BELOW,
+    ),
+    Case(
+        "band edge: 38 is above for a 30-year-old woman (27-28 + 10)",
+        "hebert_losier_2017_decades",
+        {"sex": Sex.FEMALE, "age": 30, "protocol": STANDARD, "reps": 38},
+        Band.ABOVE,
+    ),
+    Case(
+        "band edge: 18 is typical for a 39-year-old woman (27 - 10 < 18)",
+        "hebert_losier_2017_decades",
+        {"sex": Sex.FEMALE, "age": 39, "protocol": STANDARD, "reps": 18},
+        Band.TYPICAL,
+    ),
+    Case(
+        "band: the oldest age sampled (81) still has a reference",
+        "hebert_losier_2017",
+        {"sex": Sex.MALE, "age": 81, "protocol": STANDARD, "reps": 20},
+        Band.ABOVE,
+    ),
+    Case(
+        "no band: 82 is older than anyone in the sample (20-81)",
+        "hebert_losier_2017",
+        {"sex": Sex.MALE, "age": 82, "protocol": STANDARD, "reps": 20},
+        None,
+    ),
+    Case(
+        "no band: 95 is not served by the '80+' row",
+        "hebert_losier_2017",
+        {"sex": Sex.FEMALE, "age": 95, "protocol": STANDARD, "reps": 14},
+        None,
+    ),
+    Case(
+        "no band: 19 is younger than anyone in the sample",
+        "hebert_losier_2017",
+        {"sex": Sex.FEMALE, "age": 19, "protocol": STANDARD, "reps": 30},
+        None,
+    ),
+    Case(
+        "no band: under-18s", "hebert_losier_2017", {"sex": Sex.MALE, "age": 16, "protocol": STANDARD, "reps": 30}, None
+    ),
+    Case(
+        "no band: a loaded test",
+        "hebert_losier_2017",
+        {"sex": Sex.FEMALE, "age": 35, "protocol": LOADED, "reps": 30},
+        None,
+    ),
+    Case(
+        "no band: a cued test against the uncued per-decade table",
+        "green_2024",
+        {"sex": Sex.FEMALE, "age": 35, "protocol": CUED, "reps": 22},
+        None,
+    ),
+    Case(
+        "no band: a flat cued test (Green's cued sample has no recorded ages)",
+        "green_2024",
+        {"sex": Sex.MALE, "age": 25, "protocol": dataclasses.replace(FLAT_60, cued=True), "reps": 22},
+        None,
+    ),
+    Case(
+        "no band: a pooled reference with no recorded ages is not stretched to an unspecified sex",
+        "sleeswijk_visser_2025",
+        {"sex": Sex.UNSPECIFIED, "age": 35, "protocol": STANDARD, "reps": 25},
+        None,
+    ),
+    Case(
+        "flat uncued: 18 is typical against 27.9 ± 10",
+        "lunsford_perry_1995",
+        {"sex": Sex.FEMALE, "age": 35, "protocol": FLAT_60, "reps": 18},
+        Band.TYPICAL,
+    ),
+    Case(
+        "flat uncued: 17 is below against 27.9 ± 10",
+        "lunsford_perry_1995",
+        {"sex": Sex.FEMALE, "age": 35, "protocol": FLAT_60, "reps": 17},
+        Band.BELOW,
+    ),
+    Case(
+        "flat, self-paced: Lunsford & Perry is not tied to 60 beats/min",
+        "lunsford_perry_1995",
+        {"sex": Sex.MALE, "age": 40, "protocol": FLAT_SELF_PACED, "reps": 28},
+        Band.TYPICAL,
+    ),
+    Case(
+        "no band: flat floor at 60, but older than Lunsford & Perry's 20-59",
+        "lunsford_perry_1995",
+        {"sex": Sex.MALE, "age": 60, "protocol": FLAT_60, "reps": 28},
+        None,
+    ),
 )
 
 
@@ -167,8 +244,15 @@ def test_change_noise(case: Case) -> None:
 # --- stages: the power gate --------------------------------------------------------------------------------------
 
 
-def stage_of(left: int, right: int, *, who: RunnerProfile | None = None, protocol: Protocol = STANDARD,
-             symptoms: tuple = (), **extra: Any) -> tuple[Stage, str]:
+def stage_of(
+    left: int,
+    right: int,
+    *,
+    who: RunnerProfile | None = None,
+    protocol: Protocol = STANDARD,
+    symptoms: tuple = (),
+    **extra: Any,
+) -> tuple[Stage, str]:
     who = who or runner(Sex.FEMALE, 35)
     score = score_test(heel_test(left, right, protocol=protocol, **extra), who)
     decision = choose_stage(score, pain_picture(list(symptoms), TODAY))
@@ -177,30 +261,73 @@ def stage_of(left: int, right: int, *, who: RunnerProfile | None = None, protoco
 
 GATE_CASES = (
     Case("power: both legs at 30, symmetric, no pain", "green_2022", {"reps": (30, 30)}, (Stage.POWER, "")),
-    Case("power gated by the runner target, not the age reference (man of 25: reference 37)", "green_2022",
-         {"reps": (31, 31), "who": runner(Sex.MALE, 25)}, (Stage.POWER, "below the reference")),
+    Case(
+        "power gated by the runner target, not the age reference (man of 25: reference 37)",
+        "green_2022",
+        {"reps": (31, 31), "who": runner(Sex.MALE, 25)},
+        (Stage.POWER, "below the reference"),
+    ),
     Case("no power at 29 raises on the weaker leg", "green_2022", {"reps": (29, 35)}, (Stage.LOAD, "30 raises")),
-    Case("no power: knee-bent asymmetry over 10% (30/35 = 86%)", "green_2022",
-         {"reps": (30, 30), "bent_reps": LegPair(30, 35)}, (Stage.LOAD, "knee bent (now 86%)")),
-    Case("no power: heel-height asymmetry over 10% (8.0/9.5 = 84%)", "healthhp_plyo",
-         {"reps": (30, 30), "heel_height_cm": LegPair(8.0, 9.5)}, (Stage.LOAD, "heel height (now 84%)")),
-    Case("power: every variant recorded at 90% or more", "green_2022",
-         {"reps": (30, 31), "bent_reps": LegPair(32, 35), "heel_height_cm": LegPair(9.0, 9.5)}, (Stage.POWER, "")),
-    Case("no power with pain 3 this week", "silbernagel_2007",
-         {"reps": (30, 30), "symptoms": (symptom(ago(2), Side.LEFT, during=3),)}, (Stage.LOAD, "pain at 2/10")),
-    Case("power with pain 2 this week", "silbernagel_2007",
-         {"reps": (30, 30), "symptoms": (symptom(ago(2), Side.LEFT, during=2),)}, (Stage.POWER, "")),
-    Case("injured side marked: an uninjured leg 15% weaker is flagged, not passed at 117%", "green_2022",
-         {"reps": (30, 35), "who": runner(Sex.FEMALE, 35, injured_side=Side.RIGHT)},
-         (Stage.LOAD, "knee straight (now 86%)")),
-    Case("injured side marked: injured leg weaker by 14% keeps power closed", "silbernagel_2010",
-         {"reps": (35, 30), "who": runner(Sex.FEMALE, 35, injured_side=Side.RIGHT)}, (Stage.LOAD, "now 86%")),
-    Case("no reference (under 18): 31 each leg, symmetric, no pain opens power", "green_2022",
-         {"reps": (31, 31), "who": runner(Sex.MALE, 16)}, (Stage.POWER, "No published reference fits")),
-    Case("no reference (under 18): under the runner target builds, and says why", "green_2022",
-         {"reps": (25, 26), "who": runner(Sex.MALE, 16)}, (Stage.BUILD, "runner target of 30+")),
-    Case("no reference (loaded test): staged on the target, symmetry, pain and own trend", "hebert_losier_2017",
-         {"reps": (30, 30), "protocol": LOADED, "bent_reps": LegPair(25, 30)}, (Stage.LOAD, "own trend")),
+    Case(
+        "no power: knee-bent asymmetry over 10% (30/35 = 86%)",
+        "green_2022",
+        {"reps": (30, 30), "bent_reps": LegPair(30, 35)},
+        (Stage.LOAD, "knee bent (now 86%)"),
+    ),
+    Case(
+        "no power: heel-height asymmetry over 10% (8.0/9.5 = 84%)",
+        "healthhp_plyo",
+        {"reps": (30, 30), "heel_height_cm": LegPair(8.0, 9.5)},
+        (Stage.LOAD, "heel height (now 84%)"),
+    ),
+    Case(
+        "power: every variant recorded at 90% or more",
+        "green_2022",
+        {"reps": (30, 31), "bent_reps": LegPair(32, 35), "heel_height_cm": LegPair(9.0, 9.5)},
+        (Stage.POWER, ""),
+    ),
+    Case(
+        "no power with pain 3 this week",
+        "silbernagel_2007",
+        {"reps": (30, 30), "symptoms": (symptom(ago(2), Side.LEFT, during=3),)},
+        (Stage.LOAD, "pain at 2/10"),
+    ),
+    Case(
+        "power with pain 2 this week",
+        "silbernagel_2007",
+        {"reps": (30, 30), "symptoms": (symptom(ago(2), Side.LEFT, during=2),)},
+        (Stage.POWER, ""),
+    ),
+    Case(
+        "injured side marked: an uninjured leg 15% weaker is flagged, not passed at 117%",
+        "green_2022",
+        {"reps": (30, 35), "who": runner(Sex.FEMALE, 35, injured_side=Side.RIGHT)},
+        (Stage.LOAD, "knee straight (now 86%)"),
+    ),
+    Case(
+        "injured side marked: injured leg weaker by 14% keeps power closed",
+        "silbernagel_2010",
+        {"reps": (35, 30), "who": runner(Sex.FEMALE, 35, injured_side=Side.RIGHT)},
+        (Stage.LOAD, "now 86%"),
+    ),
+    Case(
+        "no reference (under 18): 31 each leg, symmetric, no pain opens power",
+        "green_2022",
+        {"reps": (31, 31), "who": runner(Sex.MALE, 16)},
+        (Stage.POWER, "No published reference fits"),
+    ),
+    Case(
+        "no reference (under 18): under the runner target builds, and says why",
+        "green_2022",
+        {"reps": (25, 26), "who": runner(Sex.MALE, 16)},
+        (Stage.BUILD, "runner target of 30+"),
+    ),
+    Case(
+        "no reference (loaded test): staged on the target, symmetry, pain and own trend",
+        "hebert_losier_2017",
+        {"reps": (30, 30), "protocol": LOADED, "bent_reps": LegPair(25, 30)},
+        (Stage.LOAD, "own trend"),
+    ),
 )
 
 
@@ -268,14 +395,30 @@ def test_contacts_do_not_rise_in_a_week_whose_pain_did_not_settle() -> None:
 # --- the pain-monitoring warning ------------------------------------------------------------------------------------
 
 PAIN_CASES = (
-    Case("next-morning pain rising week on week (1 -> 4) is the warning", "silbernagel_2007",
-         {"before": {"morning": 1}, "now": {"morning": 4}}, Stage.CALM_DOWN),
-    Case("morning stiffness rising week on week (10 -> 20 min) is the warning", "silbernagel_2007",
-         {"before": {"stiffness": 10}, "now": {"stiffness": 20}}, Stage.CALM_DOWN),
-    Case("pain during the test rising (2 -> 5) with settled mornings is not the warning", "silbernagel_2007",
-         {"before": {"during": 2, "morning": 1}, "now": {"during": 5, "morning": 1}}, Stage.LOAD),
-    Case("stiffness falling (20 -> 10 min) is no warning", "silbernagel_2007",
-         {"before": {"stiffness": 20}, "now": {"stiffness": 10}}, Stage.LOAD),
+    Case(
+        "next-morning pain rising week on week (1 -> 4) is the warning",
+        "silbernagel_2007",
+        {"before": {"morning": 1}, "now": {"morning": 4}},
+        Stage.CALM_DOWN,
+    ),
+    Case(
+        "morning stiffness rising week on week (10 -> 20 min) is the warning",
+        "silbernagel_2007",
+        {"before": {"stiffness": 10}, "now": {"stiffness": 20}},
+        Stage.CALM_DOWN,
+    ),
+    Case(
+        "pain during the test rising (2 -> 5) with settled mornings is not the warning",
+        "silbernagel_2007",
+        {"before": {"during": 2, "morning": 1}, "now": {"during": 5, "morning": 1}},
+        Stage.LOAD,
+    ),
+    Case(
+        "stiffness falling (20 -> 10 min) is no warning",
+        "silbernagel_2007",
+        {"before": {"stiffness": 20}, "now": {"stiffness": 10}},
+        Stage.LOAD,
+    ),
 )
 
 
@@ -291,18 +434,42 @@ def test_week_on_week_warning(case: Case) -> None:
 # --- the daily check-in ------------------------------------------------------------------------------------------
 
 CHECKIN_CASES = (
-    Case("check-in: pain over 5 asks the warning signs", "silbernagel_2007",
-         {"now": {"during": 6}, "earlier": ({"during": 4},)}, True),
-    Case("check-in: pain of 5 the runner already had does not ask", "silbernagel_2007",
-         {"now": {"during": 5}, "earlier": ({"during": 4},)}, False),
-    Case("check-in: a new pain (none on that leg for two weeks) asks", "aaos_2009",
-         {"now": {"morning": 2}, "earlier": ()}, True),
-    Case("check-in: pain in a new place asks", "aaos_2009",
-         {"now": {"morning": 2, "location": PainLocation.CALF},
-          "earlier": ({"morning": 2, "location": PainLocation.ACHILLES},)}, True),
-    Case("check-in: the same pain in the same place does not ask", "silbernagel_2007",
-         {"now": {"morning": 2, "location": PainLocation.ACHILLES},
-          "earlier": ({"morning": 3, "location": PainLocation.ACHILLES},)}, False),
+    Case(
+        "check-in: pain over 5 asks the warning signs",
+        "silbernagel_2007",
+        {"now": {"during": 6}, "earlier": ({"during": 4},)},
+        True,
+    ),
+    Case(
+        "check-in: pain of 5 the runner already had does not ask",
+        "silbernagel_2007",
+        {"now": {"during": 5}, "earlier": ({"during": 4},)},
+        False,
+    ),
+    Case(
+        "check-in: a new pain (none on that leg for two weeks) asks",
+        "aaos_2009",
+        {"now": {"morning": 2}, "earlier": ()},
+        True,
+    ),
+    Case(
+        "check-in: pain in a new place asks",
+        "aaos_2009",
+        {
+            "now": {"morning": 2, "location": PainLocation.CALF},
+            "earlier": ({"morning": 2, "location": PainLocation.ACHILLES},),
+        },
+        True,
+    ),
+    Case(
+        "check-in: the same pain in the same place does not ask",
+        "silbernagel_2007",
+        {
+            "now": {"morning": 2, "location": PainLocation.ACHILLES},
+            "earlier": ({"morning": 3, "location": PainLocation.ACHILLES},),
+        },
+        False,
+    ),
 )
 
 

@@ -14,9 +14,15 @@ from calfcore.validation import InputErrors, parse_comment
 def test_a_comment_is_trimmed_plain_text_of_limited_length() -> None:
     assert parse_comment("  Good work.\nKeep going.  ") == "Good work.\nKeep going."
     assert parse_comment("x" * MAX_COMMENT_LENGTH) == "x" * MAX_COMMENT_LENGTH
-    for bad, words in (("", "empty"), ("   ", "empty"), ("x" * (MAX_COMMENT_LENGTH + 1), "too long"),
-                       ("<script>alert(1)</script>", "HTML"), ("=HYPERLINK(1)", "formula"),
-                       ("a\u202eb", "control character"), (None, "empty")):
+    for bad, words in (
+        ("", "empty"),
+        ("   ", "empty"),
+        ("x" * (MAX_COMMENT_LENGTH + 1), "too long"),
+        ("<script>alert(1)</script>", "HTML"),
+        ("=HYPERLINK(1)", "formula"),
+        ("a\u202eb", "control character"),
+        (None, "empty"),
+    ):
         with pytest.raises(InputErrors) as problem:
             parse_comment(bad)
         assert words in problem.value.errors["comment"], (bad, problem.value.errors)

@@ -24,8 +24,9 @@ def _runner_with_test(store: Store, owner: str, name: str, left: int = 25, right
     return runner_id, store.save_test(owner, runner_id, heel_test(left, right))
 
 
-def _link(store: Store, owner: str, runner_id: int, token: str, *, comments: bool = False,
-          expires: dt.datetime | None = None) -> int:
+def _link(
+    store: Store, owner: str, runner_id: int, token: str, *, comments: bool = False, expires: dt.datetime | None = None
+) -> int:
     link = store.create_share_link(owner, runner_id, "Coach Sam", token_hash(token), expires, NOW)
     if comments:
         store.set_link_comments(owner, runner_id, link.id, True)
@@ -154,10 +155,19 @@ def test_comments_go_with_the_runners_json_export(store: Store) -> None:
     _link(store, ANN, ann, "a" * 43, comments=True)
     store.add_comment(COACH, "Sam", token_hash("a" * 43), test, "Good symmetry", NOW)
     records = store.load_records(ANN, ann)
-    document = json.loads(export_json(records.runner, records.tests, records.symptoms, records.routine_logs, NOW,
-                                      comments=store.list_comments(ANN, ann)))
+    document = json.loads(
+        export_json(
+            records.runner,
+            records.tests,
+            records.symptoms,
+            records.routine_logs,
+            NOW,
+            comments=store.list_comments(ANN, ann),
+        )
+    )
     assert [(c["test_date"], c["author"], c["comment"], c["hidden"]) for c in document["comments"]] == [
-        (records.tests[0].tested_on.isoformat(), "Sam", "Good symmetry", False)]
+        (records.tests[0].tested_on.isoformat(), "Sam", "Good symmetry", False)
+    ]
 
 
 def test_private_notes_are_the_coachs_alone_and_need_a_live_link(store: Store) -> None:

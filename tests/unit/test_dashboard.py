@@ -61,8 +61,9 @@ def test_the_raises_chart_covers_the_default_period_and_names_its_band() -> None
     start = TODAY - dt.timedelta(weeks=dashboard.PERIODS[dashboard.DEFAULT_PERIOD] or 0)
     assert (frame["tested_on"].dt.date >= start).all()
     assert "typical band" in dashboard.band_words(records)
-    young = RunnerRecords(records.runner.__class__(records.runner.name, TODAY.year - 15, records.runner.sex),
-                          records.tests, [], [])
+    young = RunnerRecords(
+        records.runner.__class__(records.runner.name, TODAY.year - 15, records.runner.sex), records.tests, [], []
+    )
     assert "no band" in dashboard.band_words(young)  # no reference covers under-18s
 
 

@@ -21,21 +21,37 @@ from calfcore.routine import (
 )
 
 TAGS = {"READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "SEED"}
-DATA_FILES = ("sources.toml", "norms.toml", "red_flags.toml", "exercises.toml", "routines.toml",
-              "return_to_run.toml")
+DATA_FILES = ("sources.toml", "norms.toml", "red_flags.toml", "exercises.toml", "routines.toml", "return_to_run.toml")
 
 # The routines of the four seed articles (design §2), by exercise id.
 SEED_EXERCISES = {
-    "seed_000": {"single_leg_calf_raise", "single_leg_bent_knee_calf_raise", "single_leg_calf_raise_weighted",
-                 "double_leg_pogo", "single_leg_pogo"},
-    "seed_001": {"ball_roll", "dynamic_calf_mobility", "single_leg_hops", "four_way_pogo",
-                 "reverse_lunge_knee_drive"},
-    "seed_002": {"barbell_split_stance_calf_raise", "single_leg_calf_raise_weighted", "seated_calf_raise_loaded",
-                 "deep_lunge_calf_raise", "bench_supported_single_leg_bounce", "two_foot_hops_multidirectional",
-                 "foot_to_foot_jumps"},
-    "seed_003": {"double_leg_calf_raise", "seated_calf_raise_bodyweight", "hack_squat_calf_raise",
-                 "leg_press_calf_raise", "donkey_calf_raise", "farmer_walk_on_toes", "warm_up_walk_jog",
-                 "post_session_calf_stretch"},
+    "seed_000": {
+        "single_leg_calf_raise",
+        "single_leg_bent_knee_calf_raise",
+        "single_leg_calf_raise_weighted",
+        "double_leg_pogo",
+        "single_leg_pogo",
+    },
+    "seed_001": {"ball_roll", "dynamic_calf_mobility", "single_leg_hops", "four_way_pogo", "reverse_lunge_knee_drive"},
+    "seed_002": {
+        "barbell_split_stance_calf_raise",
+        "single_leg_calf_raise_weighted",
+        "seated_calf_raise_loaded",
+        "deep_lunge_calf_raise",
+        "bench_supported_single_leg_bounce",
+        "two_foot_hops_multidirectional",
+        "foot_to_foot_jumps",
+    },
+    "seed_003": {
+        "double_leg_calf_raise",
+        "seated_calf_raise_bodyweight",
+        "hack_squat_calf_raise",
+        "leg_press_calf_raise",
+        "donkey_calf_raise",
+        "farmer_walk_on_toes",
+        "warm_up_walk_jog",
+        "post_session_calf_stretch",
+    },
 }
 
 
@@ -112,8 +128,11 @@ def test_thresholds_match_the_evidence():
 
 def test_runner_target_and_symmetry_line_are_labelled_expert_opinion():
     # Evidence: "show EXPERT OPINION values as targets, not norms".
-    for threshold in (thresholds.RUNNER_TARGET_REPS, thresholds.SYMMETRY_FLAG_PERCENT,
-                      thresholds.SEATED_SOLEUS_TARGET_BW):
+    for threshold in (
+        thresholds.RUNNER_TARGET_REPS,
+        thresholds.SYMMETRY_FLAG_PERCENT,
+        thresholds.SEATED_SOLEUS_TARGET_BW,
+    ):
         assert threshold.source.tag == "EXPERT OPINION"
 
 
@@ -184,9 +203,17 @@ def test_red_flag_list_covers_the_design_check():
     questions = " ".join(flag["question"].lower() for flag in read_toml("red_flags.toml")["flag"])
     # Design §2: pop or kick, cannot rise, swollen/warm/red calf, pain at rest or night, chest pain or
     # breathlessness, recent surgery, long travel or immobilisation, fluoroquinolones.
-    for words in (("pop", "kick"), ("cannot rise",), ("swollen", "warm", "red"), ("at rest", "at night"),
-                  ("chest pain", "breathless"), ("surgery",), ("journey",), ("cast", "boot", "bed rest"),
-                  ("fluoroquinolone",)):
+    for words in (
+        ("pop", "kick"),
+        ("cannot rise",),
+        ("swollen", "warm", "red"),
+        ("at rest", "at night"),
+        ("chest pain", "breathless"),
+        ("surgery",),
+        ("journey",),
+        ("cast", "boot", "bed rest"),
+        ("fluoroquinolone",),
+    ):
         assert all(word in questions for word in words), words
     assert "cannot_rise_single_leg" in ids
     assert len(ids) == len(read_toml("red_flags.toml")["flag"])

@@ -78,7 +78,8 @@ def round_trip(tests, symptoms=(), logs=()):
 
 def assert_same_records(plan, tests, symptoms, logs):
     assert Counter((no_id(t), tuple(sorted(map(repr, map(no_ids, s))))) for t, s in plan.tests) == Counter(
-        (no_id(t), tuple(sorted(map(repr, map(no_ids, s))))) for t, s in tests)
+        (no_id(t), tuple(sorted(map(repr, map(no_ids, s))))) for t, s in tests
+    )
     assert Counter(map(no_ids, plan.symptoms)) == Counter(map(no_ids, symptoms))
     assert Counter(map(no_id, plan.routine_logs)) == Counter(map(no_id, logs))
 
@@ -106,8 +107,9 @@ def test_demo_data_round_trips_through_the_store_and_a_csv(tmp_path):
         assert_same_records(plan, demo.tests, demo.symptoms, demo.routine_logs)
 
         # Importing the same file again into the same runner adds nothing: every row is already there.
-        again = plan_import(text.encode("utf-8"), TODAY,
-                            fingerprints(records.tests, records.symptoms, records.routine_logs))
+        again = plan_import(
+            text.encode("utf-8"), TODAY, fingerprints(records.tests, records.symptoms, records.routine_logs)
+        )
         assert again.problems == []
         assert again.record_count == 0
         assert again.skipped_duplicates == len(cells(text))
@@ -132,11 +134,14 @@ def test_demo_data_round_trips_as_numbered_records():
 def test_every_test_field_survives_the_round_trip():
     test = HeelRaiseTest(
         tested_on=dt.date(2025, 5, 30),
-        protocol=Protocol(cadence_bpm=0, surface=Surface.FLAT, cued=True, fingertip_support=False,
-                          added_load_kg=7.5),
-        straight_reps=LegPair(33, 35), bent_reps=LegPair(36, None), heel_height_cm=LegPair(9.35, 10.1),
-        soleus=SoleusTest(93.25, LegPair(6, 8), 62.123), knee_to_wall_cm=LegPair(None, 11.4),
-        red_flags=frozenset({"sudden_pop", "fluoroquinolone"}), notes="Felt strong, \"quoted\", commas, and\nnew line",
+        protocol=Protocol(cadence_bpm=0, surface=Surface.FLAT, cued=True, fingertip_support=False, added_load_kg=7.5),
+        straight_reps=LegPair(33, 35),
+        bent_reps=LegPair(36, None),
+        heel_height_cm=LegPair(9.35, 10.1),
+        soleus=SoleusTest(93.25, LegPair(6, 8), 62.123),
+        knee_to_wall_cm=LegPair(None, 11.4),
+        red_flags=frozenset({"sudden_pop", "fluoroquinolone"}),
+        notes='Felt strong, "quoted", commas, and\nnew line',
     )
     entries = [SymptomEntry(test.tested_on, Side.RIGHT, 3, None, 20, PainLocation.PLANTAR_FASCIA)]
     log = RoutineLogEntry(dt.date(2025, 5, 31), "single_leg_calf_raise_weighted", 3, 10, 12.5, 2, "-2 kg next time")
@@ -150,23 +155,33 @@ def test_every_test_field_survives_the_round_trip():
 reps = st.integers(0, 150)
 cm = st.floats(0, 30, allow_nan=False)
 kg = st.integers(0, 500_000).map(lambda grams: grams / 1000)
-notes = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60).map(
-    lambda text: unicodedata.normalize("NFC", text.strip())).filter(
-    lambda text: text_problem(text, "Notes", 500, multiline=True) is None)
+notes = (
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60)
+    .map(lambda text: unicodedata.normalize("NFC", text.strip()))
+    .filter(lambda text: text_problem(text, "Notes", 500, multiline=True) is None)
+)
 
 
 @st.composite
 def valid_tests(draw) -> HeelRaiseTest:
     return HeelRaiseTest(
         tested_on=draw(st.dates(dt.date(1990, 1, 1), TODAY)),
-        protocol=Protocol(cadence_bpm=draw(st.sampled_from(ALLOWED_CADENCES)),
-                          surface=draw(st.sampled_from(list(Surface))), cued=draw(st.booleans()),
-                          fingertip_support=draw(st.booleans()), added_load_kg=draw(kg)),
+        protocol=Protocol(
+            cadence_bpm=draw(st.sampled_from(ALLOWED_CADENCES)),
+            surface=draw(st.sampled_from(list(Surface))),
+            cued=draw(st.booleans()),
+            fingertip_support=draw(st.booleans()),
+            added_load_kg=draw(kg),
+        ),
         straight_reps=LegPair(draw(reps), draw(reps)),
         bent_reps=draw(st.none() | st.builds(LegPair, reps, reps)),
         heel_height_cm=draw(st.none() | st.builds(LegPair, cm, cm)),
-        soleus=draw(st.none() | st.builds(SoleusTest, kg, st.builds(LegPair, reps, reps),
-                                          st.integers(25_000, 300_000).map(lambda g: g / 1000))),
+        soleus=draw(
+            st.none()
+            | st.builds(
+                SoleusTest, kg, st.builds(LegPair, reps, reps), st.integers(25_000, 300_000).map(lambda g: g / 1000)
+            )
+        ),
         knee_to_wall_cm=draw(st.none() | st.builds(LegPair, cm | st.none(), cm)),
         red_flags=draw(st.frozensets(st.sampled_from(sorted(red_flag_ids())), max_size=3)),
         notes=draw(notes),
@@ -176,9 +191,14 @@ def valid_tests(draw) -> HeelRaiseTest:
 @st.composite
 def valid_symptoms(draw, day: dt.date | None = None) -> SymptomEntry:
     pain = st.none() | st.integers(0, 10)
-    return SymptomEntry(day or draw(st.dates(dt.date(1990, 1, 1), TODAY)), draw(st.sampled_from(list(Side))),
-                        draw(pain), draw(pain), draw(st.none() | st.integers(0, 1440)),
-                        draw(st.sampled_from(list(PainLocation))))
+    return SymptomEntry(
+        day or draw(st.dates(dt.date(1990, 1, 1), TODAY)),
+        draw(st.sampled_from(list(Side))),
+        draw(pain),
+        draw(pain),
+        draw(st.none() | st.integers(0, 1440)),
+        draw(st.sampled_from(list(PainLocation))),
+    )
 
 
 def same_record(item):
@@ -188,14 +208,26 @@ def same_record(item):
 @PROPERTY
 @given(tests=st.lists(valid_tests(), max_size=4, unique_by=same_record), data=st.data())
 def test_any_valid_tests_round_trip(tests, data):
-    with_symptoms = [(t, data.draw(st.lists(valid_symptoms(t.tested_on), max_size=2, unique_by=same_record)))
-                     for t in tests]
+    with_symptoms = [
+        (t, data.draw(st.lists(valid_symptoms(t.tested_on), max_size=2, unique_by=same_record))) for t in tests
+    ]
     free = data.draw(st.lists(valid_symptoms(), max_size=3, unique_by=same_record))
-    logs = data.draw(st.lists(st.builds(RoutineLogEntry, st.dates(dt.date(1990, 1, 1), TODAY),
-                                        st.sampled_from(["single_leg_calf_raise", "four_way_pogo"]),
-                                        st.integers(1, 20), st.integers(1, 500), kg,
-                                        st.none() | st.integers(0, 10), notes),
-                              max_size=3, unique_by=same_record))
+    logs = data.draw(
+        st.lists(
+            st.builds(
+                RoutineLogEntry,
+                st.dates(dt.date(1990, 1, 1), TODAY),
+                st.sampled_from(["single_leg_calf_raise", "four_way_pogo"]),
+                st.integers(1, 20),
+                st.integers(1, 500),
+                kg,
+                st.none() | st.integers(0, 10),
+                notes,
+            ),
+            max_size=3,
+            unique_by=same_record,
+        )
+    )
     assume(tests or free or logs)  # an export with no records has nothing to import
     plan = round_trip(with_symptoms, free, logs)
     assert_same_records(plan, with_symptoms, free, logs)
@@ -213,8 +245,9 @@ def test_no_exported_cell_can_run_as_a_spreadsheet_formula(tests):
 # --- bugs a runner would notice -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("note", ["'-3 reps felt easy", "'+1 on the left", "'=)", "'@coach look", "'quoted'",
-                                  "''", "'"])
+@pytest.mark.parametrize(
+    "note", ["'-3 reps felt easy", "'+1 on the left", "'=)", "'@coach look", "'quoted'", "''", "'"]
+)
 def test_notes_starting_with_an_apostrophe_survive_the_round_trip(note):
     # Validation accepts these notes (they start with an apostrophe, not a formula character), so export and
     # import must give them back unchanged.
@@ -418,10 +451,19 @@ def test_bad_dates_stop_the_import_and_name_the_row(good_rows, bad_date, record_
     assert "date" in problem.message.lower()
 
 
-@pytest.mark.parametrize(("column", "value"), [
-    ("straight_left", "151"), ("straight_left", "abc"), ("straight_right", ""), ("cadence_bpm", "10"),
-    ("surface", "grass"), ("red_flags", "made_up"), ("notes", "<script>x</script>"), ("cued", "perhaps"),
-])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("straight_left", "151"),
+        ("straight_left", "abc"),
+        ("straight_right", ""),
+        ("cadence_bpm", "10"),
+        ("surface", "grass"),
+        ("red_flags", "made_up"),
+        ("notes", "<script>x</script>"),
+        ("cued", "perhaps"),
+    ],
+)
 def test_a_bad_test_value_stops_the_import(good_rows, column, value):
     rows = [dict(row) for row in good_rows]
     index = next(i for i, row in enumerate(rows) if row["record_type"] == "test")
@@ -431,8 +473,9 @@ def test_a_bad_test_value_stops_the_import(good_rows, column, value):
     assert_problem_at(plan, index + 2)
 
 
-@pytest.mark.parametrize(("column", "value"), [("side", "middle"), ("pain_during", "11"),
-                                               ("stiffness_minutes", "-1"), ("location", "knee")])
+@pytest.mark.parametrize(
+    ("column", "value"), [("side", "middle"), ("pain_during", "11"), ("stiffness_minutes", "-1"), ("location", "knee")]
+)
 def test_a_bad_symptom_value_stops_the_import(good_rows, column, value):
     rows = [dict(row) for row in good_rows]
     index = next(i for i, row in enumerate(rows) if row["record_type"] == "symptom")
@@ -469,8 +512,7 @@ def test_every_bad_row_is_reported_not_just_the_first(good_rows):
 def test_masses_in_files_are_kilograms(good_rows):
     rows = [dict(row) for row in good_rows]
     index = next(i for i, row in enumerate(rows) if row["record_type"] == "test")
-    rows[index] |= {"soleus_load_kg": "50", "soleus_reps_left": "8", "soleus_reps_right": "9",
-                    "body_weight_kg": "70"}
+    rows[index] |= {"soleus_load_kg": "50", "soleus_reps_left": "8", "soleus_reps_right": "9", "body_weight_kg": "70"}
     plan = plan_import(write_csv(rows).encode(), TODAY)
     assert plan.ok
     soleus = plan.tests[0][0].soleus
@@ -485,7 +527,10 @@ def test_json_export_holds_everything():
     assert document["runner"]["name"] == demo.runner.name
     assert document["runner"]["injured_side"] == "left"
     assert (len(document["tests"]), len(document["symptoms"]), len(document["routine_logs"])) == (
-        len(tests), len(symptoms), len(logs))
+        len(tests),
+        len(symptoms),
+        len(logs),
+    )
     assert document["tests"][0]["straight_left"] == tests[0].straight_reps.left
 
 
@@ -524,8 +569,10 @@ def test_a_file_of_tiny_rows_just_under_the_size_cap_is_refused_in_bounded_memor
 
 
 def test_an_import_naming_an_exercise_that_does_not_exist_is_refused():
-    data = ("record_type,record_ref,date,exercise_id,sets,reps\n"
-            f"routine_log,r1,{TODAY - dt.timedelta(days=3)},no_such_exercise,3,10\n").encode()
+    data = (
+        "record_type,record_ref,date,exercise_id,sets,reps\n"
+        f"routine_log,r1,{TODAY - dt.timedelta(days=3)},no_such_exercise,3,10\n"
+    ).encode()
     plan = plan_import(data, TODAY)
     assert not plan.ok and not plan.routine_logs
     assert "'no_such_exercise' is not an exercise in the library" in plan.problems[0].message
@@ -536,13 +583,21 @@ def test_the_json_export_carries_hop_tests_checklists_and_days_away() -> None:
     from calfcore.readiness import HopTest, ReadinessCheck
     from calfcore.retest import AwayDay, AwayReason
 
-    text = export_json(runner(), [], [], [], dt.datetime(2026, 12, 1, 9, 0),
-                       hop_tests=[HopTest(dt.date(2026, 11, 30), LegPair(12, 10), LegPair(1, 2), frozenset())],
-                       readiness_checks=[ReadinessCheck(dt.date(2026, 11, 29), True, False)],
-                       away_days=[AwayDay(dt.date(2026, 11, 28), AwayReason.TRAVELLING)])
+    text = export_json(
+        runner(),
+        [],
+        [],
+        [],
+        dt.datetime(2026, 12, 1, 9, 0),
+        hop_tests=[HopTest(dt.date(2026, 11, 30), LegPair(12, 10), LegPair(1, 2), frozenset())],
+        readiness_checks=[ReadinessCheck(dt.date(2026, 11, 29), True, False)],
+        away_days=[AwayDay(dt.date(2026, 11, 28), AwayReason.TRAVELLING)],
+    )
     document = json.loads(text)
-    assert document["hop_tests"] == [{"date": "2026-11-30", "hops_left": 12, "hops_right": 10, "pain_left": 1,
-                                      "pain_right": 2, "red_flags": []}]
-    assert document["readiness_checks"] == [{"date": "2026-11-29", "walked_pain_free": True,
-                                             "settled_next_morning": False, "red_flags": []}]
+    assert document["hop_tests"] == [
+        {"date": "2026-11-30", "hops_left": 12, "hops_right": 10, "pain_left": 1, "pain_right": 2, "red_flags": []}
+    ]
+    assert document["readiness_checks"] == [
+        {"date": "2026-11-29", "walked_pain_free": True, "settled_next_morning": False, "red_flags": []}
+    ]
     assert document["away_days"] == [{"date": "2026-11-28", "reason": "travelling"}]

@@ -34,8 +34,9 @@ PROBE = textwrap.dedent("""
 
 
 def test_long_lived_objects_leave_the_collected_heap_after_each_new_import() -> None:
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, capture_output=True, text=True, timeout=120,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=REPO, capture_output=True, text=True, timeout=120, check=True
+    )
     import json
 
     seen = json.loads(result.stdout.strip().splitlines()[-1])

@@ -198,8 +198,13 @@ def test_knee_bent_results_have_no_reference_band():
 
 def test_every_reference_row_is_listed_with_its_source():
     rows = all_reference_rows()
-    assert {row.reference_id for row in rows} >= {"hebert_losier_2017_decades", "sleeswijk_visser_2025_median",
-                                                  "green_2024_cued", "lunsford_perry_1995_mean", "green_2024_non_cued"}
+    assert {row.reference_id for row in rows} >= {
+        "hebert_losier_2017_decades",
+        "sleeswijk_visser_2025_median",
+        "green_2024_cued",
+        "lunsford_perry_1995_mean",
+        "green_2024_non_cued",
+    }
     for row in rows:
         assert row.source.short
         assert row.reps_low <= row.reps_high
@@ -207,9 +212,17 @@ def test_every_reference_row_is_listed_with_its_source():
 
 
 def test_protocol_descriptions_tell_the_protocols_apart():
-    descriptions = {describe_protocol(p) for p in (STANDARD, FLAT_CUED, FLAT_UNCUED, SELF_PACED_UNCUED,
-                                                   dataclasses.replace(STANDARD, added_load_kg=5),
-                                                   dataclasses.replace(STANDARD, fingertip_support=False))}
+    descriptions = {
+        describe_protocol(p)
+        for p in (
+            STANDARD,
+            FLAT_CUED,
+            FLAT_UNCUED,
+            SELF_PACED_UNCUED,
+            dataclasses.replace(STANDARD, added_load_kg=5),
+            dataclasses.replace(STANDARD, fingertip_support=False),
+        )
+    }
     assert len(descriptions) == 6
     assert "10° incline" in describe_protocol(STANDARD) and "60 beats/min" in describe_protocol(STANDARD)
     assert "self-paced" in describe_protocol(SELF_PACED_UNCUED)

@@ -18,12 +18,14 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_a_fresh_database_takes_the_app_users_password_and_nothing_else(postgres_cluster: PgCluster,
-                                                                        postgres_url: str) -> None:
+def test_a_fresh_database_takes_the_app_users_password_and_nothing_else(
+    postgres_cluster: PgCluster, postgres_url: str
+) -> None:
     with psycopg.connect(postgres_url) as connection:
         user, address, tables = connection.execute(
             "SELECT current_user, inet_server_addr()::text,"
-            " (SELECT count(*) FROM pg_tables WHERE schemaname = 'public')").fetchone()
+            " (SELECT count(*) FROM pg_tables WHERE schemaname = 'public')"
+        ).fetchone()
         listen = connection.execute("SHOW listen_addresses").fetchone()[0]
     assert (user, address, tables, listen) == ("calf", "127.0.0.1/32", 0, "127.0.0.1")  # empty, loopback only
     name = postgres_url.rsplit("/", 1)[1]

@@ -92,12 +92,13 @@ def test_reps_frame_rows_match_the_tests(pairs):
     for test in tests:
         rows = frame[frame["tested_on"] == pd.Timestamp(test.tested_on)]
         assert dict(zip(rows["side"], rows["reps"], strict=True)) == {
-            "left": test.straight_reps.left, "right": test.straight_reps.right}
+            "left": test.straight_reps.left,
+            "right": test.straight_reps.right,
+        }
 
 
 def test_symmetry_frame_one_row_per_test_and_measure():
-    tests = [heel_test(20, 25, bent_reps=LegPair(18, 24)), heel_test(30, 30, day=day(7)),
-             heel_test(0, 0, day=day(14))]
+    tests = [heel_test(20, 25, bent_reps=LegPair(18, 24)), heel_test(30, 30, day=day(7)), heel_test(0, 0, day=day(14))]
     frame = symmetry_frame(tests, RUNNER)
     assert len(frame) == 3  # the 0/0 test has no symmetry
     values = {(row.tested_on.date(), row.measure): row.symmetry_percent for row in frame.itertuples()}
@@ -112,8 +113,12 @@ def test_symmetry_frame_uses_the_injured_side():
 
 
 def test_pain_frame_keeps_the_daily_peak_per_leg_and_kind():
-    entries = [symptom(TODAY, Side.LEFT, during=2, morning=1), symptom(TODAY, Side.LEFT, during=5),
-               symptom(TODAY, Side.RIGHT, morning=3), symptom(day(1), Side.LEFT, stiffness=20)]
+    entries = [
+        symptom(TODAY, Side.LEFT, during=2, morning=1),
+        symptom(TODAY, Side.LEFT, during=5),
+        symptom(TODAY, Side.RIGHT, morning=3),
+        symptom(day(1), Side.LEFT, stiffness=20),
+    ]
     frame = pain_frame(entries)
     rows = {(r.side, r.kind): r.pain for r in frame.itertuples()}
     assert rows == {("left", "during"): 5, ("left", "next morning"): 1, ("right", "next morning"): 3}

@@ -33,8 +33,10 @@ def history(**latest_extra) -> RunnerRecords:
     """Ten weeks of tests (the latest 3 days ago: left 30, right 34), with pain rising a little this week."""
     tests = [heel_test(20 + i, 24 + i, day=days_ago(7 * (10 - i) + 3), id=i + 1) for i in range(0, 10, 2)]
     tests.append(heel_test(30, 34, day=days_ago(3), id=99, **latest_extra))
-    symptoms = [symptom(days_ago(9), morning=2, stiffness=10),
-                symptom(days_ago(3), Side.LEFT, during=3, morning=2, stiffness=5, test_id=99)]
+    symptoms = [
+        symptom(days_ago(9), morning=2, stiffness=10),
+        symptom(days_ago(3), Side.LEFT, during=3, morning=2, stiffness=5, test_id=99),
+    ]
     return RunnerRecords(runner(injured_side=Side.LEFT, name="Zoë Łukasz"), tests, symptoms, [])
 
 
@@ -55,8 +57,10 @@ def test_the_report_holds_the_figures_sources_chart_and_routine_on_one_page():
     assert len(reader.pages) == 1
     assert reader.metadata.title == "Calf Check report: Zoë Łukasz"
     for expected in [
-        "Calf Check report: Zoë Łukasz", "age 35, female, injured side: left",
-        "13 Jun 2025: single-leg heel raises to fatigue, knee straight", "Protocol: 10° incline, 60 beats/min, not cued",
+        "Calf Check report: Zoë Łukasz",
+        "age 35, female, injured side: left",
+        "13 Jun 2025: single-leg heel raises to fatigue, knee straight",
+        "Protocol: 10° incline, 60 beats/min, not cued",
         # each leg against its reference, with the change since the last comparable test
         "Left (injured side): 30 raises, within the typical range for age and sex; runner target 30+ met; +2 since "
         "the last comparable test (30 May 2025), within measurement noise",
@@ -64,15 +68,21 @@ def test_the_report_holds_the_figures_sources_chart_and_routine_on_one_page():
         "Reference: about 27–28 reps for healthy adults aged 20-81 (female, age 30–39). Typical range 17–38 raises",
         # sources with their evidence tags
         "Hébert-Losier et al. 2017, per-decade table (second-hand) [READ-SECONDARY: quoted second-hand, so approximate]",
-        "Green et al. 2022 (expert consensus) [EXPERT OPINION", "Green et al. 2024 [READ-PRIMARY",
+        "Green et al. 2022 (expert consensus) [EXPERT OPINION",
+        "Green et al. 2024 [READ-PRIMARY",
         # symmetry: injured ÷ uninjured 30 ÷ 34 = 88%, under the 90% line
-        "Knee straight: 88% (injured ÷ uninjured)", "Weaker ÷ stronger, knee straight: 88%, under the 90% line",
+        "Knee straight: 88% (injured ÷ uninjured)",
+        "Weaker ÷ stronger, knee straight: 88%, under the 90% line",
         # pain and stiffness trend
-        "Peak pain in the last 7 days: 3/10 (the week before: 2/10)", "Morning stiffness: 5 min (the week before: 10 min)",
+        "Peak pain in the last 7 days: 3/10 (the week before: 2/10)",
+        "Morning stiffness: 5 min (the week before: 10 min)",
         "Silbernagel et al. 2007 (pain-monitoring model) [READ-SECONDARY",
         # the chart, the stage and routine, the retest
-        "Raises over time", "Last 12 weeks, knee straight",
-        "Current stage and routine", "Stage: Load.", "The weaker left side gets one extra set",
+        "Raises over time",
+        "Last 12 weeks, knee straight",
+        "Current stage and routine",
+        "Stage: Load.",
+        "The weaker left side gets one extra set",
         "Next retest: 11 Jul 2025 (every 4 weeks in the load stage)",
         INFORMS_LINE,
     ]:
@@ -91,8 +101,14 @@ def test_a_warning_sign_replaces_score_and_routine_with_the_clinician_message():
     assert "Did you feel a sudden pop, snap, or a 'kick' to the back of the leg?" in text
     assert "AAOS Achilles rupture guideline 2009 [READ-SECONDARY" in text
     assert "Raises recorded (left 30, right 34) are not scored and no routine is given" in text
-    for absent in ["Current stage and routine", "Stage:", "Each leg against its reference", "typical range",
-                   "Next retest", "sessions a week"]:
+    for absent in [
+        "Current stage and routine",
+        "Stage:",
+        "Each leg against its reference",
+        "typical range",
+        "Next retest",
+        "sessions a week",
+    ]:
         assert absent not in text, absent
     assert INFORMS_LINE in text
 
@@ -124,16 +140,24 @@ def test_the_page_draws_as_an_image_with_poppler():
     assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "report.pdf").write_bytes(pdf_of(history()))
-    subprocess.run([pdftoppm, "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "report.pdf"),
-                    str(ARTIFACTS / "report")], check=True, timeout=60)
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "report.pdf"), str(ARTIFACTS / "report")],
+        check=True,
+        timeout=60,
+    )
     page = Image.open(ARTIFACTS / "report.png").convert("L")
     assert page.size == (827, 1170)  # A4 at 100 dpi
     dark = sum(page.histogram()[:128]) / (page.width * page.height)
     assert 0.02 < dark < 0.3  # text and a chart on it, not a blank or black page
 
 
-@pytest.mark.parametrize(("name", "expected"), [("Zoë Łukasz", "calf-check-zoë-łukasz-2025-06-16.pdf"),
-                                                ("../../etc", "calf-check-etc-2025-06-16.pdf"),
-                                                ("***", "calf-check-runner-2025-06-16.pdf")])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Zoë Łukasz", "calf-check-zoë-łukasz-2025-06-16.pdf"),
+        ("../../etc", "calf-check-etc-2025-06-16.pdf"),
+        ("***", "calf-check-runner-2025-06-16.pdf"),
+    ],
+)
 def test_the_file_name_keeps_the_name_but_nothing_a_path_could_use(name, expected):
     assert file_name(runner(name=name), TODAY) == expected

@@ -44,8 +44,8 @@ MONDAY = TODAY  # 16 June 2025
 
 # -- retest schedule ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("stage, days", [(Stage.CALM_DOWN, 14), (Stage.BUILD, 14), (Stage.LOAD, 28),
-                                         (Stage.POWER, 28)])
+
+@pytest.mark.parametrize("stage, days", [(Stage.CALM_DOWN, 14), (Stage.BUILD, 14), (Stage.LOAD, 28), (Stage.POWER, 28)])
 def test_the_next_test_is_two_weeks_on_while_calming_or_building_and_four_once_loading(stage, days) -> None:
     plan = plan_retest(heel_test(20, 22, day=MONDAY), stage)
     assert plan.due_on == MONDAY + dt.timedelta(days=days)
@@ -105,8 +105,21 @@ def test_days_away_leave_the_adherence_count_alone() -> None:
 # -- the calendar feed ----------------------------------------------------------------------------------------------
 
 NOW = dt.datetime(2025, 6, 16, 9, 30)
-HEALTH_WORDS = ("pain", "injur", "achilles", "calf raise", "heel", "tendon", "stage", "hop", "incline", "ill",
-                "symptom", "rehab", "physio")
+HEALTH_WORDS = (
+    "pain",
+    "injur",
+    "achilles",
+    "calf raise",
+    "heel",
+    "tendon",
+    "stage",
+    "hop",
+    "incline",
+    "ill",
+    "symptom",
+    "rehab",
+    "physio",
+)
 
 
 def _events(feed: bytes) -> list[icalendar.Event]:
@@ -114,21 +127,32 @@ def _events(feed: bytes) -> list[icalendar.Event]:
 
 
 def test_training_days_spread_over_the_week_and_skip_days_away() -> None:
-    assert training_days(MONDAY + dt.timedelta(days=3), 3) == [MONDAY, MONDAY + dt.timedelta(days=2),
-                                                              MONDAY + dt.timedelta(days=4)]
+    assert training_days(MONDAY + dt.timedelta(days=3), 3) == [
+        MONDAY,
+        MONDAY + dt.timedelta(days=2),
+        MONDAY + dt.timedelta(days=4),
+    ]
     assert training_days(MONDAY, 2) == [MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=4)]
     assert training_days(MONDAY, 3, away={MONDAY + dt.timedelta(days=2)}) == [MONDAY, MONDAY + dt.timedelta(days=4)]
 
 
 def test_the_feed_has_the_weeks_training_and_the_retest_as_all_day_events_without_health_words() -> None:
     days = training_days(MONDAY, 3)
-    feed = build_feed("feed7", days, MONDAY + dt.timedelta(days=14), NOW, exercise_names=["Single-leg calf raise"],
-                      retest_protocol="10° incline, 60 beats/min, not cued; knee straight")
+    feed = build_feed(
+        "feed7",
+        days,
+        MONDAY + dt.timedelta(days=14),
+        NOW,
+        exercise_names=["Single-leg calf raise"],
+        retest_protocol="10° incline, 60 beats/min, not cued; knee straight",
+    )
     calendar = icalendar.Calendar.from_ical(feed)
     assert str(calendar["VERSION"]) == "2.0"
     events = _events(feed)
     assert [(str(e["SUMMARY"]), e["DTSTART"].dt) for e in events] == [
-        *((TRAINING_SUMMARY, day) for day in days), (RETEST_SUMMARY, MONDAY + dt.timedelta(days=14))]
+        *((TRAINING_SUMMARY, day) for day in days),
+        (RETEST_SUMMARY, MONDAY + dt.timedelta(days=14)),
+    ]
     for event in events:
         # A date, not a time: the same day in every time zone; the stamp is UTC.
         assert type(event["DTSTART"].dt) is dt.date and type(event["DTEND"].dt) is dt.date
@@ -144,9 +168,15 @@ def test_the_feed_has_the_weeks_training_and_the_retest_as_all_day_events_withou
 
 
 def test_exercise_names_only_when_the_runner_chooses() -> None:
-    feed = build_feed("feed7", training_days(MONDAY, 3), MONDAY, NOW, show_exercise_names=True,
-                      exercise_names=["Single-leg calf raise", "Seated calf raise"],
-                      retest_protocol="10° incline, 60 beats/min, not cued; knee straight")
+    feed = build_feed(
+        "feed7",
+        training_days(MONDAY, 3),
+        MONDAY,
+        NOW,
+        show_exercise_names=True,
+        exercise_names=["Single-leg calf raise", "Seated calf raise"],
+        retest_protocol="10° incline, 60 beats/min, not cued; knee straight",
+    )
     training, *_, retest = _events(feed)
     assert str(training["DESCRIPTION"]) == "This week: Single-leg calf raise, Seated calf raise"
     assert "10° incline" in str(retest["DESCRIPTION"])
@@ -160,16 +190,20 @@ def test_the_same_feed_keeps_its_event_ids_between_fetches() -> None:
 
 # -- return-to-run checklist ----------------------------------------------------------------------------------------
 
+
 def hop(left: int, right: int, pain: tuple[int, int] = (0, 0), day: dt.date = MONDAY, flags=frozenset()) -> HopTest:
     return HopTest(day, LegPair(left, right), LegPair(*pain), red_flags=frozenset(flags))
 
 
-@pytest.mark.parametrize("hops, pain, met", [
-    ((10, 10), (2, 2), True),  # the boundaries themselves count
-    ((15, 12), (0, 1), True),
-    ((9, 15), (0, 0), False),  # one leg under 10
-    ((10, 10), (3, 0), False),  # pain over 2 on one leg
-])
+@pytest.mark.parametrize(
+    "hops, pain, met",
+    [
+        ((10, 10), (2, 2), True),  # the boundaries themselves count
+        ((15, 12), (0, 1), True),
+        ((9, 15), (0, 0), False),  # one leg under 10
+        ((10, 10), (3, 0), False),  # pain over 2 on one leg
+    ],
+)
 def test_hops_item_boundaries(hops, pain, met) -> None:
     assert hops_met(hop(*hops, pain=pain)) is met
 
@@ -212,8 +246,9 @@ def test_symmetry_boundary_is_90_percent_in_raises_and_hops() -> None:
 
 
 def test_all_met_when_every_item_is() -> None:
-    readiness = assess_readiness(runner(), [ReadinessCheck(MONDAY, True, True)], [hop(12, 12, (1, 2))],
-                                 [heel_test(31, 32)])
+    readiness = assess_readiness(
+        runner(), [ReadinessCheck(MONDAY, True, True)], [hop(12, 12, (1, 2))], [heel_test(31, 32)]
+    )
     assert readiness.all_met
 
 
@@ -237,6 +272,7 @@ def test_hop_symmetry_and_chart_rows() -> None:
 
 
 # -- the store ------------------------------------------------------------------------------------------------------
+
 
 def test_store_keeps_days_away_choice_hops_checks_and_feeds_per_owner(store: Store) -> None:
     sam = store.create_runner("owner-a", RunnerProfile("Sam", 1990, Sex.FEMALE))

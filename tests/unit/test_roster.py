@@ -48,8 +48,10 @@ def test_a_runner_on_track_has_the_row_and_no_flags():
     assert result.flags == ()
     assert not result.needs_attention
     assert result.latest_test_on == days_ago(3)
-    assert [(leg.side, leg.raises, leg.band) for leg in result.legs] == [(Side.LEFT, 30, Band.TYPICAL),
-                                                                         (Side.RIGHT, 30, Band.TYPICAL)]
+    assert [(leg.side, leg.raises, leg.band) for leg in result.legs] == [
+        (Side.LEFT, 30, Band.TYPICAL),
+        (Side.RIGHT, 30, Band.TYPICAL),
+    ]
     assert result.symmetry_percent == 100.0
     assert result.stage is Stage.POWER and result.stage_title == "Power"
     assert result.training_days == 2  # two distinct days, one with two logs
@@ -57,6 +59,7 @@ def test_a_runner_on_track_has_the_row_and_no_flags():
 
 
 # -- warning sign in the latest test or check-in ---------------------------------------------------------------
+
 
 def test_a_warning_sign_in_the_latest_test_flags_and_stops_band_and_stage():
     result = row([heel_test(30, 30, day=days_ago(3), id=1, red_flags=frozenset({"sudden_pop"}))])
@@ -70,8 +73,12 @@ def test_a_warning_sign_in_the_latest_test_flags_and_stops_band_and_stage():
 
 
 def test_a_warning_sign_in_an_earlier_test_only_does_not_flag():
-    result = row([heel_test(28, 28, day=days_ago(10), id=1, red_flags=frozenset({"sudden_pop"})),
-                  heel_test(30, 30, day=days_ago(3), id=2)])
+    result = row(
+        [
+            heel_test(28, 28, day=days_ago(10), id=1, red_flags=frozenset({"sudden_pop"})),
+            heel_test(30, 30, day=days_ago(3), id=2),
+        ]
+    )
     assert FlagKind.WARNING_SIGN not in kinds(result)
 
 
@@ -92,6 +99,7 @@ def test_a_warning_sign_in_the_latest_hop_test_or_return_to_run_check_flags():
 
 # -- pain over 5, or rising week on week ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("peak", "flagged"), [(4, False), (5, False), (6, True)])
 def test_pain_over_five_this_week_flags(peak, flagged):
     assert PAIN_ACCEPTABLE_MAX.value == 5
@@ -109,8 +117,9 @@ def test_pain_over_five_older_than_this_week_does_not_flag():
     assert FlagKind.PAIN not in kinds(row(symptoms=[symptom(days_ago(7), during=6)]))
 
 
-@pytest.mark.parametrize(("before", "now", "flagged"), [(3, 2, False), (3, 3, False), (3, 4, True),
-                                                        (1, 2, False)])  # a rise inside the safe zone (0-2) is not
+@pytest.mark.parametrize(
+    ("before", "now", "flagged"), [(3, 2, False), (3, 3, False), (3, 4, True), (1, 2, False)]
+)  # a rise inside the safe zone (0-2) is not
 def test_next_morning_pain_rising_week_on_week_flags(before, now, flagged):
     result = row(symptoms=[symptom(days_ago(10), morning=before), symptom(days_ago(2), morning=now)])
     assert (FlagKind.PAIN in kinds(result)) is flagged
@@ -126,9 +135,15 @@ def test_morning_stiffness_rising_week_on_week_flags(before, now, flagged):
 
 # -- symmetry under 90% ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("left", "right", "flagged"), [(35, 39, True),  # 89.7%, just under
-                                                        (27, 30, False),  # 90.0%, at the line
-                                                        (28, 30, False)])  # 93.3%, over
+
+@pytest.mark.parametrize(
+    ("left", "right", "flagged"),
+    [
+        (35, 39, True),  # 89.7%, just under
+        (27, 30, False),  # 90.0%, at the line
+        (28, 30, False),
+    ],
+)  # 93.3%, over
 def test_symmetry_under_the_90_percent_line_flags(left, right, flagged):
     assert SYMMETRY_FLAG_PERCENT.value == 90
     result = row([heel_test(left, right, day=days_ago(3), id=1)])
@@ -153,11 +168,15 @@ def test_symmetry_flag_covers_the_knee_bent_variant():
 
 # -- a stage that went down -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("earlier", "latest", "stages", "flagged"), [
-    ((30, 30), (18, 18), (Stage.POWER, Stage.LOAD), True),  # down
-    ((30, 30), (31, 31), (Stage.POWER, Stage.POWER), False),  # the same stage
-    ((18, 18), (30, 30), (Stage.LOAD, Stage.POWER), False),  # up
-])
+
+@pytest.mark.parametrize(
+    ("earlier", "latest", "stages", "flagged"),
+    [
+        ((30, 30), (18, 18), (Stage.POWER, Stage.LOAD), True),  # down
+        ((30, 30), (31, 31), (Stage.POWER, Stage.POWER), False),  # the same stage
+        ((18, 18), (30, 30), (Stage.LOAD, Stage.POWER), False),  # up
+    ],
+)
 def test_a_stage_that_went_down_since_the_previous_test_flags(earlier, latest, stages, flagged):
     tests = [heel_test(*earlier, day=days_ago(17), id=1), heel_test(*latest, day=days_ago(3), id=2)]
     result = row(tests)
@@ -169,13 +188,16 @@ def test_a_stage_that_went_down_since_the_previous_test_flags(earlier, latest, s
 
 
 def test_pain_this_week_that_drops_the_stage_to_calm_down_flags_both():
-    result = row(symptoms=[symptom(days_ago(1), during=7)],
-                 tests=[heel_test(30, 30, day=days_ago(17), id=1), heel_test(30, 30, day=days_ago(3), id=2)])
+    result = row(
+        symptoms=[symptom(days_ago(1), during=7)],
+        tests=[heel_test(30, 30, day=days_ago(17), id=1), heel_test(30, 30, day=days_ago(3), id=2)],
+    )
     assert result.stage is Stage.CALM_DOWN
     assert {FlagKind.PAIN, FlagKind.STAGE_DOWN} <= kinds(result)
 
 
 # -- retest due (no test for 4 weeks in the load and power stages) --------------------------------------------
+
 
 @pytest.mark.parametrize(("age_days", "flagged"), [(27, False), (28, True), (29, True)])
 def test_retest_due_after_four_weeks_in_the_power_stage(age_days, flagged):
@@ -200,6 +222,7 @@ def test_a_runner_with_no_test_yet_is_flagged():
 
 # -- no training logged for 14 days ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("last_log_days_ago", "flagged"), [(12, False), (13, False), (14, True)])
 def test_no_training_in_the_last_14_days_flags(last_log_days_ago, flagged):
     result = row(logs=[log(days_ago(30)), log(days_ago(last_log_days_ago))])
@@ -221,12 +244,14 @@ def test_a_new_runner_is_not_flagged_before_14_days_have_passed(first_test_days_
 
 # -- the roster's order and filter ----------------------------------------------------------------------------
 
+
 def test_flagged_runners_sort_first_most_urgent_first_then_by_name():
     on_track_a = row(who=runner(name="ada"))
     on_track_z = row(who=runner(name="Zoe"))
     asymmetric = row([heel_test(20, 30, day=days_ago(3), id=1)], who=runner(name="Bo"))
-    warned = row([heel_test(30, 30, day=days_ago(3), id=1, red_flags=frozenset({"sudden_pop"}))],
-                 who=runner(name="Yan"))
+    warned = row(
+        [heel_test(30, 30, day=days_ago(3), id=1, red_flags=frozenset({"sudden_pop"}))], who=runner(name="Yan")
+    )
     ordered = sort_roster([on_track_z, asymmetric, on_track_a, warned])
     assert [r.name for r in ordered] == ["Yan", "Bo", "ada", "Zoe"]  # names sort regardless of case
     assert [r.name for r in with_flag(ordered, FlagKind.SYMMETRY)] == ["Bo"]
@@ -234,10 +259,13 @@ def test_flagged_runners_sort_first_most_urgent_first_then_by_name():
 
 # -- the squad chart: one point per runner ----------------------------------------------------------------------
 
+
 def squad_rows() -> list[RosterRow]:
-    return [row(who=runner(name="Ada")),  # 30/30, on track
-            row([heel_test(30, 26, day=days_ago(3), id=1)], who=runner(name="Bo", injured_side=Side.LEFT)),
-            row(tests=[], who=runner(name="New"))]  # no test yet: not on the chart
+    return [
+        row(who=runner(name="Ada")),  # 30/30, on track
+        row([heel_test(30, 26, day=days_ago(3), id=1)], who=runner(name="Bo", injured_side=Side.LEFT)),
+        row(tests=[], who=runner(name="New")),
+    ]  # no test yet: not on the chart
 
 
 def test_the_squad_frame_has_one_point_per_tested_runner_judged_weaker_over_stronger():
@@ -268,5 +296,7 @@ def test_the_squad_spec_is_what_altair_builds_with_the_runner_target_and_90_perc
     assert points["encoding"]["shape"]["field"] == points["encoding"]["color"]["field"] == "attention"
 
     # Symmetry from 50% on every layer with a y (a layer without it would stretch the axis down to 0).
-    assert [layer["encoding"]["y"]["scale"]["domain"] for layer in spec["layer"] if "y" in layer["encoding"]] == \
-        [[50, 100], [50, 100]]
+    assert [layer["encoding"]["y"]["scale"]["domain"] for layer in spec["layer"] if "y" in layer["encoding"]] == [
+        [50, 100],
+        [50, 100],
+    ]

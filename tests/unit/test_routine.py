@@ -74,11 +74,18 @@ def test_pain_over_5_calms_down_even_for_a_strong_runner():
     assert "6/10" in decision.reasons[0]
 
 
-@pytest.mark.parametrize(("previous", "recent", "stage"), [
-    (2, 3, Stage.CALM_DOWN), (3, 5, Stage.CALM_DOWN), (0, 4, Stage.CALM_DOWN),
-    (1, 2, Stage.LOAD), (0, 1, Stage.LOAD),  # a rise that stays in the safe zone (≤2) is not a warning
-    (3, 3, Stage.LOAD), (4, 3, Stage.LOAD),  # steady or falling pain is fine
-])
+@pytest.mark.parametrize(
+    ("previous", "recent", "stage"),
+    [
+        (2, 3, Stage.CALM_DOWN),
+        (3, 5, Stage.CALM_DOWN),
+        (0, 4, Stage.CALM_DOWN),
+        (1, 2, Stage.LOAD),
+        (0, 1, Stage.LOAD),  # a rise that stays in the safe zone (≤2) is not a warning
+        (3, 3, Stage.LOAD),
+        (4, 3, Stage.LOAD),  # steady or falling pain is fine
+    ],
+)
 def test_next_morning_pain_rising_week_on_week_calms_things_down(previous, recent, stage):
     symptoms = [symptom(days_ago(10), Side.LEFT, morning=previous), symptom(days_ago(3), Side.LEFT, morning=recent)]
     decision = stage_for(AT, AT, symptoms=symptoms)
@@ -94,9 +101,13 @@ def test_old_pain_does_not_hold_the_runner_back():
 
 
 def test_pain_picture_windows():
-    entries = [symptom(days_ago(0), Side.LEFT, during=1), symptom(days_ago(6), Side.RIGHT, morning=4),
-               symptom(days_ago(8), Side.LEFT, during=2), symptom(days_ago(13), Side.LEFT, morning=3),
-               symptom(days_ago(20), Side.LEFT, during=9)]
+    entries = [
+        symptom(days_ago(0), Side.LEFT, during=1),
+        symptom(days_ago(6), Side.RIGHT, morning=4),
+        symptom(days_ago(8), Side.LEFT, during=2),
+        symptom(days_ago(13), Side.LEFT, morning=3),
+        symptom(days_ago(20), Side.LEFT, during=9),
+    ]
     picture = pain_picture(entries, TODAY)
     assert (picture.recent_peak, picture.previous_week_peak) == (4, 3)
     assert picture.rising
@@ -120,20 +131,28 @@ def test_weaker_leg_at_the_reference_loads(left, right):
     assert stage_for(left, right).stage is Stage.LOAD
 
 
-@pytest.mark.parametrize(("left", "right", "symptoms"), [
-    (30, 30, []), (30, 33, []), (45, 41, []),
-    (30, 30, [symptom(days_ago(2), Side.LEFT, during=2, morning=2)]),
-])
+@pytest.mark.parametrize(
+    ("left", "right", "symptoms"),
+    [
+        (30, 30, []),
+        (30, 33, []),
+        (45, 41, []),
+        (30, 30, [symptom(days_ago(2), Side.LEFT, during=2, morning=2)]),
+    ],
+)
 def test_thirty_each_leg_symmetric_and_low_pain_is_power(left, right, symptoms):
     decision = stage_for(left, right, symptoms=symptoms)
     assert decision.stage is Stage.POWER
 
 
-@pytest.mark.parametrize(("left", "right", "symptoms", "missing"), [
-    (29, 32, [], "30 raises"),                                   # weaker leg under the runner target
-    (30, 34, [], "90% or more knee straight"),                   # LSI 88%
-    (30, 30, [symptom(days_ago(2), Side.LEFT, during=3)], "pain"),  # pain over 2
-])
+@pytest.mark.parametrize(
+    ("left", "right", "symptoms", "missing"),
+    [
+        (29, 32, [], "30 raises"),  # weaker leg under the runner target
+        (30, 34, [], "90% or more knee straight"),  # LSI 88%
+        (30, 30, [symptom(days_ago(2), Side.LEFT, during=3)], "pain"),  # pain over 2
+    ],
+)
 def test_each_missing_power_criterion_keeps_load(left, right, symptoms, missing):
     decision = stage_for(left, right, symptoms=symptoms)
     assert decision.stage is Stage.LOAD
@@ -150,8 +169,10 @@ def test_injured_side_symmetry_gate_uses_weaker_over_stronger():
     assert stage_for(33, 32, who=who).stage is Stage.POWER
 
 
-@pytest.mark.parametrize(("left", "right", "stage"), [(24, 30, Stage.BUILD), (25, 26, Stage.BUILD),
-                                                      (30, 31, Stage.POWER), (10, 10, Stage.BUILD)])
+@pytest.mark.parametrize(
+    ("left", "right", "stage"),
+    [(24, 30, Stage.BUILD), (25, 26, Stage.BUILD), (30, 31, Stage.POWER), (10, 10, Stage.BUILD)],
+)
 def test_without_a_reference_the_runner_target_stages(left, right, stage):
     decision = stage_for(left, right, protocol=NO_REF_PROTOCOL)
     assert decision.stage is stage
@@ -191,15 +212,13 @@ def test_more_reps_on_the_weaker_leg_never_moves_a_runner_back(left, right, extr
 # --- the week: extra set for the weaker side ---------------------------------------------------------------------
 
 
-def routine_for(left, right, *, who=RUNNER, access=EquipmentAccess.GYM, symptoms=(), protocol=STANDARD,
-                today=TODAY):
+def routine_for(left, right, *, who=RUNNER, access=EquipmentAccess.GYM, symptoms=(), protocol=STANDARD, today=TODAY):
     test = heel_test(left, right, protocol=protocol, day=today)
     score = score_test(test, who)
     return recommend(test, score, triage([], test.straight_reps), who, list(symptoms), today, access)
 
 
-@pytest.mark.parametrize(("left", "right", "weaker"), [(20, 25, Side.LEFT), (25, 20, Side.RIGHT),
-                                                       (30, 40, Side.LEFT)])
+@pytest.mark.parametrize(("left", "right", "weaker"), [(20, 25, Side.LEFT), (25, 20, Side.RIGHT), (30, 40, Side.LEFT)])
 def test_weaker_side_gets_one_more_set_on_unilateral_exercises_when_lsi_under_90(left, right, weaker):
     routine = routine_for(left, right)
     assert routine is not None and routine.weaker_side is weaker
@@ -292,8 +311,10 @@ def test_home_and_gym_fill_every_slot(access):
 
 
 def test_options_rotate_week_by_week():
-    weeks = {build_week(Stage.POWER, (), week, EquipmentAccess.GYM, None).prescriptions[1].exercise.id
-             for week in ALL_WEEKS[:3]}
+    weeks = {
+        build_week(Stage.POWER, (), week, EquipmentAccess.GYM, None).prescriptions[1].exercise.id
+        for week in ALL_WEEKS[:3]
+    }
     assert len(weeks) == 3
 
 
@@ -301,8 +322,9 @@ def test_options_rotate_week_by_week():
 
 
 def categories(stage: Stage, access: EquipmentAccess = EquipmentAccess.GYM) -> set[str]:
-    return {item.exercise.category for week in ALL_WEEKS for item in
-            build_week(stage, (), week, access, None).prescriptions}
+    return {
+        item.exercise.category for week in ALL_WEEKS for item in build_week(stage, (), week, access, None).prescriptions
+    }
 
 
 @pytest.mark.parametrize("stage", [Stage.CALM_DOWN, Stage.BUILD, Stage.LOAD])

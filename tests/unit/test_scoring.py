@@ -48,20 +48,40 @@ SPREAD = 10  # SD between healthy people (Green 2024 uncued 10.3; Lunsford & Per
 # --- bands -------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("reps", "band"), [
-    (60, Band.ABOVE), (41, Band.ABOVE),           # high + 1 SD and more: above
-    (40, Band.TYPICAL), (37, Band.TYPICAL), (31, Band.TYPICAL), (25, Band.TYPICAL), (21, Band.TYPICAL),  # < 1 SD
-    (20, Band.BELOW), (16, Band.BELOW), (11, Band.BELOW),   # 1 SD or more under, less than 2 SD
-    (10, Band.WELL_BELOW), (9.9, Band.WELL_BELOW), (1, Band.WELL_BELOW), (0, Band.WELL_BELOW),  # 2 SD or more
-])
+@pytest.mark.parametrize(
+    ("reps", "band"),
+    [
+        (60, Band.ABOVE),
+        (41, Band.ABOVE),  # high + 1 SD and more: above
+        (40, Band.TYPICAL),
+        (37, Band.TYPICAL),
+        (31, Band.TYPICAL),
+        (25, Band.TYPICAL),
+        (21, Band.TYPICAL),  # < 1 SD
+        (20, Band.BELOW),
+        (16, Band.BELOW),
+        (11, Band.BELOW),  # 1 SD or more under, less than 2 SD
+        (10, Band.WELL_BELOW),
+        (9.9, Band.WELL_BELOW),
+        (1, Band.WELL_BELOW),
+        (0, Band.WELL_BELOW),  # 2 SD or more
+    ],
+)
 def test_band_boundaries_for_a_30_to_31_reference(reps, band):
     assert band_for(reps, reference(30, 31)) is band
 
 
-@pytest.mark.parametrize(("reps", "band"), [
-    (27.9 + 10, Band.ABOVE), (37.8, Band.TYPICAL), (17.95, Band.TYPICAL), (17.9, Band.BELOW),
-    (7.95, Band.BELOW), (7.85, Band.WELL_BELOW),
-])
+@pytest.mark.parametrize(
+    ("reps", "band"),
+    [
+        (27.9 + 10, Band.ABOVE),
+        (37.8, Band.TYPICAL),
+        (17.95, Band.TYPICAL),
+        (17.9, Band.BELOW),
+        (7.95, Band.BELOW),
+        (7.85, Band.WELL_BELOW),
+    ],
+)
 def test_band_boundaries_for_a_single_value_reference(reps, band):
     assert band_for(reps, reference(27.9)) is band
 
@@ -134,9 +154,17 @@ def test_runner_target_is_30_raises(reps, meets):
 # --- limb symmetry ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("left", "right", "expected"), [
-    (27, 30, 90.0), (30, 27, 90.0), (20, 25, 80.0), (25, 25, 100.0), (0, 25, 0.0), (9, 10, 90.0),
-])
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        (27, 30, 90.0),
+        (30, 27, 90.0),
+        (20, 25, 80.0),
+        (25, 25, 100.0),
+        (0, 25, 0.0),
+        (9, 10, 90.0),
+    ],
+)
 def test_lsi_is_weaker_over_stronger(left, right, expected):
     assert limb_symmetry_index(LegPair(left, right)) == pytest.approx(expected)
 
@@ -146,17 +174,27 @@ def test_lsi_with_an_injured_side_is_injured_over_uninjured():
     assert limb_symmetry_index(LegPair(20, 25), Side.RIGHT) == pytest.approx(125.0)  # may exceed 100
 
 
-@pytest.mark.parametrize(("pair", "injured"), [
-    (LegPair(None, 20), None), (LegPair(20, None), None), (LegPair(None, None), None),
-    (LegPair(0, 0), None), (LegPair(5, 0), Side.LEFT), (LegPair(0, 5), Side.RIGHT), (LegPair(None, 5), Side.LEFT),
-])
+@pytest.mark.parametrize(
+    ("pair", "injured"),
+    [
+        (LegPair(None, 20), None),
+        (LegPair(20, None), None),
+        (LegPair(None, None), None),
+        (LegPair(0, 0), None),
+        (LegPair(5, 0), Side.LEFT),
+        (LegPair(0, 5), Side.RIGHT),
+        (LegPair(None, 5), Side.LEFT),
+    ],
+)
 def test_lsi_is_none_when_undefined(pair, injured):
     assert limb_symmetry_index(pair, injured) is None
 
 
 @PROPERTY
-@given(left=st.integers(0, 150) | st.floats(0, 150, allow_nan=False),
-       right=st.integers(0, 150) | st.floats(0, 150, allow_nan=False))
+@given(
+    left=st.integers(0, 150) | st.floats(0, 150, allow_nan=False),
+    right=st.integers(0, 150) | st.floats(0, 150, allow_nan=False),
+)
 def test_lsi_is_at_most_100_and_symmetric_under_swapping_legs(left, right):
     lsi = limb_symmetry_index(LegPair(left, right))
     swapped = limb_symmetry_index(LegPair(right, left))
@@ -171,12 +209,14 @@ def test_lsi_is_at_most_100_and_symmetric_under_swapping_legs(left, right):
 @PROPERTY
 @given(left=st.integers(1, 150), right=st.integers(1, 150), injured=st.sampled_from(list(Side)))
 def test_injured_side_lsi_mirrors_under_swapping_legs(left, right, injured):
-    assert limb_symmetry_index(LegPair(left, right), injured) == limb_symmetry_index(LegPair(right, left),
-                                                                                      injured.other)
+    assert limb_symmetry_index(LegPair(left, right), injured) == limb_symmetry_index(
+        LegPair(right, left), injured.other
+    )
 
 
-@pytest.mark.parametrize(("left", "right", "flagged"), [(26, 29, True), (27, 30, False), (30, 30, False),
-                                                        (20, 30, True)])
+@pytest.mark.parametrize(
+    ("left", "right", "flagged"), [(26, 29, True), (27, 30, False), (30, 30, False), (20, 30, True)]
+)
 def test_symmetry_flag_below_90_percent(left, right, flagged):
     score = score_test(heel_test(left, right), runner())
     assert score.symmetry_flagged is flagged
@@ -215,11 +255,20 @@ def test_weaker_side_is_the_leg_with_fewer_reps(left, right):
 # --- pain zones --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("pain", "zone"), [
-    (0, PainZone.SAFE), (1, PainZone.SAFE), (2, PainZone.SAFE),
-    (3, PainZone.ACCEPTABLE), (4, PainZone.ACCEPTABLE), (5, PainZone.ACCEPTABLE),
-    (6, PainZone.TOO_MUCH), (8, PainZone.TOO_MUCH), (10, PainZone.TOO_MUCH),
-])
+@pytest.mark.parametrize(
+    ("pain", "zone"),
+    [
+        (0, PainZone.SAFE),
+        (1, PainZone.SAFE),
+        (2, PainZone.SAFE),
+        (3, PainZone.ACCEPTABLE),
+        (4, PainZone.ACCEPTABLE),
+        (5, PainZone.ACCEPTABLE),
+        (6, PainZone.TOO_MUCH),
+        (8, PainZone.TOO_MUCH),
+        (10, PainZone.TOO_MUCH),
+    ],
+)
 def test_pain_zone_boundaries(pain, zone):
     assert pain_zone(pain) is zone
 
@@ -290,8 +339,9 @@ def test_same_day_retest_compares_with_the_earlier_entry():
     assert previous_comparable(first, [first, second]) is None
 
 
-@pytest.mark.parametrize(("delta", "noise"), [(0, True), (5, True), (-5, True), (6, True), (-6, True),
-                                              (7, False), (-7, False), (12, False)])
+@pytest.mark.parametrize(
+    ("delta", "noise"), [(0, True), (5, True), (-5, True), (6, True), (-6, True), (7, False), (-7, False), (12, False)]
+)
 def test_changes_of_six_reps_or_fewer_are_within_noise(delta, noise):
     previous = heel_test(25, 25, day=day(14), id=1)
     current = heel_test(25 + delta, 25, id=2)
@@ -303,11 +353,17 @@ def test_changes_of_six_reps_or_fewer_are_within_noise(delta, noise):
 # --- symptom advisories -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kwargs", "kind", "expected"), [
-    ({"during": 5}, "pain_too_much", False), ({"during": 6}, "pain_too_much", True),
-    ({"morning": 2}, "pain_not_settled", False), ({"morning": 3}, "pain_not_settled", True),
-    ({"stiffness": 30}, "long_stiffness", False), ({"stiffness": 31}, "long_stiffness", True),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "kind", "expected"),
+    [
+        ({"during": 5}, "pain_too_much", False),
+        ({"during": 6}, "pain_too_much", True),
+        ({"morning": 2}, "pain_not_settled", False),
+        ({"morning": 3}, "pain_not_settled", True),
+        ({"stiffness": 30}, "long_stiffness", False),
+        ({"stiffness": 31}, "long_stiffness", True),
+    ],
+)
 def test_symptom_advisory_thresholds(kwargs, kind, expected):
     advisories = symptom_advisories([symptom(TODAY, Side.RIGHT, **kwargs)])
     found = [a for a in advisories if a.kind == kind]
@@ -334,9 +390,16 @@ def test_score_carries_the_symptom_advisories():
 # --- soleus and knee-to-wall ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("load", "body_weight", "ratio", "meets"), [
-    (93, 62, 1.5, True), (120, 60, 2.0, True), (90, 62, 1.45, False), (62, 62, 1.0, False), (0, 70, 0.0, False),
-])
+@pytest.mark.parametrize(
+    ("load", "body_weight", "ratio", "meets"),
+    [
+        (93, 62, 1.5, True),
+        (120, 60, 2.0, True),
+        (90, 62, 1.45, False),
+        (62, 62, 1.0, False),
+        (0, 70, 0.0, False),
+    ],
+)
 def test_soleus_ratio_against_the_one_and_a_half_body_weight_target(load, body_weight, ratio, meets):
     test = heel_test(25, 25, soleus=SoleusTest(load, LegPair(8, 8), body_weight))
     score = score_test(test, runner())
@@ -354,10 +417,17 @@ def test_no_soleus_ratio_without_a_soleus_test():
     assert score.soleus_ratio_bw is None and score.soleus_meets_target is None
 
 
-@pytest.mark.parametrize(("left", "right", "difference", "advised"), [
-    (9.5, 11.5, 2.0, True), (10.0, 11.5, 1.5, False), (12.1, 10.1, 2.0, True), (12.0, 12.0, 0.0, False),
-    (8.0, 13.0, 5.0, True), (10.0, 11.9, 1.9, False),
-])
+@pytest.mark.parametrize(
+    ("left", "right", "difference", "advised"),
+    [
+        (9.5, 11.5, 2.0, True),
+        (10.0, 11.5, 1.5, False),
+        (12.1, 10.1, 2.0, True),
+        (12.0, 12.0, 0.0, False),
+        (8.0, 13.0, 5.0, True),
+        (10.0, 11.9, 1.9, False),
+    ],
+)
 def test_knee_to_wall_difference_and_its_2_cm_noise_line(left, right, difference, advised):
     score = score_test(heel_test(25, 25, knee_to_wall_cm=LegPair(left, right)), runner())
     assert score.knee_to_wall_difference_cm == pytest.approx(difference)

@@ -29,10 +29,12 @@ def test_the_weaker_leg_is_named_with_both_counts() -> None:
 
 def test_pain_is_a_sentence_with_the_zone_and_its_range() -> None:
     assert pain_sentence({Side.LEFT: PainZone.SAFE, Side.RIGHT: PainZone.SAFE}) == (
-        "Pain: the safe zone (0–2) on both legs.")
+        "Pain: the safe zone (0–2) on both legs."
+    )
     mixed = pain_sentence({Side.RIGHT: PainZone.SAFE, Side.LEFT: PainZone.ACCEPTABLE})
-    assert mixed == ("Pain: left in the acceptable zone (3–5, fine if it settles by the next morning); "
-                     "right in the safe zone (0–2).")
+    assert mixed == (
+        "Pain: left in the acceptable zone (3–5, fine if it settles by the next morning); right in the safe zone (0–2)."
+    )
     assert "over 5" in pain_sentence({Side.LEFT: PainZone.TOO_MUCH})
     assert pain_sentence({}) is None
 
@@ -44,7 +46,9 @@ def test_the_scoring_rules_state_the_thresholds_values() -> None:
     assert f"beyond ±{int(MEASUREMENT_NOISE_REPS.value)} raises" in rules
     assert f"Pain 0–{int(PAIN_SAFE_MAX.value)} is safe" in rules
     assert f"over {int(PAIN_ACCEPTABLE_MAX.value)} too much" in rules
-    assert f"{int(PLYO_FIRST_WEEK_CONTACTS_MIN.value)}–{int(PLYO_FIRST_WEEK_CONTACTS_MAX.value)} ground contacts" in rules
+    assert (
+        f"{int(PLYO_FIRST_WEEK_CONTACTS_MIN.value)}–{int(PLYO_FIRST_WEEK_CONTACTS_MAX.value)} ground contacts" in rules
+    )
 
 
 def test_a_changed_threshold_changes_the_scoring_rules(monkeypatch: pytest.MonkeyPatch) -> None:

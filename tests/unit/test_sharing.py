@@ -63,7 +63,13 @@ def test_malformed_tokens_are_refused_before_any_lookup(text: str) -> None:
 def test_truncated_tampered_and_padded_tokens_never_resolve(linked) -> None:
     store, token, _ = linked
     flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
-    for wrong in (token[:-1], token[1:], flipped, token + "A", token.upper() if token.upper() != token else token[::-1]):
+    for wrong in (
+        token[:-1],
+        token[1:],
+        flipped,
+        token + "A",
+        token.upper() if token.upper() != token else token[::-1],
+    ):
         assert store.resolve_share(token_hash(wrong), NOW) is None
 
 

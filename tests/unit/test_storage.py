@@ -65,8 +65,10 @@ def counts(store: Store, runner_id: int) -> dict[str, int]:
 
 
 def full_symptoms(day: dt.date = FULL_TEST.tested_on) -> list[SymptomEntry]:
-    return [symptom(day, Side.LEFT, during=4, morning=2, stiffness=15, location=PainLocation.ACHILLES),
-            symptom(day, Side.RIGHT, during=0, morning=0, stiffness=0)]
+    return [
+        symptom(day, Side.LEFT, during=4, morning=2, stiffness=15, location=PainLocation.ACHILLES),
+        symptom(day, Side.RIGHT, during=0, morning=0, stiffness=0),
+    ]
 
 
 # --- migrations and persistence ---------------------------------------------------------------------------------
@@ -97,8 +99,9 @@ def test_data_survives_close_and_reopen(database_url: str):
     runner_id = add_runner(store)
     test_id = store.save_test(LOCAL_OWNER, runner_id, FULL_TEST, full_symptoms())
     store.add_symptoms(LOCAL_OWNER, runner_id, [symptom(TODAY, Side.LEFT, morning=1)])
-    store.add_routine_log(LOCAL_OWNER, runner_id, RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 15, 0.0, 1,
-                                                                  "felt fine"))
+    store.add_routine_log(
+        LOCAL_OWNER, runner_id, RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 15, 0.0, 1, "felt fine")
+    )
     store.close()
 
     reopened = open_store(database_url)
@@ -110,7 +113,8 @@ def test_data_survives_close_and_reopen(database_url: str):
         assert without_id(test) == FULL_TEST
         assert len(records.symptoms) == 3
         assert [(e.logged_on, e.exercise_id, e.sets, e.reps, e.pain, e.notes) for e in records.routine_logs] == [
-            (TODAY, "single_leg_calf_raise", 3, 15, 1, "felt fine")]
+            (TODAY, "single_leg_calf_raise", 3, 15, 1, "felt fine")
+        ]
     finally:
         reopened.close()
 
@@ -122,7 +126,8 @@ def test_every_field_of_a_test_and_its_symptoms_round_trips(store: Store):
     assert saved == dataclasses.replace(FULL_TEST, id=test_id)
     entries = store.list_symptoms(LOCAL_OWNER, runner_id)
     assert [dataclasses.replace(e, id=None) for e in entries] == [
-        dataclasses.replace(e, test_id=test_id) for e in full_symptoms()]
+        dataclasses.replace(e, test_id=test_id) for e in full_symptoms()
+    ]
 
 
 def test_red_flags_round_trip(store: Store):
@@ -134,8 +139,9 @@ def test_red_flags_round_trip(store: Store):
 
 
 def test_runner_profile_round_trips_and_updates(store: Store):
-    created = store.create_runner(LOCAL_OWNER, dataclasses.replace(runner(Sex.MALE, 40), name="محمد 🏃",
-                                                                   units=Units.LB, injured_side=Side.RIGHT))
+    created = store.create_runner(
+        LOCAL_OWNER, dataclasses.replace(runner(Sex.MALE, 40), name="محمد 🏃", units=Units.LB, injured_side=Side.RIGHT)
+    )
     assert store.get_runner(LOCAL_OWNER, created.id) == created
     changed = dataclasses.replace(created, name="Mo", injured_side=None, sex=Sex.UNSPECIFIED)
     store.update_runner(LOCAL_OWNER, changed)
@@ -148,7 +154,8 @@ def test_tests_are_listed_oldest_first(store: Store):
     for offset in (3, 10, 1):
         store.save_test(LOCAL_OWNER, runner_id, heel_test(20 + offset, 20, day=TODAY - dt.timedelta(days=offset)))
     assert [t.tested_on for t in store.list_tests(LOCAL_OWNER, runner_id)] == [
-        TODAY - dt.timedelta(days=d) for d in (10, 3, 1)]
+        TODAY - dt.timedelta(days=d) for d in (10, 3, 1)
+    ]
 
 
 reps = st.integers(0, 150)
@@ -157,15 +164,24 @@ cm = st.floats(0, 30, allow_nan=False)
 
 @st.composite
 def stored_tests(draw) -> HeelRaiseTest:
-    soleus = draw(st.none() | st.builds(SoleusTest, st.integers(0, 500_000).map(lambda g: g / 1000),
-                                        st.builds(LegPair, reps, reps),
-                                        st.integers(25_000, 300_000).map(lambda g: g / 1000)))
+    soleus = draw(
+        st.none()
+        | st.builds(
+            SoleusTest,
+            st.integers(0, 500_000).map(lambda g: g / 1000),
+            st.builds(LegPair, reps, reps),
+            st.integers(25_000, 300_000).map(lambda g: g / 1000),
+        )
+    )
     return HeelRaiseTest(
         tested_on=draw(st.dates(dt.date(1990, 1, 1), TODAY)),
-        protocol=Protocol(cadence_bpm=draw(st.sampled_from([0, 30, 60, 90, 120])),
-                          surface=draw(st.sampled_from(list(Surface))), cued=draw(st.booleans()),
-                          fingertip_support=draw(st.booleans()),
-                          added_load_kg=draw(st.integers(0, 50_000).map(lambda g: g / 1000))),
+        protocol=Protocol(
+            cadence_bpm=draw(st.sampled_from([0, 30, 60, 90, 120])),
+            surface=draw(st.sampled_from(list(Surface))),
+            cued=draw(st.booleans()),
+            fingertip_support=draw(st.booleans()),
+            added_load_kg=draw(st.integers(0, 50_000).map(lambda g: g / 1000)),
+        ),
         straight_reps=LegPair(draw(reps), draw(reps)),
         bent_reps=draw(st.none() | st.builds(LegPair, reps, reps)),
         heel_height_cm=draw(st.none() | st.builds(LegPair, cm, cm)),
@@ -214,16 +230,16 @@ def test_another_owner_can_never_read_write_or_delete(two_owners):
         "delete_runner": lambda: store.delete_runner("owner-b", a_runner),
         "list_tests": lambda: store.list_tests("owner-b", a_runner),
         "save_test": lambda: store.save_test("owner-b", a_runner, FULL_TEST),
-        "update_test": lambda: store.update_test("owner-b", a_runner, dataclasses.replace(FULL_TEST, id=a_test),
-                                                 [], 1),
+        "update_test": lambda: store.update_test("owner-b", a_runner, dataclasses.replace(FULL_TEST, id=a_test), [], 1),
         "test_revision": lambda: store.test_revision("owner-b", a_runner, a_test),
         "delete_test": lambda: store.delete_test("owner-b", a_runner, a_test),
         "list_symptoms": lambda: store.list_symptoms("owner-b", a_runner),
         "add_symptoms": lambda: store.add_symptoms("owner-b", a_runner, [symptom(TODAY, Side.LEFT, during=1)]),
         "delete_symptom": lambda: store.delete_symptom("owner-b", a_runner, symptom_id),
         "list_routine_logs": lambda: store.list_routine_logs("owner-b", a_runner),
-        "add_routine_log": lambda: store.add_routine_log("owner-b", a_runner,
-                                                         RoutineLogEntry(TODAY, "single_leg_calf_raise", 1, 1)),
+        "add_routine_log": lambda: store.add_routine_log(
+            "owner-b", a_runner, RoutineLogEntry(TODAY, "single_leg_calf_raise", 1, 1)
+        ),
         "delete_routine_log": lambda: store.delete_routine_log("owner-b", a_runner, log_id),
         "import_records": lambda: store.import_records("owner-b", a_runner, [(FULL_TEST, [])], [], []),
         "load_records": lambda: store.load_records("owner-b", a_runner),
@@ -270,7 +286,9 @@ def test_save_test_writes_the_test_and_its_symptoms_together(store: Store, monke
     def fail_after_test_insert(cursor, runner_id, entries):
         # The test row is already inserted in this transaction when symptoms are written.
         assert cursor.execute("SELECT count(*) FROM test_sessions").fetchone()[0] == 1
-        cursor.execute("INSERT INTO symptom_entries (runner_id) VALUES (?)", [runner_id])  # NOT NULL: the database refuses
+        cursor.execute(
+            "INSERT INTO symptom_entries (runner_id) VALUES (?)", [runner_id]
+        )  # NOT NULL: the database refuses
 
     monkeypatch.setattr(SqlStore, "_insert_symptoms", staticmethod(fail_after_test_insert))
     with pytest.raises(NotSaved, match="Nothing was saved"):  # the driver's error, explained by the store
@@ -301,22 +319,28 @@ def test_import_is_all_or_nothing(store: Store, monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(SqlStore, "_insert_routine_logs", staticmethod(fail))
     with pytest.raises(NotSaved, match="Nothing was saved"):
-        store.import_records(LOCAL_OWNER, runner_id, [(FULL_TEST, full_symptoms())],
-                             [symptom(TODAY, Side.LEFT, morning=1)],
-                             [RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 15)])
+        store.import_records(
+            LOCAL_OWNER,
+            runner_id,
+            [(FULL_TEST, full_symptoms())],
+            [symptom(TODAY, Side.LEFT, morning=1)],
+            [RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 15)],
+        )
     monkeypatch.undo()
-    assert counts(store, runner_id) == {"test_sessions": 0, "symptom_entries": 0, "routine_logs": 0,
-                                           "runners": 1}
+    assert counts(store, runner_id) == {"test_sessions": 0, "symptom_entries": 0, "routine_logs": 0, "runners": 1}
 
 
 def test_import_saves_everything_and_links_symptoms_to_their_tests(store: Store):
     runner_id = add_runner(store)
     second = dataclasses.replace(FULL_TEST, tested_on=dt.date(2025, 6, 8), straight_reps=LegPair(24, 26))
-    store.import_records(LOCAL_OWNER, runner_id, [(FULL_TEST, full_symptoms()), (second, [])],
-                         [symptom(TODAY, Side.LEFT, morning=1)],
-                         [RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 15)])
-    assert counts(store, runner_id) == {"test_sessions": 2, "symptom_entries": 3, "routine_logs": 1,
-                                           "runners": 1}
+    store.import_records(
+        LOCAL_OWNER,
+        runner_id,
+        [(FULL_TEST, full_symptoms()), (second, [])],
+        [symptom(TODAY, Side.LEFT, morning=1)],
+        [RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 15)],
+    )
+    assert counts(store, runner_id) == {"test_sessions": 2, "symptom_entries": 3, "routine_logs": 1, "runners": 1}
     tests = store.list_tests(LOCAL_OWNER, runner_id)
     linked = [e for e in store.list_symptoms(LOCAL_OWNER, runner_id) if e.test_id is not None]
     assert {e.test_id for e in linked} == {tests[0].id}
@@ -385,8 +409,9 @@ def test_symptoms_of_a_test_cannot_be_deleted_on_their_own(store: Store):
 
 def test_symptoms_since_a_day(store: Store):
     runner_id = add_runner(store)
-    store.add_symptoms(LOCAL_OWNER, runner_id, [symptom(TODAY - dt.timedelta(days=d), Side.LEFT, morning=d)
-                                                for d in (1, 5, 9)])
+    store.add_symptoms(
+        LOCAL_OWNER, runner_id, [symptom(TODAY - dt.timedelta(days=d), Side.LEFT, morning=d) for d in (1, 5, 9)]
+    )
     since = store.list_symptoms(LOCAL_OWNER, runner_id, since=TODAY - dt.timedelta(days=5))
     assert [e.pain_next_morning for e in since] == [5, 1]
 
@@ -455,13 +480,20 @@ def test_missing_folder_gives_store_unavailable_naming_the_file(tmp_path: Path):
 def test_locked_file_gives_store_unavailable_naming_the_file(db_file: Path):
     DuckDBStore.open(db_file).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent("""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
             import sys, time, duckdb
             connection = duckdb.connect(sys.argv[1])
             print("ready", flush=True)
             time.sleep(60)
-        """), str(db_file)],
-        stdout=subprocess.PIPE, text=True)
+        """),
+            str(db_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(StoreUnavailable) as caught:

@@ -37,9 +37,12 @@ OWNERS = ("local", "oidc:https://id.example|alice", "oidc:https://id.example|bob
 
 def _separately(store: Store, owner: str, runner_id: int) -> RunnerRecords:
     """What the dashboard read before load_records was one statement: four reads, each checking the owner."""
-    return RunnerRecords(runner=store.get_runner(owner, runner_id), tests=store.list_tests(owner, runner_id),
-                         symptoms=store.list_symptoms(owner, runner_id),
-                         routine_logs=store.list_routine_logs(owner, runner_id))
+    return RunnerRecords(
+        runner=store.get_runner(owner, runner_id),
+        tests=store.list_tests(owner, runner_id),
+        symptoms=store.list_symptoms(owner, runner_id),
+        routine_logs=store.list_routine_logs(owner, runner_id),
+    )
 
 
 def _fill(store: Store, runners: int = 6, seed: int = 1) -> list[tuple[str, int]]:
@@ -52,17 +55,28 @@ def _fill(store: Store, runners: int = 6, seed: int = 1) -> list[tuple[str, int]
     events: list[tuple[dt.date, int, object]] = []
     for index in range(runners):
         owner = OWNERS[index % len(OWNERS)]
-        runner = store.create_runner(owner, RunnerProfile(name=f"Runner {index}", birth_year=1980 + index,
-                                                          sex=Sex.FEMALE if index % 2 else Sex.MALE,
-                                                          injured_side=Side.LEFT if index % 3 == 0 else None))
+        runner = store.create_runner(
+            owner,
+            RunnerProfile(
+                name=f"Runner {index}",
+                birth_year=1980 + index,
+                sex=Sex.FEMALE if index % 2 else Sex.MALE,
+                injured_side=Side.LEFT if index % 3 == 0 else None,
+            ),
+        )
         made.append((owner, int(runner.id)))
         if index == 1:
             continue  # a runner with a profile only
         demo = demo_data(TODAY - dt.timedelta(days=3 * index), seed=index)
         for number, (test, symptoms) in enumerate(demo.tests):
             if number == 2:
-                test = HeelRaiseTest(test.tested_on, Protocol(cadence_bpm=0, cued=True, added_load_kg=5.0),
-                                     LegPair(11.0, 12.0), red_flags=frozenset(flags[:2]), notes="pop; stopped")
+                test = HeelRaiseTest(
+                    test.tested_on,
+                    Protocol(cadence_bpm=0, cued=True, added_load_kg=5.0),
+                    LegPair(11.0, 12.0),
+                    red_flags=frozenset(flags[:2]),
+                    notes="pop; stopped",
+                )
             events.append((test.tested_on, len(made) - 1, (test, symptoms)))
         for entry in demo.symptoms[::3]:
             events.append((entry.logged_on, len(made) - 1, entry))
@@ -120,8 +134,10 @@ def test_load_records_returns_exactly_what_the_separate_reads_return(filled: Fil
 
 
 def test_load_records_keeps_day_then_id_order_for_same_day_entries(store: Store) -> None:
-    owner, runner_id = "local", int(store.create_runner("local", RunnerProfile(name="Same day", birth_year=1990,
-                                                                               sex=Sex.MALE)).id)
+    owner, runner_id = (
+        "local",
+        int(store.create_runner("local", RunnerProfile(name="Same day", birth_year=1990, sex=Sex.MALE)).id),
+    )
     for reps in (30, 20, 25):  # three tests on one day, then one on an earlier day, saved last
         store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(reps, reps)))
     store.save_test(owner, runner_id, HeelRaiseTest(TODAY - dt.timedelta(days=9), Protocol(), LegPair(5, 5)))
@@ -188,8 +204,12 @@ def test_clustering_keeps_owner_scoping_and_the_id_sequences(filled: Filled) -> 
                 with pytest.raises(NotFound):
                     store.save_test(other, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(1, 1)))
     owner, runner_id = runners[0]
-    new_id = store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(33, 34)),
-                             [SymptomEntry(TODAY, Side.LEFT, 1, None, None)])
+    new_id = store.save_test(
+        owner,
+        runner_id,
+        HeelRaiseTest(TODAY, Protocol(), LegPair(33, 34)),
+        [SymptomEntry(TODAY, Side.LEFT, 1, None, None)],
+    )
     assert new_id == top + 1  # the table's default still draws from its sequence
     assert store.load_records(owner, runner_id).tests[-1].straight_reps == LegPair(33, 34)
     store.delete_runner(owner, runner_id)  # deletes reach the rewritten tables
@@ -204,10 +224,17 @@ def test_clustering_is_idempotent_and_rewrites_only_when_due(filled: Filled) -> 
     assert _runner_tables(store) == rows and {t: _stored_order(store, t) for t in RUNNER_TABLES} == order
 
     owner, runner_id = runners[0]
-    store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(9, 9)),
-                    [SymptomEntry(TODAY, side, 0, None, None) for side in Side])
-    assert unclustered_rows(store) == {**{table: 0 for table in RUNNER_TABLES}, "symptom_entries": 2,
-                                        "test_sessions": 1}
+    store.save_test(
+        owner,
+        runner_id,
+        HeelRaiseTest(TODAY, Protocol(), LegPair(9, 9)),
+        [SymptomEntry(TODAY, side, 0, None, None) for side in Side],
+    )
+    assert unclustered_rows(store) == {
+        **{table: 0 for table in RUNNER_TABLES},
+        "symptom_entries": 2,
+        "test_sessions": 1,
+    }
     assert cluster_by_runner(store, min_unclustered_rows=3) == {}  # under the threshold: left as it is
     rows = _runner_tables(store)
     assert set(cluster_by_runner(store, min_unclustered_rows=2)) == {"symptom_entries"}
@@ -241,8 +268,7 @@ def test_a_failure_midway_rolls_the_whole_rewrite_back(filled: Filled, monkeypat
     assert _everything(store, runners) == records
 
 
-def test_open_clusters_the_tables_with_enough_unclustered_rows(filled: Filled,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_clusters_the_tables_with_enough_unclustered_rows(filled: Filled, monkeypatch: pytest.MonkeyPatch) -> None:
     import calfstore.duckdb_layout as storage
 
     first, runners = filled
@@ -256,5 +282,6 @@ def test_open_clusters_the_tables_with_enough_unclustered_rows(filled: Filled,
     with closing(DuckDBStore.open(db_file)) as reopened:
         left = unclustered_rows(reopened)
         assert {table for table, count in left.items() if count == 0} == {
-            table for table, count in counts.items() if count >= threshold or count == 0}
+            table for table, count in counts.items() if count >= threshold or count == 0
+        }
         assert _everything(reopened, runners) == records

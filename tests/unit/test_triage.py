@@ -104,8 +104,11 @@ def test_any_non_empty_set_of_flags_stops(flags, left, right):
     assert result.stop
     assert set(flags) <= {flag.id for flag in result.flags}
     # The most urgent flag decides the message.
-    assert result.urgency == max(flag.urgency for flag in red_flags() if flag.id in flags or (
-        flag.id == CANNOT_RISE_FLAG_ID and 0 in (left, right)))
+    assert result.urgency == max(
+        flag.urgency
+        for flag in red_flags()
+        if flag.id in flags or (flag.id == CANNOT_RISE_FLAG_ID and 0 in (left, right))
+    )
 
 
 @PROPERTY

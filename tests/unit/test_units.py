@@ -27,13 +27,23 @@ def test_kilograms_are_kept_as_they_are() -> None:
 def test_a_form_in_pounds_stores_kilograms() -> None:
     import datetime as dt
 
-    entry = parse_routine_log({"logged_on": dt.date(2025, 6, 1), "exercise_id": "single_leg_calf_raise", "sets": 3,
-                               "reps": 10, "load": 22}, dt.date(2025, 6, 2), Units.LB)
+    entry = parse_routine_log(
+        {"logged_on": dt.date(2025, 6, 1), "exercise_id": "single_leg_calf_raise", "sets": 3, "reps": 10, "load": 22},
+        dt.date(2025, 6, 2),
+        Units.LB,
+    )
     assert entry.load_kg == pytest.approx(9.979, abs=0.001)
 
 
-@pytest.mark.parametrize(("kg", "units", "shown"), [(20.0, Units.KG, "20 kg"), (22.5, Units.KG, "22.5 kg"),
-                                                    (to_kg(45, Units.LB), Units.LB, "45 lb"), (0.0, Units.LB, "0 lb")])
+@pytest.mark.parametrize(
+    ("kg", "units", "shown"),
+    [
+        (20.0, Units.KG, "20 kg"),
+        (22.5, Units.KG, "22.5 kg"),
+        (to_kg(45, Units.LB), Units.LB, "45 lb"),
+        (0.0, Units.LB, "0 lb"),
+    ],
+)
 def test_a_mass_reads_in_the_runners_units(kg: float, units: Units, shown: str) -> None:
     from calfcore.units import mass_text
 

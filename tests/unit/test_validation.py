@@ -66,10 +66,21 @@ def test_valid_minimal_test_parses_into_model_values():
 
 
 def test_full_test_with_symptoms_parses_every_field():
-    raw = raw_test(bent_left="26", bent_right="30", height_left="8.5", height_right="9.6",
-                   knee_to_wall_left="10.5", knee_to_wall_right="12", notes="Left felt heavy.\nRetest soon.",
-                   pain_during_left="3", pain_next_morning_left="1", stiffness_minutes_left="15",
-                   location_left="achilles", red_flags="", **SOLEUS_COMPLETE)
+    raw = raw_test(
+        bent_left="26",
+        bent_right="30",
+        height_left="8.5",
+        height_right="9.6",
+        knee_to_wall_left="10.5",
+        knee_to_wall_right="12",
+        notes="Left felt heavy.\nRetest soon.",
+        pain_during_left="3",
+        pain_next_morning_left="1",
+        stiffness_minutes_left="15",
+        location_left="achilles",
+        red_flags="",
+        **SOLEUS_COMPLETE,
+    )
     test, symptoms = parse_test(raw, TODAY)
     assert test.bent_reps == LegPair(26, 30)
     assert test.heel_height_cm == LegPair(8.5, 9.6)
@@ -81,19 +92,34 @@ def test_full_test_with_symptoms_parses_every_field():
     assert len(symptoms) == 1
     (entry,) = symptoms
     assert (entry.side, entry.pain_during, entry.pain_next_morning, entry.stiffness_minutes, entry.location) == (
-        Side.LEFT, 3, 1, 15, PainLocation.ACHILLES)
+        Side.LEFT,
+        3,
+        1,
+        15,
+        PainLocation.ACHILLES,
+    )
     assert entry.logged_on == test.tested_on
 
 
 def test_realistic_values_from_the_evidence_are_accepted():
     # 100+ raises is exceptional but real; knee-to-wall about 12 cm; peak heel height about 9-14 cm.
-    test, _ = parse_test(raw_test(straight_left="104", straight_right="98", height_left="14.1", height_right="9.3",
-                                  knee_to_wall_left="12", knee_to_wall_right="15.2"), TODAY)
+    test, _ = parse_test(
+        raw_test(
+            straight_left="104",
+            straight_right="98",
+            height_left="14.1",
+            height_right="9.3",
+            knee_to_wall_left="12",
+            knee_to_wall_right="15.2",
+        ),
+        TODAY,
+    )
     assert test.straight_reps == LegPair(104, 98)
     assert test.knee_to_wall_cm == LegPair(12, 15.2)
 
 
 # --- every field's range: just inside accepted, just outside rejected --------------------------------------
+
 
 def parsed_value(test, symptoms, field: str):
     """Where a raw form field ends up in the parsed test."""
@@ -101,14 +127,21 @@ def parsed_value(test, symptoms, field: str):
     if field.startswith(("pain_during", "pain_next_morning", "stiffness_minutes")):
         (entry,) = [e for e in symptoms if e.side is side]
         return getattr(entry, field.rsplit("_", 1)[0])
-    pairs = {"straight": test.straight_reps, "bent": test.bent_reps, "height": test.heel_height_cm,
-             "knee_to_wall": test.knee_to_wall_cm, "soleus_reps": test.soleus.reps if test.soleus else None}
+    pairs = {
+        "straight": test.straight_reps,
+        "bent": test.bent_reps,
+        "height": test.heel_height_cm,
+        "knee_to_wall": test.knee_to_wall_cm,
+        "soleus_reps": test.soleus.reps if test.soleus else None,
+    }
     for prefix, pair in pairs.items():
         if field in (f"{prefix}_left", f"{prefix}_right"):
             return pair.get(side)
-    return {"added_load": test.protocol.added_load_kg,
-            "soleus_load": test.soleus.load_kg if test.soleus else None,
-            "body_weight": test.soleus.body_weight_kg if test.soleus else None}[field]
+    return {
+        "added_load": test.protocol.added_load_kg,
+        "soleus_load": test.soleus.load_kg if test.soleus else None,
+        "body_weight": test.soleus.body_weight_kg if test.soleus else None,
+    }[field]
 
 
 WHOLE_FIELDS = [
@@ -134,8 +167,12 @@ DECIMAL_FIELDS = [
     ("knee_to_wall_right", 0, v.MAX_KNEE_TO_WALL_CM, {}),
     ("added_load", 0, v.MAX_LOAD_KG, {}),
     ("soleus_load", 0, v.MAX_LOAD_KG, {"soleus_reps_left": "8", "soleus_reps_right": "8", "body_weight": "62"}),
-    ("body_weight", v.MIN_BODY_WEIGHT_KG, v.MAX_BODY_WEIGHT_KG,
-     {"soleus_reps_left": "8", "soleus_reps_right": "8", "soleus_load": "40"}),
+    (
+        "body_weight",
+        v.MIN_BODY_WEIGHT_KG,
+        v.MAX_BODY_WEIGHT_KG,
+        {"soleus_reps_left": "8", "soleus_reps_right": "8", "soleus_load": "40"},
+    ),
 ]
 
 
@@ -211,8 +248,9 @@ def test_required_fields_are_named_when_missing(field):
     assert "required" in errors[field]
 
 
-@pytest.mark.parametrize("field", ["straight_left", "height_left", "knee_to_wall_right", "pain_during_left",
-                                   "added_load", "bent_right"])
+@pytest.mark.parametrize(
+    "field", ["straight_left", "height_left", "knee_to_wall_right", "pain_during_left", "added_load", "bent_right"]
+)
 @pytest.mark.parametrize("text", ["twelve", "12 reps", "1,5", "0x10", "--3", "12abc"])
 def test_non_numeric_strings_are_rejected(field, text):
     errors = errors_of(raw_test(**{field: text}))
@@ -220,8 +258,9 @@ def test_non_numeric_strings_are_rejected(field, text):
     assert "number" in errors[field]
 
 
-@pytest.mark.parametrize("field", ["straight_left", "bent_left", "height_left", "pain_during_right",
-                                   "stiffness_minutes_left", "added_load"])
+@pytest.mark.parametrize(
+    "field", ["straight_left", "bent_left", "height_left", "pain_during_right", "stiffness_minutes_left", "added_load"]
+)
 @pytest.mark.parametrize("value", [True, False])
 def test_bool_is_not_accepted_as_a_number(field, value):
     # True would otherwise count as 1 raise and False as 0 (which would even raise a red flag).
@@ -229,8 +268,9 @@ def test_bool_is_not_accepted_as_a_number(field, value):
     assert list(errors) == [field]
 
 
-@pytest.mark.parametrize("field", ["straight_left", "bent_left", "height_right", "knee_to_wall_left",
-                                   "pain_next_morning_left", "added_load"])
+@pytest.mark.parametrize(
+    "field", ["straight_left", "bent_left", "height_right", "knee_to_wall_left", "pain_next_morning_left", "added_load"]
+)
 @pytest.mark.parametrize("value", [math.inf, -math.inf, "inf", "-inf", "Infinity", "nan", "NaN"])
 def test_infinity_and_nan_text_are_rejected(field, value):
     errors = errors_of(raw_test(**{field: value}))
@@ -269,8 +309,9 @@ def test_surface_and_flags_are_read_case_insensitively():
     assert test.protocol.fingertip_support is False
 
 
-@pytest.mark.parametrize(("field", "value"), [("surface", "grass"), ("cued", "maybe"), ("fingertip_support", "2"),
-                                              ("location_left", "knee")])
+@pytest.mark.parametrize(
+    ("field", "value"), [("surface", "grass"), ("cued", "maybe"), ("fingertip_support", "2"), ("location_left", "knee")]
+)
 def test_unknown_choices_are_rejected(field, value):
     errors = errors_of(raw_test(**{field: value}))
     assert list(errors) == [field]
@@ -294,8 +335,20 @@ def test_date_objects_and_datetimes_are_accepted():
     assert test.tested_on == dt.date(2024, 2, 29)
 
 
-@pytest.mark.parametrize("text", ["2023-02-30", "2023-02-29", "2023-13-01", "2023-04-31", "2023-00-10",
-                                  "31/01/2023", "yesterday", "2023/01/05", "2023-1-5x"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023-02-30",
+        "2023-02-29",
+        "2023-13-01",
+        "2023-04-31",
+        "2023-00-10",
+        "31/01/2023",
+        "yesterday",
+        "2023/01/05",
+        "2023-1-5x",
+    ],
+)
 def test_impossible_or_malformed_dates_are_rejected(text):
     errors = errors_of(raw_test(tested_on=text))
     assert list(errors) == ["tested_on"]
@@ -326,13 +379,16 @@ def test_soleus_needs_load_reps_and_body_weight_together():
     assert test.soleus is not None
 
 
-@pytest.mark.parametrize(("given_fields", "missing_errors"), [
-    ({"soleus_reps_left": "8"}, {"soleus_load", "body_weight"}),
-    ({"soleus_reps_right": "8", "body_weight": "62"}, {"soleus_load"}),
-    ({"soleus_load": "40"}, {"soleus_reps_left", "body_weight"}),
-    ({"soleus_load": "40", "body_weight": "62"}, {"soleus_reps_left"}),
-    ({"soleus_load": "40", "soleus_reps_left": "8"}, {"body_weight"}),
-])
+@pytest.mark.parametrize(
+    ("given_fields", "missing_errors"),
+    [
+        ({"soleus_reps_left": "8"}, {"soleus_load", "body_weight"}),
+        ({"soleus_reps_right": "8", "body_weight": "62"}, {"soleus_load"}),
+        ({"soleus_load": "40"}, {"soleus_reps_left", "body_weight"}),
+        ({"soleus_load": "40", "body_weight": "62"}, {"soleus_reps_left"}),
+        ({"soleus_load": "40", "soleus_reps_left": "8"}, {"body_weight"}),
+    ],
+)
 def test_incomplete_soleus_entries_name_every_missing_part(given_fields, missing_errors):
     errors = errors_of(raw_test(**given_fields))
     assert set(errors) == missing_errors
@@ -340,14 +396,14 @@ def test_incomplete_soleus_entries_name_every_missing_part(given_fields, missing
 
 def test_soleus_with_body_weight_only_as_load_is_allowed():
     # A load of 0 means body weight only; it is still a soleus result.
-    test, _ = parse_test(raw_test(soleus_load="0", soleus_reps_left="25", soleus_reps_right="22",
-                                  body_weight="70"), TODAY)
+    test, _ = parse_test(
+        raw_test(soleus_load="0", soleus_reps_left="25", soleus_reps_right="22", body_weight="70"), TODAY
+    )
     assert test.soleus is not None and test.soleus.load_kg == 0
 
 
 def test_pounds_are_converted_to_kilograms():
-    raw = raw_test(soleus_load="100", soleus_reps_left="8", soleus_reps_right="8", body_weight="150",
-                   added_load="10")
+    raw = raw_test(soleus_load="100", soleus_reps_left="8", soleus_reps_right="8", body_weight="150", added_load="10")
     test, _ = parse_test(raw, TODAY, Units.LB)
     assert test.soleus is not None
     assert test.soleus.load_kg == pytest.approx(45.359, abs=0.001)
@@ -371,8 +427,17 @@ def test_pound_limits_are_the_kilogram_limits_converted():
 
 
 def test_routine_log_load_in_pounds_is_stored_in_kilograms():
-    entry = parse_routine_log({"logged_on": "2025-06-10", "exercise_id": "single_leg_calf_raise_weighted",
-                               "sets": "3", "reps": "10", "load": "22"}, TODAY, Units.LB)
+    entry = parse_routine_log(
+        {
+            "logged_on": "2025-06-10",
+            "exercise_id": "single_leg_calf_raise_weighted",
+            "sets": "3",
+            "reps": "10",
+            "load": "22",
+        },
+        TODAY,
+        Units.LB,
+    )
     assert entry.load_kg == pytest.approx(22 * 0.45359237, abs=0.001)
 
 
@@ -397,14 +462,38 @@ def test_unknown_red_flag_ids_are_rejected(flags):
 
 
 def test_input_errors_name_every_bad_field_at_once():
-    raw = raw_test(tested_on="2023-02-30", cadence_bpm="200", surface="grass", straight_left="abc",
-                   straight_right="-1", bent_left="2.5", height_right="31", knee_to_wall_left="inf",
-                   pain_during_left="11", stiffness_minutes_right="-5", notes="<b>hi</b>", red_flags="nope",
-                   soleus_load="40")
+    raw = raw_test(
+        tested_on="2023-02-30",
+        cadence_bpm="200",
+        surface="grass",
+        straight_left="abc",
+        straight_right="-1",
+        bent_left="2.5",
+        height_right="31",
+        knee_to_wall_left="inf",
+        pain_during_left="11",
+        stiffness_minutes_right="-5",
+        notes="<b>hi</b>",
+        red_flags="nope",
+        soleus_load="40",
+    )
     errors = errors_of(raw)
-    expected = {"tested_on", "cadence_bpm", "surface", "straight_left", "straight_right", "bent_left", "height_right",
-                "knee_to_wall_left", "pain_during_left", "stiffness_minutes_right", "notes", "red_flags",
-                "soleus_reps_left", "body_weight"}
+    expected = {
+        "tested_on",
+        "cadence_bpm",
+        "surface",
+        "straight_left",
+        "straight_right",
+        "bent_left",
+        "height_right",
+        "knee_to_wall_left",
+        "pain_during_left",
+        "stiffness_minutes_right",
+        "notes",
+        "red_flags",
+        "soleus_reps_left",
+        "body_weight",
+    }
     assert expected <= set(errors)
     # The exception text names each field too, so a log line is enough to see what was wrong.
     with pytest.raises(InputErrors) as caught:
@@ -424,7 +513,12 @@ def test_runner_errors_are_collected_together():
 def test_runner_profile_parses():
     runner = parse_runner(runner_raw(units="lb", injured_side="left"), TODAY)
     assert (runner.name, runner.birth_year, runner.sex, runner.units, runner.injured_side) == (
-        "Sam Runner", 1990, Sex.FEMALE, Units.LB, Side.LEFT)
+        "Sam Runner",
+        1990,
+        Sex.FEMALE,
+        Units.LB,
+        Side.LEFT,
+    )
 
 
 def test_runner_defaults():
@@ -461,48 +555,123 @@ def test_name_must_be_text():
     assert list(runner_errors(name=12345)) == ["name"]
 
 
-@pytest.mark.parametrize("name", [
-    "Sam \x00Runner", "Sam\x07", "Sam\nRunner", "Sam\tRunner", "Sam\x1b[31m", "Sam\x7f",
-    "Sam \u202eenuR", "\u202dSam", "Sam\u2066x\u2069", "Sam\u200f", "Sam\u200e", "a\u202ab",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sam \x00Runner",
+        "Sam\x07",
+        "Sam\nRunner",
+        "Sam\tRunner",
+        "Sam\x1b[31m",
+        "Sam\x7f",
+        "Sam \u202eenuR",
+        "\u202dSam",
+        "Sam\u2066x\u2069",
+        "Sam\u200f",
+        "Sam\u200e",
+        "a\u202ab",
+    ],
+)
 def test_names_with_control_or_bidi_override_characters_are_rejected(name):
     errors = runner_errors(name=name)
     assert list(errors) == ["name"]
     assert "control character" in errors["name"]
 
 
-@pytest.mark.parametrize("text", [
-    "<script>alert(1)</script>", "<b>Sam</b>", "Sam<br>", "<img src=x onerror=alert(1)>",
-    "<!-- hidden -->", "</div>", "<?xml version='1.0'?>", "<a href='javascript:alert(1)'>me</a>",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "<b>Sam</b>",
+        "Sam<br>",
+        "<img src=x onerror=alert(1)>",
+        "<!-- hidden -->",
+        "</div>",
+        "<?xml version='1.0'?>",
+        "<a href='javascript:alert(1)'>me</a>",
+    ],
+)
 def test_html_tags_are_rejected_in_names_and_notes(text):
     assert "HTML" in runner_errors(name=text[:60])["name"]
     assert "HTML" in errors_of(raw_test(notes=text))["notes"]
 
 
-@pytest.mark.parametrize("text", [
-    "=cmd|' /C calc'!A0", "=1+1", "@SUM(A1:A2)", "+foo", "-foo", "=HYPERLINK(\"http://x\")", "  =1+1", "+",
-    "-", "@", "+-1",
-    # look-alikes (issue 12): full-width, small, superscript and subscript forms, the minus sign
-    "＝1+1", "＋foo", "－foo", "＠SUM(A1:A2)", "﹦1+1", "﹢foo", "﹣foo", "﹫SUM(1)", "⁼1", "₌1", "⁺foo", "⁻foo",
-    "−foo",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=cmd|' /C calc'!A0",
+        "=1+1",
+        "@SUM(A1:A2)",
+        "+foo",
+        "-foo",
+        '=HYPERLINK("http://x")',
+        "  =1+1",
+        "+",
+        "-",
+        "@",
+        "+-1",
+        # look-alikes (issue 12): full-width, small, superscript and subscript forms, the minus sign
+        "＝1+1",
+        "＋foo",
+        "－foo",
+        "＠SUM(A1:A2)",
+        "﹦1+1",
+        "﹢foo",
+        "﹣foo",
+        "﹫SUM(1)",
+        "⁼1",
+        "₌1",
+        "⁺foo",
+        "⁻foo",
+        "−foo",
+    ],
+)
 def test_spreadsheet_formulas_are_rejected_in_names_and_notes(text):
     assert "formula" in runner_errors(name=text)["name"]
     assert "formula" in errors_of(raw_test(notes=text))["notes"]
 
 
-@pytest.mark.parametrize("text", ["-3 reps versus last time", "+2 since the last test", "-0.5 cm", "-.5 cm",
-                                  "Left 3<5 right", "Sam <3", "left < right", "pain 2/10 -> 1/10", "a - b", "Score: =good", "me@example.com"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-3 reps versus last time",
+        "+2 since the last test",
+        "-0.5 cm",
+        "-.5 cm",
+        "Left 3<5 right",
+        "Sam <3",
+        "left < right",
+        "pain 2/10 -> 1/10",
+        "a - b",
+        "Score: =good",
+        "me@example.com",
+    ],
+)
 def test_ordinary_text_that_looks_a_little_like_code_is_allowed_in_notes(text):
     test, _ = parse_test(raw_test(notes=text), TODAY)
     assert test.notes == text
 
 
-@pytest.mark.parametrize("name", [
-    "Zoë Müller", "José Ñúñez", "محمد علي", "שרה כהן", "李小龙", "Ólafur Þór", "Sam 🏃‍♀️", "👩‍👩‍👧 family",
-    "🇳🇿 Kiwi", "O'Brien", "Jean-Luc", "Anne-Marie (coach)", "Sam_1", "नमस्ते", "Ελένη",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Zoë Müller",
+        "José Ñúñez",
+        "محمد علي",
+        "שרה כהן",
+        "李小龙",
+        "Ólafur Þór",
+        "Sam 🏃‍♀️",
+        "👩‍👩‍👧 family",
+        "🇳🇿 Kiwi",
+        "O'Brien",
+        "Jean-Luc",
+        "Anne-Marie (coach)",
+        "Sam_1",
+        "नमस्ते",
+        "Ελένη",
+    ],
+)
 def test_emoji_and_right_to_left_names_are_allowed(name):
     assert parse_runner(runner_raw(name=name), TODAY).name == unicodedata.normalize("NFC", name)
 
@@ -561,9 +730,15 @@ def test_routine_log_limits():
     base = {"logged_on": "2025-06-10", "exercise_id": "single_leg_calf_raise", "sets": "3", "reps": "15"}
     entry = parse_routine_log(base, TODAY, exercise_ids=["single_leg_calf_raise"])
     assert (entry.sets, entry.reps, entry.load_kg, entry.volume) == (3, 15, 0.0, 45)
-    for field, bad in (("sets", "0"), ("sets", str(v.MAX_SETS + 1)), ("reps", "0"),
-                       ("reps", str(v.MAX_ROUTINE_REPS + 1)), ("pain", "11"), ("load", "-1"),
-                       ("logged_on", (TODAY + dt.timedelta(days=1)).isoformat())):
+    for field, bad in (
+        ("sets", "0"),
+        ("sets", str(v.MAX_SETS + 1)),
+        ("reps", "0"),
+        ("reps", str(v.MAX_ROUTINE_REPS + 1)),
+        ("pain", "11"),
+        ("load", "-1"),
+        ("logged_on", (TODAY + dt.timedelta(days=1)).isoformat()),
+    ):
         with pytest.raises(InputErrors) as caught:
             parse_routine_log({**base, field: bad}, TODAY)
         assert list(caught.value.errors) == [field], (field, bad)
@@ -572,8 +747,11 @@ def test_routine_log_limits():
 
 def test_routine_log_rejects_an_exercise_outside_the_library():
     with pytest.raises(InputErrors) as caught:
-        parse_routine_log({"logged_on": "2025-06-10", "exercise_id": "bicep_curl", "sets": "3", "reps": "10"},
-                          TODAY, exercise_ids=["single_leg_calf_raise"])
+        parse_routine_log(
+            {"logged_on": "2025-06-10", "exercise_id": "bicep_curl", "sets": "3", "reps": "10"},
+            TODAY,
+            exercise_ids=["single_leg_calf_raise"],
+        )
     assert list(caught.value.errors) == ["exercise_id"]
 
 
@@ -595,22 +773,35 @@ def as_input(value):
     cadence=st.sampled_from(v.ALLOWED_CADENCES),
     surface=st.sampled_from(list(Surface)),
     cued=st.booleans(),
-    left=reps_values, right=reps_values,
+    left=reps_values,
+    right=reps_values,
     bent=st.none() | st.tuples(reps_values, reps_values),
     height=st.none() | st.tuples(cm_values, cm_values),
     ktw=st.none() | st.tuples(cm_values, cm_values),
-    soleus=st.none() | st.tuples(st.integers(0, 500_000).map(lambda g: g / 1000), reps_values, reps_values,
-                                 st.integers(25_000, 300_000).map(lambda g: g / 1000)),
+    soleus=st.none()
+    | st.tuples(
+        st.integers(0, 500_000).map(lambda g: g / 1000),
+        reps_values,
+        reps_values,
+        st.integers(25_000, 300_000).map(lambda g: g / 1000),
+    ),
     pains=st.tuples(pain_values, pain_values, st.integers(0, 24 * 60)),
     data=st.data(),
 )
-def test_any_in_range_values_parse_and_round_trip(day, cadence, surface, cued, left, right, bent, height, ktw,
-                                                  soleus, pains, data):
-    raw = raw_test(tested_on=day.isoformat(), cadence_bpm=data.draw(as_input(cadence)), surface=surface.value,
-                   cued="yes" if cued else "no", straight_left=data.draw(as_input(left)),
-                   straight_right=data.draw(as_input(right)),
-                   pain_during_right=str(pains[0]), pain_next_morning_right=pains[1],
-                   stiffness_minutes_right=str(pains[2]))
+def test_any_in_range_values_parse_and_round_trip(
+    day, cadence, surface, cued, left, right, bent, height, ktw, soleus, pains, data
+):
+    raw = raw_test(
+        tested_on=day.isoformat(),
+        cadence_bpm=data.draw(as_input(cadence)),
+        surface=surface.value,
+        cued="yes" if cued else "no",
+        straight_left=data.draw(as_input(left)),
+        straight_right=data.draw(as_input(right)),
+        pain_during_right=str(pains[0]),
+        pain_next_morning_right=pains[1],
+        stiffness_minutes_right=str(pains[2]),
+    )
     if bent:
         raw |= {"bent_left": data.draw(as_input(bent[0])), "bent_right": data.draw(as_input(bent[1]))}
     if height:
@@ -618,8 +809,12 @@ def test_any_in_range_values_parse_and_round_trip(day, cadence, surface, cued, l
     if ktw:
         raw |= {"knee_to_wall_left": data.draw(as_input(ktw[0])), "knee_to_wall_right": data.draw(as_input(ktw[1]))}
     if soleus:
-        raw |= {"soleus_load": data.draw(as_input(soleus[0])), "soleus_reps_left": soleus[1],
-                "soleus_reps_right": soleus[2], "body_weight": data.draw(as_input(soleus[3]))}
+        raw |= {
+            "soleus_load": data.draw(as_input(soleus[0])),
+            "soleus_reps_left": soleus[1],
+            "soleus_reps_right": soleus[2],
+            "body_weight": data.draw(as_input(soleus[3])),
+        }
     test, symptoms = parse_test(raw, TODAY)
     assert test.tested_on == day
     assert (test.protocol.cadence_bpm, test.protocol.surface, test.protocol.cued) == (cadence, surface, cued)
@@ -630,16 +825,23 @@ def test_any_in_range_values_parse_and_round_trip(day, cadence, surface, cued, l
     if soleus:
         assert test.soleus is not None
         assert (test.soleus.load_kg, test.soleus.reps, test.soleus.body_weight_kg) == (
-            soleus[0], LegPair(soleus[1], soleus[2]), soleus[3])
+            soleus[0],
+            LegPair(soleus[1], soleus[2]),
+            soleus[3],
+        )
     else:
         assert test.soleus is None
     assert [(s.side, s.pain_during, s.pain_next_morning, s.stiffness_minutes) for s in symptoms] == [
-        (Side.RIGHT, *pains)]
+        (Side.RIGHT, *pains)
+    ]
 
 
 @PROPERTY
-@given(reps=st.integers().filter(lambda n: n < 0 or n > v.MAX_REPS), side=st.sampled_from(["left", "right"]),
-       as_text=st.booleans())
+@given(
+    reps=st.integers().filter(lambda n: n < 0 or n > v.MAX_REPS),
+    side=st.sampled_from(["left", "right"]),
+    as_text=st.booleans(),
+)
 def test_any_out_of_range_rep_count_is_rejected(reps, side, as_text):
     field = f"straight_{side}"
     errors = errors_of(raw_test(**{field: str(reps) if as_text else reps}))
@@ -647,19 +849,25 @@ def test_any_out_of_range_rep_count_is_rejected(reps, side, as_text):
 
 
 @PROPERTY
-@given(reps=st.integers().filter(lambda n: n < 0 or n > v.MAX_REPS), field=st.sampled_from(
-    ["bent_left", "bent_right", "soleus_reps_left", "soleus_reps_right"]))
+@given(
+    reps=st.integers().filter(lambda n: n < 0 or n > v.MAX_REPS),
+    field=st.sampled_from(["bent_left", "bent_right", "soleus_reps_left", "soleus_reps_right"]),
+)
 def test_any_out_of_range_optional_rep_count_is_rejected(reps, field):
     extra = {"soleus_load": "10", "body_weight": "60"} if field.startswith("soleus") else {}
     assert field in errors_of(raw_test(**extra, **{field: reps}))
 
 
 @PROPERTY
-@given(pounds=st.floats(v.MIN_BODY_WEIGHT_KG / KG_PER_LB + 0.01, v.MAX_BODY_WEIGHT_KG / KG_PER_LB - 0.01,
-                        allow_nan=False))
+@given(
+    pounds=st.floats(v.MIN_BODY_WEIGHT_KG / KG_PER_LB + 0.01, v.MAX_BODY_WEIGHT_KG / KG_PER_LB - 0.01, allow_nan=False)
+)
 def test_any_plausible_body_weight_in_pounds_converts_to_kilograms(pounds):
-    test, _ = parse_test(raw_test(soleus_load="0", soleus_reps_left="5", soleus_reps_right="5",
-                                  body_weight=repr(pounds)), TODAY, Units.LB)
+    test, _ = parse_test(
+        raw_test(soleus_load="0", soleus_reps_left="5", soleus_reps_right="5", body_weight=repr(pounds)),
+        TODAY,
+        Units.LB,
+    )
     assert test.soleus is not None
     assert test.soleus.body_weight_kg == pytest.approx(pounds * 0.45359237, abs=0.0006)
     assert v.MIN_BODY_WEIGHT_KG <= test.soleus.body_weight_kg <= v.MAX_BODY_WEIGHT_KG
@@ -680,19 +888,30 @@ def test_any_name_of_letters_digits_and_symbols_is_accepted(words):
 
 
 @PROPERTY
-@given(before=st.text(name_chars, max_size=10), after=st.text(name_chars, max_size=10),
-       control=st.sampled_from(sorted(v._BIDI_CONTROLS) + ["\x00", "\x1b", "\x7f", "\x85"]))
+@given(
+    before=st.text(name_chars, max_size=10),
+    after=st.text(name_chars, max_size=10),
+    control=st.sampled_from(sorted(v._BIDI_CONTROLS) + ["\x00", "\x1b", "\x7f", "\x85"]),
+)
 def test_any_text_hiding_a_control_character_is_rejected(before, after, control):
     name = f"A{before}{control}{after}Z"
     assert "name" in runner_errors(name=name)
     assert "notes" in errors_of(raw_test(notes=name))
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("", "Give the link a label"), ("   ", "Give the link a label"), (None, "Give the link a label"),
-    (42, "Give the link a label"), ("x" * 61, "too long"), ("<b>Sam</b>", "HTML tags"), ("=1+1", "formula"),
-    ("Sam\u202eevil", "control"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("", "Give the link a label"),
+        ("   ", "Give the link a label"),
+        (None, "Give the link a label"),
+        (42, "Give the link a label"),
+        ("x" * 61, "too long"),
+        ("<b>Sam</b>", "HTML tags"),
+        ("=1+1", "formula"),
+        ("Sam\u202eevil", "control"),
+    ],
+)
 def test_a_share_label_that_cannot_be_shown_safely_is_refused(raw, message):
     with pytest.raises(InputErrors) as refused:
         parse_share_label(raw)
