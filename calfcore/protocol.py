@@ -18,8 +18,8 @@ WARM_UP_DOUBLE_LEG_RAISES = 10
 PROTOCOL_SOURCES = ("hebert_losier_2017", "sleeswijk_visser_2025")
 
 SET_UP = (
-    "Warm up first: about 10 minutes of brisk walking or easy jogging, then 10 easy raises on both feet to learn "
-    "the pace.",
+    "Warm up first: about 10 minutes of brisk walking or easy jogging, then "
+    f"{WARM_UP_DOUBLE_LEG_RAISES} easy raises on both feet to learn the pace.",
     "Stand on one leg on a 10° incline board (or a flat floor: note which), knee straight, the other foot off "
     "the ground.",
     "Rest your fingertips on a wall at shoulder height, for balance only.",

@@ -18,6 +18,7 @@ from calfcore.routine import Routine
 from calfcore.scoring import Band, TestScore
 from calfcore.sentences import pain_sentence, weaker_leg
 from calfcore.thresholds import (
+    KNEE_TO_WALL_HEALTHY_CM,
     MEASUREMENT_NOISE_REPS,
     RUNNER_TARGET_REPS,
     SEATED_SOLEUS_TARGET_BW,
@@ -152,7 +153,12 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
             f"seated soleus {score.soleus_ratio_bw:.2f} × body weight ({met} the {SEATED_SOLEUS_TARGET_BW.text} expert target)"
         )
     if score.knee_to_wall_difference_cm is not None:
-        extras.append(f"knee-to-wall difference {score.knee_to_wall_difference_cm:g} cm")
+        reach = test.knee_to_wall_cm
+        reached = f"{reach.left:g} / {reach.right:g} cm, " if reach is not None and reach.complete else ""
+        extras.append(
+            f"knee-to-wall {reached}difference {score.knee_to_wall_difference_cm:g} cm (healthy adults reach about "
+            f"{KNEE_TO_WALL_HEALTHY_CM.text}, {KNEE_TO_WALL_HEALTHY_CM.source.short})"
+        )
     if extras:
         st.caption("Also: " + "; ".join(extras) + ".")
     if score.previous_test is not None and score.changes:

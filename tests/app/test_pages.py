@@ -358,3 +358,10 @@ def test_every_widget_on_a_runner_page_is_keyed_by_that_runner(app: AppTest, db_
     test_id = peek_store(db_path).list_tests(LOCAL_OWNER, second.id)[0].id
     edit_keys = [w.key for w in app.main.number_input]
     assert edit_keys and all(k.startswith(f"r{second.id}_edit_test{test_id}_rev") for k in edit_keys), edit_keys
+
+
+def test_a_knee_to_wall_result_is_set_against_the_healthy_reach_and_its_source(app: AppTest) -> None:
+    create_runner(app)
+    record_test(app, 26, 28, knee_to_wall_left=9.5, knee_to_wall_right=12.0)
+    page = texts(app)
+    assert "knee-to-wall 9.5 / 12 cm, difference 2.5 cm (healthy adults reach about 12 cm, Hoch & McKeon 2011)" in page

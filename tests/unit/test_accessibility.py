@@ -12,10 +12,10 @@ import pandas as pd
 
 from calfcore import chart_text
 from calfcore.charts import pain_chart, reps_chart, routine_chart, symmetry_chart
-from calfcore.contrast import GRAPHICS_MIN_RATIO, TEXT_MIN_RATIO, contrast_ratio, over
 from calfcore.demo import demo_data
 from calfcore.models import Side
 from calfcore.progress import pain_frame, reps_frame, symmetry_frame, weekly_routine
+from tests.contrast import GRAPHICS_MIN_RATIO, TEXT_MIN_RATIO, contrast_ratio, over
 from tests.unit.helpers import TODAY, heel_test, symptom
 
 REPO = Path(__file__).resolve().parents[2]

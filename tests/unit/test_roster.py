@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 
 from calfcore.charts import RUNNER_DATA, json_spec, squad_chart, squad_spec
-from calfcore.contrast import GRAPHICS_MIN_RATIO, contrast_ratio
 from calfcore.models import LegPair, RoutineLogEntry, Side
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.roster import FlagKind, RosterRow, roster_row, sort_roster, squad_frame, with_flag
 from calfcore.routine import Stage
 from calfcore.scoring import Band
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
+from tests.contrast import GRAPHICS_MIN_RATIO, contrast_ratio
 from tests.unit.helpers import TODAY, heel_test, runner, symptom
 from tests.unit.test_accessibility import _drawn_colours
 from tests.unit.test_charts import _canonical
