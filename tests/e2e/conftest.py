@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.server import StreamlitServer, start_server
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-PHONE = {"width": 390, "height": 844}
+from tests.e2e.helpers import PHONE
+from tests.e2e.server import StreamlitServer, hosted_server, start_server
 
 pytestmark = pytest.mark.e2e
 # A loaded 2-core machine (CI runs the page tests beside the browser) can take seconds for one script run: assertions
@@ -45,29 +44,14 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def wait_for_app(page: Page) -> None:
-    """Ready when a page has drawn its title and no script run is in flight. (A fresh server's first page, on a
-    loaded machine, can take well over the usual wait: this is readiness, not a check of speed.)"""
-    expect(page.get_by_test_id("stApp")).to_be_visible(timeout=60_000)
-    page.wait_for_function(  # no run in flight, and no element left over from the previous run
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')"
-        " && document.querySelector('[data-testid=\"stMain\"] h1')",
-        timeout=60_000,
-    )
+@pytest.fixture(scope="module")
+def identity_provider() -> Iterator[str]:
+    with run_server_in_thread() as server:
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
-def screenshot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path
-
-
-def assert_no_runner_data(page: Page, where: str) -> None:
-    """No runner's name, scores, metrics, tables or charts on the page (public text is fine)."""
-    body = page.get_by_test_id("stMain").inner_text()
-    for marker in ("Demo runner", "Latest test", "Limb symmetry:", "since last"):
-        assert marker not in body, (where, marker, body)
-    for test_id in ("stMetric", "stVegaLiteChart"):  # (the public home page has a table of norms)
-        assert page.get_by_test_id(test_id).count() == 0, (where, test_id)
+@pytest.fixture
+def hosted(tmp_path: Path, identity_provider: str) -> Iterator[StreamlitServer]:
+    server = hosted_server(tmp_path, identity_provider)
+    yield server
+    server.stop()

@@ -3,11 +3,99 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Protocol
 
+from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import wait_for_app
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+PHONE = {"width": 390, "height": 844}
+
+
+class Served(Protocol):
+    """A running app a person opens: one `streamlit run`, or several behind the proxy (tests/scaleout.py)."""
+
+    url: str
+
+
+def wait_for_app(page: Page) -> None:
+    """Ready when a page has drawn its title and no script run is in flight. (A fresh server's first page, on a
+    loaded machine, can take well over the usual wait: this is readiness, not a check of speed.)"""
+    expect(page.get_by_test_id("stApp")).to_be_visible(timeout=60_000)
+    page.wait_for_function(  # no run in flight, and no element left over from the previous run
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')"
+        " && document.querySelector('[data-testid=\"stMain\"] h1')",
+        timeout=60_000,
+    )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def assert_no_runner_data(page: Page, where: str) -> None:
+    """No runner's name, scores, metrics, tables or charts on the page (public text is fine)."""
+    body = page.get_by_test_id("stMain").inner_text()
+    for marker in ("Demo runner", "Latest test", "Limb symmetry:", "since last"):
+        assert marker not in body, (where, marker, body)
+    for test_id in ("stMetric", "stVegaLiteChart"):  # (the public home page has a table of norms)
+        assert page.get_by_test_id(test_id).count() == 0, (where, test_id)
+
+
+# -- hosted mode: a person with a login ------------------------------------------------------------------------
+
+
+def person(browser: Browser) -> Page:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def log_in(page: Page, server: Served, subject: str) -> None:
+    page.goto(server.url)
+    wait_for_app(page)
+    page.get_by_role("button", name="Log in").click()
+    page.locator("input[name=sub]").fill(subject)  # the identity provider's own form
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(re.compile(re.escape(server.url) + r"/?(home)?$"))
+    wait_for_app(page)
+    expect(page.get_by_text("Logged in")).to_be_attached()
+
+
+def create_profile_and_test(page: Page, server: Served, name: str, left: int, right: int) -> None:
+    page.goto(f"{server.url}/profile")
+    wait_for_app(page)
+    page.get_by_label("Name").first.fill(name)
+    field = page.get_by_label("Birth year", exact=True).first
+    field.fill("1990")
+    field.press("Tab")
+    page.get_by_role("button", name="Create profile").click()
+    expect(page.get_by_text("Profile created for")).to_be_visible()
+    page.goto(f"{server.url}/record")
+    wait_for_app(page)
+    for label, value in (("Raises: left", left), ("Raises: right", right)):
+        number = page.get_by_label(label, exact=True)
+        number.fill(str(value))
+        number.press("Tab")
+    page.get_by_role("button", name="Save test").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+
+
+def create_share_link(page: Page, server: Served, label: str) -> str:
+    """The Share page's new link for the runner on show, as the page gives it to be copied."""
+    page.goto(f"{server.url}/share")
+    wait_for_app(page)
+    page.get_by_label("Who is it for?").fill(label)
+    page.get_by_role("button", name="Create link").click()
+    code = page.get_by_test_id("stCode")
+    expect(code).to_contain_text("?share=")
+    return re.search(r"http\S+\?share=[A-Za-z0-9_-]{43}", code.inner_text()).group(0)
 
 
 def open_page(page: Page, url: str, path: str = "") -> None:

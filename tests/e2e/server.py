@@ -114,3 +114,12 @@ def start_server(
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"streamlit did not become healthy in {timeout}s:\n{log_path.read_text()}")
+
+
+def hosted_server(tmp_path: Path, issuer: str) -> StreamlitServer:
+    """One app process in hosted mode: an [auth] secret naming the identity provider at `issuer`."""
+    from tests.scaleout import write_secrets  # scaleout starts servers with this module: no import back at load
+
+    port = free_port()
+    secrets_file = write_secrets(tmp_path / "secrets.toml", f"http://127.0.0.1:{port}", issuer)
+    return start_server(tmp_path / "hosted.duckdb", tmp_path, port=port, args=("--secrets.files", str(secrets_file)))

@@ -18,8 +18,17 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.axe_scan import Finding, scan
-from tests.e2e.conftest import ARTIFACTS, PHONE, screenshot, wait_for_app
-from tests.e2e.helpers import click, load_demo, navigate, open_page, record_test
+from tests.e2e.helpers import (
+    ARTIFACTS,
+    PHONE,
+    click,
+    load_demo,
+    navigate,
+    open_page,
+    record_test,
+    screenshot,
+    wait_for_app,
+)
 from tests.e2e.server import start_server
 
 DESKTOP = {"width": 1280, "height": 800}

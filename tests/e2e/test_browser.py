@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from calfcore.demo import demo_data
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.helpers import screenshot, wait_for_app
 from tests.e2e.server import start_server
 
 PAGE_FILES = ["home_page", "record_page", "dashboard_page", "routine_page", "history_page", "profile_page"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import screenshot, wait_for_app
-from tests.e2e.helpers import FAST_CADENCE, guided_leg
+from tests.e2e.helpers import FAST_CADENCE, guided_leg, screenshot, wait_for_app
 
 
 def _create_profile(page: Page, url: str) -> None:

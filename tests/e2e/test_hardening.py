@@ -16,7 +16,7 @@ from calfcore.demo import demo_data
 from calfcore.sharing import new_token, token_hash
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.helpers import wait_for_app
 from tests.e2e.server import StreamlitServer, start_server
 
 HOSTILE_NAME = "http://evil.example/runner"

@@ -14,9 +14,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from tests.e2e.conftest import PHONE, screenshot, wait_for_app
 from tests.e2e.helpers import (
     FAST_CADENCE,
+    PHONE,
     choose,
     click,
     close_sidebar,
@@ -33,7 +33,9 @@ from tests.e2e.helpers import (
     record_test,
     reload,
     runner_in_url,
+    screenshot,
     select_box,
+    wait_for_app,
 )
 
 DESKTOP = {"width": 1280, "height": 800}

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import screenshot, wait_for_app
-from tests.e2e.helpers import create_profile, load_demo, main_text, open_page
+from tests.e2e.helpers import create_profile, load_demo, main_text, open_page, screenshot, wait_for_app
 
 DESKTOP = {"width": 1280, "height": 800}
 DEMO = "Demo runner (Alex)"

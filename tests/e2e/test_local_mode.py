@@ -22,7 +22,7 @@ from calfcore.sharing import new_token, share_url, token_hash
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
 from calfui.viewer import from_this_machine
-from tests.e2e.conftest import assert_no_runner_data, screenshot, wait_for_app
+from tests.e2e.helpers import assert_no_runner_data, screenshot, wait_for_app
 from tests.e2e.server import StreamlitServer, free_port, start_server
 
 HOST_ADDRESS, TEST_HOST_ADDRESS = "10.231.77.1", "10.231.77.2"  # a /30 on the veth pair only

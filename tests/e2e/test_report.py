@@ -19,8 +19,7 @@ from calfcore.demo import demo_data
 from calfcore.sharing import token_hash
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from tests.e2e.conftest import PHONE, screenshot
-from tests.e2e.helpers import click, open_page
+from tests.e2e.helpers import PHONE, click, open_page, screenshot
 from tests.e2e.server import StreamlitServer, start_server
 
 DAY = dt.date(2026, 12, 14)  # the server's today, a Monday

@@ -14,7 +14,6 @@ from calfcore.clock import TODAY_ENV
 from calfcore.models import HeelRaiseTest, LegPair, Protocol, RunnerProfile, Sex
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import (
     click,
     fill_number,
@@ -22,6 +21,7 @@ from tests.e2e.helpers import (
     navigate,
     open_page,
     pick_runner,
+    screenshot,
 )
 from tests.e2e.server import StreamlitServer, start_server
 

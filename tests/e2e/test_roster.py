@@ -8,17 +8,16 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import screenshot, wait_for_app
-from tests.e2e.server import StreamlitServer
-from tests.e2e.test_hosted import (  # noqa: F401  (fixtures)
-    _create_profile_and_test,
-    _create_share_link,
-    _log_in,
-    _main_text,
-    _person,
-    hosted,
-    identity_provider,
+from tests.e2e.helpers import (
+    create_profile_and_test,
+    create_share_link,
+    log_in,
+    main_text,
+    person,
+    screenshot,
+    wait_for_app,
 )
+from tests.e2e.server import StreamlitServer
 
 COMMENT = "Left side is catching up: keep the slow raises."
 NOTE = "Private: ask about her new shoes before the spring block."
@@ -40,21 +39,21 @@ def _comment_boxes(page: Page) -> int:
     return page.get_by_role("textbox", name="Comment on this test").count()
 
 
-def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Browser) -> None:  # noqa: F811
-    ann, bob, coach = _person(browser), _person(browser), _person(browser)
-    _log_in(ann, hosted, "ann@example.org")
-    _create_profile_and_test(ann, hosted, "Ann Runner", 33, 31)  # 94%: on track
-    _log_in(bob, hosted, "bob@example.org")
-    _create_profile_and_test(bob, hosted, "Bob Runner", 18, 25)  # 72%: symmetry under 90%
-    ann_link = _create_share_link(ann, hosted, "Coach Sam")
+def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Browser) -> None:
+    ann, bob, coach = person(browser), person(browser), person(browser)
+    log_in(ann, hosted, "ann@example.org")
+    create_profile_and_test(ann, hosted, "Ann Runner", 33, 31)  # 94%: on track
+    log_in(bob, hosted, "bob@example.org")
+    create_profile_and_test(bob, hosted, "Bob Runner", 18, 25)  # 72%: symmetry under 90%
+    ann_link = create_share_link(ann, hosted, "Coach Sam")
     _comment_switch(ann).click()  # Ann lets her coach comment; Bob leaves it off (the default)
     wait_for_app(ann)
     expect(ann.get_by_role("switch", name=re.compile("may comment"))).to_be_checked()
-    bob_link = _create_share_link(bob, hosted, "Coach Sam")
+    bob_link = create_share_link(bob, hosted, "Coach Sam")
     expect(bob.get_by_role("switch", name=re.compile("may comment"))).not_to_be_checked()
     screenshot(ann, "roster-share-comments")
 
-    _log_in(coach, hosted, "coach@example.org")
+    log_in(coach, hosted, "coach@example.org")
     coach.goto(ann_link)
     wait_for_app(coach)
     coach.get_by_role("button", name="Add to my roster").click()
@@ -82,7 +81,7 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     wait_for_app(coach)
     expect(_card(coach, "Ann Runner")).to_be_visible()
     expect(_card(coach, "Bob Runner")).to_be_visible()
-    text = _main_text(coach)
+    text = main_text(coach)
     assert text.index("Bob Runner") < text.index("Ann Runner"), "flagged runners come first"
     bob_card = _card(coach, "Bob Runner")
     ann_card = _card(coach, "Ann Runner")
@@ -103,17 +102,17 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     wait_for_app(ann)
     expect(ann.get_by_text(COMMENT)).to_be_visible()
     assert _comment_boxes(ann) == 0
-    assert NOTE not in _main_text(ann)
+    assert NOTE not in main_text(ann)
     ann.get_by_text(COMMENT).scroll_into_view_if_needed()
     screenshot(ann, "roster-runner-sees-comment")
     ann.goto(f"{hosted.url}/history")
     wait_for_app(ann)
     expect(ann.get_by_text(COMMENT)).to_be_visible()
-    assert NOTE not in _main_text(ann)
+    assert NOTE not in main_text(ann)
     # Bob sees no comment: none was written to him, and Ann's never reach him.
     bob.goto(f"{hosted.url}/dashboard")
     wait_for_app(bob)
-    assert COMMENT not in _main_text(bob) and "Comments from your coach" not in _main_text(bob)
+    assert COMMENT not in main_text(bob) and "Comments from your coach" not in main_text(bob)
 
     # Ann turns comments off while the coach's box is still open: the coach's send stores nothing, the box goes.
     coach.goto(ann_link)
@@ -130,12 +129,12 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     ann.goto(f"{hosted.url}/history")
     wait_for_app(ann)
     expect(ann.get_by_text(COMMENT)).to_be_visible()
-    assert "Sent after comments were turned off" not in _main_text(ann)
+    assert "Sent after comments were turned off" not in main_text(ann)
     # Ann hides the comment: gone from her pages, counted as hidden.
     ann.get_by_role("button", name="Hide comment").click()
     wait_for_app(ann)
     expect(ann.get_by_text("1 hidden comment on this test")).to_be_visible()
-    assert COMMENT not in _main_text(ann)
+    assert COMMENT not in main_text(ann)
 
     # Bob revokes his link: at the coach's next click his row says access ended and shows none of his data.
     coach.goto(f"{hosted.url}/roster")
@@ -151,9 +150,9 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     _filter(coach, "Everyone").click()  # the next click
     wait_for_app(coach)
     expect(coach.get_by_text(re.compile("^Access ended"))).to_be_visible()
-    main = _main_text(coach)
+    main = main_text(coach)
     assert "Bob Runner" not in main and "18" not in main.split("Access ended")[1], main
     assert "Ann Runner" in main
     screenshot(coach, "roster-access-ended")
-    for person in (ann, bob, coach):
-        person.context.close()
+    for someone in (ann, bob, coach):
+        someone.context.close()

@@ -19,8 +19,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from calfstore import open_store
 from calfui.viewer import owner_key_for
-from tests.e2e.conftest import PHONE, screenshot, wait_for_app
-from tests.e2e.test_hosted import _create_profile_and_test, _create_share_link, _log_in, _main_text
+from tests.e2e.helpers import (
+    PHONE,
+    create_profile_and_test,
+    create_share_link,
+    log_in,
+    main_text,
+    screenshot,
+    wait_for_app,
+)
 from tests.scaleout import STICKY_COOKIE, Stack, run_identity_provider, start_stack
 
 
@@ -73,9 +80,9 @@ def test_two_processes_one_database(stack: Stack, browser: Browser, identity_pro
     runner = _person_on(browser, stack, "app1")
     coach = _person_on(browser, stack, "app2")
 
-    _log_in(runner, site, "rhea@example.org")  # type: ignore[arg-type]
-    _create_profile_and_test(runner, site, "Rhea Runner", 26, 29)  # type: ignore[arg-type]
-    link = _create_share_link(runner, site, "Coach Kim")  # type: ignore[arg-type]
+    log_in(runner, site, "rhea@example.org")
+    create_profile_and_test(runner, site, "Rhea Runner", 26, 29)
+    link = create_share_link(runner, site, "Coach Kim")
     token = link.rsplit("=", 1)[1]
     assert link.startswith(stack.url), "the link points at the proxy, not at one process"
 
@@ -107,7 +114,7 @@ def test_two_processes_one_database(stack: Stack, browser: Browser, identity_pro
     expect(runner.get_by_text("revoked", exact=True)).to_be_attached()
     coach.get_by_role("radio", name="Everything").or_(coach.get_by_text("Everything")).first.click()
     expect(coach.get_by_text("This link doesn't work")).to_be_visible()
-    assert "Rhea Runner" not in _main_text(coach) and "raises" not in _main_text(coach)
+    assert "Rhea Runner" not in main_text(coach) and "raises" not in main_text(coach)
     screenshot(coach, "scale-out-coach-refused-after-revoke-on-app1")
     assert _served_by(coach) == "app2"
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import screenshot, wait_for_app
-from tests.e2e.helpers import load_demo, navigate, open_page
+from tests.e2e.helpers import load_demo, navigate, open_page, screenshot, wait_for_app
 
 ZOOMED = {"width": 1280 // 2, "height": 800 // 2}
 
