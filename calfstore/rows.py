@@ -8,6 +8,7 @@ from typing import Any
 
 from calfcore.calendar_feed import CalendarFeed
 from calfcore.coaching import TestComment
+from calfcore.exchange import TEST_FIELDS
 from calfcore.models import (
     HeelRaiseTest,
     LegPair,
@@ -27,29 +28,8 @@ from calfcore.sharing import ShareLink
 
 RUNNER_COLUMNS = "id, name, birth_year, sex, units, injured_side, body_weight_kg, is_demo"
 
-TEST_COLUMNS = (
-    "id",
-    "tested_on",
-    "cadence_bpm",
-    "surface",
-    "cued",
-    "fingertip_support",
-    "added_load_kg",
-    "straight_left",
-    "straight_right",
-    "bent_left",
-    "bent_right",
-    "height_left_cm",
-    "height_right_cm",
-    "soleus_load_kg",
-    "soleus_reps_left",
-    "soleus_reps_right",
-    "body_weight_kg",
-    "knee_to_wall_left_cm",
-    "knee_to_wall_right_cm",
-    "red_flags",
-    "notes",
-)
+# A test's own fields, in the order the CSV export writes them (calfcore.exchange): one list for both.
+TEST_COLUMNS = ("id", "tested_on", *TEST_FIELDS)
 SYMPTOM_COLUMNS = (
     "id",
     "logged_on",
