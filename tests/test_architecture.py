@@ -293,3 +293,9 @@ def test_only_the_module_that_opens_the_store_reaches_past_its_face() -> None:
     }
     openers = {path.name for path in UI if "def process_store(" in path.read_text()}
     assert len(openers) == 1 and inside <= openers, inside
+
+
+@pytest.mark.parametrize("path", [p for p in CORE if p.name != "__init__.py"], ids=lambda p: p.name)
+def test_every_core_module_has_a_unit_test_file_named_after_it(path: Path) -> None:
+    """Tests mirror the modules: whoever changes calfcore/<module>.py finds its tests in tests/unit/test_<module>.py."""
+    assert (REPO / "tests" / "unit" / f"test_{path.name}").is_file()
