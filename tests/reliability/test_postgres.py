@@ -104,6 +104,7 @@ def test_saves_while_postgresql_is_down_are_stored_whole_or_refused_and_the_app_
     runner_id = _runner(store)
     acknowledged: list[int] = []
     refusals: list[str] = []
+    waits: list[float] = []  # how long each acknowledged save took
     saved_after_outage = threading.Event()
     outage_over = threading.Event()
     deadline = time.monotonic() + 90
@@ -111,8 +112,10 @@ def test_saves_while_postgresql_is_down_are_stored_whole_or_refused_and_the_app_
     def keep_saving() -> None:
         number = 0
         while time.monotonic() < deadline and not saved_after_outage.is_set():
+            began = time.monotonic()
             try:
                 acknowledged.append(store.save_test(LOCAL_OWNER, runner_id, _test(f"save {number}"), _symptoms()))
+                waits.append(time.monotonic() - began)
                 if outage_over.is_set():
                     saved_after_outage.set()
             except StoreError as error:
@@ -128,7 +131,9 @@ def test_saves_while_postgresql_is_down_are_stored_whole_or_refused_and_the_app_
     outage_over.set()
     writer.join(timeout=120)
     assert saved_after_outage.is_set(), "the same store saved again once the server was back, without a restart"
-    assert refusals, "the outage was seen by the writer"
+    # The outage was met: a save was refused with a message, or waited for the server and then completed (the pool
+    # waits up to POOL_WAIT_SECONDS for a connection, longer than this 3 s outage). Both are what a runner may see.
+    assert refusals or max(waits) > 1.0, (len(refusals), max(waits))
     assert all("nothing was saved" in message for message in refusals), set(refusals)
     tests = store.list_tests(LOCAL_OWNER, runner_id)
     symptoms = Counter(s.test_id for s in store.list_symptoms(LOCAL_OWNER, runner_id))
