@@ -19,6 +19,7 @@ from calfcore.models import (
     SymptomEntry,
 )
 from calfcore.norms import NormReference
+from calfcore.readiness import HopTest
 
 # A fixed "today" (a Monday) so that dates, ages and ISO weeks never depend on the day the suite runs.
 TODAY = dt.date(2025, 6, 16)
@@ -97,3 +98,8 @@ def raw_test(**overrides: Any) -> dict[str, Any]:
     }
     raw.update(overrides)
     return raw
+
+
+def hop(left: int, right: int, pain: tuple[int, int] = (0, 0), day: dt.date = TODAY, flags=frozenset()) -> HopTest:
+    """A hop test on `day` (hops per leg, pain per leg)."""
+    return HopTest(day, LegPair(left, right), LegPair(*pain), red_flags=frozenset(flags))

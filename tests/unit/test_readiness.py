@@ -7,27 +7,21 @@ import datetime as dt
 import pytest
 
 from calfcore.models import (
-    LegPair,
     Side,
 )
 from calfcore.readiness import (
-    HopTest,
     ReadinessCheck,
     assess_readiness,
     hop_symmetry,
     hops_frame,
     hops_met,
 )
-from tests.unit.helpers import TODAY, heel_test, runner
+from tests.unit.helpers import TODAY, heel_test, hop, runner
 
 MONDAY = TODAY  # 16 June 2025
 
 
 MONDAY = TODAY  # 16 June 2025
-
-
-def hop(left: int, right: int, pain: tuple[int, int] = (0, 0), day: dt.date = MONDAY, flags=frozenset()) -> HopTest:
-    return HopTest(day, LegPair(left, right), LegPair(*pain), red_flags=frozenset(flags))
 
 
 def _status(readiness, item_id):

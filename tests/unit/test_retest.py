@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import icalendar
 import pytest
 
 from calfcore.models import (
@@ -18,7 +17,6 @@ from calfcore.models import (
 )
 from calfcore.progress import weekly_routine
 from calfcore.readiness import (
-    HopTest,
     ReadinessCheck,
 )
 from calfcore.retest import AwayDay, AwayReason, due_date, plan_retest, planned_sessions
@@ -26,7 +24,7 @@ from calfcore.routine import Stage
 from calfcore.sharing import token_hash
 from calfstore import Store
 from calfstore.tables import count_rows, table_text
-from tests.unit.helpers import TODAY, heel_test
+from tests.unit.helpers import TODAY, heel_test, hop
 
 MONDAY = TODAY  # 16 June 2025
 
@@ -91,39 +89,7 @@ def test_days_away_leave_the_adherence_count_alone() -> None:
     assert list(ill["planned"]) == [0, 3] and list(ill["adherence_percent"]) == [100, 0]
 
 
-# -- the calendar feed ----------------------------------------------------------------------------------------------
-
 NOW = dt.datetime(2025, 6, 16, 9, 30)
-HEALTH_WORDS = (
-    "pain",
-    "injur",
-    "achilles",
-    "calf raise",
-    "heel",
-    "tendon",
-    "stage",
-    "hop",
-    "incline",
-    "ill",
-    "symptom",
-    "rehab",
-    "physio",
-)
-
-
-def _events(feed: bytes) -> list[icalendar.Event]:
-    return icalendar.Calendar.from_ical(feed).walk("VEVENT")
-
-
-# -- return-to-run checklist ----------------------------------------------------------------------------------------
-
-
-def hop(left: int, right: int, pain: tuple[int, int] = (0, 0), day: dt.date = MONDAY, flags=frozenset()) -> HopTest:
-    return HopTest(day, LegPair(left, right), LegPair(*pain), red_flags=frozenset(flags))
-
-
-def _status(readiness, item_id):
-    return next(s for s in readiness.items if s.item.id == item_id)
 
 
 # -- the store ------------------------------------------------------------------------------------------------------
