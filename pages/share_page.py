@@ -10,6 +10,7 @@ import segno
 import streamlit as st
 
 from calfcore.calendar_feed import feed_url
+from calfcore.labels import distinct_labels
 from calfcore.sharing import (
     EXPIRY_CHOICES_DAYS,
     LinkStatus,
@@ -144,7 +145,9 @@ def _links(context: PageContext, runner_id: int, state: dict[str, Any], links: l
     active = {link.id: link for link in links if link.status(stamp) is LinkStatus.ACTIVE}
     if not active:
         return
-    labels = {link.id: _link_label(link) for link in active.values()}
+    # As the picker shows them (two links with the same label and minute are numbered), so the question names the
+    # link exactly as it was picked.
+    labels = distinct_labels({link.id: _link_label(link) for link in active.values()})
     if context.viewer.kind is ViewerKind.RUNNER:  # hosted: comments come from coaches who are logged in
         _comment_rights(context, runner_id, active, labels)
     target = pick(

@@ -247,6 +247,7 @@ def test_two_links_with_the_same_label_revoke_revokes_the_one_picked(server, per
     choose(person, "Revoke a link", older)
     click(person, "Revoke")
     expect(person.get_by_text("Whoever holds it loses access")).to_be_visible()  # asks first
+    expect(person.get_by_text(f"Revoke the link {older}?")).to_be_visible()  # naming the link as it was picked
     screenshot(person, f"journey-revoke-confirm-{person.screen_name}")
     click(person, "Yes, revoke it")
     assert "doesn't work" in _coach_sees(browser, first)
