@@ -9,6 +9,8 @@ from typing import Protocol
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from calfcore.protocol import BEATS_PER_RAISE
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 390, "height": 844}
 
@@ -248,26 +250,41 @@ def runner_in_url(page: Page) -> str | None:
 
 FAST_CADENCE = 120  # beats/min: one beat every 0.5 s keeps a guided test short
 
-# Taps Stop from inside the page on the beat the count reaches the target. A tap sent from the test process arrives
-# one round trip later, which on a loaded machine can be after the next beat (0.5 s at 120 beats/min).
+# Taps Stop from inside the page on the beat the count reaches the target, and answers with the beat it stopped on.
+# A tap sent from the test process arrives one round trip later, which on a loaded machine can be after the next beat
+# (0.5 s at 120 beats/min). The answer comes from the page at the tap: after it the app may replace the metronome by the
+# confirmation at once, so nothing may be asked of the metronome afterwards.
 STOP_ON_BEAT_JS = """(root, target) => new Promise(resolve => {
   const observer = new MutationObserver(() => {
-    if (Number(root.getAttribute('data-beats')) >= target) {
+    const beats = Number(root.getAttribute('data-beats'));
+    if (beats >= target) {
       observer.disconnect();
       root.querySelector("[data-testid='calfButton']").click();
-      resolve();
+      resolve(beats);
     }
   });
   observer.observe(root, {attributes: true, attributeFilter: ['data-beats']});
 })"""
 
+# Once Start is tapped the metronome moves on by itself (warm-up, countdown, test): waiting for one passing phase
+# would race it.
+METRONOME_STARTED = re.compile(r"^(warm-up|countdown|test)$")
 
-def guided_leg(page: Page, stop_after_beats: int) -> None:
-    """Start, wait for the warm-up and countdown, then stop once the counted beats reach the target."""
+
+def guided_leg(page: Page, leg: str, stop_after_beats: int) -> int:
+    """Start the metronome for `leg` ("Left" or "Right"), tap Stop once the counted beats reach the target, and wait
+    for what the runner sees next: the leg's confirmation. Returns the raises it shows (complete raises in the beats
+    the stop landed on: on a loaded machine a late frame can count a beat more than asked)."""
     # The metronome, not the rest clock (also "calfGuided"), which may still be on screen for a moment after Skip.
     component = page.locator("[data-testid='calfGuided'][data-phase]")
     expect(component).to_have_attribute("data-phase", "ready")
     page.get_by_test_id("calfButton").click()
-    expect(component).to_have_attribute("data-phase", "warm-up", timeout=5_000)
-    component.evaluate(STOP_ON_BEAT_JS, stop_after_beats)  # the runner taps Stop on that beat
-    expect(component).to_have_attribute("data-beats", str(stop_after_beats))
+    expect(component).to_have_attribute("data-phase", METRONOME_STARTED, timeout=5_000)
+    stopped_on_beat = component.evaluate(STOP_ON_BEAT_JS, stop_after_beats)  # the runner taps Stop on that beat
+    confirmation = page.get_by_role("heading", name=re.compile(rf"^{leg} leg: \d+ raises$"))
+    expect(confirmation).to_be_visible()
+    shown = re.search(r"(\d+) raises", confirmation.inner_text())
+    assert shown is not None
+    raises = int(shown.group(1))
+    assert raises == stopped_on_beat // BEATS_PER_RAISE, f"stopped on beat {stopped_on_beat}, shown {raises} raises"
+    return raises

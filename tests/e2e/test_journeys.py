@@ -137,19 +137,20 @@ def test_demo_then_own_profile_the_profile_form_edits_the_runner_it_names(server
 # -- a guided test, then another runner ---------------------------------------------------------------------------
 
 
-def _guided_test(page: Page, left_beats: int, right_beats: int) -> None:
-    """A whole guided test by the menu, in this session, up to the record form."""
+def _guided_test(page: Page, left_beats: int, right_beats: int) -> tuple[int, int]:
+    """A whole guided test by the menu, in this session, up to the record form; returns the raises counted."""
     navigate(page, "Guided test")
     fill_number(page, "Metronome (beats/min)", FAST_CADENCE)
     page.get_by_text("Click sound").click()
     click(page, "Start the guided test")
-    guided_leg(page, left_beats)
+    left = guided_leg(page, "Left", left_beats)
     click(page, "Confirm")
     click(page, "Skip rest")
-    guided_leg(page, right_beats)
+    right = guided_leg(page, "Right", right_beats)
     click(page, "Confirm")
     expect(page.get_by_text("Both legs done")).to_be_visible()
     click(page, "Continue to the record form")
+    return left, right
 
 
 def test_guided_counts_and_saved_results_belong_to_one_runner(server, person: Page) -> None:
@@ -161,11 +162,11 @@ def test_guided_counts_and_saved_results_belong_to_one_runner(server, person: Pa
     record_test(person, None, 21, 23)
     expect(person.get_by_text("Recording for Pat")).to_be_visible()
 
-    _guided_test(person, 9, 13)  # 4 and 6 raises
+    left, right = _guided_test(person, 9, 13)  # 4 and 6 raises, or a beat more on a loaded machine
     expect(person.get_by_text("Filled in from your guided test")).to_be_visible()
     expect(person.get_by_text("Saved.", exact=True)).to_have_count(0)
-    expect(person.get_by_label("Raises: left", exact=True)).to_have_value("4")
-    expect(person.get_by_label("Raises: right", exact=True)).to_have_value("6")
+    expect(person.get_by_label("Raises: left", exact=True)).to_have_value(str(left))
+    expect(person.get_by_label("Raises: right", exact=True)).to_have_value(str(right))
     screenshot(person, f"journey-guided-record-{person.screen_name}")
 
     # Another runner: a fresh form, no counts and no result of Pat's.
@@ -182,17 +183,17 @@ def test_guided_counts_and_saved_results_belong_to_one_runner(server, person: Pa
     expect(person.get_by_text("Recording for Pat")).to_be_visible()
     expect(person.get_by_text("Filled in from your guided test")).to_be_visible()
     expect(person.get_by_text("Saved.", exact=True)).to_have_count(0)
-    expect(person.get_by_label("Raises: left", exact=True)).to_have_value("4")
+    expect(person.get_by_label("Raises: left", exact=True)).to_have_value(str(left))
     person.get_by_role("button", name="Save test").click()
     expect(person.get_by_text("Saved.", exact=True)).to_be_visible()
-    expect(person.get_by_text("4 raises", exact=True)).to_be_visible()
+    expect(person.get_by_text(f"{left} raises", exact=True)).to_be_visible()
     expect(person.get_by_text("That test no longer exists")).to_have_count(0)
 
     # Quinn's page shows Quinn's own last result, never Pat's.
     pick_runner(person, "Quinn")
     expect(person.get_by_text("Recording for Quinn")).to_be_visible()
     expect(person.get_by_text("30 raises", exact=True)).to_be_visible()
-    expect(person.get_by_text("4 raises", exact=True)).to_have_count(0)
+    expect(person.get_by_text(f"{left} raises", exact=True)).to_have_count(0)
     expect(person.get_by_text("That test no longer exists")).to_have_count(0)
 
     server.stop()
@@ -203,7 +204,7 @@ def test_guided_counts_and_saved_results_belong_to_one_runner(server, person: Pa
         quinn = [(t.straight_reps.left, t.straight_reps.right) for t in store.list_tests(LOCAL_OWNER, runners["Quinn"])]
     finally:
         store.close()
-    assert sorted(pat) == [(4, 6), (21, 23)]
+    assert sorted(pat) == sorted([(left, right), (21, 23)])
     assert quinn == [(30, 31)]
 
 

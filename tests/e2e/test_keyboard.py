@@ -8,7 +8,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.helpers import create_profile, load_demo, main_text, open_page, screenshot, wait_for_app
+from tests.e2e.helpers import (
+    METRONOME_STARTED,
+    create_profile,
+    load_demo,
+    main_text,
+    open_page,
+    screenshot,
+    wait_for_app,
+)
 
 DESKTOP = {"width": 1280, "height": 800}
 DEMO = "Demo runner (Alex)"
@@ -125,7 +133,7 @@ def test_every_main_action_by_keyboard_with_the_focus_visible(server, desk: Page
     )
     assert_focus_visible(page, "Start (the metronome)")
     page.keyboard.press("Space")
-    expect(component).to_have_attribute("data-phase", "warm-up", timeout=10_000)
+    expect(component).to_have_attribute("data-phase", METRONOME_STARTED, timeout=10_000)
     page.keyboard.press("Space")
     expect(page.get_by_role("spinbutton", name="Raises")).to_be_visible()
     wait_for_focus_on(page, "Raises")  # Stop moved the focus to the count to check
