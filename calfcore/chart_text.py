@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from calfcore.norms import format_reps
+from calfcore.scoring import symmetry_text as symmetry_figure
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, PAIN_SAFE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 
 
@@ -30,6 +31,12 @@ def _trend(values: pd.Series, unit: str = "") -> str:
     """'18 to 26' (first to latest), or '26' for a single value."""
     first, last = format_reps(float(values.iloc[0])), format_reps(float(values.iloc[-1]))
     return f"{first}{unit}" if len(values) == 1 else f"{first}{unit} to {last}{unit}"
+
+
+def _symmetry_trend(values: pd.Series) -> str:
+    """'84.5% to 89.7%': each figure as it reads beside the 90% line (never rounded onto it)."""
+    first, last = symmetry_figure(float(values.iloc[0])), symmetry_figure(float(values.iloc[-1]))
+    return first if len(values) == 1 else f"{first} to {last}"
 
 
 def reps_text(frame: pd.DataFrame, knee: str) -> str:
@@ -59,7 +66,7 @@ def symmetry_text(frame: pd.DataFrame) -> str:
         return "Symmetry: needs both legs tested."
     data = frame.sort_values("tested_on")
     parts = [
-        f"{measure} {_trend(rows['symmetry_percent'].round(), '%')}"
+        f"{measure} " + _symmetry_trend(rows["symmetry_percent"])
         for measure, rows in data.groupby("measure", sort=True)
     ]
     return (
@@ -134,7 +141,7 @@ def symmetry_table(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "Date": _dates(data["tested_on"]),
             "Test": data["measure"],
-            "Symmetry (%)": data["symmetry_percent"].round().astype(int),
+            "Symmetry (%)": data["symmetry_percent"].round(1),
             "Protocol": data["protocol"],
         }
     ).reset_index(drop=True)

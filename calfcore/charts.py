@@ -115,7 +115,7 @@ def symmetry_chart(frame: pd.DataFrame) -> alt.LayerChart:
         tooltip=[
             alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
             alt.Tooltip("measure:N", title="Test"),
-            alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f"),
+            alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".1f"),
             alt.Tooltip("protocol:N", title="Protocol"),
         ],
     )
@@ -289,7 +289,7 @@ def squad_chart(frame: pd.DataFrame) -> alt.LayerChart:
                 alt.Tooltip("runner:N", title="Runner"),
                 alt.Tooltip("left:Q", title="Left raises"),
                 alt.Tooltip("right:Q", title="Right raises"),
-                alt.Tooltip("symmetry_percent:Q", title="Weaker ÷ stronger (%)", format=".0f"),
+                alt.Tooltip("symmetry_percent:Q", title="Weaker ÷ stronger (%)", format=".1f"),
                 alt.Tooltip("stage:N", title="Stage"),
                 alt.Tooltip("flags:N", title="Needs attention"),
                 alt.Tooltip("tested_on:T", title="Latest test", format="%d %b %Y"),
@@ -335,7 +335,7 @@ def hops_chart(frame: pd.DataFrame) -> alt.LayerChart:
                 alt.Tooltip("side:N", title="Leg"),
                 alt.Tooltip("hops:Q", title="Hops"),
                 alt.Tooltip("pain:Q", title="Pain (/10)"),
-                alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".0f"),
+                alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".1f"),
             ],
         )
     )

@@ -74,8 +74,7 @@ def band_words(records: RunnerRecords) -> str:
     runner = records.runner
     if latest is not None and find_reference(latest.protocol, runner.sex, runner.age_on(latest.tested_on)):
         return (
-            "with the typical band for your age and sex (the healthy spread around the reference) and the runner "
-            "target."
+            "with the typical band for your age group (the healthy spread around the reference) and the runner target."
         )
     return (
         "with the runner target. No published reference fits your latest test (age or protocol), so there is "
@@ -144,10 +143,12 @@ def reference_table() -> pd.DataFrame:
                 "evidence": r.source.trust,
                 "sex": r.sex,
                 "age": f"{r.age_min}-{r.age_max}" if r.age_min is not None else "not recorded: no band",
-                "cued": "yes" if r.cued else "no",
-                "pace": "60 beats/min" if r.pace_confirmed else "unconfirmed",
+                "cued": ("yes" if r.cued else "no") if r.cueing_stated else "not stated (matched to no cues)",
+                "pace": (f"{r.cadence_bpm} beats/min" if r.cadence_bpm else "self-paced")
+                + ("" if r.pace_confirmed else ", second-hand: about"),
                 "raises": r.label,
-                "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {r.spread_tag})",
+                "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {r.spread_tag}"
+                + (f"; {r.spread_cv * 100:.0f}% of the mean, scaled: our convention)" if r.spread_cv else ")"),
                 "population": r.population,
             }
             for r in all_reference_rows()

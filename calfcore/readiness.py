@@ -18,7 +18,7 @@ import pandas as pd
 
 from calfcore.evidence import Source, read_toml, source
 from calfcore.models import HeelRaiseTest, LegPair, RunnerProfile, Side
-from calfcore.scoring import gate_symmetry, limb_symmetry_index
+from calfcore.scoring import gate_symmetry, limb_symmetry_index, symmetry_text
 from calfcore.thresholds import RETURN_HOPS_MIN, RETURN_HOPS_PAIN_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, triage
 
@@ -180,9 +180,9 @@ def assess_readiness(
             met, last = history(_symmetry_days([t for t in tests if not t.red_flags], hops))
             parts = []
             if reps is not None and (value := gate_symmetry(reps)) is not None:
-                parts.append(f"heel raises {value:.0f}%")
+                parts.append(f"heel raises {symmetry_text(value)}")
             if latest_hops is not None and (value := gate_symmetry(latest_hops.hops)) is not None:
-                parts.append(f"hops {value:.0f}%")
+                parts.append(f"hops {symmetry_text(value)}")
             detail = ("weaker ÷ stronger: " + ", ".join(parts)) if parts else "needs a heel-raise test and a hop test"
         statuses.append(ItemStatus(item, met, last, detail))
     return Readiness(result, tuple(statuses))

@@ -17,7 +17,7 @@ from calfcore.models import HeelRaiseTest, RunnerProfile, Sex, SymptomEntry
 from calfcore.norms import describe_protocol, format_reps, why_no_reference
 from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess, PainPicture, pain_picture
-from calfcore.scoring import TestScore
+from calfcore.scoring import TestScore, symmetry_text
 from calfcore.sentences import pain_sentence
 from calfcore.thresholds import (
     MEASUREMENT_NOISE_REPS,
@@ -93,7 +93,8 @@ def _leg_lines(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -> 
     target = int(RUNNER_TARGET_REPS.value)
     for leg in score.legs:
         name = leg.side.value.capitalize() + (" (injured side)" if runner.injured_side is leg.side else "")
-        band = f", {BAND_TEXT[leg.band.value]} for age and sex" if leg.band is not None else ""
+        group = f" for {leg.reference.group}" if leg.reference is not None else ""
+        band = f", {BAND_TEXT[leg.band.value]}{group}" if leg.band is not None else ""
         met = f"runner target {target}+ met" if leg.meets_runner_target else f"under the runner target of {target}+"
         change = next((c for c in score.changes if c.side is leg.side), None)
         since = ""
@@ -109,8 +110,7 @@ def _leg_lines(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -> 
         sex = "any sex" if reference.sex == "any" else reference.sex
         lines.append(
             f"Reference: {reference.label} for {reference.population} ({sex}, {reference.ages}). Typical "
-            f"range {format_reps(reference.typical_low)}–{format_reps(reference.typical_high)} raises: the "
-            f"reference ±{format_reps(reference.spread_sd)}, one standard deviation between healthy people."
+            f"range {reference.typical.text} raises: the reference {reference.spread_label}."
         )
     else:
         lines.append(
@@ -145,10 +145,10 @@ def _symmetry_section(test: HeelRaiseTest, score: TestScore, runner: RunnerProfi
         lines.append("Needs both legs tested.")
     else:
         how = "injured ÷ uninjured" if runner.injured_side is not None else "weaker ÷ stronger"
-        lines.append(f"Knee straight: {score.symmetry_percent:.0f}% ({how}).")
+        lines.append(f"Knee straight: {symmetry_text(score.symmetry_percent)} ({how}).")
     for name, value in score.gate_symmetries:
         verdict = f"under the {line}% line" if value < SYMMETRY_FLAG_PERCENT.value else f"at or above {line}%"
-        lines.append(f"Weaker ÷ stronger, {name}: {value:.0f}%, {verdict}.")
+        lines.append(f"Weaker ÷ stronger, {name}: {symmetry_text(value)}, {verdict}.")
     if test.bent_reps is not None:
         lines.append(
             f"Knee bent raises: left {_count(test.bent_reps.left)}, right {_count(test.bent_reps.right)} "
@@ -221,8 +221,7 @@ def _routine_section(result: Assessment) -> Section:
         f"Goal: {routine.goal}",
         f"{routine.sessions_per_week} sessions a week, with a rest day between.",
     ]
-    if routine.weaker_side is not None:
-        lines.append(f"The weaker {routine.weaker_side.value} side gets one extra set of each one-leg exercise.")
+    lines += [f"Weaker side: {line}" for line in routine.extra_work]
     lines += [f"{item.exercise.name}: {item.dose}" for item in routine.prescriptions]
     if routine.plyometrics is not None:
         lines.append(f"Jumping: {routine.plyometrics.summary}")

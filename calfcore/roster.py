@@ -20,7 +20,7 @@ from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfi
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import plan_retest
 from calfcore.routine import EquipmentAccess, PainPicture, Stage, pain_picture, stage_templates
-from calfcore.scoring import Band, gate_symmetry
+from calfcore.scoring import Band, gate_symmetry, symmetry_text
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, triage
 
@@ -246,7 +246,7 @@ def roster_row(
         if score is not None:
             symmetry = score.symmetry_percent
             if score.asymmetric_variants:
-                parts = ", ".join(f"{name} {value:.0f}%" for name, value in score.asymmetric_variants)
+                parts = ", ".join(f"{name} {symmetry_text(value)}" for name, value in score.asymmetric_variants)
                 flags.append(
                     Flag(
                         FlagKind.SYMMETRY,

@@ -16,6 +16,7 @@ A red flag gives no routine at all. Progression follows retests: the stage is al
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
@@ -24,7 +25,6 @@ from enum import StrEnum
 
 from calfcore.evidence import read_toml
 from calfcore.models import HeelRaiseTest, RunnerProfile, Side, SymptomEntry
-from calfcore.norms import format_reps
 from calfcore.scoring import Band, TestScore, score_test, weaker_side
 from calfcore.thresholds import (
     MEASUREMENT_NOISE_REPS,
@@ -34,12 +34,18 @@ from calfcore.thresholds import (
     PLYO_FIRST_WEEK_CONTACTS_MIN,
     PLYO_WEEKLY_RISE_PER_EXERCISE,
     RUNNER_TARGET_REPS,
+    STIFFNESS_RISE_MARGIN_MINUTES,
     SYMMETRY_FLAG_PERCENT,
+    figure_beside,
 )
 from calfcore.triage import Triage
 
 RECENT_SYMPTOM_DAYS = 7
+# How far back a calm-down still holds when no week since was recorded as settled. Our convention: long enough to
+# span a flare and a few unrecorded weeks, short enough that an old flare does not hold a runner back for good.
+CALM_DOWN_LOOKBACK_WEEKS = 8
 PLYOMETRIC = "plyometric"  # the exercise category whose dose is counted in ground contacts
+BENT_KNEE = "bent_knee"  # the exercise category trained for the knee-bent (soleus) variant
 
 
 class Stage(StrEnum):
@@ -179,6 +185,8 @@ class PainPicture:
     previous_morning: int | None = None
     recent_stiffness: int | None = None
     previous_stiffness: int | None = None
+    # A calm-down from an earlier week that no week since has settled (next-morning pain recorded at 2/10 or less).
+    still_calming: bool = False
 
     @property
     def morning_pain_rising(self) -> bool:
@@ -192,15 +200,27 @@ class PainPicture:
 
     @property
     def stiffness_rising(self) -> bool:
+        # A rise counts from 10 minutes up (our convention): 2 -> 4 minutes is not a warning, 5 -> 15 is.
         return (
             self.recent_stiffness is not None
             and self.previous_stiffness is not None
-            and self.recent_stiffness > self.previous_stiffness
+            and self.recent_stiffness - self.previous_stiffness >= STIFFNESS_RISE_MARGIN_MINUTES.value
         )
 
     @property
     def rising(self) -> bool:
         return self.morning_pain_rising or self.stiffness_rising
+
+    @property
+    def flares(self) -> bool:
+        """This week calls for calm-down on its own: pain over 5, or next-morning pain or stiffness rising."""
+        return (self.recent_peak is not None and self.recent_peak > PAIN_ACCEPTABLE_MAX.value) or self.rising
+
+    @property
+    def settled(self) -> bool:
+        """A week the runner recorded as settled: next-morning pain entered and at 2/10 or less, pain during at 5 or
+        less, stiffness not rising. A week without a next-morning entry is unknown, never settled."""
+        return self.recent_morning is not None and self.recent_morning <= PAIN_SAFE_MAX.value and not self.flares
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -216,8 +236,8 @@ class PainPicture:
         return tuple(found)
 
 
-def pain_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPicture:
-    """Peaks in the last 7 days and in the 7 days before that."""
+def _week_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPicture:
+    """Peaks in the 7 days up to `today` and in the 7 days before that."""
 
     def peak(values_of: Callable[[SymptomEntry], int | None], start: dt.date, end: dt.date) -> int | None:
         values = [v for e in symptoms if start < e.logged_on <= end and (v := values_of(e)) is not None]
@@ -245,6 +265,34 @@ def pain_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPictur
     )
 
 
+def _calm_down_holds(symptoms: Sequence[SymptomEntry], today: dt.date) -> bool:
+    """Whether a calm-down begun in an earlier week still holds at the end of last week: a runner leaves calm-down
+    only in a week recorded as settled (Silbernagel 2007: pain settled by the next morning), not merely when pain is
+    lower than the week before."""
+    calming = False
+    for weeks_back in range(CALM_DOWN_LOOKBACK_WEEKS, 0, -1):
+        week = _week_picture(symptoms, today - dt.timedelta(days=RECENT_SYMPTOM_DAYS * weeks_back))
+        if week.flares:
+            calming = True
+        elif calming and week.settled:
+            calming = False
+    return calming
+
+
+def pain_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPicture:
+    """Peaks in the last 7 days and in the 7 days before that, and whether an earlier calm-down still holds."""
+    picture = _week_picture(symptoms, today)
+    if not symptoms:
+        return picture
+    return dataclasses.replace(picture, still_calming=_calm_down_holds(symptoms, today))
+
+
+LEAVING_CALM_DOWN = (
+    f"To move on, record next-morning pain of {PAIN_SAFE_MAX.value:g}/10 or less in the daily check-in, with "
+    "morning stiffness not rising (Silbernagel 2007's pain-monitoring model)."
+)
+
+
 @dataclass(frozen=True)
 class StageDecision:
     stage: Stage
@@ -261,7 +309,8 @@ def strength_gate_missing(score: TestScore) -> list[str]:
     if not any(name == "knee straight" for name, _ in score.gate_symmetries):
         missing.append("both legs tested knee straight")
     for name, value in score.asymmetric_variants:
-        missing.append(f"weaker ÷ stronger of {int(SYMMETRY_FLAG_PERCENT.value)}% or more {name} (now {value:.0f}%)")
+        now = figure_beside(value, SYMMETRY_FLAG_PERCENT, lambda v: v < SYMMETRY_FLAG_PERCENT.value)
+        missing.append(f"weaker ÷ stronger of {SYMMETRY_FLAG_PERCENT.text} or more {name} (now {now})")
     return missing
 
 
@@ -273,11 +322,23 @@ def choose_stage(score: TestScore, pain: PainPicture) -> StageDecision:
             (
                 f"Pain reached {pain.recent_peak}/10 this week: over 5 is too much "
                 "for now, so the load comes down until it settles.",
+                LEAVING_CALM_DOWN,
             ),
         )
     if pain.rising:
         return StageDecision(
-            Stage.CALM_DOWN, ("Your " + " and ".join(pain.warnings) + ", so the load comes down until it settles.",)
+            Stage.CALM_DOWN,
+            ("Your " + " and ".join(pain.warnings) + ", so the load comes down until it settles.", LEAVING_CALM_DOWN),
+        )
+    if pain.still_calming and not pain.settled:
+        now = (
+            f"next-morning pain this week is {pain.recent_morning}/10"
+            if pain.recent_morning is not None
+            else "no next-morning pain is recorded this week"
+        )
+        return StageDecision(
+            Stage.CALM_DOWN,
+            (f"You are still calming down from a flare: {now}.", LEAVING_CALM_DOWN),
         )
     weaker = score.weaker_reps
     target = int(RUNNER_TARGET_REPS.value)
@@ -343,29 +404,29 @@ def choose_stage(score: TestScore, pain: PainPicture) -> StageDecision:
         if weaker < reference.reps_low:
             reasons.append(
                 f"Your weaker leg's {weaker} raises are below the reference of {reference.label} for "
-                "your age and sex, and at the runner target: power is gated by the runner target, not "
+                f"{reference.group}, and at the runner target: power is gated by the runner target, not "
                 "by an age reference."
             )
         return StageDecision(Stage.POWER, tuple(reasons))
     weaker_band = min(
         (leg.band for leg in score.legs if leg.band is not None), key=lambda band: list(Band).index(band), default=None
     )
-    typical = f"{format_reps(reference.typical_low)}–{format_reps(reference.typical_high)}"
+    typical = reference.typical.text  # the same range the band was decided on
     if weaker_band in (Band.BELOW, Band.WELL_BELOW):
         return StageDecision(
             Stage.BUILD,
             (
                 f"Your weaker leg did {weaker} raises, below the typical range "
-                f"({typical}) around the reference of {reference.label} for your age "
-                "and sex.",
+                f"({typical}) around the reference of {reference.label} for {reference.group}.",
             ),
         )
+    where = "above" if weaker_band is Band.ABOVE else "within"
     return StageDecision(
         Stage.LOAD,
         (
-            f"Your weaker leg did {weaker} raises, within or above the typical range "
-            f"({typical}) around the reference of {reference.label} for your age and "
-            "sex, so it's time to add load. " + waits,
+            f"Your weaker leg did {weaker} raises, {where} the typical range "
+            f"({typical}) around the reference of {reference.label} for {reference.group}, so it's time to "
+            "add load. " + waits,
         ),
     )
 
@@ -388,8 +449,10 @@ def power_weeks_settled(
     today: dt.date,
 ) -> int:
     """Complete weeks since the power stage began (the earliest test of the unbroken run of tests meeting the
-    strength and symmetry gate) in which pain stayed at 2/10 or less, during and next morning. The plyometric dose
-    rises only with these weeks."""
+    strength and symmetry gate) that the runner recorded as settled: next-morning pain entered, and pain at 2/10 or
+    less during and next morning. The plyometric dose rises only with these weeks. A week that flared (pain over 5,
+    or next-morning pain or stiffness rising) starts the count again, so after a calm-down the dose restarts at the
+    first power week's, never above what it was before the flare."""
     start = latest.tested_on
     earlier = sorted(
         (t for t in history if (t.tested_on, t.id or 0) < (latest.tested_on, latest.id or 0)),
@@ -402,12 +465,18 @@ def power_weeks_settled(
         start = test.tested_on
     settled = 0
     for index in range(max((today - start).days, 0) // 7):
-        first = start + dt.timedelta(weeks=index)
-        last = first + dt.timedelta(days=6)
-        pains = [e.worst_pain for e in symptoms if first <= e.logged_on <= last and e.worst_pain is not None]
-        if all(p <= PAIN_SAFE_MAX.value for p in pains):
-            settled += 1
+        last = start + dt.timedelta(weeks=index, days=6)
+        week = _week_picture(symptoms, last)
+        if week.flares:
+            settled = 0  # a flare resets the dose to the first power week's: never above what it was before
+        elif week.settled and (week.recent_peak is None or week.recent_peak <= PAIN_SAFE_MAX.value):
+            settled += 1  # only a week recorded as settled adds contacts; a week with no entry is unknown
     return settled
+
+
+def morning_recorded_recently(symptoms: Sequence[SymptomEntry], today: dt.date) -> bool:
+    """Whether next-morning pain was entered in the last 7 days (the plyometric dose rises only on recorded weeks)."""
+    return _week_picture(symptoms, today).recent_morning is not None
 
 
 @dataclass(frozen=True)
@@ -455,7 +524,7 @@ class Prescription:
     sets: int
     reps: str
     load: str
-    extra_set_side: Side | None  # the weaker side does one more set
+    extra_set_side: Side | None  # the weaker side on this exercise's variant does one more set
 
     @property
     def dose(self) -> str:
@@ -474,8 +543,20 @@ class Routine:
     prescriptions: tuple[Prescription, ...]
     exit_criteria: tuple[str, ...]
     tips: tuple[tuple[str, str], ...]
-    weaker_side: Side | None
+    weaker_side: Side | None  # knee straight (or heel height) under 90%: one more set of straight-knee work
     plyometrics: PlyometricDose | None = None  # ground contacts per session, when the week has plyometrics
+    bent_weaker_side: Side | None = None  # knee bent under 90%: one more set of bent-knee (soleus) work
+
+    @property
+    def extra_work(self) -> tuple[str, ...]:
+        """The weaker leg's extra sets, per variant, in the runner's words (routine page and PDF report)."""
+        found = []
+        if self.weaker_side is not None:
+            bent = " (knee-bent work too)" if self.bent_weaker_side is None else ""
+            found.append(f"the {self.weaker_side.value} gets one extra set of each one-leg exercise{bent}.")
+        if self.bent_weaker_side is not None:
+            found.append(f"knee bent, the {self.bent_weaker_side.value} gets one extra set of each bent-knee exercise.")
+        return tuple(found)
 
 
 def _pick(slot: Slot, available: frozenset[str], week_index: int) -> str | None:
@@ -496,9 +577,12 @@ def build_week(
     extra_set_side: Side | None,
     plyometric_weeks: int = 0,
     has_reference: bool = True,
+    bent_extra_set_side: Side | None = None,
 ) -> Routine:
     """The week's exercises. Plyometric exercises are dosed in ground contacts: the session's total (25-50 in the
-    first power week, rising with `plyometric_weeks` settled weeks) is shared between them."""
+    first power week, rising with `plyometric_weeks` settled weeks) is shared between them. The weaker leg on each
+    variant under 90% gets one more set of that variant's one-leg exercises: `bent_extra_set_side` for bent-knee
+    exercises (when set), `extra_set_side` for the others."""
     template = stage_templates()[stage]
     library = exercise_library()
     available = EQUIPMENT_BY_ACCESS[access]
@@ -525,6 +609,7 @@ def build_week(
             )
             continue
         sets = slot.sets if slot.sets is not None else exercise.sets
+        extra = bent_extra_set_side if exercise.category == BENT_KNEE and bent_extra_set_side else extra_set_side
         prescriptions.append(
             Prescription(
                 exercise=exercise,
@@ -532,7 +617,7 @@ def build_week(
                 sets=sets,
                 reps=slot.reps or exercise.reps,
                 load=slot.load or exercise.load,
-                extra_set_side=extra_set_side if exercise.unilateral and sets > 0 else None,
+                extra_set_side=extra if exercise.unilateral and sets > 0 else None,
             )
         )
     exit_criteria = template.exit_criteria
@@ -549,6 +634,7 @@ def build_week(
         tips=routine_tips(),
         weaker_side=extra_set_side,
         plyometrics=dose,
+        bent_weaker_side=bent_extra_set_side,
     )
 
 
@@ -567,18 +653,33 @@ def recommend(
     if triage_result.stop:
         return None
     decision = choose_stage(score, pain_picture(symptoms, today))
-    extra_side = None
-    if score.symmetry_flagged:
+    asymmetric = dict(score.asymmetric_variants)
+    # Extra work for the weaker leg on every variant under 90% (weaker ÷ stronger): knee straight and heel height
+    # are straight-knee raises; knee bent is the soleus variant.
+    extra_side = bent_side = None
+    if "knee straight" in asymmetric:
         extra_side = weaker_side(latest.straight_reps, runner.injured_side)
+    elif "heel height" in asymmetric and latest.heel_height_cm is not None:
+        extra_side = weaker_side(latest.heel_height_cm)
+    if "knee bent" in asymmetric and latest.bent_reps is not None:
+        bent_side = weaker_side(latest.bent_reps)
     weeks = 0
+    reasons = decision.reasons
     if decision.stage is Stage.POWER:
         weeks = power_weeks_settled(latest, runner, history, symptoms, today)
+        if not morning_recorded_recently(symptoms, today):
+            reasons = (
+                *reasons,
+                "No next-morning pain recorded in the last 7 days: enter it in the daily check-in. Only a week "
+                "recorded as settled adds ground contacts.",
+            )
     return build_week(
         decision.stage,
-        decision.reasons,
+        reasons,
         today,
         access,
         extra_side,
         weeks,
         has_reference=score.legs[0].reference is not None,
+        bent_extra_set_side=bent_side,
     )

@@ -18,8 +18,8 @@ from calfcore.thresholds import (
     RUNNER_TARGET_REPS,
     SEATED_SOLEUS_TARGET_BW,
     SYMMETRY_FLAG_PERCENT,
-    TYPICAL_SPREADS,
     WELL_BELOW_SPREADS,
+    figure_beside,
 )
 
 
@@ -37,18 +37,19 @@ class PainZone(StrEnum):
 
 
 def band_for(reps: float, reference: NormReference) -> Band:
-    """Where reps sit against a reference, in units of the spread between healthy people (its SD, about 10).
+    """Where reps sit against a reference, in units of the spread between healthy people (its SD).
 
-    Typical: less than one SD from the reference; above or below: one SD or more; well below: two SD or more
-    under. The reference may be a narrow range (second-hand tables disagree by a rep); the spread is measured
-    from the nearer end, so a 1-rep disagreement between table versions never changes a band.
+    Typical: inside the typical range, the reference ± one SD in whole raises, edges included (the same range the
+    pages print, `NormReference.typical`); above or below: outside it; well below: two SD or more under. The
+    reference may be a narrow range (second-hand tables disagree by a rep); the spread is measured from the nearer
+    end, so a 1-rep disagreement between table versions never changes a band.
     """
-    spread = reference.spread_sd
-    if reps >= reference.reps_high + TYPICAL_SPREADS * spread:
+    typical = reference.typical
+    if reps > typical.high:
         return Band.ABOVE
-    if reps > reference.reps_low - TYPICAL_SPREADS * spread:
+    if typical.contains(reps):
         return Band.TYPICAL
-    if reps <= reference.reps_low - WELL_BELOW_SPREADS * spread:
+    if reps <= reference.reps_low - WELL_BELOW_SPREADS * reference.spread_sd:
         return Band.WELL_BELOW
     return Band.BELOW
 
@@ -66,11 +67,12 @@ def limb_symmetry_index(pair: LegPair, injured_side: Side | None = None) -> floa
         injured, uninjured = (left, right) if injured_side is Side.LEFT else (right, left)
         if uninjured == 0:
             return None
-        return round(injured / uninjured * 100, 1)
+        return injured / uninjured * 100
     stronger = max(left, right)
     if stronger == 0:
         return None
-    return round(min(left, right) / stronger * 100, 1)
+    # Unrounded: rules decide on the exact value, and texts show it with `symmetry_text` (26/29 is 89.7%, never 90%).
+    return min(left, right) / stronger * 100
 
 
 def weaker_side(pair: LegPair, injured_side: Side | None = None) -> Side | None:
@@ -79,6 +81,25 @@ def weaker_side(pair: LegPair, injured_side: Side | None = None) -> Side | None:
     if not pair.complete or pair.left == pair.right:
         return injured_side if pair.complete else None
     return Side.LEFT if pair.left < pair.right else Side.RIGHT  # type: ignore[operator]  # complete: both legs set
+
+
+def symmetry_text(percent: float) -> str:
+    """A symmetry figure as texts show it beside the 90% line: never rounded onto or across it."""
+    return figure_beside(percent, SYMMETRY_FLAG_PERCENT, lambda value: value < SYMMETRY_FLAG_PERCENT.value)
+
+
+def knee_to_wall_text(difference_cm: float) -> str:
+    """A side difference beside the 2 cm error line, never rounded onto or across it (1.96 cm is not "2 cm")."""
+    return figure_beside(
+        difference_cm, KNEE_TO_WALL_NOISE_CM, lambda value: value >= KNEE_TO_WALL_NOISE_CM.value, unit=" cm", decimals=1
+    )
+
+
+def soleus_text(ratio_bw: float) -> str:
+    """A seated-soleus load beside the 1.5 × body weight target, never rounded onto or across it."""
+    return figure_beside(
+        ratio_bw, SEATED_SOLEUS_TARGET_BW, lambda value: value >= SEATED_SOLEUS_TARGET_BW.value, decimals=2, unit=""
+    )
 
 
 def gate_symmetry(pair: LegPair | None) -> float | None:
@@ -257,21 +278,21 @@ def score_test(
 
     soleus_ratio = soleus_meets = None
     if test.soleus is not None and test.soleus.body_weight_kg > 0:
-        soleus_ratio = round(test.soleus.load_kg / test.soleus.body_weight_kg, 2)
+        soleus_ratio = test.soleus.load_kg / test.soleus.body_weight_kg  # unrounded: 1.499 does not meet 1.5
         reps_done = [r for r in (test.soleus.reps.left, test.soleus.reps.right) if r is not None]
         # The expert target is a load lifted at least once (1RM-8RM); more reps at that load also meet it.
         soleus_meets = soleus_ratio >= SEATED_SOLEUS_TARGET_BW.value and bool(reps_done) and min(reps_done) >= 1
 
     knee_to_wall_diff = None
     if test.knee_to_wall_cm is not None and test.knee_to_wall_cm.complete:
-        knee_to_wall_diff = round(abs(test.knee_to_wall_cm.left - test.knee_to_wall_cm.right), 1)  # type: ignore[operator]  # a complete pair
+        knee_to_wall_diff = abs(test.knee_to_wall_cm.left - test.knee_to_wall_cm.right)  # type: ignore[operator]  # a complete pair
 
     advisories = symptom_advisories(symptoms)
     if flagged:
         advisories.append(
             Advisory(
                 "asymmetry",
-                f"Weaker ÷ stronger leg is {straight_gate:.0f}%, under the "
+                f"Weaker ÷ stronger leg is {symmetry_text(straight_gate or 0)}, under the "
                 f"{SYMMETRY_FLAG_PERCENT.text} line: "
                 "the weaker side gets extra work.",
                 "green_2022",
@@ -282,7 +303,7 @@ def score_test(
             advisories.append(
                 Advisory(
                     "asymmetry",
-                    f"{name.capitalize()}: weaker ÷ stronger side is {value:.0f}%, "
+                    f"{name.capitalize()}: weaker ÷ stronger side is {symmetry_text(value)}, "
                     f"under the {SYMMETRY_FLAG_PERCENT.text} line.",
                     "green_2022",
                 )
@@ -291,7 +312,7 @@ def score_test(
         advisories.append(
             Advisory(
                 "knee_to_wall",
-                f"Knee-to-wall differs by {knee_to_wall_diff:g} cm between "
+                f"Knee-to-wall differs by {knee_to_wall_text(knee_to_wall_diff)} between "
                 "legs, more than the test's error of about 2 cm.",
                 "powden_2015",
             )

@@ -6,6 +6,7 @@ or a rule in the routine comes from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from calfcore.evidence import Source, source
@@ -28,6 +29,21 @@ class Threshold:
         return f"{self.value:g}{self.unit}" if self.unit == "%" else f"{self.value:g} {self.unit}"
 
 
+def figure_beside(
+    value: float, threshold: Threshold, decides: Callable[[float], bool], *, decimals: int = 0, unit: str = "%"
+) -> str:
+    """`value` as a sentence shows it next to `threshold`, never rounded onto or across it: the rule decides on the
+    unrounded value, and the figure shown must land on the same side. 26/29 is 89.7%, not "90%, under the 90% line".
+    `decides` is the rule's own comparison (for the symmetry flag, `value < 90`). Whole figures where they are
+    clear, one decimal more near the threshold, and "just under 90%" where even that would round onto it."""
+    for places in (decimals, decimals + 1):
+        shown = round(value, places)
+        if decides(shown) == decides(value):
+            return f"{shown:.{places}f}{unit}"
+    side = "under" if value < threshold.value else "over"
+    return f"just {side} {threshold.text}"
+
+
 # Retest limits of agreement were -6.2 to +6.5 reps (Hébert-Losier 2017): a change between two comparable tests is
 # real only beyond them, so a change of 6 raises or fewer is measurement noise. This is the threshold for a change,
 # never the width of a band (that is the spread between healthy people, data/norms.toml).
@@ -46,6 +62,12 @@ PAIN_ACCEPTABLE_MAX = Threshold(5, "/10", "silbernagel_2007")
 
 # Morning stiffness beyond 30 minutes is a reason for a medical review (referral flags).
 MORNING_STIFFNESS_REFERRAL_MINUTES = Threshold(30, "min", "referral_flags")
+
+# Morning stiffness must not rise week on week (Silbernagel 2007, READ-SECONDARY), but minutes are a rough self-report:
+# a rise counts only when it is at least 10 minutes (a third of the 30-minute referral line), so 2 -> 4 min is not a
+# warning and 5 -> 15 min is. Our convention, not a published cut-off; the 30-minute referral stays as it is.
+STIFFNESS_RISE_MARGIN_MINUTES = Threshold(10, "min", "silbernagel_2007")
+STIFFNESS_RISE_MARGIN_BASIS = "Calf Check's convention (a rise of 10 minutes or more), not a published figure"
 
 # Loaded soleus and straight-knee targets relative to body weight (expert opinion, Green 2022, 1RM-8RM loads).
 SEATED_SOLEUS_TARGET_BW = Threshold(1.5, "× body weight", "green_2022")

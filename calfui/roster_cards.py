@@ -11,7 +11,7 @@ import streamlit as st
 from calfcore import chart_text, charts
 from calfcore.coaching import RosterEntry
 from calfcore.roster import RosterRow, roster_row, squad_frame
-from calfcore.scoring import Band
+from calfcore.scoring import Band, symmetry_text
 from calfui.cache import CoachData
 from calfui.dashboard_view import arrow_datasets
 from calfui.widgets import SIDE_LABELS, plain
@@ -46,7 +46,7 @@ def card_of(coach: CoachData, entry: RosterEntry, today: dt.date) -> Card:
         )
         badge = " :red-badge[Needs attention]" if row.flags else " :green-badge[On track]"
         tested = f"{row.latest_test_on:%d %b %Y}" if row.latest_test_on else "no test yet"
-        symmetry = f"{row.symmetry_percent:.0f}%" if row.symmetry_percent is not None else "—"
+        symmetry = symmetry_text(row.symmetry_percent) if row.symmetry_percent is not None else "—"
         figures = (
             f"Latest test {tested} · raises {_legs(row)} · symmetry {symmetry}  \n"
             f"Stage {row.stage_title} · pain {row.pain_trend} · trained {row.training_days} of the last 14 "

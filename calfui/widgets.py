@@ -15,7 +15,7 @@ import streamlit as st
 from calfcore.models import HeelRaiseTest, RunnerProfile, Side, Units
 from calfcore.norms import describe_protocol, why_no_reference
 from calfcore.routine import Routine
-from calfcore.scoring import Band, TestScore
+from calfcore.scoring import Band, TestScore, knee_to_wall_text, soleus_text, symmetry_text
 from calfcore.sentences import pain_sentence, weaker_leg
 from calfcore.thresholds import (
     KNEE_TO_WALL_HEALTHY_CM,
@@ -95,7 +95,7 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
                 delta_color="off" if change is None or change.within_noise else "normal",
             )
             if leg.band is not None and leg.reference is not None:
-                st.markdown(f"{BAND_WORDS[leg.band][1]} for your age and sex")
+                st.markdown(f"{BAND_WORDS[leg.band][1]} for {leg.reference.group}")
             target = "✓ runner target" if leg.meets_runner_target else f"target {int(RUNNER_TARGET_REPS.value)}+"
             st.caption(target)
     weaker = weaker_leg(test.straight_reps)
@@ -106,7 +106,7 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
         st.markdown(
             f"**Reference:** {reference.label} for {reference.population} "
             f"({'any sex' if reference.sex == 'any' else reference.sex}, {reference.ages}). **Typical range:** "
-            f"{reference.typical_low:.0f}–{reference.typical_high:.0f} raises, the reference "
+            f"{reference.typical.text} raises, the reference "
             f"{reference.spread_label}."
         )
         approximate = "" if reference.pace_confirmed else " Approximate: this study's pace is not confirmed."
@@ -133,30 +133,30 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
         verdict = f":orange[under the {line} line]" if score.symmetry_flagged else f":green[at or above {line}]"
         if runner.injured_side is not None and straight is not None and straight != score.symmetry_percent:
             st.markdown(
-                f"**Limb symmetry:** {score.symmetry_percent:.0f}% (injured ÷ uninjured); weaker ÷ stronger "
-                f"{straight:.0f}%, {verdict}"
+                f"**Limb symmetry:** {symmetry_text(score.symmetry_percent)} (injured ÷ uninjured); weaker ÷ "
+                f"stronger {symmetry_text(straight)}, {verdict}"
             )
         else:
             how = "injured ÷ uninjured" if runner.injured_side is not None else "weaker ÷ stronger"
-            st.markdown(f"**Limb symmetry:** {score.symmetry_percent:.0f}% ({how}), {verdict}")
+            st.markdown(f"**Limb symmetry:** {symmetry_text(score.symmetry_percent)} ({how}), {verdict}")
     extras = []
     if score.bent_symmetry_percent is not None and test.bent_reps is not None:
         extras.append(
             f"knee bent {int(test.bent_reps.left or 0)} / {int(test.bent_reps.right or 0)} "
-            f"(symmetry {score.bent_symmetry_percent:.0f}%)"
+            f"(symmetry {symmetry_text(score.bent_symmetry_percent)})"
         )
     if score.height_symmetry_percent is not None:
-        extras.append(f"heel height symmetry {score.height_symmetry_percent:.0f}%")
+        extras.append(f"heel height symmetry {symmetry_text(score.height_symmetry_percent)}")
     if score.soleus_ratio_bw is not None:
         met = "meets" if score.soleus_meets_target else "under"
         extras.append(
-            f"seated soleus {score.soleus_ratio_bw:.2f} × body weight ({met} the {SEATED_SOLEUS_TARGET_BW.text} expert target)"
+            f"seated soleus {soleus_text(score.soleus_ratio_bw)} × body weight ({met} the {SEATED_SOLEUS_TARGET_BW.text} expert target)"
         )
     if score.knee_to_wall_difference_cm is not None:
         reach = test.knee_to_wall_cm
         reached = f"{reach.left:g} / {reach.right:g} cm, " if reach is not None and reach.complete else ""
         extras.append(
-            f"knee-to-wall {reached}difference {score.knee_to_wall_difference_cm:g} cm (healthy adults reach about "
+            f"knee-to-wall {reached}difference {knee_to_wall_text(score.knee_to_wall_difference_cm)} (healthy adults reach about "
             f"{KNEE_TO_WALL_HEALTHY_CM.text}, {KNEE_TO_WALL_HEALTHY_CM.source.short})"
         )
     if extras:
@@ -182,8 +182,8 @@ def render_routine(routine: Routine) -> None:
         st.markdown(reason)
     st.markdown(f"**Goal:** {routine.goal}")
     st.markdown(f"**How often:** {routine.sessions_per_week} sessions a week, with a rest day between.")
-    if routine.weaker_side is not None:
-        st.markdown(f"**Weaker side:** the {routine.weaker_side.value} gets one extra set of each one-leg exercise.")
+    for line in routine.extra_work:
+        st.markdown(f"**Weaker side:** {line}")
     if routine.plyometrics is not None:
         st.markdown(f"**Jumping:** {routine.plyometrics.summary}")
     for item in routine.prescriptions:

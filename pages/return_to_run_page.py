@@ -18,6 +18,7 @@ from calfcore.readiness import (
     hop_symmetry,
     hops_frame,
 )
+from calfcore.scoring import symmetry_text
 from calfcore.triage import red_flags
 from calfcore.validation import InputErrors, parse_hop_test, parse_readiness_check
 from calfstore import StoreError
@@ -196,7 +197,7 @@ def _hop_progress(hops: Any, runner: Any) -> None:
     latest = max(hops, key=lambda h: (h.tested_on, h.id or 0))
     symmetry = hop_symmetry(latest, runner)
     name = "injured ÷ uninjured" if runner.injured_side else "weaker ÷ stronger"
-    st.metric(f"Hop symmetry ({name}), {latest.tested_on:%d %b}", "—" if symmetry is None else f"{symmetry:.0f}%")
+    st.metric(f"Hop symmetry ({name}), {latest.tested_on:%d %b}", "—" if symmetry is None else symmetry_text(symmetry))
     frame = hops_frame(hops, runner)
     st.altair_chart(hops_chart(frame), width="stretch", alt=hops_text(frame, RETURN_HOPS_MIN.value))
 

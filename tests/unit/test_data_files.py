@@ -154,9 +154,13 @@ def test_norm_rows_are_well_formed():
     for reference in read_toml("norms.toml")["reference"]:
         assert reference["surface"] in {"flat", "incline_10"}
         # Issue 11: every reference records its cueing; "any" would let a cued test be judged against uncued counts.
-        assert reference["cued"] in {"yes", "no"}
-        # The band's width is a published spread with its source and tag.
-        assert 0 < reference["spread_sd"] <= 15 and reference["spread_source"] in sources()
+        assert reference["cued"] in {"yes", "no", "not stated"}
+        # Issue 22: cueing a source does not state is matched only to the protocol it describes, with a tag.
+        if reference["cued"] == "not stated":
+            assert reference["matched_cueing"] in {"yes", "no"} and reference["cueing_tag"] == "UNVERIFIED"
+        # The band's width is a published spread (or a borrowed one scaled to each mean) with its source and tag.
+        spread = reference.get("spread_sd") or reference["spread_cv"] * 33.9
+        assert 0 < spread <= 15 and reference["spread_source"] in sources()
         assert reference["spread_tag"] in {"READ-PRIMARY", "READ-SECONDARY"}
         recorded = "age_min" in reference
         for row in reference["rows"]:
@@ -189,8 +193,12 @@ def test_published_figures_in_the_norms_file():
     for reference in by_id.values():
         if reference["id"].startswith(("hebert_losier", "sleeswijk_visser")):
             assert (reference["surface"], reference["cadence_bpm"]) == ("incline_10", 60)
-    # Lunsford & Perry's pace is unconfirmed: not tied to 60 beats/min (evidence §1.2).
-    assert "cadence_bpm" not in by_id["lunsford_perry_1995_mean"]
+    # Lunsford & Perry's pace is reported second-hand (one raise every 2 s, evidence §1.2): matched to that pace
+    # only, and unconfirmed (issue 22).
+    lunsford = by_id["lunsford_perry_1995_mean"]
+    assert (lunsford["cadence_bpm"], lunsford["pace_confirmed"]) == (60, False)
+    # The borrowed spread is Green 2024's uncued SD over its mean (10.3 / 33.9, evidence §1.5).
+    assert by_id["hebert_losier_2017_decades"]["spread_cv"] == pytest.approx(10.3 / 33.9, abs=0.001)
     # Hébert-Losier 2017 sampled ages 20-81 (evidence §1.1).
     assert (by_id["hebert_losier_2017_decades"]["age_min"], by_id["hebert_losier_2017_decades"]["age_max"]) == (20, 81)
 

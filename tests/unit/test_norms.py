@@ -140,11 +140,10 @@ def test_flat_uncued_reference_only_covers_the_lunsford_perry_ages():
 
 
 @pytest.mark.parametrize("sex", list(Sex))
-def test_self_paced_uncued_flat_uses_lunsford_perry_not_green_2024(sex):
-    # Green 2024's uncued rows have no recorded ages; Lunsford & Perry's pace is unconfirmed, so it is not tied to a
-    # metronome and serves a self-paced flat test, as an approximate value.
-    found = find_reference(SELF_PACED_UNCUED, sex, 28)
-    assert found is not None and found.source_id == "lunsford_perry_1995" and found.approximate
+def test_self_paced_uncued_flat_has_no_band(sex):
+    # Issue 22: Lunsford & Perry applies only at its own pace (one raise every 2 s = 60 beats/min, second-hand), and
+    # Green 2024's uncued rows have no recorded ages: a self-paced flat test gets no band.
+    assert find_reference(SELF_PACED_UNCUED, sex, 28) is None
 
 
 def test_self_paced_cued_or_on_an_incline_has_no_reference():
@@ -159,11 +158,16 @@ def test_an_unusual_cadence_on_the_incline_has_no_reference(cadence):
         assert find_reference(protocol, sex, 35) is None
 
 
-@pytest.mark.parametrize("cadence", [0, 30, 60, 120])
-def test_lunsford_perry_is_not_tied_to_60_bpm(cadence):
-    found = find_reference(Protocol(cadence_bpm=cadence, surface=Surface.FLAT), Sex.MALE, 35)
+def test_lunsford_perry_applies_only_at_its_own_pace_and_as_about():
+    found = find_reference(Protocol(cadence_bpm=60, surface=Surface.FLAT), Sex.MALE, 35)
     assert found is not None and found.source_id == "lunsford_perry_1995"
-    assert found.approximate and not found.pace_confirmed
+    assert found.approximate and not found.pace_confirmed and found.label.startswith("about")
+
+
+@pytest.mark.parametrize("cadence", [0, 30, 59, 61, 120])
+def test_lunsford_perry_is_never_matched_to_another_pace(cadence):
+    for surface in Surface:
+        assert find_reference(Protocol(cadence_bpm=cadence, surface=surface), Sex.MALE, 35) is None
 
 
 @pytest.mark.parametrize("load", [0.5, 5.0, 20.0])

@@ -62,10 +62,10 @@ def test_the_report_holds_the_figures_sources_chart_and_routine_on_one_page():
         "13 Jun 2025: single-leg heel raises to fatigue, knee straight",
         "Protocol: 10° incline, 60 beats/min, not cued",
         # each leg against its reference, with the change since the last comparable test
-        "Left (injured side): 30 raises, within the typical range for age and sex; runner target 30+ met; +2 since "
+        "Left (injured side): 30 raises, within the typical range for women aged 30–39; runner target 30+ met; +2 since "
         "the last comparable test (30 May 2025), within measurement noise",
-        "Right: 34 raises, within the typical range for age and sex",
-        "Reference: about 27–28 reps for healthy adults aged 20-81 (female, age 30–39). Typical range 17–38 raises",
+        "Right: 34 raises, within the typical range for women aged 30–39",
+        "Reference: about 27–28 reps for healthy adults aged 20-81 (female, age 30–39). Typical range 19–36 raises",
         # sources with their evidence tags
         "Hébert-Losier et al. 2017, per-decade table (second-hand) [READ-SECONDARY: quoted second-hand, so approximate]",
         "Green et al. 2022 (expert consensus) [EXPERT OPINION",

@@ -127,7 +127,8 @@ def test_next_morning_pain_rising_week_on_week_flags(before, now, flagged):
         assert f"{before} → {now}/10" in flag_of(result, FlagKind.PAIN).reason
 
 
-@pytest.mark.parametrize(("before", "now", "flagged"), [(10, 9, False), (10, 10, False), (10, 11, True)])
+# Issue 22: a rise counts from 10 minutes (STIFFNESS_RISE_MARGIN_MINUTES, our convention): 10 -> 19 is not a flag.
+@pytest.mark.parametrize(("before", "now", "flagged"), [(10, 9, False), (10, 11, False), (10, 19, False), (10, 20, True)])
 def test_morning_stiffness_rising_week_on_week_flags(before, now, flagged):
     result = row(symptoms=[symptom(days_ago(10), stiffness=before), symptom(days_ago(2), stiffness=now)])
     assert (FlagKind.PAIN in kinds(result)) is flagged
@@ -150,14 +151,14 @@ def test_symmetry_under_the_90_percent_line_flags(left, right, flagged):
     assert (FlagKind.SYMMETRY in kinds(result)) is flagged
     if flagged:
         flag = flag_of(result, FlagKind.SYMMETRY)
-        assert "knee straight 90%" in flag.reason  # 89.7 shown rounded, as the dashboard does
+        assert "knee straight 89.7%" in flag.reason  # issue 22: never rounded onto the line it fails
         assert "Green et al. 2022" in flag.source
 
 
 def test_symmetry_flag_uses_weaker_over_stronger_even_when_the_injured_leg_is_stronger():
     # Injured ÷ uninjured is 30 ÷ 26 = 115%: the row shows it, yet the weaker uninjured leg still flags.
     result = row([heel_test(30, 26, day=days_ago(3), id=1)], who=runner(injured_side=Side.LEFT))
-    assert result.symmetry_percent == 115.4
+    assert result.symmetry_percent == pytest.approx(115.4, abs=0.05)
     assert "knee straight 87%" in flag_of(result, FlagKind.SYMMETRY).reason
 
 
@@ -172,9 +173,9 @@ def test_symmetry_flag_covers_the_knee_bent_variant():
 @pytest.mark.parametrize(
     ("earlier", "latest", "stages", "flagged"),
     [
-        ((30, 30), (18, 18), (Stage.POWER, Stage.LOAD), True),  # down
+        ((30, 30), (20, 20), (Stage.POWER, Stage.LOAD), True),  # down (woman of 35: typical range 19-36)
         ((30, 30), (31, 31), (Stage.POWER, Stage.POWER), False),  # the same stage
-        ((18, 18), (30, 30), (Stage.LOAD, Stage.POWER), False),  # up
+        ((20, 20), (30, 30), (Stage.LOAD, Stage.POWER), False),  # up
     ],
 )
 def test_a_stage_that_went_down_since_the_previous_test_flags(earlier, latest, stages, flagged):
@@ -273,7 +274,7 @@ def test_the_squad_frame_has_one_point_per_tested_runner_judged_weaker_over_stro
     assert list(frame["runner"]) == ["Ada", "Bo"]
     bo = frame[frame["runner"] == "Bo"].iloc[0]
     # Bo's injured left is the stronger leg (dashboard: 115%): the chart uses weaker ÷ stronger, as the 90% flag.
-    assert (bo["left"], bo["right"], bo["weaker_raises"], bo["symmetry_percent"]) == (30, 26, 26, 86.7)
+    assert (bo["left"], bo["right"], bo["weaker_raises"], bo["symmetry_percent"]) == (30, 26, 26, pytest.approx(86.7, abs=0.05))
     assert bo["attention"] == "needs attention" and bo["flags"] == "Symmetry under 90%"
     ada = frame[frame["runner"] == "Ada"].iloc[0]
     assert (ada["attention"], ada["flags"], ada["stage"]) == ("on track", "none", "Power")

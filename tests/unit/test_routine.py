@@ -20,6 +20,7 @@ from calfcore.evidence import read_toml
 from calfcore.models import Protocol, Sex, Side
 from calfcore.norms import find_reference
 from calfcore.routine import (
+    CALM_DOWN_LOOKBACK_WEEKS,
     EQUIPMENT_BY_ACCESS,
     EquipmentAccess,
     Stage,
@@ -37,8 +38,8 @@ from tests.unit.helpers import PROPERTY, STANDARD, TODAY, heel_test, runner, sym
 # A 35-year-old woman on the standard protocol: reference about 27-28 raises (Hébert-Losier decades).
 RUNNER = runner(Sex.FEMALE, 35)
 REF = find_reference(STANDARD, Sex.FEMALE, 35)
-BELOW = int(REF.reps_low) - 10  # one SD (10) or more under the reference: below
-AT = int(REF.reps_low) - 9  # within one SD of the reference: typical
+BELOW = REF.typical.low - 1  # under the typical range (the reference less one SD, in whole raises): below
+AT = REF.typical.low  # the range's lower edge is inside it: typical
 NO_REF_PROTOCOL = Protocol(cadence_bpm=80)
 
 MACHINES = {"barbell", "smith_machine", "hack_squat_machine", "leg_press"}
@@ -94,10 +95,20 @@ def test_next_morning_pain_rising_week_on_week_calms_things_down(previous, recen
         assert "rising" in decision.reasons[0]
 
 
-def test_old_pain_does_not_hold_the_runner_back():
-    # Pain of 8 two and a half weeks ago, nothing since: the pain-monitoring model looks at this week.
-    decision = stage_for(AT, AT, symptoms=[symptom(days_ago(18), Side.LEFT, during=8)])
-    assert decision.stage is Stage.LOAD
+def test_old_pain_does_not_hold_the_runner_back_once_a_week_was_settled():
+    # Pain of 8 two and a half weeks ago, then a week recorded as settled: the pain-monitoring model looks at this week.
+    flare = symptom(days_ago(18), Side.LEFT, during=8)
+    settled = symptom(days_ago(9), Side.LEFT, during=1, morning=1)
+    assert stage_for(AT, AT, symptoms=[flare, settled]).stage is Stage.LOAD
+    # Issue 22: with nothing recorded since, the flare has not been seen to settle: still calming down, and the
+    # routine says what would move the runner on.
+    decision = stage_for(AT, AT, symptoms=[flare])
+    assert decision.stage is Stage.CALM_DOWN and "2/10 or less" in " ".join(decision.reasons)
+
+
+def test_a_flare_older_than_the_look_back_no_longer_holds():
+    flare = symptom(days_ago(7 * (CALM_DOWN_LOOKBACK_WEEKS + 2)), Side.LEFT, during=8)
+    assert stage_for(AT, AT, symptoms=[flare]).stage is Stage.LOAD
 
 
 def test_pain_picture_windows():
