@@ -82,7 +82,7 @@ def test_the_report_holds_the_figures_sources_chart_and_routine_on_one_page():
         "Last 12 weeks, knee straight",
         "Current stage and routine",
         "Stage: Load.",
-        "The weaker left side gets one extra set",
+        "Weaker side: the left gets one extra set of each one-leg exercise",
         "Next retest: 11 Jul 2025 (every 4 weeks in the load stage)",
         INFORMS_LINE,
     ]:
