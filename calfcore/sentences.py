@@ -14,6 +14,7 @@ from calfcore.thresholds import (
     PLYO_FIRST_WEEK_CONTACTS_MAX,
     PLYO_FIRST_WEEK_CONTACTS_MIN,
     RUNNER_TARGET_REPS,
+    STIFFNESS_RISE_MARGIN_MINUTES,
     SYMMETRY_FLAG_PERCENT,
 )
 
@@ -57,8 +58,9 @@ def scoring_rules() -> str:
     return (
         "- Each leg is compared with a published reference measured **with the same protocol** (cued and uncued "
         f"tests are never mixed; the standard test above is {cueing}, like its reference) and **only within the "
-        "ages and population it was measured in**. *Typical* is within about one standard deviation of it, the "
-        "spread between healthy people (about 10 raises).\n"
+        "ages and population it was measured in**. *Typical* is within one standard deviation of it, the "
+        "spread between healthy people (about 30% of the reference), edges included: the range shown is the one "
+        "that decides.\n"
         "- No reference covers runners under 18, ages outside a study's sample, tests with added load or "
         "protocols no study used: those tests get **no band**. Your stage then comes from the runner target, "
         "symmetry, pain and your own trend.\n"
@@ -70,8 +72,11 @@ def scoring_rules() -> str:
         f"side); under **{SYMMETRY_FLAG_PERCENT.text}** on any variant you record (knee straight, knee "
         "bent, heel height) the weaker side gets extra work and jumping waits.\n"
         f"- Pain 0–{safe} is safe, {safe + 1}–{acceptable} acceptable if settled by the next morning, over "
-        f"{acceptable} too much. Next-morning pain or stiffness rising week on week is a warning.\n"
+        f"{acceptable} too much. Next-morning pain, or stiffness by {STIFFNESS_RISE_MARGIN_MINUTES.text} or more, "
+        f"rising week on week is a warning; you leave the calm-down stage once next-morning pain is back to {safe} "
+        "or less.\n"
         f"- Jumping starts at {int(PLYO_FIRST_WEEK_CONTACTS_MIN.value)}–{int(PLYO_FIRST_WEEK_CONTACTS_MAX.value)} "
-        f"ground contacts per session and rises only while pain stays at {safe} or less.\n"
+        f"ground contacts per session and rises only in weeks you record as settled (pain at {safe} or less); a "
+        "flare starts it again from the first week's dose.\n"
         "- Any warning sign in the safety check stops everything and sends you to a clinician."
     )
