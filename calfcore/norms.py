@@ -95,7 +95,7 @@ class NormReference:
         itself)', or for a borrowed spread scaled to this group's mean, the scaling and whose convention it is."""
         if self.spread_cv is not None:
             return (
-                f"±{format_reps(self.spread_sd)} raises (the spread between healthy people, "
+                f"±{format_reps(self.spread_sd)} raises (one standard deviation between healthy people, "
                 f"{self.spread_cv * 100:.0f}% of the reference: the ratio of spread to mean in "
                 f"{self.spread_source.short}, {TRUST_WORDS[self.spread_tag]}; scaling it to each age group's mean "
                 "is Calf Check's convention)"

@@ -75,9 +75,9 @@ def test_runner_records_a_test_and_sees_it_scored_and_on_the_dashboard(app: AppT
     page = texts(app)
     assert "Saved." in page
     assert "16 raises" in page and "29 raises" in page
-    # Typical is the reference ± the healthy spread (SD 10): 16 is 11 under 27, below; 29 is within it.
+    # Typical is the reference ± the healthy spread (8.4 here, issue 22): 16 is under 19-36, below; 29 is within it.
     assert ":orange[below]" in page and ":green[typical]" in page
-    assert "about 27–28 reps" in page and "Typical range:** 17–38 raises" in page
+    assert "about 27–28 reps" in page and "Typical range:** 19–36 raises" in page
     assert "Hébert-Losier" in page and "quoted second-hand" in page and "[read-secondary]" not in page
     assert "expert opinion" in page  # runner target is labelled as opinion
     assert "55%" in page and "under the 90% line" in page  # 16/29
