@@ -128,7 +128,9 @@ def test_next_morning_pain_rising_week_on_week_flags(before, now, flagged):
 
 
 # Issue 22: a rise counts from 10 minutes (STIFFNESS_RISE_MARGIN_MINUTES, our convention): 10 -> 19 is not a flag.
-@pytest.mark.parametrize(("before", "now", "flagged"), [(10, 9, False), (10, 11, False), (10, 19, False), (10, 20, True)])
+@pytest.mark.parametrize(
+    ("before", "now", "flagged"), [(10, 9, False), (10, 11, False), (10, 19, False), (10, 20, True)]
+)
 def test_morning_stiffness_rising_week_on_week_flags(before, now, flagged):
     result = row(symptoms=[symptom(days_ago(10), stiffness=before), symptom(days_ago(2), stiffness=now)])
     assert (FlagKind.PAIN in kinds(result)) is flagged
@@ -274,7 +276,12 @@ def test_the_squad_frame_has_one_point_per_tested_runner_judged_weaker_over_stro
     assert list(frame["runner"]) == ["Ada", "Bo"]
     bo = frame[frame["runner"] == "Bo"].iloc[0]
     # Bo's injured left is the stronger leg (dashboard: 115%): the chart uses weaker ÷ stronger, as the 90% flag.
-    assert (bo["left"], bo["right"], bo["weaker_raises"], bo["symmetry_percent"]) == (30, 26, 26, pytest.approx(86.7, abs=0.05))
+    assert (bo["left"], bo["right"], bo["weaker_raises"], bo["symmetry_percent"]) == (
+        30,
+        26,
+        26,
+        pytest.approx(86.7, abs=0.05),
+    )
     assert bo["attention"] == "needs attention" and bo["flags"] == "Symmetry under 90%"
     ada = frame[frame["runner"] == "Ada"].iloc[0]
     assert (ada["attention"], ada["flags"], ada["stage"]) == ("on track", "none", "Power")
