@@ -43,6 +43,30 @@ def training_days(week_of: dt.date, sessions_per_week: int, away: Collection[dt.
     return [day for offset in weekdays if (day := monday + dt.timedelta(days=offset)) not in away]
 
 
+def coming_training_days(today: dt.date, sessions_per_week: int, away: Collection[dt.date] = ()) -> list[dt.date]:
+    """The training days still ahead: the rest of this week (today included) while a session is left in it,
+    otherwise next week's. A download on a Saturday after a Monday-Wednesday-Friday week holds next week's sessions,
+    not three days already past."""
+    rest_of_week = [day for day in training_days(today, sessions_per_week, away) if day >= today]
+    if rest_of_week:
+        return rest_of_week
+    next_monday = today + dt.timedelta(days=7 - today.weekday())
+    return training_days(next_monday, sessions_per_week, away)
+
+
+def days_held(days: Sequence[dt.date], retest_on: dt.date | None) -> str:
+    """What a download holds, in a few words: "Wed 10, Fri 12 Dec and the retest on 22 Dec"."""
+    # The month after the last day of each month named: "Mon 30 Nov, Wed 2, Fri 4 Dec".
+    parts = [
+        f"{day:%a} {day.day}" + (f" {day:%b}" if index == len(days) - 1 or days[index + 1].month != day.month else "")
+        for index, day in enumerate(days)
+    ]
+    held = ", ".join(parts) if parts else "no training days"
+    if retest_on is not None:
+        held += f" and the retest on {retest_on.day} {retest_on:%b}"
+    return held
+
+
 def _event(uid: str, day: dt.date, summary: str, description: str | None, stamp: dt.datetime) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)

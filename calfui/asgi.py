@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from calfcore.calendar_feed import FEED_PATH, build_feed, training_days
+from calfcore.calendar_feed import FEED_PATH, build_feed, coming_training_days
 from calfcore.retest import RetestPlan, next_retest
 from calfcore.routine import Routine
 from calfcore.sharing import token_hash, well_formed
@@ -29,10 +29,10 @@ FEED_HEADERS = {
 }
 
 
-def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_names: bool) -> bytes:
-    """A runner's feed now: this week's training days and the next retest (calfcore.calendar_feed). Also the
-    one-off .ics download of local mode."""
-    from calfui.context import now, today
+def runner_calendar(data: OwnerData, runner_id: int) -> tuple[list[dt.date], RetestPlan | None, list[str]]:
+    """What a runner's calendar holds now: the training days still ahead (the rest of this week, or next week's once
+    this week's are past), the next retest, and the week's exercise names."""
+    from calfui.context import today
 
     day = today()
 
@@ -43,8 +43,16 @@ def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_nam
 
     # Read and assessed once per data version: a calendar polls, and the runner's data rarely changed meanwhile.
     routine, plan, away = data.cached(("calendar feed", runner_id, day), schedule)
-    days = training_days(day, routine.sessions_per_week, away) if routine else []
+    days = coming_training_days(day, routine.sessions_per_week, away) if routine else []
     names = [p.exercise.name for p in routine.prescriptions] if routine else []
+    return days, plan, names
+
+
+def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_names: bool) -> bytes:
+    """A runner's feed now (calfcore.calendar_feed). Also the one-off .ics download of local mode."""
+    from calfui.context import now
+
+    days, plan, names = runner_calendar(data, runner_id)
     return build_feed(
         uid_tag,
         days,

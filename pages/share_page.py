@@ -9,7 +9,7 @@ import pyarrow as pa
 import segno
 import streamlit as st
 
-from calfcore.calendar_feed import feed_url
+from calfcore.calendar_feed import days_held, feed_url
 from calfcore.labels import distinct_labels
 from calfcore.sharing import (
     EXPIRY_CHOICES_DAYS,
@@ -195,7 +195,7 @@ def _calendar(context: PageContext, runner_id: int, state: dict[str, Any]) -> No
     hosted; on this computer (local mode, which a phone can't reach) a one-off .ics file to import."""
     st.header("Calendar")
     st.markdown(
-        "Your training days this week and your next retest, in your phone's calendar. Events say only "
+        "Your coming training days and your next retest, in your phone's calendar. Events say only "
         "**Calf Check: training** and **Calf Check: retest**, so a work calendar shows nothing private."
     )
     names = st.toggle(
@@ -204,8 +204,9 @@ def _calendar(context: PageContext, runner_id: int, state: dict[str, Any]) -> No
         help="Adds this week's exercises and the retest's set-up to the events.",
     )
     if context.viewer.kind is ViewerKind.LOCAL:
+        days, plan, _ = asgi.runner_calendar(context.data, runner_id)
         st.download_button(
-            "Download this week (.ics)",
+            f"Download {days_held(days, plan.due_on if plan else None)} (.ics)",
             asgi.runner_feed(context.data, runner_id, f"local{runner_id}", names),
             file_name="calf-check.ics",
             mime="text/calendar",
@@ -214,7 +215,7 @@ def _calendar(context: PageContext, runner_id: int, state: dict[str, Any]) -> No
         )
         st.caption(
             "Calf Check runs on this computer, which your phone's calendar can't reach: open the file on your "
-            "phone to add the events once. Download it again next week."
+            "phone to add the events once. It holds the sessions still ahead: download it again when they are past."
         )
         return
     fresh = state.get(NEW_FEED)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import icalendar
+import pytest
 
 from calfcore.calendar_feed import (
     RETEST_SUMMARY,
     TRAINING_SUMMARY,
     build_feed,
+    coming_training_days,
+    days_held,
     training_days,
 )
 from calfcore.routine import exercise_library
@@ -101,3 +104,46 @@ def test_the_same_feed_keeps_its_event_ids_between_fetches() -> None:
     first = build_feed("feed7", training_days(MONDAY, 3), MONDAY, NOW)
     again = build_feed("feed7", training_days(MONDAY, 3), MONDAY, NOW + dt.timedelta(hours=5))
     assert [str(e["UID"]) for e in _events(first)] == [str(e["UID"]) for e in _events(again)]
+
+
+# -- the calendar looks ahead (issue 24) --------------------------------------------------------------------------
+
+WEEKDAY = {
+    name: MONDAY + dt.timedelta(days=offset) for offset, name in enumerate("Mon Tue Wed Thu Fri Sat Sun".split())
+}
+NEXT_MONDAY = MONDAY + dt.timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        ("Mon", [WEEKDAY["Mon"], WEEKDAY["Wed"], WEEKDAY["Fri"]]),  # a session today counts as still ahead
+        ("Tue", [WEEKDAY["Wed"], WEEKDAY["Fri"]]),
+        ("Wed", [WEEKDAY["Wed"], WEEKDAY["Fri"]]),
+        ("Thu", [WEEKDAY["Fri"]]),
+        ("Fri", [WEEKDAY["Fri"]]),
+        ("Sat", [NEXT_MONDAY, NEXT_MONDAY + dt.timedelta(days=2), NEXT_MONDAY + dt.timedelta(days=4)]),
+        ("Sun", [NEXT_MONDAY, NEXT_MONDAY + dt.timedelta(days=2), NEXT_MONDAY + dt.timedelta(days=4)]),
+    ],
+)
+def test_the_calendar_holds_the_sessions_still_ahead_on_every_weekday(today: str, expected: list[dt.date]) -> None:
+    # Three sessions a week fall on Monday, Wednesday and Friday: none of them is ever in the past.
+    days = coming_training_days(WEEKDAY[today], 3)
+    assert days == expected
+    assert all(day >= WEEKDAY[today] for day in days)
+
+
+def test_days_away_that_empty_the_rest_of_the_week_move_it_to_next_week() -> None:
+    assert coming_training_days(WEEKDAY["Thu"], 3, away={WEEKDAY["Fri"]}) == [
+        NEXT_MONDAY,
+        NEXT_MONDAY + dt.timedelta(days=2),
+        NEXT_MONDAY + dt.timedelta(days=4),
+    ]
+
+
+def test_the_download_says_which_days_it_holds() -> None:
+    days = coming_training_days(WEEKDAY["Sat"], 3)
+    assert days_held(days, NEXT_MONDAY + dt.timedelta(days=14)) == "Mon 23, Wed 25, Fri 27 Jun and the retest on 7 Jul"
+    assert days_held([], None) == "no training days"
+    month_end = [dt.date(2026, 11, 30), dt.date(2026, 12, 2), dt.date(2026, 12, 4)]
+    assert days_held(month_end, None) == "Mon 30 Nov, Wed 2, Fri 4 Dec"
