@@ -78,6 +78,26 @@ def test_a_ticked_sign_is_stored_and_stands_on_every_page_until_an_all_clear(app
     assert "Next retest" in page and STANDS not in page
 
 
+def test_the_calendar_feed_has_no_training_days_or_retest_while_it_stands(app: AppTest, db_path: Path) -> None:
+    from calfcore.calendar_feed import RETEST_SUMMARY, TRAINING_SUMMARY
+    from calfcore.models import ClinicianAllClear
+    from calfui.asgi import runner_feed
+    from calfui.cache import OwnerData
+
+    create_runner(app)
+    record_test(app, 28, 27)
+    runner_id = _runner_id(db_path)
+    data = OwnerData(peek_store(db_path), LOCAL_OWNER)
+    before = runner_feed(data, runner_id, "feed1", False).decode()
+    assert TRAINING_SUMMARY in before and RETEST_SUMMARY in before
+    _tick(app, runner_id)
+    during = runner_feed(data, runner_id, "feed1", False).decode()
+    assert TRAINING_SUMMARY not in during and RETEST_SUMMARY not in during
+    data.save_all_clear(runner_id, ClinicianAllClear(TODAY))
+    after = runner_feed(data, runner_id, "feed1", False).decode()
+    assert TRAINING_SUMMARY in after and RETEST_SUMMARY in after
+
+
 def test_a_tick_marked_as_a_mistake_gives_the_routine_back_and_stays_on_record(app: AppTest, db_path: Path) -> None:
     create_runner(app)
     record_test(app, 28, 27)
