@@ -14,10 +14,14 @@ from pypdf import PdfReader
 
 from tests.e2e.helpers import (
     ARTIFACTS,
+    click,
+    create_profile,
     create_profile_and_test,
     create_share_link,
+    fill_number,
     log_in,
     main_text,
+    open_page,
     person,
     reload,
     screenshot,
@@ -144,3 +148,38 @@ def test_a_warning_sign_lasts_until_a_clinicians_all_clear(hosted: StreamlitServ
     expect(card).not_to_contain_text("Warning sign")
     expect(coach.get_by_test_id("stVegaLiteChart")).to_have_count(1)
     screenshot(coach, "warning-cleared-roster-phone")
+
+
+def test_a_zero_is_asked_about_before_anything_is_saved(server: StreamlitServer, phone: Page) -> None:
+    """Record page at phone size: 0 raises on a leg asks first; corrected, the test is scored; confirmed, it is saved
+    with the clinician message."""
+    create_profile(phone, server.url, "Zed Runner", 1990)
+    open_page(phone, server.url, "record")
+    fill_number(phone, "Raises: left", 0)
+    fill_number(phone, "Raises: right", 25)
+    phone.get_by_role("button", name="Save test").click()
+    question = phone.get_by_text("0 raises on the left leg: is that right?", exact=False)
+    expect(question).to_be_visible()
+    wait_for_app(phone)
+    assert "Saved." not in main_text(phone)
+    question.scroll_into_view_if_needed()
+    screenshot(phone, "zero-question-phone")
+
+    click(phone, "No, let me correct it")  # a slip of the thumb: the form keeps what was typed
+    expect(question).to_have_count(0)
+    expect(phone.get_by_label("Raises: right", exact=True)).to_have_value("25")
+    fill_number(phone, "Raises: left", 20)
+    phone.get_by_role("button", name="Save test").click()
+    expect(phone.get_by_text("Saved.", exact=True)).to_be_visible()
+    expect(phone.get_by_text("20 raises", exact=True)).to_be_visible()
+
+    click(phone, "Record another test")
+    fill_number(phone, "Raises: left", 0)
+    fill_number(phone, "Raises: right", 25)
+    phone.get_by_role("button", name="Save test").click()
+    expect(question).to_be_visible()
+    wait_for_app(phone)
+    click(phone, "Yes, 0 is right: save")
+    expect(phone.get_by_text("Saved.", exact=True)).to_be_visible()
+    expect(phone.get_by_text(MESSAGE, exact=False).first).to_be_visible()
+    screenshot(phone, "zero-confirmed-phone")
