@@ -57,7 +57,7 @@ def render_warning_check(data: OwnerData, runner_id: int) -> None:
         with saving(data.store):
             data.save_checkin_warning(runner_id, CheckinWarning(day, frozenset(ticked)))
             _forget_questions(runner_id)
-            runner_state("routine", runner_id)[FLASH] = ("ticked", f"{day:%d %b %Y}")
+            runner_state("routine", runner_id)[FLASH] = ("ticked", f"{day:%d %b %Y}", frozenset(ticked))
             st.rerun()  # every part of the page, this week's routine first, now leads with the warning
         return
     _forget_questions(runner_id)
@@ -93,8 +93,8 @@ def render_warning_records(data: OwnerData, runner_id: int, records: RunnerRecor
     """The check-in area's warning signs: each tick still standing, with a way to mark it a mistake, and the form
     that records a clinician's all-clear (dated, with an optional note)."""
     state = runner_state("routine", runner_id)
-    _render_flash(state)
     warning = warning_of(records)
+    _render_flash(state, warning)
     if warning is None:
         _render_recorded_all_clears(data, runner_id, records, state)
         return
@@ -182,8 +182,18 @@ FLASH_WORDS = {
 }
 
 
-def _render_flash(state: dict[str, Any]) -> None:
+def _render_flash(state: dict[str, Any], warning: ActiveWarning | None) -> None:
     flash = state.pop(FLASH, None)
-    if flash is not None:
-        kind, day = flash
-        st.success(FLASH_WORDS[kind].format(day=day), icon=":material/check_circle:")
+    if flash is None:
+        return
+    kind, day, *flags = flash
+    if kind == "ticked" and warning is None:  # a check-in dated before a clear test or an all-clear: told once
+        widgets.render_triage(triage(flags[0]))
+        st.info(
+            f"Saved with your check-in of {day}. A test without warning signs after that day, or a clinician's "
+            "all-clear, is already recorded, so it does not hold up your routine. If the signs are still there "
+            "today, please act on the message above.",
+            icon=":material/info:",
+        )
+        return
+    st.success(FLASH_WORDS[kind].format(day=day), icon=":material/check_circle:")

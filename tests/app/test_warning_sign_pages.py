@@ -19,9 +19,12 @@ SAME_DAY = "Please get medical care today"
 STANDS = f"Warning sign in the daily check-in of {TODAY:%d %b %Y}."
 
 
-def _tick(app: AppTest, runner_id: int, flag: str = "calf_swollen_warm_red", pain: int = 7) -> None:
+def _tick(
+    app: AppTest, runner_id: int, flag: str = "calf_swollen_warm_red", pain: int = 7, day: dt.date = TODAY
+) -> None:
     """A check-in with pain over 5, and a warning sign ticked in the questions it asks."""
     go(app, "routine")
+    keyed(app, "date_input", r"checkin_t\d+_date").set_value(day)
     keyed(app, "pills", r"checkin_t\d+_pain_during_left").set_value(pain)
     keyed(app, "button", r"checkin_t\d+_submit").click().run()
     app.checkbox(key=f"r{runner_id}_checkin_flag_{flag}").check()
@@ -96,6 +99,22 @@ def test_the_calendar_feed_has_no_training_days_or_retest_while_it_stands(app: A
     data.save_all_clear(runner_id, ClinicianAllClear(TODAY))
     after = runner_feed(data, runner_id, "feed1", False).decode()
     assert TRAINING_SUMMARY in after and RETEST_SUMMARY in after
+
+
+def test_a_tick_dated_before_a_clear_test_shows_its_message_once_and_does_not_stand(
+    app: AppTest, db_path: Path
+) -> None:
+    create_runner(app)
+    record_test(app, 28, 27)  # today, no warning sign
+    runner_id = _runner_id(db_path)
+    _tick(app, runner_id, day=TODAY - dt.timedelta(days=1))
+    page = texts(app)
+    assert SAME_DAY in page and "it does not hold up your routine" in page
+    [stored] = peek_store(db_path).list_checkin_warnings(LOCAL_OWNER, runner_id)
+    assert stored.flagged_on == TODAY - dt.timedelta(days=1)
+    go(app, "routine")
+    page = texts(app)
+    assert "Stage:" in page and SAME_DAY not in page
 
 
 def test_a_tick_marked_as_a_mistake_gives_the_routine_back_and_stays_on_record(app: AppTest, db_path: Path) -> None:
