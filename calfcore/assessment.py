@@ -1,4 +1,7 @@
-"""One test's full reading: the red-flag check first, then (only if clear) the score and this week's routine."""
+"""One test's full reading: the red-flag check first, then (only if clear) the score and this week's routine.
+
+A warning sign still standing from a daily check-in (calfcore.warning_signs) stops the reading as the test's own
+would: every view that asks for this week's routine, the retest or the training days gets the clinician message."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from calfcore.models import HeelRaiseTest, RunnerProfile, SymptomEntry
 from calfcore.routine import EquipmentAccess, Routine, recommend
 from calfcore.scoring import TestScore, score_test
 from calfcore.triage import Triage, triage
+from calfcore.warning_signs import ActiveWarning
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,7 @@ class Assessment:
     triage: Triage
     score: TestScore | None  # None when a red flag stops everything
     routine: Routine | None
+    warning: ActiveWarning | None = None  # a check-in's warning sign that stopped this reading
 
 
 def assess(
@@ -27,7 +32,13 @@ def assess(
     symptoms: Sequence[SymptomEntry],
     today: dt.date,
     access: EquipmentAccess = EquipmentAccess.HOME,
+    *,
+    warning: ActiveWarning | None = None,
 ) -> Assessment:
+    """`warning`: the runner's check-in warning signs still standing (calfcore.warning_signs.warning_of), if any."""
+    if warning is not None:
+        combined = triage(test.red_flags | warning.flag_ids, test.straight_reps)
+        return Assessment(test, combined, None, None, warning)
     result = triage(test.red_flags, test.straight_reps)
     if result.stop:
         return Assessment(test, result, None, None)

@@ -6,6 +6,7 @@ the same pieces.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -40,11 +41,11 @@ def within(records: RunnerRecords, today: dt.date, weeks: int | None) -> RunnerR
     if weeks is None:
         return records
     start = today - dt.timedelta(weeks=weeks)
-    return RunnerRecords(
-        records.runner,
-        [t for t in records.tests if t.tested_on >= start],
-        [s for s in records.symptoms if s.logged_on >= start],
-        [r for r in records.routine_logs if r.logged_on >= start],
+    return dataclasses.replace(  # warning signs and all-clears stay whole: whether one stands is not a period's
+        records,
+        tests=[t for t in records.tests if t.tested_on >= start],
+        symptoms=[s for s in records.symptoms if s.logged_on >= start],
+        routine_logs=[r for r in records.routine_logs if r.logged_on >= start],
     )
 
 

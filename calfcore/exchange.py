@@ -16,7 +16,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from calfcore.coaching import TestComment
-from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfile, SymptomEntry, Units
+from calfcore.models import (
+    CheckinWarning,
+    ClinicianAllClear,
+    HeelRaiseTest,
+    LegPair,
+    RoutineLogEntry,
+    RunnerProfile,
+    SymptomEntry,
+    Units,
+)
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay
 from calfcore.routine import exercise_library
@@ -169,9 +178,12 @@ def export_json(
     readiness_checks: Sequence[ReadinessCheck] = (),
     away_days: Sequence[AwayDay] = (),
     comments: Sequence[TestComment] = (),
+    checkin_warnings: Sequence[CheckinWarning] = (),
+    all_clears: Sequence[ClinicianAllClear] = (),
 ) -> str:
     """Everything the runner recorded, as one JSON document (the CSV carries tests, symptoms and training only;
-    the return-to-run records, days away and coaches' comments on tests come in the JSON)."""
+    the return-to-run records, days away, coaches' comments on tests, warning signs ticked in daily check-ins and
+    clinicians' all-clears come in the JSON)."""
     test_days = {t.id: t.tested_on.isoformat() for t in tests}
 
     def plain(cells: dict[str, object]) -> dict[str, object]:
@@ -224,6 +236,15 @@ def export_json(
             }
             for c in comments
         ],
+        "checkin_warning_signs": [
+            {
+                "date": w.flagged_on.isoformat(),
+                "red_flags": sorted(w.red_flags),
+                "marked_mistaken_at": w.mistaken_at.isoformat() if w.mistaken_at else None,
+            }
+            for w in checkin_warnings
+        ],
+        "clinician_all_clears": [{"date": c.seen_on.isoformat(), "note": c.note} for c in all_clears],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 

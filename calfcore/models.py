@@ -160,6 +160,31 @@ class RoutineLogEntry:
 
 
 @dataclass(frozen=True)
+class CheckinWarning:
+    """Warning signs (red-flag ids, data/red_flags.toml) the runner ticked in a daily check-in, dated by the
+    check-in. `mistaken_at`: when the runner marked the tick a mistake (it then counts for nothing, and stays on
+    record)."""
+
+    flagged_on: dt.date
+    red_flags: frozenset[str]
+    mistaken_at: dt.datetime | None = None
+    id: int | None = None
+
+    @property
+    def mistaken(self) -> bool:
+        return self.mistaken_at is not None
+
+
+@dataclass(frozen=True)
+class ClinicianAllClear:
+    """The runner's record that a clinician has seen them about their warning signs, dated, with an optional note."""
+
+    seen_on: dt.date
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
 class RunnerRecords:
     """Everything a runner has recorded, read in one go (calfstore: Store.load_records) for the dashboard."""
 
@@ -167,3 +192,5 @@ class RunnerRecords:
     tests: list[HeelRaiseTest]
     symptoms: list[SymptomEntry]
     routine_logs: list[RoutineLogEntry]
+    checkin_warnings: list[CheckinWarning] = field(default_factory=list)
+    all_clears: list[ClinicianAllClear] = field(default_factory=list)

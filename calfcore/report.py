@@ -26,6 +26,8 @@ from calfcore.thresholds import (
     RUNNER_TARGET_REPS,
     SYMMETRY_FLAG_PERCENT,
 )
+from calfcore.triage import triage
+from calfcore.warning_signs import UNTIL_WORDS, ActiveWarning
 
 INFORMS_LINE = (
     "Calf Check informs; it does not diagnose. This report shows what the runner recorded and how it "
@@ -197,18 +199,29 @@ def _pain_section(pain: PainPicture, score: TestScore | None) -> Section:
     )
 
 
-def _warning_section(result: Assessment) -> Section:
-    reported = "; ".join(flag.question for flag in result.triage.flags)
-    test = result.test
-    raises = f"left {_count(test.straight_reps.left)}, right {_count(test.straight_reps.right)}"
+def _warning_section(result: Assessment | None, warning: ActiveWarning | None = None) -> Section:
+    """The clinician message that replaces the score and the routine: the latest test's own warning signs and any
+    ticked in a daily check-in that still stand (calfcore.warning_signs)."""
+    message = result.triage if result is not None else warning.triage if warning is not None else None
+    assert message is not None
+    lines = [f"Message shown to the runner: {message.message}"]
+    if result is not None and (own := triage(result.test.red_flags, result.test.straight_reps)).stop:
+        lines.append("Reported in the safety check: " + "; ".join(flag.question for flag in own.flags))
+    if warning is not None:
+        questions = "; ".join(flag.question for flag in warning.triage.flags)
+        lines.append(f"Reported {warning.reported()}: {questions} {UNTIL_WORDS}")
+    if result is not None:
+        test = result.test
+        raises = f"left {_count(test.straight_reps.left)}, right {_count(test.straight_reps.right)}"
+        lines.append(
+            f"Raises recorded ({raises}) are not scored and no routine is given: the warning sign comes first."
+        )
+    else:
+        lines.append("No routine is given: the warning sign comes first.")
     return Section(
         "Warning sign: see a clinician",
-        (
-            f"Message shown to the runner: {result.triage.message}",
-            f"Reported in the safety check: {reported}",
-            f"Raises recorded ({raises}) are not scored and no routine is given: the warning sign comes first.",
-        ),
-        tuple(dict.fromkeys(cite(source(flag.source_id)) for flag in result.triage.flags)),
+        tuple(lines),
+        tuple(dict.fromkeys(cite(source(flag.source_id)) for flag in message.flags)),
         alert=True,
     )
 
@@ -243,26 +256,28 @@ def build_report(
     plan: RetestPlan | None = None,
     away: Sequence[dt.date] = (),
     access: EquipmentAccess = EquipmentAccess.HOME,
+    warning: ActiveWarning | None = None,
 ) -> Report:
-    """The report's content for `runner` as of `today`. `plan`: the next retest as the dashboard shows it."""
+    """The report's content for `runner` as of `today`. `plan`: the next retest as the dashboard shows it;
+    `warning`: check-in warning signs still standing (calfcore.warning_signs), which replace the routine."""
     about = _about(runner, today)
     latest = latest_test(tests)
     pain = pain_picture(symptoms, today)
     if latest is None:
-        return Report(
-            runner.name,
-            about,
-            today,
-            (Section("Latest test", ("No heel-raise test recorded yet.",)), _pain_section(pain, None)),
-        )
-    result = assess(latest, runner, tests, symptoms, today, access)
+        first: tuple[Section, ...] = (Section("Latest test", ("No heel-raise test recorded yet.",)),)
+        if warning is not None:
+            first += (_warning_section(None, warning),)
+        return Report(runner.name, about, today, (*first, _pain_section(pain, None)))
+    result = assess(latest, runner, tests, symptoms, today, access, warning=warning)
     head = Section(
         "Latest test",
         (f"{latest.tested_on:%d %b %Y}: {TEST_DESCRIPTION}.", f"Protocol: {describe_protocol(latest.protocol)}."),
     )
     chart = Section(CHART_HEADING, (), chart=True)
     if result.triage.stop:
-        return Report(runner.name, about, today, (head, _warning_section(result), _pain_section(pain, None), chart))
+        return Report(
+            runner.name, about, today, (head, _warning_section(result, warning), _pain_section(pain, None), chart)
+        )
     score = result.score
     assert score is not None
     sections = [

@@ -16,6 +16,7 @@ from calfcore.assessment import assess, latest_test
 from calfcore.models import HeelRaiseTest, RunnerProfile, SymptomEntry
 from calfcore.norms import describe_protocol
 from calfcore.routine import EquipmentAccess, Routine, Stage
+from calfcore.warning_signs import ActiveWarning
 
 # Our convention (issue 15), not a published interval: retest every 2 weeks while calming down or building (the
 # picture changes quickly and decides when load can rise), every 4 weeks once loading (strength changes slowly).
@@ -120,11 +121,13 @@ def next_retest(
     own_every_days: int | None = None,
     away: Collection[dt.date] = (),
     access: EquipmentAccess = EquipmentAccess.HOME,
+    *,
+    warning: ActiveWarning | None = None,
 ) -> tuple[Routine | None, RetestPlan | None]:
     """This week's routine and the next retest, from the latest test (none before a first test, and none after a
-    warning sign: a clinician comes first)."""
+    warning sign, the test's own or a check-in's still standing (`warning`): a clinician comes first)."""
     latest = latest_test(tests)
     if latest is None:
         return None, None
-    routine = assess(latest, runner, tests, symptoms, today, access).routine
+    routine = assess(latest, runner, tests, symptoms, today, access, warning=warning).routine
     return routine, plan_retest(latest, routine.stage if routine else None, own_every_days, away)

@@ -23,6 +23,7 @@ from calfcore.routine import EquipmentAccess, PainPicture, Stage, pain_picture, 
 from calfcore.scoring import Band, gate_symmetry, symmetry_text
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, triage
+from calfcore.warning_signs import ActiveWarning
 
 # Issue 14's rule, our convention and not a published cut-off: two weeks without a logged session is worth a coach's
 # question. Two weeks is also the span the pain-monitoring model compares (this week against the one before).
@@ -140,6 +141,22 @@ def _warning_flags(
     return flags
 
 
+def _checkin_warning_flags(warning: ActiveWarning | None) -> list[Flag]:
+    """Each warning sign ticked in a daily check-in that still stands, with the day it was ticked."""
+    if warning is None:
+        return []
+    return [
+        Flag(
+            FlagKind.WARNING_SIGN,
+            f"Warning sign {warning.reported()}: {red_flag.question} The runner is told to see a clinician before "
+            "testing or training again; no stage or retest until a clean test on a later day or a clinician's "
+            "all-clear.",
+            source(red_flag.source_id).label,
+        )
+        for red_flag in warning.triage.flags
+    ]
+
+
 def _pain_flags(pain: PainPicture) -> list[Flag]:
     limit = int(PAIN_ACCEPTABLE_MAX.value)
     flags = []
@@ -220,12 +237,14 @@ def roster_row(
     checks: Sequence[ReadinessCheck] = (),
     away: Collection[dt.date] = (),
     own_every_days: int | None = None,
+    warning: ActiveWarning | None = None,
 ) -> RosterRow:
     """One runner's roster row and flags, from the records the dashboard reads (plus hop tests and return-to-run
-    checks for their warning signs, days away and the runner's own retest interval)."""
+    checks for their warning signs, days away, the runner's own retest interval, and `warning`: check-in warning
+    signs still standing, which take the stage and the retest away as they do on the runner's pages)."""
     latest = latest_test(tests)
     pain = pain_picture(symptoms, today)
-    flags = _warning_flags(tests, hops, checks)
+    flags = _checkin_warning_flags(warning) + _warning_flags(tests, hops, checks)
     flags += _pain_flags(pain)
     legs: tuple[LegCell, ...] = ()
     symmetry = None
@@ -233,7 +252,7 @@ def roster_row(
     if latest is None:
         flags.append(Flag(FlagKind.RETEST_DUE, "No heel-raise test recorded yet.", RETEST_BASIS))
     else:
-        result = assess(latest, runner, tests, symptoms, today, EquipmentAccess.HOME)
+        result = assess(latest, runner, tests, symptoms, today, EquipmentAccess.HOME, warning=warning)
         score = result.score
         legs = tuple(
             LegCell(

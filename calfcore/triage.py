@@ -94,3 +94,22 @@ def triage(reported: Iterable[str], straight_reps: LegPair | None = None) -> Tri
     if straight_reps is not None and any(straight_reps.get(side) == 0 for side in Side):
         ids.add(CANNOT_RISE_FLAG_ID)
     return Triage(tuple(flag for flag in red_flags() if flag.id in ids))
+
+
+def zero_raise_sides(straight_reps: LegPair) -> tuple[Side, ...]:
+    """The legs entered with 0 knee-straight raises. Each is a warning sign of its own (cannot rise), and may also
+    be a slip of the thumb: the record page asks before it saves (zero_raises_question)."""
+    return tuple(side for side in Side if straight_reps.get(side) == 0)
+
+
+def zero_raises_question(sides: Iterable[Side]) -> str:
+    """'0 raises on the left leg: is that right?', asked before a test with a zero is saved."""
+    names = [side.value for side in sides]
+    if not names:
+        return ""
+    legs = "the left and right legs" if len(names) == 2 else f"the {names[0]} leg"
+    return (
+        f"0 raises on {legs}: is that right? A leg that can't rise even once is a warning sign, and the test will "
+        "give the advice to see a clinician instead of a score. If it was a slip, correct the number above and save "
+        "again."
+    )

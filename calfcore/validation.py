@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from calfcore.models import (
+    ClinicianAllClear,
     HeelRaiseTest,
     LegPair,
     PainLocation,
@@ -459,6 +460,17 @@ def parse_readiness_check(raw: Mapping[str, Any], today: dt.date) -> ReadinessCh
         settled_next_morning=settled,
         red_flags=flags,
     )
+
+
+def parse_all_clear(raw: Mapping[str, Any], today: dt.date) -> ClinicianAllClear:
+    """The runner's record that a clinician has seen them: the day (not in the future) and an optional note, plain
+    text like the other notes."""
+    fields = _Fields(raw)
+    day = fields.day("seen_on", "Date seen", today)
+    note = fields.text("note", "Note", MAX_NOTES_LENGTH, multiline=True)
+    fields.raise_if_any()
+    assert day is not None  # None only with an error, raised above
+    return ClinicianAllClear(seen_on=day, note=note)
 
 
 def parse_comment(

@@ -27,12 +27,16 @@ from calfstore.errors import (
     WriteConflict,
 )
 from calfstore.rows import (
+    ALL_CLEAR_COLUMNS,
+    CHECKIN_WARNING_COLUMNS,
     EVERY_DAY,
     ROUTINE_COLUMNS,
     RUNNER_COLUMNS,
     SYMPTOM_COLUMNS,
     TEST_COLUMNS,
+    all_clear_from_row,
     by_day_then_id,
+    checkin_warning_from_row,
     routine_log_from_row,
     runner_from_row,
     symptom_from_row,
@@ -60,7 +64,9 @@ _LOAD_RECORDS_SQL = f"""
         (SELECT list(row({", ".join(TEST_COLUMNS)})) FROM test_sessions WHERE runner_id = $1),
         (SELECT list(row({", ".join(SYMPTOM_COLUMNS)})) FROM symptom_entries
             WHERE runner_id = $1 AND logged_on >= $3),
-        (SELECT list(row({", ".join(ROUTINE_COLUMNS)})) FROM routine_logs WHERE runner_id = $1)
+        (SELECT list(row({", ".join(ROUTINE_COLUMNS)})) FROM routine_logs WHERE runner_id = $1),
+        (SELECT list(row({", ".join(CHECKIN_WARNING_COLUMNS)})) FROM checkin_warnings WHERE runner_id = $1),
+        (SELECT list(row({", ".join(ALL_CLEAR_COLUMNS)})) FROM clinician_all_clears WHERE runner_id = $1)
     FROM runners WHERE id = $1 AND owner_key = $2"""
 
 _GENERATIONS = itertools.count(1)  # data version numbers: never repeated in a process
@@ -280,12 +286,14 @@ class DuckDBStore(SqlStore):
             row = cursor.execute(_LOAD_RECORDS_SQL, [runner_id, owner, EVERY_DAY]).fetchone()
         if row is None:
             raise NotFound(RUNNER_GONE)
-        tests, symptoms, logs = (sorted(rows or (), key=by_day_then_id) for rows in row[8:11])
+        tests, symptoms, logs, warnings, clears = (sorted(rows or (), key=by_day_then_id) for rows in row[8:13])
         return RunnerRecords(
             runner=runner_from_row(row),
             tests=[test_from_row(r) for r in tests],
             symptoms=[symptom_from_row(r) for r in symptoms],
             routine_logs=[routine_log_from_row(r) for r in logs],
+            checkin_warnings=[checkin_warning_from_row(r) for r in warnings],
+            all_clears=[all_clear_from_row(r) for r in clears],
         )
 
     # -- durability: the log written into the file ------------------------------------------------------------

@@ -15,7 +15,15 @@ from collections.abc import Sequence
 
 from calfcore.calendar_feed import CalendarFeed, ResolvedFeed
 from calfcore.coaching import RosterEntry, TestComment
-from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, RunnerRecords, SymptomEntry
+from calfcore.models import (
+    CheckinWarning,
+    ClinicianAllClear,
+    HeelRaiseTest,
+    RoutineLogEntry,
+    RunnerProfile,
+    RunnerRecords,
+    SymptomEntry,
+)
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay
 from calfcore.sharing import ResolvedShare, ShareLink
@@ -231,6 +239,31 @@ class Store(ABC):
 
     @abstractmethod
     def delete_readiness_check(self, owner: str, runner_id: int, check_id: int) -> None: ...
+
+    # -- warning signs that last --------------------------------------------------------------------------------------
+    # A warning sign ticked in a daily check-in stands until a clean test on a later day or a clinician's all-clear
+    # (calfcore.warning_signs); load_records returns both kinds of record with the rest.
+
+    @abstractmethod
+    def save_checkin_warning(self, owner: str, runner_id: int, warning: CheckinWarning) -> int: ...
+
+    @abstractmethod
+    def list_checkin_warnings(self, owner: str, runner_id: int) -> list[CheckinWarning]:
+        """Oldest first, those marked mistaken too (marked)."""
+
+    @abstractmethod
+    def mark_checkin_warning_mistaken(self, owner: str, runner_id: int, warning_id: int, now: dt.datetime) -> None:
+        """The runner says the tick was a mistake: it stays on record, marked, and counts for nothing."""
+
+    @abstractmethod
+    def save_all_clear(self, owner: str, runner_id: int, clear: ClinicianAllClear) -> int: ...
+
+    @abstractmethod
+    def list_all_clears(self, owner: str, runner_id: int) -> list[ClinicianAllClear]: ...
+
+    @abstractmethod
+    def delete_all_clear(self, owner: str, runner_id: int, clear_id: int) -> None:
+        """Take back an all-clear recorded by mistake."""
 
     # -- calendar feeds ------------------------------------------------------------------------------------------------
 

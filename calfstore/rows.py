@@ -10,6 +10,8 @@ from calfcore.calendar_feed import CalendarFeed
 from calfcore.coaching import TestComment
 from calfcore.exchange import TEST_FIELDS
 from calfcore.models import (
+    CheckinWarning,
+    ClinicianAllClear,
     HeelRaiseTest,
     LegPair,
     PainLocation,
@@ -147,6 +149,8 @@ COMMENT_COLUMNS = "id, test_id, link_id, author, body, created_at, hidden_at"
 FEED_COLUMNS = "id, runner_id, show_exercise_names, created_at, expires_at, revoked_at"
 HOP_TEST_COLUMNS = "id, tested_on, hops_left, hops_right, pain_left, pain_right, red_flags"
 READINESS_COLUMNS = "id, checked_on, walked_pain_free, settled_next_morning, red_flags"
+CHECKIN_WARNING_COLUMNS = ("id", "flagged_on", "red_flags", "mistaken_at")
+ALL_CLEAR_COLUMNS = ("id", "seen_on", "note")
 
 
 def share_link_from_row(row: Sequence[Any]) -> ShareLink:
@@ -171,3 +175,11 @@ def readiness_check_from_row(r: Sequence[Any]) -> ReadinessCheck:
     return ReadinessCheck(
         checked_on=r[1], walked_pain_free=r[2], settled_next_morning=r[3], red_flags=frozenset(r[4]), id=int(r[0])
     )
+
+
+def checkin_warning_from_row(r: Sequence[Any]) -> CheckinWarning:
+    return CheckinWarning(flagged_on=r[1], red_flags=frozenset(r[2]), mistaken_at=r[3], id=int(r[0]))
+
+
+def all_clear_from_row(r: Sequence[Any]) -> ClinicianAllClear:
+    return ClinicianAllClear(seen_on=r[1], note=r[2], id=int(r[0]))

@@ -26,6 +26,8 @@ RUNNER_TABLES = (
     "roster_entries",
     "test_comments",
     "coach_notes",
+    "checkin_warnings",
+    "clinician_all_clears",
 )
 
 # The sequence each table takes its ids from (a copy between databases keeps the ids and moves these on).
@@ -43,6 +45,8 @@ ID_SEQUENCES = {
     "roster_entries": "roster_entry_ids",
     "test_comments": "test_comment_ids",
     "coach_notes": "coach_note_ids",
+    "checkin_warnings": "checkin_warning_ids",
+    "clinician_all_clears": "clinician_all_clear_ids",
 }
 
 
@@ -217,12 +221,13 @@ _STEPS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 )
 
 _COACH_TABLES = ("roster_entries", "test_comments", "coach_notes")  # migration 7 indexes its own
+_WARNING_TABLES = ("checkin_warnings", "clinician_all_clears")  # migration 8 indexes its own
 _POSTGRES_INDEXES = (
     "CREATE INDEX runners_by_owner ON runners (owner_key)",
     *(
         f"CREATE INDEX {table}_by_runner ON {table} (runner_id)"
         for table in RUNNER_TABLES
-        if table not in _COACH_TABLES
+        if table not in _COACH_TABLES + _WARNING_TABLES
     ),
     "CREATE INDEX share_links_by_token ON share_links (token_sha256)",
     "CREATE INDEX calendar_feeds_by_token ON calendar_feeds (token_sha256)",
@@ -285,6 +290,30 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX roster_entries_by_coach ON roster_entries (coach_owner_key)",
             "CREATE INDEX coach_notes_by_coach ON coach_notes (coach_owner_key)",
         ),
+    ),
+    Migration(
+        8,
+        "warning signs that last: signs ticked in a daily check-in (marked when mistaken), a clinician's all-clear",
+        (
+            "CREATE SEQUENCE checkin_warning_ids START 1",
+            "CREATE SEQUENCE clinician_all_clear_ids START 1",
+            """CREATE TABLE checkin_warnings (
+                id BIGINT PRIMARY KEY DEFAULT nextval('checkin_warning_ids'),
+                runner_id BIGINT NOT NULL,
+                flagged_on DATE NOT NULL,
+                red_flags VARCHAR[] NOT NULL,
+                mistaken_at TIMESTAMP,
+                created_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE clinician_all_clears (
+                id BIGINT PRIMARY KEY DEFAULT nextval('clinician_all_clear_ids'),
+                runner_id BIGINT NOT NULL,
+                seen_on DATE NOT NULL,
+                note VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ),
+        postgres_only=tuple(f"CREATE INDEX {table}_by_runner ON {table} (runner_id)" for table in _WARNING_TABLES),
     ),
 )
 

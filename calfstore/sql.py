@@ -24,13 +24,23 @@ from typing import Any, Protocol, TypeVar
 from calfcore.calendar_feed import CalendarFeed, ResolvedFeed
 from calfcore.clock import now_utc
 from calfcore.coaching import RosterEntry, TestComment
-from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, RunnerRecords, SymptomEntry
+from calfcore.models import (
+    CheckinWarning,
+    ClinicianAllClear,
+    HeelRaiseTest,
+    RoutineLogEntry,
+    RunnerProfile,
+    RunnerRecords,
+    SymptomEntry,
+)
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay, AwayReason
 from calfcore.sharing import LinkStatus, ResolvedShare, ShareLink, link_status
 from calfstore.errors import EditConflict, NotAllowed, NotFound, NotSaved, WriteConflict
 from calfstore.interface import Store
 from calfstore.rows import (
+    ALL_CLEAR_COLUMNS,
+    CHECKIN_WARNING_COLUMNS,
     COMMENT_COLUMNS,
     EVERY_DAY,
     FEED_COLUMNS,
@@ -41,7 +51,9 @@ from calfstore.rows import (
     RUNNER_COLUMNS,
     SYMPTOM_COLUMNS,
     TEST_COLUMNS,
+    all_clear_from_row,
     calendar_feed_from_row,
+    checkin_warning_from_row,
     comment_from_row,
     hop_test_from_row,
     readiness_check_from_row,
@@ -251,7 +263,16 @@ class SqlStore(Store):
             tests = self._select_tests(cursor, runner_id)
             symptoms = self._select_symptoms(cursor, runner_id, EVERY_DAY)
             logs = self._select_routine_logs(cursor, runner_id)
-        return RunnerRecords(runner=runner_from_row(row), tests=tests, symptoms=symptoms, routine_logs=logs)
+            warnings = self._select_checkin_warnings(cursor, runner_id)
+            clears = self._select_all_clears(cursor, runner_id)
+        return RunnerRecords(
+            runner=runner_from_row(row),
+            tests=tests,
+            symptoms=symptoms,
+            routine_logs=logs,
+            checkin_warnings=warnings,
+            all_clears=clears,
+        )
 
     def _snapshot_cursor(self) -> AbstractContextManager[Cursor]:
         """A cursor whose statements all read one snapshot (a read-only transaction)."""
@@ -839,6 +860,77 @@ class SqlStore(Store):
                 f"DELETE FROM {table} WHERE id = ? AND runner_id = ? RETURNING id", [row_id, runner_id]
             ).fetchall():
                 raise NotFound(gone)
+
+    # -- warning signs that last: ticks in a daily check-in, a clinician's all-clear -------------------------
+
+    @retry_on_conflict
+    def save_checkin_warning(self, owner: str, runner_id: int, warning: CheckinWarning) -> int:
+        with self._transaction(owner) as cursor:
+            self._writing_for(cursor, owner, runner_id)
+            row = one_row(
+                cursor.execute(
+                    """INSERT INTO checkin_warnings (runner_id, flagged_on, red_flags, mistaken_at, created_at)
+                       VALUES (?, ?, ?, ?, ?) RETURNING id""",
+                    [runner_id, warning.flagged_on, sorted(warning.red_flags), warning.mistaken_at, now_utc()],
+                )
+            )
+        return int(row[0])
+
+    def list_checkin_warnings(self, owner: str, runner_id: int) -> list[CheckinWarning]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            return self._select_checkin_warnings(cursor, runner_id)
+
+    @staticmethod
+    def _select_checkin_warnings(cursor: Cursor, runner_id: int) -> list[CheckinWarning]:
+        rows = cursor.execute(
+            f"""SELECT {", ".join(CHECKIN_WARNING_COLUMNS)} FROM checkin_warnings WHERE runner_id = ?
+                ORDER BY flagged_on, id""",
+            [runner_id],
+        ).fetchall()
+        return [checkin_warning_from_row(row) for row in rows]
+
+    @retry_on_conflict
+    def mark_checkin_warning_mistaken(self, owner: str, runner_id: int, warning_id: int, now: dt.datetime) -> None:
+        with self._transaction(owner) as cursor:
+            self._writing_for(cursor, owner, runner_id)
+            if not cursor.execute(
+                """UPDATE checkin_warnings SET mistaken_at = coalesce(mistaken_at, ?)
+                   WHERE id = ? AND runner_id = ? RETURNING id""",
+                [now, warning_id, runner_id],
+            ).fetchall():
+                raise NotFound("That warning sign is no longer recorded.")
+
+    @retry_on_conflict
+    def save_all_clear(self, owner: str, runner_id: int, clear: ClinicianAllClear) -> int:
+        with self._transaction(owner) as cursor:
+            self._writing_for(cursor, owner, runner_id)
+            row = one_row(
+                cursor.execute(
+                    """INSERT INTO clinician_all_clears (runner_id, seen_on, note, created_at)
+                       VALUES (?, ?, ?, ?) RETURNING id""",
+                    [runner_id, clear.seen_on, clear.note, now_utc()],
+                )
+            )
+        return int(row[0])
+
+    def list_all_clears(self, owner: str, runner_id: int) -> list[ClinicianAllClear]:
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            return self._select_all_clears(cursor, runner_id)
+
+    @staticmethod
+    def _select_all_clears(cursor: Cursor, runner_id: int) -> list[ClinicianAllClear]:
+        rows = cursor.execute(
+            f"""SELECT {", ".join(ALL_CLEAR_COLUMNS)} FROM clinician_all_clears WHERE runner_id = ?
+                ORDER BY seen_on, id""",
+            [runner_id],
+        ).fetchall()
+        return [all_clear_from_row(row) for row in rows]
+
+    @retry_on_conflict
+    def delete_all_clear(self, owner: str, runner_id: int, clear_id: int) -> None:
+        self._delete_one(owner, runner_id, "clinician_all_clears", clear_id, "That all-clear is no longer recorded.")
 
     # -- calendar feeds ------------------------------------------------------------------------------------
 

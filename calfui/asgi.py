@@ -18,6 +18,7 @@ from calfcore.calendar_feed import FEED_PATH, build_feed, coming_training_days
 from calfcore.retest import RetestPlan, next_retest
 from calfcore.routine import Routine
 from calfcore.sharing import token_hash, well_formed
+from calfcore.warning_signs import warning_of
 from calfstore import NotFound, StoreError
 from calfui.cache import OwnerData
 
@@ -39,7 +40,10 @@ def runner_calendar(data: OwnerData, runner_id: int) -> tuple[list[dt.date], Ret
     def schedule() -> tuple[Routine | None, RetestPlan | None, set[dt.date]]:
         found = data.records(runner_id)
         away = {a.day for a in data.list_away_days(runner_id)}
-        return (*next_retest(found.runner, found.tests, found.symptoms, day, data.retest_choice(runner_id), away), away)
+        own = data.retest_choice(runner_id)
+        # A warning sign still standing: no training days and no retest until it is cleared (calfcore.warning_signs).
+        warning = warning_of(found)
+        return (*next_retest(found.runner, found.tests, found.symptoms, day, own, away, warning=warning), away)
 
     # Read and assessed once per data version: a calendar polls, and the runner's data rarely changed meanwhile.
     routine, plan, away = data.cached(("calendar feed", runner_id, day), schedule)

@@ -106,6 +106,10 @@ class OwnerData:
     revoke_calendar_feed = _ForOwner(Store.revoke_calendar_feed)
     set_link_comments = _ForOwner(Store.set_link_comments)
     hide_comment = _ForOwner(Store.hide_comment)
+    save_checkin_warning = _ForOwner(Store.save_checkin_warning)
+    mark_checkin_warning_mistaken = _ForOwner(Store.mark_checkin_warning_mistaken)
+    save_all_clear = _ForOwner(Store.save_all_clear)
+    delete_all_clear = _ForOwner(Store.delete_all_clear)
     # Reads straight from the store: wrap them in `cached` where a page reads them on every rerun.
     list_runners = _ForOwner(Store.list_runners)
     get_runner = _ForOwner(Store.get_runner)
@@ -116,6 +120,8 @@ class OwnerData:
     list_hop_tests = _ForOwner(Store.list_hop_tests)
     list_readiness_checks = _ForOwner(Store.list_readiness_checks)
     list_comments = _ForOwner(Store.list_comments)
+    list_checkin_warnings = _ForOwner(Store.list_checkin_warnings)  # records() carries them too, cached
+    list_all_clears = _ForOwner(Store.list_all_clears)
     test_revision = _ForOwner(Store.test_revision)  # never cached: checked just before an edit
     data_version = _ForOwner(Store.data_version)
 

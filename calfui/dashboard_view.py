@@ -13,6 +13,7 @@ import streamlit as st
 from calfcore import dashboard
 from calfcore.models import HeelRaiseTest
 from calfcore.retest import RetestPlan
+from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords
 from calfui.cache import OwnerData
 from calfui.result import equipment_access, render_result
@@ -62,7 +63,9 @@ def retest_schedule(data: OwnerData, records: RunnerRecords, today: dt.date) -> 
     own = data.cached(("retest choice", runner_id), lambda: data.retest_choice(runner_id))
     _, plan = data.cached(
         ("next retest", runner_id, today),
-        lambda: next_retest(records.runner, records.tests, records.symptoms, today, own, away),
+        lambda: next_retest(
+            records.runner, records.tests, records.symptoms, today, own, away, warning=warning_of(records)
+        ),
     )
     return plan, away
 

@@ -14,6 +14,7 @@ from calfui.state import runner_key, runner_state
 JUST_SAVED = "just_saved_test_id"
 NOT_SAVED = "not_saved"  # why the last Save click saved nothing: field -> message ("" for the store's)
 GUIDED = "guided"  # a guided test's counts for this runner
+ZERO_QUESTION = "zero_question"  # the legs entered as 0 raises, asked about before anything is saved
 TASK = "task"  # which form this is: a new number after each save or guided test
 
 
@@ -36,5 +37,6 @@ def start_from_guided_test(runner_id: int, result: GuidedResult) -> None:
     state = record_state(runner_id)
     state.pop(JUST_SAVED, None)
     state.pop(NOT_SAVED, None)
+    state.pop(ZERO_QUESTION, None)
     state[GUIDED] = result
     next_task(runner_id)

@@ -22,6 +22,7 @@ from calfcore.models import RunnerProfile
 from calfcore.report import Report, build_report
 from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess
+from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords
 
 FONT_DIR = Path(__file__).resolve().parent / "assets" / "fonts"
@@ -137,7 +138,14 @@ def runner_report(
     from calfcore.dashboard import DEFAULT_PERIOD, raises_frame
 
     report = build_report(
-        records.runner, records.tests, records.symptoms, today, plan=plan, away=sorted(away), access=access
+        records.runner,
+        records.tests,
+        records.symptoms,
+        today,
+        plan=plan,
+        away=sorted(away),
+        access=access,
+        warning=warning_of(records),
     )
     return report_pdf(report, chart_png(raises_frame(records, today)), f"last {DEFAULT_PERIOD}")
 

@@ -10,8 +10,9 @@ import streamlit as st
 from calfcore.assessment import Assessment, assess
 from calfcore.models import HeelRaiseTest
 from calfcore.routine import EquipmentAccess
+from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords
-from calfui import navigation, widgets
+from calfui import checkin_view, navigation, widgets
 from calfui.cache import OwnerData
 
 EQUIPMENT_KEY = "equipment_access"
@@ -26,15 +27,21 @@ def equipment_access() -> EquipmentAccess:
     return EquipmentAccess(st.session_state.get(EQUIPMENT_KEY, EquipmentAccess.HOME))
 
 
-def assessment_of(records: RunnerRecords, test: HeelRaiseTest, today: dt.date, data: OwnerData | None) -> Assessment:
+def assessment_of(
+    records: RunnerRecords, test: HeelRaiseTest, today: dt.date, data: OwnerData | None, *, as_now: bool = True
+) -> Assessment:
     """The test's assessment with the equipment this session picked; given the owner's data, computed once per data
-    version and shared by every page that shows it."""
+    version and shared by every page that shows it. `as_now`: read as this week's picture, so check-in warning
+    signs still standing (calfcore.warning_signs) replace the score and the routine; False for a past test looked
+    up on its own (History)."""
     access = equipment_access()
 
     def assessment() -> Assessment:
-        return assess(test, records.runner, records.tests, records.symptoms, today, access)
+        warning = warning_of(records) if as_now else None
+        return assess(test, records.runner, records.tests, records.symptoms, today, access, warning=warning)
 
-    return data.cached(("assessment", records.runner.id, test.id, today, access), assessment) if data else assessment()
+    key = ("assessment", records.runner.id, test.id, today, access, as_now)
+    return data.cached(key, assessment) if data else assessment()
 
 
 def render_result(
@@ -53,7 +60,10 @@ def render_result(
     if test is None:
         st.warning("That test no longer exists.")
         return None
-    result = assessment_of(records, test, today, data)
+    result = assessment_of(records, test, today, data, as_now=show_routine)
+    if result.warning is not None:
+        checkin_view.render_standing(result.warning, result.triage, runner_view=not read_only)
+        return result
     if result.triage.stop:
         widgets.render_triage(result.triage)
         return result

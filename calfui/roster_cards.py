@@ -12,6 +12,7 @@ from calfcore import chart_text, charts
 from calfcore.coaching import RosterEntry
 from calfcore.roster import RosterRow, roster_row, squad_frame
 from calfcore.scoring import Band, symmetry_text
+from calfcore.warning_signs import warning_of
 from calfui.cache import CoachData
 from calfui.dashboard_view import arrow_datasets
 from calfui.widgets import SIDE_LABELS, plain
@@ -43,6 +44,7 @@ def card_of(coach: CoachData, entry: RosterEntry, today: dt.date) -> Card:
             checks=data.list_readiness_checks(runner_id),
             away={a.day for a in data.list_away_days(runner_id)},
             own_every_days=data.retest_choice(runner_id),
+            warning=warning_of(found),
         )
         badge = " :red-badge[Needs attention]" if row.flags else " :green-badge[On track]"
         tested = f"{row.latest_test_on:%d %b %Y}" if row.latest_test_on else "no test yet"

@@ -266,6 +266,8 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
                 records.routine_logs,
                 now().replace(microsecond=0),  # the time this version of the data was exported
                 **_return_to_run_records(context, records.runner.saved_id),
+                checkin_warnings=records.checkin_warnings,
+                all_clears=records.all_clears,
             ),
         ),
     )

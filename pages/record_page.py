@@ -11,7 +11,8 @@ from typing import Any
 import streamlit as st
 
 from calfcore.guided import GuidedResult
-from calfcore.models import Protocol, RunnerProfile
+from calfcore.models import Protocol, RunnerProfile, Side
+from calfcore.triage import zero_raise_sides, zero_raises_question
 from calfcore.validation import InputErrors, parse_test
 from calfstore import StoreError
 from calfui import forms, navigation, widgets
@@ -22,6 +23,7 @@ from calfui.recording import (
     GUIDED,
     JUST_SAVED,
     NOT_SAVED,
+    ZERO_QUESTION,
     form_prefix,
     next_task,
     record_state,
@@ -52,13 +54,22 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
         st.rerun()
 
 
-def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names: list[str]) -> None:
+def _save(
+    context: PageContext, runner: RunnerProfile, prefix: str, field_names: list[str], zero_confirmed: bool = False
+) -> None:
     """Save test's click handler. It runs before the page does, so the run that follows draws the result straight
-    away, and never draws the form again just to read it. What went wrong is kept for the page to show."""
+    away, and never draws the form again just to read it. What went wrong is kept for the page to show. A leg
+    entered as 0 raises is asked about first (a slip of the thumb, or a warning sign): nothing is saved until the
+    runner confirms it (`zero_confirmed`) or corrects it."""
     state = record_state(runner.saved_id)
+    state.pop(ZERO_QUESTION, None)
     raw = forms.submitted_values(field_names, prefix=prefix)
     try:
         test, symptoms = parse_test(raw, context.today, runner.units)
+        zero = zero_raise_sides(test.straight_reps)
+        if zero and not zero_confirmed:
+            state[ZERO_QUESTION] = zero
+            return
         test_id = context.data.save_test(runner.saved_id, test, symptoms)
     except InputErrors as errors:
         state[NOT_SAVED] = errors.errors
@@ -71,6 +82,28 @@ def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names:
     for key in forms.widget_keys(field_names, prefix=prefix):  # this form is done with
         st.session_state.pop(key, None)
     next_task(runner.saved_id)  # "Record another test" starts from a fresh form
+
+
+def _ask_about_zero(
+    context: PageContext, runner: RunnerProfile, prefix: str, field_names: list[str], zero: tuple[Side, ...]
+) -> None:
+    """'0 raises on the left leg: is that right?' Yes saves the test as entered (its warning sign stands); No leaves
+    the form as it is, to correct the number."""
+    state = record_state(runner.saved_id)
+    with st.container(key=f"{prefix}zero_question"):
+        st.warning(zero_raises_question(zero), icon=":material/help:")
+        yes, no = st.columns(2)
+        yes.button(
+            "Yes, 0 is right: save",
+            key=f"{prefix}zero_confirm",
+            type="primary",
+            on_click=_save,
+            args=(context, runner, prefix, field_names, True),
+        )
+        if no.button("No, let me correct it", key=f"{prefix}zero_correct"):
+            state.pop(ZERO_QUESTION, None)
+            st.rerun()
+    widgets.move_focus(f".st-key-{prefix}zero_question [data-testid='stAlert']", f"{prefix}zero_{len(zero)}")
 
 
 def render(context: PageContext) -> None:
@@ -119,6 +152,9 @@ def render(context: PageContext) -> None:
             on_click=_save,
             args=(context, runner, prefix, list(raw)),
         )
+    zero = state.get(ZERO_QUESTION)
+    if zero:
+        _ask_about_zero(context, runner, prefix, list(raw), zero)
     problems = state.pop(NOT_SAVED, None)
     if problems and "" in problems:
         st.error(problems[""], icon=":material/error:")

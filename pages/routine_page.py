@@ -16,6 +16,7 @@ from calfcore.validation import (
     parse_routine_log,
     parse_symptom_checkin,
 )
+from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords
 from calfui import checkin_view, forms, navigation, widgets
 from calfui.context import PageContext, render_page
@@ -38,6 +39,7 @@ def render(context: PageContext) -> None:
         _log_training(context, runner, routine)
     with checkin_tab:
         _checkin(context, runner)
+        checkin_view.render_warning_records(context.data, runner.saved_id, records, context.today)
 
 
 def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
@@ -45,12 +47,17 @@ def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
     st.session_state.setdefault(EQUIPMENT_KEY, EquipmentAccess.HOME)
     st.radio("What can you train with?", list(EQUIPMENT_LABELS), format_func=EQUIPMENT_LABELS.get, key=EQUIPMENT_KEY)
     routine = None
-    if latest is None:
+    warning = warning_of(records)
+    if latest is None and warning is not None:
+        checkin_view.render_standing(warning, link=False)
+    elif latest is None:
         st.info("Record a test first: the routine is chosen from your result.", icon=":material/info:")
         navigation.page_link("record", label="Record a test", icon=":material/add_circle:")
     else:
         result = assessment_of(records, latest, context.today, context.data)
-        if result.triage.stop:
+        if result.warning is not None:
+            checkin_view.render_standing(result.warning, result.triage, link=False)
+        elif result.triage.stop:
             widgets.render_triage(result.triage)
         else:
             routine = result.routine
@@ -133,11 +140,11 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
             earlier = context.data.records(runner_id).symptoms
             with saving(context.store):
                 context.data.add_symptoms(runner_id, entries)
-                checkin_view.start_warning_check(runner_id, read_checkin(entries, earlier))
+                checkin_view.start_warning_check(runner_id, read_checkin(entries, earlier), entries[0].logged_on)
                 state["checked_in"] = "Check-in saved."
                 state["checkin_task"] = state.get("checkin_task", 0) + 1
                 st.rerun()
-    checkin_view.render_warning_check(runner_id)
+    checkin_view.render_warning_check(context.data, runner_id)
 
 
 render_page(render)

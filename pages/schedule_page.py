@@ -8,7 +8,9 @@ import datetime as dt
 import streamlit as st
 
 from calfcore.retest import OWN_CHOICE_DAYS, AwayDay, AwayReason, weeks_words
+from calfcore.warning_signs import warning_of
 from calfstore import NotFound
+from calfui import checkin_view
 from calfui.context import PageContext, render_page
 from calfui.dashboard_view import render_retest, retest_schedule
 from calfui.pickers import pick
@@ -30,7 +32,10 @@ def render(context: PageContext) -> None:
     state = runner_state("schedule", runner_id)
     records = context.data.records(runner_id)
     plan, away = retest_schedule(context.data, records, context.today)
-    if plan is None:
+    warning = warning_of(records)
+    if warning is not None:  # no retest while a warning sign stands: a clinician comes first
+        checkin_view.render_standing(warning)
+    elif plan is None:
         st.info("Record a test first (without warning signs): the next one is planned from it.", icon=":material/info:")
     render_retest(plan, context.today, away)
     st.caption(

@@ -167,6 +167,8 @@ def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path
         "roster_entries": 0,
         "test_comments": 0,
         "coach_notes": 0,
+        "checkin_warnings": 0,
+        "clinician_all_clears": 0,
         "runners": 1,
     }
 
@@ -195,10 +197,36 @@ def test_chest_symptoms_send_to_emergency_services(app: AppTest) -> None:
     assert "call your local emergency number" in texts(app)
 
 
-def test_zero_raises_on_one_leg_is_a_warning_sign(app: AppTest) -> None:
+def test_zero_raises_on_one_leg_is_asked_about_then_a_warning_sign(app: AppTest, db_path) -> None:
     create_runner(app)
     record_test(app, 0, 25)
-    assert "See a clinician" in texts(app)
+    page = texts(app)
+    assert "0 raises on the left leg: is that right?" in page and "Saved." not in page
+    store = peek_store(db_path)
+    runner_id = int(store.list_runners(LOCAL_OWNER)[0].id)
+    assert store.list_tests(LOCAL_OWNER, runner_id) == []  # nothing is saved before the answer
+    keyed(app, "button", "zero_confirm").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    page = texts(app)
+    assert "Saved." in page and "See a clinician" in page and "Please get medical care today" in page
+    [saved] = store.list_tests(LOCAL_OWNER, runner_id)
+    assert saved.straight_reps.left == 0 and saved.tested_on == TODAY
+
+
+def test_a_zero_typed_by_mistake_is_corrected_before_anything_is_saved(app: AppTest, db_path) -> None:
+    create_runner(app)
+    record_test(app, 25, 0)
+    assert "0 raises on the right leg: is that right?" in texts(app)
+    keyed(app, "button", "zero_correct").click().run()
+    assert "is that right?" not in texts(app)
+    store = peek_store(db_path)
+    runner_id = int(store.list_runners(LOCAL_OWNER)[0].id)
+    assert store.list_tests(LOCAL_OWNER, runner_id) == []
+    keyed(app, "number_input", "straight_right").set_value(24)
+    keyed(app, "button", "save").click().run()
+    page = texts(app)
+    assert "Saved." in page and "See a clinician" not in page and "24 raises" in page
+    assert [t.straight_reps.right for t in store.list_tests(LOCAL_OWNER, runner_id)] == [24]
 
 
 def test_routine_page_shows_stage_exercises_and_exit_criteria(app: AppTest) -> None:

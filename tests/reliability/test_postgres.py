@@ -15,7 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from calfcore.models import HeelRaiseTest, LegPair, PainLocation, Protocol, RunnerProfile, Sex, Side, SymptomEntry
+from calfcore.models import (
+    CheckinWarning,
+    ClinicianAllClear,
+    HeelRaiseTest,
+    LegPair,
+    PainLocation,
+    Protocol,
+    RunnerProfile,
+    Sex,
+    Side,
+    SymptomEntry,
+)
 from calfcore.sharing import token_hash
 from calfstore import LOCAL_OWNER, NotFound, NotSaved, StoreError, StoreUnavailable, open_store
 from calfstore.duckdb_store import DuckDBStore
@@ -228,6 +239,11 @@ def _club_file(path: Path) -> DuckDBStore:
             store.create_share_link(
                 owner, runner_id, f"Coach of {name}", token_hash(f"token-{name}-padding-xyz"), None, NOW
             )
+            # A warning sign from a check-in (one marked mistaken) and a clinician's all-clear move with the rest.
+            ticked = store.save_checkin_warning(owner, runner_id, CheckinWarning(NOW.date(), frozenset({"sudden_pop"})))
+            store.mark_checkin_warning_mistaken(owner, runner_id, ticked, NOW)
+            store.save_checkin_warning(owner, runner_id, CheckinWarning(NOW.date(), frozenset({"fluoroquinolone"})))
+            store.save_all_clear(owner, runner_id, ClinicianAllClear(NOW.date(), f"Seen, {name}"))
     return store
 
 

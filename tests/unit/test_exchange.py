@@ -534,6 +534,23 @@ def test_json_export_holds_everything():
     assert document["tests"][0]["straight_left"] == tests[0].straight_reps.left
 
 
+def test_json_export_holds_check_in_warning_signs_and_all_clears():
+    from calfcore.models import CheckinWarning, ClinicianAllClear
+
+    ticks = [
+        CheckinWarning(dt.date(2025, 6, 10), frozenset({"sudden_pop", "calf_swollen_warm_red"}), id=1),
+        CheckinWarning(dt.date(2025, 6, 12), frozenset({"fluoroquinolone"}), dt.datetime(2025, 6, 12, 8, 0), id=2),
+    ]
+    clears = [ClinicianAllClear(dt.date(2025, 6, 14), "Seen by Dr Ng: a strain", id=1)]
+    text = export_json(runner(), [], [], [], dt.datetime(2025, 6, 16), checkin_warnings=ticks, all_clears=clears)
+    document = json.loads(text)
+    assert document["checkin_warning_signs"] == [
+        {"date": "2025-06-10", "red_flags": ["calf_swollen_warm_red", "sudden_pop"], "marked_mistaken_at": None},
+        {"date": "2025-06-12", "red_flags": ["fluoroquinolone"], "marked_mistaken_at": "2025-06-12T08:00:00"},
+    ]
+    assert document["clinician_all_clears"] == [{"date": "2025-06-14", "note": "Seen by Dr Ng: a strain"}]
+
+
 @FEW
 @given(runner_name=st.sampled_from(["Zoë", "محمد", "李"]))
 def test_json_export_keeps_unicode_readable(runner_name):

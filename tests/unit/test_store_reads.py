@@ -14,6 +14,8 @@ import pytest
 
 from calfcore.demo import demo_data
 from calfcore.models import (
+    CheckinWarning,
+    ClinicianAllClear,
     HeelRaiseTest,
     LegPair,
     PainLocation,
@@ -42,6 +44,8 @@ def _separately(store: Store, owner: str, runner_id: int) -> RunnerRecords:
         tests=store.list_tests(owner, runner_id),
         symptoms=store.list_symptoms(owner, runner_id),
         routine_logs=store.list_routine_logs(owner, runner_id),
+        checkin_warnings=store.list_checkin_warnings(owner, runner_id),
+        all_clears=store.list_all_clears(owner, runner_id),
     )
 
 
@@ -83,6 +87,10 @@ def _fill(store: Store, runners: int = 6, seed: int = 1) -> list[tuple[str, int]
         for entry in demo.routine_logs[::8]:
             events.append((entry.logged_on, len(made) - 1, entry))
         events.append((TODAY, len(made) - 1, SymptomEntry(TODAY, Side.RIGHT, 2, None, None, PainLocation.CALF)))
+        for back in (index, 0, 20 + index):  # warning signs ticked in check-ins (two the same day) and all-clears
+            day = TODAY - dt.timedelta(days=back)
+            events.append((day, len(made) - 1, CheckinWarning(day, frozenset(flags[index % len(flags) :][:2]))))
+        events.append((TODAY - dt.timedelta(days=index), len(made) - 1, ClinicianAllClear(TODAY, f"Seen {index}")))
     rng.shuffle(events)
     events.sort(key=lambda event: event[0])  # date order; within a day, any runner's first
     for _, which, item in events:
@@ -91,6 +99,10 @@ def _fill(store: Store, runners: int = 6, seed: int = 1) -> list[tuple[str, int]
             store.save_test(owner, runner_id, *item)
         elif isinstance(item, SymptomEntry):
             store.add_symptoms(owner, runner_id, [item])
+        elif isinstance(item, CheckinWarning):
+            store.save_checkin_warning(owner, runner_id, item)
+        elif isinstance(item, ClinicianAllClear):
+            store.save_all_clear(owner, runner_id, item)
         else:
             assert isinstance(item, RoutineLogEntry)
             store.add_routine_log(owner, runner_id, item)
@@ -131,6 +143,7 @@ def test_load_records_returns_exactly_what_the_separate_reads_return(filled: Fil
         assert any(getattr(t, optional) is None for r in every for t in r.tests), optional
     assert any(t.red_flags for r in every for t in r.tests)
     assert any(s.test_id is None for r in every for s in r.symptoms)
+    assert any(len(r.checkin_warnings) >= 3 for r in every) and any(r.all_clears for r in every)
 
 
 def test_load_records_keeps_day_then_id_order_for_same_day_entries(store: Store) -> None:

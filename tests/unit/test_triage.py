@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from calfcore.assessment import assess
 from calfcore.evidence import read_toml
-from calfcore.models import LegPair
+from calfcore.models import LegPair, Side
 from calfcore.routine import EquipmentAccess
 from calfcore.triage import (
     CANNOT_RISE_FLAG_ID,
@@ -17,6 +17,8 @@ from calfcore.triage import (
     red_flag_ids,
     red_flags,
     triage,
+    zero_raise_sides,
+    zero_raises_question,
 )
 from tests.unit.helpers import PROPERTY, TODAY, heel_test, runner
 
@@ -147,3 +149,21 @@ def test_every_flag_has_a_question_and_a_known_source():
     for flag in red_flags():
         assert flag.question.endswith("?")
         assert flag.source_id in sources()
+
+
+# -- a zero that may be a typo is asked about first (the record page) -------------------------------------------
+
+
+def test_zero_raise_sides_names_each_leg_entered_as_zero() -> None:
+    assert zero_raise_sides(LegPair(0, 25)) == (Side.LEFT,)
+    assert zero_raise_sides(LegPair(25, 0)) == (Side.RIGHT,)
+    assert zero_raise_sides(LegPair(0, 0)) == (Side.LEFT, Side.RIGHT)
+    assert zero_raise_sides(LegPair(1, None)) == ()
+    assert zero_raise_sides(LegPair(None, None)) == ()
+
+
+def test_the_zero_question_names_the_leg_and_what_a_real_zero_means() -> None:
+    assert zero_raises_question([Side.LEFT]).startswith("0 raises on the left leg: is that right?")
+    assert zero_raises_question([Side.LEFT, Side.RIGHT]).startswith("0 raises on the left and right legs:")
+    assert "see a clinician" in zero_raises_question([Side.RIGHT])
+    assert zero_raises_question([]) == ""

@@ -920,3 +920,29 @@ def test_a_share_label_that_cannot_be_shown_safely_is_refused(raw, message):
 
 def test_a_share_label_is_kept_as_typed_without_surrounding_spaces():
     assert parse_share_label("  Coach Sam (track) ") == "Coach Sam (track)"
+
+
+# -- a clinician's all-clear (calfcore.warning_signs) ------------------------------------------------------------
+
+
+def test_an_all_clear_takes_a_day_and_an_optional_plain_note():
+    clear = v.parse_all_clear({"seen_on": TODAY, "note": "  Seen by Dr Ng.\nA strain, no clot.  "}, TODAY)
+    assert clear.seen_on == TODAY and clear.note == "Seen by Dr Ng.\nA strain, no clot."
+    assert v.parse_all_clear({"seen_on": "2025-06-01"}, TODAY).note == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "field", "words"),
+    [
+        ({"seen_on": TODAY + dt.timedelta(days=1)}, "seen_on", "future"),
+        ({"seen_on": None}, "seen_on", "required"),
+        ({"seen_on": "16/06/2025"}, "seen_on", "YYYY-MM-DD"),
+        ({"seen_on": TODAY, "note": "x" * (v.MAX_NOTES_LENGTH + 1)}, "note", "characters"),
+        ({"seen_on": TODAY, "note": "seen\u202eevil"}, "note", "control character"),
+        ({"seen_on": TODAY, "note": 12}, "note", "text"),
+    ],
+)
+def test_a_bad_all_clear_gets_a_sentence(raw, field, words):
+    with pytest.raises(v.InputErrors) as refused:
+        v.parse_all_clear(raw, TODAY)
+    assert words in refused.value.errors[field]
