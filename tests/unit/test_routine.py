@@ -200,7 +200,7 @@ def test_stage_follows_the_rules(left, right, pain):
     weaker, stronger = sorted((left, right))
     if pain is not None and pain > 5:
         assert stage is Stage.CALM_DOWN
-    elif weaker <= REF.reps_low - 10:
+    elif weaker < REF.typical.low:  # under the typical range printed beside the word (issue 22)
         assert stage is Stage.BUILD
     elif weaker >= 30 and weaker / stronger >= 0.9 and (pain is None or pain <= 2):
         assert stage is Stage.POWER
