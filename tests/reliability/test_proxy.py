@@ -12,6 +12,7 @@ import http.client
 import http.server
 import os
 import re
+import ssl
 import subprocess
 import threading
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import REPO, StreamlitServer, start_server
+from tests.e2e.server import REPO, StreamlitServer, free_port, start_server, stop_process
 from tests.scaleout import (
     HAPROXY_CONFIG,
     STICKY_COOKIE,
@@ -299,3 +300,70 @@ def test_without_tls_cookies_are_left_as_the_app_sets_them(tmp_path: Path) -> No
         backend.shutdown()
     assert sorted(cookies[:3]) == sorted(_SetsCookies.COOKIES), cookies  # `make hosted` over plain HTTP still works
     assert "secure" not in cookies[3].lower(), cookies
+
+
+def _certbot_lineage(lineage: Path) -> bytes:
+    """What certbot leaves in /etc/letsencrypt/live/<name>/ after issuing: a new certificate (its DER form returned)."""
+    lineage.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"]
+        + ["-keyout", str(lineage / "privkey.pem"), "-out", str(lineage / "fullchain.pem")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return ssl.PEM_cert_to_DER_cert((lineage / "fullchain.pem").read_text())
+
+
+def _served_certificate(port: int) -> bytes | None:
+    try:
+        return ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate(("127.0.0.1", port), timeout=5))
+    except OSError:
+        return None
+
+
+def test_the_deploy_hook_installs_a_renewed_certificate_and_haproxy_serves_it_after_a_reload(tmp_path: Path) -> None:
+    # docs/deploy.md's TLS: certbot runs deploy/certbot-deploy-hook.sh after each issue or renewal; HAProxy (master-
+    # worker, as Debian's unit runs it) loads the folder CALF_PROXY_CERT names and takes a new file on reload.
+    hook, lineage, certs = (
+        REPO / "deploy" / "certbot-deploy-hook.sh",
+        tmp_path / "live" / "127.0.0.1",
+        tmp_path / "certs",
+    )
+    first = _certbot_lineage(lineage)
+    hook_env = {**os.environ, "RENEWED_LINEAGE": str(lineage), "CALF_CERTS_DIR": str(certs)}
+    subprocess.run([str(hook)], check=True, env={**hook_env, "CALF_HAPROXY_RELOAD": "true"}, timeout=30)
+    assert [p.name for p in certs.iterdir()] == ["127.0.0.1.pem"] and (
+        certs / "127.0.0.1.pem"
+    ).stat().st_mode & 0o077 == 0
+
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SetsCookies)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    config, port = tmp_path / "haproxy.cfg", free_port()
+    config.write_text(haproxy_config([f"127.0.0.1:{backend.server_port}"]))
+    env = {
+        **os.environ,
+        "CALF_PROXY_BIND": f"127.0.0.1:{free_port()}",
+        "CALF_PROXY_TLS_BIND": f"127.0.0.1:{port}",
+        "CALF_PROXY_CERT": f"{certs}/",
+    }
+    log = (tmp_path / "haproxy.log").open("w")
+    master = subprocess.Popen(
+        [_haproxy(), "-W", "-db", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT, env=env
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while _served_certificate(port) != first:
+            assert master.poll() is None and time.monotonic() < deadline, (tmp_path / "haproxy.log").read_text()
+            time.sleep(0.2)
+        renewed = _certbot_lineage(lineage)  # a renewal: a new certificate in the same lineage
+        reload = f"kill -USR2 {master.pid}"  # what `systemctl reload haproxy` does after Debian's check
+        subprocess.run([str(hook)], check=True, env={**hook_env, "CALF_HAPROXY_RELOAD": reload}, timeout=30)
+        deadline = time.monotonic() + 20
+        while _served_certificate(port) != renewed:
+            assert master.poll() is None and time.monotonic() < deadline, (tmp_path / "haproxy.log").read_text()
+            time.sleep(0.2)
+    finally:
+        stop_process(master)
+        backend.shutdown()
+        log.close()
