@@ -76,6 +76,14 @@ def test_make_hosted_serves_then_stops_cleanly(stop_signal: signal.Signals) -> N
         issuer = re.search(r"oidc-provider-mock at (http://127\.0\.0\.1:\d+)", summary).group(1)
         with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=20) as response:
             assert response.status == 200
+        # The provider's page, as a login opens it: its request log, in this terminal, never shows the login's state.
+        state = "St4teOfALoginUnderWay_abcdefghijklmnop"
+        authorize = (
+            f"{issuer}/oauth2/authorize?response_type=code&client_id=calf-check-hosted&scope=openid"
+            f"&redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Foauth2callback&state={state}"
+        )
+        with urllib.request.urlopen(authorize, timeout=20) as response:
+            assert response.status == 200 and b'name="sub"' in response.read()
         app_pids = [int(pid) for pid in re.findall(r"app\d: \S+ +pid (\d+)", summary)]
         app_ports = [int(p) for p in re.findall(r"app\d: http://127\.0\.0\.1:(\d+)", summary)]
         processes = re.search(r"this script pid (\d+), HAProxy pid (\d+), PostgreSQL pid (\d+)", summary)
@@ -121,6 +129,8 @@ def test_make_hosted_serves_then_stops_cleanly(stop_signal: signal.Signals) -> N
             with contextlib.suppress(queue.Empty):
                 output += lines.get(timeout=1)
         assert output.rindex(summary.strip()) > output.index(" GET /\n"), output
+        assert "/oauth2/authorize?" in output and "state=<redacted>" in output, output
+        assert state not in output, output
     finally:
         if script.poll() is None:
             script.send_signal(stop_signal)
