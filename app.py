@@ -43,8 +43,9 @@ else:
     # `streamlit run app.py` finds this st.App (by reading this file) and serves it, with the app's own routes
     # (calfui.asgi: the calendar feed) and middleware (calfui.server: Referrer-Policy); every session then runs this
     # file as its script, as "__main__".
-    from calfui import asgi, crafted, server
+    from calfui import asgi, crafted, logs, server
 
+    logs.mask_secrets()  # before anything else logs: no token, download id or login code in the log
     server.serve_pages_by_navigation_only()
     crafted.quiet_log()
     app = st.App(__file__, routes=asgi.ROUTES, middleware=server.MIDDLEWARE, on_script_error=crafted.on_script_error)

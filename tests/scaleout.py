@@ -16,6 +16,7 @@ import re
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -65,12 +66,34 @@ class Proxy:
     process: subprocess.Popen
     url: str
     log_path: Path | None
+    plain_url: str = ""  # with TLS: the plain-HTTP address (redirects and certificate challenges only)
+    tls_cert: Path | None = None
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
 
     def stop(self) -> None:
         stop_process(self.process)
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """A client context trusting this proxy's (self-signed) certificate; None without TLS."""
+        return ssl.create_default_context(cafile=str(self.tls_cert)) if self.tls_cert else None
+
+
+def self_signed_certificate(folder: Path) -> Path:
+    """A throwaway certificate for 127.0.0.1 (`openssl req`), certificate and key in one file as HAProxy takes it."""
+    key, cert, both = folder / "tls-key.pem", folder / "tls-cert.pem", folder / "tls.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert)]
+        + ["-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    both.write_text(cert.read_text() + key.read_text())
+    both.chmod(0o600)
+    key.unlink()
+    return both
 
 
 def start_proxy(
@@ -80,18 +103,27 @@ def start_proxy(
     log_path: Path | None = None,
     timeout: float = 30,
     new_session: bool = False,
+    tls_cert: Path | None = None,
 ) -> Proxy:
     """HAProxy in the foreground on 127.0.0.1:port, ready once it answers /_stcore/health from a backend.
-    Its log (paths only, never query strings) goes to `log_path`, or to this terminal when None."""
+    Its log (paths only, tokens masked) goes to `log_path`, or to this terminal when None. With `tls_cert`, port
+    serves HTTPS (CALF_PROXY_CERT, as docs/deploy.md sets it) and plain HTTP, on another free port, only redirects."""
     port = port or free_port()
     config = config_dir / "haproxy.cfg"
     config.write_text(haproxy_config(backends))
-    check = subprocess.run(
-        [_haproxy(), "-c", "-q", "-f", str(config)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CALF_PROXY_BIND": f"127.0.0.1:{port}"},
-    )
+    if tls_cert is None:
+        scheme, environment = "http", {"CALF_PROXY_BIND": f"127.0.0.1:{port}"}
+    else:
+        scheme, environment = (
+            "https",
+            {
+                "CALF_PROXY_BIND": f"127.0.0.1:{free_port()}",
+                "CALF_PROXY_TLS_BIND": f"127.0.0.1:{port}",
+                "CALF_PROXY_CERT": str(tls_cert),
+            },
+        )
+    env = {**os.environ, **environment}
+    check = subprocess.run([_haproxy(), "-c", "-q", "-f", str(config)], capture_output=True, text=True, env=env)
     if check.returncode != 0:
         raise RuntimeError(f"haproxy refuses {config}:\n{check.stdout}{check.stderr}")
     output = log_path.open("w") if log_path else None
@@ -99,17 +131,19 @@ def start_proxy(
         [_haproxy(), "-db", "-f", str(config)],
         stdout=output,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "CALF_PROXY_BIND": f"127.0.0.1:{port}"},
+        env=env,
         start_new_session=new_session,
     )
-    proxy = Proxy(process, f"http://127.0.0.1:{port}", log_path)
+    proxy = Proxy(
+        process, f"{scheme}://127.0.0.1:{port}", log_path, "http://" + environment["CALF_PROXY_BIND"], tls_cert
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"haproxy exited early ({process.returncode}):\n{proxy.log()}")
         try:
-            with urllib.request.urlopen(f"{proxy.url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
+            with urllib.request.urlopen(f"{proxy.url}/_stcore/health", timeout=2, context=proxy.ssl_context()) as reply:
+                if reply.status == 200:
                     return proxy
         except OSError:
             time.sleep(0.2)
@@ -184,9 +218,11 @@ def start_stack(
     proxy_log: Path | None = None,
     env: Mapping[str, str] | None = None,
     new_session: bool = False,
+    tls_cert: Path | None = None,
 ) -> Stack:
     """PostgreSQL, `calfstore migrate` once, `processes` app processes in hosted mode, HAProxy on 127.0.0.1:port.
-    App logs go to root/streamlit-<port>.log; the proxy's to `proxy_log` (None: this terminal)."""
+    App logs go to root/streamlit-<port>.log; the proxy's to `proxy_log` (None: this terminal). With `tls_cert` the
+    proxy serves HTTPS on the port (the login's redirect URI too)."""
     if processes < 1:
         raise ValueError("at least one app process")
     cluster = PgCluster.start()
@@ -195,7 +231,8 @@ def start_stack(
         migrate(stack.database_url)
         port = port or free_port()
         cookie_secret = secrets.token_urlsafe(32)
-        secrets_file = write_secrets(root / "secrets.toml", f"http://127.0.0.1:{port}", issuer, cookie_secret)
+        public_url = f"{'https' if tls_cert else 'http'}://127.0.0.1:{port}"
+        secrets_file = write_secrets(root / "secrets.toml", public_url, issuer, cookie_secret)
         app_env = {
             "CALF_DATABASE_URL": stack.database_url,
             # Streamlit's own cookies (the upload form's XSRF token) are signed with this: one for all too.
@@ -213,7 +250,12 @@ def start_stack(
                 )
             )
         stack.proxy = start_proxy(
-            [app.url.removeprefix("http://") for app in stack.apps], root, port, proxy_log, new_session=new_session
+            [app.url.removeprefix("http://") for app in stack.apps],
+            root,
+            port,
+            proxy_log,
+            new_session=new_session,
+            tls_cert=tls_cert,
         )
     except BaseException:
         stack.stop()

@@ -12,6 +12,7 @@ import http.client
 import http.server
 import os
 import re
+import ssl
 import subprocess
 import threading
 import time
@@ -21,8 +22,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import REPO, StreamlitServer, start_server
-from tests.scaleout import HAPROXY_CONFIG, STICKY_COOKIE, Proxy, _haproxy, haproxy_config, start_proxy
+from tests.e2e.server import REPO, StreamlitServer, free_port, start_server, stop_process
+from tests.scaleout import (
+    HAPROXY_CONFIG,
+    STICKY_COOKIE,
+    Proxy,
+    _haproxy,
+    haproxy_config,
+    self_signed_certificate,
+    start_proxy,
+)
 
 pytestmark = pytest.mark.e2e
 BARE_APP = 'import streamlit as st\nst.write("bare")\n'
@@ -120,21 +129,36 @@ def test_websockets_pass_through_to_the_pinned_process(two_processes) -> None:
     assert status == 101 and headers["upgrade"].lower() == "websocket", (status, headers)
 
 
-def test_every_reply_says_no_referrer_and_the_log_never_has_the_query(two_processes) -> None:
+def test_every_reply_says_no_referrer_and_the_log_never_has_a_token(two_processes) -> None:
     proxy, _ = two_processes
-    token = "Tok3nThatMustNeverBeLogged_abcdefghijklmnopqrst"
+    token = "Tok3nThatMustNeverBeLogged_abcdefghijklmnopqrst"  # the shape of secrets.token_urlsafe(32)
+    file_id = "b1437c197fa25c1a53778a342f0b150e"  # a download's id (Streamlit's media files)
+    session = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"  # an upload's session id
     for path in (
         f"/?share={token}",
         f"/dashboard?share={token}",
-        f"/oauth2callback?code={token}&state=x",
+        f"/oauth2callback?code={token}&state={token}",
+        f"/calendar/{token}.ics",  # a phone's calendar polling a feed: the token is the path
+        f"/calendar/{token[:20]}.ics",  # a wrong token is masked too: nothing tells a near miss
+        f"/media/{file_id}.csv",
+        f"/media/{file_id}",
+        f"/_stcore/upload_file/{session}/{session}",
         "/_stcore/health",
     ):
         status, headers = _request(proxy, "GET", path, {"Referer": f"http://127.0.0.1/?share={token}"})
         assert headers.get("referrer-policy") == "no-referrer", (path, headers)
     _log_line(proxy, "GET /_stcore/health$")
     log = proxy.log()
-    assert token not in log and "share=" not in log and "code=" not in log, log
-    assert re.search(r" GET /dashboard$", log, re.MULTILINE) and re.search(r" GET /oauth2callback$", log, re.MULTILINE)
+    for secret in (token, token[:20], file_id, session, "share=", "code=", "state="):
+        assert secret not in log, (secret, log)
+    for logged in (
+        "/dashboard",
+        "/oauth2callback",
+        "/calendar/<token>.ics",
+        "/media/<file>",
+        "/_stcore/upload_file/<token>/<token>",
+    ):
+        assert re.search(rf" GET {re.escape(logged)}$", log, re.MULTILINE), (logged, log)
 
 
 def test_bodies_over_the_limit_are_refused_at_the_proxy_and_uploads_the_app_takes_pass(two_processes) -> None:
@@ -190,3 +214,156 @@ def test_clients_cannot_claim_to_be_this_machine(tmp_path: Path) -> None:
     headers = _EchoHeaders.seen[-1]
     assert headers["x-forwarded-for"] == ["127.0.0.1"], headers  # one value: the address HAProxy saw, not the claim
     assert headers["x-forwarded-proto"] == ["http"], headers
+
+
+class _SetsCookies(http.server.BaseHTTPRequestHandler):
+    """A backend that sets cookies as Streamlit does (no Secure: it does not serve TLS itself), and one already Secure;
+    on a certificate challenge's path, answers as certbot's standalone server would."""
+
+    COOKIES = ("plain=1; Path=/; SameSite=Lax", "named=secure; Path=/", "already=2; Path=/; Secure; HttpOnly")
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        body = b"challenge-answer" if self.path.startswith("/.well-known/acme-challenge/") else b""
+        self.send_response(200)
+        for cookie in self.COOKIES:
+            self.send_header("Set-Cookie", cookie)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _https_get(proxy: Proxy, path: str) -> tuple[int, list[str], bytes]:
+    port = int(proxy.url.rsplit(":", 1)[1])
+    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=20, context=proxy.ssl_context())
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, [v for k, v in response.getheaders() if k.lower() == "set-cookie"], body
+    finally:
+        connection.close()
+
+
+def test_behind_tls_every_cookie_is_secure_and_plain_http_only_redirects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SetsCookies)
+    acme = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SetsCookies)  # stands in for certbot --standalone
+    for server in (backend, acme):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("CALF_ACME", f"127.0.0.1:{acme.server_port}")
+    proxy = start_proxy(
+        [f"127.0.0.1:{backend.server_port}"],
+        tmp_path,
+        log_path=tmp_path / "haproxy.log",
+        tls_cert=self_signed_certificate(tmp_path),
+    )
+    plain = Proxy(proxy.process, proxy.plain_url, None)
+    try:
+        status, cookies, _ = _https_get(proxy, "/anything")
+        assert status == 200
+        assert len(cookies) == 4, cookies  # the backend's three and the proxy's sticky cookie
+        for cookie in cookies:
+            attributes = [part.strip().lower() for part in cookie.split(";")[1:]]
+            assert attributes.count("secure") == 1, cookie  # added where missing, never twice
+        assert any(c.startswith(f"{STICKY_COOKIE}=") for c in cookies) and "named=secure;" in " ".join(cookies)
+
+        status, headers = _request(plain, "GET", "/?share=x")  # plain HTTP: a redirect to HTTPS, no cookie
+        assert status == 301 and headers["location"].startswith("https://"), headers
+        assert "set-cookie" not in headers
+        status, headers = _request(plain, "GET", "/.well-known/acme-challenge/abc")  # a renewal's challenge
+        assert status == 200 and STICKY_COOKIE not in headers.get("set-cookie", ""), headers
+        assert " acme/acme " in _log_line(proxy, r"GET /\.well-known/acme-challenge/abc$")
+    finally:
+        proxy.stop()
+        backend.shutdown()
+        acme.shutdown()
+
+
+def test_without_tls_cookies_are_left_as_the_app_sets_them(tmp_path: Path) -> None:
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SetsCookies)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    proxy = start_proxy([f"127.0.0.1:{backend.server_port}"], tmp_path, log_path=tmp_path / "haproxy.log")
+    try:
+        port = int(proxy.url.rsplit(":", 1)[1])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.request("GET", "/anything")
+        response = connection.getresponse()
+        response.read()
+        cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
+        connection.close()
+    finally:
+        proxy.stop()
+        backend.shutdown()
+    assert sorted(cookies[:3]) == sorted(_SetsCookies.COOKIES), cookies  # `make hosted` over plain HTTP still works
+    assert "secure" not in cookies[3].lower(), cookies
+
+
+def _certbot_lineage(lineage: Path) -> bytes:
+    """What certbot leaves in /etc/letsencrypt/live/<name>/ after issuing: a new certificate (its DER form returned)."""
+    lineage.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"]
+        + ["-keyout", str(lineage / "privkey.pem"), "-out", str(lineage / "fullchain.pem")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return ssl.PEM_cert_to_DER_cert((lineage / "fullchain.pem").read_text())
+
+
+def _served_certificate(port: int) -> bytes | None:
+    try:
+        return ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate(("127.0.0.1", port), timeout=5))
+    except OSError:
+        return None
+
+
+def test_the_deploy_hook_installs_a_renewed_certificate_and_haproxy_serves_it_after_a_reload(tmp_path: Path) -> None:
+    # docs/deploy.md's TLS: certbot runs deploy/certbot-deploy-hook.sh after each issue or renewal; HAProxy (master-
+    # worker, as Debian's unit runs it) loads the folder CALF_PROXY_CERT names and takes a new file on reload.
+    hook, lineage, certs = (
+        REPO / "deploy" / "certbot-deploy-hook.sh",
+        tmp_path / "live" / "127.0.0.1",
+        tmp_path / "certs",
+    )
+    first = _certbot_lineage(lineage)
+    hook_env = {**os.environ, "RENEWED_LINEAGE": str(lineage), "CALF_CERTS_DIR": str(certs)}
+    subprocess.run([str(hook)], check=True, env={**hook_env, "CALF_HAPROXY_RELOAD": "true"}, timeout=30)
+    assert [p.name for p in certs.iterdir()] == ["127.0.0.1.pem"] and (
+        certs / "127.0.0.1.pem"
+    ).stat().st_mode & 0o077 == 0
+
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SetsCookies)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    config, port = tmp_path / "haproxy.cfg", free_port()
+    config.write_text(haproxy_config([f"127.0.0.1:{backend.server_port}"]))
+    env = {
+        **os.environ,
+        "CALF_PROXY_BIND": f"127.0.0.1:{free_port()}",
+        "CALF_PROXY_TLS_BIND": f"127.0.0.1:{port}",
+        "CALF_PROXY_CERT": f"{certs}/",
+    }
+    log = (tmp_path / "haproxy.log").open("w")
+    master = subprocess.Popen(
+        [_haproxy(), "-W", "-db", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT, env=env
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while _served_certificate(port) != first:
+            assert master.poll() is None and time.monotonic() < deadline, (tmp_path / "haproxy.log").read_text()
+            time.sleep(0.2)
+        renewed = _certbot_lineage(lineage)  # a renewal: a new certificate in the same lineage
+        reload = f"kill -USR2 {master.pid}"  # what `systemctl reload haproxy` does after Debian's check
+        subprocess.run([str(hook)], check=True, env={**hook_env, "CALF_HAPROXY_RELOAD": reload}, timeout=30)
+        deadline = time.monotonic() + 20
+        while _served_certificate(port) != renewed:
+            assert master.poll() is None and time.monotonic() < deadline, (tmp_path / "haproxy.log").read_text()
+            time.sleep(0.2)
+    finally:
+        stop_process(master)
+        backend.shutdown()
+        log.close()
