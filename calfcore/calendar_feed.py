@@ -54,6 +54,12 @@ def coming_training_days(today: dt.date, sessions_per_week: int, away: Collectio
     return training_days(next_monday, sessions_per_week, away)
 
 
+def retest_day(due_on: dt.date, today: dt.date) -> dt.date:
+    """The retest's day in the calendar: its due date, or today once it is overdue (a date already past would sit
+    unseen in last week's calendar)."""
+    return max(due_on, today)
+
+
 def days_held(days: Sequence[dt.date], retest_on: dt.date | None) -> str:
     """What a download holds, in a few words: "Wed 10, Fri 12 Dec and the retest on 22 Dec"."""
     # The month after the last day of each month named: "Mon 30 Nov, Wed 2, Fri 4 Dec".

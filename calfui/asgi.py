@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from calfcore.calendar_feed import FEED_PATH, build_feed, coming_training_days
+from calfcore.calendar_feed import FEED_PATH, build_feed, coming_training_days, retest_day
 from calfcore.retest import RetestPlan, next_retest
 from calfcore.routine import Routine
 from calfcore.sharing import token_hash, well_formed
@@ -30,9 +30,12 @@ FEED_HEADERS = {
 }
 
 
-def runner_calendar(data: OwnerData, runner_id: int) -> tuple[list[dt.date], RetestPlan | None, list[str]]:
+def runner_calendar(
+    data: OwnerData, runner_id: int
+) -> tuple[list[dt.date], dt.date | None, RetestPlan | None, list[str]]:
     """What a runner's calendar holds now: the training days still ahead (the rest of this week, or next week's once
-    this week's are past), the next retest, and the week's exercise names."""
+    this week's are past), the day of the next retest (today when it is overdue), its plan, and the week's exercise
+    names."""
     from calfui.context import today
 
     day = today()
@@ -49,18 +52,18 @@ def runner_calendar(data: OwnerData, runner_id: int) -> tuple[list[dt.date], Ret
     routine, plan, away = data.cached(("calendar feed", runner_id, day), schedule)
     days = coming_training_days(day, routine.sessions_per_week, away) if routine else []
     names = [p.exercise.name for p in routine.prescriptions] if routine else []
-    return days, plan, names
+    return days, retest_day(plan.due_on, day) if plan else None, plan, names
 
 
 def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_names: bool) -> bytes:
     """A runner's feed now (calfcore.calendar_feed). Also the one-off .ics download of local mode."""
     from calfui.context import now
 
-    days, plan, names = runner_calendar(data, runner_id)
+    days, retest_on, plan, names = runner_calendar(data, runner_id)
     return build_feed(
         uid_tag,
         days,
-        plan.due_on if plan else None,
+        retest_on,
         now(),
         show_exercise_names=show_exercise_names,
         exercise_names=names,

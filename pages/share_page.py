@@ -204,9 +204,9 @@ def _calendar(context: PageContext, runner_id: int, state: dict[str, Any]) -> No
         help="Adds this week's exercises and the retest's set-up to the events.",
     )
     if context.viewer.kind is ViewerKind.LOCAL:
-        days, plan, _ = asgi.runner_calendar(context.data, runner_id)
+        days, retest_on, _, _ = asgi.runner_calendar(context.data, runner_id)
         st.download_button(
-            f"Download {days_held(days, plan.due_on if plan else None)} (.ics)",
+            f"Download {days_held(days, retest_on)} (.ics)",
             asgi.runner_feed(context.data, runner_id, f"local{runner_id}", names),
             file_name="calf-check.ics",
             mime="text/calendar",

@@ -43,6 +43,8 @@ def test_the_calendar_download_holds_the_days_ahead(tmp_path: Path, browser: Bro
     training = sorted(event["DTSTART"].dt for event in events if str(event["SUMMARY"]) == TRAINING_SUMMARY)
     assert training, label
     assert all(day >= today for day in training), (today, training)  # none of them already past
+    retests = [event["DTSTART"].dt for event in events if str(event["SUMMARY"]) != TRAINING_SUMMARY]
+    assert len(retests) == 1 and retests[0] >= today, retests  # an overdue retest goes on today
     for day in training:  # the button names every day the file holds
         assert f"{day:%a} {day.day}" in label, (label, training)
     if today == SATURDAY:  # this week's sessions are all past: next week's

@@ -13,6 +13,7 @@ from calfcore.calendar_feed import (
     build_feed,
     coming_training_days,
     days_held,
+    retest_day,
     training_days,
 )
 from calfcore.routine import exercise_library
@@ -145,5 +146,8 @@ def test_the_download_says_which_days_it_holds() -> None:
     days = coming_training_days(WEEKDAY["Sat"], 3)
     assert days_held(days, NEXT_MONDAY + dt.timedelta(days=14)) == "Mon 23, Wed 25, Fri 27 Jun and the retest on 7 Jul"
     assert days_held([], None) == "no training days"
+    # An overdue retest goes on today, never on a day already past.
+    assert retest_day(WEEKDAY["Mon"], WEEKDAY["Sat"]) == WEEKDAY["Sat"]
+    assert retest_day(NEXT_MONDAY, WEEKDAY["Sat"]) == NEXT_MONDAY
     month_end = [dt.date(2026, 11, 30), dt.date(2026, 12, 2), dt.date(2026, 12, 4)]
     assert days_held(month_end, None) == "Mon 30 Nov, Wed 2, Fri 4 Dec"
