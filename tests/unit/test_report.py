@@ -67,16 +67,16 @@ def test_the_report_holds_the_figures_sources_chart_and_routine_on_one_page():
         "Right: 34 raises, within the typical range for women aged 30–39",
         "Reference: about 27–28 reps for healthy adults aged 20-81 (female, age 30–39). Typical range 19–36 raises",
         # sources with their evidence tags
-        "Hébert-Losier et al. 2017, per-decade table (second-hand) [READ-SECONDARY: quoted second-hand, so approximate]",
-        "Green et al. 2022 (expert consensus) [EXPERT OPINION",
-        "Green et al. 2024 [READ-PRIMARY",
+        "Hébert-Losier et al. 2017, per-decade table (second-hand) – quoted second-hand, so approximate",
+        "Green et al. 2022 (expert consensus) – expert opinion, not a measured norm",
+        "Green et al. 2024 – read in the study itself",
         # symmetry: injured ÷ uninjured 30 ÷ 34 = 88%, under the 90% line
         "Knee straight: 88% (injured ÷ uninjured)",
         "Weaker ÷ stronger, knee straight: 88%, under the 90% line",
         # pain and stiffness trend
         "Peak pain in the last 7 days: 3/10 (the week before: 2/10)",
         "Morning stiffness: 5 min (the week before: 10 min)",
-        "Silbernagel et al. 2007 (pain-monitoring model) [READ-SECONDARY",
+        "Silbernagel et al. 2007 (pain-monitoring model) – quoted second-hand",
         # the chart, the stage and routine, the retest
         "Raises over time",
         "Last 12 weeks, knee straight",
@@ -87,6 +87,9 @@ def test_the_report_holds_the_figures_sources_chart_and_routine_on_one_page():
         INFORMS_LINE,
     ]:
         assert expected in text, expected
+    assert "a coaching article" in text  # the routine's exercises come from the seed articles
+    for code in ("READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "SEED"):  # evidence in words, never the codes
+        assert code not in text, code
     images = list(reader.pages[0].images)
     assert len(images) == 1  # the raises chart
     chart = Image.open(io.BytesIO(images[0].data))
@@ -99,7 +102,7 @@ def test_a_warning_sign_replaces_score_and_routine_with_the_clinician_message():
     assert "Warning sign: see a clinician" in text
     assert "Message shown to the runner: Please get medical care today, before any more testing or training" in text
     assert "Did you feel a sudden pop, snap, or a 'kick' to the back of the leg?" in text
-    assert "AAOS Achilles rupture guideline 2009 [READ-SECONDARY" in text
+    assert "AAOS Achilles rupture guideline 2009 – quoted second-hand" in text
     assert "Raises recorded (left 30, right 34) are not scored and no routine is given" in text
     for absent in [
         "Current stage and routine",
