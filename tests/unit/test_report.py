@@ -4,6 +4,7 @@ PNG with poppler's pdftoppm (scripts/ensure_chromium.sh installs it; a missing p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import shutil
@@ -11,6 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
@@ -18,9 +21,10 @@ from calfcore.models import LegPair, Side
 from calfcore.report import INFORMS_LINE, build_report
 from calfcore.retest import next_retest
 from calfcore.routine import EquipmentAccess
+from calfcore.validation import MAX_NAME_LENGTH, text_problem
 from calfstore import RunnerRecords
-from calfui.report_pdf import file_name, runner_report
-from tests.unit.helpers import TODAY, heel_test, runner, symptom
+from calfui.report_pdf import file_name, report_pdf, runner_report
+from tests.unit.helpers import FEW, TODAY, heel_test, runner, symptom
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -164,3 +168,155 @@ def test_the_page_draws_as_an_image_with_poppler():
 )
 def test_the_file_name_keeps_the_name_but_nothing_a_path_could_use(name, expected):
     assert file_name(runner(name=name), TODAY) == expected
+
+
+# --- names in every script (issue 23) -------------------------------------------------------------------------------
+
+SCRIPTS = {
+    "Chinese": "王小明",
+    "Japanese": "山田 さくら",
+    "Korean": "김민준",
+    "Arabic": "فاطمة الزهراء",
+    "Hebrew": "שרה כהן",
+    "Devanagari": "अनन्या शर्मा",
+    "Thai": "สมชาย ใจดี",
+    "Latin with diacritics": "Zoë Łukasz Ñúñez-Øster",
+}
+MISSING_GLYPHS = "is missing the following glyphs"
+
+
+def named(name: str, **latest_extra) -> RunnerRecords:
+    records = history(**latest_extra)
+    return RunnerRecords(runner(injured_side=Side.LEFT, name=name), records.tests, records.symptoms, [])
+
+
+def long_history(name: str) -> RunnerRecords:
+    """The longest report the tests know (knee bent, heel height, pain rising, a calm-down routine) for `name`."""
+    records = named(name, bent_reps=LegPair(20, 31), heel_height_cm=LegPair(8, 10))
+    records.symptoms.extend([symptom(days_ago(1), Side.RIGHT, during=6, morning=5, stiffness=40)])
+    return records
+
+
+def title_ink(pdf: bytes, stem: str) -> int:
+    """Dark pixels in the page's title band, drawn by poppler at 100 dpi."""
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"{stem}.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "100",
+            "-singlefile",
+            "-y",
+            "40",
+            "-H",
+            "40",
+            str(ARTIFACTS / f"{stem}.pdf"),
+            str(ARTIFACTS / stem),
+        ],
+        check=True,
+        timeout=60,
+    )
+    band = Image.open(ARTIFACTS / f"{stem}.png").convert("L")
+    return sum(band.histogram()[:128])
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_a_name_in_any_script_prints_as_typed_in_the_title(script, caplog):
+    name = SCRIPTS[script]
+    with caplog.at_level("WARNING", logger="fpdf"):
+        pdf = pdf_of(named(name))
+    text, reader = text_of(pdf)
+    assert len(reader.pages) == 1
+    assert reader.metadata.title == f"Calf Check report: {name}"
+    assert f"Calf Check report: {name}" in text  # read back in the order it is typed, right to left included
+    assert MISSING_GLYPHS not in caplog.text  # no glyph silently dropped
+    assert "no font for" not in text
+    # Drawn, not blank: the name adds ink to the title, as much as a Latin name of its length at least roughly.
+    stem = "report-" + script.lower().replace(" ", "-")
+    assert title_ink(pdf, stem) > no_name_ink() + 40 * len(name.replace(" ", ""))
+
+
+@functools.cache
+def no_name_ink() -> int:
+    return title_ink(pdf_of(named("")), "report-no-name")
+
+
+def test_cjk_names_are_drawn_with_their_own_languages_forms():
+    fonts = {
+        script: {page_font for page_font in font_names(pdf_of(named(SCRIPTS[script])))}
+        for script in ("Chinese", "Japanese", "Korean")
+    }
+    assert any("NotoSansSC" in f for f in fonts["Chinese"])
+    assert any("NotoSansJP" in f for f in fonts["Japanese"]) and not any("NotoSansSC" in f for f in fonts["Japanese"])
+    assert any("NotoSansKR" in f for f in fonts["Korean"])
+
+
+def font_names(pdf: bytes) -> set[str]:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return {str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+
+
+def test_a_character_no_font_has_is_written_out_and_the_page_says_so(caplog):
+    with caplog.at_level("WARNING", logger="fpdf"):
+        text, reader = text_of(pdf_of(named("Ana 🏃‍♀️ 👍🏽👍🏽 Silva")))
+    assert len(reader.pages) == 1
+    assert (
+        "Calf Check report: Ana [runner, female sign] [thumbs up sign, emoji modifier fitzpatrick type-4] ×2 Silva"
+        in text
+    )
+    assert (
+        "The name holds characters this report has no font for (such as emoji): each is written out in brackets."
+        in text
+    )
+    assert MISSING_GLYPHS not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "W" * MAX_NAME_LENGTH,
+        "王" * MAX_NAME_LENGTH,
+        "ﷺ" * MAX_NAME_LENGTH,  # one of the widest glyphs there are
+        "🏃" * MAX_NAME_LENGTH,
+        "".join(chr(0x1F680 + i) for i in range(MAX_NAME_LENGTH)),  # sixty different emoji, each written out
+        "अनन्या" * (MAX_NAME_LENGTH // 6),
+    ],
+)
+def test_a_name_at_the_maximum_length_fits_the_page(name):
+    assert text_problem(name, "Name", MAX_NAME_LENGTH) is None  # the validator accepts it
+    _, reader = text_of(pdf_of(long_history(name)))
+    assert len(reader.pages) == 1
+
+
+def test_a_longer_name_stored_before_the_limit_is_shortened_and_says_so():
+    text, reader = text_of(pdf_of(long_history("Wolfeschlegelsteinhausenbergerdorff" * 30)))
+    assert len(reader.pages) == 1
+    title = text[: text.index(" age 35")].replace(" ", "")  # a long word wraps: the extracted lines join with spaces
+    assert title == "CalfCheckreport:" + ("Wolfeschlegelsteinhausenbergerdorff" * 2)[:MAX_NAME_LENGTH] + "…"
+    assert "The name is shortened here: it is 1050 characters long." in text
+
+
+@settings(FEW, max_examples=10)  # each name may need a cut of several CJK fonts: about 3 s an example
+@given(
+    name=st.text(
+        st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=MAX_NAME_LENGTH
+    ).filter(lambda name: name.strip() and text_problem(name.strip(), "Name", MAX_NAME_LENGTH) is None)
+)
+def test_any_name_the_validator_accepts_makes_a_one_page_report_with_no_glyph_dropped(name):
+    import logging
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("fpdf").addHandler(handler)
+    try:
+        report = build_report(runner(name=name.strip()), [], [], TODAY)
+        pdf = report_pdf(report, None)
+    finally:
+        logging.getLogger("fpdf").removeHandler(handler)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert not [r for r in records if MISSING_GLYPHS in r.getMessage()], name
