@@ -202,7 +202,11 @@ def name_fonts(name: str) -> NameFonts:
         ends = itertools.accumulate(map(len, shown))
         text = "".join(shown[: sum(1 for end in ends if end < MAX_PRINTED_NAME)]).rstrip() + "…"
         if not any(note.startswith("The name is shortened") for note in notes):
-            notes.insert(0, f"The name is shortened here: it is {len(original)} characters long.")
+            notes.insert(
+                0,
+                f"The name is shortened here: written out, it is too long for the title ({len(original)} "
+                "characters as typed).",
+            )
     return NameFonts(text, tuple(fonts), tuple(notes))
 
 
