@@ -23,7 +23,7 @@ from calfcore.retest import next_retest
 from calfcore.routine import EquipmentAccess
 from calfcore.validation import MAX_NAME_LENGTH, text_problem
 from calfstore import RunnerRecords
-from calfui.report_pdf import file_name, report_pdf, runner_report
+from calfui.report_pdf import chart_png, file_name, report_pdf, runner_report
 from tests.unit.helpers import FEW, TODAY, heel_test, runner, symptom
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -185,6 +185,23 @@ SCRIPTS = {
 MISSING_GLYPHS = "is missing the following glyphs"
 
 
+@functools.cache
+def history_chart() -> bytes | None:
+    """The raises chart of history(): the same for every name and for the longer histories below (knee straight)."""
+    from calfcore.dashboard import raises_frame
+
+    return chart_png(raises_frame(history(), TODAY))
+
+
+def named_pdf(records: RunnerRecords) -> bytes:
+    """As runner_report draws it, with the chart drawn once for all these tests (vl-convert takes seconds)."""
+    from calfcore.dashboard import DEFAULT_PERIOD
+
+    _, plan = next_retest(records.runner, records.tests, records.symptoms, TODAY)
+    report = build_report(records.runner, records.tests, records.symptoms, TODAY, plan=plan)
+    return report_pdf(report, history_chart(), f"last {DEFAULT_PERIOD}")
+
+
 def named(name: str, **latest_extra) -> RunnerRecords:
     records = history(**latest_extra)
     return RunnerRecords(runner(injured_side=Side.LEFT, name=name), records.tests, records.symptoms, [])
@@ -228,7 +245,7 @@ def title_ink(pdf: bytes, stem: str) -> int:
 def test_a_name_in_any_script_prints_as_typed_in_the_title(script, caplog):
     name = SCRIPTS[script]
     with caplog.at_level("WARNING", logger="fpdf"):
-        pdf = pdf_of(named(name))
+        pdf = named_pdf(named(name))
     text, reader = text_of(pdf)
     assert len(reader.pages) == 1
     assert reader.metadata.title == f"Calf Check report: {name}"
@@ -242,12 +259,12 @@ def test_a_name_in_any_script_prints_as_typed_in_the_title(script, caplog):
 
 @functools.cache
 def no_name_ink() -> int:
-    return title_ink(pdf_of(named("")), "report-no-name")
+    return title_ink(named_pdf(named("")), "report-no-name")
 
 
 def test_cjk_names_are_drawn_with_their_own_languages_forms():
     fonts = {
-        script: {page_font for page_font in font_names(pdf_of(named(SCRIPTS[script])))}
+        script: {page_font for page_font in font_names(named_pdf(named(SCRIPTS[script])))}
         for script in ("Chinese", "Japanese", "Korean")
     }
     assert any("NotoSansSC" in f for f in fonts["Chinese"])
@@ -262,7 +279,7 @@ def font_names(pdf: bytes) -> set[str]:
 
 def test_a_character_no_font_has_is_written_out_and_the_page_says_so(caplog):
     with caplog.at_level("WARNING", logger="fpdf"):
-        text, reader = text_of(pdf_of(named("Ana 🏃‍♀️ 👍🏽👍🏽 Silva")))
+        text, reader = text_of(named_pdf(named("Ana 🏃‍♀️ 👍🏽👍🏽 Silva")))
     assert len(reader.pages) == 1
     assert (
         "Calf Check report: Ana [runner, female sign] [thumbs up sign, emoji modifier fitzpatrick type-4] ×2 Silva"
@@ -288,12 +305,12 @@ def test_a_character_no_font_has_is_written_out_and_the_page_says_so(caplog):
 )
 def test_a_name_at_the_maximum_length_fits_the_page(name):
     assert text_problem(name, "Name", MAX_NAME_LENGTH) is None  # the validator accepts it
-    _, reader = text_of(pdf_of(long_history(name)))
+    _, reader = text_of(named_pdf(long_history(name)))
     assert len(reader.pages) == 1
 
 
 def test_a_longer_name_stored_before_the_limit_is_shortened_and_says_so():
-    text, reader = text_of(pdf_of(long_history("Wolfeschlegelsteinhausenbergerdorff" * 30)))
+    text, reader = text_of(named_pdf(long_history("Wolfeschlegelsteinhausenbergerdorff" * 30)))
     assert len(reader.pages) == 1
     title = text[: text.index(" age 35")].replace(" ", "")  # a long word wraps: the extracted lines join with spaces
     assert title == "CalfCheckreport:" + ("Wolfeschlegelsteinhausenbergerdorff" * 2)[:MAX_NAME_LENGTH] + "…"
