@@ -28,11 +28,12 @@ SYMMETRY_LINE_LABEL = f"{SYMMETRY_FLAG_PERCENT.text} line"  # built from the thr
 TRAINING_COLOUR = "#0072B2"
 ZONE_EDGE_COLOUR = "#6B6B6B"  # the pain zones' borders: 5.3:1 on white
 CHART_HEIGHT = 260
-# One compact legend row above the plot: on a phone, legends below or beside the plot squeeze it flat.
-_TOP_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=120)
+# One compact legend row above the plot: on a phone, legends below or beside the plot squeeze it flat. labelLimit=0:
+# a label is never cut ("Runner target 30+ (expe…"), whatever its length.
+_TOP_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=0)
 # A dash's legend shows the dash itself (a line), not a dot.
 _DASH_LEGEND = alt.Legend(
-    orient="top", direction="horizontal", labelLimit=120, symbolType="stroke", symbolStrokeWidth=2, symbolSize=300
+    orient="top", direction="horizontal", labelLimit=0, symbolType="stroke", symbolStrokeWidth=2, symbolSize=300
 )
 
 

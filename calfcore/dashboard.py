@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from calfcore.assessment import latest_test
+from calfcore.evidence import TRUST_WORDS
 from calfcore.models import RunnerRecords
 from calfcore.norms import all_reference_rows, find_reference
 
@@ -148,7 +149,7 @@ def reference_table() -> pd.DataFrame:
                 "pace": (f"{r.cadence_bpm} beats/min" if r.cadence_bpm else "self-paced")
                 + ("" if r.pace_confirmed else ", second-hand: about"),
                 "raises": r.label,
-                "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {r.spread_tag}"
+                "spread (SD)": f"±{r.spread_sd:g} ({r.spread_source.short}, {TRUST_WORDS[r.spread_tag]}"
                 + (f"; {r.spread_cv * 100:.0f}% of the mean, scaled: our convention)" if r.spread_cv else ")"),
                 "population": r.population,
             }

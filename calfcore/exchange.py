@@ -2,7 +2,8 @@
 
 The CSV is one file with a `record_type` column (test, symptom, routine_log) so that a whole history moves in
 one download. Masses are always in kilograms in files. Text a spreadsheet could run as a formula is neutralised
-on export with a leading apostrophe, which the importer removes again.
+on export with a leading apostrophe, which the importer removes again: also when blanks, tabs or line breaks come
+before the formula (" =1+1", "\n=HYPERLINK(...)"), since a spreadsheet may trim them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -62,15 +64,26 @@ SYMPTOM_FIELDS = ("test_ref", "side", "pain_during", "pain_next_morning", "stiff
 ROUTINE_FIELDS = ("exercise_id", "sets", "reps", "load_kg", "pain")
 CSV_COLUMNS = ("record_type", "record_ref", "date", *TEST_FIELDS, *SYMPTOM_FIELDS, *ROUTINE_FIELDS)
 RECORD_TYPES = ("test", "symptom", "routine_log")
-_FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = ("=", "+", "-", "@")
+
+
+def _after_blanks(text: str) -> str:
+    """`text` without the blanks, tabs, line breaks and invisible format characters (such as a zero-width space)
+    before its first visible character: what a spreadsheet that trims a cell may read as its start."""
+    for index, char in enumerate(text):
+        if not (char.isspace() or unicodedata.category(char) in {"Cc", "Cf"}):
+            return text[index:]
+    return ""
 
 
 def neutralise_formula(text: str) -> str:
-    """Prefix text that a spreadsheet would evaluate (=, +, -, @ ..., or a look-alike such as ＝) with an apostrophe.
+    """Prefix text that a spreadsheet would evaluate (=, +, -, @ ..., or a look-alike such as ＝, also after blanks,
+    tabs or line breaks) with an apostrophe.
 
     Text that already starts with an apostrophe gets one too, so that importing always removes exactly one.
     """
-    return "'" + text if formula_view(text).startswith((*_FORMULA_CHARS, "'")) else text
+    opens = formula_view(_after_blanks(text)).startswith(_FORMULA_CHARS)
+    return "'" + text if opens or text.startswith(("'", "\t", "\r")) else text
 
 
 def _restore(text: str) -> str:

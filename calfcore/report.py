@@ -75,8 +75,9 @@ class Report:
 
 
 def cite(item: Source) -> str:
-    """'Green et al. 2022 (expert consensus) [EXPERT OPINION: expert opinion, not a measured norm]'."""
-    return f"{item.short} [{item.tag}: {item.trust}]"
+    """'Green et al. 2022 (expert consensus) – expert opinion, not a measured norm': what kind of source it is, in
+    words (evidence.TRUST_WORDS), never the tag's code."""
+    return f"{item.short} – {item.trust}"
 
 
 def _about(runner: RunnerProfile, today: dt.date) -> str:

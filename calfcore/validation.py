@@ -48,8 +48,10 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 # An HTML tag (or comment, or doctype): never stored, so it can never reach a page or a spreadsheet as markup.
 _TAG = re.compile(r"<(?:[/?]?[a-zA-Z]|!)")  # "<b", "</b", "<?x", "<!--"; "left < right" is fine
 # Bidirectional override characters can disguise text; other right-to-left text is welcome.
-# Text a spreadsheet would run as a formula (CSV injection): =, @, or a sign not followed by a number.
-_FORMULA_START = re.compile(r"^(=|@|[+-](?![\d.]))")
+# Text that starts as formula syntax (=, @): refused, although the CSV export would neutralise it too. A note that
+# merely starts with a sign ("- felt tight on the left", "+1 on the left") is ordinary text: the export neutralises it
+# (calfcore.exchange.neutralise_formula) and the import gives it back as typed.
+_FORMULA_START = re.compile(r"^[=@]")
 # Characters a spreadsheet may read as = + - @ although they are others: what Unicode folds into them (full-width
 # ＝ ＋ － ＠, small ﹦ ﹢ ﹣ ﹫, super- and subscript ⁼ ₌ ⁺ ₊) and the MINUS SIGN, which ⁻ ₋ fold into.
 _MINUS_SIGN = "\u2212"
@@ -225,7 +227,7 @@ def text_problem(value: str, label: str, max_length: int, *, multiline: bool = F
     if _TAG.search(value):
         return f"{label} can't contain HTML tags such as <b> or <script>."
     if _FORMULA_START.match(formula_view(value)):
-        return f"{label} can't start with =, +, - or @ (spreadsheets would run it as a formula)."
+        return f"{label} can't start with = or @ (spreadsheets would run it as a formula)."
     return None
 
 

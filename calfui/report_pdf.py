@@ -3,15 +3,24 @@
 The chart is the dashboard's own Vega-Lite spec (calfcore.charts.reps_spec over the same rows, calfui.dashboard_view.
 raises_frame), given a fixed width instead of the page's container width and drawn to PNG by vl-convert. Text uses
 the DejaVu Sans font shipped in calfui/assets/fonts (free licence, LICENSE-DejaVu.txt), so names in any Latin, Greek
-or Cyrillic script and signs such as ÷ ± → print as typed, whatever fonts the server has.
+or Cyrillic script and signs such as ÷ ± → print as typed, whatever fonts the server has. A name in a script DejaVu Sans
+lacks (Chinese, Japanese, Korean, Devanagari and other South and South-East Asian scripts) falls back to Noto Sans,
+from pinned PyPI packages (NOTO_FONTS), shaped by HarfBuzz (uharfbuzz) and laid out right to left where it is written
+so. A character no font here has (an emoji) is written out by its name in brackets, and the page says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
+import itertools
 import re
+import tempfile
+import unicodedata
 from collections.abc import Collection
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +31,7 @@ from calfcore.models import RunnerProfile
 from calfcore.report import Report, build_report
 from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess
+from calfcore.validation import MAX_NAME_LENGTH
 from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords
 
@@ -35,6 +45,170 @@ BODY_SIZES_PT = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5)
 MARGIN_MM = 12
 ALERT_RGB = (180, 30, 30)
 SOURCE_RGB = (85, 85, 85)  # 7.5:1 on white
+
+# Fonts for the scripts DejaVu Sans lacks: Google's Noto Sans files, unmodified, each with its licence (SIL Open Font
+# License 1.1, the OFL.txt beside it), from pinned PyPI packages (requirements.lock): family -> (package, file under
+# the package's fonts/ofl/). Han characters come first from the Chinese font, or the Japanese or Korean one when the
+# name holds kana or hangul (_fallback_order), so each name gets its own language's forms.
+NOTO_FONTS = {
+    "NotoSansSC": ("justmytype_intl_cjk", "notosanssc/NotoSansSC[wght].ttf"),
+    "NotoSansTC": ("justmytype_intl_cjk", "notosanstc/NotoSansTC[wght].ttf"),
+    "NotoSansJP": ("justmytype_intl_cjk", "notosansjp/NotoSansJP[wght].ttf"),
+    "NotoSansKR": ("justmytype_intl_cjk", "notosanskr/NotoSansKR[wght].ttf"),
+    "NotoSansArabic": ("justmytype_intl_rtl", "notosansarabic/NotoSansArabic[wdth,wght].ttf"),
+    "NotoSansHebrew": ("justmytype_intl_rtl", "notosanshebrew/NotoSansHebrew[wdth,wght].ttf"),
+    "NotoSansDevanagari": ("justmytype_intl_south_asia", "notosansdevanagari/NotoSansDevanagari[wdth,wght].ttf"),
+    "NotoSansBengali": ("justmytype_intl_south_asia", "notosansbengali/NotoSansBengali[wdth,wght].ttf"),
+    "NotoSansTamil": ("justmytype_intl_south_asia", "notosanstamil/NotoSansTamil[wdth,wght].ttf"),
+    "NotoSansTelugu": ("justmytype_intl_south_asia", "notosanstelugu/NotoSansTelugu[wdth,wght].ttf"),
+    "NotoSansThai": ("justmytype_intl_sea", "notosansthai/NotoSansThai[wdth,wght].ttf"),
+    "NotoSansLao": ("justmytype_intl_sea", "notosanslao/NotoSansLao[wdth,wght].ttf"),
+    "NotoSansKhmer": ("justmytype_intl_sea", "notosanskhmer/NotoSansKhmer[wdth,wght].ttf"),
+    "NotoSansMyanmar": ("justmytype_intl_sea", "notosansmyanmar/NotoSansMyanmar[wdth,wght].ttf"),
+}
+TITLE_WEIGHT = 700  # the name is in the bold title: the fallback fonts are drawn at DejaVu Sans Bold's weight
+MAX_PRINTED_NAME = 2 * MAX_NAME_LENGTH  # characters of the title's name, characters written out included
+UNDRAWABLE_NOTE = (
+    "The name holds characters this report has no font for (such as emoji): each is written out in brackets."
+)
+# Invisible characters that belong to the character before them (an emoji's joiner, variation selectors, skin tones,
+# tag characters): part of its bracket, never a bracket of their own.
+_JOINER = "\u200d"
+
+
+def _noto_path(family: str) -> Path:
+    package, name = NOTO_FONTS[family]
+    return Path(str(files(package) / "fonts" / "ofl" / name))
+
+
+@functools.cache
+def _characters(path: Path) -> frozenset[int]:
+    """The code points a font file has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _fallback_order(name: str) -> list[str]:
+    """The Noto families to try for `name`, in order: its language's Han forms first."""
+    names = [unicodedata.name(char, "") for char in name]
+    first = ["NotoSansSC", "NotoSansTC", "NotoSansJP", "NotoSansKR"]
+    if any(n.startswith("HANGUL") for n in names):
+        first = ["NotoSansKR", "NotoSansJP", "NotoSansSC", "NotoSansTC"]
+    elif any(n.startswith(("HIRAGANA", "KATAKANA")) for n in names):
+        first = ["NotoSansJP", "NotoSansSC", "NotoSansTC", "NotoSansKR"]
+    return first + [family for family in NOTO_FONTS if family not in first]
+
+
+def _static_subset(family: str, characters: str) -> bytes:
+    """The Noto family's glyphs for `characters` (with what shaping them needs), as a static font at TITLE_WEIGHT.
+
+    Subsetting first keeps this fast (about a second for the largest CJK font); instancing the whole variable font
+    would take many seconds, and its default instance is the thinnest weight."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    options = subset.Options()
+    options.layout_features = ["*"]  # every shaping feature: joining forms, conjuncts, marks, local forms
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    options.drop_tables += ["meta"]  # font metadata fontTools can't subset; nothing a PDF uses
+    with TTFont(_noto_path(family)) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=characters)
+        subsetter.subset(font)
+        axes = {axis.axisTag for axis in font["fvar"].axes} if "fvar" in font else set()
+        location = {tag: value for tag, value in (("wght", TITLE_WEIGHT), ("wdth", 100)) if tag in axes}
+        static = instancer.instantiateVariableFont(font, location) if location else font
+        buffer = io.BytesIO()
+        static.save(buffer)
+        return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class NameFonts:
+    """How the runner's name is drawn: the text as printed and the fallback fonts (family, static font file) it needs."""
+
+    printed: str
+    fonts: tuple[tuple[str, bytes], ...]
+    notes: tuple[str, ...]  # what the page says about the name: characters written out, a name shortened
+
+
+def _shortened(name: str) -> str:
+    """A name longer than the validator allows (stored before the limit, or by another tool) cut to the limit, never
+    between a character and the marks or joiners that belong to it."""
+    cut = MAX_NAME_LENGTH
+    while 0 < cut < len(name) and (unicodedata.category(name[cut]) in {"Mn", "Mc", "Me", "Cf", "Sk"}):
+        cut -= 1
+    return name[:cut].rstrip() + "…"
+
+
+def _invisible(char: str) -> bool:
+    """A joiner, a variation selector or another format character: nothing to see, so nothing to write out."""
+    return unicodedata.category(char) == "Cf" or unicodedata.name(char, "").startswith("VARIATION SELECTOR")
+
+
+def _written_out(group: str) -> str:
+    visible = [char for char in group if not _invisible(char)]
+    if not visible:
+        return ""  # only invisible characters (a lone variation selector): nothing was there to see
+    return "[" + ", ".join(unicodedata.name(char, f"U+{ord(char):04X}").lower() for char in visible) + "]"
+
+
+@functools.lru_cache(maxsize=32)
+def name_fonts(name: str) -> NameFonts:
+    """The fonts `name` needs beyond DejaVu Sans Bold, and the name as printed: each run of characters no font here
+    has (an emoji with its joiners and modifiers) written out by its Unicode name in brackets."""
+    notes, original = [], name
+    if len(name) > MAX_NAME_LENGTH:
+        notes.append(f"The name is shortened here: it is {len(name)} characters long.")
+        name = _shortened(name)
+    dejavu = _characters(FONT_DIR / "DejaVuSans-Bold.ttf")
+    needed = {char for char in name if ord(char) not in dejavu}
+    fonts = []
+    for family in _fallback_order(name) if needed else []:
+        mine = sorted(char for char in needed if ord(char) in _characters(_noto_path(family)))
+        if mine:
+            fonts.append((family, _static_subset(family, "".join(mine))))
+            needed -= set(mine)
+    pieces: list[str] = []  # each character as typed, or written out
+    times: list[int] = []  # how many times in a row the piece came
+    index = 0
+    while index < len(name):
+        if name[index] not in needed:
+            pieces.append(name[index])
+            times.append(1)
+            index += 1
+            continue
+        end = index + 1  # the character's joiners, selectors and modifiers, and what a joiner joins, go with it
+        while end < len(name) and (
+            unicodedata.category(name[end]) in {"Cf", "Mn", "Me", "Sk"} or 0x1F3FB <= ord(name[end]) <= 0x1F3FF
+        ):
+            end += 2 if name[end] == _JOINER and end + 1 < len(name) else 1
+        written = _written_out(name[index:end])
+        if written and pieces and pieces[-1] == written:  # a run of the same one: "[runner] ×3"
+            times[-1] += 1
+        elif written:
+            pieces.append(written)
+            times.append(1)
+        index = end
+    if not all(_invisible(char) for char in needed):
+        notes.append(UNDRAWABLE_NOTE)
+    shown = [piece if count == 1 else f"{piece} ×{count}" for piece, count in zip(pieces, times, strict=True)]
+    text = "".join(shown)
+    if len(text) > MAX_PRINTED_NAME:  # written-out names can make it long: keep the title to a few lines
+        ends = itertools.accumulate(map(len, shown))
+        text = "".join(shown[: sum(1 for end in ends if end < MAX_PRINTED_NAME)]).rstrip() + "…"
+        if not any(note.startswith("The name is shortened") for note in notes):
+            notes.insert(
+                0,
+                f"The name is shortened here: written out, it is too long for the title ({len(original)} "
+                "characters as typed).",
+            )
+    return NameFonts(text, tuple(fonts), tuple(notes))
 
 
 @functools.cache
@@ -62,12 +236,16 @@ def chart_png(frame: pd.DataFrame) -> bytes | None:
     return png
 
 
-def _pdf(report: Report, chart: bytes | None, body: float, chart_caption: str) -> FPDF:
+def _pdf(report: Report, chart: bytes | None, body: float, chart_caption: str, name: NameFonts, font_dir: Path) -> FPDF:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=MARGIN_MM)
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    for family, _ in name.fonts:
+        pdf.add_font(family, "B", str(font_dir / f"{family}.ttf"))
+    if name.fonts:
+        pdf.set_fallback_fonts([family for family, _ in name.fonts], exact_match=False)
     pdf.set_title(f"Calf Check report: {report.runner_name}")
     pdf.set_creator("Calf Check")
     pdf.add_page()
@@ -78,8 +256,14 @@ def _pdf(report: Report, chart: bytes | None, body: float, chart_caption: str) -
         pdf.set_text_color(*rgb)
         pdf.multi_cell(0, size * 0.45, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    write(f"Calf Check report: {report.runner_name}", body + 5, "B")
+    # The title holds the runner's name: shaped (joining forms, conjuncts, marks) and in right-to-left order where the
+    # name is written so. The rest of the page is the app's own English.
+    pdf.set_text_shaping(True)
+    write(f"Calf Check report: {name.printed}", body + 5, "B")
+    pdf.set_text_shaping(False)
     write(f"{report.about}. Made on {report.made_on:%d %b %Y}.", body)
+    for note in name.notes:
+        write(note, body)
     for section in report.sections:
         pdf.ln(line * 0.6)
         write(section.heading, body + 1.5, "B", ALERT_RGB if section.alert else (0, 0, 0))
@@ -109,10 +293,15 @@ def _pdf(report: Report, chart: bytes | None, body: float, chart_caption: str) -
 
 def report_pdf(report: Report, chart: bytes | None, chart_caption: str = "last 12 weeks") -> bytes:
     """The report on one A4 page: the largest text size at which everything fits."""
-    for size in BODY_SIZES_PT:
-        pdf = _pdf(report, chart, size, chart_caption)
-        if pdf.page_no() == 1:
-            return bytes(pdf.output())
+    name = name_fonts(report.runner_name)
+    with tempfile.TemporaryDirectory(prefix="calf-report-fonts-") as folder:  # fpdf2 and HarfBuzz read font files
+        font_dir = Path(folder)
+        for family, data in name.fonts:
+            (font_dir / f"{family}.ttf").write_bytes(data)
+        for size in BODY_SIZES_PT:
+            pdf = _pdf(report, chart, size, chart_caption, name, font_dir)
+            if pdf.page_no() == 1:
+                return bytes(pdf.output())
     raise ValueError("the report does not fit on one page even at the smallest text size")
 
 

@@ -313,6 +313,27 @@ def test_demo_runner_gives_a_full_dashboard(app: AppTest) -> None:
         go(app, page_name)
 
 
+RAW_TAG_CODES = ("READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "[SEED", "SEED:")
+
+
+def test_no_page_shows_an_evidence_tag_code_only_words(app: AppTest) -> None:
+    """Issue 23: a physio reads what kind of source a figure comes from ('quoted second-hand', 'expert opinion', 'a
+    coaching article'), never the data file's codes, in any text or table of any page."""
+    go(app, "profile")
+    keyed(app, "button", "load_demo").click().run()
+    seen = []
+    for page_name in PAGES:
+        go(app, page_name)
+        tables = [e.value.to_csv() for e in app.dataframe] + [e.value.to_csv() for e in app.table]
+        page = "\n".join([texts(app), *tables, *(e.label for e in app.expander)])
+        for code in RAW_TAG_CODES:
+            assert code not in page, (page_name, code)
+        seen.append(page)
+    everything = "\n".join(seen)
+    for words in ("read in the study itself", "quoted second-hand", "expert opinion", "a coaching article"):
+        assert words in everything, words
+
+
 def test_every_dashboard_chart_says_what_it_shows_and_has_a_table(app: AppTest) -> None:
     """Issue 18: a screen reader hears each chart's own summary (its accessible name), not 'Vega visualization',
     and every chart's values are also in a table."""

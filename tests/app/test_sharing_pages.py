@@ -98,6 +98,18 @@ def test_coach_sees_the_dashboard_read_only_until_the_runner_revokes(app: AppTes
     assert not coach.get("vega_lite_chart")
 
 
+def test_the_coach_view_names_evidence_in_words_not_tag_codes(app: AppTest) -> None:
+    # Issue 23: a physio reading a shared runner sees "quoted second-hand", "expert opinion", never READ-SECONDARY.
+    go(app, "profile")
+    keyed(app, "button", "load_demo").click().run()
+    coach = _coach(_create_link(app))
+    tables = [e.value.to_csv() for e in coach.dataframe] + [e.value.to_csv() for e in coach.table]
+    page = "\n".join([texts(coach), *tables])
+    assert "Shared by Demo runner" in page and "expert opinion" in page  # the runner target's source, in words
+    for code in ("READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "[SEED", "SEED:"):
+        assert code not in page, code
+
+
 @pytest.mark.parametrize(
     "mangle",
     [

@@ -75,7 +75,7 @@ DANGEROUS = [
     "⁼1+1",
     "−1+1",
 ]
-ACCEPTED = ["-2 kg next time", "+5 reps next week", "'=1+1", "-.5 kg"]
+ACCEPTED = ["-2 kg next time", "+5 reps next week", "'=1+1", "-.5 kg", "- felt tight on the left", "+ easier"]
 
 
 def test_exported_csv_neutralises_every_formula(tmp_path, monkeypatch, figures) -> None:

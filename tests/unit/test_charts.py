@@ -78,6 +78,25 @@ def test_every_mark_of_every_chart_has_a_tooltip(demo_frames):
             assert layer.get("encoding", {}).get("tooltip"), (name, layer["mark"])
 
 
+def legends(spec) -> list[dict]:
+    """Every legend set anywhere in a spec."""
+    if isinstance(spec, dict):
+        own = [spec["legend"]] if isinstance(spec.get("legend"), dict) else []
+        return own + [found for value in spec.values() for found in legends(value)]
+    if isinstance(spec, list):
+        return [found for value in spec for found in legends(value)]
+    return []
+
+
+def test_no_legend_label_is_ever_cut(demo_frames):
+    # Issue 23: "Runner target 30+ (expe…" was cut at 120 px. A limit of 0 is none: every label is drawn whole.
+    for name, chart in charts(demo_frames).items():
+        found = legends(chart.to_dict())
+        assert found or name in {"reps bent", "routine"}, name  # one leg pair / one series: no legend needed
+        for legend in found:
+            assert legend.get("labelLimit") == 0, (name, legend)
+
+
 def test_charts_render_with_empty_frames():
     empty = {
         "reps": reps_frame([], RUNNER),

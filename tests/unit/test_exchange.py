@@ -19,6 +19,8 @@ from calfcore.demo import demo_data
 from calfcore.exchange import (
     CSV_COLUMNS,
     MAX_IMPORT_BYTES,
+    _after_blanks,
+    _restore,
     export_csv,
     export_json,
     fingerprints,
@@ -274,7 +276,7 @@ def test_neutralise_formula_prefixes_text_a_spreadsheet_would_run(text):
     assert neutralise_formula(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["", "abc", "3-2", "Zoë", "a=b", " =x", "12 reps"])
+@pytest.mark.parametrize("text", ["", "abc", "3-2", "Zoë", "a=b", "12 reps", " x", "a\n=b"])
 def test_neutralise_formula_leaves_other_text_alone(text):
     assert neutralise_formula(text) == text
 
@@ -286,6 +288,67 @@ def test_neutralised_notes_are_restored_on_import(note):
     assert cells(text)[0]["notes"] == "'" + note
     ((imported, _),) = plan_import(text.encode(), TODAY).tests
     assert imported.notes == note
+
+
+# A spreadsheet may trim blanks, tabs and line breaks (and invisible format characters) before a cell's text: a
+# formula after them is as live as one at the start (issue 23).
+FORMULAS_AFTER_BLANKS = [
+    " =1+1",
+    "   =1+1",
+    '\n=HYPERLINK("http://evil.example","x")',
+    "\r\n=1+1",
+    "\t=1+1",
+    "  @SUM(A1)",
+    " +cmd|' /C calc'!A0",
+    "\u3000-2+3+cmd|' /C calc'!A0",  # an ideographic space
+    "\u00a0=1+1",  # a no-break space
+    "\u200b=1+1",  # a zero-width space
+    " \n\t ＝1+1",  # a full-width look-alike after mixed blanks
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS_AFTER_BLANKS)
+def test_a_formula_after_blanks_tabs_or_line_breaks_is_neutralised_and_restored_exactly(text):
+    cell = neutralise_formula(text)
+    assert cell == "'" + text
+    assert _restore(cell) == text
+
+
+@pytest.mark.parametrize("text", FORMULAS_AFTER_BLANKS)
+def test_an_exported_formula_after_blanks_comes_back_from_the_file_exactly(text):
+    # Stored by another tool or before validation trimmed text: every text column of the file is neutralised.
+    log = RoutineLogEntry(dt.date(2025, 6, 1), "single_leg_calf_raise", 3, 15, notes=text, id=1)
+    test = HeelRaiseTest(dt.date(2025, 6, 1), Protocol(), LegPair(20, 22), notes=text, id=7)
+    exported = export_csv([test], [], [log])
+    read = list(csv.DictReader(io.StringIO(exported, newline="")))
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")  # a bare CR is written as a line feed
+    assert [row["notes"] for row in read] == ["'" + expected, "'" + expected]
+    for row in read:
+        for value in row.values():
+            assert not _after_blanks(value).startswith(FORMULA_STARTS), value
+    assert [_restore(row["notes"]) for row in read] == [expected, expected]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "- felt tight on the left",
+        "+1 on the left, felt easy",
+        "-- no pain --",
+        "－ full-width dash first",
+        "a note\n=1+1 on its second line",
+    ],
+)
+def test_ordinary_notes_starting_with_a_sign_are_accepted_exported_inert_and_imported_exactly(note):
+    assert text_problem(note, "Notes", 500, multiline=True) is None
+    test = HeelRaiseTest(dt.date(2025, 6, 1), Protocol(), LegPair(20, 22), notes=note)
+    log = RoutineLogEntry(dt.date(2025, 6, 1), "single_leg_calf_raise", 3, 15, notes=note)
+    text = export_csv(*with_ids([(test, [])], [], [log]))
+    for row in cells(text):
+        assert not _after_blanks(row["notes"]).startswith(FORMULA_STARTS)
+    plan = plan_import(text.encode(), TODAY)
+    assert plan.problems == []
+    assert [t.notes for t, _ in plan.tests] == [note] and [r.notes for r in plan.routine_logs] == [note]
 
 
 def test_import_refuses_a_formula_written_into_the_file_by_hand():

@@ -4,6 +4,7 @@ PNG with poppler's pdftoppm (scripts/ensure_chromium.sh installs it; a missing p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import shutil
@@ -11,6 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
@@ -18,9 +21,10 @@ from calfcore.models import LegPair, Side
 from calfcore.report import INFORMS_LINE, build_report
 from calfcore.retest import next_retest
 from calfcore.routine import EquipmentAccess
+from calfcore.validation import MAX_NAME_LENGTH, text_problem
 from calfstore import RunnerRecords
-from calfui.report_pdf import file_name, runner_report
-from tests.unit.helpers import TODAY, heel_test, runner, symptom
+from calfui.report_pdf import chart_png, file_name, report_pdf, runner_report
+from tests.unit.helpers import FEW, TODAY, heel_test, runner, symptom
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -67,16 +71,16 @@ def test_the_report_holds_the_figures_sources_chart_and_routine_on_one_page():
         "Right: 34 raises, within the typical range for women aged 30–39",
         "Reference: about 27–28 reps for healthy adults aged 20-81 (female, age 30–39). Typical range 19–36 raises",
         # sources with their evidence tags
-        "Hébert-Losier et al. 2017, per-decade table (second-hand) [READ-SECONDARY: quoted second-hand, so approximate]",
-        "Green et al. 2022 (expert consensus) [EXPERT OPINION",
-        "Green et al. 2024 [READ-PRIMARY",
+        "Hébert-Losier et al. 2017, per-decade table (second-hand) – quoted second-hand, so approximate",
+        "Green et al. 2022 (expert consensus) – expert opinion, not a measured norm",
+        "Green et al. 2024 – read in the study itself",
         # symmetry: injured ÷ uninjured 30 ÷ 34 = 88%, under the 90% line
         "Knee straight: 88% (injured ÷ uninjured)",
         "Weaker ÷ stronger, knee straight: 88%, under the 90% line",
         # pain and stiffness trend
         "Peak pain in the last 7 days: 3/10 (the week before: 2/10)",
         "Morning stiffness: 5 min (the week before: 10 min)",
-        "Silbernagel et al. 2007 (pain-monitoring model) [READ-SECONDARY",
+        "Silbernagel et al. 2007 (pain-monitoring model) – quoted second-hand",
         # the chart, the stage and routine, the retest
         "Raises over time",
         "Last 12 weeks, knee straight",
@@ -87,6 +91,9 @@ def test_the_report_holds_the_figures_sources_chart_and_routine_on_one_page():
         INFORMS_LINE,
     ]:
         assert expected in text, expected
+    assert "a coaching article" in text  # the routine's exercises come from the seed articles
+    for code in ("READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "SEED"):  # evidence in words, never the codes
+        assert code not in text, code
     images = list(reader.pages[0].images)
     assert len(images) == 1  # the raises chart
     chart = Image.open(io.BytesIO(images[0].data))
@@ -99,7 +106,7 @@ def test_a_warning_sign_replaces_score_and_routine_with_the_clinician_message():
     assert "Warning sign: see a clinician" in text
     assert "Message shown to the runner: Please get medical care today, before any more testing or training" in text
     assert "Did you feel a sudden pop, snap, or a 'kick' to the back of the leg?" in text
-    assert "AAOS Achilles rupture guideline 2009 [READ-SECONDARY" in text
+    assert "AAOS Achilles rupture guideline 2009 – quoted second-hand" in text
     assert "Raises recorded (left 30, right 34) are not scored and no routine is given" in text
     for absent in [
         "Current stage and routine",
@@ -161,3 +168,172 @@ def test_the_page_draws_as_an_image_with_poppler():
 )
 def test_the_file_name_keeps_the_name_but_nothing_a_path_could_use(name, expected):
     assert file_name(runner(name=name), TODAY) == expected
+
+
+# --- names in every script (issue 23) -------------------------------------------------------------------------------
+
+SCRIPTS = {
+    "Chinese": "王小明",
+    "Japanese": "山田 さくら",
+    "Korean": "김민준",
+    "Arabic": "فاطمة الزهراء",
+    "Hebrew": "שרה כהן",
+    "Devanagari": "अनन्या शर्मा",
+    "Thai": "สมชาย ใจดี",
+    "Latin with diacritics": "Zoë Łukasz Ñúñez-Øster",
+}
+MISSING_GLYPHS = "is missing the following glyphs"
+
+
+@functools.cache
+def history_chart() -> bytes | None:
+    """The raises chart of history(): the same for every name and for the longer histories below (knee straight)."""
+    from calfcore.dashboard import raises_frame
+
+    return chart_png(raises_frame(history(), TODAY))
+
+
+def named_pdf(records: RunnerRecords) -> bytes:
+    """As runner_report draws it, with the chart drawn once for all these tests (vl-convert takes seconds)."""
+    from calfcore.dashboard import DEFAULT_PERIOD
+
+    _, plan = next_retest(records.runner, records.tests, records.symptoms, TODAY)
+    report = build_report(records.runner, records.tests, records.symptoms, TODAY, plan=plan)
+    return report_pdf(report, history_chart(), f"last {DEFAULT_PERIOD}")
+
+
+def named(name: str, **latest_extra) -> RunnerRecords:
+    records = history(**latest_extra)
+    return RunnerRecords(runner(injured_side=Side.LEFT, name=name), records.tests, records.symptoms, [])
+
+
+def long_history(name: str) -> RunnerRecords:
+    """The longest report the tests know (knee bent, heel height, pain rising, a calm-down routine) for `name`."""
+    records = named(name, bent_reps=LegPair(20, 31), heel_height_cm=LegPair(8, 10))
+    records.symptoms.extend([symptom(days_ago(1), Side.RIGHT, during=6, morning=5, stiffness=40)])
+    return records
+
+
+def title_ink(pdf: bytes, stem: str) -> int:
+    """Dark pixels in the page's title band, drawn by poppler at 100 dpi."""
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"{stem}.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "100",
+            "-singlefile",
+            "-y",
+            "40",
+            "-H",
+            "40",
+            str(ARTIFACTS / f"{stem}.pdf"),
+            str(ARTIFACTS / stem),
+        ],
+        check=True,
+        timeout=60,
+    )
+    band = Image.open(ARTIFACTS / f"{stem}.png").convert("L")
+    return sum(band.histogram()[:128])
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_a_name_in_any_script_prints_as_typed_in_the_title(script, caplog):
+    name = SCRIPTS[script]
+    with caplog.at_level("WARNING", logger="fpdf"):
+        pdf = named_pdf(named(name))
+    text, reader = text_of(pdf)
+    assert len(reader.pages) == 1
+    assert reader.metadata.title == f"Calf Check report: {name}"
+    assert f"Calf Check report: {name}" in text  # read back in the order it is typed, right to left included
+    assert MISSING_GLYPHS not in caplog.text  # no glyph silently dropped
+    assert "no font for" not in text
+    # Drawn, not blank: the name adds ink to the title, as much as a Latin name of its length at least roughly.
+    stem = "report-" + script.lower().replace(" ", "-")
+    assert title_ink(pdf, stem) > no_name_ink() + 40 * len(name.replace(" ", ""))
+
+
+@functools.cache
+def no_name_ink() -> int:
+    return title_ink(named_pdf(named("")), "report-no-name")
+
+
+def test_cjk_names_are_drawn_with_their_own_languages_forms():
+    fonts = {
+        script: {page_font for page_font in font_names(named_pdf(named(SCRIPTS[script])))}
+        for script in ("Chinese", "Japanese", "Korean")
+    }
+    assert any("NotoSansSC" in f for f in fonts["Chinese"])
+    assert any("NotoSansJP" in f for f in fonts["Japanese"]) and not any("NotoSansSC" in f for f in fonts["Japanese"])
+    assert any("NotoSansKR" in f for f in fonts["Korean"])
+
+
+def font_names(pdf: bytes) -> set[str]:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return {str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+
+
+def test_a_character_no_font_has_is_written_out_and_the_page_says_so(caplog):
+    with caplog.at_level("WARNING", logger="fpdf"):
+        text, reader = text_of(named_pdf(named("Ana 🏃‍♀️ 👍🏽👍🏽 Silva")))
+    assert len(reader.pages) == 1
+    assert (
+        "Calf Check report: Ana [runner, female sign] [thumbs up sign, emoji modifier fitzpatrick type-4] ×2 Silva"
+        in text
+    )
+    assert (
+        "The name holds characters this report has no font for (such as emoji): each is written out in brackets."
+        in text
+    )
+    assert MISSING_GLYPHS not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "W" * MAX_NAME_LENGTH,
+        "王" * MAX_NAME_LENGTH,
+        "ﷺ" * MAX_NAME_LENGTH,  # one of the widest glyphs there are
+        "🏃" * MAX_NAME_LENGTH,
+        "".join(chr(0x1F680 + i) for i in range(MAX_NAME_LENGTH)),  # sixty different emoji, each written out
+        "अनन्या" * (MAX_NAME_LENGTH // 6),
+    ],
+)
+def test_a_name_at_the_maximum_length_fits_the_page(name):
+    assert text_problem(name, "Name", MAX_NAME_LENGTH) is None  # the validator accepts it
+    _, reader = text_of(named_pdf(long_history(name)))
+    assert len(reader.pages) == 1
+
+
+def test_a_longer_name_stored_before_the_limit_is_shortened_and_says_so():
+    text, reader = text_of(named_pdf(long_history("Wolfeschlegelsteinhausenbergerdorff" * 30)))
+    assert len(reader.pages) == 1
+    title = text[: text.index(" age 35")].replace(" ", "")  # a long word wraps: the extracted lines join with spaces
+    assert title == "CalfCheckreport:" + ("Wolfeschlegelsteinhausenbergerdorff" * 2)[:MAX_NAME_LENGTH] + "…"
+    assert "The name is shortened here: it is 1050 characters long." in text
+
+
+@settings(FEW, max_examples=10)  # each name may need a cut of several CJK fonts: about 3 s an example
+@given(
+    name=st.text(
+        st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=MAX_NAME_LENGTH
+    ).filter(lambda name: name.strip() and text_problem(name.strip(), "Name", MAX_NAME_LENGTH) is None)
+)
+def test_any_name_the_validator_accepts_makes_a_one_page_report_with_no_glyph_dropped(name):
+    import logging
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("fpdf").addHandler(handler)
+    try:
+        report = build_report(runner(name=name.strip()), [], [], TODAY)
+        pdf = report_pdf(report, None)
+    finally:
+        logging.getLogger("fpdf").removeHandler(handler)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert not [r for r in records if MISSING_GLYPHS in r.getMessage()], name
