@@ -286,6 +286,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX coach_notes_by_coach ON coach_notes (coach_owner_key)",
         ),
     ),
+    Migration(
+        8,
+        "comments: when the runner marked a coach's comment read (unread ones show on the dashboard)",
+        ("ALTER TABLE test_comments ADD COLUMN read_at TIMESTAMP",),
+    ),
 )
 
 _DOUBLE = re.compile(r"\bDOUBLE\b(?! PRECISION)")

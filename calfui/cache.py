@@ -106,6 +106,7 @@ class OwnerData:
     revoke_calendar_feed = _ForOwner(Store.revoke_calendar_feed)
     set_link_comments = _ForOwner(Store.set_link_comments)
     hide_comment = _ForOwner(Store.hide_comment)
+    mark_comment_read = _ForOwner(Store.mark_comment_read)
     # Reads straight from the store: wrap them in `cached` where a page reads them on every rerun.
     list_runners = _ForOwner(Store.list_runners)
     get_runner = _ForOwner(Store.get_runner)
