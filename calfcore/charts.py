@@ -37,6 +37,30 @@ _DASH_LEGEND = alt.Legend(
 )
 
 
+# A tap (or click) on a point selects it: the page names its values under the chart, since a phone has no hover for
+# the tooltip. The point is told by its row number in the chart's own rows (counted in the browser, in row order).
+TAPPED = "tapped"
+TAPPED_ROW = "tapped_row"
+TAPPED_VIEW = "tappable_points"
+
+
+def _tap_layer(data: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list[alt.Tooltip]) -> alt.Chart:
+    """An unseen point over each of the chart's points, on top of the other layers: a tap anywhere on the plot
+    selects the nearest one (a finger need not land on it; Vega-Lite finds the nearest only for points, not lines).
+    Out of the screen reader's tree: the chart's text alternative and table give every value."""
+    tap = alt.selection_point(name=TAPPED, fields=[TAPPED_ROW], on="click", nearest=True, clear=False)
+    row_number = alt.WindowFieldDef.from_dict({"op": "row_number", "as": TAPPED_ROW})
+    points = (
+        alt.Chart(data)
+        .mark_point(opacity=0, aria=False)
+        .encode(x=x, y=y, tooltip=tooltip)
+        .transform_window(window=[row_number])
+        .add_params(tap)
+    )
+    # A fixed name, where altair would make one up for each chart built (the pages' specs are templates).
+    return cast(alt.Chart, points.properties(name=TAPPED_VIEW))
+
+
 def _date_axis(field: str = "tested_on", title: str = "Date") -> alt.X:
     return alt.X(f"{field}:T", title=title, axis=alt.Axis(format="%d %b", labelAngle=-30, tickCount=5))
 
@@ -72,20 +96,22 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
         )
         for edge in ("typical_low", "typical_high")
     ]
+    y = alt.Y("reps:Q", title="Raises", scale=alt.Scale(zero=True))
+    tooltip = [
+        alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
+        alt.Tooltip("side:N", title="Leg"),
+        alt.Tooltip("reps:Q", title="Raises"),
+        alt.Tooltip("protocol:N", title="Protocol"),
+        alt.Tooltip("reference:N", title="Reference"),
+    ]
     lines = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         x=_date_axis(),
-        y=alt.Y("reps:Q", title="Raises", scale=alt.Scale(zero=True)),
+        y=y,
         color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),
         shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),
         strokeDash=alt.StrokeDash("side:N", scale=LEG_DASHES, title=None, legend=None),  # (drawn, not in the key)
         detail="protocol:N",  # one line per protocol: different protocols are never joined up
-        tooltip=[
-            alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
-            alt.Tooltip("side:N", title="Leg"),
-            alt.Tooltip("reps:Q", title="Raises"),
-            alt.Tooltip("protocol:N", title="Protocol"),
-            alt.Tooltip("reference:N", title="Reference"),
-        ],
+        tooltip=tooltip,
     )
     # Knee bent has no published reference, so no band at all (not an empty one).
     layers = [band, *edges, lines] if knee == "straight" else [lines]
@@ -102,30 +128,33 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
                 tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("target:Q", title="Raises")],
             )
         )
+    layers.append(_tap_layer(data, _date_axis(), y, tooltip))
     # The target's dash has a legend of its own, apart from the legs' dashes.
     return _page_chart(alt.layer(*layers).resolve_scale(strokeDash="independent"))
 
 
 def symmetry_chart(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame)
+    y = alt.Y("symmetry_percent:Q", title="Symmetry (%)", scale=alt.Scale(domain=[50, 110], clamp=True))
+    tooltip = [
+        alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
+        alt.Tooltip("measure:N", title="Test"),
+        alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".1f"),
+        alt.Tooltip("protocol:N", title="Protocol"),
+    ]
     points = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         x=_date_axis(),
-        y=alt.Y("symmetry_percent:Q", title="Symmetry (%)", scale=alt.Scale(domain=[50, 110], clamp=True)),
+        y=y,
         color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#0072B2", "#D55E00"]), legend=_TOP_LEGEND),
         shape=alt.Shape("measure:N", title=None, scale=alt.Scale(range=["circle", "square"]), legend=_TOP_LEGEND),
-        tooltip=[
-            alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
-            alt.Tooltip("measure:N", title="Test"),
-            alt.Tooltip("symmetry_percent:Q", title="Symmetry (%)", format=".1f"),
-            alt.Tooltip("protocol:N", title="Protocol"),
-        ],
+        tooltip=tooltip,
     )
     line = (
         alt.Chart(pd.DataFrame({"line": [SYMMETRY_FLAG_PERCENT.value], "label": [SYMMETRY_LINE_LABEL]}))
         .mark_rule(strokeDash=[6, 4], color=TARGET_COLOUR, size=2)
         .encode(y="line:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("line:Q", title="%")])
     )
-    return _page_chart(alt.layer(line, points))
+    return _page_chart(alt.layer(line, points, _tap_layer(frame, _date_axis(), y, tooltip)))
 
 
 def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -158,25 +187,27 @@ def pain_chart(frame: pd.DataFrame) -> alt.LayerChart:
         .mark_rule(color=ZONE_EDGE_COLOUR, strokeDash=[2, 3], aria=False)
         .encode(y="low:Q", tooltip=[alt.Tooltip("zone:N", title="Zone from here up")])
     )
+    y = alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10]))
+    tooltip = [
+        alt.Tooltip("day:T", title="Day", format="%d %b %Y"),
+        alt.Tooltip("side:N", title="Leg"),
+        alt.Tooltip("kind:N", title="When"),
+        alt.Tooltip("pain:Q", title="Pain"),
+    ]
     lines = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
         .encode(
             x=_date_axis("day", "Day"),
-            y=alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10])),
+            y=y,
             color=alt.Color("side:N", scale=LEG_COLOURS, title=None, legend=_TOP_LEGEND),  # line and point alike
             # The legs differ by point shape as well as colour; during and next morning by dash.
             shape=alt.Shape("side:N", scale=LEG_SHAPES, title=None, legend=_TOP_LEGEND),
             strokeDash=alt.StrokeDash("kind:N", title=None, legend=_TOP_LEGEND),
-            tooltip=[
-                alt.Tooltip("day:T", title="Day", format="%d %b %Y"),
-                alt.Tooltip("side:N", title="Leg"),
-                alt.Tooltip("kind:N", title="When"),
-                alt.Tooltip("pain:Q", title="Pain"),
-            ],
+            tooltip=tooltip,
         )
     )
-    return _page_chart(alt.layer(zone_layer, borders, lines))
+    return _page_chart(alt.layer(zone_layer, borders, lines, _tap_layer(frame, _date_axis("day", "Day"), y, tooltip)))
 
 
 def routine_chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -239,6 +270,59 @@ def _spec(build: Callable[..., alt.TopLevelMixin], frame: pd.DataFrame, **option
     }
     spec["datasets"][RUNNER_DATA] = frame.assign(**dates) if dates else frame
     return cast(dict[str, Any], spec)
+
+
+def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [spec]
+    for layer in spec.get("layer", []):
+        found.extend(_layers(layer))
+    return found
+
+
+def _tooltip_value(value: Any, tooltip: dict[str, Any]) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if tooltip.get("type") == "temporal":
+        return f"{pd.Timestamp(value):%d %b %Y}"
+    number_format = tooltip.get("format")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if number_format:
+            return format(value, number_format)
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return str(value)
+
+
+def point_words(spec: dict[str, Any]) -> list[str]:
+    """What a tap on each point of a chart's own rows shows under the chart, in row order: its tooltip as one line
+    ("Date: 05 Dec 2026 · Leg: left · Raises: 20"). Empty for a chart whose points don't answer a tap."""
+    layers = _layers(spec)
+    params = [p for layer in layers for p in layer.get("params", []) if p.get("name") == TAPPED]
+    views = {view for p in params for view in p.get("views", [])}  # altair lifts a layer's params to the top
+    tappable = [layer for layer in layers if layer.get("name") in views or (layer.get("params") and not views)]
+    tappable = [layer for layer in tappable if layer.get("encoding", {}).get("tooltip")]
+    rows = spec.get("datasets", {}).get(RUNNER_DATA)
+    if not tappable or rows is None:
+        return []
+    tooltips = tappable[0].get("encoding", {}).get("tooltip", [])
+    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+    words = []
+    for row in records:
+        parts = []
+        for tooltip in tooltips:
+            shown = _tooltip_value(row.get(tooltip["field"]), tooltip)
+            if shown is not None:
+                parts.append(f"{tooltip.get('title', tooltip['field'])}: {shown}")
+        words.append(" · ".join(parts))
+    return words
+
+
+def tapped_row(selection: Any) -> int | None:
+    """The row (from 0) of the point a tap selected, from Streamlit's selection state for TAPPED, if any."""
+    if not selection:
+        return None
+    first = selection[0] if isinstance(selection, (list, tuple)) else selection
+    number = first.get(TAPPED_ROW) if isinstance(first, dict) else None
+    return int(number) - 1 if isinstance(number, (int, float)) and number >= 1 else None
 
 
 def json_spec(spec: dict[str, Any]) -> dict[str, Any]:

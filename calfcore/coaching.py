@@ -40,7 +40,13 @@ class TestComment:
     body: str
     created_at: dt.datetime
     hidden_at: dt.datetime | None = None
+    read_at: dt.datetime | None = None  # when the runner marked it read
 
     @property
     def hidden(self) -> bool:
         return self.hidden_at is not None
+
+    @property
+    def unread(self) -> bool:
+        """Still to be seen by the runner: neither marked read nor hidden."""
+        return self.read_at is None and self.hidden_at is None

@@ -199,6 +199,11 @@ class Store(ABC):
     def hide_comment(self, owner: str, runner_id: int, comment_id: int, now: dt.datetime) -> None: ...
 
     @abstractmethod
+    def mark_comment_read(self, owner: str, runner_id: int, comment_id: int, now: dt.datetime) -> None:
+        """The runner has seen this comment: it leaves the unread ones (the dashboard), and stays under its test in
+        History. Marking it again keeps the first time. NotFound if it isn't a comment on this runner's tests."""
+
+    @abstractmethod
     def coach_note(self, coach: str, token_sha256: str, now: dt.datetime) -> str | None:
         """The coach's private notes on the link's runner (None: the link doesn't work). Never the runner's to see."""
 

@@ -145,7 +145,7 @@ def symptom_from_row(row: Sequence[Any]) -> SymptomEntry:
 
 
 LINK_COLUMNS = "id, runner_id, label, created_at, expires_at, revoked_at, last_used_at, coach_may_comment"
-COMMENT_COLUMNS = "id, test_id, link_id, author, body, created_at, hidden_at"
+COMMENT_COLUMNS = "id, test_id, link_id, author, body, created_at, hidden_at, read_at"
 FEED_COLUMNS = "id, runner_id, show_exercise_names, created_at, expires_at, revoked_at"
 HOP_TEST_COLUMNS = "id, tested_on, hops_left, hops_right, pain_left, pain_right, red_flags"
 READINESS_COLUMNS = "id, checked_on, walked_pain_free, settled_next_morning, red_flags"

@@ -315,6 +315,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
         postgres_only=tuple(f"CREATE INDEX {table}_by_runner ON {table} (runner_id)" for table in _WARNING_TABLES),
     ),
+    Migration(
+        9,
+        "comments: when the runner marked a coach's comment read (unread ones show on the dashboard)",
+        ("ALTER TABLE test_comments ADD COLUMN read_at TIMESTAMP",),
+    ),
 )
 
 _DOUBLE = re.compile(r"\bDOUBLE\b(?! PRECISION)")

@@ -706,6 +706,17 @@ class SqlStore(Store):
             ).fetchall():
                 raise NotFound("That comment no longer exists.")
 
+    @retry_on_conflict
+    def mark_comment_read(self, owner: str, runner_id: int, comment_id: int, now: dt.datetime) -> None:
+        with self._transaction(owner) as cursor:
+            self._writing_for(cursor, owner, runner_id)
+            if not cursor.execute(
+                """UPDATE test_comments SET read_at = coalesce(read_at, ?)
+                                     WHERE id = ? AND runner_id = ? RETURNING id""",
+                [now, comment_id, runner_id],
+            ).fetchall():
+                raise NotFound("That comment no longer exists.")
+
     def coach_note(self, coach: str, token_sha256: str, now: dt.datetime) -> str | None:
         with self._cursor() as cursor:
             row = cursor.execute(

@@ -110,6 +110,7 @@ class OwnerData:
     mark_checkin_warning_mistaken = _ForOwner(Store.mark_checkin_warning_mistaken)
     save_all_clear = _ForOwner(Store.save_all_clear)
     delete_all_clear = _ForOwner(Store.delete_all_clear)
+    mark_comment_read = _ForOwner(Store.mark_comment_read)
     # Reads straight from the store: wrap them in `cached` where a page reads them on every rerun.
     list_runners = _ForOwner(Store.list_runners)
     get_runner = _ForOwner(Store.get_runner)

@@ -1,4 +1,7 @@
-"""Coaches' comments on tests: what the runner reads (and may hide) under a test, and a coach's comment box.
+"""Coaches' comments on tests: what the runner reads (and may mark read or hide), and a coach's comment box.
+
+A comment the runner has not marked read (nor hidden) is unread: the dashboard and the record result show every
+unread one, with the test it is about, whichever test is the latest; once read it stays under its test in History.
 
 The runner's side reads their own comments (scoped to their owner, cached per data version: a coach's comment
 changes the runner's version). The coach's side is drawn only when the link, resolved afresh on this rerun, allows
@@ -7,9 +10,12 @@ comments; the store checks that right again when the comment is saved (calfstore
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from calfcore.coaching import MAX_COMMENT_LENGTH, MAX_NOTE_LENGTH, TestComment
+from calfcore.models import HeelRaiseTest
 from calfcore.sharing import ResolvedShare
 from calfcore.validation import InputErrors, parse_comment
 from calfui.cache import CoachData, OwnerData
@@ -30,8 +36,61 @@ def _comment_card(comment: TestComment) -> None:
     )
 
 
+def _hide_button(data: OwnerData, runner_id: int, comment: TestComment, where: str) -> None:
+    if st.button(
+        "Hide comment",
+        key=runner_key(runner_id, where, "hide_comment", comment.id),
+        icon=":material/visibility_off:",
+        help="Hide this comment from your pages. Your coach is not told.",
+    ):
+        with saving(data.store):
+            data.hide_comment(runner_id, int(comment.id), now())
+            st.rerun()
+
+
+def _read_button(data: OwnerData, runner_id: int, comment: TestComment, where: str) -> None:
+    if st.button(
+        "Mark as read",
+        key=runner_key(runner_id, where, "read_comment", comment.id),
+        icon=":material/done:",
+        help="It leaves your dashboard and stays under its test in History. Your coach is not told.",
+    ):
+        with saving(data.store):
+            data.mark_comment_read(runner_id, int(comment.id), now())
+            st.rerun()
+
+
+def test_words(test: HeelRaiseTest | None) -> str:
+    """The test a comment is about, as the runner knows it: its day and each leg's raises."""
+    if test is None:
+        return "a test no longer kept"
+    return (
+        f"your test of {test.tested_on:%d %b %Y} (left {int(test.straight_reps.left or 0)}, "
+        f"right {int(test.straight_reps.right or 0)})"
+    )
+
+
+def render_unread_comments(data: OwnerData, runner_id: int, tests: Sequence[HeelRaiseTest]) -> None:
+    """Every comment the runner has not yet marked read or hidden, newest first, each naming the test it is about."""
+    unread = [c for c in runner_comments(data, runner_id) if c.unread]
+    if not unread:
+        return
+    by_id = {t.id: t for t in tests}
+    with st.container(key=runner_key(runner_id, "unread_comments")):
+        st.subheader(f"New from your coach ({len(unread)})", anchor=False)
+        for comment in reversed(unread):
+            with st.container(border=True):
+                st.caption(f"About {test_words(by_id.get(comment.test_id))}")
+                _comment_card(comment)
+                read, hide = st.columns(2)
+                with read:
+                    _read_button(data, runner_id, comment, "unread")
+                with hide:
+                    _hide_button(data, runner_id, comment, "unread")
+
+
 def render_test_comments(data: OwnerData, runner_id: int, test_id: int) -> None:
-    """The coaches' comments on one test, for its runner, each with a Hide button."""
+    """The coaches' comments on one test, for its runner, each with a Hide button (and Mark as read while unread)."""
     found = [c for c in runner_comments(data, runner_id) if c.test_id == test_id]
     shown = [c for c in found if not c.hidden]
     if not found:
@@ -40,15 +99,10 @@ def render_test_comments(data: OwnerData, runner_id: int, test_id: int) -> None:
     for comment in shown:
         with st.container(border=True):
             _comment_card(comment)
-            if st.button(
-                "Hide comment",
-                key=runner_key(runner_id, "hide_comment", comment.id),
-                icon=":material/visibility_off:",
-                help="Hide this comment from your pages. Your coach is not told.",
-            ):
-                with saving(data.store):
-                    data.hide_comment(runner_id, int(comment.id), now())
-                    st.rerun()
+            if comment.unread:
+                st.caption("New: not marked read yet.")
+                _read_button(data, runner_id, comment, "test")
+            _hide_button(data, runner_id, comment, "test")
     hidden = len(found) - len(shown)
     if hidden:
         st.caption(f"{hidden} hidden comment{'s' if hidden > 1 else ''} on this test (still in your JSON export).")

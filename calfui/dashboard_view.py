@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from calfcore import dashboard
+from calfcore import charts, dashboard
 from calfcore.models import HeelRaiseTest
 from calfcore.retest import RetestPlan
 from calfcore.warning_signs import warning_of
@@ -18,6 +18,7 @@ from calfstore import RunnerRecords
 from calfui.cache import OwnerData
 from calfui.result import equipment_access, render_result
 from calfui.state import runner_key
+from calfui.widgets import plain
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -39,16 +40,33 @@ def arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict[str, Any], str, pa.Table]:
-    """The knee-straight raises chart, its text alternative and its table, ready for the browser."""
+def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict[str, Any], str, pa.Table, list[str]]:
+    """The knee-straight raises chart, its text alternative, its table and its points' words, ready for the browser."""
     view = dashboard.raises_chart(records, today)
     assert view.table is not None
-    return arrow_datasets(view.spec), view.text, arrow_table(view.table)
+    points = charts.point_words(view.spec)
+    return arrow_datasets(view.spec), view.text, arrow_table(view.table), points
 
 
-def render_chart(spec: dict[str, Any], text: str, table: pa.Table | None) -> None:
-    """A chart with its text alternative (read as the chart's name) and, folded away, every value as a table."""
-    st.vega_lite_chart(spec, width="stretch", alt=text)
+def render_chart(
+    spec: dict[str, Any], text: str, table: pa.Table | None, *, key: str | None = None, points: Sequence[str] = ()
+) -> None:
+    """A chart with its text alternative (read as the chart's name) and, folded away, every value as a table.
+
+    With a `key` and its `points` (calfcore.charts.point_words), a tap on a point names its values in a line under
+    the chart: a phone has no hover for the tooltip."""
+    if key is None or not points:
+        st.vega_lite_chart(spec, width="stretch", alt=text)
+    else:
+        event = st.vega_lite_chart(
+            spec, width="stretch", alt=text, key=key, on_select="rerun", selection_mode=charts.TAPPED
+        )
+        row = charts.tapped_row(event.selection.get(charts.TAPPED))
+        with st.container(key=f"{key}_tapped"):
+            if row is not None and row < len(points):
+                st.markdown(f"**Tapped:** {plain(points[row])}")
+            else:
+                st.caption("Tap a point to see its values here.")
     if table is not None:
         with st.expander("Chart as a table"):
             st.table(table)
@@ -85,9 +103,12 @@ def render_retest(plan: RetestPlan | None, today: dt.date, away: set[dt.date]) -
 
 def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date) -> None:
     """The knee-straight raises over the dashboard's default period: where a test just saved sits in the trend."""
-    spec, text, table = data.cached(("raises chart", records.runner.id, today), lambda: _raises_spec(records, today))
+    spec, text, table, points = data.cached(
+        ("raises chart", records.runner.id, today), lambda: _raises_spec(records, today)
+    )
     st.markdown(f"**Your raises, last {dashboard.DEFAULT_PERIOD}** (knee straight), {dashboard.band_words(records)}")
-    render_chart(spec, text, table)
+    key = runner_key(records.runner.saved_id, "raises_chart", len(points))
+    render_chart(spec, text, table, key=key, points=points)
 
 
 def _chart_specs(
@@ -97,6 +118,7 @@ def _chart_specs(
     alternative, "<name> table" its table, and the training table. Built once per data version (see calfui.cache)."""
     specs: dict[str, Any] = {}
     for name, view in dashboard.progress_charts(records, today, sessions_planned, away).items():
+        specs[f"{name} points"] = charts.point_words(view.spec)  # from the rows, before they become Arrow bytes
         specs[name] = arrow_datasets(view.spec)
         specs[f"{name} text"] = view.text
         if view.table is not None:
@@ -190,21 +212,26 @@ def render_dashboard(
             dashboard.within(records, today, dashboard.PERIODS[period]), today, sessions_planned, frozenset(away)
         ),
     )
+
+    def tap(name: str) -> dict[str, Any]:  # a tapped point belongs to this runner, chart and period's rows
+        points = specs[f"{name} points"]
+        return {"key": runner_key(records.runner.saved_id, "chart", name, period, len(points)), "points": points}
+
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
     with raises_tab:
         st.markdown(f"**Knee straight**, {dashboard.band_words(records)}")
-        render_chart(specs["straight"], specs["straight text"], specs["straight table"])
+        render_chart(specs["straight"], specs["straight text"], specs["straight table"], **tap("straight"))
         if "bent" in specs:
             st.markdown("**Knee bent** (no published norm: compare legs and trend).")
-            render_chart(specs["bent"], specs["bent text"], specs["bent table"])
+            render_chart(specs["bent"], specs["bent text"], specs["bent table"], **tap("bent"))
     with symmetry_tab:
         if "symmetry" in specs:
-            render_chart(specs["symmetry"], specs["symmetry text"], specs["symmetry table"])
+            render_chart(specs["symmetry"], specs["symmetry text"], specs["symmetry table"], **tap("symmetry"))
         else:
             st.caption("Symmetry needs both legs tested.")
     with pain_tab:
         if "pain" in specs:
-            render_chart(specs["pain"], specs["pain text"], specs["pain table"])
+            render_chart(specs["pain"], specs["pain text"], specs["pain table"], **tap("pain"))
         else:
             st.caption("No pain recorded yet.")
     with training_tab:

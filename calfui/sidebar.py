@@ -10,7 +10,7 @@ from calfui import navigation
 from calfui.context import SELECTED_RUNNER_KEY, PageContext, _show_runner_in_url
 from calfui.pickers import pick
 from calfui.viewer import ViewerKind
-from calfui.widgets import focus_styles, plain
+from calfui.widgets import focus_styles, plain, sidebar_drawer
 
 RUNNER_PICKER_KEY = "runner_picker"
 
@@ -25,6 +25,7 @@ def sidebar(context: PageContext) -> None:
             st.logout()
     if context.viewer.owns_data:
         runner_picker(context)
+        sidebar_drawer()
 
 
 def runner_picker(context: PageContext) -> None:

@@ -236,6 +236,16 @@ def focus_styles() -> None:
     st.html(_ASSETS / "focus.css")
 
 
+_drawer = st.components.v2.component("calf_check_drawer", js=(_ASSETS / "drawer.js").read_text())
+
+
+def sidebar_drawer() -> None:
+    """In the sidebar: on a phone, the open sidebar closes when the keyboard's focus leaves it for the page it
+    covers (calfui/assets/drawer.js)."""
+    with st.sidebar:
+        _drawer(key="calf_drawer")
+
+
 def confirmed_action(
     state: dict[str, Any],
     target: object,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from calfui import navigation
-from calfui.comments import render_test_comments
+from calfui.comments import render_unread_comments
 from calfui.context import PageContext, render_page
 from calfui.dashboard_view import render_dashboard
 from calfui.sidebar import require_runner
@@ -20,12 +20,9 @@ def render(context: PageContext) -> None:
     st.title("Dashboard")
     st.caption(plain(runner.name))
     records = context.data.records(runner.saved_id)
-    render_dashboard(
-        context.data,
-        records,
-        context.today,
-        about_latest=lambda test: render_test_comments(context.data, runner.saved_id, test.saved_id),
-    )
+    # A coach's comments until the runner has seen them, whichever test they are about (then under it in History).
+    render_unread_comments(context.data, runner.saved_id, records.tests)
+    render_dashboard(context.data, records, context.today)
     missing_morning = [
         s
         for s in records.symptoms

@@ -16,7 +16,7 @@ from calfcore.triage import zero_raise_sides, zero_raises_question
 from calfcore.validation import InputErrors, parse_test
 from calfstore import StoreError
 from calfui import forms, navigation, widgets
-from calfui.comments import render_test_comments
+from calfui.comments import render_unread_comments
 from calfui.context import PageContext, render_page
 from calfui.dashboard_view import render_raises_chart, render_retest, retest_schedule
 from calfui.recording import (
@@ -44,7 +44,7 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
     )
     records = context.data.records(runner.saved_id)
     result = render_result(records, test_id, context.today, data=context.data)
-    render_test_comments(context.data, runner.saved_id, test_id)
+    render_unread_comments(context.data, runner.saved_id, records.tests)  # this test's and earlier ones'
     if result is not None and not result.triage.stop:  # after a warning sign, the advice to see a clinician is all
         plan, away = retest_schedule(context.data, records, context.today)
         render_retest(plan, context.today, away)

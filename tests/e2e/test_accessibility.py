@@ -21,10 +21,13 @@ from tests.e2e.axe_scan import Finding, scan
 from tests.e2e.helpers import (
     ARTIFACTS,
     PHONE,
+    choose,
     click,
+    fill_number,
     load_demo,
     navigate,
     open_page,
+    options_of,
     record_test,
     screenshot,
     wait_for_app,
@@ -166,8 +169,23 @@ def test_every_page_and_state_has_no_serious_or_critical_violation_of_the_apps_o
 
         navigate(page, "Retests")
         scanner.check("retests")
+        click(page, "Mark days away")  # today, ill: the days-away table and the picker to unmark one
+        expect(page.get_by_text("Marked 1 day away.")).to_be_visible()
+        scanner.check("retests-days-away")
         navigate(page, "Return to run")
         scanner.check("return-to-run")
+        page.get_by_role("tab", name="Hop test").click()
+        fill_number(page, "Hops: left", 12)
+        fill_number(page, "Hops: right", 11)
+        click(page, "Save hop test")
+        expect(page.get_by_text("Hop test saved.")).to_be_visible()
+        page.get_by_role("tab", name="Hop test").click()
+        scanner.check("return-to-run-hops")  # the hop symmetry and chart
+        choose(page, "Entry to remove", next(o for o in options_of(page, "Entry to remove") if "hop test" in o))
+        click(page, "Remove it")
+        expect(page.get_by_role("button", name="Yes, remove it")).to_be_visible()
+        scanner.check("return-to-run-remove")  # the confirmation
+        click(page, "Cancel")
 
         navigate(page, "History")
         scanner.check("history")
@@ -203,4 +221,4 @@ def test_every_page_and_state_has_no_serious_or_critical_violation_of_the_apps_o
         context.close()
     assert not app_findings, json.dumps(app_findings, indent=1)
     # Every state was scanned, and Streamlit's own findings (if any) are on the record, not hidden.
-    assert len(scanner.states) == 22, list(scanner.states)
+    assert len(scanner.states) == 25, list(scanner.states)

@@ -5,11 +5,15 @@ the actions under test.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import (
     METRONOME_STARTED,
+    PHONE,
     create_profile,
     load_demo,
     main_text,
@@ -17,6 +21,7 @@ from tests.e2e.helpers import (
     screenshot,
     wait_for_app,
 )
+from tests.e2e.server import StreamlitServer, start_server
 
 DESKTOP = {"width": 1280, "height": 800}
 DEMO = "Demo runner (Alex)"
@@ -48,13 +53,26 @@ def focused(page: Page) -> dict | None:
     return page.evaluate(_FOCUSED)
 
 
+# Whether the focused element, outside the sidebar, lies under the open sidebar (a drawer over the page on a phone).
+_UNDER_SIDEBAR = r"""() => {
+  const el = document.activeElement;
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  if (!el || !sidebar || sidebar.contains(el) || el === document.body) return false;
+  const box = el.getBoundingClientRect();
+  const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return !!top && sidebar.contains(top);
+}"""
+
+
 def assert_focus_visible(page: Page, where: str) -> dict:
-    """A 2px or wider outline, or (for a text field or select box) its box's border in the primary colour."""
+    """A 2px or wider outline, or (for a text field or select box) its box's border in the primary colour; and not
+    hidden under the sidebar."""
     info = focused(page)
     assert info is not None, f"{where}: nothing has the focus"
     ring = info["outline"] not in ("none", "") and info["outlineWidth"] >= 2
     field = info["box"] == PRIMARY_RGB and info["boxWidth"] >= 1
     assert ring or field, f"{where}: the focus is not visible: {info}"
+    assert not page.evaluate(_UNDER_SIDEBAR), f"{where}: the focus is under the open sidebar: {info}"
     return info
 
 
@@ -79,9 +97,9 @@ def press(page: Page, key: str) -> None:
     wait_for_app(page)
 
 
-def go_to(page: Page, title: str) -> None:
-    """Switch page with the sidebar's link, by keyboard."""
-    tab_to(page, title, back=True)
+def go_to(page: Page, title: str, *, forward: bool = False) -> None:
+    """Switch page with the sidebar's link, by keyboard (from the page, back to it; from the sidebar's top, on)."""
+    tab_to(page, title, back=not forward)
     press(page, "Enter")
     expect(page.get_by_test_id("stSidebarNavLink").filter(has_text=title).first).to_have_attribute(
         "aria-current", "page"
@@ -194,3 +212,152 @@ def test_every_main_action_by_keyboard_with_the_focus_visible(server, desk: Page
     press(page, "Enter")
     expect(page.get_by_text("Logged", exact=False).first).to_be_visible()
     assert "Logged" in main_text(page)
+
+
+@pytest.fixture
+def pocket(browser: Browser):
+    """A phone-sized window driven by a keyboard (a Bluetooth keyboard, or a switch device that sends keys)."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def saturday(tmp_path: Path) -> Iterator[StreamlitServer]:
+    """The app on a fixed day, Saturday 5 December 2026 (CALF_TODAY): the dates typed below are known."""
+    server = start_server(tmp_path / "calfcheck.duckdb", tmp_path, env={"CALF_TODAY": "2026-12-05"})
+    yield server
+    server.stop()
+    assert "Traceback" not in server.log(), server.log()
+
+
+def test_runner_picker_retests_and_return_to_run_by_keyboard_at_phone_size(saturday, pocket: Page) -> None:
+    """Issue 24: the sidebar's runner picker (collapsed on a phone), every action on Retests and Return to run, and
+    revoking a link with its confirmation, by keyboard alone, with the focus visible and never lost to the page's
+    top after an action."""
+    page, server = pocket, saturday
+    open_page(page, server.url)
+    load_demo(page, server.url)
+    create_profile(page, None, "Kim", 1990)  # set-up: Kim is now shown
+    open_page(page, server.url, "dashboard")
+    screenshot(page, "keyboard-phone-start")
+
+    # The sidebar is folded away on a phone: open it from its button, pick the demo runner by typing, and Enter.
+    # Nothing of the folded sidebar is in the way: the second stop (after "Skip to main content") opens it.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert_focus_visible(page, "Expand sidebar")
+    assert focused(page)["testid"] == "stExpandSidebarButton", focused(page)
+    press(page, "Enter")
+    page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]').contains(document.activeElement)")
+    tab_to(page, "Runner", limit=20)
+    page.keyboard.type("Demo")
+    press(page, "Enter")
+    expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Runner")).to_have_value(DEMO)
+    screenshot(page, "keyboard-phone-picked")
+
+    screenshot(page, "keyboard-phone-picked")
+
+    # Retests: the interval (a radio group: arrows), days away (dates typed, the reason by arrows), and unmarking.
+    go_to(page, "Retests")
+    expect(page.get_by_role("heading", name="Retests and days away")).to_be_visible()
+    screenshot(page, "keyboard-phone-retests")
+    tab_to(page, "By stage: every 2 weeks while calming down or building, every 4 once loading")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("radio", name="Every week")).to_be_checked()
+    tab_to(page, "Save")
+    press(page, "Enter")
+    expect(page.get_by_text("Retest interval saved.")).to_be_visible()
+    expect(page.get_by_role("radio", name="Every week")).to_be_checked()
+    tab_to(page, "day, To")  # two days from today
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    tab_to(page, "Ill")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="Travelling")).to_be_checked()
+    tab_to(page, "Mark days away")
+    press(page, "Enter")
+    expect(page.get_by_text("Marked 3 days away.")).to_be_visible()
+    screenshot(page, "keyboard-phone-retests-marked")
+    tab_to(page, "Unmark a day")
+    page.keyboard.type("Sun 06")
+    press(page, "Enter")
+    expect(page.get_by_role("combobox", name="Unmark a day")).to_have_value("Sun 06 Dec 2026 (travelling)")
+    tab_to(page, "Unmark")
+    press(page, "Enter")
+    expect(page.get_by_text("Day unmarked.")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Unmark a day")).not_to_have_value("Sun 06 Dec 2026 (travelling)")
+    tab_to(page, "Unmark a day", back=True)  # the days still marked, read from its list (opened by a key)
+    page.keyboard.press("ArrowDown")
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    assert [o.strip() for o in options.all_inner_texts()] == [
+        "Sat 05 Dec 2026 (travelling)",
+        "Mon 07 Dec 2026 (travelling)",
+    ]
+    page.keyboard.press("Escape")
+
+    # Return to run: the checklist's boxes by Space, the hop test's tab by arrows, and removing an entry.
+    open_sidebar_by_keyboard(page)
+    go_to(page, "Return to run", forward=True)
+    tab_to(page, "I walked for 30 minutes without pain")
+    page.keyboard.press("Space")
+    tab_to(page, "Any pain had settled by the next morning")
+    page.keyboard.press("Space")
+    tab_to(page, "Save checklist")
+    press(page, "Enter")
+    expect(page.get_by_text("Checklist saved.")).to_be_visible()
+    tab_to(page, "Record the checklist", role="tab")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("tab", name="Hop test")).to_have_attribute("aria-selected", "true")
+    tab_to(page, "Hops: left")
+    page.keyboard.type("12")
+    tab_to(page, "Hops: right")
+    page.keyboard.type("11")
+    tab_to(page, "Save hop test")
+    press(page, "Enter")
+    expect(page.get_by_text("Hop test saved.")).to_be_visible()
+    tab_to(page, "Entry to remove")
+    page.keyboard.type("hop test")
+    press(page, "Enter")
+    tab_to(page, "Remove it")
+    press(page, "Enter")
+    tab_to(page, "Yes, remove it")
+    press(page, "Enter")
+    expect(page.get_by_text("Entry removed.")).to_be_visible()
+    assert "hop test · left 12" not in main_text(page)
+    screenshot(page, "keyboard-phone-return-to-run")
+
+    # Share: a link made and revoked, the confirmation included.
+    open_sidebar_by_keyboard(page)
+    go_to(page, "Share", forward=True)
+    tab_to(page, "Who is it for?")
+    page.keyboard.type("Coach Sam")
+    tab_to(page, "Create link")
+    press(page, "Enter")
+    expect(page.get_by_text("Link for Coach Sam created")).to_be_visible()
+    tab_to(page, "Done")
+    press(page, "Enter")
+    tab_to(page, "Revoke")
+    press(page, "Enter")
+    tab_to(page, "Yes, revoke it")
+    press(page, "Enter")
+    expect(page.get_by_text("revoked").first).to_be_visible()
+    screenshot(page, "keyboard-phone-revoked")
+
+
+def open_sidebar_by_keyboard(page: Page) -> None:
+    """From anywhere: back to the top of the page and Enter on the sidebar's button, if it is folded away."""
+    if page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "true":
+        tab_to(page, "Expand sidebar", back=True)
+        press(page, "Enter")
+        expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "false")
+        # The open sidebar has the focus: the next Tab is its first link, not the page behind it.
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stSidebar]').contains(document.activeElement)"
+        )
+        assert_focus_visible(page, "the open sidebar")

@@ -9,11 +9,16 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import (
+    choose,
+    click,
     create_profile_and_test,
     create_share_link,
     log_in,
     main_text,
+    options_of,
     person,
+    record_test,
+    reload,
     screenshot,
     wait_for_app,
 )
@@ -156,3 +161,61 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     screenshot(coach, "roster-access-ended")
     for someone in (ann, bob, coach):
         someone.context.close()
+
+
+def test_an_unread_comment_on_an_older_test_waits_on_the_dashboard_until_marked_read(
+    hosted: StreamlitServer, browser: Browser
+) -> None:
+    """Issue 24: the coach comments on Ann's test, then Ann records a newer one. The comment is on her dashboard and
+    her record result (naming the test it is about) until she marks it read; then it is in History only."""
+    ann, coach = person(browser), person(browser)
+    log_in(ann, hosted, "ann@example.org")
+    create_profile_and_test(ann, hosted, "Ann Runner", 20, 24)
+    ann_link = create_share_link(ann, hosted, "Coach Sam")
+    _comment_switch(ann).click()
+    wait_for_app(ann)
+    expect(ann.get_by_role("switch", name=re.compile("may comment"))).to_be_checked()
+
+    log_in(coach, hosted, "coach@example.org")
+    coach.goto(ann_link)
+    wait_for_app(coach)
+    coach.get_by_role("textbox", name="Comment on this test").fill(COMMENT)
+    coach.get_by_role("button", name="Send comment").click()
+    expect(coach.get_by_text("Comment sent.")).to_be_visible()
+
+    # A newer test: the comment is about the one before, and the record result says so.
+    record_test(ann, hosted.url, 26, 27)
+    unread = ann.locator("[class*='unread_comments']")
+    expect(unread).to_contain_text(COMMENT)
+    expect(unread).to_contain_text("left 20, right 24")
+
+    ann.goto(f"{hosted.url}/dashboard")
+    wait_for_app(ann)
+    expect(unread).to_contain_text("New from your coach (1)")
+    expect(unread).to_contain_text(COMMENT)
+    expect(unread).to_contain_text("Coach Sam")
+    expect(unread).to_contain_text("About your test of")
+    expect(unread).to_contain_text("left 20, right 24")
+    expect(ann.get_by_test_id("stMetricValue").first).to_be_visible()  # the latest test (26/27) below it
+    screenshot(ann, "comments-unread-dashboard")
+    click(ann, "Mark as read")
+    expect(ann.get_by_text(COMMENT)).to_have_count(0)
+    expect(unread).to_have_count(0)
+    reload(ann)  # stored, not just hidden on this page
+    assert COMMENT not in main_text(ann)
+    screenshot(ann, "comments-read-dashboard")
+
+    # Still in History, under the test it is about.
+    ann.goto(f"{hosted.url}/history")
+    wait_for_app(ann)
+    choose(ann, "Open a test", next(o for o in _history_tests(ann) if "left 20 / right 24" in o))
+    expect(ann.get_by_text(COMMENT)).to_be_visible()
+    assert "New: not marked read yet." not in main_text(ann)
+    ann.get_by_text(COMMENT).scroll_into_view_if_needed()
+    screenshot(ann, "comments-read-history")
+    for someone in (ann, coach):
+        someone.context.close()
+
+
+def _history_tests(page: Page) -> list[str]:
+    return options_of(page, "Open a test")

@@ -6,15 +6,18 @@ from __future__ import annotations
 import pytest
 
 from calfcore.charts import (
+    TAPPED_ROW,
     json_spec,
     pain_chart,
     pain_spec,
+    point_words,
     reps_chart,
     reps_spec,
     routine_chart,
     routine_spec,
     symmetry_chart,
     symmetry_spec,
+    tapped_row,
 )
 from calfcore.demo import demo_data
 from calfcore.models import Sex
@@ -179,3 +182,21 @@ def test_specs_from_a_template_are_what_altair_builds(demo_frames, name):
     fewer = {key: frame.iloc[: len(frame) // 2] for key, frame in demo_frames.items()}
     for frames in (demo_frames, fewer, empty, demo_frames):
         assert _canonical(json_spec(spec(frames))) == _canonical(chart(frames).to_dict(validate=False)), name
+
+
+def test_a_tapped_point_is_named_by_its_tooltip_in_one_line(demo_frames):
+    """Issue 24: a phone has no hover, so the page names a tapped point's values under the chart, as the tooltip
+    does: one line per row of the chart's own rows, in row order (the browser numbers the rows the same way)."""
+    frame = demo_frames["reps"]
+    words = point_words(reps_spec(frame, "straight"))
+    straight = frame[frame["knee"] == "straight"].reset_index(drop=True)
+    assert len(words) == len(straight)
+    first = straight.iloc[0]
+    assert words[0].startswith(f"Date: {first['tested_on']:%d %b %Y} · Leg: {first['side']} · Raises: {first['reps']}")
+    assert "Protocol: " in words[0]
+    assert point_words(symmetry_spec(demo_frames["symmetry"]))[0].split(" · ")[2].startswith("Symmetry (%): ")
+    assert point_words(pain_spec(demo_frames["pain"]))[0].split(" · ")[-1].startswith("Pain: ")
+    assert point_words(routine_spec(demo_frames["routine"])) == []  # the bars keep their tooltip only
+    # Streamlit's selection state: the row numbers the browser counted from 1; nothing tapped is None.
+    assert tapped_row([{TAPPED_ROW: 3}]) == 2
+    assert tapped_row([]) is None and tapped_row({}) is None and tapped_row(None) is None

@@ -205,3 +205,29 @@ def test_a_comment_changes_the_runners_data_version(store: Store) -> None:
     before = store.data_version(ANN)
     store.add_comment(COACH, "Sam", token_hash("a" * 43), test, "Seen?", NOW)
     assert store.data_version(ANN) != before
+
+
+def test_the_runner_marks_a_comment_read_and_it_stays_with_its_test(store: Store) -> None:
+    ann, test = _runner_with_test(store, ANN, "Ann")
+    _link(store, ANN, ann, "a" * 43, comments=True)
+    first = store.add_comment(COACH, "Sam", token_hash("a" * 43), test, "Good symmetry", NOW)
+    second = store.add_comment(COACH, "Sam", token_hash("a" * 43), test, "Now the bent knee", NOW)
+    assert [c.unread for c in store.list_comments(ANN, ann)] == [True, True]
+    bob, _ = _runner_with_test(store, BOB, "Bob")
+    before = every_row(store)
+    with pytest.raises(NotFound):  # another owner can't mark Ann's comment, nor through their own runner
+        store.mark_comment_read(BOB, ann, first.id, NOW)
+    with pytest.raises(NotFound):
+        store.mark_comment_read(BOB, bob, first.id, NOW)
+    assert every_row(store) == before
+    store.mark_comment_read(ANN, ann, first.id, NOW)
+    store.mark_comment_read(ANN, ann, first.id, NOW + dt.timedelta(days=1))  # again: the first time stays
+    comments = store.list_comments(ANN, ann)
+    assert [(c.id, c.read_at, c.hidden, c.unread) for c in comments] == [
+        (first.id, NOW, False, False),
+        (second.id, None, False, True),
+    ]
+    store.hide_comment(ANN, ann, second.id, NOW)  # hidden: not unread either, and not marked read
+    assert [(c.read_at, c.unread) for c in store.list_comments(ANN, ann)] == [(NOW, False), (None, False)]
+    with pytest.raises(NotFound):
+        store.mark_comment_read(ANN, ann, 10_000, NOW)
