@@ -6,8 +6,13 @@
 
 Every store write is one transaction, so a write that fails has saved nothing. The message (Store.explain) says
 so, names the file and the fix: a full disk, a read-only folder, a change saved elsewhere at the same moment, an
-entry deleted meanwhile. The rest of the `with` block is skipped and the page goes on rendering; only when DuckDB
-has stopped the connection (a fatal error, reopened at the next rerun) does the page stop here.
+entry deleted meanwhile, a database server that isn't answering. The rest of the `with` block is skipped and the page
+goes on rendering; only when DuckDB has stopped the connection (a fatal error, reopened at the next rerun) does the
+page stop here.
+
+A save made in a click handler (the Record page's) runs before the page does, and the page may then meet the same
+outage in its first read and stop before it draws anything: `refused(message)` keeps the refusal for the app's
+shell, which shows it at the top of that run (`show_refused`), so the runner always reads that nothing was saved.
 """
 
 from __future__ import annotations
@@ -17,7 +22,17 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from calfstore import Store, StoreError
+from calfstore import DataUnreachable, Store, StoreError
+
+REFUSED_KEY = "_refused_save"  # session state: a refusal a click handler met, shown once by the shell
+
+
+def message(error: StoreError) -> str:
+    """What a failed save tells the runner: the store's message, which for a read that failed on the way to the
+    write (the database isn't answering) is said as a refused save."""
+    if isinstance(error, DataUnreachable):
+        return f"Nothing was saved. {error}"
+    return str(error)
 
 
 @contextmanager
@@ -25,6 +40,18 @@ def saving(store: Store) -> Iterator[None]:
     try:
         yield
     except StoreError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(message(error), icon=":material/error:")
         if store.invalidated:
             st.stop()
+
+
+def refused(text: str) -> None:
+    """Keep a refusal met in a click handler for the shell to show at the top of the run that follows."""
+    st.session_state[REFUSED_KEY] = text
+
+
+def show_refused() -> None:
+    """The shell, once per run: a refusal kept by a click handler, shown once."""
+    text = st.session_state.pop(REFUSED_KEY, None)
+    if text:
+        st.error(str(text), icon=":material/error:")

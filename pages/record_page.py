@@ -14,13 +14,15 @@ from calfcore.guided import GuidedResult
 from calfcore.models import Protocol, RunnerProfile
 from calfcore.validation import InputErrors, parse_test
 from calfstore import StoreError
-from calfui import forms, navigation, widgets
+from calfui import forms, navigation, saving, widgets
 from calfui.comments import render_test_comments
 from calfui.context import PageContext, render_page
 from calfui.dashboard_view import render_raises_chart, render_retest, retest_schedule
 from calfui.recording import (
     GUIDED,
     JUST_SAVED,
+    KEPT,
+    KEPT_NOTE,
     NOT_SAVED,
     form_prefix,
     next_task,
@@ -63,11 +65,16 @@ def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names:
     except InputErrors as errors:
         state[NOT_SAVED] = errors.errors
         return
-    except StoreError as error:  # disk full, locked file, deleted profile: nothing was saved, and the page says why
-        state[NOT_SAVED] = {"": str(error)}
+    except StoreError as error:  # the database not answering, a full disk, a locked file: nothing was saved
+        # Said by the shell (the page's own first read may meet the same outage), and what was typed is kept: the
+        # next form (a new task, so no widget keeps a stale value) is filled in with it, for a second Save.
+        saving.refused(f"{saving.message(error)} {KEPT_NOTE}")
+        state[KEPT] = (test, symptoms)
+        next_task(runner.saved_id)
         return
     state[JUST_SAVED] = test_id
     state.pop(GUIDED, None)
+    state.pop(KEPT, None)
     for key in forms.widget_keys(field_names, prefix=prefix):  # this form is done with
         st.session_state.pop(key, None)
     next_task(runner.saved_id)  # "Record another test" starts from a fresh form
@@ -98,6 +105,7 @@ def render(context: PageContext) -> None:
             "guided", label="Or let the app keep the beat and count: guided test", icon=":material/timer:"
         )
     prefix = form_prefix(runner.saved_id)
+    kept = state.get(KEPT)  # what the runner typed before a refused Save
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
     with st.form(f"{prefix}form", border=False, enter_to_submit=False):
@@ -110,6 +118,8 @@ def render(context: PageContext) -> None:
             today=context.today,
             guided=guided,
             body_weight_kg=runner.body_weight_kg,
+            test=kept[0] if kept else None,
+            symptoms={entry.side: entry for entry in kept[1]} if kept else None,
         )
         st.form_submit_button(
             "Save test",
@@ -120,9 +130,7 @@ def render(context: PageContext) -> None:
             args=(context, runner, prefix, list(raw)),
         )
     problems = state.pop(NOT_SAVED, None)
-    if problems and "" in problems:
-        st.error(problems[""], icon=":material/error:")
-    elif problems:
+    if problems:
         widgets.show_errors(problems, slots)
 
 
