@@ -1,0 +1,177 @@
+"""Issue 23: a database that goes away and comes back, under a real `streamlit run` server and Chromium.
+
+PostgreSQL (a throwaway cluster of this test's own on 127.0.0.1) is stopped while a runner has typed a test into the
+Record form. During the outage the Save, every page (home, record, dashboard, routine, history, retests, profile,
+share) and a coach's share link answer within seconds with the app's own message, never Streamlit's error page, and
+no message names the database's user, host or port; the calendar feed answers 503. The refused Save keeps what was
+typed; once the server is back, the first click works, the form shows the typed values, and a second Save stores
+them. Chromium is required (never skipped): `make test` installs it.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from calfstore import LOCAL_OWNER, open_store
+from tests.e2e.helpers import ARTIFACTS, create_profile, create_share_link, fill_number, record_test, wait_for_app
+from tests.e2e.server import StreamlitServer, start_server
+from tests.pgcluster import APP_USER, PgCluster
+
+pytestmark = pytest.mark.e2e
+
+ANSWER_LIMIT_S = 8.0  # the goal is about 3 s; loose, for a loaded 2-core machine (the real figures are reported)
+GENERIC_ERROR = "This app has encountered an error"
+READ_MESSAGE = "can't be reached right now"
+PAGES = ("home", "record", "dashboard", "routine", "history", "retests", "profile", "share")
+NOTE = "typed during the outage"
+
+
+@pytest.fixture
+def cluster() -> Iterator[PgCluster]:
+    """A cluster of this test's own: stopping the shared one would disturb other tests."""
+    started = PgCluster.start(fsync=False)
+    yield started
+    started.stop()
+
+
+def _new_page(browser: Browser) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def _no_generic_error(page: Page, where: str, secrets_of_the_server: tuple[str, ...]) -> str:
+    text = page.get_by_test_id("stApp").inner_text()
+    assert GENERIC_ERROR not in text, (where, text)
+    assert page.get_by_test_id("stException").count() == 0, where
+    for secret in secrets_of_the_server:
+        assert secret not in text, (where, secret, text)
+    return text
+
+
+def _answer_time(page: Page, start: float, text: str, limit_s: float = 30) -> float:
+    """Seconds from `start` until `text` is on the page (and no run is in flight)."""
+    expect(page.get_by_text(text).first).to_be_visible(timeout=limit_s * 1000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=limit_s * 1000)
+    return time.monotonic() - start
+
+
+def test_postgresql_stopped_and_restarted_under_a_browser_session(
+    browser: Browser, cluster: PgCluster, tmp_path: Path, figures
+) -> None:
+    url = cluster.url(cluster.create_database())
+    server: StreamlitServer = start_server(tmp_path / "unused.duckdb", tmp_path, env={"CALF_DATABASE_URL": url})
+    runner, visitor, coach = _new_page(browser), _new_page(browser), _new_page(browser)
+    hidden = (APP_USER, f":{cluster.port}", "127.0.0.1", "postgresql://")
+    try:
+        create_profile(runner, server.url, "Outage Olu", 1986)
+        record_test(runner, server.url, 24, 26)
+        share_url = create_share_link(runner, server, "Coach during outage")
+        coach.goto(share_url)
+        wait_for_app(coach)
+        # The runner types a test and is about to save it.
+        runner.goto(f"{server.url}/record")
+        wait_for_app(runner)
+        fill_number(runner, "Raises: left", 23)
+        fill_number(runner, "Raises: right", 27)
+        runner.get_by_label("Notes (optional)").fill(NOTE)
+        runner.get_by_label("Notes (optional)").press("Tab")
+
+        cluster.server_stop("fast")
+        times: dict[str, float] = {}
+
+        began = time.monotonic()
+        runner.get_by_role("button", name="Save test").click()
+        times["save"] = _answer_time(runner, began, "nothing was saved")
+        text = _no_generic_error(runner, "save", hidden)
+        assert "What you typed is kept" in text, text
+
+        for path in PAGES:
+            began = time.monotonic()
+            visitor.goto(f"{server.url}/{path}")
+            times[path] = _answer_time(visitor, began, READ_MESSAGE)
+            _no_generic_error(visitor, path, hidden)
+        began = time.monotonic()
+        coach.goto(share_url)
+        times["coach link"] = _answer_time(coach, began, READ_MESSAGE)
+        _no_generic_error(coach, "coach link", hidden)
+
+        began = time.monotonic()
+        try:
+            urllib.request.urlopen(f"{server.url}/calendar/{secrets.token_urlsafe(32)}.ics", timeout=30)
+            status = 200
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read().decode()
+        times["calendar feed"] = time.monotonic() - began
+        assert status == 503 and not any(secret in body for secret in hidden), (status, body)
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        runner.screenshot(path=str(ARTIFACTS / "outage-refused-save.png"))
+        slow = {where: round(seconds, 2) for where, seconds in times.items() if seconds > ANSWER_LIMIT_S}
+        assert not slow, (slow, times)
+
+        cluster.server_start()
+        # The first click of the runner's session after the restart: the Record page, with what was typed.
+        began = time.monotonic()
+        runner.get_by_test_id("stSidebarNavLink").filter(has_text="Record").first.click()
+        expect(runner.get_by_role("heading", name="Record a test")).to_be_visible(timeout=30_000)
+        wait_for_app(runner)
+        first_click = time.monotonic() - began
+        _no_generic_error(runner, "first click after the restart", hidden)
+        assert READ_MESSAGE not in runner.get_by_test_id("stMain").inner_text()
+        assert runner.get_by_label("Raises: left", exact=True).input_value() == "23"
+        assert runner.get_by_label("Raises: right", exact=True).input_value() == "27"
+        assert runner.get_by_label("Notes (optional)").input_value() == NOTE
+        began = time.monotonic()
+        runner.get_by_role("button", name="Save test").click()
+        expect(runner.get_by_text("Saved.", exact=True)).to_be_visible()
+        second_save = time.monotonic() - began
+        # Another session's first click after the restart works too.
+        began = time.monotonic()
+        visitor.goto(f"{server.url}/dashboard")
+        wait_for_app(visitor)
+        other_first = time.monotonic() - began
+        assert READ_MESSAGE not in visitor.get_by_test_id("stMain").inner_text()
+        assert first_click < ANSWER_LIMIT_S and other_first < ANSWER_LIMIT_S, (first_click, other_first)
+
+        store = open_store(url)
+        try:
+            (profile,) = store.list_runners(LOCAL_OWNER)
+            stored = [
+                (t.straight_reps.left, t.straight_reps.right, t.notes)
+                for t in store.list_tests(LOCAL_OWNER, profile.id)
+            ]
+        finally:
+            store.close()
+        assert stored.count((23, 27, NOTE)) == 1, stored  # the refused test, stored once by the second Save
+
+        log = server.log()
+        assert "Traceback" not in log, log
+        assert "PostgreSQL read failed" in log and f"127.0.0.1:{cluster.port}" in log  # the detail, for the admin
+        figures.add(
+            "postgres_outage_in_the_browser",
+            answers_during_the_outage=len(times),
+            slowest_answer_ms=int(max(times.values()) * 1000),
+            generic_error_pages=0,
+            first_click_after_restart_ms=int(first_click * 1000),
+            other_session_first_click_ms=int(other_first * 1000),
+            second_save_ms=int(second_save * 1000),
+            lost=0,
+        )
+        print(
+            json.dumps({"during": times, "first_click": first_click, "other_first": other_first, "save2": second_save})
+        )
+    finally:
+        for page in (runner, visitor, coach):
+            page.context.close()
+        server.stop()
