@@ -38,7 +38,7 @@ NOTE = "typed during the outage"
 @pytest.fixture
 def cluster() -> Iterator[PgCluster]:
     """A cluster of this test's own: stopping the shared one would disturb other tests."""
-    started = PgCluster.start(fsync=False)
+    started = PgCluster.start()  # fsync on: a crash of the server (immediate stop) keeps what it committed
     yield started
     started.stop()
 
@@ -175,3 +175,142 @@ def test_postgresql_stopped_and_restarted_under_a_browser_session(
         for page in (runner, visitor, coach):
             page.context.close()
         server.stop()
+
+
+# -- the store alone: the same outage, faster, in both ways a server stops ------------------------------------------
+
+
+def _a_test(note: str):
+    import datetime as dt
+
+    from calfcore.models import HeelRaiseTest, LegPair, Protocol
+
+    return HeelRaiseTest(tested_on=dt.date(2025, 5, 5), protocol=Protocol(), straight_reps=LegPair(25, 27), notes=note)
+
+
+@pytest.mark.parametrize("mode", ["fast", "immediate"])  # an operator's restart, and a crash of the server
+def test_a_store_answers_fast_during_an_outage_and_its_first_read_after_works(cluster: PgCluster, mode: str) -> None:
+    from calfcore.models import RunnerProfile, Sex
+    from calfstore import DataUnreachable, NotSaved
+
+    url = cluster.url(cluster.create_database())
+    store = open_store(url)
+    try:
+        runner_id = int(store.create_runner(LOCAL_OWNER, RunnerProfile("Pat", 1988, Sex.MALE)).id)
+        for _ in range(3):  # a few pooled connections, idle when the server goes
+            store.load_records(LOCAL_OWNER, runner_id)
+        cluster.server_stop(mode)
+        began = time.monotonic()
+        with pytest.raises(DataUnreachable) as read:
+            store.list_runners(LOCAL_OWNER)
+        read_s = time.monotonic() - began
+        began = time.monotonic()
+        with pytest.raises(NotSaved) as write:
+            store.save_test(LOCAL_OWNER, runner_id, _a_test("during"))
+        write_s = time.monotonic() - began
+        for message in (str(read.value), str(write.value)):
+            assert APP_USER not in message and str(cluster.port) not in message and "127.0.0.1" not in message
+        assert "can't be reached right now" in str(read.value) and "nothing was saved" in str(write.value)
+        assert read_s < 4 and write_s < 4, (read_s, write_s)
+
+        cluster.server_start()
+        time.sleep(6)  # longer than the store remembers the outage: its next request waits as on any day
+        began = time.monotonic()
+        assert [r.id for r in store.list_runners(LOCAL_OWNER)] == [runner_id]  # the first read after: works
+        first_read_s = time.monotonic() - began
+        store.save_test(LOCAL_OWNER, runner_id, _a_test("after"))
+        assert [t.notes for t in store.list_tests(LOCAL_OWNER, runner_id)] == ["after"]
+        assert first_read_s < 1.5, first_read_s
+        print(
+            f"{mode}: read refused in {read_s:.2f} s, write in {write_s:.2f} s, first read after {first_read_s:.2f} s"
+        )
+    finally:
+        store.close()
+
+
+def test_a_restart_nobody_saw_costs_the_first_click_nothing(cluster: PgCluster) -> None:
+    """Idle connections the server closed are found and replaced without a round trip: no request fails or waits
+    (the old pool checked each with a query and slept a growing backoff after each dead one)."""
+    from calfcore.models import RunnerProfile, Sex
+
+    url = cluster.url(cluster.create_database())
+    store = open_store(url)
+    try:
+        runner_id = int(store.create_runner(LOCAL_OWNER, RunnerProfile("Pat", 1988, Sex.MALE)).id)
+        import threading
+
+        barrier = threading.Barrier(4)
+
+        def hold() -> None:  # four connections in use at once: four idle ones in the pool afterwards
+            with store._cursor() as cursor:
+                barrier.wait(timeout=10)
+                cursor.execute("SELECT 1").fetchone()
+
+        threads = [threading.Thread(target=hold) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=20)
+        cluster.restart("fast")
+        began = time.monotonic()
+        store.save_test(LOCAL_OWNER, runner_id, _a_test("first click"))
+        first_write_s = time.monotonic() - began
+        began = time.monotonic()
+        assert [t.notes for t in store.list_tests(LOCAL_OWNER, runner_id)] == ["first click"]
+        first_read_s = time.monotonic() - began
+        assert first_write_s < 1.5 and first_read_s < 1.5, (first_write_s, first_read_s)
+        print(f"first write after an unseen restart {first_write_s:.2f} s, read {first_read_s:.2f} s")
+    finally:
+        store.close()
+
+
+# -- DuckDB: a store closed while another session uses it -----------------------------------------------------------
+
+
+def test_a_duckdb_store_closed_while_another_session_reads_gives_that_session_the_apps_message(tmp_path: Path) -> None:
+    import threading
+
+    import duckdb
+
+    from calfcore.models import RunnerProfile, Sex
+    from calfstore import DataUnreachable, StoreError
+    from calfstore.duckdb_store import DuckDBStore
+
+    store = DuckDBStore.open(tmp_path / "calfcheck.duckdb")
+    runner_id = int(store.create_runner(LOCAL_OWNER, RunnerProfile("Pat", 1988, Sex.MALE)).id)
+    for number in range(20):
+        store.save_test(LOCAL_OWNER, runner_id, _a_test(f"t{number}"))
+    errors: list[BaseException] = []
+    reads = 0
+    started = threading.Event()
+    deadline = time.monotonic() + 20
+
+    def keep_reading() -> None:
+        nonlocal reads
+        while time.monotonic() < deadline:
+            try:
+                store.load_records(LOCAL_OWNER, runner_id)
+                store.list_runners(LOCAL_OWNER)
+                reads += 1
+                started.set()
+            except BaseException as error:  # noqa: BLE001  everything, to see what a page would meet
+                errors.append(error)
+                return
+
+    readers = [threading.Thread(target=keep_reading) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    assert started.wait(10)
+    closers = [threading.Thread(target=store.close) for _ in range(2)]  # two sessions reopening at once
+    for closer in closers:
+        closer.start()
+    for thread in (*closers, *readers):
+        thread.join(timeout=30)
+    store.close()  # once more: still no driver error
+    assert len(errors) == len(readers), (reads, errors)
+    assert not [e for e in errors if isinstance(e, duckdb.Error) or not isinstance(e, StoreError)], errors
+    assert all(isinstance(e, DataUnreachable) for e in errors), [type(e).__name__ for e in errors]
+    assert all("Nothing was changed" in str(e) and "Nothing was saved" not in str(e) for e in errors), errors
+    reopened = DuckDBStore.open(tmp_path / "calfcheck.duckdb")
+    assert len(reopened.list_tests(LOCAL_OWNER, runner_id)) == 20
+    reopened.close()
