@@ -37,7 +37,7 @@ CONNECT_TIMEOUT_SECONDS = 2  # libpq's connect_timeout (its smallest): an unreac
 # never makes anyone wait near this long.
 POOL_WAIT_SECONDS = 2.5
 # How long the pool keeps trying to make a connection the app asked for. psycopg_pool retries with a backoff that
-# doubles (1, 2, 4 ... 64 s) until this much time has passed: with its default of 5 minutes, the first click after
+# doubles (1, 2, 4 ... s) until this much time has passed: with its default of 5 minutes, the first click after
 # the server came back waited for the next retry (up to 2 minutes, issue 23). Giving up at once instead lets the next
 # request start a fresh attempt right away.
 RECONNECT_GIVE_UP_SECONDS = 0.5
