@@ -28,7 +28,7 @@ from calfstore.duckdb_backup import start_worker
 from calfstore.duckdb_store import DuckDBStore
 from calfstore.url import configured_database
 from calfui import saving
-from calfui.cache import CoachData, OwnerData, cached
+from calfui.cache import CoachData, OwnerData, cached, served_last_known
 from calfui.viewer import Viewer, ViewerKind
 
 _LOG = logging.getLogger("calfcheck.store")
@@ -58,6 +58,12 @@ def process_store() -> Store:
     return _open_store(configured_database().url)
 
 
+LAST_KNOWN = (
+    "Your data can't be reached right now: the database isn't answering. This page shows it as it was last read, "
+    "and nothing can be saved until the database is back. Try again in a moment."
+)
+
+
 def store_or_stop() -> Store:
     """The process's store, or a clear message (naming the setting and the fix) and a stopped page."""
     try:
@@ -81,13 +87,22 @@ def store_or_stop() -> Store:
 
 @contextmanager
 def answering() -> Iterator[None]:
-    """One run of the app: a refusal kept by a click handler first, then the run; a read the store can't make
-    right now ends the run here with the store's message (it names no server; the store logged the detail)."""
-    saving.show_refused()
+    """One run of the app. A read the store can't make right now ends the run here with the store's message (it
+    names no server; the store logged the detail). At the top of the page: a refusal a click handler kept that the
+    page did not show (calfui.saving.refused), and whether the run drew data as it was last read (calfui.cache)."""
+    top = st.container()  # the top of the page, filled in once the run is over
+    token = served_last_known.set(False)
     try:
         yield
     except DataUnreachable as error:
         st.error(str(error), icon=":material/cloud_off:")
+    finally:
+        refusal = saving.take_refused()  # a click handler's, if the page did not get to show it
+        if refusal:
+            top.error(refusal, icon=":material/error:")
+        if served_last_known.get():
+            top.warning(LAST_KNOWN, icon=":material/cloud_off:")
+        served_last_known.reset(token)
 
 
 def on_script_error(error: Exception) -> bool:

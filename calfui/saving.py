@@ -11,8 +11,9 @@ goes on rendering; only when DuckDB has stopped the connection (a fatal error, r
 page stop here.
 
 A save made in a click handler (the Record page's) runs before the page does, and the page may then meet the same
-outage in its first read and stop before it draws anything: `refused(message)` keeps the refusal for the app's
-shell, which shows it at the top of that run (`show_refused`), so the runner always reads that nothing was saved.
+outage in its first read and stop before it draws anything: `refused(message)` keeps the refusal; the page shows it
+beside its form (`take_refused`), or, if the run stopped first, the app's shell at the top of the page, so the runner
+always reads that nothing was saved.
 """
 
 from __future__ import annotations
@@ -46,12 +47,12 @@ def saving(store: Store) -> Iterator[None]:
 
 
 def refused(text: str) -> None:
-    """Keep a refusal met in a click handler for the shell to show at the top of the run that follows."""
+    """Keep a refusal met in a click handler for the page (beside its form: `take_refused`), or, if the run stops
+    before the page shows it, for the shell (calfui.context.answering, at the top)."""
     st.session_state[REFUSED_KEY] = text
 
 
-def show_refused() -> None:
-    """The shell, once per run: a refusal kept by a click handler, shown once."""
+def take_refused() -> str | None:
+    """The refusal a click handler kept, once: whoever shows it takes it."""
     text = st.session_state.pop(REFUSED_KEY, None)
-    if text:
-        st.error(str(text), icon=":material/error:")
+    return str(text) if text else None

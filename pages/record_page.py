@@ -66,8 +66,8 @@ def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names:
         state[NOT_SAVED] = errors.errors
         return
     except StoreError as error:  # the database not answering, a full disk, a locked file: nothing was saved
-        # Said by the shell (the page's own first read may meet the same outage), and what was typed is kept: the
-        # next form (a new task, so no widget keeps a stale value) is filled in with it, for a second Save.
+        # Said beside the form, or by the shell if the page's own first read meets the same outage; what was typed
+        # is kept: the next form (a new task, so no widget keeps a stale value) is filled in with it.
         saving.refused(f"{saving.message(error)} {KEPT_NOTE}")
         state[KEPT] = (test, symptoms)
         next_task(runner.saved_id)
@@ -132,6 +132,9 @@ def render(context: PageContext) -> None:
     problems = state.pop(NOT_SAVED, None)
     if problems:
         widgets.show_errors(problems, slots)
+    refusal = saving.take_refused()  # the store refused the Save: said beside the button the runner pressed
+    if refusal:
+        st.error(refusal, icon=":material/error:")
 
 
 render_page(render)
