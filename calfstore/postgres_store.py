@@ -45,6 +45,8 @@ RECONNECT_GIVE_UP_SECONDS = 0.5
 # connection on a server that is back), so a page that meets the outage twice (a refused save, then its next read)
 # still answers in about POOL_WAIT_SECONDS.
 OUTAGE_MEMORY_SECONDS = 5.0
+# A request waits for a connection in slices this long, and stops once the pool gave up connecting meanwhile.
+WAIT_SLICE_SECONDS = 0.25
 BRIEF_WAIT_SECONDS = 0.3
 # Connections per app process. A Streamlit process serves its sessions from a thread pool; each operation holds a
 # connection for one transaction (milliseconds), so a few are plenty, and N processes use N times this many.
@@ -76,9 +78,16 @@ def closed_by_server(connection: psycopg.Connection[Any]) -> bool:
     return bool(readable)
 
 
-def _ignore_failed_reconnection(pool: ConnectionPool) -> None:
-    """psycopg_pool's hook once it gave up making a connection: the next request tries again (see
-    RECONNECT_GIVE_UP_SECONDS); the failure itself was logged by the pool and reaches the request as a timeout."""
+class _GaveUp:
+    """psycopg_pool's hook once it gave up making a connection (after RECONNECT_GIVE_UP_SECONDS): remembers when, so
+    a request waiting for a connection stops waiting at once (the server refused) instead of for POOL_WAIT_SECONDS.
+    The next request tries again; the failure itself was logged by the pool."""
+
+    def __init__(self) -> None:
+        self.at = float("-inf")
+
+    def __call__(self, pool: ConnectionPool) -> None:
+        self.at = time.monotonic()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -156,10 +165,11 @@ class PostgresStore(SqlStore):
     _LOCK_RUNNER_TO_WRITE = " FOR KEY SHARE"
     _LOCK_RUNNER_TO_DELETE = " FOR UPDATE"
 
-    def __init__(self, database: DatabaseUrl, pool: ConnectionPool):
+    def __init__(self, database: DatabaseUrl, pool: ConnectionPool, gave_up: _GaveUp | None = None):
         self.database = database
         self.description = database.redacted
         self._pool = pool
+        self._gave_up = gave_up or _GaveUp()
         self._unreachable_at: float | None = None  # monotonic time an operation last found no server
 
     @classmethod
@@ -170,6 +180,7 @@ class PostgresStore(SqlStore):
             psycopg.connect(database.conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS).close()
         except psycopg.Error as error:
             raise StoreUnavailable(explain_connection_failure(database, error)) from error
+        gave_up = _GaveUp()
         pool = ConnectionPool(
             database.conninfo,
             min_size=1,
@@ -178,11 +189,11 @@ class PostgresStore(SqlStore):
             timeout=POOL_WAIT_SECONDS,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "calfcheck"},
             reconnect_timeout=RECONNECT_GIVE_UP_SECONDS,
-            reconnect_failed=_ignore_failed_reconnection,
+            reconnect_failed=gave_up,
             name="calfcheck",
         )
         pool.open(wait=True, timeout=POOL_WAIT_SECONDS)
-        store = cls(database, pool)
+        store = cls(database, pool, gave_up)
         if migrate:
             try:
                 store.migrate()
@@ -236,7 +247,7 @@ class PostgresStore(SqlStore):
         recent_outage = self._unreachable_at is not None and now - self._unreachable_at < OUTAGE_MEMORY_SECONDS
         deadline = now + (BRIEF_WAIT_SECONDS if recent_outage else POOL_WAIT_SECONDS)
         for _ in range(POOL_MAX_SIZE + 1):
-            connection = self._pool.getconn(timeout=max(0.01, deadline - time.monotonic()))
+            connection = self._wait_for_connection(now, deadline)
             if not closed_by_server(connection):
                 self._unreachable_at = None
                 return connection
@@ -244,6 +255,17 @@ class PostgresStore(SqlStore):
             connection.close()
             self._pool.putconn(connection)
         raise PoolTimeout(f"every pooled connection was closed by the server ({POOL_MAX_SIZE + 1} tried)")
+
+    def _wait_for_connection(self, since: float, deadline: float) -> psycopg.Connection[Any]:
+        """The pool's next connection, waited for in slices until `deadline`: once the pool has given up connecting
+        since `since` (the server refuses: it is down), stop waiting."""
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return self._pool.getconn(timeout=max(0.01, min(WAIT_SLICE_SECONDS, left)))
+            except PoolTimeout:
+                if left <= WAIT_SLICE_SECONDS or self._gave_up.at >= since:
+                    raise
 
     @contextmanager
     def _connection(self, *, writing: bool = True) -> Iterator[psycopg.Connection[Any]]:
