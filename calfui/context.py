@@ -6,7 +6,8 @@ before any session has run st.navigation) there is no viewer, so the page render
 
 The whole run (viewer, sidebar, page) happens inside `answering()`: a read the store can't make right now (the
 database server is down or restarting: DataUnreachable) ends the run with the app's own message, once, for every
-page and every viewer; a refusal a click handler met is shown at the top first (calfui.saving.refused).
+page and every viewer. At the top of the page it says when the run drew data as it was last read (calfui.cache), and
+shows a refusal a click handler met if the page did not show it beside its form (calfui.saving.refused).
 """
 
 from __future__ import annotations
@@ -92,16 +93,20 @@ def answering() -> Iterator[None]:
     page did not show (calfui.saving.refused), and whether the run drew data as it was last read (calfui.cache)."""
     top = st.container()  # the top of the page, filled in once the run is over
     token = served_last_known.set(False)
+    drawn = False  # the run ended here (not by st.stop or st.rerun, whose next run says it all again)
     try:
         yield
+        drawn = True
     except DataUnreachable as error:
         st.error(str(error), icon=":material/cloud_off:")
+        drawn = True
     finally:
-        refusal = saving.take_refused()  # a click handler's, if the page did not get to show it
-        if refusal:
-            top.error(refusal, icon=":material/error:")
-        if served_last_known.get():
-            top.warning(LAST_KNOWN, icon=":material/cloud_off:")
+        if drawn:
+            refusal = saving.take_refused()  # a click handler's, if the page did not get to show it
+            if refusal:
+                top.error(refusal, icon=":material/error:")
+            if served_last_known.get():
+                top.warning(LAST_KNOWN, icon=":material/cloud_off:")
         served_last_known.reset(token)
 
 
