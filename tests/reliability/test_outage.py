@@ -355,3 +355,61 @@ def test_a_duckdb_store_closed_while_another_session_reads_gives_that_session_th
     reopened = DuckDBStore.open(tmp_path / "calfcheck.duckdb")
     assert len(reopened.list_tests(LOCAL_OWNER, runner_id)) == 20
     reopened.close()
+
+
+def test_hosted_mode_a_runner_and_a_coachs_roster_during_an_outage(
+    browser: Browser, cluster: PgCluster, tmp_path: Path
+) -> None:
+    """Hosted mode (logins through oidc-provider-mock): a logged-in runner's dashboard and a coach's roster answer
+    with the app's message while PostgreSQL is down, and work at the first click once it is back."""
+    from oidc_provider_mock import run_server_in_thread
+
+    from tests.e2e.helpers import create_profile_and_test, log_in, person
+    from tests.e2e.server import free_port
+    from tests.scaleout import write_secrets
+
+    url = cluster.url(cluster.create_database())
+    with run_server_in_thread() as provider:
+        issuer = f"http://127.0.0.1:{provider.server_port}"
+        port = free_port()
+        secrets_file = write_secrets(tmp_path / "secrets.toml", f"http://127.0.0.1:{port}", issuer)
+        server = start_server(
+            tmp_path / "unused.duckdb",
+            tmp_path,
+            port=port,
+            args=("--secrets.files", str(secrets_file)),
+            env={"CALF_DATABASE_URL": url},
+        )
+        ann, coach = person(browser), person(browser)
+        try:
+            log_in(ann, server, "ann@example.org")
+            create_profile_and_test(ann, server, "Ann Runner", 33, 31)
+            link = create_share_link(ann, server, "Coach Sam")
+            log_in(coach, server, "coach@example.org")
+            coach.goto(link)
+            wait_for_app(coach)
+            coach.get_by_role("button", name="Add to my roster").click()
+            expect(coach.get_by_text("On your roster")).to_be_visible()
+
+            cluster.server_stop("fast")
+            times: dict[str, float] = {}
+            for name, page, path in (("roster", coach, "roster"), ("hosted dashboard", ann, "dashboard")):
+                began = time.monotonic()
+                page.goto(f"{server.url}/{path}")
+                times[name] = _answer_time(page, began, READ_MESSAGE)
+                _no_generic_error(page, name, (f":{cluster.port}", "127.0.0.1", "postgresql://"))
+            assert all(seconds < ANSWER_LIMIT_S for seconds in times.values()), times
+
+            cluster.server_start()
+            began = time.monotonic()
+            coach.goto(f"{server.url}/roster")
+            expect(coach.get_by_text("Ann Runner").first).to_be_visible()
+            wait_for_app(coach)
+            times["roster after the restart"] = time.monotonic() - began
+            assert READ_MESSAGE not in coach.get_by_test_id("stMain").inner_text()
+            assert "Traceback" not in server.log(), server.log()
+            print(json.dumps(times))
+        finally:
+            for page in (ann, coach):
+                page.context.close()
+            server.stop()
