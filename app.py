@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from calfui import heap, navigation
-from calfui.context import PageContext, now, store_or_stop, today, viewing
+from calfui.context import PageContext, answering, now, store_or_stop, today, viewing
 from calfui.sidebar import sidebar
 from calfui.viewer import ViewerKind, resolve_viewer
 
@@ -20,20 +20,21 @@ def main() -> None:
     st.set_page_config(page_title="Calf Check", page_icon=ICON, layout="centered")
 
     store = store_or_stop()
-    viewer = resolve_viewer(store, now())
-    context = PageContext(viewer=viewer, store=store, today=today())
+    with answering():  # the database not answering: the app's message, on every page for every viewer
+        viewer = resolve_viewer(store, now())
+        context = PageContext(viewer=viewer, store=store, today=today())
 
-    if viewer.owns_data:
-        pages = navigation.HOSTED_PAGES if viewer.kind is ViewerKind.RUNNER else navigation.RUNNER_PAGES
-        page = navigation.navigation(pages, position="sidebar")
-    elif viewer.kind in (ViewerKind.COACH, ViewerKind.BAD_LINK):
-        # One page, no navigation: a coach can reach nothing but this runner's read-only view.
-        page = navigation.navigation(navigation.COACH_PAGES, position="hidden")
-    else:  # hosted and not logged in, or another machine in local mode: the public home page only
-        page = navigation.navigation(navigation.PUBLIC_PAGES, position="hidden")
-    sidebar(context)
-    with viewing(context):
-        page.run()
+        if viewer.owns_data:
+            pages = navigation.HOSTED_PAGES if viewer.kind is ViewerKind.RUNNER else navigation.RUNNER_PAGES
+            page = navigation.navigation(pages, position="sidebar")
+        elif viewer.kind in (ViewerKind.COACH, ViewerKind.BAD_LINK):
+            # One page, no navigation: a coach can reach nothing but this runner's read-only view.
+            page = navigation.navigation(navigation.COACH_PAGES, position="hidden")
+        else:  # hosted and not logged in, or another machine in local mode: the public home page only
+            page = navigation.navigation(navigation.PUBLIC_PAGES, position="hidden")
+        sidebar(context)
+        with viewing(context):
+            page.run()
     heap.freeze_after_imports()
 
 
@@ -43,9 +44,9 @@ else:
     # `streamlit run app.py` finds this st.App (by reading this file) and serves it, with the app's own routes
     # (calfui.asgi: the calendar feed) and middleware (calfui.server: Referrer-Policy); every session then runs this
     # file as its script, as "__main__".
-    from calfui import asgi, crafted, logs, server
+    from calfui import asgi, context, crafted, logs, server
 
     logs.mask_secrets()  # before anything else logs: no token, download id or login code in the log
     server.serve_pages_by_navigation_only()
     crafted.quiet_log()
-    app = st.App(__file__, routes=asgi.ROUTES, middleware=server.MIDDLEWARE, on_script_error=crafted.on_script_error)
+    app = st.App(__file__, routes=asgi.ROUTES, middleware=server.MIDDLEWARE, on_script_error=context.on_script_error)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from calfcore.models import RunnerRecords
 from calfstore.errors import (
+    DataUnreachable,
     EditConflict,
     NotAllowed,
     NotFound,
@@ -30,6 +31,7 @@ from calfstore.url import DatabaseUrl, configured_database, parse_database_url
 __all__ = [
     "LOCAL_OWNER",
     "RUNNER_TABLES",
+    "DataUnreachable",
     "DatabaseUrl",
     "EditConflict",
     "NotAllowed",

@@ -33,7 +33,7 @@ def backup_to(store: DuckDBStore, target: str | Path) -> dict[str, int]:
     if target.exists():
         raise FileExistsError(f"{target} already exists; a backup never overwrites a file.")
     alias = f"calf_backup_{random.getrandbits(32):08x}"
-    with store.duckdb_cursor() as cursor:
+    with store.duckdb_cursor(writing=True) as cursor:
         source = _current_database(cursor)
         cursor.execute(f"ATTACH {_sql_text(target)} AS {alias}")
         try:

@@ -23,7 +23,7 @@ class DuckDBFile(Protocol):
     """What clustering needs of a store: DuckDB cursors and transactions (calfstore.duckdb_store.DuckDBStore, which
     calls this module when it opens a file, so this module names no store class)."""
 
-    def duckdb_cursor(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
+    def duckdb_cursor(self, *, writing: bool = False) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
 
     def duckdb_transaction(
         self, owner: str | None, *, changes_records: bool = True

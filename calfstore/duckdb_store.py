@@ -8,7 +8,9 @@ process can open the file, so each owner's data version is a counter in the proc
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ import duckdb
 
 from calfcore.models import RunnerRecords
 from calfstore.errors import (
+    DataUnreachable,
     NotFound,
     NotSaved,
     StoreError,
@@ -69,6 +72,7 @@ _LOAD_RECORDS_SQL = f"""
         (SELECT list(row({", ".join(ALL_CLEAR_COLUMNS)})) FROM clinician_all_clears WHERE runner_id = $1)
     FROM runners WHERE id = $1 AND owner_key = $2"""
 
+_LOG = logging.getLogger("calfcheck.store")
 _GENERATIONS = itertools.count(1)  # data version numbers: never repeated in a process
 
 
@@ -112,6 +116,72 @@ def explain_open_failure(path: Path, error: BaseException) -> str:
             f"from a backup, or set CALF_DB_PATH to a new file."
         )
     return f"Calf Check could not open its database {path}: {text.splitlines()[0] if text else type(error).__name__}"
+
+
+def _refuse_a_damaged_log(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """DuckDB opened `path` and replayed its log as far as it could read it. If the log was damaged (calfstore
+    .duckdb_wal), keep it beside the file, write what was replayed into the file, and stop with what happened and
+    what to do: never carry on silently without the saves it held."""
+    from calfstore import duckdb_wal
+
+    try:
+        data = duckdb_wal.read_log(path)
+    except OSError as error:
+        connection.close()
+        raise StoreUnavailable(explain_open_failure(path, error)) from error
+    check = duckdb_wal.check_log(data)
+    if check.whole:
+        return
+    log = duckdb_wal.log_of(path)
+    _LOG.error(
+        "The log %s can't be replayed in full (%s; %d of %d bytes readable)",
+        log,
+        check.reason,
+        check.readable_bytes,
+        check.size,
+    )
+    try:
+        kept = duckdb_wal.set_aside(data, path)
+        connection.execute("CHECKPOINT")  # what DuckDB could replay, into the file itself
+        connection.close()
+        log.unlink(missing_ok=True)  # its bytes are all in `kept`
+    except (OSError, duckdb.Error) as error:
+        with contextlib.suppress(duckdb.Error):
+            connection.close()
+        raise StoreUnavailable(
+            f"Calf Check stopped: the log {log} of {path} is damaged ({check.reason}), so the saves it holds can't "
+            f"all be replayed, and it could not be set aside ({error}). Nothing was changed. Stop the app, move "
+            f"{log.name} out of the folder (keep it), then start again; or restore a backup (make restore)."
+        ) from error
+    raise StoreUnavailable(
+        f"Calf Check stopped: the log {log} of {path} is damaged ({check.reason}): {check.readable_bytes} of its "
+        f"{check.size} bytes could be read. Everything readable is now in {path.name}; the log was moved aside, "
+        f"unchanged, to {kept} (kept, never deleted). Saves after the damaged point are not in the database: at "
+        f"most the saves of the last few seconds before the app last stopped (the app writes its log into the file "
+        f"every 5 seconds). To carry on, reload the page: the database opens without them. To go back to a backup "
+        f"instead, stop the app and run make restore FROM=<backup>. Keep {kept.name} if you want help recovering it."
+    )
+
+
+def explain_read_failure(path: Path, error: BaseException, *, closed: bool) -> str:
+    """Why a read failed, for the runner: nothing was changed, and what to do."""
+    text = str(error)
+    lowered = text.lower()
+    if closed or "closed" in lowered:
+        return (
+            f"Your data in {path} can't be reached right now: the database was being closed or reopened. Nothing "
+            f"was changed. Try again in a moment (reload the page, or click again)."
+        )
+    if isinstance(error, duckdb.FatalException) or "invalidated" in lowered:
+        return (
+            f"DuckDB stopped using {path} to protect it, so your data can't be read right now. Nothing was changed; "
+            f"what you saved before is safe. Calf Check reopens it at your next click."
+        )
+    first_line = text.splitlines()[0] if text else type(error).__name__
+    return (
+        f"Your data in {path} can't be read right now: the database reported a problem ({first_line[:200]}). "
+        f"Nothing was changed. Try again in a moment."
+    )
 
 
 def explain_failure(path: Path, error: BaseException) -> str:
@@ -180,6 +250,8 @@ class DuckDBStore(SqlStore):
             connection = duckdb.connect(str(path))
         except duckdb.Error as error:
             raise StoreUnavailable(explain_open_failure(path, error)) from error
+        if str(path) != ":memory:":
+            _refuse_a_damaged_log(connection, path)
         store = cls(connection, path)
         try:
             store.migrate()
@@ -197,8 +269,15 @@ class DuckDBStore(SqlStore):
         return store
 
     def close(self) -> None:
+        """Close the file. Safe while other sessions still use the store (the shell reopens a file DuckDB stopped
+        while others read it): their operations then fail with a StoreError, and a driver error from the close
+        itself (such as ResourceInUseException) is logged, never raised: the file is reopened at the next click."""
         self._closed = True
-        self._connection.close()
+        with self._cursor_lock:
+            try:
+                self._connection.close()
+            except duckdb.Error as error:
+                _LOG.warning("Closing %s: %s: %s", self.path, type(error).__name__, error)
 
     @property
     def closed(self) -> bool:
@@ -215,27 +294,31 @@ class DuckDBStore(SqlStore):
 
     # -- plumbing ---------------------------------------------------------------------------------------
 
-    def _translated(self, error: duckdb.Error) -> StoreError:
+    def _translated(self, error: duckdb.Error, *, writing: bool = True) -> StoreError:
         if isinstance(error, duckdb.FatalException) or "invalidated" in str(error).lower():
             self._invalidated = True
         if is_conflict(error):
             return WriteConflict(explain_failure(self.path, error))
+        if not writing:
+            return DataUnreachable(explain_read_failure(self.path, error, closed=self._closed))
         return NotSaved(explain_failure(self.path, error))
 
     @contextmanager
-    def duckdb_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A DuckDB cursor whose driver errors become StoreErrors (the only way out of this store)."""
+    def duckdb_cursor(self, *, writing: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB cursor whose driver errors become StoreErrors (the only way out of this store): a read's
+        DataUnreachable, or (`writing`) a write's NotSaved."""
         try:
             with self._cursor_lock:
                 cursor = self._connection.cursor()
         except duckdb.Error as error:
-            raise self._translated(error) from error
+            raise self._translated(error, writing=writing) from error
         try:
             yield cursor
         except duckdb.Error as error:
-            raise self._translated(error) from error
+            raise self._translated(error, writing=writing) from error
         finally:
-            cursor.close()
+            with contextlib.suppress(duckdb.Error):  # a cursor of a connection closed meanwhile
+                cursor.close()
 
     def _cursor(self) -> AbstractContextManager[Cursor]:
         return self.duckdb_cursor()
@@ -248,7 +331,7 @@ class DuckDBStore(SqlStore):
         self, owner: str | None, *, changes_records: bool = True
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A transaction that commits or rolls back whole, then changes `owner`'s data version (None: everyone's)."""
-        with self.duckdb_cursor() as cursor:
+        with self.duckdb_cursor(writing=True) as cursor:
             cursor.begin()
             try:
                 yield cursor
@@ -301,7 +384,7 @@ class DuckDBStore(SqlStore):
     def checkpoint(self) -> None:
         """Write the log (.wal) into the main file now (DuckDB also does this on its own as the log grows).
         DuckDB refuses while a write transaction is open (saves last milliseconds): wait and try again a few times."""
-        with self.duckdb_cursor() as cursor:
+        with self.duckdb_cursor(writing=True) as cursor:
             for attempt in range(CHECKPOINT_ATTEMPTS):
                 try:
                     cursor.execute("CHECKPOINT")

@@ -17,6 +17,12 @@ class StoreUnavailable(StoreError):
     setting or the file, and the fix."""
 
 
+class DataUnreachable(StoreUnavailable):
+    """A read could not reach the data right now (the database server is down or restarting, the connection was
+    closed). Nothing was changed; the same read works again once the database answers. The message is written for a
+    runner: it names no database user, host or port (the store logs those for the admin)."""
+
+
 class NotSaved(StoreError):
     """A write failed and was rolled back whole: nothing of it was saved. The message says why."""
 

@@ -3,14 +3,22 @@
 psycopg 3 with a connection pool (psycopg_pool). Concurrency is the database's own: a save takes a share lock on the
 runner's row, a profile's deletion an update lock (calfstore.sql), corrections check their revision in the UPDATE
 itself. Data versions live in the database (table data_versions, migration 6) and change in the same transaction as
-the write, so every process sees any process's write at its next rerun. A pooled connection is checked before each
-use, so after a server restart the pool reconnects by itself; a write that meets the outage raises NotSaved, and its
-transaction was rolled back whole by the server.
+the write, so every process sees any process's write at its next rerun.
+
+A server that goes away and comes back (issue 23): an operation waits at most POOL_WAIT_SECONDS for a connection, so a
+page answers within about 3 s during an outage; a read that can't reach the server raises DataUnreachable, a write
+NotSaved (its transaction was rolled back whole by the server). Neither message names the server: the detail goes to
+the log (logger "calfcheck.store"). A connection taken from the pool is checked without a round trip (has the server
+closed it while it sat idle?) and replaced at once if so, and the pool never waits on a growing reconnection backoff,
+so the first click after the server is back works.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+import select
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -19,18 +27,67 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from calfstore.errors import NotSaved, StoreError, StoreUnavailable, WriteConflict
+from calfstore.errors import DataUnreachable, NotSaved, StoreError, StoreUnavailable, WriteConflict
 from calfstore.sql import Cursor, SqlStore
 from calfstore.url import URL_SETTING, DatabaseUrl
 
-CONNECT_TIMEOUT_SECONDS = 5  # libpq's connect_timeout: an unreachable server is reported after this long
-POOL_WAIT_SECONDS = 10.0  # how long an operation waits for a free (or re-made) connection before giving up
+CONNECT_TIMEOUT_SECONDS = 2  # libpq's connect_timeout (its smallest): an unreachable host is reported after this long
+# How long an operation waits for a free (or re-made) connection before giving up: during an outage every page answers
+# in about this long with the app's own message. A transaction holds a connection for milliseconds, so a healthy pool
+# never makes anyone wait near this long.
+POOL_WAIT_SECONDS = 2.5
+# How long the pool keeps trying to make a connection the app asked for. psycopg_pool retries with a backoff that
+# doubles (1, 2, 4 ... s) until this much time has passed: with its default of 5 minutes, the first click after
+# the server came back waited for the next retry (up to 2 minutes, issue 23). Giving up at once instead lets the next
+# request start a fresh attempt right away.
+RECONNECT_GIVE_UP_SECONDS = 0.5
+# Once an operation found no server, the next ones for this long wait only BRIEF_WAIT_SECONDS (enough for a fresh
+# connection on a server that is back), so a page that meets the outage twice (a refused save, then its next read)
+# still answers in about POOL_WAIT_SECONDS.
+OUTAGE_MEMORY_SECONDS = 5.0
+# A request waits for a connection in slices this long, and stops once the pool gave up connecting meanwhile.
+WAIT_SLICE_SECONDS = 0.25
+BRIEF_WAIT_SECONDS = 0.3
 # Connections per app process. A Streamlit process serves its sessions from a thread pool; each operation holds a
 # connection for one transaction (milliseconds), so a few are plenty, and N processes use N times this many.
 POOL_MAX_SIZE = 8
 EVERY_OWNER = "*"  # the data_versions row changed by migrations: a change for every owner
 CLUSTERED_TABLES = ("test_sessions", "symptom_entries", "routine_logs")  # the runner tables that grow with time
 MIGRATION_LOCK = 0x0CA1FC4E  # pg_advisory_lock key: one process migrates at a time, the others wait and find it done
+_LOG = logging.getLogger("calfcheck.store")
+UNREACHABLE = (
+    "Your data can't be reached right now: the database isn't answering. Nothing was changed. Try again in a moment "
+    "(reload the page, or click again); Calf Check reconnects by itself when the database is back."
+)
+NOT_SAVED_UNREACHABLE = (
+    "The database isn't answering right now, so nothing was saved; what you saved before is safe. Try again in a "
+    "moment: Calf Check reconnects by itself when the database is back."
+)
+
+
+def closed_by_server(connection: psycopg.Connection[Any]) -> bool:
+    """Whether a connection that sat idle in the pool is dead, without a round trip to the server. An idle connection
+    has nothing to read; when the server ends it (a restart, a crash, an administrator), its socket turns readable
+    (the server's goodbye, or end of file). So: closed, broken, or readable means dead."""
+    if connection.closed or connection.broken:
+        return True
+    try:
+        readable, _, _ = select.select([connection.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return bool(readable)
+
+
+class _GaveUp:
+    """psycopg_pool's hook once it gave up making a connection (after RECONNECT_GIVE_UP_SECONDS): remembers when, so
+    a request waiting for a connection stops waiting at once (the server refused) instead of for POOL_WAIT_SECONDS.
+    The next request tries again; the failure itself was logged by the pool."""
+
+    def __init__(self) -> None:
+        self.at = float("-inf")
+
+    def __call__(self, pool: ConnectionPool) -> None:
+        self.at = time.monotonic()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -108,10 +165,12 @@ class PostgresStore(SqlStore):
     _LOCK_RUNNER_TO_WRITE = " FOR KEY SHARE"
     _LOCK_RUNNER_TO_DELETE = " FOR UPDATE"
 
-    def __init__(self, database: DatabaseUrl, pool: ConnectionPool):
+    def __init__(self, database: DatabaseUrl, pool: ConnectionPool, gave_up: _GaveUp | None = None):
         self.database = database
         self.description = database.redacted
         self._pool = pool
+        self._gave_up = gave_up or _GaveUp()
+        self._unreachable_at: float | None = None  # monotonic time an operation last found no server
 
     @classmethod
     def open(cls, database: DatabaseUrl, *, migrate: bool = True) -> PostgresStore:
@@ -121,6 +180,7 @@ class PostgresStore(SqlStore):
             psycopg.connect(database.conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS).close()
         except psycopg.Error as error:
             raise StoreUnavailable(explain_connection_failure(database, error)) from error
+        gave_up = _GaveUp()
         pool = ConnectionPool(
             database.conninfo,
             min_size=1,
@@ -128,11 +188,12 @@ class PostgresStore(SqlStore):
             open=False,
             timeout=POOL_WAIT_SECONDS,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "calfcheck"},
-            check=ConnectionPool.check_connection,
+            reconnect_timeout=RECONNECT_GIVE_UP_SECONDS,
+            reconnect_failed=gave_up,
             name="calfcheck",
         )
         pool.open(wait=True, timeout=POOL_WAIT_SECONDS)
-        store = cls(database, pool)
+        store = cls(database, pool, gave_up)
         if migrate:
             try:
                 store.migrate()
@@ -150,35 +211,78 @@ class PostgresStore(SqlStore):
 
     # -- plumbing ---------------------------------------------------------------------------------------------
 
-    def _translated(self, error: BaseException) -> StoreError:
+    def _translated(self, error: BaseException, *, writing: bool) -> StoreError:
+        """The runner's message for a driver error. Nothing in it names the server (user, host, port): the admin
+        finds the detail in the log."""
         if isinstance(error, (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)):
             return WriteConflict(
                 "Someone saved a change to the same entry at the same moment, so nothing was "
                 "saved. Reload the page and make your change again."
             )
-        if isinstance(error, (psycopg.OperationalError, PoolTimeout)):
-            return NotSaved(
-                f"The database server ({self.description}) did not answer, so nothing was saved; what "
-                f"you saved before is safe. Try again in a moment: Calf Check reconnects by itself "
-                f"when the server is back."
-            )
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        _LOG.warning(
+            "PostgreSQL %s failed (%s): %s: %s",
+            "write" if writing else "read",
+            self.description,
+            type(error).__name__,
+            first_line[:500],
+        )
+        if isinstance(error, (psycopg.OperationalError, PoolTimeout)):
+            return NotSaved(NOT_SAVED_UNREACHABLE) if writing else DataUnreachable(UNREACHABLE)
+        if not writing:
+            return DataUnreachable(
+                "Your data can't be read right now: the database reported a problem (the admin finds it in the "
+                "app's log). Nothing was changed. Try again in a moment."
+            )
         return NotSaved(
-            f"The database ({self.description}) reported a problem ({first_line[:200]}). Nothing was "
-            f"saved; what you saved before is safe."
+            "The database reported a problem (the admin finds it in the app's log). Nothing was saved; what you "
+            "saved before is safe. Try again in a moment."
         )
 
+    def _checked_out(self) -> psycopg.Connection[Any]:
+        """A connection from the pool that the server has not closed meanwhile. Dead ones are closed and handed back
+        (the pool replaces them at once): after a server restart each is found without a round trip, and no request
+        waits for the pool's own checks and their backoff."""
+        now = time.monotonic()
+        recent_outage = self._unreachable_at is not None and now - self._unreachable_at < OUTAGE_MEMORY_SECONDS
+        deadline = now + (BRIEF_WAIT_SECONDS if recent_outage else POOL_WAIT_SECONDS)
+        for _ in range(POOL_MAX_SIZE + 1):
+            connection = self._wait_for_connection(now, deadline)
+            if not closed_by_server(connection):
+                self._unreachable_at = None
+                return connection
+            _LOG.info("A pooled PostgreSQL connection was closed by the server while idle: replacing it")
+            connection.close()
+            self._pool.putconn(connection)
+        raise PoolTimeout(f"every pooled connection was closed by the server ({POOL_MAX_SIZE + 1} tried)")
+
+    def _wait_for_connection(self, since: float, deadline: float) -> psycopg.Connection[Any]:
+        """The pool's next connection, waited for in slices until `deadline`: once the pool has given up connecting
+        since `since` (the server refuses: it is down), stop waiting."""
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return self._pool.getconn(timeout=max(0.01, min(WAIT_SLICE_SECONDS, left)))
+            except PoolTimeout:
+                if left <= WAIT_SLICE_SECONDS or self._gave_up.at >= since:
+                    raise
+
     @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+    def _connection(self, *, writing: bool = True) -> Iterator[psycopg.Connection[Any]]:
         try:
-            with self._pool.connection() as connection:
+            connection = self._checked_out()
+            try:
                 yield connection
+            finally:
+                self._pool.putconn(connection)
         except (psycopg.Error, PoolTimeout) as error:
-            raise self._translated(error) from error
+            if isinstance(error, (psycopg.OperationalError, PoolTimeout)):
+                self._unreachable_at = time.monotonic()
+            raise self._translated(error, writing=writing) from error
 
     @contextmanager
     def _read(self) -> Iterator[Cursor]:
-        with self._connection() as connection, connection.cursor() as cursor:
+        with self._connection(writing=False) as connection, connection.cursor() as cursor:
             yield _QmarkCursor(cursor)
 
     def _cursor(self) -> AbstractContextManager[Cursor]:
@@ -198,7 +302,7 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _snapshot(self) -> Iterator[Cursor]:
-        with self._connection() as connection, connection.cursor() as raw:
+        with self._connection(writing=False) as connection, connection.cursor() as raw:
             raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
                 yield _QmarkCursor(raw)

@@ -4,46 +4,87 @@ Streamlit reruns the whole page on every click; the data behind a page only chan
 Every committed write bumps the writing owner's `Store.data_version(owner)`, so an entry keyed on it can never
 be stale, and one runner's save leaves every other owner's entries warm. Resolving a share link is never cached:
 it happens on every rerun (calfui.viewer.resolve_viewer).
+
+While the database can't be reached (DataUnreachable: a PostgreSQL server stopped or restarting), a cached read
+answers with the newest value it holds for that owner and key, and marks the run (`served_last_known`): the shell
+says so at the top of the page (calfui.context.answering). So a page still draws its forms, and what a runner typed
+into one survives a refused Save (Streamlit forgets the values of widgets a run did not draw). A read with nothing
+cached raises as before, and the shell shows the store's message. Within OUTAGE_SHORTCUT_SECONDS of a failure the
+store is not asked again, so a page of many reads doesn't wait once per read.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from calfcore.coaching import RosterEntry
-from calfstore import RunnerRecords, Store
+from calfstore import DataUnreachable, RunnerRecords, Store
 
 T = TypeVar("T")
 P = ParamSpec("P")
 R = TypeVar("R")
 MAX_ENTRIES = 512  # a club's worth of runners' pages; the least recently used fall out first
+OUTAGE_SHORTCUT_SECONDS = 1.0  # after a read found the database away, don't ask it again this soon (one page run)
+# Whether this run (a Streamlit script run is one thread, one context) answered a read with a last-known value.
+served_last_known: contextvars.ContextVar[bool] = contextvars.ContextVar("calf_served_last_known", default=False)
 
 
 class GenerationCache:
     def __init__(self, max_entries: int = MAX_ENTRIES):
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        # (database, owner, data version, key) -> value
+        self._items: OrderedDict[tuple[str, str, int, Hashable], Any] = OrderedDict()
+        # (database, owner, key) -> the full key of its newest value
+        self._newest: dict[tuple[str, str, Hashable], tuple[str, str, int, Hashable]] = {}
         self._lock = threading.Lock()
         self._max = max_entries
+        self._unreachable: dict[str, tuple[float, DataUnreachable]] = {}  # database -> when, and what it said
 
     def get(self, store: Store, owner: str, key: Hashable, compute: Callable[[], T]) -> T:
-        # The version is read before computing: a write landing meanwhile files the value under the old version.
-        full_key = (store.description, owner, store.data_version(owner), key)
-        with self._lock:
-            if full_key in self._items:
-                self._items.move_to_end(full_key)
-                found: T = self._items[full_key]
-                return found
-        value = compute()  # outside the lock: two sessions may compute the same value once each, harmlessly
+        short_key = (store.description, owner, key)
+        try:
+            # The version is read before computing: a write landing meanwhile files the value under the old version.
+            full_key = (store.description, owner, self._version(store, owner), key)
+            with self._lock:
+                if full_key in self._items:
+                    self._items.move_to_end(full_key)
+                    found: T = self._items[full_key]
+                    return found
+            value = compute()  # outside the lock: two sessions may compute the same value once each, harmlessly
+        except DataUnreachable as error:
+            self._unreachable[store.description] = (time.monotonic(), error)
+            known: T = self._last_known(short_key, error)
+            return known
+        self._unreachable.pop(store.description, None)
         with self._lock:
             self._items[full_key] = value
+            self._newest[short_key] = full_key
             while len(self._items) > self._max:
-                self._items.popitem(last=False)
+                dropped, _ = self._items.popitem(last=False)
+                dropped_short = (dropped[0], dropped[1], dropped[3])
+                if self._newest.get(dropped_short) == dropped:
+                    del self._newest[dropped_short]
         return value
+
+    def _version(self, store: Store, owner: str) -> int:
+        seen = self._unreachable.get(store.description)
+        if seen is not None and time.monotonic() - seen[0] < OUTAGE_SHORTCUT_SECONDS:
+            raise DataUnreachable(str(seen[1]))
+        return store.data_version(owner)
+
+    def _last_known(self, short_key: tuple[str, str, Hashable], error: DataUnreachable) -> Any:
+        with self._lock:
+            full_key = self._newest.get(short_key)
+            if full_key is None or full_key not in self._items:
+                raise error
+            served_last_known.set(True)
+            return self._items[full_key]
 
 
 _cache = GenerationCache()

@@ -3,6 +3,11 @@
 `app.py` resolves the viewer on every rerun and runs the chosen page inside `viewing(...)`. A page file calls
 `render_page(render)` at the end: outside a run of app.py (a fresh server that runs a page file directly,
 before any session has run st.navigation) there is no viewer, so the page renders nothing and shows no data.
+
+The whole run (viewer, sidebar, page) happens inside `answering()`: a read the store can't make right now (the
+database server is down or restarting: DataUnreachable) ends the run with the app's own message, once, for every
+page and every viewer. At the top of the page it says when the run drew data as it was last read (calfui.cache), and
+shows a refusal a click handler met if the page did not show it beside its form (calfui.saving.refused).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,14 +24,22 @@ import streamlit as st
 
 from calfcore import clock
 from calfcore.models import RunnerProfile
-from calfstore import NotFound, Store, StoreError, open_store
+from calfstore import DataUnreachable, NotFound, Store, StoreError, open_store
 from calfstore.duckdb_backup import start_worker
 from calfstore.duckdb_store import DuckDBStore
 from calfstore.url import configured_database
-from calfui.cache import CoachData, OwnerData, cached
+from calfui import saving
+from calfui.cache import CoachData, OwnerData, cached, served_last_known
 from calfui.viewer import Viewer, ViewerKind
 
+_LOG = logging.getLogger("calfcheck.store")
 SELECTED_RUNNER_KEY = "selected_runner_id"
+# What a page shows when a PostgreSQL server can't be used at all: the store's own message names the setting, the
+# host and the port, which are for the admin (logged), not for a runner.
+SERVER_UNAVAILABLE = (
+    "Calf Check can't reach its database right now, so your data can't be shown and nothing can be saved. Nothing "
+    "was changed. Try again in a moment; if this goes on, the admin finds the reason in the app's log."
+)
 RUNNER_PARAM = "runner"  # ?runner=<id>: the chosen runner survives a reload (always checked against the owner)
 
 
@@ -45,6 +59,12 @@ def process_store() -> Store:
     return _open_store(configured_database().url)
 
 
+LAST_KNOWN = (
+    "Your data can't be reached right now: the database isn't answering. This page shows it as it was last read, "
+    "and nothing can be saved until the database is back. Try again in a moment."
+)
+
+
 def store_or_stop() -> Store:
     """The process's store, or a clear message (naming the setting and the fix) and a stopped page."""
     try:
@@ -57,9 +77,50 @@ def store_or_stop() -> Store:
         return store
     except StoreError as error:  # unavailable (locked file, server down...), or its schema couldn't be brought up
         _open_store.clear()  # try again on the next rerun, once the user has fixed the cause
-        st.error(str(error), icon=":material/database:")
+        if configured_database().backend == "postgresql":
+            _LOG.warning("The database can't be used: %s", error)
+            st.error(SERVER_UNAVAILABLE, icon=":material/cloud_off:")
+        else:  # a file on this machine: its name and the fix are what the person at it needs
+            st.error(str(error), icon=":material/database:")
         st.stop()
         raise  # unreachable: st.stop() raises
+
+
+@contextmanager
+def answering() -> Iterator[None]:
+    """One run of the app. A read the store can't make right now ends the run here with the store's message (it
+    names no server; the store logged the detail). At the top of the page: a refusal a click handler kept that the
+    page did not show (calfui.saving.refused), and whether the run drew data as it was last read (calfui.cache)."""
+    top = st.container()  # the top of the page, filled in once the run is over
+    token = served_last_known.set(False)
+    drawn = False  # the run ended here (not by st.stop or st.rerun, whose next run says it all again)
+    try:
+        yield
+        drawn = True
+    except DataUnreachable as error:
+        st.error(str(error), icon=":material/cloud_off:")
+        drawn = True
+    finally:
+        if drawn:
+            refusal = saving.take_refused()  # a click handler's, if the page did not get to show it
+            if refusal:
+                top.error(refusal, icon=":material/error:")
+            if served_last_known.get():
+                top.warning(LAST_KNOWN, icon=":material/cloud_off:")
+        served_last_known.reset(token)
+
+
+def on_script_error(error: Exception) -> bool:
+    """st.App's hook for errors that escaped the run (a click handler runs before app.py's `answering`): a store's
+    error is shown as its message, never Streamlit's error page. True when handled."""
+    from calfui import crafted
+
+    if crafted.on_script_error(error):
+        return True
+    if isinstance(error, StoreError):
+        st.error(saving.message(error), icon=":material/error:")
+        return True
+    return False
 
 
 def _runner(store: Store, owner: str, runner_id: int) -> RunnerProfile:

@@ -15,6 +15,11 @@ JUST_SAVED = "just_saved_test_id"
 NOT_SAVED = "not_saved"  # why the last Save click saved nothing: field -> message ("" for the store's)
 GUIDED = "guided"  # a guided test's counts for this runner
 ZERO_QUESTION = "zero_question"  # the legs entered as 0 raises, asked about before anything is saved
+# What the runner typed into a form whose Save the store refused (the database not answering, a full disk): the
+# parsed test and symptoms, kept outside the widgets (Streamlit forgets a widget's value after a run that didn't draw
+# it, as one that met the outage doesn't), and the next form is filled in with them.
+KEPT = "kept_after_refusal"
+KEPT_NOTE = "What you typed is kept in the form: press Save test again once the problem is solved."
 TASK = "task"  # which form this is: a new number after each save or guided test
 
 
@@ -38,5 +43,6 @@ def start_from_guided_test(runner_id: int, result: GuidedResult) -> None:
     state.pop(JUST_SAVED, None)
     state.pop(NOT_SAVED, None)
     state.pop(ZERO_QUESTION, None)
+    state.pop(KEPT, None)
     state[GUIDED] = result
     next_task(runner_id)

@@ -15,13 +15,15 @@ from calfcore.models import Protocol, RunnerProfile, Side
 from calfcore.triage import zero_raise_sides, zero_raises_question
 from calfcore.validation import InputErrors, parse_test
 from calfstore import StoreError
-from calfui import forms, navigation, widgets
+from calfui import forms, navigation, saving, widgets
 from calfui.comments import render_unread_comments
 from calfui.context import PageContext, render_page
 from calfui.dashboard_view import render_raises_chart, render_retest, retest_schedule
 from calfui.recording import (
     GUIDED,
     JUST_SAVED,
+    KEPT,
+    KEPT_NOTE,
     NOT_SAVED,
     ZERO_QUESTION,
     form_prefix,
@@ -74,11 +76,16 @@ def _save(
     except InputErrors as errors:
         state[NOT_SAVED] = errors.errors
         return
-    except StoreError as error:  # disk full, locked file, deleted profile: nothing was saved, and the page says why
-        state[NOT_SAVED] = {"": str(error)}
+    except StoreError as error:  # the database not answering, a full disk, a locked file: nothing was saved
+        # Said beside the form, or by the shell if the page's own first read meets the same outage; what was typed
+        # is kept: the next form (a new task, so no widget keeps a stale value) is filled in with it.
+        saving.refused(f"{saving.message(error)} {KEPT_NOTE}")
+        state[KEPT] = (test, symptoms)
+        next_task(runner.saved_id)
         return
     state[JUST_SAVED] = test_id
     state.pop(GUIDED, None)
+    state.pop(KEPT, None)
     for key in forms.widget_keys(field_names, prefix=prefix):  # this form is done with
         st.session_state.pop(key, None)
     next_task(runner.saved_id)  # "Record another test" starts from a fresh form
@@ -131,6 +138,7 @@ def render(context: PageContext) -> None:
             "guided", label="Or let the app keep the beat and count: guided test", icon=":material/timer:"
         )
     prefix = form_prefix(runner.saved_id)
+    kept = state.get(KEPT)  # what the runner typed before a refused Save
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
     with st.form(f"{prefix}form", border=False, enter_to_submit=False):
@@ -143,6 +151,8 @@ def render(context: PageContext) -> None:
             today=context.today,
             guided=guided,
             body_weight_kg=runner.body_weight_kg,
+            test=kept[0] if kept else None,
+            symptoms={entry.side: entry for entry in kept[1]} if kept else None,
         )
         st.form_submit_button(
             "Save test",
@@ -156,10 +166,11 @@ def render(context: PageContext) -> None:
     if zero:
         _ask_about_zero(context, runner, prefix, list(raw), zero)
     problems = state.pop(NOT_SAVED, None)
-    if problems and "" in problems:
-        st.error(problems[""], icon=":material/error:")
-    elif problems:
+    if problems:
         widgets.show_errors(problems, slots)
+    refusal = saving.take_refused()  # the store refused the Save: said beside the button the runner pressed
+    if refusal:
+        st.error(refusal, icon=":material/error:")
 
 
 render_page(render)

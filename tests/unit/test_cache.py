@@ -53,3 +53,32 @@ def test_owner_data_writes_and_reads_only_its_owners_runners(store: Store) -> No
     version = alice.data_version()
     alice.delete_runner(int(created.id))
     assert alice.data_version() != version and store.list_runners("alice") == []
+
+
+def test_while_the_data_cant_be_reached_a_cached_read_answers_with_what_it_last_read(tmp_path) -> None:
+    """Issue 23: a store that can't be read (here a DuckDB store closed under the session) answers a cached read
+    with the newest value held for that owner and key, and marks the run; a read never cached raises."""
+    import pytest
+
+    from calfstore import DataUnreachable
+    from calfstore.duckdb_store import DuckDBStore
+    from calfui.cache import served_last_known
+
+    store = DuckDBStore.open(tmp_path / "calfcheck.duckdb")
+    cache, alice = GenerationCache(), OwnerData(store, "alice")
+
+    def names(owner: str) -> list[str]:
+        return [r.name for r in store.list_runners(owner)]
+
+    alice.create_runner(_runner("Ann"))
+    assert cache.get(store, "alice", "names", lambda: names("alice")) == ["Ann"]
+    alice.create_runner(_runner("Amy"))  # a newer version, not read yet...
+    store.close()  # ...when the data can't be reached
+    token = served_last_known.set(False)
+    try:
+        assert cache.get(store, "alice", "names", lambda: names("alice")) == ["Ann"]  # what was last read
+        assert served_last_known.get()
+        with pytest.raises(DataUnreachable):  # nothing read before for Bob: nothing to show
+            cache.get(store, "bob", "names", lambda: names("bob"))
+    finally:
+        served_last_known.reset(token)
