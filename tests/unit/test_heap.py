@@ -25,7 +25,7 @@ PROBE = textwrap.dedent("""
     frozen = gc.get_freeze_count()
     heap.freeze_after_imports()  # nothing new imported: nothing to do
     unchanged = gc.get_freeze_count() == frozen
-    import calfcore.charts  # the dashboard's first visit imports altair
+    import calfui.report_pdf  # the first report download imports fpdf2 and the fonts' shaper
     grown = tracked()
     heap.freeze_after_imports()
     print(json.dumps({"before": before, "after_first": after_first, "unchanged": unchanged,
@@ -43,6 +43,6 @@ def test_long_lived_objects_leave_the_collected_heap_after_each_new_import() -> 
     assert seen["before"] > 50_000  # the app's modules are a big heap...
     assert seen["after_first"] < seen["before"] // 10  # ...that a full collection no longer walks
     assert seen["unchanged"]
-    assert seen["grown"] > seen["after_first"] + 10_000  # altair's objects arrive with its import...
+    assert seen["grown"] > seen["after_first"] + 10_000  # the PDF libraries' objects arrive with their import...
     assert seen["after_second"] < seen["grown"] // 10  # ...and are frozen after the run that imported it
     assert "leaked" not in result.stderr  # the interpreter still releases everything at exit
