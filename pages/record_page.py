@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from calfcore.guided import GuidedResult
-from calfcore.models import Protocol, RunnerProfile
+from calfcore.models import HeelRaiseTest, Protocol, RunnerProfile
 from calfcore.validation import InputErrors, parse_test
 from calfstore import StoreError
 from calfui import forms, navigation, widgets
@@ -52,6 +52,16 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
         st.rerun()
 
 
+def _last_saved(test: HeelRaiseTest) -> None:
+    """One line above a fresh form: the runner's last save, and where its result is."""
+    raises = test.straight_reps
+    navigation.page_link(
+        "dashboard",
+        label=f"Last saved: {test.tested_on:%d %b}, left {raises.left}, right {raises.right} — see the dashboard",
+        icon=":material/check_circle:",
+    )
+
+
 def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names: list[str]) -> None:
     """Save test's click handler. It runs before the page does, so the run that follows draws the result straight
     away, and never draws the form again just to read it. What went wrong is kept for the page to show."""
@@ -79,12 +89,17 @@ def render(context: PageContext) -> None:
     if runner is None:
         return
     state = record_state(runner.saved_id)
+    if navigation.arrived():  # back from another page: a fresh form, not the last save as if it just happened
+        state.pop(JUST_SAVED, None)
+        state.pop(NOT_SAVED, None)
     saved_id = state.get(JUST_SAVED)
     if saved_id is not None:
         _saved(context, runner, state, int(saved_id))
         return
 
     tests = context.data.records(runner.saved_id).tests
+    if tests:
+        _last_saved(max(tests, key=lambda t: t.saved_id))
     last_protocol = tests[-1].protocol if tests else Protocol()  # a runner usually repeats their set-up
     guided: GuidedResult | None = state.get(GUIDED)
     if guided is not None:
