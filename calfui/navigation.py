@@ -89,7 +89,7 @@ def arrived() -> bool:
     return bool(before != now)
 
 
-def page_link(name: str, label: str, icon: str) -> None:
+def page_link(name: str, label: str, icon: str | None) -> None:
     st.page_link(session_pages()[name], label=label, icon=icon)
 
 

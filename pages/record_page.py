@@ -52,14 +52,16 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
         st.rerun()
 
 
-def _last_saved(test: HeelRaiseTest) -> None:
-    """One line above a fresh form: the runner's last save, and where its result is."""
+def _last_saved(runner_id: int, test: HeelRaiseTest) -> None:
+    """One line above a fresh form: the runner's last save, and where its result is. (A page link's label never
+    wraps: on a phone the whole sentence would be cut off, so the link is its last words, and wraps as a word.)"""
     raises = test.straight_reps
-    navigation.page_link(
-        "dashboard",
-        label=f"Last saved: {test.tested_on:%d %b}, left {raises.left}, right {raises.right} — see the dashboard",
-        icon=":material/check_circle:",
-    )
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key=runner_key(runner_id, "last")):
+        st.markdown(
+            f":material/check_circle: Last saved: {test.tested_on:%d %b}, left {raises.left}, right {raises.right} —",
+            width="content",
+        )
+        navigation.page_link("dashboard", label="see the dashboard", icon=None)
 
 
 def _save(context: PageContext, runner: RunnerProfile, prefix: str, field_names: list[str]) -> None:
@@ -99,7 +101,7 @@ def render(context: PageContext) -> None:
 
     tests = context.data.records(runner.saved_id).tests
     if tests:
-        _last_saved(max(tests, key=lambda t: t.saved_id))
+        _last_saved(runner.saved_id, max(tests, key=lambda t: t.saved_id))
     last_protocol = tests[-1].protocol if tests else Protocol()  # a runner usually repeats their set-up
     guided: GuidedResult | None = state.get(GUIDED)
     if guided is not None:

@@ -93,8 +93,9 @@ def test_record_reopened_from_another_page_is_a_fresh_form_with_the_last_save_ab
     go(app, "record")
     assert not app.success, [s.value for s in app.success]
     assert keyed(app, "number_input", "straight_left").value is None  # a fresh form
-    [link] = [link for link in app.page_link if link.value.startswith("Last saved: ")]
-    assert link.value.endswith(", left 18, right 26 — see the dashboard"), link.value
+    [line] = [m.value for m in app.markdown if "Last saved: " in m.value]
+    assert line.endswith(", left 18, right 26 —"), line
+    [link] = [link for link in app.page_link if link.value == "see the dashboard"]
     assert link.proto.page.endswith("dashboard")
 
 

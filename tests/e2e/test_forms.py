@@ -152,12 +152,15 @@ def test_record_refuses_a_fraction_of_a_raise_and_reopens_fresh_from_the_menu(se
     navigate(phone, "Record")
     expect(phone.get_by_text("Saved.", exact=True)).to_have_count(0)
     expect(phone.get_by_role("button", name="Record another test")).to_have_count(0)
-    last = phone.get_by_text(re.compile(r"^Last saved: \d\d \w{3}, left 18, right 26 — see the dashboard$"))
-    expect(last).to_be_visible()
+    last = phone.locator("[class*='st-key-'][class*='_last']")
+    expect(last.get_by_text(re.compile(r"Last saved: \d\d \w{3}, left 18, right 26 —$"))).to_be_visible()
+    expect(last.get_by_role("link", name="see the dashboard")).to_be_visible()
     expect(phone.get_by_label("Raises: left", exact=True)).to_have_value("")
     box, form = last.bounding_box(), phone.get_by_label("Raises: left", exact=True).bounding_box()
     assert box and form and box["y"] < form["y"]
     screenshot(phone, "forms-record-reopened-phone")
+    last.get_by_role("link", name="see the dashboard").click()
+    expect(phone.get_by_role("heading", name="Dashboard")).to_be_visible()
 
     tests = _stored(server, lambda store, runner: store.list_tests(LOCAL_OWNER, runner))
     assert [(t.straight_reps.left, t.straight_reps.right) for t in tests] == [(18, 26)]
