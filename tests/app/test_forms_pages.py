@@ -8,6 +8,8 @@ bounded one put its default back for a number out of bounds.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -35,7 +37,8 @@ def test_a_bad_hop_count_after_a_good_save_stores_nothing_and_says_why(app: AppT
     create_runner(app)
     go(app, "return_to_run")
     _save_hops(app, 12, 14)
-    assert "Hop test saved." in texts(app)
+    [success] = [str(s.value) for s in app.success]
+    assert re.fullmatch(r"Hop test saved\. \d\d \w{3}: left 12, right 14 hops\.", success), success  # this save
     _save_hops(app, bad, 14)
     page = texts(app)
     assert f"Nothing was saved. Please fix: Hops, left must be between 0 and 200; {sentence}." in page
