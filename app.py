@@ -32,6 +32,7 @@ def main() -> None:
             page = navigation.navigation(navigation.COACH_PAGES, position="hidden")
         else:  # hosted and not logged in, or another machine in local mode: the public home page only
             page = navigation.navigation(navigation.PUBLIC_PAGES, position="hidden")
+        navigation.note_shown(page)
         sidebar(context)
         with viewing(context):
             page.run()

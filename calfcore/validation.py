@@ -44,6 +44,8 @@ MAX_SETS, MAX_ROUTINE_REPS = 20, 500
 MAX_NAME_LENGTH, MAX_NOTES_LENGTH = 60, 500
 OLDEST_AGE, YOUNGEST_AGE = 100, 10
 EARLIEST_DATE = dt.date(1990, 1, 1)
+# What a count counts, for the sentence a fraction gets ("12.5 is not a whole number of raises").
+_RAISES, _HOPS, _MINUTES = "a whole number of raises", "a whole number of hops", "a whole number of minutes"
 
 # An HTML tag (or comment, or doctype): never stored, so it can never reach a page or a spreadsheet as markup.
 _TAG = re.compile(r"<(?:[/?]?[a-zA-Z]|!)")  # "<b", "</b", "<?x", "<!--"; "left < right" is fine
@@ -93,7 +95,15 @@ class _Fields:
         return value
 
     def number(
-        self, name: str, label: str, low: float, high: float, *, required: bool = False, whole: bool = False
+        self,
+        name: str,
+        label: str,
+        low: float,
+        high: float,
+        *,
+        required: bool = False,
+        whole: bool = False,
+        whole_as: str = "a whole number",
     ) -> float | None:
         value = self._value(name)
         if value is None:
@@ -111,16 +121,19 @@ class _Fields:
         if not math.isfinite(number):
             self.errors[name] = f"{label} must be a real number."
             return None
-        if whole and not number.is_integer():
-            self.errors[name] = f"{label} must be a whole number."
+        if whole and not number.is_integer():  # checked first: 2024.5 is not a whole year, whatever the range
+            self.errors[name] = f"{label}: {number:g} is not {whole_as}."
             return None
         if not low <= number <= high:
             self.errors[name] = f"{label} must be between {low:g} and {high:g}; {number:g} is out of range."
             return None
         return number
 
-    def whole(self, name: str, label: str, low: int, high: int, *, required: bool = False) -> int | None:
-        number = self.number(name, label, low, high, required=required, whole=True)
+    def whole(
+        self, name: str, label: str, low: int, high: int, *, required: bool = False, whole_as: str = "a whole number"
+    ) -> int | None:
+        """A count: `whole_as` says what it counts when a fraction arrives ("a whole number of raises")."""
+        number = self.number(name, label, low, high, required=required, whole=True, whole_as=whole_as)
         return None if number is None else int(number)
 
     def mass(
@@ -235,7 +248,12 @@ def parse_runner(raw: Mapping[str, Any], today: dt.date) -> RunnerProfile:
     fields = _Fields(raw)
     name = fields.text("name", "Name", MAX_NAME_LENGTH, required=True)
     birth_year = fields.whole(
-        "birth_year", "Birth year", today.year - OLDEST_AGE, today.year - YOUNGEST_AGE, required=True
+        "birth_year",
+        "Birth year",
+        today.year - OLDEST_AGE,
+        today.year - YOUNGEST_AGE,
+        required=True,
+        whole_as="a whole year",
     )
     sex = fields.choice("sex", "Sex", Sex, default=Sex.UNSPECIFIED)
     units = fields.choice("units", "Units", Units, default=Units.KG)
@@ -281,7 +299,14 @@ def _red_flags(raw: Any, fields: _Fields) -> frozenset[str]:
 
 
 def parse_protocol(fields: _Fields, units: Units) -> Protocol:
-    cadence = fields.whole("cadence_bpm", "Metronome (beats/min, 0 = none)", 0, max(ALLOWED_CADENCES), required=True)
+    cadence = fields.whole(
+        "cadence_bpm",
+        "Metronome (beats/min, 0 = none)",
+        0,
+        max(ALLOWED_CADENCES),
+        required=True,
+        whole_as="a whole number of beats",
+    )
     if cadence is not None and cadence not in ALLOWED_CADENCES:
         fields.errors["cadence_bpm"] = "Metronome must be 0 (self-paced) or between 30 and 120 beats/min."
     surface = fields.choice("surface", "Surface", Surface, default=Surface.INCLINE_10)
@@ -303,7 +328,9 @@ def parse_symptoms(fields: _Fields, day: dt.date | None) -> list[SymptomEntry]:
         s = side.value
         during = fields.whole(f"pain_during_{s}", f"Pain during, {s}", 0, MAX_PAIN)
         morning = fields.whole(f"pain_next_morning_{s}", f"Pain next morning, {s}", 0, MAX_PAIN)
-        stiffness = fields.whole(f"stiffness_minutes_{s}", f"Morning stiffness (min), {s}", 0, MAX_STIFFNESS_MINUTES)
+        stiffness = fields.whole(
+            f"stiffness_minutes_{s}", f"Morning stiffness (min), {s}", 0, MAX_STIFFNESS_MINUTES, whole_as=_MINUTES
+        )
         location = fields.choice(f"location_{s}", f"Where it hurts, {s}", PainLocation, default=PainLocation.NONE)
         if day is not None and any(v is not None for v in (during, morning, stiffness)):
             entries.append(SymptomEntry(day, side, during, morning, stiffness, location or PainLocation.NONE))
@@ -320,11 +347,14 @@ def parse_test(
     day = fields.day("tested_on", "Test date", today)
     protocol = parse_protocol(fields, units)
 
-    def reps(name: str, label: str) -> float | None:
-        return fields.whole(name, label, 0, MAX_REPS)
+    def reps_required(name: str, label: str) -> int | None:
+        return fields.whole(name, label, 0, MAX_REPS, required=True, whole_as=_RAISES)
 
-    straight_left = fields.whole("straight_left", "Knee-straight raises, left", 0, MAX_REPS, required=True)
-    straight_right = fields.whole("straight_right", "Knee-straight raises, right", 0, MAX_REPS, required=True)
+    def reps(name: str, label: str) -> float | None:
+        return fields.whole(name, label, 0, MAX_REPS, whole_as=_RAISES)
+
+    straight_left = reps_required("straight_left", "Knee-straight raises, left")
+    straight_right = reps_required("straight_right", "Knee-straight raises, right")
     bent = fields.leg_pair("bent", "Knee-bent raises", reps)
     height = fields.leg_pair(
         "height", "Max heel height (cm)", lambda name, label: fields.number(name, label, 0, MAX_HEEL_HEIGHT_CM)
@@ -371,7 +401,9 @@ def parse_symptom_entry(raw: Mapping[str, Any], today: dt.date) -> SymptomEntry:
     side = fields.choice("side", "Leg", Side)
     during = fields.whole("pain_during", "Pain during", 0, MAX_PAIN)
     morning = fields.whole("pain_next_morning", "Pain next morning", 0, MAX_PAIN)
-    stiffness = fields.whole("stiffness_minutes", "Morning stiffness (min)", 0, MAX_STIFFNESS_MINUTES)
+    stiffness = fields.whole(
+        "stiffness_minutes", "Morning stiffness (min)", 0, MAX_STIFFNESS_MINUTES, whole_as=_MINUTES
+    )
     location = fields.choice("location", "Where it hurts", PainLocation, default=PainLocation.NONE)
     fields.raise_if_any()
     assert day is not None and side is not None and location is not None  # None only with an error, raised above
@@ -398,8 +430,8 @@ def parse_routine_log(
     known = set(exercise_ids)
     if known and exercise_id and exercise_id not in known:
         fields.errors["exercise_id"] = f"{exercise_id[:40]!r} is not an exercise in the library: pick one from it."
-    sets = fields.whole("sets", "Sets", 1, MAX_SETS, required=True)
-    reps = fields.whole("reps", "Reps per set", 1, MAX_ROUTINE_REPS, required=True)
+    sets = fields.whole("sets", "Sets", 1, MAX_SETS, required=True, whole_as="a whole number of sets")
+    reps = fields.whole("reps", "Reps per set", 1, MAX_ROUTINE_REPS, required=True, whole_as="a whole number of reps")
     load = fields.mass("load", "Load", 0, MAX_LOAD_KG, units) or 0.0
     pain = fields.whole("pain", "Pain", 0, MAX_PAIN)
     notes = fields.text("notes", "Notes", MAX_NOTES_LENGTH, multiline=True)
@@ -428,8 +460,8 @@ def parse_hop_test(raw: Mapping[str, Any], today: dt.date) -> HopTest:
     fields = _Fields(raw)
     day = fields.day("tested_on", "Date", today)
     hops = LegPair(
-        fields.whole("hops_left", "Hops, left", 0, MAX_HOPS, required=True),
-        fields.whole("hops_right", "Hops, right", 0, MAX_HOPS, required=True),
+        fields.whole("hops_left", "Hops, left", 0, MAX_HOPS, required=True, whole_as=_HOPS),
+        fields.whole("hops_right", "Hops, right", 0, MAX_HOPS, required=True, whole_as=_HOPS),
     )
     pain = LegPair(
         fields.whole("pain_left", "Pain while hopping, left", 0, 10, required=True),
@@ -488,3 +520,13 @@ def parse_comment(
     if problem:
         raise InputErrors({"comment": problem})
     return text
+
+
+def parse_count(raw: object, label: str, low: int, high: int, *, whole_as: str = "a whole number") -> int:
+    """One whole number typed on its own (the guided test's metronome and its confirmed count), or InputErrors
+    with the sentence under the key "value"."""
+    fields = _Fields({"value": raw})
+    number = fields.whole("value", label, low, high, required=True, whole_as=whole_as)
+    fields.raise_if_any()
+    assert number is not None  # None only with an error, raised above
+    return number

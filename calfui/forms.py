@@ -51,19 +51,35 @@ def _number(
     help: str | None = None,
 ) -> None:
     """A number field with no min/max: out-of-range values reach validation, which explains what is allowed."""
-    whole = step == 1
-    if value is not None:
-        value = int(value) if whole else float(value)
-    raw[key] = st.number_input(
-        label,
-        value=value,
-        step=1 if whole else float(step),
-        format="%d" if whole else "%.1f",
-        key=f"{prefix}{key}",
-        help=help,
-        placeholder="—",
-    )
+    raw[key] = number_field(label, value, key=f"{prefix}{key}", step=step, help=help)
     _slot(slots, key)
+
+
+def number_field(
+    label: str,
+    value: float | None,
+    *,
+    key: str,
+    step: float = 1,
+    help: str | None = None,
+    placeholder: str = "—",
+    container: Any = None,
+) -> float | None:
+    """Every form's number box: what the person typed reaches validation, which answers with a sentence.
+
+    No min/max: out of bounds, the browser keeps the earlier value and only marks the box. Always a float, counts
+    too (step 1): an integer box would store 12.5 raises as 12; the whole-number rule in calfcore.validation refuses
+    it. Shown as typed ("%g"), never rounded to a format's decimals."""
+    typed: float | None = (container or st).number_input(
+        label,
+        value=None if value is None else float(value),
+        step=float(step),
+        format="%g",
+        key=key,
+        help=help,
+        placeholder=placeholder,
+    )
+    return typed
 
 
 def _pair(

@@ -53,6 +53,7 @@ COACH_PAGES = ("coach",)  # a coach reaches nothing but the shared runner's read
 DEFAULT_PAGES = frozenset({"home", "coach"})  # each list above has exactly one of them
 
 _SESSION_KEY = "_calf_pages"
+_SHOWN_KEY = "_calf_page_shown"  # (the page the run before showed, the page this run shows)
 
 
 def session_pages() -> dict[str, st.Page]:
@@ -75,7 +76,20 @@ def navigation(names: tuple[str, ...], position: str) -> st.Page:
     return st.navigation([pages[name] for name in names], position=position)  # type: ignore[arg-type]  # position: "sidebar" or "hidden", a str here
 
 
-def page_link(name: str, label: str, icon: str) -> None:
+def note_shown(page: st.Page) -> None:
+    """Remember the page this run shows (app.py, every run), so a page can tell a rerun of its own from an arrival."""
+    shown = st.session_state.get(_SHOWN_KEY, (None, None))
+    st.session_state[_SHOWN_KEY] = (shown[1], page.url_path)
+
+
+def arrived() -> bool:
+    """True on a page's first run after another page was shown (the menu, a link, a fresh load); False on its own
+    reruns (a click on the page itself)."""
+    before, now = st.session_state.get(_SHOWN_KEY, (None, None))
+    return bool(before != now)
+
+
+def page_link(name: str, label: str, icon: str | None) -> None:
     st.page_link(session_pages()[name], label=label, icon=icon)
 
 

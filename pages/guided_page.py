@@ -21,9 +21,10 @@ from calfcore.guided import (
     settings_problems,
 )
 from calfcore.models import LegPair, Side, Surface
+from calfcore.validation import MAX_REPS, InputErrors, parse_count
 from calfui import navigation, widgets
 from calfui.context import PageContext, render_page
-from calfui.forms import SURFACE_LABELS
+from calfui.forms import SURFACE_LABELS, number_field
 from calfui.guided_component import guided_test, rest_timer
 from calfui.recording import start_from_guided_test
 from calfui.sidebar import require_runner
@@ -66,13 +67,11 @@ def _setup(state: dict[str, Any]) -> None:
     first = st.radio(
         "First leg", list(Side), format_func=lambda s: s.value.capitalize(), horizontal=True, key="guided_first_leg"
     )
-    cadence = st.number_input(
+    cadence = number_field(  # no bounds: 200 reaches the check below, which says what is allowed
         "Metronome (beats/min)",
-        min_value=MIN_GUIDED_CADENCE,
-        max_value=MAX_GUIDED_CADENCE,
-        value=protocol.STANDARD_PROTOCOL.cadence_bpm,
-        step=5,
+        protocol.STANDARD_PROTOCOL.cadence_bpm,
         key="guided_cadence",
+        step=5,
         help="60 is the standard: one beat up, one beat down.",
     )
     surface = st.radio(
@@ -83,10 +82,21 @@ def _setup(state: dict[str, Any]) -> None:
         widgets.move_focus(".st-key-guided_start button", f"cancelled_{id(state)}_{state['cancelled']}")
     if st.button("Start the guided test", type="primary", key="guided_start", width="stretch"):
         assert test is not None and first is not None and surface is not None  # radios with a default always hold one
+        try:
+            beats = parse_count(
+                cadence,
+                "Metronome (beats/min)",
+                MIN_GUIDED_CADENCE,
+                MAX_GUIDED_CADENCE,
+                whole_as="a whole number of beats",
+            )
+        except InputErrors as errors:
+            st.error("Not started. " + errors.errors["value"], icon=":material/error:")
+            return
         settings = GuidedSettings(
             test=GuidedTest(test),
             first_leg=Side(first),
-            cadence_bpm=int(cadence),
+            cadence_bpm=beats,
             surface=Surface(surface),
             sound=bool(sound),
         )
@@ -126,28 +136,29 @@ def _confirm(state: dict[str, Any]) -> None:
     else:
         st.header(f"{leg.value.capitalize()} leg: {pending['raises']} raises")
         st.caption("Check the count. If the app counted a raise you didn't finish, or missed one, correct it.")
-    corrected = st.number_input(
-        "Raises",
-        min_value=0,
-        max_value=150,
-        value=int(pending["raises"]),
-        step=1,
-        key=f"guided_confirm_{state['run_id']}",
-    )
+    corrected = number_field("Raises", int(pending["raises"]), key=f"guided_confirm_{state['run_id']}")
     # After Stop, the focus goes to the count to check (a screen reader reads its label and value).
     widgets.move_focus(f".st-key-guided_confirm_{state['run_id']} input", f"confirm_{state['run_id']}")
     confirm, redo = st.columns(2)
+    problem = None
     if confirm.button("Confirm", type="primary", key="guided_confirm", width="stretch"):
-        state["counts"][leg.value] = int(corrected)
-        state["jitter"].extend(pending.get("offsets_ms", []))
-        if state["leg_index"] == 0:
-            _new_run(state, "rest")
+        try:
+            count = parse_count(corrected, "Raises", 0, MAX_REPS, whole_as="a whole number of raises")
+        except InputErrors as errors:
+            problem = errors.errors["value"]  # the count stays to correct; nothing goes on to the next step
         else:
-            state["step"] = "done"
-        st.rerun()
+            state["counts"][leg.value] = count
+            state["jitter"].extend(pending.get("offsets_ms", []))
+            if state["leg_index"] == 0:
+                _new_run(state, "rest")
+            else:
+                state["step"] = "done"
+            st.rerun()
     if redo.button("Redo this leg", key="guided_redo", width="stretch"):
         _new_run(state, "test")
         st.rerun()
+    if problem:
+        st.error("Not confirmed. " + problem, icon=":material/error:")
 
 
 def _rest(state: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from calfcore.models import RunnerProfile, Sex, Side, Units
 from calfcore.validation import InputErrors, parse_runner
 from calfui import navigation, widgets
 from calfui.context import PageContext, render_page
+from calfui.forms import number_field
 from calfui.saving import saving
 from calfui.sidebar import runner_labels
 from calfui.state import revision_of, runner_key, runner_state
@@ -57,8 +58,8 @@ def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], 
     raw: dict[str, Any] = {}
     raw["name"] = st.text_input("Name", value=initial["name"], key=f"{key}_name")
     slots["name"] = st.empty()
-    raw["birth_year"] = st.number_input(
-        "Birth year", value=initial["birth_year"], step=1, format="%d", key=f"{key}_birth_year", placeholder="e.g. 1988"
+    raw["birth_year"] = number_field(
+        "Birth year", initial["birth_year"], key=f"{key}_birth_year", placeholder="e.g. 1988"
     )
     slots["birth_year"] = st.empty()
     sexes = list(SEX_LABELS)
@@ -79,13 +80,11 @@ def _profile_fields(key: str, initial: dict[str, Any]) -> tuple[dict[str, Any], 
         horizontal=True,
         key=f"{key}_units",
     )
-    raw["body_weight"] = st.number_input(
+    raw["body_weight"] = number_field(
         "Body weight (optional, in the units above)",
-        value=initial["body_weight"],
-        step=0.5,
-        format="%.1f",
+        initial["body_weight"],
         key=f"{key}_body_weight",
-        placeholder="—",
+        step=0.5,
         help="Used to compare a seated soleus load with your body weight.",
     )
     slots["body_weight"] = st.empty()

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from calfcore.guided import GuidedResult
-from calfcore.models import Protocol, RunnerProfile, Side
+from calfcore.models import HeelRaiseTest, Protocol, RunnerProfile, Side
 from calfcore.triage import zero_raise_sides, zero_raises_question
 from calfcore.validation import InputErrors, parse_test
 from calfstore import StoreError
@@ -54,6 +54,18 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
     if st.button("Record another test", key=runner_key(runner.saved_id, "record_another", test_id), type="primary"):
         state.pop(JUST_SAVED, None)
         st.rerun()
+
+
+def _last_saved(runner_id: int, test: HeelRaiseTest) -> None:
+    """One line above a fresh form: the runner's last save, and where its result is. (A page link's label never
+    wraps: on a phone the whole sentence would be cut off, so the link is its last words, and wraps as a word.)"""
+    raises = test.straight_reps
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key=runner_key(runner_id, "last")):
+        st.markdown(
+            f":material/check_circle: Last saved: {test.tested_on:%d %b}, left {raises.left}, right {raises.right} —",
+            width="content",
+        )
+        navigation.page_link("dashboard", label="see the dashboard", icon=None)
 
 
 def _save(
@@ -119,12 +131,17 @@ def render(context: PageContext) -> None:
     if runner is None:
         return
     state = record_state(runner.saved_id)
+    if navigation.arrived():  # back from another page: a fresh form, not the last save as if it just happened
+        state.pop(JUST_SAVED, None)
+        state.pop(NOT_SAVED, None)
     saved_id = state.get(JUST_SAVED)
     if saved_id is not None:
         _saved(context, runner, state, int(saved_id))
         return
 
     tests = context.data.records(runner.saved_id).tests
+    if tests:
+        _last_saved(runner.saved_id, max(tests, key=lambda t: t.saved_id))
     last_protocol = tests[-1].protocol if tests else Protocol()  # a runner usually repeats their set-up
     guided: GuidedResult | None = state.get(GUIDED)
     if guided is not None:

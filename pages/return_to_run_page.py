@@ -13,7 +13,8 @@ import streamlit as st
 
 from calfcore.readiness import (
     INFORMS_ONLY,
-    MAX_HOPS,
+    HopTest,
+    ReadinessCheck,
     assess_readiness,
     hop_symmetry,
     hops_frame,
@@ -24,7 +25,7 @@ from calfcore.validation import InputErrors, parse_hop_test, parse_readiness_che
 from calfstore import StoreError
 from calfui import widgets
 from calfui.context import PageContext, render_page
-from calfui.forms import PAIN_OPTIONS
+from calfui.forms import PAIN_OPTIONS, number_field
 from calfui.pickers import pick
 from calfui.sidebar import require_runner
 from calfui.state import runner_key, runner_state
@@ -47,20 +48,22 @@ def render(context: PageContext) -> None:
     checks = context.data.cached(("readiness checks", runner_id), lambda: context.data.list_readiness_checks(runner_id))
     hops = context.data.cached(("hop tests", runner_id), lambda: context.data.list_hop_tests(runner_id))
     tests = context.data.records(runner_id).tests
-    flash = state.pop("flash", None)
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
     readiness = context.data.cached(("readiness", runner_id), lambda: assess_readiness(runner, checks, hops, tests))
     if readiness.triage.stop:
         widgets.render_triage(readiness.triage)
-    else:
-        _checklist(readiness)
+    # The thing to do first (on a phone the cards of past results would push the forms off the screen); a save's
+    # message belongs to that save alone: shown once, above the forms.
+    flash = state.pop("flash", None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
     checklist_tab, hop_tab = st.tabs(["Record the checklist", "Hop test"])
     with checklist_tab:
         _checklist_form(context, runner_id, state)
     with hop_tab:
         _hop_form(context, runner_id, state)
-        if hops and not readiness.triage.stop:
+    if not readiness.triage.stop:
+        _checklist(readiness)
+        if hops:
             _hop_progress(hops, runner)
     if checks or hops:
         _remove_entry(context, runner_id, state, checks, hops)
@@ -136,8 +139,8 @@ def _checklist_form(context: PageContext, runner_id: int, state: dict[str, Any])
             runner_id,
             state,
             "check_task",
-            "Checklist saved.",
-            lambda: context.data.save_readiness_check(runner_id, parse_readiness_check(raw, context.today)),
+            {},
+            lambda: _saved_check(context, runner_id, parse_readiness_check(raw, context.today)),
         )
 
 
@@ -148,19 +151,28 @@ def _hop_form(context: PageContext, runner_id: int, state: dict[str, Any]) -> No
     )
     prefix = runner_key(runner_id, "hops", f"t{state.get('hop_task', 0)}") + "_"
     raw: dict[str, Any] = {}
+    slots: dict[str, Any] = {}
     with st.form(f"{prefix}form", border=True, enter_to_submit=False):
         raw["tested_on"] = st.date_input("Date", value=context.today, key=f"{prefix}date", format="YYYY-MM-DD")
+        slots["tested_on"] = st.empty()
         left, right = st.columns(2)
-        raw["hops_left"] = left.number_input(
-            "Hops: left", min_value=0, max_value=MAX_HOPS, value=None, step=1, key=f"{prefix}hops_left"
-        )
-        raw["hops_right"] = right.number_input(
-            "Hops: right", min_value=0, max_value=MAX_HOPS, value=None, step=1, key=f"{prefix}hops_right"
-        )
+        # No bounds on the boxes: -1 or 500 reaches validation, which says what is allowed (up to MAX_HOPS).
+        raw["hops_left"] = number_field("Hops: left", None, key=f"{prefix}hops_left", container=left)
+        raw["hops_right"] = number_field("Hops: right", None, key=f"{prefix}hops_right", container=right)
+        slots["hops_left"], slots["hops_right"] = left.empty(), right.empty()
+        # Required: tapping the picked value again keeps it (it would otherwise empty a required field).
         raw["pain_left"] = st.pills(
-            "Pain while hopping, left (0 none – 10 worst)", PAIN_OPTIONS, default=0, key=f"{prefix}pain_left"
+            "Pain while hopping, left (0 none – 10 worst)",
+            PAIN_OPTIONS,
+            default=0,
+            required=True,
+            key=f"{prefix}pain_left",
         )
-        raw["pain_right"] = st.pills("Pain while hopping, right", PAIN_OPTIONS, default=0, key=f"{prefix}pain_right")
+        slots["pain_left"] = st.empty()
+        raw["pain_right"] = st.pills(
+            "Pain while hopping, right", PAIN_OPTIONS, default=0, required=True, key=f"{prefix}pain_right"
+        )
+        slots["pain_right"] = st.empty()
         raw["red_flags"] = _flags(prefix)
         saved = st.form_submit_button("Save hop test", type="primary", key=f"{prefix}save", width="stretch")
     if saved:
@@ -169,17 +181,30 @@ def _hop_form(context: PageContext, runner_id: int, state: dict[str, Any]) -> No
             runner_id,
             state,
             "hop_task",
-            "Hop test saved.",
-            lambda: context.data.save_hop_test(runner_id, parse_hop_test(raw, context.today)),
+            slots,
+            lambda: _saved_hops(context, runner_id, parse_hop_test(raw, context.today)),
         )
 
 
-def _save(context: PageContext, runner_id: int, state: dict[str, Any], task: str, done: str, write: Any) -> None:
-    """Parse and save; a bad field or a failed write shows why and stores nothing."""
+def _saved_check(context: PageContext, runner_id: int, check: ReadinessCheck) -> str:
+    context.data.save_readiness_check(runner_id, check)
+    return f"Checklist saved. Dated {check.checked_on:%d %b}."
+
+
+def _saved_hops(context: PageContext, runner_id: int, hop_test: HopTest) -> str:
+    context.data.save_hop_test(runner_id, hop_test)
+    hops = hop_test.hops
+    return f"Hop test saved. {hop_test.tested_on:%d %b}: left {hops.left}, right {hops.right} hops."
+
+
+def _save(
+    context: PageContext, runner_id: int, state: dict[str, Any], task: str, slots: dict[str, Any], write: Any
+) -> None:
+    """Parse and save; a bad field or a failed write shows why, by the form's button, and stores nothing."""
     try:
-        write()
+        done = write()
     except InputErrors as errors:
-        st.error("Nothing was saved. Please fix: " + " ".join(errors.errors.values()), icon=":material/error:")
+        widgets.show_errors(errors.errors, slots)
         return
     except StoreError as error:
         st.error(str(error), icon=":material/error:")

@@ -92,11 +92,11 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
         )
         slots["exercise_id"] = st.empty()
         left, right = st.columns(2)
-        raw["sets"] = left.number_input("Sets", value=3, step=1, format="%d", key=f"{prefix}sets")
-        raw["reps"] = right.number_input("Reps per set", value=12, step=1, format="%d", key=f"{prefix}reps")
+        raw["sets"] = forms.number_field("Sets", 3, key=f"{prefix}sets", container=left)
+        raw["reps"] = forms.number_field("Reps per set", 12, key=f"{prefix}reps", container=right)
         slots["sets"], slots["reps"] = left.empty(), right.empty()
-        raw["load"] = st.number_input(
-            f"Load ({runner.units.value}, 0 for body weight)", value=0.0, step=0.5, format="%.1f", key=f"{prefix}load"
+        raw["load"] = forms.number_field(
+            f"Load ({runner.units.value}, 0 for body weight)", 0.0, key=f"{prefix}load", step=0.5
         )
         slots["load"] = st.empty()
         raw["pain"] = st.pills("Pain during (0–10)", forms.PAIN_OPTIONS, key=f"{prefix}pain")

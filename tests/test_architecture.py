@@ -202,6 +202,17 @@ def test_widgets_that_can_touch_stored_records_carry_ids_in_their_keys(path: Pat
 
 
 @pytest.mark.parametrize("path", SHELL_FILES, ids=lambda p: p.name)
+def test_every_number_box_is_unbounded_and_made_by_number_field(path: Path) -> None:
+    """Out of a number_input's min/max the browser keeps the earlier value and Save sends that (issue 24); an integer
+    box truncates 12.5 to 12. Every box is calfui.forms.number_field: no bounds, a float, checked by validation."""
+    for function, widget, call in _widget_calls(path):
+        if widget == "number_input":
+            assert (path.name, function) == ("forms.py", "number_field"), f"{path.name}:{call.lineno} use number_field"
+            bounds = {k.arg for k in call.keywords} & {"min_value", "max_value"}
+            assert not bounds, f"{path.name}:{call.lineno} a number box with {bounds}"
+
+
+@pytest.mark.parametrize("path", SHELL_FILES, ids=lambda p: p.name)
 def test_select_boxes_over_stored_items_pick_by_id(path: Path) -> None:
     """Streamlit returns a drop-down's choice by its label text: stored items go through calfui.pickers.pick."""
     if path.name == "pickers.py":

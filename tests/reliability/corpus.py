@@ -71,8 +71,8 @@ def form_value(entry: dict[str, Any]) -> Any:
             return IMPOSSIBLE  # a number box takes no text
         if not math.isfinite(value):
             return IMPOSSIBLE  # Streamlit's number box refuses NaN and infinity itself (a browser can't type them)
-        if form.get("whole") and not float(value).is_integer():
-            return IMPOSSIBLE  # a whole-number box can't hold a fraction
+        # A count's box holds a fraction too (calfui.forms.number_field: a float, no bounds), so 20.5 raises reach
+        # validation and are refused with a sentence, never truncated to 20 (issue 24).
         return value
     if widget in ("text_input", "text_area"):
         if not isinstance(value, str):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from calfcore import validation as v
 from calfcore.models import LegPair, PainLocation, Sex, Side, Surface, Units
+from calfcore.readiness import MAX_HOPS
 from calfcore.triage import red_flag_ids
 from calfcore.units import KG_PER_LB
 from calfcore.validation import (
@@ -962,3 +963,107 @@ def test_a_bad_all_clear_gets_a_sentence(raw, field, words):
     with pytest.raises(v.InputErrors) as refused:
         v.parse_all_clear(raw, TODAY)
     assert words in refused.value.errors[field]
+
+
+# --- what the forms' number fields send: the sentence for a fraction or a number out of range (issue 24) ----------
+# The widgets have no bounds and hold decimals (a bounded widget keeps its earlier value; a whole-number widget
+# truncates 12.5 to 12), so these rules are all that stands between a typed number and the store.
+
+
+def _hop_raw(**overrides: object) -> dict:
+    return {
+        "tested_on": "2025-06-10",
+        "hops_left": 12.0,
+        "hops_right": 14.0,
+        "pain_left": 0,
+        "pain_right": 1,
+    } | overrides
+
+
+def _hop_errors(**overrides: object) -> dict[str, str]:
+    with pytest.raises(InputErrors) as caught:
+        v.parse_hop_test(_hop_raw(**overrides), TODAY)
+    return caught.value.errors
+
+
+@pytest.mark.parametrize("field", ["hops_left", "hops_right"])
+def test_hop_counts_at_their_edges_one_each_side(field):
+    assert getattr(v.parse_hop_test(_hop_raw(**{field: 0.0}), TODAY).hops, field[5:]) == 0
+    assert getattr(v.parse_hop_test(_hop_raw(**{field: float(MAX_HOPS)}), TODAY).hops, field[5:]) == MAX_HOPS
+    side = field[5:]
+    assert _hop_errors(**{field: -1.0}) == {
+        field: f"Hops, {side} must be between 0 and {MAX_HOPS}; -1 is out of range."
+    }
+    assert _hop_errors(**{field: MAX_HOPS + 1.0}) == {
+        field: f"Hops, {side} must be between 0 and {MAX_HOPS}; {MAX_HOPS + 1} is out of range."
+    }
+
+
+def test_a_hop_count_with_a_decimal_is_refused_with_a_sentence_not_rounded():
+    assert v.parse_hop_test(_hop_raw(hops_left=12.0), TODAY).hops.left == 12
+    assert _hop_errors(hops_left=12.5) == {"hops_left": "Hops, left: 12.5 is not a whole number of hops."}
+
+
+def test_raises_with_a_decimal_are_refused_not_stored_as_the_whole_number():
+    test, _ = parse_test(raw_test(straight_left=12.0, straight_right=13.0), TODAY)
+    assert test.straight_reps == LegPair(12, 13)
+    assert errors_of(raw_test(straight_left=12.5)) == {
+        "straight_left": "Knee-straight raises, left: 12.5 is not a whole number of raises."
+    }
+    assert errors_of(raw_test(straight_right=12.01))["straight_right"].endswith("is not a whole number of raises.")
+
+
+@pytest.mark.parametrize(
+    ("field", "label"), [("bent_left", "Knee-bent raises, left"), ("soleus_reps_right", "Seated soleus reps, right")]
+)
+def test_every_raise_count_says_a_fraction_is_not_a_whole_number_of_raises(field, label):
+    extra = {"soleus_load": "40", "body_weight": "62", "soleus_reps_left": "8"} if "soleus" in field else {}
+    assert errors_of(raw_test(**extra, **{field: 7.5})) == {field: f"{label}: 7.5 is not a whole number of raises."}
+
+
+def test_a_birth_year_with_a_decimal_is_not_a_whole_year_rather_than_out_of_range():
+    youngest = TODAY.year - v.YOUNGEST_AGE
+    assert parse_runner(runner_raw(birth_year=float(youngest)), TODAY).birth_year == youngest
+    assert runner_errors(birth_year=youngest + 1.0) == {
+        "birth_year": f"Birth year must be between {TODAY.year - v.OLDEST_AGE} and {youngest}; "
+        f"{youngest + 1} is out of range."
+    }
+    assert runner_errors(birth_year=2024.5) == {"birth_year": "Birth year: 2024.5 is not a whole year."}
+    assert runner_errors(birth_year=youngest - 0.5) == {
+        "birth_year": f"Birth year: {youngest - 0.5:g} is not a whole year."
+    }
+
+
+def test_stiffness_minutes_sets_and_reps_say_what_they_count():
+    checkin = {"logged_on": "2025-06-10", "stiffness_minutes_left": 10.5}
+    with pytest.raises(InputErrors) as caught:
+        parse_symptom_checkin(checkin, TODAY)
+    assert caught.value.errors == {
+        "stiffness_minutes_left": "Morning stiffness (min), left: 10.5 is not a whole number of minutes."
+    }
+    base = {"logged_on": "2025-06-10", "exercise_id": "single_leg_calf_raise", "sets": 3.0, "reps": 15.0}
+    assert (parse_routine_log(base, TODAY).sets, parse_routine_log(base, TODAY).reps) == (3, 15)
+    for field, bad, counted in (("sets", 2.5, "sets"), ("reps", 12.5, "reps")):
+        with pytest.raises(InputErrors) as caught:
+            parse_routine_log({**base, field: bad}, TODAY)
+        assert caught.value.errors[field].endswith(f"{bad:g} is not a whole number of {counted}.")
+
+
+@pytest.mark.parametrize(("value", "count"), [(0, 0), (0.0, 0), (150.0, 150), ("150", 150)])
+def test_a_count_typed_on_its_own_is_read_inside_its_limits(value, count):
+    assert v.parse_count(value, "Raises", 0, v.MAX_REPS, whole_as="a whole number of raises") == count
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (-1.0, "Raises must be between 0 and 150; -1 is out of range."),
+        (151.0, "Raises must be between 0 and 150; 151 is out of range."),
+        (12.5, "Raises: 12.5 is not a whole number of raises."),
+        (None, "Raises is required."),
+    ],
+)
+def test_a_count_typed_on_its_own_outside_its_limits_gets_a_sentence(value, message):
+    with pytest.raises(InputErrors) as caught:
+        v.parse_count(value, "Raises", 0, v.MAX_REPS, whole_as="a whole number of raises")
+    assert caught.value.errors == {"value": message}
