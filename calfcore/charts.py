@@ -9,12 +9,17 @@ words (for screen readers) is in calfcore.chart_text.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from typing import Any, cast
 
 import altair as alt
 import pandas as pd
 
+from calfcore.glance import glance_frame
+from calfcore.models import Side
+from calfcore.norms import format_reps
+from calfcore.scoring import TestScore
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, PAIN_SAFE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 
 LEGS = ["left", "right"]
@@ -344,3 +349,104 @@ def hops_chart(frame: pd.DataFrame) -> alt.LayerChart:
         y="hops:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("hops:Q", title="Hops per leg")]
     )
     return _page_chart(alt.layer(lines, rule))
+
+
+# -- each leg at a glance -----------------------------------------------------------------------------------------
+
+GLANCE_ROW_PX = 34  # each leg's row: a thumb's height, readable at 390 px and in the PDF
+GLANCE_BAND_FILL = "#CCE4DC"  # the typical band's light tint (its edges are drawn in BAND_COLOUR, at 5.3:1)
+GLANCE_TEXT_COLOUR = "#222222"
+NO_BAND_COLOUR = "#595959"  # 7:1 on white
+NO_BAND_LABEL = "no typical range: no published reference fits"
+
+
+def _glance_top(frame: pd.DataFrame) -> int:
+    """The axis's end: past every count, band edge and the target, with room for a count's label (a multiple of 5)."""
+    values = [*frame["reps"], *frame["typical_high"].dropna(), RUNNER_TARGET_REPS.value]
+    return int(math.ceil(max(values) * 1.18 / 5) * 5)
+
+
+def leg_bars(score: TestScore, injured_side: Side | None = None) -> alt.LayerChart:
+    """Each leg's count as a horizontal bar (a row per leg, so each reads against the other), over its typical band
+    (a shaded range with solid edges, only where a reference fits) and the runner target (a dashed line).
+
+    Not by colour only: the rows are named, each bar carries its count, the band and the target are named above
+    the plot, and they differ by shape (a shaded area with edges, a dashed line). The same spec is drawn on the
+    pages and, through vl-convert, in the PDF report. Its words: calfcore.glance.
+    """
+    frame = glance_frame(score, injured_side)
+    order = list(frame["leg"])
+    x_scale = alt.Scale(domain=[0, _glance_top(frame)], nice=False)
+    y = alt.Y("leg:N", title=None, sort=order, scale=alt.Scale(paddingInner=0.35, paddingOuter=0.2))
+    x_axis = alt.Axis(title="Raises", tickCount=5, grid=False)
+    base = alt.Chart(frame)
+    tooltip = [
+        alt.Tooltip("leg:N", title="Leg"),
+        alt.Tooltip("reps:Q", title="Raises"),
+        alt.Tooltip("other_reps:Q", title="Other leg"),
+        alt.Tooltip("typical:N", title="Typical range"),
+        alt.Tooltip("target:Q", title="Runner target"),
+    ]
+    banded = base.transform_filter("isValid(datum.typical_low) && isFinite(datum.typical_low)")
+    edges = [
+        banded.mark_tick(color=BAND_COLOUR, thickness=2, aria=False).encode(
+            x=alt.X(f"{edge}:Q", scale=x_scale), y=y, tooltip=tooltip
+        )
+        for edge in ("typical_low", "typical_high")
+    ]
+    layers: list[alt.Chart] = [
+        banded.mark_rect(color=GLANCE_BAND_FILL, aria=False).encode(
+            x=alt.X("typical_low:Q", scale=x_scale, axis=x_axis), x2="typical_high:Q", y=y, tooltip=tooltip
+        ),
+        base.mark_bar(size=16, aria=False).encode(
+            x=alt.X("reps:Q", scale=x_scale, axis=x_axis),
+            y=alt.Y("leg:N", title=None, sort=order, axis=alt.Axis(labelFontSize=12, labelFontWeight="bold")),
+            color=alt.Color("side:N", scale=LEG_COLOURS, legend=None),
+            tooltip=tooltip,
+        ),
+        *edges,  # over the bars: a count on an edge shows the edge on its bar
+        base.mark_text(align="left", dx=4, fontSize=13, fontWeight="bold", color=GLANCE_TEXT_COLOUR).encode(
+            x=alt.X("reps:Q", scale=x_scale), y=y, text="reps:Q", tooltip=tooltip
+        ),
+    ]
+    target_label = f"runner target {format_reps(RUNNER_TARGET_REPS.value)}"
+    target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [target_label]}))
+    layers.append(
+        target.mark_rule(color=TARGET_COLOUR, size=2, strokeDash=[6, 4], aria=False).encode(
+            x=alt.X("target:Q", scale=x_scale), tooltip=[alt.Tooltip("label:N", title="Line")]
+        )
+    )
+    # The names above the plot, on two lines of their own so that they never overlap: the target's on top.
+    layers.append(
+        target.mark_text(dy=-24, fontSize=11, color=TARGET_COLOUR, aria=False).encode(
+            x=alt.X("target:Q", scale=x_scale), y=alt.value(0), text="label:N"
+        )
+    )
+    ranges = frame.dropna(subset=["typical_low"]).drop_duplicates(subset=["typical"])
+    if len(ranges) == 1:  # one reference for both legs (always, today): its range named once, over the band
+        band = ranges.iloc[0]
+        label = pd.DataFrame(
+            {"middle": [(band["typical_low"] + band["typical_high"]) / 2], "label": [f"typical {band['typical']}"]}
+        )
+        layers.append(
+            alt.Chart(label)
+            .mark_text(dy=-9, fontSize=11, color=BAND_COLOUR, aria=False)
+            .encode(x=alt.X("middle:Q", scale=x_scale), y=alt.value(0), text="label:N")
+        )
+    elif ranges.empty:  # no band drawn, and the picture says why
+        layers.append(
+            alt.Chart(pd.DataFrame({"label": [NO_BAND_LABEL]}))
+            .mark_text(dy=-9, align="left", fontSize=11, color=NO_BAND_COLOUR, aria=False)
+            .encode(x=alt.value(0), y=alt.value(0), text="label:N")
+        )
+    chart: alt.LayerChart = (
+        alt.layer(*layers)
+        .properties(height=GLANCE_ROW_PX * len(frame), width="container", padding=5)
+        .configure_view(strokeWidth=0)
+    )
+    return chart
+
+
+def leg_bars_spec(score: TestScore, injured_side: Side | None = None) -> dict[str, Any]:
+    """leg_bars as a Vega-Lite spec, its rows as JSON (a few values: no template needed)."""
+    return leg_bars(score, injured_side).to_dict(validate=False)

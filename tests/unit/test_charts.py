@@ -17,7 +17,7 @@ from calfcore.charts import (
     symmetry_spec,
 )
 from calfcore.demo import demo_data
-from calfcore.models import Sex
+from calfcore.models import Sex, Side
 from calfcore.progress import (
     pain_frame,
     reps_frame,
@@ -160,3 +160,59 @@ def test_specs_from_a_template_are_what_altair_builds(demo_frames, name):
     fewer = {key: frame.iloc[: len(frame) // 2] for key, frame in demo_frames.items()}
     for frames in (demo_frames, fewer, empty, demo_frames):
         assert _canonical(json_spec(spec(frames))) == _canonical(chart(frames).to_dict(validate=False)), name
+
+
+# --- each leg at a glance (issue 24) -------------------------------------------------------------------------------
+
+
+def _glance_spec(left: int, right: int, age: int = 45, injured=None) -> dict:
+    from calfcore.charts import leg_bars_spec
+    from calfcore.scoring import score_test
+    from tests.unit.helpers import heel_test
+
+    return leg_bars_spec(score_test(heel_test(left, right), runner(Sex.MALE, age)), injured)
+
+
+def test_leg_bars_draw_each_leg_against_the_band_the_target_and_the_other_leg():
+    from calfcore.charts import BAND_COLOUR, LEG_COLOURS, TARGET_COLOUR
+
+    spec = _glance_spec(18, 26)
+    layers = mark_layers(spec)
+    kinds = [layer["mark"]["type"] for layer in layers]
+    assert kinds.count("bar") == 1 and kinds.count("rect") == 1 and kinds.count("tick") == 2
+    [bars] = [layer for layer in layers if layer["mark"]["type"] == "bar"]
+    assert bars["encoding"]["y"]["field"] == "leg" and bars["encoding"]["x"]["field"] == "reps"  # horizontal
+    assert bars["encoding"]["color"]["scale"]["range"] == LEG_COLOURS.to_dict()["range"]  # Okabe-Ito blue, vermillion
+    rows = {row["leg"]: row for row in dataset_rows(spec) if "leg" in row}
+    assert rows["Left"]["reps"] == 18 and rows["Right"]["reps"] == 26  # both legs, so each reads against the other
+    assert (rows["Left"]["typical_low"], rows["Left"]["typical_high"]) == (20, 36)
+    # Not by colour only: every count is written on its bar, and the band and the target are named in words.
+    texts = [layer for layer in layers if layer["mark"]["type"] == "text"]
+    assert any(layer["encoding"]["text"]["field"] == "reps" for layer in texts)
+    labels = {row.get("label") for row in dataset_rows(spec)}
+    assert {"runner target 30", "typical 20–36"} <= labels
+    [rule] = [layer for layer in layers if layer["mark"]["type"] == "rule"]
+    assert rule["mark"]["strokeDash"] == [6, 4] and rule["mark"]["color"] == TARGET_COLOUR
+    assert all(layer["mark"]["color"] == BAND_COLOUR for layer in layers if layer["mark"]["type"] == "tick")
+    assert spec["width"] == "container"  # fits a 390 px phone
+    assert max(spec["layer"][0]["encoding"]["x"]["scale"]["domain"]) >= 36 + 1  # room past the band and counts
+
+
+def test_leg_bars_without_a_reference_draw_no_band_and_say_so():
+    from calfcore.charts import NO_BAND_LABEL
+
+    spec = _glance_spec(25, 26, age=16)
+    rows = [row for row in dataset_rows(spec) if "leg" in row]
+    assert all(row["typical_low"] is None for row in rows)  # no band to draw (the band layers filter them out)
+    labels = {row.get("label") for row in dataset_rows(spec)}
+    assert NO_BAND_LABEL in labels and not any(str(label).startswith("typical") for label in labels)
+
+
+def test_leg_bars_name_the_injured_leg_and_render_to_png():
+    import vl_convert
+
+    spec = json_spec(_glance_spec(30, 48, age=35, injured=Side.LEFT))
+    assert {row["leg"] for row in dataset_rows(spec) if "leg" in row} == {"Left (injured)", "Right"}
+    spec["width"] = 390
+    png = vl_convert.vegalite_to_png(spec)
+    assert png.startswith(b"\x89PNG")
