@@ -360,13 +360,30 @@ NO_BAND_COLOUR = "#595959"  # 7:1 on white
 NO_BAND_LABEL = "no typical range: no published reference fits"
 
 
-def _glance_top(frame: pd.DataFrame) -> int:
-    """The axis's end: past every count, band edge and the target, with room for a count's label (a multiple of 5)."""
-    values = [*frame["reps"], *frame["typical_high"].dropna(), RUNNER_TARGET_REPS.value]
-    return int(math.ceil(max(values) * 1.18 / 5) * 5)
+def glance_rows(score: TestScore, injured_side: Side | None = None) -> pd.DataFrame:
+    """calfcore.glance's rows with what the picture writes over them, each in the first row: the axis's end (past
+    every count, band edge and the target, with room for a count's label), the band's name at its middle, or a note
+    that no band fits. One frame for every layer, so the spec is a template (see `_spec`)."""
+    frame = glance_frame(score, injured_side)
+    columns = {name: list(values) for name, values in frame.items()}  # plain lists: pandas per step is slow here
+    lows, highs = columns["typical_low"], columns["typical_high"]
+    banded = [i for i, low in enumerate(lows) if not math.isnan(low)]
+    ranges = {columns["typical"][i] for i in banded}
+    one = banded[0] if len(ranges) == 1 else None  # one reference for both legs (always, today): named once
+    top = max([*columns["reps"], *(highs[i] for i in banded), RUNNER_TARGET_REPS.value])
+    count = len(frame)
+    columns |= {
+        "first": [True] + [False] * (count - 1),
+        "room": [float(math.ceil(top * 1.18 / 5) * 5)] * count,
+        "target_label": [f"runner target {format_reps(RUNNER_TARGET_REPS.value)}"] * count,
+        "middle": [(lows[one] + highs[one]) / 2 if one is not None else 0.0] * count,
+        "band_label": [f"typical {columns['typical'][one]}" if one is not None else ""] * count,
+        "note": [NO_BAND_LABEL if not banded else ""] * count,
+    }
+    return pd.DataFrame(columns)
 
 
-def leg_bars(score: TestScore, injured_side: Side | None = None) -> alt.LayerChart:
+def leg_bars_chart(rows: pd.DataFrame) -> alt.LayerChart:
     """Each leg's count as a horizontal bar (a row per leg, so each reads against the other), over its typical band
     (a shaded range with solid edges, only where a reference fits) and the runner target (a dashed line).
 
@@ -374,12 +391,11 @@ def leg_bars(score: TestScore, injured_side: Side | None = None) -> alt.LayerCha
     the plot, and they differ by shape (a shaded area with edges, a dashed line). The same spec is drawn on the
     pages and, through vl-convert, in the PDF report. Its words: calfcore.glance.
     """
-    frame = glance_frame(score, injured_side)
-    order = list(frame["leg"])
-    x_scale = alt.Scale(domain=[0, _glance_top(frame)], nice=False)
-    y = alt.Y("leg:N", title=None, sort=order, scale=alt.Scale(paddingInner=0.35, paddingOuter=0.2))
+    x_scale = alt.Scale(zero=True, nice=False)
+    y = alt.Y("leg:N", title=None, sort=None, scale=alt.Scale(paddingInner=0.35, paddingOuter=0.2))
     x_axis = alt.Axis(title="Raises", tickCount=5, grid=False)
-    base = alt.Chart(frame)
+    base = alt.Chart(rows)
+    first = base.transform_filter("datum.first")
     tooltip = [
         alt.Tooltip("leg:N", title="Leg"),
         alt.Tooltip("reps:Q", title="Raises"),
@@ -394,13 +410,14 @@ def leg_bars(score: TestScore, injured_side: Side | None = None) -> alt.LayerCha
         )
         for edge in ("typical_low", "typical_high")
     ]
-    layers: list[alt.Chart] = [
+    layers = [
+        first.mark_point(opacity=0, aria=False).encode(x=alt.X("room:Q", scale=x_scale)),  # the axis's end
         banded.mark_rect(color=GLANCE_BAND_FILL, aria=False).encode(
             x=alt.X("typical_low:Q", scale=x_scale, axis=x_axis), x2="typical_high:Q", y=y, tooltip=tooltip
         ),
         base.mark_bar(size=16, aria=False).encode(
             x=alt.X("reps:Q", scale=x_scale, axis=x_axis),
-            y=alt.Y("leg:N", title=None, sort=order, axis=alt.Axis(labelFontSize=12, labelFontWeight="bold")),
+            y=alt.Y("leg:N", title=None, sort=None, axis=alt.Axis(labelFontSize=12, labelFontWeight="bold")),
             color=alt.Color("side:N", scale=LEG_COLOURS, legend=None),
             tooltip=tooltip,
         ),
@@ -408,45 +425,34 @@ def leg_bars(score: TestScore, injured_side: Side | None = None) -> alt.LayerCha
         base.mark_text(align="left", dx=4, fontSize=13, fontWeight="bold", color=GLANCE_TEXT_COLOUR).encode(
             x=alt.X("reps:Q", scale=x_scale), y=y, text="reps:Q", tooltip=tooltip
         ),
+        first.mark_rule(color=TARGET_COLOUR, size=2, strokeDash=[6, 4], aria=False).encode(
+            x=alt.X("target:Q", scale=x_scale), tooltip=[alt.Tooltip("target_label:N", title="Line")]
+        ),
+        # The names above the plot, on two lines of their own so that they never overlap: the target's on top.
+        first.mark_text(dy=-24, fontSize=11, color=TARGET_COLOUR, aria=False).encode(
+            x=alt.X("target:Q", scale=x_scale), y=alt.value(0), text="target_label:N"
+        ),
+        first.transform_filter("datum.band_label != ''")
+        .mark_text(dy=-9, fontSize=11, color=BAND_COLOUR, aria=False)
+        .encode(x=alt.X("middle:Q", scale=x_scale), y=alt.value(0), text="band_label:N"),
+        first.transform_filter("datum.note != ''")  # no band drawn, and the picture says why
+        .mark_text(dy=-9, align="left", fontSize=11, color=NO_BAND_COLOUR, aria=False)
+        .encode(x=alt.value(0), y=alt.value(0), text="note:N"),
     ]
-    target_label = f"runner target {format_reps(RUNNER_TARGET_REPS.value)}"
-    target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [target_label]}))
-    layers.append(
-        target.mark_rule(color=TARGET_COLOUR, size=2, strokeDash=[6, 4], aria=False).encode(
-            x=alt.X("target:Q", scale=x_scale), tooltip=[alt.Tooltip("label:N", title="Line")]
-        )
-    )
-    # The names above the plot, on two lines of their own so that they never overlap: the target's on top.
-    layers.append(
-        target.mark_text(dy=-24, fontSize=11, color=TARGET_COLOUR, aria=False).encode(
-            x=alt.X("target:Q", scale=x_scale), y=alt.value(0), text="label:N"
-        )
-    )
-    ranges = frame.dropna(subset=["typical_low"]).drop_duplicates(subset=["typical"])
-    if len(ranges) == 1:  # one reference for both legs (always, today): its range named once, over the band
-        band = ranges.iloc[0]
-        label = pd.DataFrame(
-            {"middle": [(band["typical_low"] + band["typical_high"]) / 2], "label": [f"typical {band['typical']}"]}
-        )
-        layers.append(
-            alt.Chart(label)
-            .mark_text(dy=-9, fontSize=11, color=BAND_COLOUR, aria=False)
-            .encode(x=alt.X("middle:Q", scale=x_scale), y=alt.value(0), text="label:N")
-        )
-    elif ranges.empty:  # no band drawn, and the picture says why
-        layers.append(
-            alt.Chart(pd.DataFrame({"label": [NO_BAND_LABEL]}))
-            .mark_text(dy=-9, align="left", fontSize=11, color=NO_BAND_COLOUR, aria=False)
-            .encode(x=alt.value(0), y=alt.value(0), text="label:N")
-        )
     chart: alt.LayerChart = (
         alt.layer(*layers)
-        .properties(height=GLANCE_ROW_PX * len(frame), width="container", padding=5)
+        .properties(height=GLANCE_ROW_PX * 2, width="container", padding=5)
         .configure_view(strokeWidth=0)
     )
     return chart
 
 
+def leg_bars(score: TestScore, injured_side: Side | None = None) -> alt.LayerChart:
+    """The per-leg bars of a test's score (see `leg_bars_chart`)."""
+    return leg_bars_chart(glance_rows(score, injured_side))
+
+
 def leg_bars_spec(score: TestScore, injured_side: Side | None = None) -> dict[str, Any]:
-    """leg_bars as a Vega-Lite spec, its rows as JSON (a few values: no template needed)."""
-    return leg_bars(score, injured_side).to_dict(validate=False)
+    """leg_bars as a Vega-Lite spec: altair's part done once (see `_spec`), so a page or a roster of many runners
+    draws it in well under a millisecond."""
+    return _spec(leg_bars_chart, glance_rows(score, injured_side))
