@@ -21,6 +21,7 @@ BAND_PHRASES = {
     Band.TYPICAL: "in the typical range",
     Band.ABOVE: "above the typical range",
 }
+ALT_START = "At a glance, raises per leg (knee straight):"  # how the picture's text alternative begins
 NO_BAND_PHRASE = "no typical range (no published reference fits this test)"
 
 
@@ -80,7 +81,7 @@ def glance_frame(score: TestScore, injured_side: Side | None = None) -> pd.DataF
 def glance_text(score: TestScore) -> str:
     """The picture's text alternative: every count, range and line it draws, in words."""
     left, right = score.legs
-    text = f"Raises per leg, knee straight: left {left.reps}, right {right.reps}."
+    text = f"{ALT_START} left {left.reps}, right {right.reps}."
     reference = left.reference if left.band is not None else right.reference if right.band is not None else None
     if reference is None:
         text += " No typical range shown: no published reference fits this test."

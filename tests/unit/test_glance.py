@@ -86,7 +86,7 @@ def test_rows_name_the_injured_leg_and_carry_the_other_leg() -> None:
 
 def test_the_text_alternative_states_every_count_the_range_and_the_target() -> None:
     text = glance_text(score_test(heel_test(18, 26), MAN_OF_45))
-    assert text.startswith("Raises per leg, knee straight: left 18, right 26.")
+    assert text.startswith("At a glance, raises per leg (knee straight): left 18, right 26.")
     assert "Shaded: the typical range, 20–36 raises for men aged 40–49." in text
     assert "Dashed line: the runner target of 30." in text
     assert "Left 18: under the runner target of 30; below the typical range for men aged 40–49." in text
