@@ -353,7 +353,7 @@ def hops_chart(frame: pd.DataFrame) -> alt.LayerChart:
 
 # -- each leg at a glance -----------------------------------------------------------------------------------------
 
-GLANCE_ROW_PX = 34  # each leg's row: a thumb's height, readable at 390 px and in the PDF
+GLANCE_ROW_PX = 30  # each leg's row: a thumb's height, readable at 390 px and in the PDF
 GLANCE_BAND_FILL = "#CCE4DC"  # the typical band's light tint (its edges are drawn in BAND_COLOUR, at 5.3:1)
 GLANCE_TEXT_COLOUR = "#222222"
 NO_BAND_COLOUR = "#595959"  # 7:1 on white
@@ -393,7 +393,9 @@ def leg_bars_chart(rows: pd.DataFrame) -> alt.LayerChart:
     """
     x_scale = alt.Scale(zero=True, nice=False)
     y = alt.Y("leg:N", title=None, sort=None, scale=alt.Scale(paddingInner=0.35, paddingOuter=0.2))
-    x_axis = alt.Axis(title="Raises", tickCount=5, grid=False)
+    x_axis = alt.Axis(
+        title=None, tickCount=5, grid=False, labelFontSize=11
+    )  # raises: each bar's count is written on it
     base = alt.Chart(rows)
     first = base.transform_filter("datum.first")
     tooltip = [
@@ -417,27 +419,31 @@ def leg_bars_chart(rows: pd.DataFrame) -> alt.LayerChart:
         ),
         base.mark_bar(size=16, aria=False).encode(
             x=alt.X("reps:Q", scale=x_scale, axis=x_axis),
-            y=alt.Y("leg:N", title=None, sort=None, axis=alt.Axis(labelFontSize=12, labelFontWeight="bold")),
+            y=alt.Y("leg:N", title=None, sort=None, axis=alt.Axis(labelFontSize=13, labelFontWeight="bold")),
             color=alt.Color("side:N", scale=LEG_COLOURS, legend=None),
             tooltip=tooltip,
         ),
         *edges,  # over the bars: a count on an edge shows the edge on its bar
-        base.mark_text(align="left", dx=4, fontSize=13, fontWeight="bold", color=GLANCE_TEXT_COLOUR).encode(
-            x=alt.X("reps:Q", scale=x_scale), y=y, text="reps:Q", tooltip=tooltip
-        ),
         first.mark_rule(color=TARGET_COLOUR, size=2, strokeDash=[6, 4], aria=False).encode(
             x=alt.X("target:Q", scale=x_scale), tooltip=[alt.Tooltip("target_label:N", title="Line")]
         ),
         # The names above the plot, on two lines of their own so that they never overlap: the target's on top.
-        first.mark_text(dy=-24, fontSize=11, color=TARGET_COLOUR, aria=False).encode(
+        first.mark_text(dy=-25, fontSize=12, color=TARGET_COLOUR, aria=False).encode(
             x=alt.X("target:Q", scale=x_scale), y=alt.value(0), text="target_label:N"
         ),
         first.transform_filter("datum.band_label != ''")
-        .mark_text(dy=-9, fontSize=11, color=BAND_COLOUR, aria=False)
+        .mark_text(dy=-9, fontSize=12, color=BAND_COLOUR, aria=False)
         .encode(x=alt.X("middle:Q", scale=x_scale), y=alt.value(0), text="band_label:N"),
         first.transform_filter("datum.note != ''")  # no band drawn, and the picture says why
-        .mark_text(dy=-9, align="left", fontSize=11, color=NO_BAND_COLOUR, aria=False)
+        .mark_text(dy=-9, align="left", fontSize=12, color=NO_BAND_COLOUR, aria=False)
         .encode(x=alt.value(0), y=alt.value(0), text="note:N"),
+        # Each count last, over the target's line and the band's edges, on a white halo so it reads over them.
+        base.mark_text(
+            align="left", dx=4, fontSize=14, fontWeight="bold", color=GLANCE_TEXT_COLOUR, stroke="white", strokeWidth=3
+        ).encode(x=alt.X("reps:Q", scale=x_scale), y=y, text="reps:Q", tooltip=tooltip),
+        base.mark_text(align="left", dx=4, fontSize=14, fontWeight="bold", color=GLANCE_TEXT_COLOUR, aria=False).encode(
+            x=alt.X("reps:Q", scale=x_scale), y=y, text="reps:Q"
+        ),
     ]
     chart: alt.LayerChart = (
         alt.layer(*layers)
