@@ -353,9 +353,11 @@ def hops_chart(frame: pd.DataFrame) -> alt.LayerChart:
 
 # -- each leg at a glance -----------------------------------------------------------------------------------------
 
-GLANCE_ROW_PX = 30  # each leg's row: a thumb's height, readable at 390 px and in the PDF
+GLANCE_HEIGHT_PX = 120  # the whole picture: two rows of about 26 px under the names, over the axis
 GLANCE_BAND_FILL = "#CCE4DC"  # the typical band's light tint (its edges are drawn in BAND_COLOUR, at 5.3:1)
 GLANCE_TEXT_COLOUR = "#222222"
+# Streamlit's chart reads padding as an object (a bare number breaks it in the browser).
+GLANCE_PADDING = {"left": 5, "top": 5, "right": 5, "bottom": 5}
 NO_BAND_COLOUR = "#595959"  # 7:1 on white
 NO_BAND_LABEL = "no typical range: no published reference fits"
 
@@ -393,9 +395,8 @@ def leg_bars_chart(rows: pd.DataFrame) -> alt.LayerChart:
     """
     x_scale = alt.Scale(zero=True, nice=False)
     y = alt.Y("leg:N", title=None, sort=None, scale=alt.Scale(paddingInner=0.35, paddingOuter=0.2))
-    x_axis = alt.Axis(
-        title=None, tickCount=5, grid=False, labelFontSize=11
-    )  # raises: each bar's count is written on it
+    # No title ("raises"): each bar's count is written on it. Label colours set here, over the page theme's grey.
+    x_axis = alt.Axis(title=None, tickCount=5, grid=False, labelFontSize=11, labelColor=NO_BAND_COLOUR)
     base = alt.Chart(rows)
     first = base.transform_filter("datum.first")
     tooltip = [
@@ -419,7 +420,12 @@ def leg_bars_chart(rows: pd.DataFrame) -> alt.LayerChart:
         ),
         base.mark_bar(size=16, aria=False).encode(
             x=alt.X("reps:Q", scale=x_scale, axis=x_axis),
-            y=alt.Y("leg:N", title=None, sort=None, axis=alt.Axis(labelFontSize=13, labelFontWeight="bold")),
+            y=alt.Y(
+                "leg:N",
+                title=None,
+                sort=None,
+                axis=alt.Axis(labelFontSize=13, labelFontWeight="bold", labelColor=GLANCE_TEXT_COLOUR),
+            ),
             color=alt.Color("side:N", scale=LEG_COLOURS, legend=None),
             tooltip=tooltip,
         ),
@@ -447,7 +453,14 @@ def leg_bars_chart(rows: pd.DataFrame) -> alt.LayerChart:
     ]
     chart: alt.LayerChart = (
         alt.layer(*layers)
-        .properties(height=GLANCE_ROW_PX * 2, width="container", padding=5)
+        .properties(
+            height=GLANCE_HEIGHT_PX,
+            width="container",
+            padding=GLANCE_PADDING,
+            # The whole picture, names and axis included, at this height: the page's chart is held to its spec's
+            # height, and vl-convert draws the same.
+            autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+        )
         .configure_view(strokeWidth=0)
     )
     return chart

@@ -63,9 +63,9 @@ def chart_png(frame: pd.DataFrame) -> bytes | None:
     return png
 
 
-# Each leg at a glance: the pages' picture drawn 360 px wide onto 80 mm, so its words print at about 6-7 pt, as large
-# as the report's text.
-GLANCE_WIDTH_PX = 360
+# Each leg at a glance: the pages' picture drawn 450 px wide onto 80 mm, so its words print at about 6-7 pt, about as
+# large as the report's text.
+GLANCE_WIDTH_PX = 450
 GLANCE_WIDTH_MM = 80
 
 
