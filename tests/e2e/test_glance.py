@@ -9,12 +9,18 @@ A man of 45 on the standard protocol: typical range 20–36 (issue 22), so 18 is
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from calfcore.glance import ALT_START
 from tests.e2e.helpers import (
+    ARTIFACTS,
     PHONE,
     create_profile,
     create_share_link,
@@ -77,4 +83,33 @@ def test_each_leg_at_a_glance_on_the_result_dashboard_and_coach_view(server, pho
     wait_for_app(coach)
     expect(coach.get_by_text("Read-only", exact=False)).to_be_visible()
     _shows_the_glance(coach, "coach")
+
+    # The report the coach downloads prints the same picture, with each leg's line beside it.
+    button = coach.get_by_role("button", name="Download report (PDF)")
+    button.scroll_into_view_if_needed()
+    with coach.expect_download(timeout=60_000) as info:
+        button.click()
+    pdf = Path(info.value.path()).read_bytes()
     coach.context.close()
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert LEFT in text and RIGHT in text, text
+    assert len(list(reader.pages[0].images)) == 2  # each leg at a glance, and the raises chart
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "glance-report.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "110",
+            "-singlefile",
+            str(ARTIFACTS / "glance-report.pdf"),
+            str(ARTIFACTS / "glance-report"),
+        ],
+        check=True,
+        timeout=60,
+    )
