@@ -35,10 +35,12 @@ from calfstore.url import duckdb_url
 GOAL = 1.5
 VIEWPORT = {"width": 1280, "height": 900}
 POINTS = "[role='graphics-symbol'][aria-roledescription='point']"
-COUNT_JS = (
-    "() => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
-    f' return c ? c.querySelectorAll("{POINTS}").length : -1; }}'
+# The first chart with points (the raises over time), not the latest test's per-leg bars drawn above it.
+TREND_JS = (
+    "[...document.querySelectorAll(\"[data-testid='stVegaLiteChart']\")]"
+    f'.find(chart => chart.querySelector("{POINTS}"))'
 )
+COUNT_JS = f'() => {{ const c = {TREND_JS}; return c ? c.querySelectorAll("{POINTS}").length : -1; }}'
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 BASELINE = '''"""Bare baseline for the browser round trip: the dashboard's raises chart and a button that adds two points."""
@@ -83,7 +85,7 @@ TIMING_JS = """(() => {
   };
 })();"""
 DRAWN_JS = (
-    "n => { const c = document.querySelector(\"[data-testid='stVegaLiteChart']\");"
+    f"n => {{ const c = {TREND_JS};"
     f' const done = !!c && c.querySelectorAll("{POINTS}").length === n;'
     " if (done) window.__calfTimes.drawn = performance.now(); return done; }"
 )
@@ -101,14 +103,19 @@ def split(page: Any) -> tuple[float, float]:
 
 
 def first_chart(spec: dict[str, Any]) -> dict[str, Any]:
-    """The first chart of a captured page: a spec factory, and the name and frame of its data with a 'reps' column."""
+    """The first chart over time of a captured page (raises by date: not the latest test's per-leg bars drawn above
+    it): a spec factory, and the name and frame of its data with a 'reps' column."""
+    frames = spec["frames"]
+
+    def over_time(item: dict[str, Any]) -> bool:
+        return any({"reps", "tested_on"} <= set(frames[f].columns) for f in item["datasets"].values())
 
     def walk(items: list[Any]) -> dict[str, Any] | None:
         for item in items:
             if isinstance(item, list):
                 found = walk(item)
             elif item["kind"] == "chart":
-                found = item
+                found = item if over_time(item) else None
             else:
                 found = walk(item.get("children", []))
             if found:
@@ -117,7 +124,6 @@ def first_chart(spec: dict[str, Any]) -> dict[str, Any]:
 
     item = walk(spec["main"])
     assert item is not None, "the page has no chart"
-    frames = spec["frames"]
     name = next(n for n, f in item["datasets"].items() if "reps" in frames[f].columns)
 
     def make() -> dict[str, Any]:

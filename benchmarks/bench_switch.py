@@ -66,7 +66,8 @@ DONE_JS = (
     " if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;"
     " const heading = [...document.querySelectorAll(\"[data-testid='stMain'] h1\")]"
     ".some(h => h.textContent.trim().startsWith(title)); if (!heading) return false;"
-    " if (chart) { const c = document.querySelector(\"[data-testid='stMain'] [data-testid='stVegaLiteChart']\");"
+    " if (chart) { const c = [...document.querySelectorAll(\"[data-testid='stMain'] [data-testid='stVegaLiteChart']\")]"
+    f'.find(c => c.querySelector("{POINTS}"));'
     f' if (!c || !c.querySelector("{POINTS}")) return false; }}'
     " window.__calfTimes.done = performance.now(); return true; }"
 )

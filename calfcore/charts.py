@@ -9,12 +9,17 @@ words (for screen readers) is in calfcore.chart_text.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from typing import Any, cast
 
 import altair as alt
 import pandas as pd
 
+from calfcore.glance import glance_frame
+from calfcore.models import Side
+from calfcore.norms import format_reps
+from calfcore.scoring import TestScore
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, PAIN_SAFE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 
 LEGS = ["left", "right"]
@@ -429,3 +434,129 @@ def hops_chart(frame: pd.DataFrame) -> alt.LayerChart:
         y="hops:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("hops:Q", title="Hops per leg")]
     )
     return _page_chart(alt.layer(lines, rule))
+
+
+# -- each leg at a glance -----------------------------------------------------------------------------------------
+
+GLANCE_HEIGHT_PX = 120  # the whole picture: two rows of about 26 px under the names, over the axis
+GLANCE_BAND_FILL = "#CCE4DC"  # the typical band's light tint (its edges are drawn in BAND_COLOUR, at 5.3:1)
+GLANCE_TEXT_COLOUR = "#222222"
+# Streamlit's chart reads padding as an object (a bare number breaks it in the browser).
+GLANCE_PADDING = {"left": 5, "top": 5, "right": 5, "bottom": 5}
+NO_BAND_COLOUR = "#595959"  # 7:1 on white
+NO_BAND_LABEL = "no typical range: no published reference fits"
+
+
+def glance_rows(score: TestScore, injured_side: Side | None = None) -> pd.DataFrame:
+    """calfcore.glance's rows with what the picture writes over them, each in the first row: the axis's end (past
+    every count, band edge and the target, with room for a count's label), the band's name at its middle, or a note
+    that no band fits. One frame for every layer, so the spec is a template (see `_spec`)."""
+    frame = glance_frame(score, injured_side)
+    columns = {name: list(values) for name, values in frame.items()}  # plain lists: pandas per step is slow here
+    lows, highs = columns["typical_low"], columns["typical_high"]
+    banded = [i for i, low in enumerate(lows) if not math.isnan(low)]
+    ranges = {columns["typical"][i] for i in banded}
+    one = banded[0] if len(ranges) == 1 else None  # one reference for both legs (always, today): named once
+    top = max([*columns["reps"], *(highs[i] for i in banded), RUNNER_TARGET_REPS.value])
+    count = len(frame)
+    columns |= {
+        "first": [True] + [False] * (count - 1),
+        "room": [float(math.ceil(top * 1.18 / 5) * 5)] * count,
+        "target_label": [f"runner target {format_reps(RUNNER_TARGET_REPS.value)}"] * count,
+        "middle": [(lows[one] + highs[one]) / 2 if one is not None else 0.0] * count,
+        "band_label": [f"typical {columns['typical'][one]}" if one is not None else ""] * count,
+        "note": [NO_BAND_LABEL if not banded else ""] * count,
+    }
+    return pd.DataFrame(columns)
+
+
+def leg_bars_chart(rows: pd.DataFrame) -> alt.LayerChart:
+    """Each leg's count as a horizontal bar (a row per leg, so each reads against the other), over its typical band
+    (a shaded range with solid edges, only where a reference fits) and the runner target (a dashed line).
+
+    Not by colour only: the rows are named, each bar carries its count, the band and the target are named above
+    the plot, and they differ by shape (a shaded area with edges, a dashed line). The same spec is drawn on the
+    pages and, through vl-convert, in the PDF report. Its words: calfcore.glance.
+    """
+    x_scale = alt.Scale(zero=True, nice=False)
+    y = alt.Y("leg:N", title=None, sort=None, scale=alt.Scale(paddingInner=0.35, paddingOuter=0.2))
+    # No title ("raises"): each bar's count is written on it. Label colours set here, over the page theme's grey.
+    x_axis = alt.Axis(title=None, tickCount=5, grid=False, labelFontSize=11, labelColor=NO_BAND_COLOUR)
+    base = alt.Chart(rows)
+    first = base.transform_filter("datum.first")
+    tooltip = [
+        alt.Tooltip("leg:N", title="Leg"),
+        alt.Tooltip("reps:Q", title="Raises"),
+        alt.Tooltip("other_reps:Q", title="Other leg"),
+        alt.Tooltip("typical:N", title="Typical range"),
+        alt.Tooltip("target:Q", title="Runner target"),
+    ]
+    banded = base.transform_filter("isValid(datum.typical_low) && isFinite(datum.typical_low)")
+    edges = [
+        banded.mark_tick(color=BAND_COLOUR, thickness=2, aria=False).encode(
+            x=alt.X(f"{edge}:Q", scale=x_scale), y=y, tooltip=tooltip
+        )
+        for edge in ("typical_low", "typical_high")
+    ]
+    layers = [
+        first.mark_point(opacity=0, aria=False).encode(x=alt.X("room:Q", scale=x_scale)),  # the axis's end
+        banded.mark_rect(color=GLANCE_BAND_FILL, aria=False).encode(
+            x=alt.X("typical_low:Q", scale=x_scale, axis=x_axis), x2="typical_high:Q", y=y, tooltip=tooltip
+        ),
+        base.mark_bar(size=16, aria=False).encode(
+            x=alt.X("reps:Q", scale=x_scale, axis=x_axis),
+            y=alt.Y(
+                "leg:N",
+                title=None,
+                sort=None,
+                axis=alt.Axis(labelFontSize=13, labelFontWeight="bold", labelColor=GLANCE_TEXT_COLOUR),
+            ),
+            color=alt.Color("side:N", scale=LEG_COLOURS, legend=None),
+            tooltip=tooltip,
+        ),
+        *edges,  # over the bars: a count on an edge shows the edge on its bar
+        first.mark_rule(color=TARGET_COLOUR, size=2, strokeDash=[6, 4], aria=False).encode(
+            x=alt.X("target:Q", scale=x_scale), tooltip=[alt.Tooltip("target_label:N", title="Line")]
+        ),
+        # The names above the plot, on two lines of their own so that they never overlap: the target's on top.
+        first.mark_text(dy=-25, fontSize=12, color=TARGET_COLOUR, aria=False).encode(
+            x=alt.X("target:Q", scale=x_scale), y=alt.value(0), text="target_label:N"
+        ),
+        first.transform_filter("datum.band_label != ''")
+        .mark_text(dy=-9, fontSize=12, color=BAND_COLOUR, aria=False)
+        .encode(x=alt.X("middle:Q", scale=x_scale), y=alt.value(0), text="band_label:N"),
+        first.transform_filter("datum.note != ''")  # no band drawn, and the picture says why
+        .mark_text(dy=-9, align="left", fontSize=12, color=NO_BAND_COLOUR, aria=False)
+        .encode(x=alt.value(0), y=alt.value(0), text="note:N"),
+        # Each count last, over the target's line and the band's edges, on a white halo so it reads over them.
+        base.mark_text(
+            align="left", dx=4, fontSize=14, fontWeight="bold", color=GLANCE_TEXT_COLOUR, stroke="white", strokeWidth=3
+        ).encode(x=alt.X("reps:Q", scale=x_scale), y=y, text="reps:Q", tooltip=tooltip),
+        base.mark_text(align="left", dx=4, fontSize=14, fontWeight="bold", color=GLANCE_TEXT_COLOUR, aria=False).encode(
+            x=alt.X("reps:Q", scale=x_scale), y=y, text="reps:Q"
+        ),
+    ]
+    chart: alt.LayerChart = (
+        alt.layer(*layers)
+        .properties(
+            height=GLANCE_HEIGHT_PX,
+            width="container",
+            padding=GLANCE_PADDING,
+            # The whole picture, names and axis included, at this height: the page's chart is held to its spec's
+            # height, and vl-convert draws the same.
+            autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+        )
+        .configure_view(strokeWidth=0)
+    )
+    return chart
+
+
+def leg_bars(score: TestScore, injured_side: Side | None = None) -> alt.LayerChart:
+    """The per-leg bars of a test's score (see `leg_bars_chart`)."""
+    return leg_bars_chart(glance_rows(score, injured_side))
+
+
+def leg_bars_spec(score: TestScore, injured_side: Side | None = None) -> dict[str, Any]:
+    """leg_bars as a Vega-Lite spec: altair's part done once (see `_spec`), so a page or a roster of many runners
+    draws it in well under a millisecond."""
+    return _spec(leg_bars_chart, glance_rows(score, injured_side))

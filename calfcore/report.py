@@ -51,6 +51,7 @@ class Section:
     sources: tuple[str, ...] = ()  # where the section's figures come from, with their evidence tags
     alert: bool = False  # the warning that replaces the routine
     chart: bool = False  # the place of the raises chart
+    legs: bool = False  # the place of each leg at a glance (calfcore.charts.leg_bars of `Report.score`)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Report:
     made_on: dt.date
     sections: tuple[Section, ...]
     informs: str = INFORMS_LINE
+    score: TestScore | None = None  # the latest test's score, for each leg at a glance (None: no test, or a warning)
 
     @property
     def has_warning(self) -> bool:
@@ -283,7 +285,12 @@ def build_report(
     assert score is not None
     sections = [
         head,
-        Section("Each leg against its reference", tuple(_leg_lines(latest, score, runner)), tuple(_leg_sources(score))),
+        Section(
+            "Each leg against its reference",
+            tuple(_leg_lines(latest, score, runner)),
+            tuple(_leg_sources(score)),
+            legs=True,
+        ),
         _symmetry_section(latest, score, runner),
         _pain_section(pain, score),
         chart,
@@ -292,4 +299,4 @@ def build_report(
         sections.append(_routine_section(result))
     if plan is not None:
         sections.append(_retest_section(plan, today, away))
-    return Report(runner.name, about, today, tuple(sections))
+    return Report(runner.name, about, today, tuple(sections), score=score)

@@ -20,7 +20,7 @@ from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfi
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import plan_retest
 from calfcore.routine import EquipmentAccess, PainPicture, Stage, pain_picture, stage_templates
-from calfcore.scoring import Band, gate_symmetry, symmetry_text
+from calfcore.scoring import Band, TestScore, gate_symmetry, symmetry_text
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, triage
 from calfcore.warning_signs import ActiveWarning
@@ -86,6 +86,8 @@ class RosterRow:
     pain: PainPicture
     training_days: int  # distinct days with a logged session in the last TRAINING_GAP_DAYS days
     flags: tuple[Flag, ...]
+    score: TestScore | None = None  # the latest test's score, for its at-a-glance bars (None: no test, or a warning)
+    injured_side: Side | None = None
 
     @property
     def stage_title(self) -> str:
@@ -249,6 +251,7 @@ def roster_row(
     legs: tuple[LegCell, ...] = ()
     symmetry = None
     stage = None
+    score = None
     if latest is None:
         flags.append(Flag(FlagKind.RETEST_DUE, "No heel-raise test recorded yet.", RETEST_BASIS))
     else:
@@ -314,6 +317,8 @@ def roster_row(
         pain,
         days,
         tuple(sorted(flags, key=lambda f: f.kind)),
+        score,
+        runner.injured_side,
     )
 
 

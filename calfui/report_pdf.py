@@ -27,10 +27,12 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from calfcore.models import RunnerProfile
+from calfcore.glance import leg_lines
+from calfcore.models import RunnerProfile, Side
 from calfcore.report import Report, build_report
 from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess
+from calfcore.scoring import TestScore
 from calfcore.validation import MAX_NAME_LENGTH
 from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords
@@ -236,7 +238,38 @@ def chart_png(frame: pd.DataFrame) -> bytes | None:
     return png
 
 
-def _pdf(report: Report, chart: bytes | None, body: float, chart_caption: str, name: NameFonts, font_dir: Path) -> FPDF:
+# Each leg at a glance: the pages' picture drawn 450 px wide onto 80 mm, so its words print at about 6-7 pt, about as
+# large as the report's text.
+GLANCE_WIDTH_PX = 450
+GLANCE_WIDTH_MM = 80
+
+
+def glance_png(score: TestScore, injured_side: Side | None) -> bytes:
+    """Each leg at a glance as a PNG: the very spec the pages draw (calfcore.charts.leg_bars_spec), at a fixed
+    width, through vl-convert like the raises chart."""
+    import vl_convert
+
+    from calfcore import charts
+
+    _register_chart_fonts()
+    spec = charts.json_spec(charts.leg_bars_spec(score, injured_side))
+    spec["width"] = GLANCE_WIDTH_PX
+    version = re.search(r"/v(\d+)\.(\d+)", spec.get("$schema", ""))
+    png: bytes = vl_convert.vegalite_to_png(
+        spec, vl_version=f"{version[1]}.{version[2]}" if version else None, scale=CHART_SCALE
+    )
+    return png
+
+
+def _pdf(
+    report: Report,
+    chart: bytes | None,
+    body: float,
+    chart_caption: str,
+    name: NameFonts,
+    font_dir: Path,
+    glance: bytes | None = None,
+) -> FPDF:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=MARGIN_MM)
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
@@ -277,6 +310,16 @@ def _pdf(report: Report, chart: bytes | None, body: float, chart_caption: str, n
                     body,
                 )
                 pdf.image(chart, w=CHART_WIDTH_MM)
+        if section.legs and glance is not None and report.score is not None:
+            # Each leg at a glance, each leg's short line beside it (a page has no room for them under it).
+            top = pdf.get_y()
+            drawn = pdf.image(glance, x=MARGIN_MM, y=top, w=GLANCE_WIDTH_MM)
+            pdf.set_xy(MARGIN_MM + GLANCE_WIDTH_MM + 3, top + 2)
+            pdf.set_font(FONT, "B", body)
+            pdf.set_text_color(0, 0, 0)
+            for text in leg_lines(report.score):
+                pdf.multi_cell(0, body * 0.45, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_xy(MARGIN_MM, max(top + drawn.rendered_height, pdf.get_y()))
         for text in section.lines:
             write(
                 text,
@@ -291,7 +334,9 @@ def _pdf(report: Report, chart: bytes | None, body: float, chart_caption: str, n
     return pdf
 
 
-def report_pdf(report: Report, chart: bytes | None, chart_caption: str = "last 12 weeks") -> bytes:
+def report_pdf(
+    report: Report, chart: bytes | None, chart_caption: str = "last 12 weeks", glance: bytes | None = None
+) -> bytes:
     """The report on one A4 page: the largest text size at which everything fits."""
     name = name_fonts(report.runner_name)
     with tempfile.TemporaryDirectory(prefix="calf-report-fonts-") as folder:  # fpdf2 and HarfBuzz read font files
@@ -299,7 +344,7 @@ def report_pdf(report: Report, chart: bytes | None, chart_caption: str = "last 1
         for family, data in name.fonts:
             (font_dir / f"{family}.ttf").write_bytes(data)
         for size in BODY_SIZES_PT:
-            pdf = _pdf(report, chart, size, chart_caption, name, font_dir)
+            pdf = _pdf(report, chart, size, chart_caption, name, font_dir, glance)
             if pdf.page_no() == 1:
                 return bytes(pdf.output())
     raise ValueError("the report does not fit on one page even at the smallest text size")
@@ -336,7 +381,8 @@ def runner_report(
         access=access,
         warning=warning_of(records),
     )
-    return report_pdf(report, chart_png(raises_frame(records, today)), f"last {DEFAULT_PERIOD}")
+    glance = glance_png(report.score, records.runner.injured_side) if report.score is not None else None
+    return report_pdf(report, chart_png(raises_frame(records, today)), f"last {DEFAULT_PERIOD}", glance)
 
 
 def file_name(runner: RunnerProfile, today: dt.date) -> str:

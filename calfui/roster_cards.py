@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from calfcore import chart_text, charts
+from calfcore import chart_text, charts, glance
 from calfcore.coaching import RosterEntry
 from calfcore.roster import RosterRow, roster_row, squad_frame
 from calfcore.scoring import Band, symmetry_text
@@ -26,6 +26,9 @@ class Card:
     heading: str
     figures: str
     flags: tuple[tuple[str, str], ...]  # (flag in words, its source)
+    glance: dict[str, Any] | None = None  # the latest test's per-leg bars (calfcore.charts.leg_bars), ready to draw
+    glance_text: str = ""  # their text alternative
+    glance_lines: tuple[str, ...] = ()  # each leg's one short line, under the bars
 
 
 def card_of(coach: CoachData, entry: RosterEntry, today: dt.date) -> Card:
@@ -46,21 +49,37 @@ def card_of(coach: CoachData, entry: RosterEntry, today: dt.date) -> Card:
             own_every_days=data.retest_choice(runner_id),
             warning=warning_of(found),
         )
-        badge = " :red-badge[Needs attention]" if row.flags else " :green-badge[On track]"
-        tested = f"{row.latest_test_on:%d %b %Y}" if row.latest_test_on else "no test yet"
-        symmetry = symmetry_text(row.symmetry_percent) if row.symmetry_percent is not None else "—"
-        figures = (
-            f"Latest test {tested} · raises {_legs(row)} · symmetry {symmetry}  \n"
-            f"Stage {row.stage_title} · pain {row.pain_trend} · trained {row.training_days} of the last 14 "
-            "days"
-        )
-        flags = tuple(
-            (f":orange[:material/flag: **{flag.kind.label}**]: {plain(flag.reason)}", f"Source: {plain(flag.source)}")
-            for flag in row.flags
-        )
-        return Card(row, f"**{plain(row.name)}**{badge}", figures, flags)
+        return card_for(row)
 
     return data.cached(("roster card", runner_id, today), compute)
+
+
+def card_for(row: RosterRow) -> Card:
+    """A roster row's card: its words, and the latest test's per-leg bars with each leg's short line."""
+    badge = " :red-badge[Needs attention]" if row.flags else " :green-badge[On track]"
+    tested = f"{row.latest_test_on:%d %b %Y}" if row.latest_test_on else "no test yet"
+    symmetry = symmetry_text(row.symmetry_percent) if row.symmetry_percent is not None else "—"
+    raises = "" if row.score is not None else f" · raises {_legs(row)}"  # else the bars and their lines say it
+    figures = (
+        f"Latest test {tested}{raises} · symmetry {symmetry}  \n"
+        f"Stage {row.stage_title} · pain {row.pain_trend} · trained {row.training_days} of the last 14 "
+        "days"
+    )
+    flags = tuple(
+        (f":orange[:material/flag: **{flag.kind.label}**]: {plain(flag.reason)}", f"Source: {plain(flag.source)}")
+        for flag in row.flags
+    )
+    if row.score is None:
+        return Card(row, f"**{plain(row.name)}**{badge}", figures, flags)
+    return Card(
+        row,
+        f"**{plain(row.name)}**{badge}",
+        figures,
+        flags,
+        arrow_datasets(charts.leg_bars_spec(row.score, row.injured_side)),
+        glance.glance_text(row.score),
+        glance.leg_lines(row.score),
+    )
 
 
 def _legs(row: RosterRow) -> str:
@@ -83,6 +102,10 @@ def draw(card: Card, entry: RosterEntry) -> None:
         st.markdown(card.heading)
         expiry = f"{entry.expires_at:%d %b %Y}" if entry.expires_at else "no expiry"
         st.markdown(f"{card.figures} · link {expiry}")
+        if card.glance is not None:
+            st.vega_lite_chart(card.glance, width="stretch", alt=card.glance_text)
+            for line in card.glance_lines:
+                st.caption(line)  # our own words (no runner text)
         for flag, source in card.flags:
             st.markdown(flag)
             st.caption(source)

@@ -15,7 +15,7 @@ import streamlit as st
 from calfcore.models import HeelRaiseTest, RunnerProfile, Side, Units
 from calfcore.norms import describe_protocol, why_no_reference
 from calfcore.routine import Routine
-from calfcore.scoring import Band, TestScore, knee_to_wall_text, soleus_text, symmetry_text
+from calfcore.scoring import TestScore, knee_to_wall_text, soleus_text, symmetry_text
 from calfcore.sentences import pain_sentence, weaker_leg
 from calfcore.thresholds import (
     KNEE_TO_WALL_HEALTHY_CM,
@@ -48,14 +48,6 @@ def to_display_units(kg: float | None, units: Units) -> float | None:
     return round(in_units(kg, units), 1) if units is Units.LB else kg
 
 
-BAND_WORDS = {
-    Band.WELL_BELOW: ("Well below", ":red[well below]"),
-    Band.BELOW: ("Below", ":orange[below]"),
-    Band.TYPICAL: ("Typical", ":green[typical]"),
-    Band.ABOVE: ("Above", ":blue[above]"),
-}
-
-
 def show_errors(errors: dict[str, str], slots: dict[str, st.delta_generator.DeltaGenerator]) -> None:
     """Each message next to its field (when the page reserved a slot for it), and a summary."""
     for field, message in errors.items():
@@ -78,6 +70,22 @@ def render_triage(result: Triage) -> None:
         st.caption("Calf Check informs and never diagnoses. These signs need a person who can examine you.")
 
 
+GLANCE_DETAILS = "Reference, spread and sources"
+
+
+def render_glance(score: TestScore, injured_side: Side | None) -> None:
+    """Each leg at a glance: its bar against the typical band, the runner target and the other leg (calfcore.charts.
+    leg_bars, the picture the PDF report prints), named for screen readers by its text alternative, with each leg's
+    one short line under it."""
+    from calfcore.charts import leg_bars_spec
+    from calfcore.glance import glance_text, leg_lines
+
+    with st.container(key="at_a_glance"):
+        st.vega_lite_chart(leg_bars_spec(score, injured_side), width="stretch", alt=glance_text(score))
+        for line in leg_lines(score):
+            st.markdown(line)  # our own words (no runner text), shown as written
+
+
 def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -> None:
     st.caption(f"Test on {test.tested_on:%d %b %Y} · {describe_protocol(test.protocol)}")
     columns = st.columns(2)
@@ -94,38 +102,37 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
                 delta=delta,
                 delta_color="off" if change is None or change.within_noise else "normal",
             )
-            if leg.band is not None and leg.reference is not None:
-                st.markdown(f"{BAND_WORDS[leg.band][1]} for {leg.reference.group}")
-            target = "✓ runner target" if leg.meets_runner_target else f"target {int(RUNNER_TARGET_REPS.value)}+"
-            st.caption(target)
+    render_glance(score, runner.injured_side)
     weaker = weaker_leg(test.straight_reps)
     if weaker is not None:
         st.markdown(f"**{weaker}**")
-    reference = score.legs[0].reference
-    if reference is not None:
-        st.markdown(
-            f"**Reference:** {reference.label} for {reference.population} "
-            f"({'any sex' if reference.sex == 'any' else reference.sex}, {reference.ages}). **Typical range:** "
-            f"{reference.typical.text} raises, the reference "
-            f"{reference.spread_label}."
-        )
-        approximate = "" if reference.pace_confirmed else " Approximate: this study's pace is not confirmed."
+    # The long explanation, one tap away: whom the range describes, its spread, and every source.
+    with st.expander(GLANCE_DETAILS, icon=":material/menu_book:"):
+        reference = score.legs[0].reference
+        if reference is not None:
+            st.markdown(
+                f"**Reference:** {reference.label} for {reference.population} "
+                f"({'any sex' if reference.sex == 'any' else reference.sex}, {reference.ages}). **Typical range:** "
+                f"{reference.typical.text} raises, the reference "
+                f"{reference.spread_label}."
+            )
+            approximate = "" if reference.pace_confirmed else " Approximate: this study's pace is not confirmed."
+            st.caption(
+                f"Source: {reference.source.label}.{approximate} A change between two comparable tests counts "
+                f"only beyond ±{int(MEASUREMENT_NOISE_REPS.value)} raises, the test's retest limits "
+                f"({MEASUREMENT_NOISE_REPS.source.short})."
+            )
+        else:
+            why = why_no_reference(test.protocol, runner.sex, runner.age_on(test.tested_on))
+            st.info(
+                f"No band for this test: {why}. It is compared with the runner target, between legs and with your "
+                "own earlier tests of the same protocol.",
+                icon=":material/info:",
+            )
         st.caption(
-            f"Source: {reference.source.label}.{approximate} A change between two comparable tests counts "
-            f"only beyond ±{int(MEASUREMENT_NOISE_REPS.value)} raises, the test's retest limits "
-            f"({MEASUREMENT_NOISE_REPS.source.short})."
+            f"Runner target {int(RUNNER_TARGET_REPS.value)}+ raises per leg: "
+            f"{RUNNER_TARGET_REPS.source.label}. A goal, not a norm."
         )
-    else:
-        why = why_no_reference(test.protocol, runner.sex, runner.age_on(test.tested_on))
-        st.info(
-            f"No band for this test: {why}. It is compared with the runner target, between legs and with your "
-            "own earlier tests of the same protocol.",
-            icon=":material/info:",
-        )
-    st.caption(
-        f"Runner target {int(RUNNER_TARGET_REPS.value)}+ raises per leg: "
-        f"{RUNNER_TARGET_REPS.source.label}. A goal, not a norm."
-    )
 
     if score.symmetry_percent is not None:
         straight = next((value for name, value in score.gate_symmetries if name == "knee straight"), None)

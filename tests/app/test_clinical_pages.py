@@ -70,7 +70,8 @@ def test_a_runner_with_a_reference_sees_the_healthy_spread(app: AppTest) -> None
     create_runner(app, birth_year=TODAY.year - 35, sex="female")
     record_test(app, 21, 22)
     page = texts(app)
-    assert ":green[typical]" in page and "Typical range:** 19–36 raises" in page
+    assert "Left 21: under the runner target of 30; in the typical range for women aged 30–39" in page
+    assert "Typical range:** 19–36 raises" in page
     assert "one standard deviation between healthy people" in page and "Green et al. 2024" in page
     assert "only beyond ±6 raises" in page
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from calfcore.glance import ALT_START
 from calfstore import LOCAL_OWNER
 from calfstore.tables import count_rows
 from tests.app.conftest import (
@@ -76,7 +77,8 @@ def test_runner_records_a_test_and_sees_it_scored_and_on_the_dashboard(app: AppT
     assert "Saved." in page
     assert "16 raises" in page and "29 raises" in page
     # Typical is the reference ± the healthy spread (8.4 here, issue 22): 16 is under 19-36, below; 29 is within it.
-    assert ":orange[below]" in page and ":green[typical]" in page
+    assert "Left 16: under the runner target of 30; below the typical range for women aged 30–39" in page
+    assert "Right 29: under the runner target of 30; in the typical range for women aged 30–39" in page
     assert "about 27–28 reps" in page and "Typical range:** 19–36 raises" in page
     assert "Hébert-Losier" in page and "quoted second-hand" in page and "[read-secondary]" not in page
     assert "expert opinion" in page  # runner target is labelled as opinion
@@ -107,7 +109,8 @@ def test_the_save_itself_shows_the_result_and_the_new_point_in_the_trend_without
     page = texts(app)
     assert "Saved." in page and "23 raises" in page and "26 raises" in page
     assert not any(b.key == "save" for b in app.get("button") + app.get("form_submit_button") if hasattr(b, "key"))
-    [chart] = app.get("vega_lite_chart")
+    glance, chart = app.get("vega_lite_chart")  # each leg at a glance, then the trend
+    assert glance.proto.alt.startswith(ALT_START)
     import pyarrow as pa
 
     rows = [pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in chart.proto.datasets]
@@ -348,7 +351,11 @@ def test_every_dashboard_chart_says_what_it_shows_and_has_a_table(app: AppTest) 
     ), alts
     assert any(text.startswith("Symmetry") for text in alts) and any(text.startswith("Pain") for text in alts)
     tables = [expander for expander in app.expander if expander.label == "Chart as a table"]
-    assert len(tables) == len(charts) - 1  # the training chart's table is the adherence table beside it
+    # The training chart's table is the adherence table beside it; the latest test's per-leg bars have each leg's
+    # short line under them instead (every value they draw).
+    assert len(tables) == len(charts) - 2
+    [glance] = [text for text in alts if text.startswith(ALT_START)]
+    assert "Left " in glance and "Right " in glance
 
 
 def test_deleting_a_profile_needs_confirmation_and_removes_everything(app: AppTest, db_path) -> None:

@@ -237,6 +237,12 @@ def record_test(page: Page, url: str | None, left: int, right: int) -> None:
     wait_for_app(page)
 
 
+def trend_chart(page: Page) -> Locator:
+    """The first chart over time on the page (its points are named for a screen reader), not the latest test's
+    per-leg bars above it."""
+    return page.get_by_test_id("stVegaLiteChart").filter(has=page.locator("[aria-roledescription='point']")).first
+
+
 def main_text(page: Page) -> str:
     return page.get_by_test_id("stMain").inner_text()
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from calfcore.demo import demo_data
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from tests.e2e.helpers import screenshot, wait_for_app
+from tests.e2e.helpers import screenshot, trend_chart, wait_for_app
 from tests.e2e.server import start_server
 
 PAGE_FILES = ["home_page", "record_page", "dashboard_page", "routine_page", "history_page", "profile_page"]
@@ -60,14 +60,14 @@ def test_new_runner_records_two_tests_and_the_chart_shows_both(server, phone: Pa
     _record(phone, server.url, 19, 27, date=(dt.date.today() - dt.timedelta(days=30)).isoformat())
     _record(phone, server.url, 24, 28)
     # The save itself shows the new test in the trend, under its result.
-    trend = phone.get_by_test_id("stVegaLiteChart").first
+    trend = trend_chart(phone)
     trend.scroll_into_view_if_needed()
     expect(trend.locator("[role='graphics-symbol'][aria-roledescription='point']")).to_have_count(4)
     screenshot(phone, "record-result")
 
     phone.goto(f"{server.url}/dashboard")
     wait_for_app(phone)
-    chart = phone.get_by_test_id("stVegaLiteChart").first
+    chart = trend_chart(phone)
     chart.scroll_into_view_if_needed()
     points = chart.locator("[role='graphics-symbol'][aria-roledescription='point']")
     expect(points).to_have_count(4)  # two tests, two legs

@@ -27,10 +27,15 @@ def test_band_edges_and_symmetry_read_as_decided(server, phone: Page) -> None:
     # At the lower edge (20) and one under it (19).
     navigate(phone, "Record")
     record_test(phone, None, 19, 20)
+    expect(
+        phone.get_by_text("Left 19: under the runner target of 30; below the typical range for men aged 40–49")
+    ).to_be_visible()
+    expect(
+        phone.get_by_text("Right 20: under the runner target of 30; in the typical range for men aged 40–49")
+    ).to_be_visible()
+    phone.get_by_text("Reference, spread and sources").click()  # the range itself, one tap away
     text = _leg_words(phone)
     assert "Typical range: 20–36 raises" in text, text
-    expect(phone.get_by_text("below for men aged 40–49", exact=True)).to_be_visible()
-    expect(phone.get_by_text("typical for men aged 40–49", exact=True)).to_be_visible()
     assert "your age and sex" not in text
     screenshot(phone, "edges-lower-phone")
 
@@ -40,8 +45,12 @@ def test_band_edges_and_symmetry_read_as_decided(server, phone: Page) -> None:
     # At the upper edge (36) and one over it (37).
     navigate(phone, "Record")
     record_test(phone, None, 36, 37)
-    expect(phone.get_by_text("typical for men aged 40–49", exact=True)).to_be_visible()
-    expect(phone.get_by_text("above for men aged 40–49", exact=True)).to_be_visible()
+    expect(
+        phone.get_by_text("Left 36: over the runner target of 30; in the typical range for men aged 40–49")
+    ).to_be_visible()
+    expect(
+        phone.get_by_text("Right 37: over the runner target of 30; above the typical range for men aged 40–49")
+    ).to_be_visible()
     screenshot(phone, "edges-upper-phone")
 
     # 26 of 29 is 89.7%: under the line, and shown as under it.

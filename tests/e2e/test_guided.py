@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import FAST_CADENCE, METRONOME_STARTED, guided_leg, screenshot, wait_for_app
+from tests.e2e.helpers import FAST_CADENCE, METRONOME_STARTED, guided_leg, screenshot, trend_chart, wait_for_app
 
 
 def _create_profile(page: Page, url: str) -> None:
@@ -63,7 +63,7 @@ def test_guided_test_fills_the_record_form_and_saves(server, phone: Page) -> Non
     phone.goto(f"{server.url}/dashboard")
     wait_for_app(phone)
     expect(phone.get_by_text("120 beats/min").first).to_be_visible()
-    points = phone.get_by_test_id("stVegaLiteChart").first.locator("[aria-roledescription='point']")
+    points = trend_chart(phone).locator("[aria-roledescription='point']")
     expect(points).to_have_count(2)
 
 

@@ -95,7 +95,11 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     expect(bob_card).to_contain_text("Source:")
     expect(ann_card).to_contain_text("On track")
     assert "Symmetry under 90%" not in ann_card.inner_text()
-    expect(coach.get_by_test_id("stVegaLiteChart")).to_have_count(1)  # the squad chart
+    expect(coach.get_by_test_id("stVegaLiteChart")).to_have_count(3)  # the squad chart, and each card's bars
+    expect(bob_card).to_contain_text("Left 18: under the runner target of 30")
+    expect(bob_card.get_by_test_id("stVegaLiteChart")).to_have_count(1)
+    bob_card.get_by_text("Right 25: under the runner target of 30").scroll_into_view_if_needed()
+    screenshot(coach, "roster-card-glance")
     screenshot(coach, "roster")
     _filter(coach, "Symmetry under 90%").click()  # the filter: only Bob
     wait_for_app(coach)

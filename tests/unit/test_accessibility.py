@@ -73,6 +73,7 @@ def test_every_line_point_bar_and_rule_colour_has_3_to_1_contrast_on_white():
         "symmetry": symmetry_chart(frames["symmetry"]),
         "pain": pain_chart(frames["pain"]),
         "training": routine_chart(frames["routine"]),
+        "at a glance": _glance_chart(),
     }
     for name, chart in charts.items():
         colours = _drawn_colours(chart.to_dict(validate=False))
@@ -190,3 +191,21 @@ def test_hops_chart_legs_by_shape_at_3_to_1_and_its_text_from_the_frame():
         assert contrast_ratio(colour) >= GRAPHICS_MIN_RATIO, colour
     text = chart_text.hops_text(frame, 10)
     assert "left leg 6 to 12, right leg 14 to 15" in text and "2 tests from" in text and "10 hops" in text, text
+
+
+def _glance_chart(age: int = 45):
+    from calfcore.charts import leg_bars
+    from calfcore.models import Sex
+    from calfcore.scoring import score_test
+    from tests.unit.helpers import heel_test, runner
+
+    return leg_bars(score_test(heel_test(18, 26), runner(Sex.MALE, age)))
+
+
+def test_the_glance_bars_words_pass_text_contrast():
+    for age in (45, 16):  # with a band, and without (its "no typical range" note)
+        layers = [layer for layer in _glance_chart(age).to_dict(validate=False)["layer"]]
+        colours = [layer["mark"]["color"] for layer in layers if layer["mark"]["type"] == "text"]
+        assert len(colours) >= 2
+        for colour in colours:
+            assert contrast_ratio(colour) >= TEXT_MIN_RATIO, (colour, round(contrast_ratio(colour), 2))

@@ -20,7 +20,7 @@ from calfcore.charts import (
     tapped_row,
 )
 from calfcore.demo import demo_data
-from calfcore.models import Sex
+from calfcore.models import Sex, Side
 from calfcore.progress import (
     pain_frame,
     reps_frame,
@@ -200,3 +200,77 @@ def test_a_tapped_point_is_named_by_its_tooltip_in_one_line(demo_frames):
     # Streamlit's selection state: the row numbers the browser counted from 1; nothing tapped is None.
     assert tapped_row([{TAPPED_ROW: 3}]) == 2
     assert tapped_row([]) is None and tapped_row({}) is None and tapped_row(None) is None
+
+
+# --- each leg at a glance (issue 24) -------------------------------------------------------------------------------
+
+
+def _glance_score(left: int, right: int, age: int = 45):
+    from calfcore.scoring import score_test
+    from tests.unit.helpers import heel_test
+
+    return score_test(heel_test(left, right), runner(Sex.MALE, age))
+
+
+def _glance_spec(left: int, right: int, age: int = 45, injured=None) -> dict:
+    from calfcore.charts import leg_bars_spec
+
+    return json_spec(leg_bars_spec(_glance_score(left, right, age), injured))
+
+
+def _glance_rows(spec: dict) -> list[dict]:
+    return [row for row in dataset_rows(spec) if "leg" in row]
+
+
+def test_leg_bars_draw_each_leg_against_the_band_the_target_and_the_other_leg():
+    from calfcore.charts import BAND_COLOUR, LEG_COLOURS, TARGET_COLOUR
+
+    spec = _glance_spec(18, 26)
+    layers = mark_layers(spec)
+    kinds = [layer["mark"]["type"] for layer in layers]
+    assert kinds.count("bar") == 1 and kinds.count("rect") == 1 and kinds.count("tick") == 2
+    [bars] = [layer for layer in layers if layer["mark"]["type"] == "bar"]
+    assert bars["encoding"]["y"]["field"] == "leg" and bars["encoding"]["x"]["field"] == "reps"  # horizontal
+    assert bars["encoding"]["color"]["scale"]["range"] == LEG_COLOURS.to_dict()["range"]  # Okabe-Ito blue, vermillion
+    rows = {row["leg"]: row for row in _glance_rows(spec)}
+    assert rows["Left"]["reps"] == 18 and rows["Right"]["reps"] == 26  # both legs, so each reads against the other
+    assert (rows["Left"]["typical_low"], rows["Left"]["typical_high"]) == (20, 36)
+    assert rows["Left"]["room"] > 36  # the axis runs past the band, the target and every count's label
+    # Not by colour only: every count is written on its bar, and the band and the target are named in words.
+    written = {layer["encoding"]["text"]["field"] for layer in layers if layer["mark"]["type"] == "text"}
+    assert {"reps", "target_label", "band_label", "note"} <= written
+    assert (rows["Left"]["target_label"], rows["Left"]["band_label"], rows["Left"]["note"]) == (
+        "runner target 30",
+        "typical 20–36",
+        "",
+    )
+    [rule] = [layer for layer in layers if layer["mark"]["type"] == "rule"]
+    assert rule["mark"]["strokeDash"] == [6, 4] and rule["mark"]["color"] == TARGET_COLOUR
+    assert all(layer["mark"]["color"] == BAND_COLOUR for layer in layers if layer["mark"]["type"] == "tick")
+    assert spec["width"] == "container"  # fits a 390 px phone
+
+
+def test_leg_bars_without_a_reference_draw_no_band_and_say_so():
+    from calfcore.charts import NO_BAND_LABEL
+
+    rows = _glance_rows(_glance_spec(25, 26, age=16))
+    assert all(row["typical_low"] is None for row in rows)  # no band to draw (the band layers filter them out)
+    assert rows[0]["note"] == NO_BAND_LABEL and rows[0]["band_label"] == ""
+
+
+@pytest.mark.parametrize(("left", "right", "age"), [(18, 26, 45), (25, 26, 16), (48, 30, 35), (0, 0, 45)])
+def test_the_leg_bars_template_is_what_altair_builds(left, right, age):
+    from calfcore.charts import glance_rows, leg_bars_chart
+
+    score = _glance_score(left, right, age)
+    built = leg_bars_chart(glance_rows(score)).to_dict(validate=False)
+    assert _canonical(_glance_spec(left, right, age)) == _canonical(built)
+
+
+def test_leg_bars_name_the_injured_leg_and_render_to_png():
+    import vl_convert
+
+    spec = _glance_spec(30, 48, age=35, injured=Side.LEFT)
+    assert {row["leg"] for row in _glance_rows(spec)} == {"Left (injured)", "Right"}
+    spec["width"] = 390
+    assert vl_convert.vegalite_to_png(spec).startswith(b"\x89PNG")

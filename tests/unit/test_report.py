@@ -95,9 +95,9 @@ def test_the_report_holds_the_figures_sources_chart_and_routine_on_one_page():
     for code in ("READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "SEED"):  # evidence in words, never the codes
         assert code not in text, code
     images = list(reader.pages[0].images)
-    assert len(images) == 1  # the raises chart
-    chart = Image.open(io.BytesIO(images[0].data))
-    assert chart.width >= 1000  # drawn at twice the chart's 560 px for print
+    assert len(images) == 2  # each leg at a glance, and the raises chart
+    widths = sorted(Image.open(io.BytesIO(image.data)).width for image in images)
+    assert widths[0] >= 800 and widths[1] >= 1000  # drawn at twice their 400 and 560 px for print
 
 
 def test_a_warning_sign_replaces_score_and_routine_with_the_clinician_message():
@@ -337,3 +337,69 @@ def test_any_name_the_validator_accepts_makes_a_one_page_report_with_no_glyph_dr
         logging.getLogger("fpdf").removeHandler(handler)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     assert not [r for r in records if MISSING_GLYPHS in r.getMessage()], name
+
+
+def test_each_leg_at_a_glance_is_the_pages_picture_with_its_lines_under_it():
+    """Issue 24: the per-leg bars the pages draw (the same spec through vl-convert), under "Each leg against its
+    reference", with each leg's short line; a runner no reference fits gets bars without a band that say so."""
+    from calfcore.charts import json_spec, leg_bars_spec
+    from calfui.report_pdf import glance_png
+
+    records = history()
+    report = build_report(records.runner, records.tests, records.symptoms, TODAY)
+    assert report.score is not None
+    text, reader = text_of(pdf_of(records))
+    for line in (
+        "Left 30: at the runner target of 30; in the typical range for women aged 30–39",
+        "Right 34: over the runner target of 30; in the typical range for women aged 30–39",
+    ):
+        assert line in text, line
+    assert text.index("Each leg against its reference") < text.index("Left 30: at the runner target")
+    assert text.index("Left 30: at the runner target") < text.index("Left (injured side): 30 raises")
+    images = [Image.open(io.BytesIO(image.data)) for image in reader.pages[0].images]
+    glance = Image.open(io.BytesIO(glance_png(report.score, Side.LEFT)))
+    assert any(image.size == glance.size for image in images)  # the picture printed is the one drawn
+    assert glance.width >= 2 * 400 and glance.height < glance.width / 3  # a strip, not a full chart
+    rows = [row for row in json_spec(leg_bars_spec(report.score, Side.LEFT))["datasets"]["runner_data"]]
+    assert [row["leg"] for row in rows] == ["Left (injured)", "Right"]
+
+    young = RunnerRecords(runner(age=16, name="Kim"), records.tests, records.symptoms, [])
+    text, reader = text_of(pdf_of(young))
+    assert "Left 30: at the runner target of 30; no typical range (no published reference fits this test)" in text
+    assert len(list(reader.pages[0].images)) == 2
+
+    warned = history(red_flags=frozenset({"sudden_pop"}))
+    text, reader = text_of(pdf_of(warned))
+    assert "runner target of 30;" not in text and len(list(reader.pages[0].images)) == 1  # no score, no bars
+
+
+def test_the_page_with_each_leg_at_a_glance_draws_with_poppler():
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    records = history(bent_reps=LegPair(20, 31), heel_height_cm=LegPair(8, 10))  # a long report: still one page
+    (ARTIFACTS / "report-glance.pdf").write_bytes(pdf_of(records))
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "150",
+            "-singlefile",
+            str(ARTIFACTS / "report-glance.pdf"),
+            str(ARTIFACTS / "report-glance"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    page = Image.open(ARTIFACTS / "report-glance.png").convert("RGB")
+    assert page.size[1] == 1754 and page.size[0] in (1240, 1241)  # A4 at 150 dpi, one page
+    # The bars sit near the top, under "Each leg against its reference" (the raises chart is far lower down).
+    colours = page.crop((0, 0, page.width, page.height // 4)).getcolors(maxcolors=1 << 20)
+    assert colours is not None
+
+    # The legs' bars print in their own colours (Okabe-Ito blue and vermillion), as on the pages, in the top quarter.
+    def near(target: tuple[int, int, int]) -> int:
+        return sum(count for count, rgb in colours if all(abs(a - b) <= 12 for a, b in zip(rgb, target)))
+
+    assert near((0x00, 0x72, 0xB2)) > 500 and near((0xD5, 0x5E, 0x00)) > 500
