@@ -57,5 +57,11 @@ class _OneLineForCraftedValues(logging.Filter):
         return False
 
 
+# Where Streamlit logs an uncaught error, and where it logs a custom component's state it could not read (it then
+# carries on with an empty state, but writes the traceback: every page mounts the app's focus and drawer components).
+_LOGGERS_OF_CRAFTED_VALUES = ("streamlit.error_util", "streamlit.components.v2.bidi_component.serialization")
+
+
 def quiet_log() -> None:
-    logging.getLogger("streamlit.error_util").addFilter(_OneLineForCraftedValues())
+    for name in _LOGGERS_OF_CRAFTED_VALUES:
+        logging.getLogger(name).addFilter(_OneLineForCraftedValues())
