@@ -146,7 +146,7 @@ def test_a_warning_sign_lasts_until_a_clinicians_all_clear(hosted: StreamlitServ
     _open(coach, hosted, "roster")
     card = coach.locator("[class*='st-key-roster_entry']").filter(has_text="Ann Runner")
     expect(card).not_to_contain_text("Warning sign")
-    expect(coach.get_by_test_id("stVegaLiteChart")).to_have_count(1)
+    expect(coach.get_by_test_id("stVegaLiteChart")).to_have_count(2)  # the squad chart, and Ann's legs at a glance
     screenshot(coach, "warning-cleared-roster-phone")
 
 
