@@ -25,7 +25,7 @@ export default function () {
       const sidebar = document.querySelector('[data-testid="stSidebar"]');
       const first = sidebar && sidebar.getAttribute("data-collapsed") === "false" && sidebar.querySelector("a[href], button");
       tries += 1;
-      if (!first && tries < 40) return;
+      if (!first && tries < 200) return; // up to 5 s: on a busy phone the drawer can take a while to open
       clearInterval(timer);
       if (first) first.focus();
     }, 25);
