@@ -36,6 +36,12 @@ OUTAGE_SHORTCUT_SECONDS = 1.0  # after a read found the database away, don't ask
 served_last_known: contextvars.ContextVar[bool] = contextvars.ContextVar("calf_served_last_known", default=False)
 
 
+class _RememberedOutage(DataUnreachable):
+    """The store's last failure, repeated without asking it within OUTAGE_SHORTCUT_SECONDS. It never starts a new
+    quiet time: if it did, a page's own reruns (every run reads within a second of the last) would keep the app
+    answering "can't be reached" long after the database is back (issue 23: the roster after a restart)."""
+
+
 class GenerationCache:
     def __init__(self, max_entries: int = MAX_ENTRIES):
         # (database, owner, data version, key) -> value
@@ -58,7 +64,8 @@ class GenerationCache:
                     return found
             value = compute()  # outside the lock: two sessions may compute the same value once each, harmlessly
         except DataUnreachable as error:
-            self._unreachable[store.description] = (time.monotonic(), error)
+            if not isinstance(error, _RememberedOutage):  # only the store's own answer starts the quiet time
+                self._unreachable[store.description] = (time.monotonic(), error)
             known: T = self._last_known(short_key, error)
             return known
         self._unreachable.pop(store.description, None)
@@ -75,7 +82,7 @@ class GenerationCache:
     def _version(self, store: Store, owner: str) -> int:
         seen = self._unreachable.get(store.description)
         if seen is not None and time.monotonic() - seen[0] < OUTAGE_SHORTCUT_SECONDS:
-            raise DataUnreachable(str(seen[1]))
+            raise _RememberedOutage(str(seen[1]))
         return store.data_version(owner)
 
     def _last_known(self, short_key: tuple[str, str, Hashable], error: DataUnreachable) -> Any:

@@ -82,3 +82,43 @@ def test_while_the_data_cant_be_reached_a_cached_read_answers_with_what_it_last_
             cache.get(store, "bob", "names", lambda: names("bob"))
     finally:
         served_last_known.reset(token)
+
+
+def test_once_the_data_is_back_the_next_read_after_the_quiet_second_asks_the_store(tmp_path) -> None:
+    """Issue 23 (the roster after a PostgreSQL restart kept saying "can't be reached"): the cache's quiet second
+    after a failure must not be renewed by the reads it answered itself. A page rerunning every few tenths of a
+    second once the database is back reaches it about a second after the last real failure."""
+    import time
+
+    import pytest
+
+    from calfstore import DataUnreachable
+    from calfstore.duckdb_store import DuckDBStore
+    from calfui.cache import OUTAGE_SHORTCUT_SECONDS
+
+    path = tmp_path / "calfcheck.duckdb"
+    away = DuckDBStore.open(path)
+    OwnerData(away, "alice").create_runner(_runner("Ann"))
+    away.close()  # the data can't be reached...
+    cache = GenerationCache()
+
+    def names(store: Store) -> list[str]:
+        return [r.name for r in store.list_runners("alice")]
+
+    with pytest.raises(DataUnreachable):
+        cache.get(away, "alice", "names", lambda: names(away))
+    failed_at = time.monotonic()
+    back = DuckDBStore.open(path)  # ...and is back (the same database, so the same cache entries)
+    try:
+        assert back.description == away.description
+        answers: list[object] = []
+        while time.monotonic() - failed_at < OUTAGE_SHORTCUT_SECONDS * 3 and answers[-1:] != [["Ann"]]:
+            try:
+                answers.append(cache.get(back, "alice", "names", lambda: names(back)))
+            except DataUnreachable:
+                answers.append("quiet")
+            time.sleep(OUTAGE_SHORTCUT_SECONDS / 5)
+        assert answers[-1] == ["Ann"], answers
+        assert answers[0] == "quiet"  # within the quiet second the store is not asked
+    finally:
+        back.close()
