@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -14,11 +15,13 @@ from calfcore import charts, dashboard
 from calfcore.models import HeelRaiseTest
 from calfcore.retest import RetestPlan
 from calfcore.warning_signs import warning_of
-from calfstore import RunnerRecords
+from calfstore import RunnerRecords, StoreError
 from calfui.cache import OwnerData
 from calfui.result import equipment_access, render_result
 from calfui.state import runner_key
 from calfui.widgets import plain
+
+_LOG = logging.getLogger("calfcheck.store")
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -133,6 +136,11 @@ LINK_ENDED_NOTICE = (
     "This share link no longer works: the runner withdrew it or it expired, so there is no report. "
     "Ask them for a new link."
 )
+# A coach's report while the database can't be reached: the link can't be checked, so the report holds no data.
+LINK_UNCHECKED_NOTICE = (
+    "This share link couldn't be checked just now because the database isn't answering, so there is no report. "
+    "Nothing was changed. Try again in a moment."
+)
 
 
 def render_report_button(
@@ -152,8 +160,14 @@ def render_report_button(
     access = equipment_access()
 
     def make() -> bytes:
-        if still_allowed is not None and not still_allowed():
-            return report_pdf.notice_pdf(LINK_ENDED_NOTICE)
+        if still_allowed is not None:
+            try:
+                allowed = still_allowed()
+            except StoreError as error:  # an outage: no data without a checked link (the detail is in the log)
+                _LOG.warning("A coach's report was refused: the share link couldn't be checked (%s)", error)
+                return report_pdf.notice_pdf(LINK_UNCHECKED_NOTICE)
+            if not allowed:
+                return report_pdf.notice_pdf(LINK_ENDED_NOTICE)
         return report_pdf.runner_report(records, today, plan, away, access)
 
     st.download_button(

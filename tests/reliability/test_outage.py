@@ -4,7 +4,8 @@ PostgreSQL (a throwaway cluster of this test's own on 127.0.0.1) is stopped whil
 Record form. During the outage the Save, a Routine log typed into a form drawn from what the app last read, every page
 (home, record, dashboard, routine, history, retests, profile, share) and a coach's share link answer within seconds
 with the app's own message, never Streamlit's error page, and no message names the database's user, host or port;
-the calendar feed answers 503. Both refused saves keep what was typed; once the server is back the first click (Log
+the calendar feed answers 503; the report a coach downloads from a page drawn before the outage says the link
+couldn't be checked and holds none of the runner's data. Both refused saves keep what was typed; once the server is back the first click (Log
 it again) stores it, the Record form shows the typed test, and a second Save stores that. Chromium is required (never
 skipped): `make test` installs it."""
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from calfstore import LOCAL_OWNER, open_store
 from tests.e2e.helpers import ARTIFACTS, create_profile, create_share_link, fill_number, record_test, wait_for_app
@@ -136,6 +138,13 @@ def test_postgresql_stopped_and_restarted_under_a_browser_session(
             visitor.goto(f"{server.url}/{path}")
             times[path] = _answer_time(visitor, began, READ_MESSAGE)
             _no_generic_error(visitor, path, hidden)
+        # The coach's page, drawn before the outage: its report can't check the link now, so it holds no data.
+        began = time.monotonic()
+        with coach.expect_download(timeout=30_000) as download:
+            coach.get_by_role("button", name="Download report (PDF)").click()
+        report = "\n".join(page.extract_text() for page in PdfReader(download.value.path()).pages)
+        times["coach's report"] = time.monotonic() - began
+        assert "couldn't be checked" in report and "Outage Olu" not in report, report
         began = time.monotonic()
         coach.goto(share_url)
         times["coach link"] = _answer_time(coach, began, READ_MESSAGE)
