@@ -196,4 +196,4 @@ def _render_flash(state: dict[str, Any], warning: ActiveWarning | None) -> None:
             icon=":material/info:",
         )
         return
-    st.success(FLASH_WORDS[kind].format(day=day), icon=":material/check_circle:")
+    widgets.saved_message(FLASH_WORDS[kind].format(day=day))

@@ -22,7 +22,7 @@ from calfui.cache import CoachData, OwnerData
 from calfui.context import now
 from calfui.saving import saving
 from calfui.state import runner_key, runner_state
-from calfui.widgets import plain
+from calfui.widgets import plain, saved_message
 
 
 def runner_comments(data: OwnerData, runner_id: int) -> list[TestComment]:
@@ -140,7 +140,7 @@ def render_coach_comments(coach: CoachData, share: ResolvedShare, token_sha256: 
             state["sent"] = test_id
             st.rerun()
     if state.pop("sent", None) == test_id:
-        st.success("Comment sent.", icon=":material/check:")
+        saved_message("Comment sent.", icon=":material/check:")
 
 
 def render_coach_notes(coach: CoachData, share: ResolvedShare, token_sha256: str) -> None:
@@ -164,4 +164,4 @@ def render_coach_notes(coach: CoachData, share: ResolvedShare, token_sha256: str
                 return
             with saving(coach.store):
                 coach.save_coach_note(token_sha256, body, now())
-                st.success("Notes saved.", icon=":material/check:")
+                saved_message("Notes saved.", icon=":material/check:")

@@ -6,6 +6,7 @@ Anything a runner typed is shown through `plain()` (or st.text/st.dataframe), ne
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -241,6 +242,22 @@ def move_focus(selector: str, event_id: str) -> None:
 def focus_styles() -> None:
     """The app's visible focus ring (calfui/assets/focus.css), sent as style only: it takes no space on the page."""
     st.html(_ASSETS / "focus.css")
+
+
+_saved_message_js = st.components.v2.component(
+    "calf_check_saved_message", js=(_ASSETS / "saved_message.js").read_text()
+)
+
+
+def saved_message(text: str, *, icon: str = ":material/check_circle:") -> None:
+    """A save's confirmation, shown once by the run after that save (the caller pops it). It belongs to that save
+    alone: in the browser it goes away at the person's first change to a form after it (calfui/assets/
+    saved_message.js), since a form's edits don't rerun the page. Not for a message the person must still read
+    after editing (a new link shown only once)."""
+    key = f"calf_saved_{uuid.uuid4().hex[:16]}"  # once per save: the browser hides this one by its key
+    with st.container(key=key):
+        st.success(text, icon=icon)
+    _saved_message_js(key=f"{key}_js")
 
 
 _drawer = st.components.v2.component("calf_check_drawer", js=(_ASSETS / "drawer.js").read_text())

@@ -334,7 +334,7 @@ def render(context: PageContext) -> None:
         return
     flash = _history_state(runner.saved_id).pop(FLASH, None)
     if flash:
-        st.success(flash, icon=":material/check_circle:")
+        widgets.saved_message(flash)
     records = context.data.records(runner.saved_id)
     _tests_section(context, records)
     _logs_section(context, records)

@@ -156,14 +156,13 @@ def render(context: PageContext) -> None:
 
     new_state = st.session_state.setdefault(NEW_PROFILE_STATE, {})
     if "created" in new_state:
-        st.success(
-            f"Profile created for {widgets.plain(new_state.pop('created'))}. It is now the runner every page shows.",
-            icon=":material/check_circle:",
+        widgets.saved_message(
+            f"Profile created for {widgets.plain(new_state.pop('created'))}. It is now the runner every page shows."
         )
     if runner is not None:
         flash = runner_state("profile", runner.saved_id).pop("flash", None)
         if flash:
-            st.success(flash, icon=":material/check_circle:")
+            widgets.saved_message(flash)
         _edit_profile(context, runner)
 
     st.header("New runner profile")

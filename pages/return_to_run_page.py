@@ -55,7 +55,7 @@ def render(context: PageContext) -> None:
     # message belongs to that save alone: shown once, above the forms.
     flash = state.pop("flash", None)
     if flash:
-        st.success(flash, icon=":material/check_circle:")
+        widgets.saved_message(flash)
     checklist_tab, hop_tab = st.tabs(["Record the checklist", "Hop test"])
     with checklist_tab:
         _checklist_form(context, runner_id, state)

@@ -80,7 +80,7 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
     choices = suggested + sorted((i for i in library if i not in suggested), key=lambda i: library[i].name)
     flash = state.pop("logged", None)
     if flash:
-        st.success(flash, icon=":material/check_circle:")
+        widgets.saved_message(flash)
     prefix = runner_key(runner_id, "log", f"t{state.get('log_task', 0)}") + "_"
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
@@ -123,7 +123,7 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
     st.caption("How do your calves feel? Morning pain and stiffness show whether training is settling.")
     flash = state.pop("checked_in", None)
     if flash:
-        st.success(flash, icon=":material/check_circle:")
+        widgets.saved_message(flash)
     prefix = runner_key(runner_id, "checkin", f"t{state.get('checkin_task', 0)}") + "_"
     slots, raw = {}, {}
     with st.form(f"{prefix}form", border=True, enter_to_submit=False):

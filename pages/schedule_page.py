@@ -10,7 +10,7 @@ import streamlit as st
 from calfcore.retest import OWN_CHOICE_DAYS, AwayDay, AwayReason, weeks_words
 from calfcore.warning_signs import warning_of
 from calfstore import NotFound
-from calfui import checkin_view
+from calfui import checkin_view, widgets
 from calfui.context import PageContext, render_page
 from calfui.dashboard_view import render_retest, retest_schedule
 from calfui.pickers import pick
@@ -46,7 +46,7 @@ def render(context: PageContext) -> None:
 
     flash = state.pop("flash", None)
     if flash:
-        st.success(flash, icon=":material/check_circle:")
+        widgets.saved_message(flash)
 
     st.header("How often to retest")
     own = context.data.cached(("retest choice", runner_id), lambda: context.data.retest_choice(runner_id))

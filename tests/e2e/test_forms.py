@@ -1,5 +1,6 @@
 """Forms that say what they did (issue 24), at phone size in Chromium: in each form a bad value typed after a good
-save stores nothing, a sentence by the button says why, and no earlier success stays on screen; 12.5 raises are
+save stores nothing, a sentence by the button says why, and no earlier success stays on screen (the first change to
+a form after a save takes its confirmation away); 12.5 raises are
 refused; tapping the picked pain again keeps it; Record reopened from the menu is a fresh form; Return to run puts
 the forms first. The store is read after the server stops.
 
@@ -53,7 +54,8 @@ def _by_the_button(page: Page, button: str, sentence: str, *, within: Locator | 
 
 
 def _no_success(page: Page) -> None:
-    expect(page.locator("[data-testid='stAlertContentSuccess']")).to_have_count(0)
+    """No confirmation of a save on screen (one the browser hid after a change to the form counts as gone)."""
+    expect(page.locator("[data-testid='stAlertContentSuccess']:visible")).to_have_count(0)
 
 
 # -- Return to run: the hop test ------------------------------------------------------------------------------------
@@ -94,6 +96,9 @@ def test_return_to_run_hop_test_refuses_bad_counts_after_a_good_save(server, pho
     phone.get_by_role("tab", name="Hop test").click()
     _save_hops(phone, 12, 14)
     expect(phone.get_by_text("Hop test saved.", exact=False)).to_be_visible()  # (naming the save: tests/app)
+    # The confirmation belongs to that save: the first change to the form takes it away, before any Save.
+    _hop_form(phone).get_by_label("Hops: left", exact=True).fill("13")
+    _no_success(phone)
 
     for bad in (-1, 500):
         _save_hops(phone, bad, 14)
@@ -117,9 +122,25 @@ def test_return_to_run_hop_test_refuses_bad_counts_after_a_good_save(server, pho
     expect(zero).to_have_attribute("data-selected", "true")
     _save_hops(phone, 11, 14)  # the pain tapped again is still 0: this one saves
     expect(phone.get_by_text("Hop test saved.", exact=False)).to_be_visible()
+    _pill(_hop_form(phone), "Pain while hopping, left", "1").click()  # a tapped choice is a change too
+    _no_success(phone)
+    # The checklist's form: a tick after its save takes its confirmation away.
+    phone.get_by_role("tab", name="Record the checklist").click()
+    click(phone, "Save checklist")
+    expect(phone.get_by_text("Checklist saved.", exact=False)).to_be_visible()
+    phone.get_by_role("tab", name="Record the checklist").click()
+    phone.get_by_text("I walked for 30 minutes without pain").click()
+    _no_success(phone)
 
-    hops = _stored(server, lambda store, runner: store.list_hop_tests(LOCAL_OWNER, runner))
+    hops, checks = _stored(
+        server,
+        lambda store, runner: (
+            store.list_hop_tests(LOCAL_OWNER, runner),
+            store.list_readiness_checks(LOCAL_OWNER, runner),
+        ),
+    )
     assert [(h.hops.left, h.hops.right, h.pain.left) for h in hops] == [(12, 14, 0), (11, 14, 0)]
+    assert [c.walked_pain_free for c in checks] == [False]  # the tick after the save was never saved
 
 
 # -- Record: 12.5 raises, the optional tests' boxes, and coming back from the menu ----------------------------------
@@ -227,6 +248,9 @@ def test_training_log_and_check_in_refuse_bad_numbers_after_a_good_save(server, 
     fill_number(phone, "Morning stiffness, left (minutes)", 10)
     click(phone, "Save check-in")
     expect(phone.get_by_text("Check-in saved.")).to_be_visible()
+    phone.get_by_role("tab", name="Daily check-in").click()
+    phone.get_by_label("Morning stiffness, left (minutes)", exact=True).fill("1")  # typing alone hides it
+    _no_success(phone)
     phone.get_by_role("tab", name="Daily check-in").click()
     fill_number(phone, "Morning stiffness, left (minutes)", -5)
     click(phone, "Save check-in")
