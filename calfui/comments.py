@@ -10,7 +10,7 @@ comments; the store checks that right again when the comment is saved (calfstore
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -37,26 +37,32 @@ def _comment_card(comment: TestComment) -> None:
 
 
 def _hide_button(data: OwnerData, runner_id: int, comment: TestComment, where: str) -> None:
-    if st.button(
-        "Hide comment",
+    _comment_button(
+        data,
+        lambda: data.hide_comment(runner_id, int(comment.id), now()),
         key=runner_key(runner_id, where, "hide_comment", comment.id),
+        label="Hide comment",
         icon=":material/visibility_off:",
-        help="Hide this comment from your pages. Your coach is not told.",
-    ):
-        with saving(data.store):
-            data.hide_comment(runner_id, int(comment.id), now())
-            st.rerun()
+        hint="Hide this comment from your pages. Your coach is not told.",
+    )
 
 
 def _read_button(data: OwnerData, runner_id: int, comment: TestComment, where: str) -> None:
-    if st.button(
-        "Mark as read",
+    _comment_button(
+        data,
+        lambda: data.mark_comment_read(runner_id, int(comment.id), now()),
         key=runner_key(runner_id, where, "read_comment", comment.id),
+        label="Mark as read",
         icon=":material/done:",
-        help="It leaves your dashboard and stays under its test in History. Your coach is not told.",
-    ):
+        hint="It leaves your dashboard and stays under its test in History. Your coach is not told.",
+    )
+
+
+def _comment_button(data: OwnerData, act: Callable[[], object], *, key: str, label: str, icon: str, hint: str) -> None:
+    """A runner's button on one comment (its id in the key): one save, then the page drawn again."""
+    if st.button(label, key=key, icon=icon, help=hint):
         with saving(data.store):
-            data.mark_comment_read(runner_id, int(comment.id), now())
+            act()
             st.rerun()
 
 
