@@ -13,14 +13,13 @@ from contextlib import AbstractContextManager
 
 from calfcore.clock import now_utc
 from calfcore.models import RunnerRecords
-from calfstore.errors import NotFound
 from calfstore.interface import Store
 from calfstore.queries.coaching import CoachingQueries
-from calfstore.queries.common import RUNNER_GONE, Cursor
+from calfstore.queries.common import Cursor
 from calfstore.queries.planning import PlanningQueries
 from calfstore.queries.records import RecordQueries
 from calfstore.queries.sharing import SharingQueries
-from calfstore.rows import EVERY_DAY, RUNNER_COLUMNS, runner_from_row
+from calfstore.rows import EVERY_DAY
 from calfstore.schema import MIGRATIONS, statements_for
 
 
@@ -41,18 +40,14 @@ class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, 
         list_routine_logs, list_checkin_warnings and list_all_clears return them, read from one snapshot
         (`_snapshot_cursor`)."""
         with self._snapshot_cursor() as cursor:
-            row = cursor.execute(
-                f"SELECT {RUNNER_COLUMNS} FROM runners WHERE id = ? AND owner_key = ?", [runner_id, owner]
-            ).fetchone()
-            if row is None:
-                raise NotFound(RUNNER_GONE)
+            runner = self._select_runner(cursor, owner, runner_id)
             tests = self._select_tests(cursor, runner_id)
             symptoms = self._select_symptoms(cursor, runner_id, EVERY_DAY)
             logs = self._select_routine_logs(cursor, runner_id)
             warnings = self._select_checkin_warnings(cursor, runner_id)
             clears = self._select_all_clears(cursor, runner_id)
         return RunnerRecords(
-            runner=runner_from_row(row),
+            runner=runner,
             tests=tests,
             symptoms=symptoms,
             routine_logs=logs,

@@ -91,9 +91,14 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
 
     def get_runner(self, owner: str, runner_id: int) -> RunnerProfile:
         with self._cursor() as cursor:
-            row = cursor.execute(
-                f"SELECT {RUNNER_COLUMNS} FROM runners WHERE id = ? AND owner_key = ?", [runner_id, owner]
-            ).fetchone()
+            return self._select_runner(cursor, owner, runner_id)
+
+    @staticmethod
+    def _select_runner(cursor: Cursor, owner: str, runner_id: int) -> RunnerProfile:
+        """One owner's runner profile (NotFound if it isn't theirs)."""
+        row = cursor.execute(
+            f"SELECT {RUNNER_COLUMNS} FROM runners WHERE id = ? AND owner_key = ?", [runner_id, owner]
+        ).fetchone()
         if row is None:
             raise NotFound(RUNNER_GONE)
         return runner_from_row(row)
