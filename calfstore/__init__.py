@@ -4,11 +4,12 @@
     store = open_store()            # CALF_DATABASE_URL, else CALF_DB_PATH, else data/calfcheck.duckdb
     store.save_test(LOCAL_OWNER, runner_id, test, symptoms)
 
-All of Calf Check's SQL lives in this package. Modules: `interface` (the operations), `errors`, `url` (the setting),
-`schema` (migrations), `rows` (row mapping), `sql` (the queries, shared), `duckdb_store` / `postgres_store` (one
-file per backend), `duckdb_layout` and `duckdb_files` (DuckDB-only upkeep), `backup`, `transfer` (DuckDB file to
-PostgreSQL), `tables` (counts for tests and the transfer's checks), `bulk` (bulk loads for benchmarks). Command line:
-`python -m calfstore --help`.
+All of Calf Check's SQL lives in this package. Modules: `interface` (`Store`: every operation), `faces` (the
+operations by group: records, sharing, coaching, planning), `queries` (each group's queries, one module per group,
+and `common`), `sql` (the groups put together, shared by both backends), `errors`, `url` (the setting), `schema`
+(migrations), `rows` (row mapping), `duckdb_store` / `postgres_store` (one file per backend), `duckdb_layout` and
+`duckdb_files` (DuckDB-only upkeep), `backup`, `transfer` (DuckDB file to PostgreSQL), `tables` (counts for tests and
+the transfer's checks), `bulk` (bulk loads for benchmarks). Command line: `python -m calfstore --help`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from calfstore.errors import (
     StoreUnavailable,
     WriteConflict,
 )
+from calfstore.faces.coaching import CoachingStore
+from calfstore.faces.planning import PlanningStore
+from calfstore.faces.records import RunnerRecordsStore
+from calfstore.faces.sharing import SharingStore
 from calfstore.interface import LOCAL_OWNER, Store
 from calfstore.schema import RUNNER_TABLES
 from calfstore.url import DatabaseUrl, configured_database, parse_database_url
@@ -31,13 +36,17 @@ from calfstore.url import DatabaseUrl, configured_database, parse_database_url
 __all__ = [
     "LOCAL_OWNER",
     "RUNNER_TABLES",
+    "CoachingStore",
     "DataUnreachable",
     "DatabaseUrl",
     "EditConflict",
     "NotAllowed",
     "NotFound",
     "NotSaved",
+    "PlanningStore",
     "RunnerRecords",
+    "RunnerRecordsStore",
+    "SharingStore",
     "Store",
     "StoreError",
     "StoreUnavailable",

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from calfcore.clock import now_utc
 from calfstore.duckdb_store import DuckDBStore
 from calfstore.errors import NotFound
+from calfstore.queries.common import Cursor, one_row
 from calfstore.rows import ROUTINE_COLUMNS, SYMPTOM_COLUMNS, TEST_COLUMNS
-from calfstore.sql import Cursor, one_row
 
 if TYPE_CHECKING:  # psycopg loads only where PostgreSQL is used
     from calfstore.postgres_store import PostgresStore

@@ -13,7 +13,7 @@ import duckdb
 
 from calfstore.duckdb_store import DuckDBStore, explain_open_failure
 from calfstore.errors import StoreUnavailable
-from calfstore.sql import one_row
+from calfstore.queries.common import one_row
 
 
 def snapshot(store: DuckDBStore) -> dict[str, list[tuple[Any, ...]]]:

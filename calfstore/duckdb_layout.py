@@ -15,8 +15,8 @@ from typing import Protocol
 import duckdb
 
 from calfcore.clock import now_utc
+from calfstore.queries.common import one_row
 from calfstore.schema import RUNNER_TABLES
-from calfstore.sql import one_row
 
 
 class DuckDBFile(Protocol):

@@ -2,8 +2,8 @@
 
 One connection per process; every operation takes a fresh cursor (one cursor shared across threads fails). DuckDB
 refuses, instead of queueing, a write that meets a concurrent write of the same rows: those writes are retried
-(calfstore.sql.retry_on_conflict), and updates of one share link's stamps are queued in the process. Only this
-process can open the file, so each owner's data version is a counter in the process.
+(calfstore.queries.common.retry_on_conflict), and updates of one share link's stamps are queued in the process.
+Only this process can open the file, so each owner's data version is a counter in the process.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from calfstore.errors import (
     StoreUnavailable,
     WriteConflict,
 )
+from calfstore.queries.common import RUNNER_GONE, Cursor
 from calfstore.rows import (
     ALL_CLEAR_COLUMNS,
     CHECKIN_WARNING_COLUMNS,
@@ -45,7 +46,7 @@ from calfstore.rows import (
     symptom_from_row,
     test_from_row,
 )
-from calfstore.sql import RUNNER_GONE, Cursor, SqlStore
+from calfstore.sql import SqlStore
 
 # A commit lives only in DuckDB's log (<file>.wal) until a checkpoint writes it into the file itself, and DuckDB
 # checkpoints on its own only when the log reaches 16 MB (months of a club's saves). A damaged or deleted log, or a

@@ -1,8 +1,8 @@
 """PostgreSQL, for a hosted server that outgrows one process: any number of app processes and hosts share it.
 
 psycopg 3 with a connection pool (psycopg_pool). Concurrency is the database's own: a save takes a share lock on the
-runner's row, a profile's deletion an update lock (calfstore.sql), corrections check their revision in the UPDATE
-itself. Data versions live in the database (table data_versions, migration 6) and change in the same transaction as
+runner's row, a profile's deletion an update lock (calfstore.queries.common), corrections check their revision in the
+UPDATE itself. Data versions live in the database (table data_versions, migration 6) and change in the same transaction as
 the write, so every process sees any process's write at its next rerun.
 
 A server that goes away and comes back (issue 23): an operation waits at most POOL_WAIT_SECONDS for a connection, so a
@@ -28,7 +28,8 @@ from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from calfstore.errors import DataUnreachable, NotSaved, StoreError, StoreUnavailable, WriteConflict
-from calfstore.sql import Cursor, SqlStore
+from calfstore.queries.common import Cursor
+from calfstore.sql import SqlStore
 from calfstore.url import URL_SETTING, DatabaseUrl
 
 CONNECT_TIMEOUT_SECONDS = 2  # libpq's connect_timeout (its smallest): an unreachable host is reported after this long
@@ -98,7 +99,7 @@ def _psycopg_sql(sql: str) -> str:
 
 
 class _QmarkCursor:
-    """A psycopg cursor that takes the store's queries as written (calfstore.sql.Cursor)."""
+    """A psycopg cursor that takes the store's queries as written (calfstore.queries.common.Cursor)."""
 
     def __init__(self, cursor: psycopg.Cursor[Any]):
         self._cursor = cursor

@@ -3,8 +3,9 @@ transfer's checks. Not part of the face the app uses."""
 
 from __future__ import annotations
 
+from calfstore.queries.common import Cursor
 from calfstore.schema import RUNNER_TABLES
-from calfstore.sql import Cursor, SqlStore
+from calfstore.sql import SqlStore
 
 ALL_TABLES = ("runners", *RUNNER_TABLES)
 

@@ -16,20 +16,25 @@ store is not asked again, so a page of many reads doesn't wait once per read.
 from __future__ import annotations
 
 import contextvars
-import functools
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from calfcore.coaching import RosterEntry
 from calfstore import DataUnreachable, RunnerRecords, Store
+from calfui.forwarding import (
+    CoachingForCoach,
+    CommentsForOwner,
+    ForOwner,
+    PlanningForOwner,
+    RunnerRecordsForOwner,
+    SharingForOwner,
+)
 
 T = TypeVar("T")
-P = ParamSpec("P")
-R = TypeVar("R")
 MAX_ENTRIES = 512  # a club's worth of runners' pages; the least recently used fall out first
 OUTAGE_SHORTCUT_SECONDS = 1.0  # after a read found the database away, don't ask it again this soon (one page run)
 # Whether this run (a Streamlit script run is one thread, one context) answered a read with a last-known value.
@@ -108,71 +113,15 @@ def records(store: Store, owner: str, runner_id: int) -> RunnerRecords:
     return cached(store, owner, ("records", runner_id), lambda: store.load_records(owner, runner_id))
 
 
-class _ForOwner(Generic[P, R]):
-    """A store operation with the owner filled in: `data.save_test(runner_id, test)` is
-    `store.save_test(owner, runner_id, test)` on the store this OwnerData holds (its backend's own method)."""
-
-    def __init__(self, operation: Callable[Concatenate[Store, str, P], R]):
-        self._name = operation.__name__
-
-    def __get__(self, data: OwnerData | CoachData, kind: type | None = None) -> Callable[P, R]:
-        bound: Callable[Concatenate[str, P], R] = getattr(data.store, self._name)
-        return functools.partial(bound, data.owner)
-
-
 @dataclass(frozen=True)
-class OwnerData:
+class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, PlanningForOwner):
     """One owner's data in a store, bound once to whoever is asking (PageContext.data): reads go through the cache,
-    writes are forwarded with the owner filled in. A page never names an owner."""
+    writes are forwarded with the owner filled in, by group (calfui.forwarding). A page never names an owner."""
 
     store: Store
     owner: str
 
-    # Writes (each one transaction; every one changes this owner's data version, so cached reads start afresh).
-    create_runner = _ForOwner(Store.create_runner)
-    update_runner = _ForOwner(Store.update_runner)
-    delete_runner = _ForOwner(Store.delete_runner)
-    delete_owner = _ForOwner(Store.delete_owner)
-    save_test = _ForOwner(Store.save_test)
-    update_test = _ForOwner(Store.update_test)
-    delete_test = _ForOwner(Store.delete_test)
-    add_symptoms = _ForOwner(Store.add_symptoms)
-    delete_symptom = _ForOwner(Store.delete_symptom)
-    add_routine_log = _ForOwner(Store.add_routine_log)
-    delete_routine_log = _ForOwner(Store.delete_routine_log)
-    import_records = _ForOwner(Store.import_records)
-    create_share_link = _ForOwner(Store.create_share_link)
-    revoke_share_link = _ForOwner(Store.revoke_share_link)
-    set_away_days = _ForOwner(Store.set_away_days)
-    delete_away_day = _ForOwner(Store.delete_away_day)
-    set_retest_choice = _ForOwner(Store.set_retest_choice)
-    save_hop_test = _ForOwner(Store.save_hop_test)
-    delete_hop_test = _ForOwner(Store.delete_hop_test)
-    save_readiness_check = _ForOwner(Store.save_readiness_check)
-    delete_readiness_check = _ForOwner(Store.delete_readiness_check)
-    create_calendar_feed = _ForOwner(Store.create_calendar_feed)
-    revoke_calendar_feed = _ForOwner(Store.revoke_calendar_feed)
-    set_link_comments = _ForOwner(Store.set_link_comments)
-    hide_comment = _ForOwner(Store.hide_comment)
-    save_checkin_warning = _ForOwner(Store.save_checkin_warning)
-    mark_checkin_warning_mistaken = _ForOwner(Store.mark_checkin_warning_mistaken)
-    save_all_clear = _ForOwner(Store.save_all_clear)
-    delete_all_clear = _ForOwner(Store.delete_all_clear)
-    mark_comment_read = _ForOwner(Store.mark_comment_read)
-    # Reads straight from the store: wrap them in `cached` where a page reads them on every rerun.
-    list_runners = _ForOwner(Store.list_runners)
-    get_runner = _ForOwner(Store.get_runner)
-    list_share_links = _ForOwner(Store.list_share_links)
-    list_calendar_feeds = _ForOwner(Store.list_calendar_feeds)
-    list_away_days = _ForOwner(Store.list_away_days)
-    retest_choice = _ForOwner(Store.retest_choice)
-    list_hop_tests = _ForOwner(Store.list_hop_tests)
-    list_readiness_checks = _ForOwner(Store.list_readiness_checks)
-    list_comments = _ForOwner(Store.list_comments)
-    list_checkin_warnings = _ForOwner(Store.list_checkin_warnings)  # records() carries them too, cached
-    list_all_clears = _ForOwner(Store.list_all_clears)
-    test_revision = _ForOwner(Store.test_revision)  # never cached: checked just before an edit
-    data_version = _ForOwner(Store.data_version)
+    data_version = ForOwner(Store.data_version)
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()`'s value, computed again only after this owner's data changed. It must read only theirs."""
@@ -183,21 +132,13 @@ class OwnerData:
 
 
 @dataclass(frozen=True)
-class CoachData:
+class CoachData(CoachingForCoach):
     """A logged-in person as a coach (PageContext.coach): their roster, the comments they leave and their private
     notes, with their own key filled in. Each operation names a link by its token's hash, and the store checks that
     the link is live (and, for a comment, allows comments) in the same transaction."""
 
     store: Store
     owner: str  # the coach's own key (a login), never a runner's
-
-    list_roster = _ForOwner(Store.list_roster)  # never cached: a revoked link ends at the next click
-    add_to_roster = _ForOwner(Store.add_to_roster)
-    remove_from_roster = _ForOwner(Store.remove_from_roster)
-    add_comment = _ForOwner(Store.add_comment)
-    comments_through_link = _ForOwner(Store.comments_through_link)
-    coach_note = _ForOwner(Store.coach_note)
-    save_coach_note = _ForOwner(Store.save_coach_note)
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()`'s value, computed again after the coach's own data changed or whenever `key` does."""
