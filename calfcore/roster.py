@@ -360,15 +360,16 @@ def squad_frame(rows: Iterable[RosterRow]) -> pd.DataFrame:
     for row in rows:
         raises = {leg.side: leg.raises for leg in row.legs}
         pair = LegPair(raises.get(Side.LEFT), raises.get(Side.RIGHT))
+        both = pair.both()
         symmetry = gate_symmetry(pair)
-        if not pair.complete or symmetry is None or row.latest_test_on is None:
+        if both is None or symmetry is None or row.latest_test_on is None:
             continue
         found.append(
             {
                 "runner": row.name,
-                "left": int(pair.left or 0),
-                "right": int(pair.right or 0),
-                "weaker_raises": int(min(pair.left or 0, pair.right or 0)),
+                "left": int(both.left),
+                "right": int(both.right),
+                "weaker_raises": int(min(both.left, both.right)),
                 "symmetry_percent": symmetry,
                 "stage": row.stage_title,
                 "attention": NEEDS_ATTENTION if row.flags else ON_TRACK,
