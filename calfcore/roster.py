@@ -14,7 +14,7 @@ from enum import IntEnum
 
 import pandas as pd
 
-from calfcore.assessment import assess, latest_test
+from calfcore.assessment import Scored, assess, latest_test
 from calfcore.evidence import source
 from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfile, Side, SymptomEntry
 from calfcore.readiness import HopTest, ReadinessCheck
@@ -186,8 +186,8 @@ def _stage_at(
     """The stage the routine gave on `day`, from what was recorded up to then."""
     earlier_tests = [t for t in tests if t.tested_on <= day]
     earlier_symptoms = [s for s in symptoms if s.logged_on <= day]
-    routine = assess(test, runner, earlier_tests, earlier_symptoms, day).routine
-    return routine.stage if routine is not None else None
+    result = assess(test, runner, earlier_tests, earlier_symptoms, day)
+    return result.routine.stage if isinstance(result, Scored) else None
 
 
 def _previous_test(latest: HeelRaiseTest, tests: Sequence[HeelRaiseTest]) -> HeelRaiseTest | None:
@@ -256,7 +256,7 @@ def roster_row(
         flags.append(Flag(FlagKind.RETEST_DUE, "No heel-raise test recorded yet.", RETEST_BASIS))
     else:
         result = assess(latest, runner, tests, symptoms, today, EquipmentAccess.HOME, warning=warning)
-        score = result.score
+        score = result.score if isinstance(result, Scored) else None
         legs = tuple(
             LegCell(
                 side,
@@ -277,17 +277,17 @@ def roster_row(
                         SYMMETRY_FLAG_PERCENT.source.label,
                     )
                 )
-        if result.routine is not None:
+        if isinstance(result, Scored):
             stage = result.routine.stage
             previous = _previous_test(latest, tests)
             before = _stage_at(previous, runner, tests, symptoms, previous.tested_on) if previous else None
-            if before is not None and STAGE_ORDER.index(stage) < STAGE_ORDER.index(before):
+            if previous is not None and before is not None and STAGE_ORDER.index(stage) < STAGE_ORDER.index(before):
                 titles = stage_templates()
                 flags.append(
                     Flag(
                         FlagKind.STAGE_DOWN,
                         f"Stage went down from {titles[before].title} (test of "
-                        f"{previous.tested_on:%d %b %Y}) to {titles[stage].title}: " + " ".join(result.routine.reasons),  # type: ignore[union-attr]  # `before` is set only when `previous` is
+                        f"{previous.tested_on:%d %b %Y}) to {titles[stage].title}: " + " ".join(result.routine.reasons),
                         STAGE_BASIS,
                     )
                 )
