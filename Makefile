@@ -36,7 +36,7 @@ hosted: $(VENV)/.test
 	scripts/ensure_postgres.sh
 	$(BIN)/python scripts/hosted.py --processes $(or $(PROCESSES),2) $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 
-# The gate every change passes (make test runs it first): lint, format and types (strict on calfcore and calfstore).
+# The gate every change passes (make test runs it first): lint, format and types (strict on all product code).
 lint: $(VENV)/.test
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .

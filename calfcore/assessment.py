@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from calfcore.models import HeelRaiseTest, RunnerProfile, SymptomEntry
 from calfcore.routine import EquipmentAccess, Routine, recommend
@@ -17,12 +18,28 @@ from calfcore.warning_signs import ActiveWarning
 
 
 @dataclass(frozen=True)
-class Assessment:
+class Stopped:
+    """A reading a warning sign stopped: the advice to see a clinician, and no score or routine at all."""
+
     test: HeelRaiseTest
-    triage: Triage
-    score: TestScore | None  # None when a red flag stops everything
-    routine: Routine | None
+    triage: Triage  # its message is what the runner is told
     warning: ActiveWarning | None = None  # a check-in's warning sign that stopped this reading
+
+    @property
+    def message(self) -> str:
+        return self.triage.message
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A reading no warning sign stopped: the test's score and this week's routine, both always there."""
+
+    test: HeelRaiseTest
+    score: TestScore
+    routine: Routine
+
+
+Assessment: TypeAlias = Stopped | Scored  # decided once, in `assess`; readers branch on which it is
 
 
 def assess(
@@ -37,15 +54,13 @@ def assess(
 ) -> Assessment:
     """`warning`: the runner's check-in warning signs still standing (calfcore.warning_signs.warning_of), if any."""
     if warning is not None:
-        combined = triage(test.red_flags | warning.flag_ids, test.straight_reps)
-        return Assessment(test, combined, None, None, warning)
+        return Stopped(test, triage(test.red_flags | warning.flag_ids, test.straight_reps), warning)
     result = triage(test.red_flags, test.straight_reps)
     if result.stop:
-        return Assessment(test, result, None, None)
+        return Stopped(test, result)
     own_symptoms = [entry for entry in symptoms if entry.test_id == test.id]
     score = score_test(test, runner, tests, own_symptoms)
-    routine = recommend(test, score, result, runner, symptoms, today, access, tests)
-    return Assessment(test, result, score, routine)
+    return Scored(test, score, recommend(test, score, runner, symptoms, today, access, tests))
 
 
 def latest_test(tests: Sequence[HeelRaiseTest]) -> HeelRaiseTest | None:

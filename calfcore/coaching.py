@@ -28,6 +28,11 @@ class RosterEntry:
     runner_owner: str | None = None
     expires_at: dt.datetime | None = None
 
+    @property
+    def live_runner_id(self) -> int | None:
+        """The runner this entry opens while its link is live; None once it has ended."""
+        return self.runner_id if self.live else None
+
 
 @dataclass(frozen=True)
 class TestComment:

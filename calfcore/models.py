@@ -81,6 +81,18 @@ class Protocol:
 
 
 @dataclass(frozen=True)
+class BothLegs:
+    """One measurement per leg with both legs measured: what `LegPair.both` gives for a complete pair, so that code
+    which compares the legs is handed both and never has to assume it."""
+
+    left: float
+    right: float
+
+    def get(self, side: Side) -> float:
+        return self.left if side is Side.LEFT else self.right
+
+
+@dataclass(frozen=True)
 class LegPair:
     """One measurement per leg. Either leg may be missing (None) for optional measurements."""
 
@@ -90,9 +102,15 @@ class LegPair:
     def get(self, side: Side) -> float | None:
         return self.left if side is Side.LEFT else self.right
 
+    def both(self) -> BothLegs | None:
+        """Both legs, when both are measured; None when either is missing."""
+        if self.left is None or self.right is None:
+            return None
+        return BothLegs(self.left, self.right)
+
     @property
     def complete(self) -> bool:
-        return self.left is not None and self.right is not None
+        return self.both() is not None
 
 
 @dataclass(frozen=True)

@@ -161,8 +161,11 @@ class _ProtocolReference:
         )
 
     @property
-    def age_range_recorded(self) -> bool:
-        return self.age_min is not None and self.age_max is not None
+    def recorded_ages(self) -> tuple[int, int] | None:
+        """The sample's youngest and oldest age, when the sources record both; None when they don't."""
+        if self.age_min is None or self.age_max is None:
+            return None
+        return self.age_min, self.age_max
 
     def row_spread(self, row: dict[str, Any]) -> float:
         if "sd" in row:
@@ -250,10 +253,10 @@ def _protocol_fits(reference: _ProtocolReference, protocol: Protocol) -> bool:
 def _row_fits(reference: _ProtocolReference, row: dict[str, Any], sex: Sex, age: int) -> bool:
     if row["sex"] != "any" and row["sex"] != sex.value:
         return False
-    if not reference.age_range_recorded or "age_min" not in row:
+    ages = reference.recorded_ages
+    if ages is None or "age_min" not in row:
         return False  # never stretched to ages nobody recorded
-    assert reference.age_min is not None and reference.age_max is not None
-    low, high = max(row["age_min"], reference.age_min), min(row["age_max"], reference.age_max)
+    low, high = max(row["age_min"], ages[0]), min(row["age_max"], ages[1])
     return bool(low <= age <= high)
 
 
@@ -315,9 +318,9 @@ def why_no_reference(protocol: Protocol, sex: Sex, age: int) -> str:
             "no published reference used this protocol (surface, pace, cueing and hand support)"
             + _what_would_give_a_band(sex, age)
         )
-    recorded = [reference for reference in fitting if reference.age_range_recorded]
-    if not any(reference.age_min <= age <= reference.age_max for reference in recorded):  # type: ignore[operator]  # recorded: ages set
-        spans = ", ".join(f"{r.age_min}–{r.age_max}" for r in recorded)
+    recorded = [ages for reference in fitting if (ages := reference.recorded_ages) is not None]
+    if not any(low <= age <= high for low, high in recorded):
+        spans = ", ".join(f"{low}–{high}" for low, high in recorded)
         return (
             f"the published references for this protocol were measured at ages {spans}, not {age}"
             if spans

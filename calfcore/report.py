@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from calfcore.assessment import Assessment, assess, latest_test
+from calfcore.assessment import Stopped, assess, latest_test
 from calfcore.evidence import Source, source
 from calfcore.models import HeelRaiseTest, RunnerProfile, Sex, SymptomEntry
 from calfcore.norms import describe_protocol, format_reps, why_no_reference
 from calfcore.retest import RetestPlan
-from calfcore.routine import EquipmentAccess, PainPicture, pain_picture
+from calfcore.routine import EquipmentAccess, PainPicture, Routine, pain_picture
 from calfcore.scoring import TestScore, symmetry_text
 from calfcore.sentences import pain_sentence
 from calfcore.thresholds import (
@@ -202,7 +202,7 @@ def _pain_section(pain: PainPicture, score: TestScore | None) -> Section:
     )
 
 
-def _warning_section(result: Assessment | None, warning: ActiveWarning | None = None) -> Section:
+def _warning_section(result: Stopped | None, warning: ActiveWarning | None = None) -> Section:
     """The clinician message that replaces the score and the routine: the latest test's own warning signs and any
     ticked in a daily check-in that still stand (calfcore.warning_signs)."""
     message = result.triage if result is not None else warning.triage if warning is not None else None
@@ -229,9 +229,7 @@ def _warning_section(result: Assessment | None, warning: ActiveWarning | None = 
     )
 
 
-def _routine_section(result: Assessment) -> Section:
-    routine = result.routine
-    assert routine is not None
+def _routine_section(routine: Routine) -> Section:
     lines = [
         f"Stage: {routine.title}. " + " ".join(routine.reasons),
         f"Goal: {routine.goal}",
@@ -277,12 +275,11 @@ def build_report(
         (f"{latest.tested_on:%d %b %Y}: {TEST_DESCRIPTION}.", f"Protocol: {describe_protocol(latest.protocol)}."),
     )
     chart = Section(CHART_HEADING, (), chart=True)
-    if result.triage.stop:
+    if isinstance(result, Stopped):
         return Report(
             runner.name, about, today, (head, _warning_section(result, warning), _pain_section(pain, None), chart)
         )
     score = result.score
-    assert score is not None
     sections = [
         head,
         Section(
@@ -294,9 +291,8 @@ def build_report(
         _symmetry_section(latest, score, runner),
         _pain_section(pain, score),
         chart,
+        _routine_section(result.routine),
     ]
-    if result.routine is not None:
-        sections.append(_routine_section(result))
     if plan is not None:
         sections.append(_retest_section(plan, today, away))
     return Report(runner.name, about, today, tuple(sections), score=score)

@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from calfcore.assessment import assess, latest_test
+from calfcore.assessment import Scored, assess, latest_test
 from calfcore.models import HeelRaiseTest, RunnerProfile, SymptomEntry
 from calfcore.norms import describe_protocol
 from calfcore.routine import EquipmentAccess, Routine, Stage
@@ -129,5 +129,6 @@ def next_retest(
     latest = latest_test(tests)
     if latest is None:
         return None, None
-    routine = assess(latest, runner, tests, symptoms, today, access, warning=warning).routine
+    result = assess(latest, runner, tests, symptoms, today, access, warning=warning)
+    routine = result.routine if isinstance(result, Scored) else None
     return routine, plan_retest(latest, routine.stage if routine else None, own_every_days, away)

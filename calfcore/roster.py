@@ -14,7 +14,7 @@ from enum import IntEnum
 
 import pandas as pd
 
-from calfcore.assessment import assess, latest_test
+from calfcore.assessment import Scored, assess, latest_test
 from calfcore.evidence import source
 from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfile, Side, SymptomEntry
 from calfcore.readiness import HopTest, ReadinessCheck
@@ -186,8 +186,8 @@ def _stage_at(
     """The stage the routine gave on `day`, from what was recorded up to then."""
     earlier_tests = [t for t in tests if t.tested_on <= day]
     earlier_symptoms = [s for s in symptoms if s.logged_on <= day]
-    routine = assess(test, runner, earlier_tests, earlier_symptoms, day).routine
-    return routine.stage if routine is not None else None
+    result = assess(test, runner, earlier_tests, earlier_symptoms, day)
+    return result.routine.stage if isinstance(result, Scored) else None
 
 
 def _previous_test(latest: HeelRaiseTest, tests: Sequence[HeelRaiseTest]) -> HeelRaiseTest | None:
@@ -256,7 +256,7 @@ def roster_row(
         flags.append(Flag(FlagKind.RETEST_DUE, "No heel-raise test recorded yet.", RETEST_BASIS))
     else:
         result = assess(latest, runner, tests, symptoms, today, EquipmentAccess.HOME, warning=warning)
-        score = result.score
+        score = result.score if isinstance(result, Scored) else None
         legs = tuple(
             LegCell(
                 side,
@@ -277,17 +277,17 @@ def roster_row(
                         SYMMETRY_FLAG_PERCENT.source.label,
                     )
                 )
-        if result.routine is not None:
+        if isinstance(result, Scored):
             stage = result.routine.stage
             previous = _previous_test(latest, tests)
             before = _stage_at(previous, runner, tests, symptoms, previous.tested_on) if previous else None
-            if before is not None and STAGE_ORDER.index(stage) < STAGE_ORDER.index(before):
+            if previous is not None and before is not None and STAGE_ORDER.index(stage) < STAGE_ORDER.index(before):
                 titles = stage_templates()
                 flags.append(
                     Flag(
                         FlagKind.STAGE_DOWN,
                         f"Stage went down from {titles[before].title} (test of "
-                        f"{previous.tested_on:%d %b %Y}) to {titles[stage].title}: " + " ".join(result.routine.reasons),  # type: ignore[union-attr]  # `before` is set only when `previous` is
+                        f"{previous.tested_on:%d %b %Y}) to {titles[stage].title}: " + " ".join(result.routine.reasons),
                         STAGE_BASIS,
                     )
                 )
@@ -360,15 +360,16 @@ def squad_frame(rows: Iterable[RosterRow]) -> pd.DataFrame:
     for row in rows:
         raises = {leg.side: leg.raises for leg in row.legs}
         pair = LegPair(raises.get(Side.LEFT), raises.get(Side.RIGHT))
+        both = pair.both()
         symmetry = gate_symmetry(pair)
-        if not pair.complete or symmetry is None or row.latest_test_on is None:
+        if both is None or symmetry is None or row.latest_test_on is None:
             continue
         found.append(
             {
                 "runner": row.name,
-                "left": int(pair.left or 0),
-                "right": int(pair.right or 0),
-                "weaker_raises": int(min(pair.left or 0, pair.right or 0)),
+                "left": int(both.left),
+                "right": int(both.right),
+                "weaker_raises": int(min(both.left, both.right)),
                 "symmetry_percent": symmetry,
                 "stage": row.stage_title,
                 "attention": NEEDS_ATTENTION if row.flags else ON_TRACK,

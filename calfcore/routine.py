@@ -38,7 +38,6 @@ from calfcore.thresholds import (
     SYMMETRY_FLAG_PERCENT,
     figure_beside,
 )
-from calfcore.triage import Triage
 
 RECENT_SYMPTOM_DAYS = 7
 # How far back a calm-down still holds when no week since was recorded as settled. Our convention: long enough to
@@ -641,17 +640,15 @@ def build_week(
 def recommend(
     latest: HeelRaiseTest,
     score: TestScore,
-    triage_result: Triage,
     runner: RunnerProfile,
     symptoms: Sequence[SymptomEntry],
     today: dt.date,
     access: EquipmentAccess = EquipmentAccess.GYM,
     history: Sequence[HeelRaiseTest] = (),
-) -> Routine | None:
-    """This week's routine, or None when a red flag sends the runner to a clinician. `history` (the runner's tests)
-    tells how many settled weeks the runner has been in the power stage, for the plyometric dose."""
-    if triage_result.stop:
-        return None
+) -> Routine:
+    """This week's routine for a scored test. Only for a test no warning sign stopped: calfcore.assessment.assess
+    decides that first, and gives a routine only with its `Scored` reading. `history` (the runner's tests) tells how
+    many settled weeks the runner has been in the power stage, for the plyometric dose."""
     decision = choose_stage(score, pain_picture(symptoms, today))
     asymmetric = dict(score.asymmetric_variants)
     # Extra work for the weaker leg on every variant under 90% (weaker ÷ stronger): knee straight and heel height

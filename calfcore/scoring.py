@@ -60,9 +60,10 @@ def limb_symmetry_index(pair: LegPair, injured_side: Side | None = None) -> floa
     With an injured side marked: injured ÷ uninjured × 100 (can exceed 100). Otherwise weaker ÷ stronger × 100,
     which is at most 100 and does not depend on which leg is which. None when it cannot be computed.
     """
-    if not pair.complete:
+    both = pair.both()
+    if both is None:
         return None
-    left, right = float(pair.left), float(pair.right)  # type: ignore[arg-type]  # complete: both legs set
+    left, right = float(both.left), float(both.right)
     if injured_side is not None:
         injured, uninjured = (left, right) if injured_side is Side.LEFT else (right, left)
         if uninjured == 0:
@@ -78,9 +79,12 @@ def limb_symmetry_index(pair: LegPair, injured_side: Side | None = None) -> floa
 def weaker_side(pair: LegPair, injured_side: Side | None = None) -> Side | None:
     """The side that gets extra volume: the leg with fewer reps, even when the other one is marked injured (an
     uninjured leg can be the weak one). With equal legs, the marked injured side; else None."""
-    if not pair.complete or pair.left == pair.right:
-        return injured_side if pair.complete else None
-    return Side.LEFT if pair.left < pair.right else Side.RIGHT  # type: ignore[operator]  # complete: both legs set
+    both = pair.both()
+    if both is None:
+        return None
+    if both.left == both.right:
+        return injured_side
+    return Side.LEFT if both.left < both.right else Side.RIGHT
 
 
 def symmetry_text(percent: float) -> str:
@@ -284,8 +288,8 @@ def score_test(
         soleus_meets = soleus_ratio >= SEATED_SOLEUS_TARGET_BW.value and bool(reps_done) and min(reps_done) >= 1
 
     knee_to_wall_diff = None
-    if test.knee_to_wall_cm is not None and test.knee_to_wall_cm.complete:
-        knee_to_wall_diff = abs(test.knee_to_wall_cm.left - test.knee_to_wall_cm.right)  # type: ignore[operator]  # a complete pair
+    if test.knee_to_wall_cm is not None and (knee_to_wall := test.knee_to_wall_cm.both()) is not None:
+        knee_to_wall_diff = abs(knee_to_wall.left - knee_to_wall.right)
 
     advisories = symptom_advisories(symptoms)
     if flagged:

@@ -31,9 +31,10 @@ ZONE_WORDS = {
 def weaker_leg(raises: LegPair) -> str | None:
     """'Left 18, right 26: the left leg is weaker.' None when a leg is missing. Worded for anyone reading it: the
     coach's view and the PDF report show it too."""
-    if not raises.complete:
+    both = raises.both()
+    if both is None:
         return None
-    left, right = int(raises.left or 0), int(raises.right or 0)
+    left, right = int(both.left), int(both.right)
     if left == right:
         return f"Left {left}, right {right}: both legs did the same."
     weaker = Side.LEFT if left < right else Side.RIGHT

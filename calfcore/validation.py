@@ -379,8 +379,9 @@ def parse_test(
     notes = fields.text("notes", "Notes", MAX_NOTES_LENGTH, multiline=True)
     symptoms = parse_symptoms(fields, day)
     fields.raise_if_any()
+    assert day is not None  # None only with an error, raised above
     test = HeelRaiseTest(
-        tested_on=day,  # type: ignore[arg-type]  # None only with an error, raised above
+        tested_on=day,
         protocol=protocol,
         straight_reps=LegPair(straight_left, straight_right),
         bent_reps=bent,

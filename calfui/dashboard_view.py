@@ -198,7 +198,7 @@ def render_dashboard(
     for a coach, checks the share link again when the PDF report is drawn. `about_latest`: drawn under the latest
     test's result (comments on it).
     """
-    from calfcore.assessment import latest_test
+    from calfcore.assessment import Scored, latest_test
 
     latest = latest_test(records.tests)
     if latest is None:
@@ -211,7 +211,7 @@ def render_dashboard(
     assessment = render_result(records, latest.saved_id, today, read_only=read_only, data=data)
     if about_latest is not None:
         about_latest(latest)
-    routine = assessment.routine if assessment else None
+    routine = assessment.routine if isinstance(assessment, Scored) else None
     sessions_planned = routine.sessions_per_week if routine else dashboard.DEFAULT_SESSIONS_PER_WEEK
 
     st.header("Progress")

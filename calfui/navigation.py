@@ -7,6 +7,7 @@ again on every rerun. So each session builds its pages once and links with the p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import streamlit as st
 
@@ -70,10 +71,10 @@ def session_pages() -> dict[str, st.Page]:
     return pages
 
 
-def navigation(names: tuple[str, ...], position: str) -> st.Page:
+def navigation(names: tuple[str, ...], position: Literal["sidebar", "hidden"]) -> st.Page:
     """st.navigation over these pages; returns the page to run."""
     pages = session_pages()
-    return st.navigation([pages[name] for name in names], position=position)  # type: ignore[arg-type]  # position: "sidebar" or "hidden", a str here
+    return st.navigation([pages[name] for name in names], position=position)
 
 
 def note_shown(page: st.Page) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from calfcore.assessment import Assessment, assess
+from calfcore.assessment import Assessment, Stopped, assess
 from calfcore.models import HeelRaiseTest
 from calfcore.routine import EquipmentAccess
 from calfcore.warning_signs import warning_of
@@ -44,6 +44,15 @@ def assessment_of(
     return data.cached(key, assessment) if data else assessment()
 
 
+def render_stopped(result: Stopped, *, runner_view: bool = True, link: bool = True) -> None:
+    """What a stopped reading shows instead of a score and a routine: a check-in's warning sign still standing (with
+    the test's own signs), or the test's own warning signs."""
+    if result.warning is not None:
+        checkin_view.render_standing(result.warning, result.triage, runner_view=runner_view, link=link)
+    else:
+        widgets.render_triage(result.triage)
+
+
 def render_result(
     records: RunnerRecords,
     test_id: int,
@@ -61,14 +70,11 @@ def render_result(
         st.warning("That test no longer exists.")
         return None
     result = assessment_of(records, test, today, data, as_now=show_routine)
-    if result.warning is not None:
-        checkin_view.render_standing(result.warning, result.triage, runner_view=not read_only)
+    if isinstance(result, Stopped):
+        render_stopped(result, runner_view=not read_only)
         return result
-    if result.triage.stop:
-        widgets.render_triage(result.triage)
-        return result
-    widgets.render_score(test, result.score, records.runner)  # type: ignore[arg-type]  # scored unless triage stopped
-    if show_routine and result.routine is not None:
+    widgets.render_score(test, result.score, records.runner)
+    if show_routine:
         st.divider()
         if read_only:  # the coach has no other page to go to: show the routine here
             widgets.render_routine(result.routine)

@@ -31,9 +31,10 @@ class Card:
     glance_lines: tuple[str, ...] = ()  # each leg's one short line, under the bars
 
 
-def card_of(coach: CoachData, entry: RosterEntry, today: dt.date) -> Card:
-    """A live entry's card, computed once per version of its runner's data (it reads only theirs)."""
-    data, runner_id = coach.runner_data(entry), int(entry.runner_id)  # type: ignore[arg-type]  # a live entry names its runner
+def card_of(coach: CoachData, entry: RosterEntry, runner_id: int, today: dt.date) -> Card:
+    """A live entry's card (`runner_id`: its `live_runner_id`), computed once per version of its runner's data (it
+    reads only theirs)."""
+    data = coach.runner_data(entry)
 
     def compute() -> Card:
         found = data.records(runner_id)

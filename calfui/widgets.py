@@ -161,8 +161,8 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
             f"seated soleus {soleus_text(score.soleus_ratio_bw)} × body weight ({met} the {SEATED_SOLEUS_TARGET_BW.text} expert target)"
         )
     if score.knee_to_wall_difference_cm is not None:
-        reach = test.knee_to_wall_cm
-        reached = f"{reach.left:g} / {reach.right:g} cm, " if reach is not None and reach.complete else ""
+        reach = test.knee_to_wall_cm.both() if test.knee_to_wall_cm is not None else None
+        reached = f"{reach.left:g} / {reach.right:g} cm, " if reach is not None else ""
         extras.append(
             f"knee-to-wall {reached}difference {knee_to_wall_text(score.knee_to_wall_difference_cm)} (healthy adults reach about "
             f"{KNEE_TO_WALL_HEALTHY_CM.text}, {KNEE_TO_WALL_HEALTHY_CM.source.short})"

@@ -49,8 +49,8 @@ def _tests_table(records: RunnerRecords) -> pd.DataFrame:
                 "date": t.tested_on,
                 "left": int(t.straight_reps.left or 0),
                 "right": int(t.straight_reps.right or 0),
-                "bent L/R": f"{int(t.bent_reps.left or 0)}/{int(t.bent_reps.right or 0)}"
-                if t.bent_reps and t.bent_reps.complete
+                "bent L/R": f"{int(bent.left)}/{int(bent.right)}"
+                if t.bent_reps is not None and (bent := t.bent_reps.both()) is not None
                 else "",
                 "protocol": describe_protocol(t.protocol),
                 "warning signs": len(t.red_flags),

@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from calfcore.assessment import Scored
 from calfcore.guided import GuidedResult
 from calfcore.models import HeelRaiseTest, Protocol, RunnerProfile, Side
 from calfcore.triage import zero_raise_sides, zero_raises_question
@@ -47,7 +48,7 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
     records = context.data.records(runner.saved_id)
     result = render_result(records, test_id, context.today, data=context.data)
     render_unread_comments(context.data, runner.saved_id, records.tests)  # this test's and earlier ones'
-    if result is not None and not result.triage.stop:  # after a warning sign, the advice to see a clinician is all
+    if isinstance(result, Scored):  # after a warning sign, the advice to see a clinician is all
         plan, away = retest_schedule(context.data, records, context.today)
         render_retest(plan, context.today, away)
         render_raises_chart(context.data, records, context.today)

@@ -46,10 +46,10 @@ def render(context: PageContext) -> None:
             icon=":material/groups:",
         )
         return
-    live_entries = [entry for entry in entries if entry.live]
+    live_entries = [(entry, runner_id) for entry in entries if (runner_id := entry.live_runner_id) is not None]
     # Each runner's data version, read before their rows: the squad chart below is cached under these.
-    versions = tuple((entry.id, coach.runner_data(entry).data_version()) for entry in live_entries)
-    live = [(entry, card_of(coach, entry, context.today)) for entry in live_entries]
+    versions = tuple((entry.id, coach.runner_data(entry).data_version()) for entry, _ in live_entries)
+    live = [(entry, card_of(coach, entry, runner_id, context.today)) for entry, runner_id in live_entries]
     rows = sort_roster(card.row for _, card in live)
     shown_by_row = {id(card.row): (card, entry) for entry, card in live}
     flagged = sum(1 for row in rows if row.flags)

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from calfcore.assessment import latest_test
+from calfcore.assessment import Stopped, latest_test
 from calfcore.checkin import read_checkin
 from calfcore.models import RunnerProfile
 from calfcore.routine import EquipmentAccess, Routine, exercise_library
@@ -20,7 +20,7 @@ from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords
 from calfui import checkin_view, forms, navigation, widgets
 from calfui.context import PageContext, render_page
-from calfui.result import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of
+from calfui.result import EQUIPMENT_KEY, EQUIPMENT_LABELS, assessment_of, render_stopped
 from calfui.saving import saving
 from calfui.sidebar import require_runner
 from calfui.state import runner_key, runner_state
@@ -55,14 +55,12 @@ def _plan(context: PageContext, records: RunnerRecords) -> Routine | None:
         navigation.page_link("record", label="Record a test", icon=":material/add_circle:")
     else:
         result = assessment_of(records, latest, context.today, context.data)
-        if result.warning is not None:
-            checkin_view.render_standing(result.warning, result.triage, link=False)
-        elif result.triage.stop:
-            widgets.render_triage(result.triage)
+        if isinstance(result, Stopped):
+            render_stopped(result, link=False)
         else:
             routine = result.routine
             st.caption(f"Based on your test of {latest.tested_on:%d %b %Y} and your symptoms this week.")
-            widgets.render_routine(routine)  # type: ignore[arg-type]  # set unless triage stopped
+            widgets.render_routine(routine)
     return routine
 
 

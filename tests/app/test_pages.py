@@ -193,6 +193,20 @@ def test_red_flag_replaces_the_score_with_a_clinician_message(app: AppTest) -> N
     assert "Stage:" not in texts(app)
 
 
+@pytest.mark.parametrize("flagged", [True, False])
+def test_a_reading_shows_the_clinician_message_or_the_score_and_routine_never_both(app: AppTest, flagged: bool) -> None:
+    """The pages branch on the reading's type (calfcore.assessment: Stopped or Scored), not on a score of None."""
+    create_runner(app)
+    record_test(app, 25, 25, flag_sudden_pop=flagged)
+    for page, scored_marker in (("record", "25 raises"), ("dashboard", "This week:"), ("routine", "Stage:")):
+        if page != "record":
+            go(app, page)
+        assert not app.exception, [e.value for e in app.exception]
+        shown = texts(app)
+        assert ("See a clinician" in shown) is flagged, page
+        assert (scored_marker in shown) is not flagged, page
+
+
 def test_chest_symptoms_send_to_emergency_services(app: AppTest) -> None:
     create_runner(app)
     record_test(app, 25, 25, flag_chest_pain_or_breathless=True)

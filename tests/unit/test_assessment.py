@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calfcore.assessment import assess, latest_test
+from calfcore.assessment import Scored, Stopped, assess, latest_test
 from calfcore.evidence import read_toml
 from calfcore.models import Side
 from calfcore.routine import EquipmentAccess, recommend
-from calfcore.scoring import score_test
-from calfcore.triage import (
-    triage,
-)
 from tests.unit.helpers import PROPERTY, TODAY, heel_test, runner, symptom
 
 FLAG_IDS = sorted(item["id"] for item in read_toml("red_flags.toml")["flag"])
@@ -34,9 +31,8 @@ def test_a_red_flag_always_wins(flags, left, right, pain, access):
     test = heel_test(left, right, red_flags=frozenset(flags), id=5)
     entries = [symptom(TODAY, Side.LEFT, during=pain, test_id=5)]
     result = assess(test, runner(), [test], entries, TODAY, access)
-    assert result.triage.stop
-    assert result.score is None
-    assert result.routine is None
+    assert isinstance(result, Stopped) and result.triage.stop
+    assert result.message == result.triage.message != ""
 
 
 @PROPERTY
@@ -45,10 +41,9 @@ def test_zero_reps_always_wins_even_without_ticked_flags(left, right, access):
     test = heel_test(left, right, id=5)
     result = assess(test, runner(), [test], [], TODAY, access)
     if 0 in (left, right):
-        assert result.triage.stop and result.score is None and result.routine is None
+        assert isinstance(result, Stopped) and result.triage.stop
     else:
-        assert not result.triage.stop
-        assert result.score is not None and result.routine is not None
+        assert isinstance(result, Scored)
 
 
 def test_clear_assessment_scores_with_the_tests_own_symptoms_only():
@@ -56,15 +51,30 @@ def test_clear_assessment_scores_with_the_tests_own_symptoms_only():
     own = symptom(TODAY, Side.LEFT, during=7, test_id=7)
     other_test = symptom(TODAY - dt.timedelta(days=3), Side.RIGHT, during=8, test_id=3)
     result = assess(test, runner(), [test], [own, other_test], TODAY)
-    assert result.score is not None
+    assert isinstance(result, Scored)
     assert set(result.score.pain_zones) == {Side.LEFT}
-    assert result.routine is not None
+    assert result.routine == recommend(
+        test, result.score, runner(), [own, other_test], TODAY, EquipmentAccess.HOME, [test]
+    )
 
 
-def test_recommend_gives_nothing_when_triage_stops():
-    test = heel_test(30, 30)
-    score = score_test(test, runner())
-    assert recommend(test, score, triage(["sudden_pop"]), runner(), [], TODAY) is None
+def test_a_stopped_reading_has_no_score_or_routine_at_all():
+    """Not a score of None: a stopped reading has nothing a page could show by mistake, and a scored one always has
+    both, so readers branch on which it is (isinstance or match) and never check for None."""
+    test = heel_test(30, 30, red_flags=frozenset({"sudden_pop"}))
+    stopped = assess(test, runner(), [test], [], TODAY)
+    assert isinstance(stopped, Stopped) and not isinstance(stopped, Scored)
+    assert not hasattr(stopped, "score") and not hasattr(stopped, "routine")
+    assert stopped.test == test and stopped.warning is None
+    assert stopped.message == stopped.triage.message != ""
+    scored = assess(heel_test(30, 30), runner(), [], [], TODAY)
+    assert isinstance(scored, Scored)
+    assert not hasattr(scored, "triage") and not hasattr(scored, "message")
+    match scored:
+        case Scored(score=score, routine=routine):
+            assert score.legs[0].reps == 30 and routine.prescriptions
+        case Stopped():
+            pytest.fail("a test without warning signs is scored")
 
 
 def test_latest_test_is_the_newest_by_date_then_id():

@@ -420,7 +420,7 @@ def power_routine(test_days: tuple[int, ...], symptoms: tuple = ()) -> Any:
     tests = [heel_test(32, 32, day=ago(days), id=index + 1) for index, days in enumerate(test_days)]
     latest = tests[-1]
     score = score_test(latest, who, tests)
-    return recommend(latest, score, triage([]), who, list(symptoms), TODAY, EquipmentAccess.GYM, tests)
+    return recommend(latest, score, who, list(symptoms), TODAY, EquipmentAccess.GYM, tests)
 
 
 def test_first_power_week_is_25_to_50_contacts_per_session() -> None:
@@ -649,7 +649,7 @@ def test_leaving_calm_down_needs_settled_pain(case: Case) -> None:
 
 def routine_for(test: Any) -> Any:
     who = runner(Sex.FEMALE, 35)
-    return recommend(test, score_test(test, who), triage([]), who, [], TODAY, EquipmentAccess.GYM, [test])
+    return recommend(test, score_test(test, who), who, [], TODAY, EquipmentAccess.GYM, [test])
 
 
 def extra_sides(routine: Any, category: str) -> set[Any]:

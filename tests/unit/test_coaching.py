@@ -3,11 +3,13 @@ words for anyone who can't see it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
 from calfcore.chart_text import squad_text
-from calfcore.coaching import MAX_COMMENT_LENGTH, MAX_NOTE_LENGTH
+from calfcore.coaching import MAX_COMMENT_LENGTH, MAX_NOTE_LENGTH, RosterEntry
 from calfcore.validation import InputErrors, parse_comment
 
 
@@ -42,3 +44,12 @@ def test_the_squad_chart_in_words_names_who_is_below_each_line() -> None:
     assert "Under 90% symmetry: Bob." in text and "Under the runner target of 30: Bob." in text
     assert "nobody" in squad_text(frame.iloc[:1])
     assert "no runner" in squad_text(frame.iloc[0:0])
+
+
+def test_only_a_live_roster_entry_names_the_runner_it_opens() -> None:
+    added = dt.datetime(2026, 1, 1, 9, 0)
+    live = RosterEntry(1, 2, "Coach Sam", added, live=True, runner_id=7, runner_owner="ann")
+    assert live.live_runner_id == 7
+    ended = RosterEntry(1, 2, "Coach Sam", added, live=False, runner_id=7, runner_owner="ann")
+    assert ended.live_runner_id is None  # even if a runner id were still at hand, an ended link opens nothing
+    assert RosterEntry(1, 2, "Coach Sam", added, live=False).live_runner_id is None

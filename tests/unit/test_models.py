@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from calfcore.models import HeelRaiseTest, LegPair, Protocol, RunnerProfile, Sex
+from calfcore.models import BothLegs, HeelRaiseTest, LegPair, Protocol, RunnerProfile, Sex, Side
 
 
 def test_age_is_reached_during_the_year_of_the_day() -> None:
@@ -24,3 +24,14 @@ def test_only_a_stored_record_has_an_id_to_act_on() -> None:
 
 def test_a_pair_is_complete_only_with_both_legs() -> None:
     assert LegPair(20, 22).complete and not LegPair(20, None).complete
+
+
+def test_both_legs_are_given_only_for_a_complete_pair() -> None:
+    both = LegPair(20, 22.5).both()
+    assert both == BothLegs(20, 22.5)
+    assert isinstance(both, BothLegs) and not isinstance(both, LegPair)
+    assert both.get(Side.LEFT) == 20 and both.get(Side.RIGHT) == 22.5
+    assert LegPair(20, None).both() is None
+    assert LegPair(None, 22).both() is None
+    assert LegPair(None, None).both() is None
+    assert LegPair(0, 0).both() == BothLegs(0, 0)  # zero is a measurement, not a missing leg

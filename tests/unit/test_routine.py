@@ -32,7 +32,6 @@ from calfcore.routine import (
     stage_templates,
 )
 from calfcore.scoring import score_test
-from calfcore.triage import triage
 from tests.unit.helpers import PROPERTY, STANDARD, TODAY, heel_test, runner, symptom
 
 # A 35-year-old woman on the standard protocol: reference about 27-28 raises (Hébert-Losier decades).
@@ -226,7 +225,7 @@ def test_more_reps_on_the_weaker_leg_never_moves_a_runner_back(left, right, extr
 def routine_for(left, right, *, who=RUNNER, access=EquipmentAccess.GYM, symptoms=(), protocol=STANDARD, today=TODAY):
     test = heel_test(left, right, protocol=protocol, day=today)
     score = score_test(test, who)
-    return recommend(test, score, triage([], test.straight_reps), who, list(symptoms), today, access)
+    return recommend(test, score, who, list(symptoms), today, access)
 
 
 @pytest.mark.parametrize(("left", "right", "weaker"), [(20, 25, Side.LEFT), (25, 20, Side.RIGHT), (30, 40, Side.LEFT)])

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calfcore.assessment import assess
+from calfcore.assessment import Stopped, assess
 from calfcore.evidence import read_toml
 from calfcore.models import LegPair, Side
 from calfcore.routine import EquipmentAccess
@@ -46,8 +46,8 @@ def test_every_red_flag_stops_everything(flag_id):
 def test_a_red_flag_on_a_test_means_no_score_and_no_routine(flag_id):
     test = heel_test(30, 30, red_flags=frozenset({flag_id}), id=1)
     result = assess(test, runner(), [test], [], TODAY, EquipmentAccess.GYM)
-    assert result.triage.stop
-    assert result.score is None and result.routine is None
+    assert isinstance(result, Stopped) and result.triage.stop
+    assert not hasattr(result, "score") and not hasattr(result, "routine")
 
 
 def test_no_flags_and_reps_on_both_legs_does_not_stop():

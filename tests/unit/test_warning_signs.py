@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from calfcore.assessment import assess
+from calfcore.assessment import Scored, Stopped, assess
 from calfcore.calendar_feed import training_days
 from calfcore.models import CheckinWarning, ClinicianAllClear, RunnerRecords
 from calfcore.report import build_report
@@ -130,9 +130,9 @@ def test_the_assessment_gives_way_to_a_standing_warning() -> None:
     records = _records()
     latest = records.tests[-1]
     before = assess(latest, records.runner, records.tests, [], TODAY)
-    assert before.routine is not None and before.score is not None
+    assert isinstance(before, Scored)
     result = assess(latest, records.runner, records.tests, [], TODAY, warning=warning_of(records))
-    assert result.triage.stop and result.routine is None and result.score is None
+    assert isinstance(result, Stopped) and result.triage.stop
     assert result.warning is not None and result.warning.flagged_on == TICKED
 
 
