@@ -17,7 +17,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, Protocol, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from calfstore.errors import NotFound, NotSaved, WriteConflict
 
@@ -30,7 +30,9 @@ RUNNER_GONE = "That runner profile does not exist (it may have been deleted)."
 # A share link (alias l) that still opens its runner: not revoked, not expired at the `?` moment.
 LIVE_LINK = "l.revoked_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ?)"
 
-_Method = TypeVar("_Method", bound=Callable[..., Any])
+_Queries = TypeVar("_Queries", bound="SqlQueries")
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
 T = TypeVar("T")
 
 
@@ -54,7 +56,9 @@ def one_row(result: Any) -> tuple[Any, ...]:
     return tuple(row)
 
 
-def retry_on_conflict(method: _Method) -> _Method:
+def retry_on_conflict(
+    method: Callable[Concatenate[_Queries, _Args], _Result],
+) -> Callable[Concatenate[_Queries, _Args], _Result]:
     """Run a whole write again (a few times, after a short random pause) when it lost a write-write conflict.
 
     DuckDB refuses instead of waiting when two transactions change the same rows; PostgreSQL can pick a deadlock's
@@ -64,7 +68,7 @@ def retry_on_conflict(method: _Method) -> _Method:
     """
 
     @functools.wraps(method)
-    def retrying(self: SqlQueries, *args: Any, **kwargs: Any) -> Any:
+    def retrying(self: _Queries, /, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
         for attempt in range(CONFLICT_RETRIES + 1):
             try:
                 return method(self, *args, **kwargs)
@@ -74,7 +78,7 @@ def retry_on_conflict(method: _Method) -> _Method:
                 time.sleep(random.uniform(0.0005, min(CONFLICT_PAUSE_MAX, 0.002 * 2**attempt)))
         raise AssertionError("unreachable")
 
-    return retrying  # type: ignore[return-value]  # functools.wraps keeps the signature; mypy can't see it
+    return retrying
 
 
 def select_by_runner(
