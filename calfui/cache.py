@@ -25,10 +25,10 @@ from typing import Any, TypeVar
 
 from calfcore.coaching import RosterEntry
 from calfstore import DataUnreachable, RunnerRecords, Store
+from calfui import run_versions
 from calfui.forwarding import (
     CoachingForCoach,
     CommentsForOwner,
-    ForOwner,
     PlanningForOwner,
     RunnerRecordsForOwner,
     SharingForOwner,
@@ -88,7 +88,7 @@ class GenerationCache:
         seen = self._unreachable.get(store.description)
         if seen is not None and time.monotonic() - seen[0] < OUTAGE_SHORTCUT_SECONDS:
             raise _RememberedOutage(str(seen[1]))
-        return store.data_version(owner)
+        return run_versions.version(store.description, owner, lambda: store.data_version(owner))
 
     def _last_known(self, short_key: tuple[str, str, Hashable], error: DataUnreachable) -> Any:
         with self._lock:
@@ -121,7 +121,9 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
     store: Store
     owner: str
 
-    data_version = ForOwner(Store.data_version)
+    def data_version(self) -> int:
+        """This owner's data version, asked once per run like every cached read's (calfui.run_versions)."""
+        return run_versions.version(self.store.description, self.owner, lambda: self.store.data_version(self.owner))
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()`'s value, computed again only after this owner's data changed. It must read only theirs."""

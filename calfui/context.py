@@ -28,7 +28,7 @@ from calfstore import DataUnreachable, NotFound, Store, StoreError, open_store
 from calfstore.duckdb_backup import start_worker
 from calfstore.duckdb_store import DuckDBStore
 from calfstore.url import configured_database
-from calfui import saving
+from calfui import run_versions, saving
 from calfui.cache import CoachData, OwnerData, cached, served_last_known
 from calfui.viewer import Viewer, ViewerKind
 
@@ -95,7 +95,8 @@ def answering() -> Iterator[None]:
     token = served_last_known.set(False)
     drawn = False  # the run ended here (not by st.stop or st.rerun, whose next run says it all again)
     try:
-        yield
+        with run_versions.one_run():  # one data-version question per owner for the whole run
+            yield
         drawn = True
     except DataUnreachable as error:
         st.error(str(error), icon=":material/cloud_off:")

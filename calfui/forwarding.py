@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
 from calfstore import CoachingStore, PlanningStore, RunnerRecordsStore, SharingStore, Store
+from calfui import run_versions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -28,14 +29,27 @@ class Bound(Protocol):
 
 
 class ForOwner(Generic[P, R]):
-    """A store operation with the owner filled in, looked up on the store the instance holds."""
+    """A store operation with the owner filled in, looked up on the store the instance holds. Unless it only reads
+    (`reads=True`), the run forgets the data versions it has seen once the operation is over (calfui.run_versions):
+    its next cached read asks again, so it shows what the run just wrote."""
 
-    def __init__(self, operation: Callable[Concatenate[Store, str, P], R]):
+    def __init__(self, operation: Callable[Concatenate[Store, str, P], R], *, reads: bool = False):
         self._name = operation.__name__
+        self._reads = reads
 
     def __get__(self, data: Bound, kind: type | None = None) -> Callable[P, R]:
         bound: Callable[Concatenate[str, P], R] = getattr(data.store, self._name)
-        return functools.partial(bound, data.owner)
+        if self._reads:
+            return functools.partial(bound, data.owner)
+        owner = data.owner
+
+        def write(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return bound(owner, *args, **kwargs)
+            finally:  # a refused write changed nothing, but forgetting costs one question at most
+                run_versions.forget()
+
+        return write
 
 
 class RunnerRecordsForOwner:
@@ -55,9 +69,9 @@ class RunnerRecordsForOwner:
     delete_routine_log = ForOwner(RunnerRecordsStore.delete_routine_log)
     import_records = ForOwner(RunnerRecordsStore.import_records)
     # Reads straight from the store: wrap them in `cached` where a page reads them on every rerun.
-    list_runners = ForOwner(RunnerRecordsStore.list_runners)
-    get_runner = ForOwner(RunnerRecordsStore.get_runner)
-    test_revision = ForOwner(RunnerRecordsStore.test_revision)  # never cached: checked just before an edit
+    list_runners = ForOwner(RunnerRecordsStore.list_runners, reads=True)
+    get_runner = ForOwner(RunnerRecordsStore.get_runner, reads=True)
+    test_revision = ForOwner(RunnerRecordsStore.test_revision, reads=True)  # never cached: checked just before an edit
 
 
 class SharingForOwner:
@@ -68,8 +82,8 @@ class SharingForOwner:
     set_link_comments = ForOwner(SharingStore.set_link_comments)
     create_calendar_feed = ForOwner(SharingStore.create_calendar_feed)
     revoke_calendar_feed = ForOwner(SharingStore.revoke_calendar_feed)
-    list_share_links = ForOwner(SharingStore.list_share_links)
-    list_calendar_feeds = ForOwner(SharingStore.list_calendar_feeds)
+    list_share_links = ForOwner(SharingStore.list_share_links, reads=True)
+    list_calendar_feeds = ForOwner(SharingStore.list_calendar_feeds, reads=True)
 
 
 class CommentsForOwner:
@@ -77,7 +91,7 @@ class CommentsForOwner:
 
     hide_comment = ForOwner(CoachingStore.hide_comment)
     mark_comment_read = ForOwner(CoachingStore.mark_comment_read)
-    list_comments = ForOwner(CoachingStore.list_comments)
+    list_comments = ForOwner(CoachingStore.list_comments, reads=True)
 
 
 class PlanningForOwner:
@@ -94,21 +108,23 @@ class PlanningForOwner:
     mark_checkin_warning_mistaken = ForOwner(PlanningStore.mark_checkin_warning_mistaken)
     save_all_clear = ForOwner(PlanningStore.save_all_clear)
     delete_all_clear = ForOwner(PlanningStore.delete_all_clear)
-    list_away_days = ForOwner(PlanningStore.list_away_days)
-    retest_choice = ForOwner(PlanningStore.retest_choice)
-    list_hop_tests = ForOwner(PlanningStore.list_hop_tests)
-    list_readiness_checks = ForOwner(PlanningStore.list_readiness_checks)
-    list_checkin_warnings = ForOwner(PlanningStore.list_checkin_warnings)  # records() carries them too, cached
-    list_all_clears = ForOwner(PlanningStore.list_all_clears)
+    list_away_days = ForOwner(PlanningStore.list_away_days, reads=True)
+    retest_choice = ForOwner(PlanningStore.retest_choice, reads=True)
+    list_hop_tests = ForOwner(PlanningStore.list_hop_tests, reads=True)
+    list_readiness_checks = ForOwner(PlanningStore.list_readiness_checks, reads=True)
+    list_checkin_warnings = ForOwner(
+        PlanningStore.list_checkin_warnings, reads=True
+    )  # records() carries them too, cached
+    list_all_clears = ForOwner(PlanningStore.list_all_clears, reads=True)
 
 
 class CoachingForCoach:
     """A coach's roster, comments and notes, with the coach's own key filled in (calfstore.faces.coaching)."""
 
-    list_roster = ForOwner(CoachingStore.list_roster)  # never cached: a revoked link ends at the next click
+    list_roster = ForOwner(CoachingStore.list_roster, reads=True)  # never cached: a revoked link ends at the next click
     add_to_roster = ForOwner(CoachingStore.add_to_roster)
     remove_from_roster = ForOwner(CoachingStore.remove_from_roster)
     add_comment = ForOwner(CoachingStore.add_comment)
-    comments_through_link = ForOwner(CoachingStore.comments_through_link)
-    coach_note = ForOwner(CoachingStore.coach_note)
+    comments_through_link = ForOwner(CoachingStore.comments_through_link, reads=True)
+    coach_note = ForOwner(CoachingStore.coach_note, reads=True)
     save_coach_note = ForOwner(CoachingStore.save_coach_note)

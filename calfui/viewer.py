@@ -11,6 +11,7 @@ import streamlit as st
 
 from calfcore.sharing import ResolvedShare, token_hash, well_formed
 from calfstore import LOCAL_OWNER, Store, StoreError
+from calfui import run_versions
 
 
 class ViewerKind(StrEnum):
@@ -67,6 +68,7 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
         try:
             if last is None or now - last >= LAST_OPENED_RESOLUTION:  # not a write on every click
                 store.mark_share_used(resolved.owner_key, resolved.link.id, now)
+                run_versions.forget()  # the stamp is a change of the runner's data: this run reads it afresh
         except StoreError:
             pass  # "last opened" is a courtesy: a full disk must not keep the coach from reading
         login = _logged_in() if auth_configured() else None

@@ -122,3 +122,74 @@ def test_once_the_data_is_back_the_next_read_after_the_quiet_second_asks_the_sto
         assert answers[0] == "quiet"  # within the quiet second the store is not asked
     finally:
         back.close()
+
+
+class _Asking:
+    """A real store that counts how often it is asked for a data version (what one run costs on PostgreSQL)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.asked = store, 0
+        self.description = store.description
+
+    def data_version(self, owner: str) -> int:
+        self.asked += 1
+        return self.store.data_version(owner)
+
+
+def test_a_run_asks_for_each_owners_data_version_once_and_again_after_its_own_write(store: Store) -> None:
+    """Issue 25: one version question per owner per run; a write made in the run (through OwnerData, for any owner)
+    makes its next read ask again, so the run shows what it wrote."""
+    from typing import cast
+
+    from calfui import run_versions
+
+    cache, asking = GenerationCache(), _Asking(store)
+    counted = cast(Store, asking)
+    alice, bob = OwnerData(store, "alice"), OwnerData(store, "bob")
+    alice.create_runner(_runner("Ann"))
+
+    def names(owner: str) -> list[str]:
+        return [r.name for r in store.list_runners(owner)]
+
+    with run_versions.one_run():
+        for key in ("names", "again", "names"):
+            assert cache.get(counted, "alice", key, lambda: names("alice")) == ["Ann"]
+        assert alice.data_version() == store.data_version("alice")  # the page's own question, from the same memory
+        assert asking.asked == 1
+        cache.get(counted, "bob", "names", lambda: names("bob"))
+        assert asking.asked == 2  # another owner: its own question
+        bob.create_runner(_runner("Ben"))  # a write in the run, for Bob...
+        assert cache.get(counted, "alice", "names", lambda: names("alice")) == ["Ann"]
+        assert cache.get(counted, "bob", "names", lambda: names("bob")) == ["Ben"]  # ...is seen at its next read
+        assert asking.asked == 4  # every owner asked again once after the write (a coach's write included)
+        alice.list_runners()  # a read forgets nothing
+        cache.get(counted, "alice", "names", lambda: names("alice"))
+        assert asking.asked == 4
+    cache.get(counted, "alice", "names", lambda: names("alice"))  # outside a run: asked every time
+    cache.get(counted, "alice", "names", lambda: names("alice"))
+    assert asking.asked == 6
+
+
+def test_a_write_by_another_process_shows_at_the_next_run(postgres_url: str) -> None:
+    """Issue 25: a run remembers its versions only while it lasts. Another process's save (its own connection pool
+    on the same PostgreSQL database) is not seen halfway through a run, and is seen by the next one."""
+    from calfstore import open_store
+    from calfui import run_versions
+
+    here, elsewhere = open_store(postgres_url), open_store(postgres_url)
+    try:
+        cache = GenerationCache()
+        OwnerData(here, "alice").create_runner(_runner("Ann"))
+
+        def names() -> list[str]:
+            return [r.name for r in here.list_runners("alice")]
+
+        with run_versions.one_run():
+            assert cache.get(here, "alice", "names", names) == ["Ann"]
+            elsewhere.create_runner("alice", _runner("Amy"))  # the other process saves mid-run
+            assert cache.get(here, "alice", "names", names) == ["Ann"]  # this run's picture stays whole
+        with run_versions.one_run():  # the next click
+            assert cache.get(here, "alice", "names", names) == ["Ann", "Amy"]
+    finally:
+        here.close()
+        elsewhere.close()

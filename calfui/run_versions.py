@@ -1,0 +1,50 @@
+"""The data versions one run of a page has asked the store for: one question per owner per run (issue 25).
+
+Every cached read keys on the owner's data version (calfui.cache). On PostgreSQL each question is a round trip, and a
+page makes a dozen cached reads, so a run asks once per owner and remembers the answer until the run ends, or until
+the run itself writes: every write forwarded for an owner or a coach (calfui.forwarding) and the share link's "last
+opened" stamp forget what the run remembered, so what the run wrote and what it reads next agree. A write by another
+process or session lands in a new version that the next run asks for: it shows at the next click, as before.
+
+Outside a run (a download drawn on a thread of its own, a test calling the cache directly) nothing is remembered.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+# (database, owner) -> data version, for the run under way; None outside a run. A Streamlit script run is one
+# thread, one context.
+_remembered: contextvars.ContextVar[dict[tuple[str, str], int] | None] = contextvars.ContextVar(
+    "calf_run_versions", default=None
+)
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """The span of one run: versions asked for inside it are remembered until it ends (or it writes)."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def version(database: str, owner: str, ask: Callable[[], int]) -> int:
+    """This owner's data version: remembered by this run, or asked for (`ask`) once and remembered."""
+    remembered = _remembered.get()
+    if remembered is None:
+        return ask()
+    key = (database, owner)
+    if key not in remembered:
+        remembered[key] = ask()
+    return remembered[key]
+
+
+def forget() -> None:
+    """The run wrote something: ask again at its next read."""
+    remembered = _remembered.get()
+    if remembered is not None:
+        remembered.clear()
