@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,6 +29,13 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
     """A table for st.dataframe in Arrow form, for tables cached across reruns: given a pandas frame, Streamlit
     converts it to Arrow on every rerun; given an Arrow table, it only writes it out."""
     return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+@functools.cache
+def reference_arrow() -> pa.Table:
+    """The published references' table (calfcore.dashboard.reference_table) in Arrow form, once per process: the
+    data files don't change while the app runs, and the home page shows it on every visit."""
+    return arrow_table(dashboard.reference_table())
 
 
 def arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:

@@ -239,9 +239,12 @@ def move_focus(selector: str, event_id: str) -> None:
     _focus(data={"selector": selector, "id": event_id}, key=f"focus_{event_id}")
 
 
+_FOCUS_CSS = (_ASSETS / "focus.css").read_text()  # read once: given the path, st.html reads the file on every run
+
+
 def focus_styles() -> None:
     """The app's visible focus ring (calfui/assets/focus.css), sent as style only: it takes no space on the page."""
-    st.html(_ASSETS / "focus.css")
+    st.html(_FOCUS_CSS)
 
 
 _saved_message_js = st.components.v2.component(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from calfcore import protocol
-from calfcore.dashboard import reference_table
 from calfcore.evidence import TRUST_EXPLAINED, source
 from calfcore.norms import describe_protocol
 from calfcore.sentences import scoring_rules
 from calfui import navigation
 from calfui.context import PageContext, render_page
+from calfui.dashboard_view import reference_arrow
 from calfui.viewer import ViewerKind
 from calfui.widgets import plain
 
@@ -65,7 +65,7 @@ def render(context: PageContext) -> None:
     st.header("How scoring works")
     st.markdown(scoring_rules())
     with st.expander("Where the numbers come from"):
-        st.dataframe(reference_table(), hide_index=True)
+        st.dataframe(reference_arrow(), hide_index=True)
         st.caption(TRUST_EXPLAINED)
         st.caption(
             "Second-hand tables are shown as 'about' values. Knee-bent raises have no published norm, so "
