@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import altair as alt
@@ -36,9 +36,21 @@ CHART_HEIGHT = 260
 # One compact legend row above the plot: on a phone, legends below or beside the plot squeeze it flat. labelLimit=0:
 # a label is never cut ("Runner target 30+ (expe…"), whatever its length.
 _TOP_LEGEND = alt.Legend(orient="top", direction="horizontal", labelLimit=0)
-# A dash's legend shows the dash itself (a line), not a dot.
+# A dash's legend shows the dash itself (a line), not a dot. Its label ("Runner target 30+ (expert opinion)") is
+# drawn on two lines, the tag in brackets under the name: on one line, beside the legs' legend, it ran past the
+# right edge of a phone's chart (390 px), cut off there.
+_TWO_LINES_AT_BRACKET = (
+    "indexof(datum.label, ' (') > 0 ? [slice(datum.label, 0, indexof(datum.label, ' (')), "
+    "slice(datum.label, indexof(datum.label, ' (') + 1)] : datum.label"
+)
 _DASH_LEGEND = alt.Legend(
-    orient="top", direction="horizontal", labelLimit=0, symbolType="stroke", symbolStrokeWidth=2, symbolSize=300
+    orient="top",
+    direction="horizontal",
+    labelLimit=0,
+    labelExpr=_TWO_LINES_AT_BRACKET,
+    symbolType="stroke",
+    symbolStrokeWidth=2,
+    symbolSize=300,
 )
 
 
@@ -319,6 +331,12 @@ def point_words(spec: dict[str, Any]) -> list[str]:
                 parts.append(f"{tooltip.get('title', tooltip['field'])}: {shown}")
         words.append(" · ".join(parts))
     return words
+
+
+def only_added_after(before: Sequence[str], now: Sequence[str]) -> bool:
+    """Whether a chart's points `now` keep every point it drew `before` in its place, with any new ones after them
+    (a test saved), so a tap remembered by its row still names the same point."""
+    return list(now[: len(before)]) == list(before)
 
 
 def tapped_row(selection: Any) -> int | None:

@@ -59,6 +59,23 @@ def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict[str, Any]
     return arrow_datasets(view.spec), view.text, arrow_table(view.table), points
 
 
+_DRAWN_POINTS = "_chart_points_drawn"  # session state: chart key base -> (generation, the points it last drew)
+
+
+def tap_key(base: str, points: Sequence[str]) -> str:
+    """The key of a chart whose points answer a tap (a tap is remembered by the point's place in the chart's rows).
+    While points are only added after the ones it last drew (a test saved), the key stays: the browser adds the new
+    points to the chart it has (Vega updates its data in place, issue 25) and a tapped point is still the same one.
+    When an earlier point changed, moved or went (a correction, a deletion, the period moving on), the key changes:
+    a new chart, with no tap that could now name another point."""
+    drawn: dict[str, tuple[int, Sequence[str]]] = st.session_state.setdefault(_DRAWN_POINTS, {})
+    generation, before = drawn.get(base, (0, ()))
+    if not charts.only_added_after(before, points):
+        generation += 1
+    drawn[base] = (generation, points)  # the cached list itself, not a copy
+    return f"{base}_g{generation}"
+
+
 def render_chart(
     spec: dict[str, Any], text: str, table: pa.Table | None, *, key: str | None = None, points: Sequence[str] = ()
 ) -> None:
@@ -118,7 +135,7 @@ def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date)
         ("raises chart", records.runner.id, today), lambda: _raises_spec(records, today)
     )
     st.markdown(f"**Your raises, last {dashboard.DEFAULT_PERIOD}** (knee straight), {dashboard.band_words(records)}")
-    key = runner_key(records.runner.saved_id, "raises_chart", len(points))
+    key = tap_key(runner_key(records.runner.saved_id, "raises_chart"), points)
     render_chart(spec, text, table, key=key, points=points)
 
 
@@ -237,7 +254,7 @@ def render_dashboard(
 
     def tap(name: str) -> dict[str, Any]:  # a tapped point belongs to this runner, chart and period's rows
         points = specs[f"{name} points"]
-        return {"key": runner_key(records.runner.saved_id, "chart", name, period, len(points)), "points": points}
+        return {"key": tap_key(runner_key(records.runner.saved_id, "chart", name, period), points), "points": points}
 
     raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
     with raises_tab:

@@ -239,12 +239,14 @@ def move_focus(selector: str, event_id: str) -> None:
     _focus(data={"selector": selector, "id": event_id}, key=f"focus_{event_id}")
 
 
-_FOCUS_CSS = (_ASSETS / "focus.css").read_text()  # read once: given the path, st.html reads the file on every run
+# Read once (given the file's path, st.html reads it on every run); given text, st.html takes it as HTML, so the
+# style sheet goes in a <style> element, and style alone takes no space on the page.
+_FOCUS_STYLE = f"<style>{(_ASSETS / 'focus.css').read_text()}</style>"
 
 
 def focus_styles() -> None:
     """The app's visible focus ring (calfui/assets/focus.css), sent as style only: it takes no space on the page."""
-    st.html(_FOCUS_CSS)
+    st.html(_FOCUS_STYLE)
 
 
 _saved_message_js = st.components.v2.component(

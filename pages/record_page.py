@@ -36,8 +36,9 @@ from calfui.sidebar import require_runner
 from calfui.state import runner_key
 
 
-def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], test_id: int) -> None:
-    """The test just saved: its result and where it sits in the runner's trend."""
+def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], test_id: int) -> bool:
+    """The test just saved: its result. True when its place in the trend belongs under it (not after a warning
+    sign: then the advice to see a clinician is all)."""
     with st.container(key=runner_key(runner.saved_id, "saved", test_id)):
         st.success("Saved.", icon=":material/check_circle:")
     # After Save, the focus goes to the confirmation, above the result it introduces.
@@ -48,13 +49,13 @@ def _saved(context: PageContext, runner: RunnerProfile, state: dict[str, Any], t
     records = context.data.records(runner.saved_id)
     result = render_result(records, test_id, context.today, data=context.data)
     render_unread_comments(context.data, runner.saved_id, records.tests)  # this test's and earlier ones'
-    if isinstance(result, Scored):  # after a warning sign, the advice to see a clinician is all
+    if isinstance(result, Scored):
         plan, away = retest_schedule(context.data, records, context.today)
         render_retest(plan, context.today, away)
-        render_raises_chart(context.data, records, context.today)
     if st.button("Record another test", key=runner_key(runner.saved_id, "record_another", test_id), type="primary"):
         state.pop(JUST_SAVED, None)
         st.rerun()
+    return isinstance(result, Scored)
 
 
 def _last_saved(runner_id: int, test: HeelRaiseTest) -> None:
@@ -136,11 +137,22 @@ def render(context: PageContext) -> None:
         state.pop(JUST_SAVED, None)
         state.pop(NOT_SAVED, None)
     saved_id = state.get(JUST_SAVED)
-    if saved_id is not None:
-        _saved(context, runner, state, int(saved_id))
-        return
+    records = context.data.records(runner.saved_id)
+    # The form, or the result of its save, in one container; the raises chart after it, in the same place on both
+    # (issue 25): after a Save the browser adds the new points to the chart it already has instead of drawing a new
+    # one, and the runner sees where the test lands.
+    with st.container():
+        if saved_id is not None:
+            trend = _saved(context, runner, state, int(saved_id))
+        else:
+            _form(context, runner, state, records.tests)
+            trend = bool(records.tests)
+    if trend:
+        render_raises_chart(context.data, records, context.today)
 
-    tests = context.data.records(runner.saved_id).tests
+
+def _form(context: PageContext, runner: RunnerProfile, state: dict[str, Any], tests: list[HeelRaiseTest]) -> None:
+    """A fresh form, with the last save one line above it."""
     if tests:
         _last_saved(runner.saved_id, max(tests, key=lambda t: t.saved_id))
     last_protocol = tests[-1].protocol if tests else Protocol()  # a runner usually repeats their set-up

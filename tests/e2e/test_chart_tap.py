@@ -46,3 +46,44 @@ def test_tapping_a_point_on_the_phone_shows_its_values_under_the_chart(server, p
     table.locator("summary").tap()
     expect(table.get_by_test_id("stTable")).to_contain_text(day(earliest).split()[0])
     screenshot(phone, "chart-tapped-earliest")
+
+
+def test_a_save_adds_its_points_to_the_chart_under_the_form_and_a_tap_keeps_naming_its_point(
+    server, phone: Page
+) -> None:
+    """Issue 25: the Record page's raises chart sits under the form and stays under the result after Save: the
+    browser adds the new test's points to the chart it already has (the same element, not a new drawing), and a
+    point tapped before the save is still the one named after it."""
+    from tests.e2e.helpers import create_profile, fill_number, main_text, record_test, trend_chart
+
+    create_profile(phone, server.url, "Ines", 1990)
+    record_test(phone, server.url, 20, 24)
+    phone.get_by_role("button", name="Record another test").click()
+    wait_for_app(phone)
+    chart = trend_chart(phone)
+    points = chart.locator("[aria-roledescription='point']")
+    expect(points).to_have_count(2)
+    line = phone.locator("[class*='_raises_chart_'][class*='_tapped']")
+    _tap(phone, chart, 0.5, 0.5)
+    expect(line).to_have_text(TAPPED)
+    tapped = line.inner_text()
+    chart.element_handle().evaluate("node => { node.dataset.calfDrawnBefore = 'yes'; }")
+
+    fill_number(phone, "Raises: left", 22)
+    fill_number(phone, "Raises: right", 25)
+    phone.get_by_role("button", name="Save test").click()
+    expect(phone.get_by_text("Saved.", exact=True)).to_be_visible()
+    wait_for_app(phone)
+    expect(points).to_have_count(4)  # both tests, both legs
+    expect(phone.locator("[data-calf-drawn-before='yes']")).to_have_count(1)  # the chart it had, updated in place
+    expect(line).to_have_text(tapped)  # the tapped point is still the one named
+    assert "data-testid" not in main_text(phone)  # the app's style sheets are applied, never shown as text
+    chart.scroll_into_view_if_needed()
+    screenshot(phone, "record-chart-after-save-phone")
+    # Every legend (the legs', and the runner target's dash with its tag) is drawn whole inside the chart at 390 px.
+    frame = chart.bounding_box()
+    legends = chart.locator(".role-legend")
+    assert frame and legends.count() >= 2
+    for index in range(legends.count()):
+        box = legends.nth(index).bounding_box()
+        assert box and frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"], (box, frame)

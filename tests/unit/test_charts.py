@@ -8,6 +8,7 @@ import pytest
 from calfcore.charts import (
     TAPPED_ROW,
     json_spec,
+    only_added_after,
     pain_chart,
     pain_spec,
     point_words,
@@ -274,3 +275,21 @@ def test_leg_bars_name_the_injured_leg_and_render_to_png():
     assert {row["leg"] for row in _glance_rows(spec)} == {"Left (injured)", "Right"}
     spec["width"] = 390
     assert vl_convert.vegalite_to_png(spec).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("now", "kept"),
+    [
+        (["a", "b", "c"], True),  # nothing changed
+        (["a", "b", "c", "d", "e"], True),  # a test saved: its points come after the others
+        (["a", "b"], False),  # the newest test deleted
+        (["a", "x", "c"], False),  # a correction of an earlier test
+        (["b", "c", "d"], False),  # the period moved on: the oldest point left
+        (["z", "a", "b", "c"], False),  # a test dated before the others
+        ([], False),
+    ],
+)
+def test_a_chart_keeps_its_tap_only_while_points_are_added_after_the_ones_it_drew(now: list[str], kept: bool) -> None:
+    """Issue 25: the chart stays in place (same key) only when a remembered tap still names the same point."""
+    assert only_added_after(["a", "b", "c"], now) is kept
+    assert only_added_after([], now)  # a chart that drew nothing yet
