@@ -260,6 +260,7 @@ def _row_fits(reference: _ProtocolReference, row: dict[str, Any], sex: Sex, age:
     return bool(low <= age <= high)
 
 
+@functools.lru_cache(maxsize=4096)  # pure, on data read once; a chart asks it for every test (issue 25's write path)
 def find_reference(protocol: Protocol, sex: Sex, age: int) -> NormReference | None:
     """The most specific reference for this protocol, sex and age, or None when nothing published fits.
 
@@ -335,6 +336,7 @@ def all_reference_rows() -> tuple[NormReference, ...]:
     return tuple(reference.row_reference(row) for reference in _references() for row in reference.rows)
 
 
+@functools.lru_cache(maxsize=1024)  # a runner repeats a few set-ups: every test's words are one of them
 def describe_protocol(protocol: Protocol) -> str:
     surface = "10° incline" if protocol.surface is Surface.INCLINE_10 else "flat floor"
     pace = f"{protocol.cadence_bpm} beats/min" if protocol.cadence_bpm else "self-paced"
