@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
-from calfstore import CoachingStore, PlanningStore, RunnerRecordsStore, SharingStore, Store
+from calfstore import CoachingStore, PlanningStore, RunnerRecordsStore, RunsStore, SharingStore, Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -100,6 +100,15 @@ class PlanningForOwner:
     list_readiness_checks = ForOwner(PlanningStore.list_readiness_checks)
     list_checkin_warnings = ForOwner(PlanningStore.list_checkin_warnings)  # records() carries them too, cached
     list_all_clears = ForOwner(PlanningStore.list_all_clears)
+
+
+class RunsForOwner:
+    """The runner's runs (calfstore.faces.runs); records() carries them too, cached."""
+
+    save_runs = ForOwner(RunsStore.save_runs)
+    update_run = ForOwner(RunsStore.update_run)
+    delete_run = ForOwner(RunsStore.delete_run)
+    list_runs = ForOwner(RunsStore.list_runs)
 
 
 class CoachingForCoach:
