@@ -271,6 +271,7 @@ FIXED_KEYS = {
     "load_demo": "creates a new runner",
     "delete_login": "deletes everything of the login, after a confirmation (keys delete_login_confirm/_cancel)",
     "progress_period": "changes only what the charts show",
+    "running_measure": "changes only whether the running bars count distance or time",
     "roster_filter": "changes only which of the coach's roster rows show",
     "equipment_access": "which equipment the routine is chosen for, this session only",
     "export_csv": "a download of the runner shown",
