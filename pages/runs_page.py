@@ -74,9 +74,16 @@ def _import_section(context: PageContext, runner_id: int, stored: list[Run], sta
         return
     fresh, copies = new_runs(stored, found.runs)
     others = (
-        f" {found.other_activities} other activities (rides, walks...) are left out." if found.other_activities else ""
+        f" {found.other_activities} other {'activity is' if found.other_activities == 1 else 'activities are'} "
+        "left out (rides, walks...)."
+        if found.other_activities
+        else ""
     )
-    already = f" {copies} are already here (or twice in these files) and are not added again." if copies else ""
+    already = (
+        f" {copies} {'is' if copies == 1 else 'are'} already here (or twice in these files): not added again."
+        if copies
+        else ""
+    )
     st.info(f"{len(found.runs)} runs found: {len(fresh)} new.{already}{others}", icon=":material/info:")
     if fresh and st.button(
         f"Import {len(fresh)} run{'s' if len(fresh) != 1 else ''}",
