@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from calfcore.clock import now_utc
@@ -13,6 +14,7 @@ from calfstore.queries.common import Cursor, SqlQueries, one_row, retry_on_confl
 from calfstore.rows import RUN_COLUMNS, run_from_row, run_values
 
 RUN_GONE = "That run no longer exists (it may have been deleted)."
+_ONE_IMPORT_AT_A_TIME = threading.Lock()
 
 
 class RunsQueries(SqlQueries, RunsStore):
@@ -20,10 +22,15 @@ class RunsQueries(SqlQueries, RunsStore):
 
     @retry_on_conflict
     def save_runs(self, owner: str, runner_id: int, runs: Sequence[Run]) -> list[int]:
-        # The copies are told apart against the rows read in this transaction: on PostgreSQL the runner's row lock
-        # (_writing_for) queues two imports of one archive, so the second sees the first's runs and adds none.
-        with self._transaction(owner) as cursor:
+        # The copies are told apart against the rows read in this transaction, and two imports for one runner take
+        # turns, so the same archive imported in two tabs at once is stored once. Across processes (PostgreSQL) each
+        # import first writes the runner's row (its name, unchanged): the second waits for the first, then reads
+        # its runs (each statement sees what is committed). Ordinary saves (key-share locks) don't wait for it.
+        # Within a process the imports queue on a lock before they begin: DuckDB sees no conflict in a write that
+        # changes nothing, and its snapshot is taken at the start. Imports are rare and short.
+        with _ONE_IMPORT_AT_A_TIME, self._transaction(owner) as cursor:
             self._writing_for(cursor, owner, runner_id)
+            cursor.execute("UPDATE runners SET name = name WHERE id = ?", [runner_id])
             fresh, _copies = new_runs(self._select_runs(cursor, runner_id), runs)
             return [
                 int(

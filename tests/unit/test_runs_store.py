@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,23 @@ def test_runs_move_with_the_copy_to_postgresql_counted_and_whole(tmp_path: Path,
         assert later > max(run.id or 0 for run in expected.runs)  # the id sequence moved past the copied runs
     finally:
         pg.close()
+
+
+def test_the_same_archive_imported_in_two_tabs_at_once_is_stored_once(store: Store) -> None:
+    runner_id = add_runner(store)
+    archive = [
+        dataclasses.replace(
+            WATCH, started_at=START + dt.timedelta(days=day), run_on=(START + dt.timedelta(days=day)).date()
+        )
+        for day in range(-30, 0)
+    ]
+    start = threading.Barrier(2)
+
+    def import_once() -> list[int]:
+        start.wait()
+        return store.save_runs(LOCAL_OWNER, runner_id, archive)
+
+    with ThreadPoolExecutor(2) as pool:
+        saved = [len(ids) for ids in pool.map(lambda _: import_once(), range(2))]
+    assert sorted(saved) == [0, len(archive)]
+    assert len(store.list_runs(LOCAL_OWNER, runner_id)) == len(archive)
