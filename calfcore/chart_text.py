@@ -104,6 +104,23 @@ def training_text(frame: pd.DataFrame) -> str:
     )
 
 
+def running_text(frame: pd.DataFrame, measure: str = "distance_km") -> str:
+    """'Running per week, 12 weeks from 24 Mar 2025: 212 km in 31 runs. This week 38 km. A jump of more than 30% in
+    the weeks of 16 Jun.'"""
+    if frame.empty:
+        return "Running: no weeks to show."
+    data = frame.sort_values("week_start")
+    weeks = len(data)
+    unit = "km" if measure == "distance_km" else "minutes"
+    jumps = [_day(week) for week, kind in zip(data["week_start"], data["kind"]) if kind == "jump"]
+    jumped = f" Distance jumped in the week{'s' if len(jumps) != 1 else ''} of {', '.join(jumps)}." if jumps else ""
+    return (
+        f"Running per week, {weeks} week{'s' if weeks != 1 else ''} from {_day(data['week_start'].iloc[0])}: "
+        f"{data[measure].sum():.0f} {unit} in {int(data['runs'].sum())} runs. This week "
+        f"{data[measure].iloc[-1]:.0f} {unit}.{jumped}"
+    )
+
+
 def hops_text(frame: pd.DataFrame, line: float) -> str:
     """'Hops on the spot per leg, 3 tests from …: left leg 6 to 12, right leg 14 to 15 (first to latest). The line
     marks 10 hops.'"""

@@ -374,6 +374,41 @@ def routine_spec(frame: pd.DataFrame) -> dict[str, Any]:
     return _spec(routine_chart, frame)
 
 
+# Running: a week whose distance jumped is a vermillion bar with a hatch-free label in its tooltip and a "jump" row in
+# the table (not by colour only: the text alternative names those weeks).
+RUNNING_KINDS = alt.Scale(domain=["usual week", "jump"], range=[TRAINING_COLOUR, "#D55E00"])
+
+
+def running_chart(frame: pd.DataFrame, measure: str = "distance_km") -> alt.LayerChart:
+    """Weekly running volume (frame: calfcore.runs.weekly_volume with a `week` kind column), on the training chart's
+    week slots."""
+    title = "Km run" if measure == "distance_km" else "Minutes run"
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "yearmonthdate(week_start):O",
+                title="Week of",
+                axis=alt.Axis(format="%d %b", formatType="time", labelAngle=-30, labelOverlap=True),
+            ),
+            y=alt.Y(f"{measure}:Q", title=title),
+            color=alt.Color("kind:N", scale=RUNNING_KINDS, title=None, legend=_TOP_LEGEND),
+            tooltip=[
+                alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip(f"{measure}:Q", title=title, format=".1f"),
+                alt.Tooltip("runs:Q", title="Runs"),
+                alt.Tooltip("kind:N", title="Week"),
+            ],
+        )
+    )
+    return _page_chart(alt.layer(bars))
+
+
+def running_spec(frame: pd.DataFrame, measure: str = "distance_km") -> dict[str, Any]:
+    return _spec(running_chart, frame, measure=measure)
+
+
 # The squad chart: a runner who needs attention is a vermillion triangle, one on track a blue circle (not by colour
 # only). The values are calfcore.roster's NEEDS_ATTENTION and ON_TRACK.
 ATTENTION_COLOURS = alt.Scale(domain=["needs attention", "on track"], range=["#D55E00", "#0072B2"])

@@ -114,6 +114,29 @@ def progress_charts(
     return views
 
 
+def running_weeks(records: RunnerRecords, today: dt.date, weeks: int | None) -> pd.DataFrame:
+    """Running per week over the period's weeks, each marked a usual week or a jump (calfcore.runs)."""
+    from calfcore import runs
+
+    weekly = runs.weekly_volume(records.runs, today, weeks)
+    return weekly.assign(kind=["jump" if jumped else "usual week" for jumped in runs.jump_weeks(weekly)])
+
+
+def running_view(records: RunnerRecords, today: dt.date, weeks: int | None, measure: str) -> ChartView:
+    """The running bars, their text alternative and their table (newest week first)."""
+    from calfcore import chart_text, charts
+
+    weekly = running_weeks(records, today, weeks)
+    table = weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
+        ["week", "runs", "distance_km", "minutes", "kind"]
+    ]
+    return ChartView(
+        charts.running_spec(weekly, measure),
+        chart_text.running_text(weekly, measure),
+        table.iloc[::-1].round({"distance_km": 1, "minutes": 0}),
+    )
+
+
 def training_weeks(
     records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]
 ) -> pd.DataFrame:

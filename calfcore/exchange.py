@@ -24,6 +24,7 @@ from calfcore.models import (
     HeelRaiseTest,
     LegPair,
     RoutineLogEntry,
+    Run,
     RunnerProfile,
     SymptomEntry,
     Units,
@@ -31,6 +32,7 @@ from calfcore.models import (
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import AwayDay
 from calfcore.routine import exercise_library
+from calfcore.runs import run_fields
 from calfcore.validation import InputErrors, formula_view, parse_routine_log, parse_symptom_entry, parse_test
 
 EXPORT_FORMAT = "calf-check-export"
@@ -193,10 +195,11 @@ def export_json(
     comments: Sequence[TestComment] = (),
     checkin_warnings: Sequence[CheckinWarning] = (),
     all_clears: Sequence[ClinicianAllClear] = (),
+    runs: Sequence[Run] = (),
 ) -> str:
     """Everything the runner recorded, as one JSON document (the CSV carries tests, symptoms and training only;
-    the return-to-run records, days away, coaches' comments on tests, warning signs ticked in daily check-ins and
-    clinicians' all-clears come in the JSON)."""
+    the return-to-run records, days away, coaches' comments on tests, warning signs ticked in daily check-ins,
+    clinicians' all-clears and runs come in the JSON)."""
     test_days = {t.id: t.tested_on.isoformat() for t in tests}
 
     def plain(cells: dict[str, object]) -> dict[str, object]:
@@ -258,6 +261,7 @@ def export_json(
             for w in checkin_warnings
         ],
         "clinician_all_clears": [{"date": c.seen_on.isoformat(), "note": c.note} for c in all_clears],
+        "runs": [run_fields(r) for r in runs],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 

@@ -212,3 +212,45 @@ class RunnerRecords:
     routine_logs: list[RoutineLogEntry]
     checkin_warnings: list[CheckinWarning] = field(default_factory=list)
     all_clears: list[ClinicianAllClear] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+
+
+class RunSource(StrEnum):
+    HAND = "hand"
+    FIT = "fit"
+    GPX = "gpx"
+    TCX = "tcx"
+    CSV = "csv"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run. `started_at` is the start as the file gives it (UTC for FIT, GPX and TCX), or None for a run typed
+    by hand with its date only. Distance in km, moving time in seconds, either may be missing (not both)."""
+
+    run_on: dt.date
+    distance_km: float | None
+    moving_seconds: int | None
+    elevation_gain_m: float | None = None
+    started_at: dt.datetime | None = None
+    source: RunSource = RunSource.HAND
+    id: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How a picker and a list tell runs apart."""
+        when = (
+            self.started_at.strftime("%a %d %b %Y, %H:%M") if self.started_at else self.run_on.strftime("%a %d %b %Y")
+        )
+        parts = [when]
+        if self.distance_km is not None:
+            parts.append(f"{self.distance_km:.2f} km")
+        if self.moving_seconds is not None:
+            parts.append(duration_text(self.moving_seconds))
+        return " · ".join(parts)
+
+
+def duration_text(seconds: int) -> str:
+    hours, rest = divmod(int(seconds), 3600)
+    minutes = rest // 60
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

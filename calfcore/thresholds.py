@@ -93,3 +93,7 @@ PLYO_WEEKLY_RISE_PER_EXERCISE = Threshold(5, "contacts", "seed_001")
 # the checklist asks 10-15), with pain in the safe zone of the pain-monitoring model (0-2/10, Silbernagel 2007).
 RETURN_HOPS_MIN = Threshold(10, "hops per leg", "goom_2019")
 RETURN_HOPS_PAIN_MAX = Threshold(2, "/10", "silbernagel_2007")
+
+# Running volume: a week whose distance is more than 30% above the week before it goes with more overuse injuries in
+# novice runners (Nielsen 2014, read second-hand). Exactly 30% is not a jump; 30.1% is.
+RUNNING_JUMP_PERCENT = Threshold(30, "%", "nielsen_2014")

@@ -28,6 +28,7 @@ from calfstore.errors import (
 from calfstore.faces.coaching import CoachingStore
 from calfstore.faces.planning import PlanningStore
 from calfstore.faces.records import RunnerRecordsStore
+from calfstore.faces.runs import RunsStore
 from calfstore.faces.sharing import SharingStore
 from calfstore.interface import LOCAL_OWNER, Store
 from calfstore.schema import RUNNER_TABLES
@@ -46,6 +47,7 @@ __all__ = [
     "PlanningStore",
     "RunnerRecords",
     "RunnerRecordsStore",
+    "RunsStore",
     "SharingStore",
     "Store",
     "StoreError",

@@ -35,6 +35,7 @@ from calfstore.rows import (
     CHECKIN_WARNING_COLUMNS,
     EVERY_DAY,
     ROUTINE_COLUMNS,
+    RUN_COLUMNS,
     RUNNER_COLUMNS,
     SYMPTOM_COLUMNS,
     TEST_COLUMNS,
@@ -42,6 +43,7 @@ from calfstore.rows import (
     by_day_then_id,
     checkin_warning_from_row,
     routine_log_from_row,
+    run_from_row,
     runner_from_row,
     symptom_from_row,
     test_from_row,
@@ -70,7 +72,9 @@ _LOAD_RECORDS_SQL = f"""
             WHERE runner_id = $1 AND logged_on >= $3),
         (SELECT list(row({", ".join(ROUTINE_COLUMNS)})) FROM routine_logs WHERE runner_id = $1),
         (SELECT list(row({", ".join(CHECKIN_WARNING_COLUMNS)})) FROM checkin_warnings WHERE runner_id = $1),
-        (SELECT list(row({", ".join(ALL_CLEAR_COLUMNS)})) FROM clinician_all_clears WHERE runner_id = $1)
+        (SELECT list(row({", ".join(ALL_CLEAR_COLUMNS)})) FROM clinician_all_clears WHERE runner_id = $1),
+        (SELECT list(row({", ".join(RUN_COLUMNS)}) ORDER BY run_on, started_at NULLS FIRST, id) FROM runs
+            WHERE runner_id = $1)
     FROM runners WHERE id = $1 AND owner_key = $2"""
 
 _LOG = logging.getLogger("calfcheck.store")
@@ -378,6 +382,7 @@ class DuckDBStore(SqlStore):
             routine_logs=[routine_log_from_row(r) for r in logs],
             checkin_warnings=[checkin_warning_from_row(r) for r in warnings],
             all_clears=[all_clear_from_row(r) for r in clears],
+            runs=[run_from_row(r) for r in row[13] or ()],
         )
 
     # -- durability: the log written into the file ------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The store's face: every operation the app needs, scoped to an owner, the same for DuckDB and PostgreSQL.
 
 The operations come in groups, one interface each, by what they own (`calfstore.faces`): a runner and their records
-(`RunnerRecordsStore`), sharing (`SharingStore`), coaching (`CoachingStore`) and planning (`PlanningStore`). `Store` is
+(`RunnerRecordsStore`), sharing (`SharingStore`), coaching (`CoachingStore`), planning (`PlanningStore`) and runs
+(`RunsStore`). `Store` is
 all of them together, with the operations on the store itself.
 
 An owner is whoever the data belongs to: this machine in local mode (LOCAL_OWNER), or a logged-in person's identity.
@@ -18,12 +19,13 @@ from abc import abstractmethod
 from calfstore.faces.coaching import CoachingStore
 from calfstore.faces.planning import PlanningStore
 from calfstore.faces.records import RunnerRecordsStore
+from calfstore.faces.runs import RunsStore
 from calfstore.faces.sharing import SharingStore
 
 LOCAL_OWNER = "local"
 
 
-class Store(RunnerRecordsStore, SharingStore, CoachingStore, PlanningStore):
+class Store(RunnerRecordsStore, SharingStore, CoachingStore, PlanningStore, RunsStore):
     """Runner data behind one interface. Open one with `calfstore.open_store(url)`."""
 
     backend: str  # "duckdb" or "postgresql"

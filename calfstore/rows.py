@@ -17,7 +17,9 @@ from calfcore.models import (
     PainLocation,
     Protocol,
     RoutineLogEntry,
+    Run,
     RunnerProfile,
+    RunSource,
     Sex,
     Side,
     SoleusTest,
@@ -183,3 +185,23 @@ def checkin_warning_from_row(r: Sequence[Any]) -> CheckinWarning:
 
 def all_clear_from_row(r: Sequence[Any]) -> ClinicianAllClear:
     return ClinicianAllClear(seen_on=r[1], note=r[2], id=int(r[0]))
+
+
+RUN_COLUMNS = ("id", "run_on", "started_at", "distance_km", "moving_seconds", "elevation_gain_m", "source")
+
+
+def run_values(run: Run) -> list[Any]:
+    """A run's stored values, in RUN_COLUMNS order after the id."""
+    return [run.run_on, run.started_at, run.distance_km, run.moving_seconds, run.elevation_gain_m, run.source.value]
+
+
+def run_from_row(row: Sequence[Any]) -> Run:
+    return Run(
+        id=int(row[0]),
+        run_on=row[1],
+        started_at=row[2],
+        distance_km=float(row[3]) if row[3] is not None else None,
+        moving_seconds=int(row[4]) if row[4] is not None else None,
+        elevation_gain_m=float(row[5]) if row[5] is not None else None,
+        source=RunSource(row[6]),
+    )

@@ -28,6 +28,7 @@ RUNNER_TABLES = (
     "coach_notes",
     "checkin_warnings",
     "clinician_all_clears",
+    "runs",
 )
 
 # The sequence each table takes its ids from (a copy between databases keeps the ids and moves these on).
@@ -47,6 +48,7 @@ ID_SEQUENCES = {
     "coach_notes": "coach_note_ids",
     "checkin_warnings": "checkin_warning_ids",
     "clinician_all_clears": "clinician_all_clear_ids",
+    "runs": "run_ids",
 }
 
 
@@ -222,12 +224,13 @@ _STEPS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 
 _COACH_TABLES = ("roster_entries", "test_comments", "coach_notes")  # migration 7 indexes its own
 _WARNING_TABLES = ("checkin_warnings", "clinician_all_clears")  # migration 8 indexes its own
+_RUN_TABLES = ("runs",)  # migration 10 indexes its own
 _POSTGRES_INDEXES = (
     "CREATE INDEX runners_by_owner ON runners (owner_key)",
     *(
         f"CREATE INDEX {table}_by_runner ON {table} (runner_id)"
         for table in RUNNER_TABLES
-        if table not in _COACH_TABLES + _WARNING_TABLES
+        if table not in _COACH_TABLES + _WARNING_TABLES + _RUN_TABLES
     ),
     "CREATE INDEX share_links_by_token ON share_links (token_sha256)",
     "CREATE INDEX calendar_feeds_by_token ON calendar_feeds (token_sha256)",
@@ -319,6 +322,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         9,
         "comments: when the runner marked a coach's comment read (unread ones show on the dashboard)",
         ("ALTER TABLE test_comments ADD COLUMN read_at TIMESTAMP",),
+    ),
+    Migration(
+        10,
+        "runs from a watch or typed by hand: date, start, distance, moving time, elevation gain (never a route)",
+        (
+            "CREATE SEQUENCE run_ids START 1",
+            """CREATE TABLE runs (
+                id BIGINT PRIMARY KEY DEFAULT nextval('run_ids'),
+                runner_id BIGINT NOT NULL,
+                run_on DATE NOT NULL,
+                started_at TIMESTAMP,
+                distance_km DOUBLE,
+                moving_seconds INTEGER,
+                elevation_gain_m DOUBLE,
+                source VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ),
+        postgres_only=tuple(f"CREATE INDEX {table}_by_runner ON {table} (runner_id)" for table in _RUN_TABLES),
     ),
 )
 

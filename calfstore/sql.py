@@ -1,6 +1,6 @@
 """The store's queries put together, written once for DuckDB and PostgreSQL: the base both backends build on.
 
-Each group of the face has its module of queries (calfstore.queries: records, sharing, coaching, planning; what they
+Each group of the face has its module of queries (calfstore.queries: records, sharing, coaching, planning, runs; what they
 share is in calfstore.queries.common). `SqlStore` is all of them, plus what belongs to the store as a whole: its schema
 (migrations, versions) and `load_records`, which reads every group's records of a runner from one snapshot. A backend
 (calfstore.duckdb_store, calfstore.postgres_store) supplies cursors and transactions, turns its driver's errors into
@@ -18,12 +18,13 @@ from calfstore.queries.coaching import CoachingQueries
 from calfstore.queries.common import Cursor
 from calfstore.queries.planning import PlanningQueries
 from calfstore.queries.records import RecordQueries
+from calfstore.queries.runs import RunsQueries
 from calfstore.queries.sharing import SharingQueries
 from calfstore.rows import EVERY_DAY
 from calfstore.schema import MIGRATIONS, statements_for
 
 
-class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, Store):
+class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, RunsQueries, Store):
     """Every group's operations, over a backend's `_cursor` (reads) and `_transaction` (writes)."""
 
     dialect: str = ""
@@ -37,7 +38,7 @@ class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, 
 
     def load_records(self, owner: str, runner_id: int) -> RunnerRecords:
         """The profile and every record of one runner, as get_runner, list_tests, list_symptoms,
-        list_routine_logs, list_checkin_warnings and list_all_clears return them, read from one snapshot
+        list_routine_logs, list_checkin_warnings, list_all_clears and list_runs return them, read from one snapshot
         (`_snapshot_cursor`)."""
         with self._snapshot_cursor() as cursor:
             runner = self._select_runner(cursor, owner, runner_id)
@@ -46,6 +47,7 @@ class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, 
             logs = self._select_routine_logs(cursor, runner_id)
             warnings = self._select_checkin_warnings(cursor, runner_id)
             clears = self._select_all_clears(cursor, runner_id)
+            runs = self._select_runs(cursor, runner_id)
         return RunnerRecords(
             runner=runner,
             tests=tests,
@@ -53,6 +55,7 @@ class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, 
             routine_logs=logs,
             checkin_warnings=warnings,
             all_clears=clears,
+            runs=runs,
         )
 
     def _snapshot_cursor(self) -> AbstractContextManager[Cursor]:

@@ -31,6 +31,7 @@ from calfui.forwarding import (
     CommentsForOwner,
     PlanningForOwner,
     RunnerRecordsForOwner,
+    RunsForOwner,
     SharingForOwner,
 )
 
@@ -114,7 +115,7 @@ def records(store: Store, owner: str, runner_id: int) -> RunnerRecords:
 
 
 @dataclass(frozen=True)
-class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, PlanningForOwner):
+class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, PlanningForOwner, RunsForOwner):
     """One owner's data in a store, bound once to whoever is asking (PageContext.data): reads go through the cache,
     writes are forwarded with the owner filled in, by group (calfui.forwarding). A page never names an owner."""
 

@@ -256,7 +256,10 @@ def render_dashboard(
         points = specs[f"{name} points"]
         return {"key": tap_key(runner_key(records.runner.saved_id, "chart", name, period), points), "points": points}
 
-    raises_tab, symmetry_tab, pain_tab, training_tab = st.tabs(["Raises", "Symmetry", "Pain", "Training"])
+    render_running_flags(records, today)
+    raises_tab, symmetry_tab, pain_tab, running_tab, training_tab = st.tabs(
+        ["Raises", "Symmetry", "Pain", "Running", "Training"]
+    )
     with raises_tab:
         st.markdown(f"**Knee straight**, {dashboard.band_words(records)}")
         render_chart(specs["straight"], specs["straight text"], specs["straight table"], **tap("straight"))
@@ -273,6 +276,8 @@ def render_dashboard(
             render_chart(specs["pain"], specs["pain text"], specs["pain table"], **tap("pain"))
         else:
             st.caption("No pain recorded yet.")
+    with running_tab:
+        render_running(data, records, today, dashboard.PERIODS[period])
     with training_tab:
         # The table below is this chart's table view.
         render_chart(specs["training"], specs["training text"], None)
@@ -288,3 +293,49 @@ def render_dashboard(
                 "planned": "Planned",
             },
         )
+
+
+RUNNING_MEASURES = {"distance_km": "Distance", "minutes": "Time"}
+
+
+def render_running_flags(records: RunnerRecords, today: dt.date) -> None:
+    """The jump in running distance and next-morning pain that rose with the running (calfcore.runs), as
+    information with its source. Read-only: the coach's view shows the same."""
+    from calfcore import runs
+    from calfcore.thresholds import RUNNING_JUMP_PERCENT
+
+    if not records.runs:
+        return
+    jump = runs.latest_jump(runs.weekly_volume(records.runs, today, weeks=3), today)
+    if jump is not None:
+        st.warning(
+            f"{jump.sentence(today)} Source: {RUNNING_JUMP_PERCENT.source.label}.", icon=":material/trending_up:"
+        )
+    pain = runs.pain_rose_with_volume(records.runs, records.symptoms, today)
+    if pain is not None:
+        st.warning(pain.sentence, icon=":material/trending_up:")
+
+
+def render_running(data: OwnerData, records: RunnerRecords, today: dt.date, weeks: int | None) -> None:
+    """Weekly running as bars (distance or time, the viewer's choice), with its text alternative and table."""
+    if not records.runs:
+        st.caption("No runs yet: import them from a watch or add one on the Runs page.")
+        return
+    measure = (
+        st.segmented_control(
+            "Count",
+            list(RUNNING_MEASURES),
+            format_func=lambda name: RUNNING_MEASURES[name],
+            default="distance_km",
+            key="running_measure",
+        )
+        or "distance_km"
+    )
+
+    def ready() -> tuple[dict[str, Any], str, pa.Table]:
+        view = dashboard.running_view(records, today, weeks, measure)
+        assert view.table is not None
+        return arrow_datasets(view.spec), view.text, arrow_table(view.table)
+
+    spec, text, table = data.cached(("running chart", records.runner.id, weeks, today, measure), ready)
+    render_chart(spec, text, table)

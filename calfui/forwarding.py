@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
-from calfstore import CoachingStore, PlanningStore, RunnerRecordsStore, SharingStore, Store
+from calfstore import CoachingStore, PlanningStore, RunnerRecordsStore, RunsStore, SharingStore, Store
 from calfui import run_versions
 
 P = ParamSpec("P")
@@ -112,10 +112,18 @@ class PlanningForOwner:
     retest_choice = ForOwner(PlanningStore.retest_choice, reads=True)
     list_hop_tests = ForOwner(PlanningStore.list_hop_tests, reads=True)
     list_readiness_checks = ForOwner(PlanningStore.list_readiness_checks, reads=True)
-    list_checkin_warnings = ForOwner(
-        PlanningStore.list_checkin_warnings, reads=True
-    )  # records() carries them too, cached
+    # records() carries them too, cached
+    list_checkin_warnings = ForOwner(PlanningStore.list_checkin_warnings, reads=True)
     list_all_clears = ForOwner(PlanningStore.list_all_clears, reads=True)
+
+
+class RunsForOwner:
+    """The runner's runs (calfstore.faces.runs); records() carries them too, cached."""
+
+    save_runs = ForOwner(RunsStore.save_runs)
+    update_run = ForOwner(RunsStore.update_run)
+    delete_run = ForOwner(RunsStore.delete_run)
+    list_runs = ForOwner(RunsStore.list_runs, reads=True)
 
 
 class CoachingForCoach:

@@ -30,6 +30,7 @@ PAGES: dict[str, PageInfo] = {
     "return_to_run": PageInfo(
         "pages/return_to_run_page.py", "Return to run", ":material/directions_run:", "return-to-run"
     ),
+    "runs": PageInfo("pages/runs_page.py", "Runs", ":material/sprint:", "runs"),
     "history": PageInfo("pages/history_page.py", "History", ":material/history:", "history"),
     "share": PageInfo("pages/share_page.py", "Share", ":material/share:", "share"),
     "profile": PageInfo("pages/profile_page.py", "Profile", ":material/person:", "profile"),
@@ -44,6 +45,7 @@ RUNNER_PAGES = (
     "routine",
     "schedule",
     "return_to_run",
+    "runs",
     "history",
     "share",
     "profile",

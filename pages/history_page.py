@@ -268,6 +268,7 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
                 **_return_to_run_records(context, records.runner.saved_id),
                 checkin_warnings=records.checkin_warnings,
                 all_clears=records.all_clears,
+                runs=records.runs,
             ),
         ),
     )

@@ -175,6 +175,7 @@ def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path
         "coach_notes": 0,
         "checkin_warnings": 0,
         "clinician_all_clears": 0,
+        "runs": 0,
         "runners": 1,
     }
 

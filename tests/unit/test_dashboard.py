@@ -71,3 +71,20 @@ def test_the_references_table_lists_every_reference_with_its_trust_words() -> No
     table = dashboard.reference_table()
     assert len(table) > 5 and {"reference", "evidence", "spread (SD)"} <= set(table.columns)
     assert not table["evidence"].str.contains(r"\[read-").any()
+
+
+def test_running_bars_mark_the_jump_week_in_colour_text_and_table() -> None:
+    from calfcore.models import Run
+
+    records = demo_data(dt.date(2025, 6, 18))
+    monday = dt.date(2025, 6, 16)
+    runs = [Run(monday - dt.timedelta(weeks=back), km, None) for back, km in ((2, 20.0), (1, 24.0), (0, 38.0))]
+    records = RunnerRecords(records.runner, records.tests, records.symptoms, records.routine_logs, runs=runs)
+    view = dashboard.running_view(records, dt.date(2025, 6, 18), 12, "distance_km")
+    rows = view.spec["datasets"][RUNNER_DATA]
+    assert len(rows) == 12 and list(rows["kind"])[-3:] == ["usual week", "usual week", "jump"]
+    assert view.text.startswith("Running per week, 12 weeks from 31 Mar 2025: 82 km in 3 runs. This week 38 km.")
+    assert "Distance jumped in the week of 16 Jun 2025." in view.text
+    assert view.table is not None and list(view.table["kind"])[:1] == ["jump"]  # newest week first
+    timed = dashboard.running_view(records, dt.date(2025, 6, 18), 12, "minutes")
+    assert "0 minutes in 3 runs" in timed.text

@@ -614,6 +614,32 @@ def test_json_export_holds_check_in_warning_signs_and_all_clears():
     assert document["clinician_all_clears"] == [{"date": "2025-06-14", "note": "Seen by Dr Ng: a strain"}]
 
 
+def test_json_export_holds_runs_without_any_route():
+    from calfcore.models import Run, RunSource
+
+    start = dt.datetime(2025, 6, 14, 7, 2, 11)
+    runs = [Run(start.date(), 10.02, 3011, 84.0, start, RunSource.FIT, id=4), Run(dt.date(2025, 6, 15), None, 1800)]
+    document = json.loads(export_json(runner(), [], [], [], dt.datetime(2025, 6, 16), runs=runs))
+    assert document["runs"] == [
+        {
+            "date": "2025-06-14",
+            "started_at": "2025-06-14T07:02:11",
+            "distance_km": 10.02,
+            "moving_seconds": 3011,
+            "elevation_gain_m": 84.0,
+            "source": "fit",
+        },
+        {
+            "date": "2025-06-15",
+            "started_at": None,
+            "distance_km": None,
+            "moving_seconds": 1800,
+            "elevation_gain_m": None,
+            "source": "hand",
+        },
+    ]
+
+
 @FEW
 @given(runner_name=st.sampled_from(["Zoë", "محمد", "李"]))
 def test_json_export_keeps_unicode_readable(runner_name):

@@ -1,0 +1,92 @@
+"""Issue 27 through the pages: a run typed by hand, refused input that stores nothing, a run corrected and deleted
+by its id, and the weekly running bars and the jump flag on the dashboard and the coach's view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calfcore.clock import TODAY_ENV
+from calfcore.models import Run, RunSource
+from calfstore import LOCAL_OWNER
+from tests.app.conftest import create_runner, go, peek_store, record_test, texts
+from tests.app.test_sharing_pages import _coach, _create_link
+from tests.keys import keyed
+
+DAY = dt.date(2026, 12, 16)  # the app's fixed today, a Wednesday: this week began on Monday 14 Dec
+MONDAY = dt.date(2026, 12, 14)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    monkeypatch.setenv(TODAY_ENV, DAY.isoformat())
+    return DAY
+
+
+def _runner_id(db_path: Path) -> int:
+    return int(peek_store(db_path).list_runners(LOCAL_OWNER)[0].saved_id)
+
+
+def test_a_run_typed_by_hand_is_listed_corrected_and_deleted(app: AppTest, clock, db_path) -> None:
+    create_runner(app)
+    go(app, "runs")
+    keyed(app, "number_input", "km").set_value(8.5)
+    keyed(app, "button", "add").click().run()
+    assert "Run added." in texts(app)
+    [run] = peek_store(db_path).list_runs(LOCAL_OWNER, _runner_id(db_path))
+    assert (run.run_on, run.distance_km, run.source) == (DAY, 8.5, RunSource.HAND)
+
+    keyed(app, "selectbox", "run_pick").set_value(run.id).run()
+    keyed(app, "number_input", f"run_edit_{run.id}_km").set_value(9.0)
+    keyed(app, "button", f"run_edit_{run.id}_save").click().run()
+    assert "Run corrected." in texts(app)
+    assert peek_store(db_path).list_runs(LOCAL_OWNER, _runner_id(db_path))[0].distance_km == 9.0
+
+    keyed(app, "selectbox", "run_pick").set_value(run.id).run()
+    keyed(app, "button", f"run_delete_{run.id}").click().run()
+    assert "Run deleted." in texts(app)
+    assert peek_store(db_path).list_runs(LOCAL_OWNER, _runner_id(db_path)) == []
+
+
+def test_a_run_with_no_distance_or_time_or_in_the_future_stores_nothing(app: AppTest, clock, db_path) -> None:
+    create_runner(app)
+    go(app, "runs")
+    keyed(app, "button", "add").click().run()
+    assert "Nothing was saved. Give the distance, the time, or both." in texts(app)
+    keyed(app, "date_input", "day").set_value(DAY + dt.timedelta(days=1))
+    keyed(app, "number_input", "km").set_value(5)
+    keyed(app, "button", "add").click().run()
+    assert "is in the future" in texts(app)
+    assert peek_store(db_path).list_runs(LOCAL_OWNER, _runner_id(db_path)) == []
+
+
+def _three_weeks(db_path: Path) -> None:
+    """24 km last week and 38 km this week (+58%), after 20 km the week before."""
+    runs = [
+        Run(MONDAY - dt.timedelta(weeks=weeks_back), km, round(km * 330), None, None, RunSource.HAND)
+        for weeks_back, km in ((2, 20.0), (1, 24.0), (0, 38.0))
+    ]
+    peek_store(db_path).save_runs(LOCAL_OWNER, _runner_id(db_path), runs)
+
+
+def test_the_dashboard_shows_the_weekly_bars_and_the_jump_with_its_source(app: AppTest, clock, db_path) -> None:
+    create_runner(app)
+    record_test(app, 25, 24, tested_on=DAY)
+    _three_weeks(db_path)
+    page = texts(go(app, "dashboard"))
+    assert "Your running went from 24 to 38 km this week (+58%)." in page
+    assert "Nielsen et al. 2014 (quoted second-hand, so approximate)" in page
+    charts = [c for c in app.get("vega_lite_chart") if "Running per week" in str(c.proto.alt)]
+    assert charts, "the running bars, named by their text alternative"
+    assert "Distance jumped in the week of 14 Dec 2026" in charts[0].proto.alt
+
+
+def test_the_coach_sees_the_same_flag(app: AppTest, clock, db_path) -> None:
+    create_runner(app)
+    record_test(app, 25, 24, tested_on=DAY)
+    _three_weeks(db_path)
+    coach = _coach(_create_link(app))
+    assert "Your running went from 24 to 38 km this week (+58%)." in texts(coach)
