@@ -13,7 +13,6 @@ from calfcore.models import Run
 from calfcore.run_files import MAX_FILES, MAX_UPLOAD_BYTES, read_uploads
 from calfcore.runs import checked_run, new_runs, parse_hand_run
 from calfcore.validation import InputErrors
-from calfstore import NotFound
 from calfui import widgets
 from calfui.context import PageContext, render_page
 from calfui.forms import number_field
@@ -181,15 +180,24 @@ def _list_section(context: PageContext, runner_id: int, runs: list[Run], state: 
             context.data.update_run(runner_id, changed)
             state["flash"] = "Run corrected."
             st.rerun()
-    if st.button("Delete this run", key=runner_key(runner_id, "run_delete", target.id)):
-        with saving(context.store):
-            try:
-                context.data.delete_run(runner_id, target.id)
-            except NotFound as missing:
-                st.error(str(missing))
-            else:
-                state["flash"] = "Run deleted."
-                st.rerun()
+    run_id = target.id
+
+    def delete() -> None:
+        context.data.delete_run(runner_id, run_id)
+        state["flash"] = "Run deleted."
+
+    # As every deletion in the app: asked once more, and about this run (its id), before anything is removed.
+    widgets.confirmed_action(
+        state,
+        run_id,
+        button="Delete this run",
+        icon=":material/delete:",
+        warning=f"Delete the run of {target.label}? This can't be undone.",
+        yes_label="Yes, delete it",
+        key=runner_key(runner_id, "run_delete", run_id),
+        store=context.store,
+        act=delete,
+    )
 
 
 render_page(render)

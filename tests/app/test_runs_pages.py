@@ -47,6 +47,9 @@ def test_a_run_typed_by_hand_is_listed_corrected_and_deleted(app: AppTest, clock
 
     keyed(app, "selectbox", "run_pick").set_value(run.id).run()
     keyed(app, "button", f"run_delete_{run.id}").click().run()
+    assert "This can't be undone." in texts(app)  # asked once more, as every deletion
+    assert len(peek_store(db_path).list_runs(LOCAL_OWNER, _runner_id(db_path))) == 1  # nothing removed yet
+    keyed(app, "button", f"run_delete_{run.id}_confirm").click().run()
     assert "Run deleted." in texts(app)
     assert peek_store(db_path).list_runs(LOCAL_OWNER, _runner_id(db_path)) == []
 

@@ -109,6 +109,7 @@ def test_runs_from_a_watch_beside_the_calf_at_phone_size(server, phone: Page) ->
     phone.wait_for_timeout(150)
     wait_for_app(phone)
     click(phone, "Delete this run")
+    click(phone, "Yes, delete it")  # asked once more, as every deletion
     expect(phone.get_by_text("Run deleted.")).to_be_visible()
 
     _upload(phone, archive)  # the same archive again: nothing doubled
