@@ -254,15 +254,23 @@ _saved_message_js = st.components.v2.component(
 )
 
 
-def saved_message(text: str, *, icon: str = ":material/check_circle:") -> None:
+def saved_message(text: str | None, *, icon: str = ":material/check_circle:") -> None:
     """A save's confirmation, shown once by the run after that save (the caller pops it). It belongs to that save
     alone: in the browser it goes away at the person's first change to a form after it (calfui/assets/
     saved_message.js), since a form's edits don't rerun the page. Not for a message the person must still read
-    after editing (a new link shown only once)."""
+    after editing (a new link shown only once).
+
+    Its place on the page is taken whether there is a message or not (`text` None: nothing shown), so what comes
+    after it keeps its place across the save's run: a tab the runner had open (Hop test, Daily check-in) stays open,
+    where a message appearing above the tabs made them new ones, back on the first tab."""
+    slot = st.container()
+    if not text:
+        return
     key = f"calf_saved_{uuid.uuid4().hex[:16]}"  # once per save: the browser hides this one by its key
-    with st.container(key=key):
+    with slot, st.container(key=key):
         st.success(text, icon=icon)
-    _saved_message_js(key=f"{key}_js")
+    with slot:
+        _saved_message_js(key=f"{key}_js")
 
 
 _drawer = st.components.v2.component("calf_check_drawer", js=(_ASSETS / "drawer.js").read_text())

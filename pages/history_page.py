@@ -333,9 +333,7 @@ def render(context: PageContext) -> None:
     runner = require_runner(context, doing="History of")
     if runner is None:
         return
-    flash = _history_state(runner.saved_id).pop(FLASH, None)
-    if flash:
-        widgets.saved_message(flash)
+    widgets.saved_message(_history_state(runner.saved_id).pop(FLASH, None))
     records = context.data.records(runner.saved_id)
     _tests_section(context, records)
     _logs_section(context, records)

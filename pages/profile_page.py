@@ -160,9 +160,7 @@ def render(context: PageContext) -> None:
             f"Profile created for {widgets.plain(new_state.pop('created'))}. It is now the runner every page shows."
         )
     if runner is not None:
-        flash = runner_state("profile", runner.saved_id).pop("flash", None)
-        if flash:
-            widgets.saved_message(flash)
+        widgets.saved_message(runner_state("profile", runner.saved_id).pop("flash", None))
         _edit_profile(context, runner)
 
     st.header("New runner profile")

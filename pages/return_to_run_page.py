@@ -53,9 +53,7 @@ def render(context: PageContext) -> None:
         widgets.render_triage(readiness.triage)
     # The thing to do first (on a phone the cards of past results would push the forms off the screen); a save's
     # message belongs to that save alone: shown once, above the forms.
-    flash = state.pop("flash", None)
-    if flash:
-        widgets.saved_message(flash)
+    widgets.saved_message(state.pop("flash", None))
     checklist_tab, hop_tab = st.tabs(["Record the checklist", "Hop test"])
     with checklist_tab:
         _checklist_form(context, runner_id, state)

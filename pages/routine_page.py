@@ -76,9 +76,7 @@ def _log_training(context: PageContext, runner: RunnerProfile, routine: Routine 
     work = [p.exercise.id for p in prescribed if p.role not in WARM_UP_ROLES]
     suggested = list(dict.fromkeys(work + [p.exercise.id for p in prescribed]))
     choices = suggested + sorted((i for i in library if i not in suggested), key=lambda i: library[i].name)
-    flash = state.pop("logged", None)
-    if flash:
-        widgets.saved_message(flash)
+    widgets.saved_message(state.pop("logged", None))
     prefix = runner_key(runner_id, "log", f"t{state.get('log_task', 0)}") + "_"
     slots: forms.Slots = {}
     raw: dict[str, Any] = {}
@@ -119,9 +117,7 @@ def _checkin(context: PageContext, runner: RunnerProfile) -> None:
     runner_id = runner.saved_id
     state = runner_state("routine", runner_id)
     st.caption("How do your calves feel? Morning pain and stiffness show whether training is settling.")
-    flash = state.pop("checked_in", None)
-    if flash:
-        widgets.saved_message(flash)
+    widgets.saved_message(state.pop("checked_in", None))
     prefix = runner_key(runner_id, "checkin", f"t{state.get('checkin_task', 0)}") + "_"
     slots, raw = {}, {}
     with st.form(f"{prefix}form", border=True, enter_to_submit=False):

@@ -32,9 +32,7 @@ def render(context: PageContext) -> None:
     runner_id = runner.saved_id
     state = runner_state("runs", runner_id)
     records = context.data.records(runner_id)
-    flash = state.pop("flash", None)
-    if flash:
-        widgets.saved_message(flash)
+    widgets.saved_message(state.pop("flash", None))
     st.caption(
         "Runs sit beside your calf tests on the dashboard, week by week. Only the date and start, moving time, "
         "distance and climb are kept, never the route."

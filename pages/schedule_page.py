@@ -44,9 +44,7 @@ def render(context: PageContext) -> None:
         "is within the test's noise."
     )
 
-    flash = state.pop("flash", None)
-    if flash:
-        widgets.saved_message(flash)
+    widgets.saved_message(state.pop("flash", None))
 
     st.header("How often to retest")
     own = context.data.cached(("retest choice", runner_id), lambda: context.data.retest_choice(runner_id))

@@ -70,12 +70,17 @@ def _pill(form: Locator, label: str, value: str) -> Locator:
     return group.locator("button").filter(has_text=re.compile(rf"^{value}$"))
 
 
+def _still_open(page: Page, tab: str) -> None:
+    """After a save, the tab the runner saved from is still the one open (the page's run doesn't reset the tabs)."""
+    expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
+
+
 def _save_hops(page: Page, left: float, right: float) -> None:
     form = _hop_form(page)
     fill_number(page, "Hops: left", left, within=form)
     fill_number(page, "Hops: right", right, within=form)
     click(page, "Save hop test")
-    page.get_by_role("tab", name="Hop test").click()
+    _still_open(page, "Hop test")  # the tab the runner saved from, not back on the first
 
 
 def test_return_to_run_puts_the_forms_before_the_checklists_cards(server, phone: Page) -> None:
@@ -128,7 +133,7 @@ def test_return_to_run_hop_test_refuses_bad_counts_after_a_good_save(server, pho
     phone.get_by_role("tab", name="Record the checklist").click()
     click(phone, "Save checklist")
     expect(phone.get_by_text("Checklist saved.", exact=False)).to_be_visible()
-    phone.get_by_role("tab", name="Record the checklist").click()
+    _still_open(phone, "Record the checklist")
     phone.get_by_text("I walked for 30 minutes without pain").click()
     _no_success(phone)
 
@@ -237,10 +242,10 @@ def test_training_log_and_check_in_refuse_bad_numbers_after_a_good_save(server, 
     phone.get_by_role("tab", name="Log training").click()
     click(phone, "Log it")
     expect(phone.get_by_text("Logged 3 × 12", exact=False)).to_be_visible()
-    phone.get_by_role("tab", name="Log training").click()
+    _still_open(phone, "Log training")
     fill_number(phone, "Sets", 2.5)
     click(phone, "Log it")
-    phone.get_by_role("tab", name="Log training").click()
+    _still_open(phone, "Log training")
     _by_the_button(phone, "Log it", "Sets: 2.5 is not a whole number of sets.")
     _no_success(phone)
 
@@ -248,13 +253,13 @@ def test_training_log_and_check_in_refuse_bad_numbers_after_a_good_save(server, 
     fill_number(phone, "Morning stiffness, left (minutes)", 10)
     click(phone, "Save check-in")
     expect(phone.get_by_text("Check-in saved.")).to_be_visible()
-    phone.get_by_role("tab", name="Daily check-in").click()
+    _still_open(phone, "Daily check-in")
     phone.get_by_label("Morning stiffness, left (minutes)", exact=True).fill("1")  # typing alone hides it
     _no_success(phone)
-    phone.get_by_role("tab", name="Daily check-in").click()
+    _still_open(phone, "Daily check-in")
     fill_number(phone, "Morning stiffness, left (minutes)", -5)
     click(phone, "Save check-in")
-    phone.get_by_role("tab", name="Daily check-in").click()
+    _still_open(phone, "Daily check-in")
     _by_the_button(phone, "Save check-in", "Morning stiffness (min), left must be between 0 and 1440; -5 is out of")
     _no_success(phone)
     screenshot(phone, "forms-checkin-refused-phone")
