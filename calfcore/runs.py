@@ -151,6 +151,12 @@ def is_jump(previous: float, this: float) -> bool:
     return previous > 0 and (this - previous) * 100 > RUNNING_JUMP_PERCENT.value * previous
 
 
+JUMP_WHY = (
+    f"Weeks that rise by more than {RUNNING_JUMP_PERCENT.text} go with more overuse injuries in new runners; "
+    "next-morning pain is the thing to watch."
+)
+
+
 @dataclass(frozen=True)
 class RunningJump:
     """A week whose running distance rose by more than the threshold over the week before."""
@@ -163,15 +169,20 @@ class RunningJump:
     def percent(self) -> float:
         return (self.this_km - self.previous_km) / self.previous_km * 100
 
-    def sentence(self, today: dt.date) -> str:
+    def went(self, today: dt.date) -> str:
+        """'went from 24 to 38 km this week (+58%)'."""
         when = "this week" if self.week_start == week_start(today) else f"in the week of {self.week_start:%d %b}"
-        # Floor the percent: a jump of 30.4% must never read as "+30%", which is no jump.
+        # Floored: the figure shown is never more than the rise itself (30.4% reads +30%).
         shown = math.floor(self.percent)
-        return (
-            f"Your running went from {self.previous_km:.0f} to {self.this_km:.0f} km {when} (+{shown}%). "
-            f"Weeks that rise by more than {RUNNING_JUMP_PERCENT.text} go with more overuse injuries in new runners; "
-            "next-morning pain is the thing to watch."
-        )
+        return f"went from {self.previous_km:.0f} to {self.this_km:.0f} km {when} (+{shown}%)"
+
+    def sentence(self, today: dt.date) -> str:
+        """The runner's own words for it (the dashboard and the coach's view of it)."""
+        return f"Your running {self.went(today)}. {JUMP_WHY}"
+
+    def about_the_runner(self, today: dt.date) -> str:
+        """The same in the third person, for a coach's roster and a clinician's report."""
+        return f"Running {self.went(today)}. {JUMP_WHY}"
 
 
 def latest_jump(weekly: pd.DataFrame, today: dt.date) -> RunningJump | None:
@@ -184,6 +195,11 @@ def latest_jump(weekly: pd.DataFrame, today: dt.date) -> RunningJump | None:
         if starts[index] in recent and is_jump(km[index - 1], km[index]):
             return RunningJump(starts[index], km[index - 1], km[index])
     return None
+
+
+def running_jump(runs: Sequence[Run], today: dt.date) -> RunningJump | None:
+    """The jump the dashboard, the coach's view, the roster and the report show: this week's or last week's."""
+    return latest_jump(weekly_volume(runs, today, weeks=3), today) if runs else None
 
 
 def jump_weeks(weekly: pd.DataFrame) -> list[bool]:
