@@ -208,6 +208,14 @@ def jump_weeks(weekly: pd.DataFrame) -> list[bool]:
     return [index > 0 and is_jump(km[index - 1], km[index]) for index in range(len(km))]
 
 
+def marked_weeks(runs: Sequence[Run], today: dt.date, weeks: int | None) -> pd.DataFrame:
+    """weekly_volume with a `kind` column, "jump" or "usual week". The first of `weeks` weeks is judged against the
+    week before it (read for that alone), so a jump at the start of the span is marked too."""
+    lead_in = weekly_volume(runs, today, None if weeks is None else weeks + 1)
+    marked = lead_in.assign(kind=["jump" if jumped else "usual week" for jumped in jump_weeks(lead_in)])
+    return marked if weeks is None else marked.iloc[1:].reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class PainWithVolume:
     """Next-morning pain rose in a week whose running rose."""
