@@ -47,7 +47,9 @@ def prepare(folder: Path, today: dt.date, smoke: bool = False) -> Fixture:
     store = DuckDBStore.open(db_path)
     data = history.three_years(today)
     if smoke:  # the same shape, a tenth of the rows
-        data = history.History(data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:])
+        data = history.History(
+            data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:], data.runs[-64:]
+        )
     runner = history.load_into(store, LOCAL_OWNER, data)
     token = new_token()
     stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -57,7 +57,9 @@ def prepare(folder: Path, today: dt.date, runners: int, smoke: bool) -> Path:
     for number in range(runners):
         data = history.three_years(today, seed=number)
         if smoke:
-            data = history.History(data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:])
+            data = history.History(
+                data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:], data.runs[-64:]
+            )
         data = dataclasses.replace(data, runner=dataclasses.replace(data.runner, name=f"Runner {number + 1:02d}"))
         owner = owner_key_for("https://id.example.org", f"runner-{number}")
         runner = history.load_into(store, owner, data)
