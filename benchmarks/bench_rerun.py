@@ -152,6 +152,25 @@ def timed(at: Any, what: str, url: str | None = None) -> float:
     return elapsed
 
 
+def against_baseline(
+    app: Any, spec: Path, counts: dict[str, int], folder: Path, name: str, reps: int
+) -> tuple[Series, Series]:
+    """One page's captured elements replayed by a bare baseline (checked to draw the same), then app and baseline
+    reruns alternating, `reps` each after one uncounted warm-up round: (app times, baseline times)."""
+    baseline = baseline_session(spec)
+    _, replayed = capture(baseline, folder / "check", name)
+    if replayed != counts:
+        raise RuntimeError(f"the {name} baseline drew {replayed}, the page drew {counts}")
+    app_times, base_times = Series(), Series()
+    for rep in range(reps + 1):  # the first round warms both sides up and is not counted
+        pair = [(app, app_times, name), (baseline, base_times, f"{name} baseline")]
+        for at, series, what in pair if rep % 2 else reversed(pair):
+            elapsed = timed(at, what)
+            if rep:
+                series.add(elapsed)
+    return app_times, base_times
+
+
 def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
     """Every page on DuckDB (the default) and on PostgreSQL (issue 13: the same rows, copied with
     calfstore.transfer into a throwaway cluster), each against the same bare baseline. Call close(section) after."""

@@ -116,8 +116,6 @@ def _import_once(archive: Path, folder: Path, number: int, today: dt.date) -> di
 
 def _dashboard(smoke: bool, reps: int, folder: Path, today: dt.date) -> tuple[Row, int]:
     """The dashboard of the three-year runner (with runs) against its bare baseline, alternating."""
-    from benchmarks.replica import capture
-
     folder.mkdir(parents=True, exist_ok=True)
     bench_rerun.share_script_cache()
     bench_rerun.serve_pages_like_a_server()
@@ -127,17 +125,7 @@ def _dashboard(smoke: bool, reps: int, folder: Path, today: dt.date) -> tuple[Ro
     spec, counts = bench_rerun.capture_page(app, folder / "specs", "dashboard")
     if not any("Running per week" in str(chart.proto.alt) for chart in app.get("vega_lite_chart")):
         raise RuntimeError("the dashboard drew no running bars")
-    baseline = bench_rerun.baseline_session(spec)
-    _, replayed = capture(baseline, folder / "check", "dashboard")
-    if replayed != counts:
-        raise RuntimeError(f"the dashboard baseline drew {replayed}, the page drew {counts}")
-    app_times, base_times = Series(), Series()
-    for rep in range(reps + 1):  # the first round warms both sides up and is not counted
-        pair = [(app, app_times, "dashboard"), (baseline, base_times, "dashboard baseline")]
-        for at, series, what in pair if rep % 2 else reversed(pair):
-            elapsed = bench_rerun.timed(at, what)
-            if rep:
-                series.add(elapsed)
+    app_times, base_times = bench_rerun.against_baseline(app, spec, counts, folder, "dashboard", reps)
     from calfstore.url import duckdb_url
     from calfui.context import _open_store
 
