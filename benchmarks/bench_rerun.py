@@ -47,7 +47,9 @@ def prepare(folder: Path, today: dt.date, smoke: bool = False) -> Fixture:
     store = DuckDBStore.open(db_path)
     data = history.three_years(today)
     if smoke:  # the same shape, a tenth of the rows
-        data = history.History(data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:])
+        data = history.History(
+            data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:], data.runs[-64:]
+        )
     runner = history.load_into(store, LOCAL_OWNER, data)
     token = new_token()
     stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -148,6 +150,25 @@ def timed(at: Any, what: str, url: str | None = None) -> float:
         elapsed = time.perf_counter() - started
     _check(at, what)
     return elapsed
+
+
+def against_baseline(
+    app: Any, spec: Path, counts: dict[str, int], folder: Path, name: str, reps: int
+) -> tuple[Series, Series]:
+    """One page's captured elements replayed by a bare baseline (checked to draw the same), then app and baseline
+    reruns alternating, `reps` each after one uncounted warm-up round: (app times, baseline times)."""
+    baseline = baseline_session(spec)
+    _, replayed = capture(baseline, folder / "check", name)
+    if replayed != counts:
+        raise RuntimeError(f"the {name} baseline drew {replayed}, the page drew {counts}")
+    app_times, base_times = Series(), Series()
+    for rep in range(reps + 1):  # the first round warms both sides up and is not counted
+        pair = [(app, app_times, name), (baseline, base_times, f"{name} baseline")]
+        for at, series, what in pair if rep % 2 else reversed(pair):
+            elapsed = timed(at, what)
+            if rep:
+                series.add(elapsed)
+    return app_times, base_times
 
 
 def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:

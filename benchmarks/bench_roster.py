@@ -24,14 +24,12 @@ from benchmarks import history
 from benchmarks.bench_rerun import (
     GOAL,
     TIMEOUT,
-    baseline_session,
+    against_baseline,
     capture_page,
     serve_pages_like_a_server,
     share_script_cache,
-    timed,
 )
-from benchmarks.common import REPO, Row, Section, Series, table
-from benchmarks.replica import capture
+from benchmarks.common import REPO, Row, Section, table
 from calfstore.duckdb_store import DuckDBStore
 
 RUNNERS = 50
@@ -57,7 +55,9 @@ def prepare(folder: Path, today: dt.date, runners: int, smoke: bool) -> Path:
     for number in range(runners):
         data = history.three_years(today, seed=number)
         if smoke:
-            data = history.History(data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:])
+            data = history.History(
+                data.runner, data.tests[-16:], data.symptoms[-80:], data.routine_logs[-60:], data.runs[-64:]
+            )
         data = dataclasses.replace(data, runner=dataclasses.replace(data.runner, name=f"Runner {number + 1:02d}"))
         owner = owner_key_for("https://id.example.org", f"runner-{number}")
         runner = history.load_into(store, owner, data)
@@ -96,17 +96,7 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     shown = sum(1 for block in app.markdown if str(block.value).startswith("**Runner "))
     if shown != runners:
         raise RuntimeError(f"the roster drew {shown} runners, not {runners}")
-    baseline = baseline_session(spec)
-    _, replayed = capture(baseline, folder / "check", "roster")
-    if replayed != counts:
-        raise RuntimeError(f"the roster baseline drew {replayed}, the page drew {counts}")
-    app_times, base_times = Series(), Series()
-    for rep in range(reps + 1):  # the first round warms both sides up and is not counted
-        pair = [(app, app_times, "roster"), (baseline, base_times, "roster baseline")]
-        for at, series, what in pair if rep % 2 else reversed(pair):
-            elapsed = timed(at, what)
-            if rep:
-                series.add(elapsed)
+    app_times, base_times = against_baseline(app, spec, counts, folder, "roster", reps)
     section = Section("Roster page rerun (AppTest, server side)")
     section.rows.append(
         Row(

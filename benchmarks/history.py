@@ -1,7 +1,8 @@
 """Made-up but plausible runner data for the benchmarks, built from calfcore's own models.
 
 `three_years` is one runner with three years of history: 156 weekly tests (two symptom entries each), 1,095
-symptom entries in all (the tests' 312 plus 783 morning check-ins) and 600 routine log entries.
+symptom entries in all (the tests' 312 plus 783 morning check-ins), 600 routine log entries and 624 runs (four a
+week from a watch, issue 27).
 Deterministic for a given day and seed.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from calfcore.models import (
@@ -18,7 +19,9 @@ from calfcore.models import (
     PainLocation,
     Protocol,
     RoutineLogEntry,
+    Run,
     RunnerProfile,
+    RunSource,
     Sex,
     Side,
     SoleusTest,
@@ -31,6 +34,7 @@ from calfcore.routine import exercise_library
 TESTS = 156
 SYMPTOMS = 1_095
 ROUTINE_LOGS = 600
+RUNS = 624
 RUNNER_NAME = "Benchmark runner (three years)"
 
 
@@ -40,6 +44,7 @@ class History:
     tests: list[tuple[HeelRaiseTest, list[SymptomEntry]]]
     symptoms: list[SymptomEntry]  # check-ins, not attached to a test
     routine_logs: list[RoutineLogEntry]
+    runs: list[Run] = field(default_factory=list)
 
     @property
     def symptom_count(self) -> int:
@@ -111,15 +116,32 @@ def three_years(today: dt.date, seed: int = 5) -> History:
         )
         for offset in log_days
     ]
-    history = History(runner, tests, symptoms, routine_logs)
+    history = History(runner, tests, symptoms, routine_logs, runs_of(first_day, TESTS, rng))
     assert history.symptom_count == SYMPTOMS and len(tests) == TESTS and len(routine_logs) == ROUTINE_LOGS
+    assert len(history.runs) == RUNS
     return history
+
+
+def runs_of(first_day: dt.date, weeks: int, rng: random.Random) -> list[Run]:
+    """Four runs a week from a watch (Tuesday, Thursday, Saturday, Sunday), the week's volume drifting between 20 and
+    60 km, now and then a jump of more than 30%."""
+    found = []
+    weekly = 30.0
+    for week in range(weeks):
+        weekly = min(60.0, max(20.0, weekly * rng.choice([0.8, 0.95, 1.0, 1.05, 1.1, 1.4])))
+        for day, share in ((1, 0.2), (3, 0.25), (5, 0.2), (6, 0.35)):
+            km = round(weekly * share, 2)
+            start = dt.datetime.combine(first_day + dt.timedelta(weeks=week, days=day), dt.time(6, 30))
+            found.append(Run(start.date(), km, round(km * 330), round(km * 8, 1), start, RunSource.FIT))
+    return found
 
 
 def load_into(store, owner: str, history: History) -> RunnerProfile:  # noqa: ANN001 (a calfcore Store)
     """Create the runner and import its history through the store's ordinary import (one transaction)."""
     runner = store.create_runner(owner, history.runner)
     store.import_records(owner, int(runner.id), history.tests, history.symptoms, history.routine_logs)
+    if history.runs:
+        store.save_runs(owner, int(runner.id), history.runs)
     return runner
 
 

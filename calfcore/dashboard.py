@@ -118,8 +118,7 @@ def running_weeks(records: RunnerRecords, today: dt.date, weeks: int | None) -> 
     """Running per week over the period's weeks, each marked a usual week or a jump (calfcore.runs)."""
     from calfcore import runs
 
-    weekly = runs.weekly_volume(records.runs, today, weeks)
-    return weekly.assign(kind=["jump" if jumped else "usual week" for jumped in runs.jump_weeks(weekly)])
+    return runs.marked_weeks(records.runs, today, weeks)
 
 
 def running_view(records: RunnerRecords, today: dt.date, weeks: int | None, measure: str) -> ChartView:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import pandas as pd
 
 from calfcore.assessment import Stopped, assess, latest_test
 from calfcore.evidence import Source, source
-from calfcore.models import HeelRaiseTest, RunnerProfile, Sex, SymptomEntry
+from calfcore.models import HeelRaiseTest, Run, RunnerProfile, Sex, SymptomEntry
 from calfcore.norms import describe_protocol, format_reps, why_no_reference
 from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess, PainPicture, Routine, pain_picture
+from calfcore.runs import marked_weeks, running_jump
 from calfcore.scoring import TestScore, symmetry_text
 from calfcore.sentences import pain_sentence
 from calfcore.thresholds import (
@@ -24,6 +27,7 @@ from calfcore.thresholds import (
     MORNING_STIFFNESS_REFERRAL_MINUTES,
     PAIN_ACCEPTABLE_MAX,
     RUNNER_TARGET_REPS,
+    RUNNING_JUMP_PERCENT,
     SYMMETRY_FLAG_PERCENT,
 )
 from calfcore.triage import triage
@@ -35,6 +39,8 @@ INFORMS_LINE = (
 )
 TEST_DESCRIPTION = "single-leg heel raises to fatigue, knee straight"
 CHART_HEADING = "Raises over time"  # the renderer draws the dashboard's raises chart under this heading
+RUNNING_WEEKS = 8  # the running bars under the raises chart: this week and the 7 before it
+RUNNING_HEADING = f"Running, last {RUNNING_WEEKS} weeks"
 
 BAND_TEXT = {
     "well below": "well below the typical range",
@@ -52,6 +58,7 @@ class Section:
     alert: bool = False  # the warning that replaces the routine
     chart: bool = False  # the place of the raises chart
     legs: bool = False  # the place of each leg at a glance (calfcore.charts.leg_bars of `Report.score`)
+    running: bool = False  # the place of the weekly running bars (calfcore.charts.running_chart of `Report.running`)
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,9 @@ class Report:
     sections: tuple[Section, ...]
     informs: str = INFORMS_LINE
     score: TestScore | None = None  # the latest test's score, for each leg at a glance (None: no test, or a warning)
+    # The last RUNNING_WEEKS weeks of running (calfcore.runs.marked_weeks), for the running bars; None without runs.
+    running: pd.DataFrame | None = field(default=None, compare=False)
+    running_measure: str = "distance_km"  # what the bars count: distance, or time when no run has a distance
 
     @property
     def has_warning(self) -> bool:
@@ -248,6 +258,28 @@ def _retest_section(plan: RetestPlan, today: dt.date, away: Sequence[dt.date]) -
     return Section("Retest", (f"{due}: {plan.due_on:%d %b %Y} ({plan.why}). The same way: {plan.repeat}.",))
 
 
+def running_weeks(runs: Sequence[Run], today: dt.date) -> pd.DataFrame | None:
+    """The last RUNNING_WEEKS weeks of running, each marked a usual week or a jump; None if no run fell in them."""
+    weekly = marked_weeks(runs, today, RUNNING_WEEKS)
+    return weekly if int(weekly["runs"].sum()) else None
+
+
+def _running_section(weekly: pd.DataFrame, measure: str, runs: Sequence[Run], today: dt.date) -> Section:
+    """The bars' text alternative, and the jump the dashboard shows, in the third person."""
+    from calfcore.chart_text import running_text
+
+    lines = [running_text(weekly, measure)]
+    jump = running_jump(runs, today)
+    if jump is not None:
+        lines.append(jump.about_the_runner(today))
+    return Section(
+        RUNNING_HEADING,
+        tuple(lines),
+        (f"A jump of more than {RUNNING_JUMP_PERCENT.text}: {cite(RUNNING_JUMP_PERCENT.source)}",),
+        running=True,
+    )
+
+
 def build_report(
     runner: RunnerProfile,
     tests: Sequence[HeelRaiseTest],
@@ -258,17 +290,29 @@ def build_report(
     away: Sequence[dt.date] = (),
     access: EquipmentAccess = EquipmentAccess.HOME,
     warning: ActiveWarning | None = None,
+    runs: Sequence[Run] = (),
 ) -> Report:
     """The report's content for `runner` as of `today`. `plan`: the next retest as the dashboard shows it;
-    `warning`: check-in warning signs still standing (calfcore.warning_signs), which replace the routine."""
+    `warning`: check-in warning signs still standing (calfcore.warning_signs), which replace the routine; `runs`:
+    the runner's runs, for the last RUNNING_WEEKS weeks of running under the raises chart (when any fell in them)."""
     about = _about(runner, today)
     latest = latest_test(tests)
     pain = pain_picture(symptoms, today)
+    weekly = running_weeks(runs, today)
+    measure = "distance_km" if weekly is None or weekly["distance_km"].sum() > 0 else "minutes"
+    running = () if weekly is None else (_running_section(weekly, measure, runs, today),)
     if latest is None:
         first: tuple[Section, ...] = (Section("Latest test", ("No heel-raise test recorded yet.",)),)
         if warning is not None:
             first += (_warning_section(None, warning),)
-        return Report(runner.name, about, today, (*first, _pain_section(pain, None)))
+        return Report(
+            runner.name,
+            about,
+            today,
+            (*first, _pain_section(pain, None), *running),
+            running=weekly,
+            running_measure=measure,
+        )
     result = assess(latest, runner, tests, symptoms, today, access, warning=warning)
     head = Section(
         "Latest test",
@@ -277,7 +321,12 @@ def build_report(
     chart = Section(CHART_HEADING, (), chart=True)
     if isinstance(result, Stopped):
         return Report(
-            runner.name, about, today, (head, _warning_section(result, warning), _pain_section(pain, None), chart)
+            runner.name,
+            about,
+            today,
+            (head, _warning_section(result, warning), _pain_section(pain, None), chart, *running),
+            running=weekly,
+            running_measure=measure,
         )
     score = result.score
     sections = [
@@ -291,8 +340,9 @@ def build_report(
         _symmetry_section(latest, score, runner),
         _pain_section(pain, score),
         chart,
+        *running,
         _routine_section(result.routine),
     ]
     if plan is not None:
         sections.append(_retest_section(plan, today, away))
-    return Report(runner.name, about, today, tuple(sections), score=score)
+    return Report(runner.name, about, today, tuple(sections), score=score, running=weekly, running_measure=measure)

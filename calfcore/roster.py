@@ -1,7 +1,7 @@
 """A coach's roster: one row per runner who shared, and the rules that flag who needs attention.
 
 Each flag reuses the rule the runner's own pages apply (the red-flag check, the pain-monitoring model, the 90% line,
-the routine's stage, the retest schedule), so the roster never says something the runner's dashboard does not. Every
+the routine's stage, the retest schedule, the jump in weekly running distance), so the roster never says something the runner's dashboard does not. Every
 flag carries a reason in words and where its rule comes from. The roster informs; it does not diagnose.
 """
 
@@ -16,12 +16,13 @@ import pandas as pd
 
 from calfcore.assessment import Scored, assess, latest_test
 from calfcore.evidence import source
-from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, RunnerProfile, Side, SymptomEntry
+from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, Run, RunnerProfile, Side, SymptomEntry
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import plan_retest
 from calfcore.routine import EquipmentAccess, PainPicture, Stage, pain_picture, stage_templates
+from calfcore.runs import running_jump
 from calfcore.scoring import Band, TestScore, gate_symmetry, symmetry_text
-from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, SYMMETRY_FLAG_PERCENT
+from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, RUNNING_JUMP_PERCENT, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, triage
 from calfcore.warning_signs import ActiveWarning
 
@@ -43,8 +44,9 @@ class FlagKind(IntEnum):
     PAIN = 2
     SYMMETRY = 3
     STAGE_DOWN = 4
-    RETEST_DUE = 5
-    NO_TRAINING = 6
+    RUNNING_JUMP = 5
+    RETEST_DUE = 6
+    NO_TRAINING = 7
 
     @property
     def label(self) -> str:
@@ -56,6 +58,7 @@ FLAG_LABELS = {
     FlagKind.PAIN: "Pain",
     FlagKind.SYMMETRY: f"Symmetry under {SYMMETRY_FLAG_PERCENT.text}",
     FlagKind.STAGE_DOWN: "Stage went down",
+    FlagKind.RUNNING_JUMP: f"Running jump over {RUNNING_JUMP_PERCENT.text}",
     FlagKind.RETEST_DUE: "Retest due",
     FlagKind.NO_TRAINING: "No training logged",
 }
@@ -176,6 +179,15 @@ def _pain_flags(pain: PainPicture) -> list[Flag]:
     return flags
 
 
+def _running_flag(runs: Sequence[Run], today: dt.date) -> Flag | None:
+    """The jump in weekly running distance the runner's dashboard shows (this week's or last week's, more than
+    RUNNING_JUMP_PERCENT over the week before; a week after one without runs is no jump)."""
+    jump = running_jump(runs, today)
+    if jump is None:
+        return None
+    return Flag(FlagKind.RUNNING_JUMP, jump.about_the_runner(today), RUNNING_JUMP_PERCENT.source.label)
+
+
 def _stage_at(
     test: HeelRaiseTest,
     runner: RunnerProfile,
@@ -240,10 +252,12 @@ def roster_row(
     away: Collection[dt.date] = (),
     own_every_days: int | None = None,
     warning: ActiveWarning | None = None,
+    runs: Sequence[Run] = (),
 ) -> RosterRow:
     """One runner's roster row and flags, from the records the dashboard reads (plus hop tests and return-to-run
-    checks for their warning signs, days away, the runner's own retest interval, and `warning`: check-in warning
-    signs still standing, which take the stage and the retest away as they do on the runner's pages)."""
+    checks for their warning signs, days away, the runner's own retest interval, `warning`: check-in warning
+    signs still standing, which take the stage and the retest away as they do on the runner's pages, and `runs`
+    for the jump in running distance)."""
     latest = latest_test(tests)
     pain = pain_picture(symptoms, today)
     flags = _checkin_warning_flags(warning) + _warning_flags(tests, hops, checks)
@@ -301,6 +315,9 @@ def roster_row(
                         RETEST_BASIS,
                     )
                 )
+    running = _running_flag(runs, today)
+    if running is not None:
+        flags.append(running)
     recorded = [t.tested_on for t in tests] + [log.logged_on for log in routine_logs]
     training = _training_flag(routine_logs, min(recorded, default=None), today, away)
     if training is not None:

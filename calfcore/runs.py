@@ -151,6 +151,12 @@ def is_jump(previous: float, this: float) -> bool:
     return previous > 0 and (this - previous) * 100 > RUNNING_JUMP_PERCENT.value * previous
 
 
+JUMP_WHY = (
+    f"Weeks that rise by more than {RUNNING_JUMP_PERCENT.text} go with more overuse injuries in new runners; "
+    "next-morning pain is the thing to watch."
+)
+
+
 @dataclass(frozen=True)
 class RunningJump:
     """A week whose running distance rose by more than the threshold over the week before."""
@@ -163,15 +169,20 @@ class RunningJump:
     def percent(self) -> float:
         return (self.this_km - self.previous_km) / self.previous_km * 100
 
-    def sentence(self, today: dt.date) -> str:
+    def went(self, today: dt.date) -> str:
+        """'went from 24 to 38 km this week (+58%)'."""
         when = "this week" if self.week_start == week_start(today) else f"in the week of {self.week_start:%d %b}"
-        # Floor the percent: a jump of 30.4% must never read as "+30%", which is no jump.
+        # Floored: the figure shown is never more than the rise itself (30.4% reads +30%).
         shown = math.floor(self.percent)
-        return (
-            f"Your running went from {self.previous_km:.0f} to {self.this_km:.0f} km {when} (+{shown}%). "
-            f"Weeks that rise by more than {RUNNING_JUMP_PERCENT.text} go with more overuse injuries in new runners; "
-            "next-morning pain is the thing to watch."
-        )
+        return f"went from {self.previous_km:.0f} to {self.this_km:.0f} km {when} (+{shown}%)"
+
+    def sentence(self, today: dt.date) -> str:
+        """The runner's own words for it (the dashboard and the coach's view of it)."""
+        return f"Your running {self.went(today)}. {JUMP_WHY}"
+
+    def about_the_runner(self, today: dt.date) -> str:
+        """The same in the third person, for a coach's roster and a clinician's report."""
+        return f"Running {self.went(today)}. {JUMP_WHY}"
 
 
 def latest_jump(weekly: pd.DataFrame, today: dt.date) -> RunningJump | None:
@@ -186,10 +197,23 @@ def latest_jump(weekly: pd.DataFrame, today: dt.date) -> RunningJump | None:
     return None
 
 
+def running_jump(runs: Sequence[Run], today: dt.date) -> RunningJump | None:
+    """The jump the dashboard, the coach's view, the roster and the report show: this week's or last week's."""
+    return latest_jump(weekly_volume(runs, today, weeks=3), today) if runs else None
+
+
 def jump_weeks(weekly: pd.DataFrame) -> list[bool]:
     """For each week of `weekly` (in its order, sorted by week): whether its distance jumped over the week before."""
     km = [float(value) for value in weekly.sort_values("week_start")["distance_km"]]
     return [index > 0 and is_jump(km[index - 1], km[index]) for index in range(len(km))]
+
+
+def marked_weeks(runs: Sequence[Run], today: dt.date, weeks: int | None) -> pd.DataFrame:
+    """weekly_volume with a `kind` column, "jump" or "usual week". The first of `weeks` weeks is judged against the
+    week before it (read for that alone), so a jump at the start of the span is marked too."""
+    lead_in = weekly_volume(runs, today, None if weeks is None else weeks + 1)
+    marked = lead_in.assign(kind=["jump" if jumped else "usual week" for jumped in jump_weeks(lead_in)])
+    return marked if weeks is None else marked.iloc[1:].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -306,7 +306,7 @@ def render_running_flags(records: RunnerRecords, today: dt.date) -> None:
 
     if not records.runs:
         return
-    jump = runs.latest_jump(runs.weekly_volume(records.runs, today, weeks=3), today)
+    jump = runs.running_jump(records.runs, today)
     if jump is not None:
         st.warning(
             f"{jump.sentence(today)} Source: {RUNNING_JUMP_PERCENT.source.label}.", icon=":material/trending_up:"

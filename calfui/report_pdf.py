@@ -1,4 +1,5 @@
-"""Draws the one-page report (calfcore.report) as PDF bytes, with the dashboard's raises chart as an image.
+"""Draws the one-page report (calfcore.report) as PDF bytes, with the dashboard's raises chart as an image (and its
+running bars beside it, issue 27).
 
 The chart is the dashboard's own Vega-Lite spec (calfcore.charts.reps_spec over the same rows, calfui.dashboard_view.
 raises_frame), given a fixed width instead of the page's container width and drawn to PNG by vl-convert. Text uses
@@ -11,6 +12,7 @@ so. A character no font here has (an emoji) is written out by its name in bracke
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -22,6 +24,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from fpdf import FPDF
@@ -220,22 +223,31 @@ def _register_chart_fonts() -> None:
     vl_convert.register_font_directory(str(FONT_DIR))
 
 
-def chart_png(frame: pd.DataFrame) -> bytes | None:
-    """The knee-straight raises chart of `frame` (calfcore.progress.reps_frame rows) as a PNG; None without rows."""
+def _png(spec: dict[str, Any], width_px: int, height_px: int | None = None) -> bytes:
+    """A spec the pages draw (calfcore.charts), at a fixed size instead of the container's, as a PNG (vl-convert)."""
     import vl_convert
 
     from calfcore import charts
 
-    if frame[frame["knee"] == "straight"].empty:
-        return None
     _register_chart_fonts()
-    spec = charts.json_spec(charts.reps_spec(frame, "straight"))
-    spec["width"] = CHART_WIDTH_PX
+    spec = charts.json_spec(spec)
+    spec["width"] = width_px
+    if height_px is not None:
+        spec["height"] = height_px
     version = re.search(r"/v(\d+)\.(\d+)", spec.get("$schema", ""))
     png: bytes = vl_convert.vegalite_to_png(
         spec, vl_version=f"{version[1]}.{version[2]}" if version else None, scale=CHART_SCALE
     )
     return png
+
+
+def chart_png(frame: pd.DataFrame) -> bytes | None:
+    """The knee-straight raises chart of `frame` (calfcore.progress.reps_frame rows) as a PNG; None without rows."""
+    from calfcore import charts
+
+    if frame[frame["knee"] == "straight"].empty:
+        return None
+    return _png(charts.reps_spec(frame, "straight"), CHART_WIDTH_PX)
 
 
 # Each leg at a glance: the pages' picture drawn 450 px wide onto 80 mm, so its words print at about 6-7 pt, about as
@@ -247,18 +259,26 @@ GLANCE_WIDTH_MM = 80
 def glance_png(score: TestScore, injured_side: Side | None) -> bytes:
     """Each leg at a glance as a PNG: the very spec the pages draw (calfcore.charts.leg_bars_spec), at a fixed
     width, through vl-convert like the raises chart."""
-    import vl_convert
-
     from calfcore import charts
 
-    _register_chart_fonts()
-    spec = charts.json_spec(charts.leg_bars_spec(score, injured_side))
-    spec["width"] = GLANCE_WIDTH_PX
-    version = re.search(r"/v(\d+)\.(\d+)", spec.get("$schema", ""))
-    png: bytes = vl_convert.vegalite_to_png(
-        spec, vl_version=f"{version[1]}.{version[2]}" if version else None, scale=CHART_SCALE
-    )
-    return png
+    return _png(charts.leg_bars_spec(score, injured_side), GLANCE_WIDTH_PX)
+
+
+# The running bars: the dashboard's running chart, in the raises chart's row (the raises chart a little narrower),
+# with their words in the section under it. Stacked under the raises chart they don't fit: the report already fills
+# its page at 7 pt, and bars under the chart would need about 45 mm more.
+RUNNING_WIDTH_PX = 360
+RUNNING_WIDTH_MM = 70
+CHART_BESIDE_RUNNING_MM = 112
+
+
+def running_png(report: Report) -> bytes | None:
+    """The last weeks of running (Report.running) as the dashboard's bars, as a PNG; None without runs in them."""
+    from calfcore import charts
+
+    if report.running is None:
+        return None
+    return _png(charts.running_spec(report.running, report.running_measure), RUNNING_WIDTH_PX)
 
 
 def _pdf(
@@ -269,6 +289,7 @@ def _pdf(
     name: NameFonts,
     font_dir: Path,
     glance: bytes | None = None,
+    running: bytes | None = None,
 ) -> FPDF:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=MARGIN_MM)
@@ -295,6 +316,7 @@ def _pdf(
     write(f"Calf Check report: {name.printed}", body + 5, "B")
     pdf.set_text_shaping(False)
     write(f"{report.about}. Made on {report.made_on:%d %b %Y}.", body)
+    running_drawn = False
     for note in name.notes:
         write(note, body)
     for section in report.sections:
@@ -304,12 +326,22 @@ def _pdf(
             if chart is None:
                 write(f"No test in the {chart_caption}.", body)
             else:
+                beside = " Beside it, running per week (in words below)." if running is not None else ""
                 write(
                     chart_caption.capitalize() + ", knee straight: each leg, the typical band where a reference "
-                    "fits, and the runner target.",
+                    "fits, and the runner target." + beside,
                     body,
                 )
-                pdf.image(chart, w=CHART_WIDTH_MM)
+                if running is None:
+                    pdf.image(chart, w=CHART_WIDTH_MM)
+                else:
+                    top = pdf.get_y()
+                    drawn = pdf.image(chart, x=MARGIN_MM, y=top, w=CHART_BESIDE_RUNNING_MM)
+                    bars = pdf.image(running, x=pdf.w - MARGIN_MM - RUNNING_WIDTH_MM, y=top, w=RUNNING_WIDTH_MM)
+                    pdf.set_xy(MARGIN_MM, top + max(drawn.rendered_height, bars.rendered_height))
+                    running_drawn = True
+        if section.running and running is not None and not running_drawn:
+            pdf.image(running, w=RUNNING_WIDTH_MM)  # no raises chart to stand beside; its words follow
         if section.legs and glance is not None and report.score is not None:
             # Each leg at a glance, each leg's short line beside it (a page has no room for them under it).
             top = pdf.get_y()
@@ -335,7 +367,11 @@ def _pdf(
 
 
 def report_pdf(
-    report: Report, chart: bytes | None, chart_caption: str = "last 12 weeks", glance: bytes | None = None
+    report: Report,
+    chart: bytes | None,
+    chart_caption: str = "last 12 weeks",
+    glance: bytes | None = None,
+    running: bytes | None = None,
 ) -> bytes:
     """The report on one A4 page: the largest text size at which everything fits."""
     name = name_fonts(report.runner_name)
@@ -344,10 +380,20 @@ def report_pdf(
         for family, data in name.fonts:
             (font_dir / f"{family}.ttf").write_bytes(data)
         for size in BODY_SIZES_PT:
-            pdf = _pdf(report, chart, size, chart_caption, name, font_dir, glance)
+            pdf = _pdf(report, chart, size, chart_caption, name, font_dir, glance, running)
             if pdf.page_no() == 1:
                 return bytes(pdf.output())
+    if report.running is not None:  # the calf comes first: without the running, it fitted before issue 27
+        return report_pdf(without_running(report), chart, chart_caption, glance)
     raise ValueError("the report does not fit on one page even at the smallest text size")
+
+
+def without_running(report: Report) -> Report:
+    """The report as it was before runs: a page the calf alone fills (a long routine, many warnings) keeps the calf,
+    and the dashboard's Running tab keeps the weeks."""
+    return dataclasses.replace(
+        report, sections=tuple(section for section in report.sections if not section.running), running=None
+    )
 
 
 def notice_pdf(text: str) -> bytes:
@@ -380,9 +426,11 @@ def runner_report(
         away=sorted(away),
         access=access,
         warning=warning_of(records),
+        runs=records.runs,
     )
     glance = glance_png(report.score, records.runner.injured_side) if report.score is not None else None
-    return report_pdf(report, chart_png(raises_frame(records, today)), f"last {DEFAULT_PERIOD}", glance)
+    chart = chart_png(raises_frame(records, today))
+    return report_pdf(report, chart, f"last {DEFAULT_PERIOD}", glance, running_png(report))
 
 
 def file_name(runner: RunnerProfile, today: dt.date) -> str:

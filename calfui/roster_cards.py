@@ -49,6 +49,7 @@ def card_of(coach: CoachData, entry: RosterEntry, runner_id: int, today: dt.date
             away={a.day for a in data.list_away_days(runner_id)},
             own_every_days=data.retest_choice(runner_id),
             warning=warning_of(found),
+            runs=found.runs,
         )
         return card_for(row)
 

@@ -26,7 +26,7 @@ def test_benchmarks_have_no_sql(path: Path) -> None:
 @pytest.mark.e2e
 def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
     # Two processes side by side (each figure is independent) to keep this near a minute on two cores.
-    groups = {"a": "1,2,4,7", "b": "3,5,6,8,9"}
+    groups = {"a": "1,2,4,7", "b": "3,5,6,8,9,10"}
     from benchmarks.run import KEEP
 
     (tmp_path / "a.md").write_text(f"# An old report\n\n{KEEP}\n\nNotes by hand.\n")
@@ -80,6 +80,8 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
         "page switch: Dashboard → Home",
         "one checkpoint (by the worker)",
         "rerun: roster",
+        "import a bulk export of 50 runs",
+        "rerun: dashboard, three years with 64 runs",
         # issue 13: PostgreSQL beside DuckDB, and two processes behind the proxy
         "rerun: dashboard, PostgreSQL",
         "rerun: coach, PostgreSQL",

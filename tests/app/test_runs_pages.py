@@ -1,5 +1,5 @@
 """Issue 27 through the pages: a run typed by hand, refused input that stores nothing, a run corrected and deleted
-by its id, and the weekly running bars and the jump flag on the dashboard and the coach's view."""
+by its id, and the weekly running bars and the jump flag on the dashboard, the coach's view and the coach's roster."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 from calfcore.clock import TODAY_ENV
 from calfcore.models import Run, RunSource
 from calfstore import LOCAL_OWNER
+from calfui.viewer import owner_key_for
 from tests.app.conftest import create_runner, go, peek_store, record_test, texts
-from tests.app.test_sharing_pages import _coach, _create_link
+from tests.app.test_sharing_pages import _coach, _create_link, _hosted, _login
 from tests.keys import keyed
 
 DAY = dt.date(2026, 12, 16)  # the app's fixed today, a Wednesday: this week began on Monday 14 Dec
@@ -93,3 +94,31 @@ def test_the_coach_sees_the_same_flag(app: AppTest, clock, db_path) -> None:
     _three_weeks(db_path)
     coach = _coach(_create_link(app))
     assert "Your running went from 24 to 38 km this week (+58%)." in texts(coach)
+
+
+def test_the_coachs_roster_flags_the_jump_with_its_reason_and_source(clock, db_path) -> None:
+    ann = _hosted(_login("ann-123", "Ann"))
+    create_runner(ann, "Ann")
+    record_test(ann, 25, 24, tested_on=DAY)
+    owner = owner_key_for("https://id.example.org", "ann-123")
+    runner_id = int(peek_store(db_path).list_runners(owner)[0].saved_id)
+    runs = [
+        Run(MONDAY - dt.timedelta(weeks=weeks_back), km, None, None, None, RunSource.HAND)
+        for weeks_back, km in ((1, 24.0), (0, 38.0))
+    ]
+    peek_store(db_path).save_runs(owner, runner_id, runs)
+    token = _create_link(ann)
+
+    coach = _hosted(_login("coach-9", "Coach Kim"))
+    coach.query_params["share"] = token
+    coach.run()
+    keyed(coach, "button", r"roster_add_link\d+").click().run()
+    coach = _hosted(_login("coach-9", "Coach Kim"))  # the coach opens Calf Check without the link
+    go(coach, "roster")
+    page = texts(coach).replace("\\", "")  # the card escapes Markdown in the flag's words
+    assert "Running jump over 30%" in page and "Needs attention" in page
+    assert "Running went from 24 to 38 km this week (+58%). Weeks that rise by more than 30%" in page
+    assert "Source: Nielsen et al. 2014 (quoted second-hand, so approximate)" in page
+    # The roster's filter by that flag keeps her.
+    keyed(coach, "segmented_control", "roster_filter").set_value("Running jump over 30%").run()
+    assert "Running went from 24 to 38 km" in texts(coach).replace("\\", "")

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
-from calfcore.models import LegPair, Side
-from calfcore.report import INFORMS_LINE, build_report
+from calfcore.models import LegPair, Run, Side
+from calfcore.report import INFORMS_LINE, RUNNING_HEADING, build_report
 from calfcore.retest import next_retest
 from calfcore.routine import EquipmentAccess
 from calfcore.validation import MAX_NAME_LENGTH, text_problem
@@ -403,3 +403,89 @@ def test_the_page_with_each_leg_at_a_glance_draws_with_poppler():
         return sum(count for count, rgb in colours if all(abs(a - b) <= 12 for a, b in zip(rgb, target)))
 
     assert near((0x00, 0x72, 0xB2)) > 500 and near((0xD5, 0x5E, 0x00)) > 500
+
+
+# -- running under the raises chart (issue 27) ------------------------------------------------------------------------
+
+
+def with_runs(records: RunnerRecords, runs: list[Run]) -> RunnerRecords:
+    return RunnerRecords(records.runner, records.tests, records.symptoms, records.routine_logs, runs=runs)
+
+
+def weekly_runs(*km: float, minutes: bool = False) -> list[Run]:
+    """Two runs a week on its Monday and Thursday (TODAY is a Monday: this week has its Monday's run), km of the
+    oldest week first, 0 for a week without runs."""
+    first = TODAY - dt.timedelta(weeks=len(km) - 1)
+    found = []
+    for index, total in enumerate(km):
+        monday = first + dt.timedelta(weeks=index)
+        days = [monday] if index == len(km) - 1 else [monday, monday + dt.timedelta(days=3)]
+        for day in days:
+            share = total / len(days)
+            found.append(Run(day, None if minutes else share, round(share * 330) if minutes else None))
+    return [run for run in found if run.distance_km or run.moving_seconds]
+
+
+def test_the_report_adds_8_weeks_of_running_under_the_raises_chart_with_its_text():
+    # 9 weeks: the oldest is read only to judge the first of the 8 shown. This week 38 km after 24 (+58%).
+    records = with_runs(history(), weekly_runs(15, 20, 22, 0, 18, 20, 22, 24, 38))
+    pdf = pdf_of(records)
+    text, reader = text_of(pdf)
+    assert len(reader.pages) == 1
+    for expected in [
+        RUNNING_HEADING,
+        "Running per week, 8 weeks from 28 Apr 2025: 164 km in 13 runs. This week 38 km.",
+        # 28 Apr (20 after 15, +33%) is judged against the week before the 8; 19 May follows a week without runs.
+        "Distance jumped in the weeks of 28 Apr 2025, 16 Jun 2025.",
+        "Running went from 24 to 38 km this week (+58%). Weeks that rise by more than 30%",
+        "A jump of more than 30%: Nielsen et al. 2014 – quoted second-hand",
+    ]:
+        assert expected in text, expected
+    # under the raises chart, before the routine
+    assert text.index("Raises over time") < text.index(RUNNING_HEADING) < text.index("Current stage and routine")
+    images = list(reader.pages[0].images)
+    assert len(images) == 3  # each leg at a glance, the raises chart and the running bars
+    assert all(Image.open(io.BytesIO(image.data)).width >= 800 for image in images)
+    # The page drawn, to look at: tests/artifacts/report-running.png
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "report-running.pdf").write_bytes(pdf)
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "report-running.pdf")]
+        + [str(ARTIFACTS / "report-running")],
+        check=True,
+        timeout=60,
+    )
+    assert Image.open(ARTIFACTS / "report-running.png").size[1] > 1000
+
+
+def test_no_running_section_without_runs_in_the_8_weeks_and_time_when_runs_have_no_distance():
+    old = [Run(days_ago(7 * 8 + 1), 10.0, None)]  # a Sunday 9 weeks back: before the 8 weeks
+    for records in (history(), with_runs(history(), old)):
+        report = build_report(records.runner, records.tests, records.symptoms, TODAY, runs=records.runs)
+        assert RUNNING_HEADING not in report.text and report.running is None
+    _, reader = text_of(pdf_of(with_runs(history(), old)))
+    assert len(list(reader.pages[0].images)) == 2
+    timed = with_runs(history(), weekly_runs(20, 22, minutes=True))
+    report = build_report(timed.runner, timed.tests, timed.symptoms, TODAY, runs=timed.runs)
+    assert report.running_measure == "minutes"
+    assert "Running per week, 8 weeks from 28 Apr 2025:" in report.text and " minutes in 3 runs" in report.text
+
+
+def test_running_shows_with_a_warning_sign_and_without_a_test_too():
+    runs = weekly_runs(20, 22)
+    warned = with_runs(history(red_flags=frozenset({"sudden_pop"})), runs)
+    new = with_runs(RunnerRecords(runner(name="New"), [], [], []), runs)
+    for records in (warned, new):
+        text, reader = text_of(pdf_of(records))
+        assert len(reader.pages) == 1 and RUNNING_HEADING in text and "42 km in 3 runs" in text
+
+
+def test_a_long_report_with_runs_still_fits_one_page_leaving_the_running_to_the_dashboard():
+    records = history(bent_reps=LegPair(20, 31), heel_height_cm=LegPair(8, 10))
+    records.symptoms.extend([symptom(days_ago(1), Side.RIGHT, during=6, morning=5, stiffness=40)])
+    text, reader = text_of(pdf_of(with_runs(records, weekly_runs(20, 22, 30))))
+    # The calf alone fills this page at the smallest text: the running is left out, never the calf.
+    assert len(reader.pages) == 1 and "Next retest" in text and RUNNING_HEADING not in text
+    assert len(list(reader.pages[0].images)) == 2

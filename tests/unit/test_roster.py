@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 from calfcore.charts import RUNNER_DATA, json_spec, squad_chart, squad_spec
-from calfcore.models import LegPair, RoutineLogEntry, Side
+from calfcore.models import LegPair, RoutineLogEntry, Run, Side
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.roster import FlagKind, RosterRow, roster_row, sort_roster, squad_frame, with_flag
 from calfcore.routine import Stage
+from calfcore.runs import running_jump
 from calfcore.scoring import Band
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 from tests.contrast import GRAPHICS_MIN_RATIO, contrast_ratio
@@ -243,6 +244,50 @@ def test_days_away_do_not_count_as_days_without_training():
 def test_a_new_runner_is_not_flagged_before_14_days_have_passed(first_test_days_ago, flagged):
     result = row([heel_test(30, 30, day=days_ago(first_test_days_ago), id=1)], logs=[])
     assert (FlagKind.NO_TRAINING in kinds(result)) is flagged
+
+
+# -- running: the dashboard's jump in weekly distance ----------------------------------------------------------------
+
+
+def weekly_runs(*km: float) -> list[Run]:
+    """One run a week on its Monday, the last in this week (TODAY is a Monday): km of the oldest week first; 0 is a
+    week without runs."""
+    first = TODAY - dt.timedelta(weeks=len(km) - 1)
+    return [Run(first + dt.timedelta(weeks=i), value, None) for i, value in enumerate(km) if value]
+
+
+@pytest.mark.parametrize(
+    ("km", "flagged"),
+    [
+        ((20, 26), False),  # exactly 30% is no jump
+        ((20, 26.02), True),  # a hair above
+        ((20, 38), True),
+        ((0, 38), False),  # after a week without runs: nothing to compare
+        ((20, 0), False),  # a week without runs is no jump
+        ((20, 30, 30), True),  # last week's jump still shows, this week level
+        ((20, 30, 0), True),  # ... and in a week without runs yet
+        ((20, 30, 30, 30), False),  # two weeks ago: seen already
+    ],
+)
+def test_the_roster_flags_a_jump_in_weekly_running_as_the_dashboard_does(km, flagged):
+    runs = weekly_runs(*km)
+    result = row(runs=runs)
+    assert (FlagKind.RUNNING_JUMP in kinds(result)) is flagged
+    assert (running_jump(runs, TODAY) is not None) is flagged  # the dashboard's rule, the same answer
+    if flagged:
+        flag = flag_of(result, FlagKind.RUNNING_JUMP)
+        assert flag.reason.startswith("Running went from ") and "more than 30%" in flag.reason
+        assert "Your" not in flag.reason  # said of the runner, to the coach
+        assert flag.source == "Nielsen et al. 2014 (quoted second-hand, so approximate)"
+
+
+def test_the_running_flag_names_the_figures_and_the_week():
+    this_week = flag_of(row(runs=weekly_runs(24, 38)), FlagKind.RUNNING_JUMP).reason
+    assert this_week.startswith("Running went from 24 to 38 km this week (+58%). Weeks that rise by more than 30%")
+    last_week = flag_of(row(runs=weekly_runs(20, 30, 30)), FlagKind.RUNNING_JUMP).reason
+    assert "from 20 to 30 km in the week of 09 Jun (+50%)" in last_week
+    assert row(runs=[]).flags == ()
+    assert FlagKind.RUNNING_JUMP.label == "Running jump over 30%"
 
 
 # -- the roster's order and filter ----------------------------------------------------------------------------
