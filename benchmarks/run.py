@@ -10,7 +10,8 @@
 6. the server's own CPU per run on real servers, app against bare Streamlit (websocket client, /proc);
 7. the sidebar page switch in Chromium against a bare multipage app;
 8. saves while the log is checkpointed within 5 s of each (issue 12), against saves with no checkpointing;
-9. the coach's roster page at 50 runners with three years of history each (issue 14), against a bare baseline.
+9. the coach's roster page at 50 runners with three years of history each (issue 14), against a bare baseline;
+10. the motion counter over the trace library (issue 28): counts, stops, zero traces and raise-to-screen time.
 Usage: python -m benchmarks.run [--smoke] [--output PATH] [--only 1,2,...]
 With --smoke (tiny sizes, one or two repetitions; what the test suite runs) or --only nothing is written unless
 --output is given.
@@ -37,12 +38,13 @@ from benchmarks import (
     bench_server,
     bench_store,
     bench_switch,
+    motion_counter,
 )
 from benchmarks.common import REPO, Section, machine, table
 from benchmarks.profile import snapshot_sources
 
 OUTPUT = REPO / "docs" / "benchmarks.md"
-ALL_FIGURES = {"1", "2", "3", "4", "5", "6", "7", "8", "9"}
+ALL_FIGURES = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}
 KEEP = "<!-- Hand-written notes below this line are kept when make bench rewrites the file. -->"
 
 
@@ -76,6 +78,7 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
             lambda: bench_checkpoint.run(40 if smoke else 1_000, 6.0 if smoke else 20.0, folder / "checkpoint"),
         ),
         ("9", "roster page rerun", lambda: bench_roster.run(smoke, folder=folder / "roster")),
+        ("10", "motion counter", lambda: motion_counter.run(smoke)),
     ]
     for figure, name, step in steps:
         if figure not in only:
@@ -92,6 +95,7 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
                 "7": "switch",
                 "8": "checkpoint",
                 "9": "roster",
+                "10": "motion",
             }[figure]
         ).mkdir(parents=True, exist_ok=True)
         _log(f"[bench] {figure}. {name}...")
