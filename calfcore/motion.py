@@ -184,7 +184,7 @@ def fatigue_sentence(raises: Sequence[RaiseSummary]) -> str:
     first, last = raises[0], raises[-1]
     smallest = min(raises, key=lambda r: r.size)
     return (
-        f"{len(raises)} raises counted from the motion over {last.at_s:.0f} seconds, {on_beat} on the beat. "
+        f"{len(raises)} raises seen by the motion over {last.at_s:.0f} seconds, {on_beat} of them on the beat. "
         f"Relative size went from {first.size:.2f} at the first raise to {last.size:.2f} at the last "
         f"(smallest {smallest.size:.2f}, at {smallest.at_s:.0f} s); 1.00 is your own first raises, not a height."
     )
@@ -203,7 +203,7 @@ def fatigue_chart_spec(raises: Sequence[RaiseSummary]) -> dict[str, Any]:
         }
     )
     x = alt.X("seconds:Q", title="Seconds into the test")
-    y = alt.Y("size:Q", title="Relative size (1 = your first raises)", scale=alt.Scale(domainMin=0))
+    y = alt.Y("size:Q", title="Size (1 = first raises)", scale=alt.Scale(domainMin=0))
     line = alt.Chart(frame).mark_line(color="#0b6e4f").encode(x=x, y=y)
     points = (
         alt.Chart(frame)

@@ -57,7 +57,7 @@ def test_the_browser_summary_is_checked_and_junk_is_dropped() -> None:
 def test_the_fatigue_chart_has_a_sentence_that_says_relative_not_height() -> None:
     raises = [RaiseSummary(2.0, 1.0, True), RaiseSummary(4.0, 0.9, True), RaiseSummary(6.0, 0.4, False)]
     text = fatigue_sentence(raises)
-    assert "3 raises" in text and "2 on the beat" in text and "not a height" in text
+    assert "3 raises" in text and "2 of them on the beat" in text and "not a height" in text
     assert "No raises" in fatigue_sentence([])
 
 
