@@ -69,6 +69,12 @@ def _setup(state: dict[str, Any]) -> None:
         "The app keeps the beat and counts your raises. You tap **Stop** (or press the space bar) when a "
         "stop rule is met. Works with the sound off too: follow the big circle."
     )
+    st.caption(
+        "Testing alone? Tick **Count with the phone's motion** before Start and strap the phone to your shin: it "
+        "counts the raises and proposes the stop, and you confirm. Assisted counting, not a measurement: the "
+        "relative size of a raise is a guide to the stop rule, not a height, and the counter has been checked on "
+        "modelled motion only. The motion itself never leaves your phone unless you download it."
+    )
     with st.expander("Set-up and stop rules", expanded=True):
         st.markdown("\n".join(f"- {step}" for step in protocol.SET_UP))  # one list of steps, not one list each
         st.markdown("**Stop when** " + " ".join(protocol.STOP_RULES))
