@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import dataclasses
 import statistics
 import sys
 from dataclasses import dataclass
@@ -147,14 +148,8 @@ def _shorten(trace: Trace, raises: int) -> Trace:
     if len(trace.true_tops_ms) <= raises:
         return trace
     end = trace.true_tops_ms[raises - 1] + 1500
-    return Trace(
-        name=trace.name,
-        kind=trace.kind,
-        cadence_bpm=trace.cadence_bpm,
-        first_up_ms=trace.first_up_ms,
-        count_from_ms=trace.count_from_ms,
-        samples=[s for s in trace.samples if s[0] <= end],
-        true_tops_ms=trace.true_tops_ms[:raises],
+    return dataclasses.replace(
+        trace, samples=[s for s in trace.samples if s[0] <= end], true_tops_ms=trace.true_tops_ms[:raises]
     )
 
 
