@@ -24,7 +24,7 @@ from tests.e2e.helpers import (
     wait_for_app,
 )
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS
-from tests.motion.generate import Trace, raise_trace
+from tests.motion.generate import Trace, raise_trace, zero_trace
 
 # iOS asks for motion with DeviceMotionEvent.requestPermission() from a tap: Chromium has no such call, so the test
 # adds one that says yes and counts how often it was asked.
@@ -212,3 +212,32 @@ def test_a_page_that_is_not_a_secure_context_keeps_the_tap_mode_and_says_why(ser
         assert raises == 3
     finally:
         other.close()
+
+
+def test_a_phone_lying_flat_or_taken_off_is_said_and_counts_nothing(server, motion_phone: Page) -> None:
+    page = motion_phone
+    open_page(page, server.url)
+    create_profile(page, None, "Flat Flo", 1990)
+    _start_guided(page)
+    component = _metronome(page)
+    page.get_by_test_id("calfMotionChoice").check()
+    page.get_by_test_id("calfButton").click()
+    # On a table, screen up: gravity along the screen's axis. The phone never starts the metronome.
+    flat = [(t * 20.0, 0.05, -0.1, 9.81) for t in range(150)]
+    component.evaluate(PLAY_JS, [flat, 10_000.0])
+    note = page.get_by_test_id("calfMotionNote")
+    expect(note).to_contain_text("lies flat")
+    expect(component).to_have_attribute("data-phase", "still")
+    screenshot(page, "motion-flat")
+    page.get_by_test_id("calfButton").click()  # Stop: nothing was counted
+    expect(page.get_by_role("heading", name="Left leg: stopped during the warm-up")).to_be_visible()
+
+    page.get_by_role("button", name="Redo this leg").click()
+    expect(component).to_have_attribute("data-phase", "ready")
+    page.get_by_test_id("calfMotionChoice").check()
+    page.get_by_test_id("calfButton").click()
+    taken_off = zero_trace(1, "put_down", FAST_CADENCE)
+    component.evaluate(PLAY_JS, [taken_off.samples, taken_off.first_up_ms])
+    expect(component).to_have_attribute("data-phase", "test", timeout=20_000)
+    expect(note).to_contain_text(re.compile("lies flat|moved on your leg|Too much movement"), timeout=30_000)
+    expect(component).to_have_attribute("data-raises", "0")
