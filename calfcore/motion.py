@@ -215,7 +215,7 @@ def fatigue_chart_spec(raises: Sequence[RaiseSummary]) -> dict[str, Any]:
             color=alt.Color(
                 "beat:N",
                 title=None,
-                scale=alt.Scale(domain=["on the beat", "off the beat"], range=["#0b6e4f", "#d55e00"]),
+                scale=alt.Scale(domain=["on the beat", "off the beat"], range=["#0b6e4f", "#b34700"]),
             ),
             tooltip=[
                 alt.Tooltip("raise:Q", title="Raise"),
