@@ -185,7 +185,7 @@
         s.phases.push(top - s.firstUp - Math.round((top - s.firstUp) / periodMs) * periodMs);
         if (s.sizes.length >= p.reference_raises) {
           s.ref = median(s.sizes);
-          s.phase = circularMedian(s.phases);
+          s.phase = median(s.phases); // within half a period of the up-beat: a plain median will do
           for (const r of s.raises) r.rel = r.size / s.ref;
         }
       }
@@ -200,11 +200,6 @@
     function median(values) {
       const v = values.slice().sort((a, b) => a - b);
       return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    function circularMedian(values) {
-      // phases lie within half a period of 0, so a plain median will do
-      return median(values);
     }
 
     function push(t, x, y, z) {
