@@ -83,6 +83,12 @@ def _start_guided(page: Page) -> None:
     expect(_metronome(page)).to_have_attribute("data-phase", "ready")
 
 
+def _new_runner_at_the_metronome(page: Page, url: str, name: str, birth_year: int) -> None:
+    open_page(page, url)
+    create_profile(page, None, name, birth_year)
+    _start_guided(page)
+
+
 def _motion_leg(page: Page, trace: Trace, leg: str, *, choose: bool) -> int:
     """Start a leg counted by motion, play the trace, confirm the proposed stop; returns the count proposed."""
     component = _metronome(page)
@@ -122,9 +128,7 @@ def motion_phone(browser: Browser) -> Iterator[Page]:
 
 def test_motion_counts_both_legs_proposes_the_stop_and_fills_the_record_form(server, motion_phone: Page) -> None:
     page = motion_phone
-    open_page(page, server.url)
-    create_profile(page, None, "Motion Mo", 1988)
-    _start_guided(page)
+    _new_runner_at_the_metronome(page, server.url, "Motion Mo", 1988)
     expect(page.get_by_test_id("calfMotionWhy")).to_contain_text("you confirm every count")
     screenshot(page, "motion-ready")
 
@@ -197,10 +201,8 @@ def test_a_page_that_is_not_a_secure_context_keeps_the_tap_mode_and_says_why(ser
         page = other.new_page(viewport=PHONE)
         page.set_default_timeout(30_000)
         url = server.url.replace("127.0.0.1", "calf-check.test")
-        open_page(page, url)
+        _new_runner_at_the_metronome(page, url, "Plain Pat", 1975)
         assert page.evaluate("isSecureContext") is False
-        create_profile(page, None, "Plain Pat", 1975)
-        _start_guided(page)
         choice = page.get_by_test_id("calfMotionChoice")
         expect(choice).to_be_disabled()
         why = page.get_by_test_id("calfMotionWhy")
@@ -216,9 +218,7 @@ def test_a_page_that_is_not_a_secure_context_keeps_the_tap_mode_and_says_why(ser
 
 def test_a_phone_lying_flat_or_taken_off_is_said_and_counts_nothing(server, motion_phone: Page) -> None:
     page = motion_phone
-    open_page(page, server.url)
-    create_profile(page, None, "Flat Flo", 1990)
-    _start_guided(page)
+    _new_runner_at_the_metronome(page, server.url, "Flat Flo", 1990)
     component = _metronome(page)
     page.get_by_test_id("calfMotionChoice").check()
     page.get_by_test_id("calfButton").click()
