@@ -11,7 +11,8 @@
 7. the sidebar page switch in Chromium against a bare multipage app;
 8. saves while the log is checkpointed within 5 s of each (issue 12), against saves with no checkpointing;
 9. the coach's roster page at 50 runners with three years of history each (issue 14), against a bare baseline;
-10. importing a bulk export of 1,000 runs (time, peak memory), and the dashboard with three years of runs (issue 27).
+10. importing a bulk export of 1,000 runs (time, peak memory), and the dashboard with three years of runs (issue 27);
+11. the motion counter over the trace library (issue 28): counts, stops, zero traces and raise-to-screen time.
 Usage: python -m benchmarks.run [--smoke] [--output PATH] [--only 1,2,...]
 With --smoke (tiny sizes, one or two repetitions; what the test suite runs) or --only nothing is written unless
 --output is given.
@@ -39,6 +40,7 @@ from benchmarks import (
     bench_server,
     bench_store,
     bench_switch,
+    motion_counter,
 )
 from benchmarks.common import REPO, Section, machine, table
 from benchmarks.profile import snapshot_sources
@@ -79,6 +81,7 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
         ),
         ("9", "roster page rerun", lambda: bench_roster.run(smoke, folder=folder / "roster")),
         ("10", "runs import", lambda: bench_runs.run(smoke, folder=folder / "runs")),
+        ("11", "motion counter", lambda: motion_counter.run(smoke)),
     ]
     for figure, name, step in steps:
         if figure not in only:
@@ -96,6 +99,7 @@ def run(smoke: bool, only: set[str], folder: Path) -> tuple[list[Section], list[
                 "8": "checkpoint",
                 "9": "roster",
                 "10": "runs",
+                "11": "motion",
             }[figure]
         ).mkdir(parents=True, exist_ok=True)
         _log(f"[bench] {figure}. {name}...")

@@ -83,3 +83,4 @@ class GuidedResult:
     test: GuidedTest
     raises: LegPair
     protocol: Protocol
+    notes: str = ""  # what the record form's notes start with: "Counted by motion ..." (calfcore.motion)

@@ -280,7 +280,7 @@ def test_form_fields(
     # max_chars shows how many characters are left; validation still checks the length of what arrives.
     raw["notes"] = st.text_area(
         "Notes (optional)",
-        value=test.notes if test else "",
+        value=test.notes if test else guided.notes if guided else "",  # "Counted by motion ..." from a guided test
         max_chars=MAX_NOTES_LENGTH,
         key=f"{prefix}notes",
         height=80,

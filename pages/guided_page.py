@@ -1,6 +1,8 @@
 """Guided test: the app keeps a 60 beats/min pace, counts the raises, and fills in the record form.
 
-Nothing is saved here: the counts go to the record form, where the runner adds symptoms and saves.
+Nothing is saved here: the counts go to the record form, where the runner adds symptoms and saves. With motion
+counting (issue 28) the phone's motion counts and proposes the stop; the runner confirms, and only the per-raise
+summary is shown (never stored, never the raw motion: that stays in the browser unless the runner downloads it).
 """
 
 from __future__ import annotations
@@ -21,11 +23,19 @@ from calfcore.guided import (
     settings_problems,
 )
 from calfcore.models import LegPair, Side, Surface
+from calfcore.motion import (
+    STOP_SENTENCES,
+    MotionSummary,
+    counted_by_note,
+    fatigue_chart_spec,
+    fatigue_sentence,
+    summary_from_browser,
+)
 from calfcore.validation import MAX_REPS, InputErrors, parse_count
 from calfui import navigation, widgets
 from calfui.context import PageContext, render_page
 from calfui.forms import SURFACE_LABELS, number_field
-from calfui.guided_component import guided_test, rest_timer
+from calfui.guided_component import guided_test, raw_trace_link, rest_timer
 from calfui.recording import start_from_guided_test
 from calfui.sidebar import require_runner
 from calfui.state import runner_state
@@ -58,6 +68,12 @@ def _setup(state: dict[str, Any]) -> None:
     st.markdown(
         "The app keeps the beat and counts your raises. You tap **Stop** (or press the space bar) when a "
         "stop rule is met. Works with the sound off too: follow the big circle."
+    )
+    st.caption(
+        "Testing alone? Tick **Count with the phone's motion** before Start and strap the phone to your shin: it "
+        "counts the raises and proposes the stop, and you confirm. Assisted counting, not a measurement: the "
+        "relative size of a raise is a guide to the stop rule, not a height, and the counter has been checked on "
+        "modelled motion only. The motion itself never leaves your phone unless you download it."
     )
     with st.expander("Set-up and stop rules", expanded=True):
         st.markdown("\n".join(f"- {step}" for step in protocol.SET_UP))  # one list of steps, not one list each
@@ -105,7 +121,7 @@ def _setup(state: dict[str, Any]) -> None:
             for problem in problems:
                 st.error(problem)
             return
-        state.update(settings=settings, leg_index=0, counts={}, jitter=[])
+        state.update(settings=settings, leg_index=0, counts={}, jitter=[], motion={})
         _new_run(state, "test")
         st.rerun()
 
@@ -115,7 +131,9 @@ def _test(state: dict[str, Any]) -> None:
     leg = settings.legs[state["leg_index"]]
     st.header(f"{leg.value.capitalize()} leg, knee {settings.test.value}")
     st.caption("Stop when " + " ".join(protocol.STOP_RULES))
-    result = guided_test(settings, leg, state["run_id"], _ignore)
+    result = guided_test(
+        settings, leg, state["run_id"], _ignore, motion_default=bool(state.get("motion_default", False))
+    )
     finished = getattr(result, "finished", None)
     if finished and finished.get("run_id") == state["run_id"]:
         state["pending"] = finished
@@ -136,6 +154,10 @@ def _confirm(state: dict[str, Any]) -> None:
     else:
         st.header(f"{leg.value.capitalize()} leg: {pending['raises']} raises")
         st.caption("Check the count. If the app counted a raise you didn't finish, or missed one, correct it.")
+    summary = summary_from_browser(pending.get("motion")) if pending.get("counted_by") == "motion" else None
+    if summary is not None:
+        _motion_result(summary, key=f"confirm_{state['run_id']}")
+        raw_trace_link(state["run_id"], leg)
     corrected = number_field("Raises", int(pending["raises"]), key=f"guided_confirm_{state['run_id']}")
     # After Stop, the focus goes to the count to check (a screen reader reads its label and value).
     widgets.move_focus(f".st-key-guided_confirm_{state['run_id']} input", f"confirm_{state['run_id']}")
@@ -148,6 +170,10 @@ def _confirm(state: dict[str, Any]) -> None:
             problem = errors.errors["value"]  # the count stays to correct; nothing goes on to the next step
         else:
             state["counts"][leg.value] = count
+            state.setdefault("motion", {}).pop(leg.value, None)
+            if summary is not None:
+                state["motion"][leg.value] = summary  # the per-raise summary only
+            state["motion_default"] = summary is not None  # the other leg starts with the same choice
             state["jitter"].extend(pending.get("offsets_ms", []))
             if state["leg_index"] == 0:
                 _new_run(state, "rest")
@@ -159,6 +185,21 @@ def _confirm(state: dict[str, Any]) -> None:
         st.rerun()
     if problem:
         st.error("Not confirmed. " + problem, icon=":material/error:")
+
+
+def _motion_result(summary: MotionSummary, *, key: str) -> None:
+    """What the motion saw: the proposed stop, and each raise's relative size and timing (with its words)."""
+    if summary.proposed_stop is not None:
+        st.markdown(f"**Counted by motion.** Stop proposed. {STOP_SENTENCES[summary.proposed_stop]}")
+    else:
+        st.markdown("**Counted by motion.** You stopped it yourself.")
+    text = fatigue_sentence(summary.raises)
+    if summary.raises:
+        st.vega_lite_chart(fatigue_chart_spec(summary.raises), width="stretch", alt=text, key=f"fatigue_{key}")
+    st.caption(
+        text + " Assisted counting: check the count. The relative size is a guide to the stop rule, not a height; "
+        "the counter has been checked on modelled motion only."
+    )
 
 
 def _rest(state: dict[str, Any]) -> None:
@@ -186,11 +227,22 @@ def _done(state: dict[str, Any], runner_id: int) -> None:
             f"Beat timing on this device: median {jitter.median_abs_ms:.0f} ms, worst {jitter.max_abs_ms:.0f} ms "
             f"off the metronome over {jitter.beats} beats."
         )
+    by_motion: dict[str, MotionSummary] = state.get("motion", {})
+    for side in settings.legs:
+        if side.value in by_motion:
+            st.subheader(f"{side.value.capitalize()} leg: each raise")
+            _motion_result(by_motion[side.value], key=f"done_{side.value}_{state.get('run_id')}")
     st.markdown("Nothing is saved yet: add how it felt and the safety check in the record form, then save.")
     widgets.move_focus(".st-key-guided_to_record button", f"done_{state.get('run_id')}")
     if st.button("Continue to the record form", type="primary", key="guided_to_record", width="stretch"):
         start_from_guided_test(
-            runner_id, GuidedResult(settings.test, LegPair(counts["left"], counts["right"]), settings.protocol)
+            runner_id,
+            GuidedResult(
+                settings.test,
+                LegPair(counts["left"], counts["right"]),
+                settings.protocol,
+                notes=counted_by_note([side.value for side in settings.legs if side.value in by_motion]),
+            ),
         )
         _reset(state)
         navigation.switch_page("record")

@@ -26,7 +26,7 @@ def test_benchmarks_have_no_sql(path: Path) -> None:
 @pytest.mark.e2e
 def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
     # Two processes side by side (each figure is independent) to keep this near a minute on two cores.
-    groups = {"a": "1,2,4,7", "b": "3,5,6,8,9,10"}
+    groups = {"a": "1,2,4,7,11", "b": "3,5,6,8,9,10"}
     from benchmarks.run import KEEP
 
     (tmp_path / "a.md").write_text(f"# An old report\n\n{KEEP}\n\nNotes by hand.\n")
@@ -90,6 +90,9 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
         "bulk load 40 runners, PostgreSQL",
         "Save → new point in the raises chart, PostgreSQL",
         "2 sessions: 1 → 2 processes, round trips/s",
+        # issue 28: the motion counter over the trace library
+        "motion counter: counted within ±1",
+        "motion counter: raise to count on screen p95 (ms)",
     ):
         assert measure in printed, (measure, printed)
     # Figure 4's load ran on every set-up without an error, and every save the app acknowledged is in the database

@@ -28,6 +28,7 @@ export default function (component) {
   };
 
   if (data.mode === "rest") return rest(root, data, setTriggerValue, state);
+  if (data.mode === "download") return download(root, data, el);
   return test(root, data, setTriggerValue, state, el);
 }
 
@@ -80,6 +81,43 @@ function liveRegion() {
   return region;
 }
 
+// Raw motion of a leg stays in this page (never sent to the server): kept per run for the runner's CSV download.
+const RAW_TRACES = (globalThis.__calfRawTraces = globalThis.__calfRawTraces || {});
+
+function download(root, data, el) {
+  const csv = RAW_TRACES[data.run_id];
+  if (!csv) return () => {};
+  const link = el("a", "calf-download", "Download the raw motion (CSV)");
+  link.setAttribute("data-testid", "calfRawTrace");
+  link.download = `calf-check-motion-${data.leg.toLowerCase()}.csv`;
+  link.href = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+  const note = el("div", "calf-caption", "Stays on this phone unless you download it: to keep, or to help improve the counting.");
+  root.append(link, note);
+  return () => URL.revokeObjectURL(link.href);
+}
+
+// Why motion counting can't be offered here, in one sentence (null: it can).
+function motionUnavailable() {
+  if (!window.isSecureContext) {
+    return "Motion counting needs a secure page: this address isn't one (the hosted app over HTTPS is), so you tap Stop yourself.";
+  }
+  if (typeof window.DeviceMotionEvent === "undefined") {
+    return "This browser gives no motion sensors, so you tap Stop yourself (a phone's browser over HTTPS usually does).";
+  }
+  return null;
+}
+
+const MOTION_PROBLEMS = {
+  flat: "The phone lies flat: strap it upright to the front or side of your shin.",
+  slipped: "The phone moved on your leg: tighten the strap (raises are not counted while it moves).",
+  moving: "Too much movement: stand still on the test leg (nothing is counted while you move).",
+};
+const STOP_WORDS = {
+  pace: "the pace was lost (two raises in a row off the beat)",
+  short: "two raises in a row fell well short of your first raises",
+  still: "movement stopped",
+};
+
 function test(root, data, setTriggerValue, state, el) {
   const interval = 60000 / data.cadence_bpm;
   const beatsPerRaise = data.beats_per_raise; // calfcore.protocol.BEATS_PER_RAISE
@@ -95,16 +133,50 @@ function test(root, data, setTriggerValue, state, el) {
   beat.setAttribute("aria-hidden", "true"); // the click and the status line carry the beat; UP/DOWN per beat is noise
   const status = liveRegion();
   status.textContent = `${data.leg} leg, knee ${data.knee}. Press Start when ready.`;
-  root.append(phase, beat, count, caption, elapsed, button, status);
+  // Motion counting (issue 28): offered when the page may read the motion sensors, said why not otherwise.
+  const marks = el("div", "calf-marks");
+  marks.setAttribute("data-testid", "calfMarks");
+  marks.setAttribute("aria-hidden", "true"); // the status line says each raise
+  const note = el("div", "calf-note", "");
+  note.setAttribute("data-testid", "calfMotionNote");
+  const proposal = el("div", "calf-proposal");
+  proposal.setAttribute("data-testid", "calfProposal");
+  proposal.hidden = true;
+  const proposalText = el("div", "calf-proposal-text", "");
+  const confirmStop = el("button", "calf-button calf-stop", "Stop here");
+  confirmStop.setAttribute("data-testid", "calfConfirmStop");
+  const carryOn = el("button", "calf-button calf-carry", "Carry on");
+  carryOn.setAttribute("data-testid", "calfCarryOn");
+  proposal.append(proposalText, confirmStop, carryOn);
+  const choice = el("label", "calf-motion");
+  const motionCheck = document.createElement("input");
+  motionCheck.type = "checkbox";
+  motionCheck.setAttribute("data-testid", "calfMotionChoice");
+  choice.append(motionCheck, document.createTextNode(" Count with the phone's motion (strap it to your shin)"));
+  const why = el("div", "calf-caption calf-why", "");
+  why.setAttribute("data-testid", "calfMotionWhy");
+  const unavailable = data.motion ? motionUnavailable() : null;
+  if (unavailable) {
+    motionCheck.disabled = true;
+    why.textContent = unavailable;
+  } else {
+    motionCheck.checked = Boolean(data.motion_default);
+    why.textContent = "Assisted counting: you confirm every count and can correct it.";
+  }
+  root.append(phase, beat, count, caption, elapsed, marks, note, proposal);
+  if (data.motion) root.append(choice, why);
+  root.append(button, status);
   const say = (text) => {
     if (status.textContent !== text) status.textContent = text;
   };
   root.setAttribute("data-phase", "ready");
   root.setAttribute("data-beats", "0");
   root.setAttribute("data-raises", "0");
+  root.setAttribute("data-motion", unavailable ? "unavailable" : data.motion ? "offered" : "off");
 
   let audio = null;
   let running = false;
+  let started = false;
   let frame = 0;
   let wakeLock = null;
   let testStart = 0; // time of the first counted beat
@@ -115,6 +187,10 @@ function test(root, data, setTriggerValue, state, el) {
   const firstTestBeat = warmUpBeats + countdownBeats;
   const offsets = [];
   let scheduledAudioUntil = 0;
+  let motion = null; // {counter, listener, heard, rows}: the motion counter while it runs
+  let motionCount = 0;
+  let proposed = null; // the stop the counter proposed, until the runner confirms it or carries on
+  let noteTimer = 0;
 
   const click = (when, accent) => {
     if (!audio) return;
@@ -170,17 +246,20 @@ function test(root, data, setTriggerValue, state, el) {
         if (k === firstTestBeat) {
           testStart = t0 + k * interval;
           phase.textContent = `${data.leg} leg: go!`;
-          caption.textContent = "raises";
+          caption.textContent = motion ? "raises counted by motion" : "raises";
+          if (motion) count.textContent = String(motionCount);
           root.setAttribute("data-phase", "test");
           say("Go!");
         }
         offsets.push(late);
         const testBeats = k - firstTestBeat + 1;
-        const raises = Math.floor(testBeats / beatsPerRaise);
-        count.textContent = String(raises);
-        if (raises > 0 && testBeats % beatsPerRaise === 0) say(`${raises} raises`);
         root.setAttribute("data-beats", String(testBeats));
-        root.setAttribute("data-raises", String(raises));
+        if (!motion) {
+          const raises = Math.floor(testBeats / beatsPerRaise);
+          count.textContent = String(raises);
+          if (raises > 0 && testBeats % beatsPerRaise === 0) say(`${raises} raises`);
+          root.setAttribute("data-raises", String(raises));
+        }
       }
     }
     if (testStart) {
@@ -190,7 +269,117 @@ function test(root, data, setTriggerValue, state, el) {
     frame = requestAnimationFrame(draw);
   };
 
+  const runMetronome = () => {
+    running = true;
+    t0 = performance.now() + 300;
+    root.setAttribute("data-t0", String(t0));
+    if (motion) motion.counter.setBeats(t0, t0 + firstTestBeat * interval);
+    frame = requestAnimationFrame(draw);
+  };
+
+  const showNote = (text) => {
+    note.textContent = text;
+    say(text);
+    clearTimeout(noteTimer);
+    noteTimer = setTimeout(() => (note.textContent = ""), 5000);
+  };
+
+  const tapMode = (text) => {
+    motion = null;
+    motionCheck.checked = false;
+    why.hidden = false;
+    why.textContent = text;
+    root.setAttribute("data-motion", "unavailable");
+  };
+
+  const onMotionEvent = (ev) => {
+    if (ev.type === "still") {
+      if (!running) {
+        showNote("Ready: follow the beat.");
+        runMetronome();
+      }
+    } else if (ev.type === "problem") {
+      root.setAttribute("data-problem", ev.kind);
+      showNote(MOTION_PROBLEMS[ev.kind]);
+    } else if (ev.type === "raise") {
+      const mark = el("span", "calf-mark " + (ev.counted ? "calf-on" : "calf-off"), ev.counted ? "✓" : ev.fault === "short" ? "short" : "off");
+      marks.append(mark);
+      while (marks.childNodes.length > 12) marks.firstChild.remove();
+      if (ev.counted) {
+        motionCount = ev.n;
+        count.textContent = String(motionCount);
+        root.setAttribute("data-raises", String(motionCount));
+        say(`${motionCount} raises`);
+      } else {
+        say(ev.fault === "short" ? "Short raise: not counted" : "Off the beat: not counted");
+      }
+    } else if (ev.type === "stop" && !proposed) {
+      proposed = ev;
+      proposalText.textContent = `Stop proposed: ${STOP_WORDS[ev.reason]}. ${ev.count} raises counted.`;
+      confirmStop.textContent = `Stop at ${ev.count} raises`;
+      proposal.hidden = false;
+      root.setAttribute("data-proposed", ev.reason);
+      say(proposalText.textContent + " Stop, or carry on.");
+      confirmStop.focus({ preventScroll: true });
+    }
+  };
+
+  const beginMotion = () => {
+    const counter = createMotionCounter(data.motion);
+    motion = { counter, heard: 0, rows: [], start: performance.now() };
+    motion.listener = (e) => {
+      const a = e.accelerationIncludingGravity;
+      if (!motion || !a || a.x === null || a.y === null || a.z === null) return;
+      // The reading's own time (a busy page may hand several over at once), on the metronome's clock.
+      const now = performance.now();
+      const t = e.timeStamp > 0 && e.timeStamp <= now + 1 ? e.timeStamp : now;
+      if (motion.rows.length && t <= motion.rows[motion.rows.length - 1][0]) return;
+      motion.heard += 1;
+      if (motion.rows.length < 20 * 60 * 60) motion.rows.push([t, a.x, a.y, a.z]); // an hour at 20 Hz at most
+      for (const ev of motion.counter.push(t, a.x, a.y, a.z)) onMotionEvent(ev);
+    };
+    window.addEventListener("devicemotion", motion.listener);
+    root.setAttribute("data-phase", "still");
+    root.setAttribute("data-motion", "counting");
+    phase.textContent = "Stand still on the test leg";
+    showNote("Stand still for a moment while the phone learns which way is down.");
+    setTimeout(() => {
+      if (motion && !motion.heard && !running && started) {
+        window.removeEventListener("devicemotion", motion.listener);
+        tapMode("This phone sent no motion, so you tap Stop yourself.");
+        runMetronome();
+      }
+    }, 3000);
+  };
+
+  const rawCsv = () => {
+    if (!motion || !motion.rows.length) return null;
+    const first = motion.rows[0][0];
+    const lines = [
+      `# leg: ${data.leg}`,
+      `# cadence_bpm: ${data.cadence_bpm}`,
+      `# first_up_beat_ms: ${(t0 - first).toFixed(1)}`,
+      `# count_from_ms: ${(t0 + firstTestBeat * interval - first).toFixed(1)}`,
+      `# counted: ${motionCount}`,
+      "t_ms,ax,ay,az",
+    ];
+    for (const [t, x, y, z] of motion.rows) lines.push(`${(t - first).toFixed(1)},${x.toFixed(4)},${y.toFixed(4)},${z.toFixed(4)}`);
+    return lines.join("\n") + "\n";
+  };
+
   const start = async () => {
+    started = true;
+    const wantMotion = data.motion && motionCheck.checked && !unavailable;
+    let allowed = true;
+    if (wantMotion && typeof DeviceMotionEvent.requestPermission === "function") {
+      // iOS: asked in the tap itself, before anything else is awaited.
+      try {
+        allowed = (await DeviceMotionEvent.requestPermission()) === "granted";
+      } catch (e) {
+        allowed = false;
+      }
+    }
+    choice.hidden = true;
     if (data.sound) {
       try {
         audio = new (window.AudioContext || window.webkitAudioContext)();
@@ -204,27 +393,38 @@ function test(root, data, setTriggerValue, state, el) {
     } catch (e) {
       wakeLock = null; // keep going: the runner can tap the screen
     }
-    running = true;
-    t0 = performance.now() + 300;
     button.textContent = "Stop";
     button.className = "calf-button calf-stop";
-    frame = requestAnimationFrame(draw);
+    if (wantMotion && allowed) {
+      why.hidden = true;
+      beginMotion(); // the metronome starts once the phone knows which way is down
+      return;
+    }
+    if (wantMotion) tapMode("Motion was not allowed, so you tap Stop yourself.");
+    runMetronome();
   };
 
   const stop = (report) => {
-    if (!running) return;
+    if (!started) return;
+    started = false;
     running = false;
     cancelAnimationFrame(frame);
+    clearTimeout(noteTimer);
+    if (motion) window.removeEventListener("devicemotion", motion.listener);
     if (wakeLock) wakeLock.release().catch(() => {});
     if (audio) audio.close().catch(() => {});
     const testBeats = Math.max(0, nextBeat - firstTestBeat);
-    const raises = Math.floor(testBeats / beatsPerRaise);
+    const byMotion = Boolean(motion);
+    const raises = byMotion ? motionCount : Math.floor(testBeats / beatsPerRaise);
     root.setAttribute("data-phase", "stopped");
     root.setAttribute("data-offsets", JSON.stringify(offsets.map((v) => Math.round(v * 100) / 100)));
     button.disabled = true;
     button.textContent = "Stopped";
+    proposal.hidden = true;
     say(`Stopped: ${raises} raises counted`);
     if (report) {
+      const csv = byMotion ? rawCsv() : null;
+      if (csv) RAW_TRACES[data.run_id] = csv;
       setTriggerValue("finished", {
         run_id: data.run_id,
         leg: data.leg,
@@ -233,6 +433,8 @@ function test(root, data, setTriggerValue, state, el) {
         before_test: nextBeat < firstTestBeat, // stopped during the warm-up or countdown: nothing counted yet
         elapsed_ms: testStart ? Math.round(performance.now() - testStart) : 0,
         offsets_ms: offsets.map((v) => Math.round(v * 100) / 100),
+        counted_by: byMotion ? "motion" : "taps",
+        motion: byMotion ? { ...motion.counter.summary(), counted: raises, raw_kept: Boolean(csv) } : null,
       });
     }
   };
@@ -241,7 +443,15 @@ function test(root, data, setTriggerValue, state, el) {
   // The space bar belongs to whatever has the focus: here, the Start/Stop button (a real <button>, so Space and
   // Enter press it natively), which takes the focus when the test appears. Nothing listens on the page, so Space
   // in another form or on "Cancel the guided test" does what it does there, and leaving leaves nothing behind.
-  button.onclick = () => (running ? stop(true) : start());
+  button.onclick = () => (started ? stop(true) : start());
+  confirmStop.onclick = () => stop(true); // the proposed count: the raises counted before the two faults
+  carryOn.onclick = () => {
+    proposed = null;
+    proposal.hidden = true;
+    root.removeAttribute("data-proposed");
+    say("Carrying on");
+    button.focus({ preventScroll: true });
+  };
   button.focus({ preventScroll: true });
   return () => stop(false);
 }
