@@ -19,11 +19,16 @@ export default function () {
     });
   };
   const inForm = (target) => target instanceof Element && target.closest('[data-testid="stForm"]');
-  const changed = (event) => {
+  // Typing is an `input` event. A tick box or a choice changed from the keyboard is a `change` event; a text box's
+  // `change` only says it lost the focus after typing (as the Save button is pressed), already counted.
+  const typed = (target) => target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement &&
+    !["checkbox", "radio"].includes(target.type));
+  document.addEventListener("input", (event) => {
     if (inForm(event.target)) hideShown();
-  };
-  document.addEventListener("input", changed, true);
-  document.addEventListener("change", changed, true);
+  }, true);
+  document.addEventListener("change", (event) => {
+    if (inForm(event.target) && !typed(event.target)) hideShown();
+  }, true);
   document.addEventListener("click", (event) => {
     const target = event.target instanceof Element ? event.target : null;
     if (!target) return;
