@@ -157,8 +157,13 @@ def choose(page: Page, label: str, option: str, *, within: Locator | Page | None
 def options_of(page: Page, label: str, *, within: Locator | Page | None = None) -> list[str]:
     """Every choice the select box offers, as shown."""
     box = select_box(page, label, within=within)
-    options = open_list(page, box)
-    found = [text.strip() for text in options.all_inner_texts()]
+    for _ in range(3):
+        options = open_list(page, box)
+        # Read while the list is open: a run that draws the page again closes it, and a closed list reads as no
+        # choices at all (one journey read [] under load). Then it is opened again, as a person would.
+        found = [text.strip() for text in options.all_inner_texts()]
+        if found:
+            break
     page.keyboard.press("Escape")
     expect(options).to_have_count(0)
     return found
