@@ -9,15 +9,15 @@ While the database can't be reached (DataUnreachable: a PostgreSQL server stoppe
 answers with the newest value it holds for that owner and key, and marks the run (`served_last_known`): the shell
 says so at the top of the page (calfui.context.answering). So a page still draws its forms, and what a runner typed
 into one survives a refused Save (Streamlit forgets the values of widgets a run did not draw). A read with nothing
-cached raises as before, and the shell shows the store's message. Within OUTAGE_SHORTCUT_SECONDS of a failure the
-store is not asked again, so a page of many reads doesn't wait once per read.
+cached raises as before, and the shell shows the store's message. Once a read of a run found the database away, the
+run's later reads don't ask it again (calfui.run_versions.outage), so a page of many reads doesn't wait once per read;
+the next run asks again.
 """
 
 from __future__ import annotations
 
 import contextvars
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -37,15 +37,12 @@ from calfui.forwarding import (
 
 T = TypeVar("T")
 MAX_ENTRIES = 512  # a club's worth of runners' pages; the least recently used fall out first
-OUTAGE_SHORTCUT_SECONDS = 1.0  # after a read found the database away, don't ask it again this soon (one page run)
 # Whether this run (a Streamlit script run is one thread, one context) answered a read with a last-known value.
 served_last_known: contextvars.ContextVar[bool] = contextvars.ContextVar("calf_served_last_known", default=False)
 
 
 class _RememberedOutage(DataUnreachable):
-    """The store's last failure, repeated without asking it within OUTAGE_SHORTCUT_SECONDS. It never starts a new
-    quiet time: if it did, a page's own reruns (every run reads within a second of the last) would keep the app
-    answering "can't be reached" long after the database is back (issue 23: the roster after a restart)."""
+    """The failure a read of this run met, repeated without asking the database again (calfui.run_versions)."""
 
 
 class GenerationCache:
@@ -56,7 +53,6 @@ class GenerationCache:
         self._newest: dict[tuple[str, str, Hashable], tuple[str, str, int, Hashable]] = {}
         self._lock = threading.Lock()
         self._max = max_entries
-        self._unreachable: dict[str, tuple[float, DataUnreachable]] = {}  # database -> when, and what it said
 
     def get(self, store: Store, owner: str, key: Hashable, compute: Callable[[], T]) -> T:
         short_key = (store.description, owner, key)
@@ -70,11 +66,11 @@ class GenerationCache:
                     return found
             value = compute()  # outside the lock: two sessions may compute the same value once each, harmlessly
         except DataUnreachable as error:
-            if not isinstance(error, _RememberedOutage):  # only the store's own answer starts the quiet time
-                self._unreachable[store.description] = (time.monotonic(), error)
+            if not isinstance(error, _RememberedOutage):
+                run_versions.note_outage(error)
             known: T = self._last_known(short_key, error)
             return known
-        self._unreachable.pop(store.description, None)
+        run_versions.note_outage(None)
         with self._lock:
             self._items[full_key] = value
             self._newest[short_key] = full_key
@@ -86,9 +82,9 @@ class GenerationCache:
         return value
 
     def _version(self, store: Store, owner: str) -> int:
-        seen = self._unreachable.get(store.description)
-        if seen is not None and time.monotonic() - seen[0] < OUTAGE_SHORTCUT_SECONDS:
-            raise _RememberedOutage(str(seen[1]))
+        met = run_versions.outage()
+        if met is not None:
+            raise _RememberedOutage(str(met))
         return run_versions.version(store.description, owner, lambda: store.data_version(owner))
 
     def _last_known(self, short_key: tuple[str, str, Hashable], error: DataUnreachable) -> Any:

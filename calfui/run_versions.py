@@ -22,14 +22,40 @@ _remembered: contextvars.ContextVar[dict[tuple[str, str], int] | None] = context
 )
 
 
+# The store's failure met by a read of the run under way (the database away), or None; outside a run, nothing.
+_outage: contextvars.ContextVar[list[Exception] | None] = contextvars.ContextVar("calf_run_outage", default=None)
+
+
 @contextmanager
 def one_run() -> Iterator[None]:
-    """The span of one run: versions asked for inside it are remembered until it ends (or it writes)."""
+    """The span of one run: versions asked for inside it are remembered until it ends (or it writes), and so is a
+    failure to reach the database (`outage`)."""
     token = _remembered.set({})
+    outage_token = _outage.set([])
     try:
         yield
     finally:
+        _outage.reset(outage_token)
         _remembered.reset(token)
+
+
+def outage() -> Exception | None:
+    """The failure a read of this run met, if any: the run's later reads answer at once instead of asking the
+    database again, so a page of many reads during an outage doesn't wait once per read. The next run asks again:
+    a database that is back answers the very next click (a memory that outlived the run once kept a page saying
+    "can't be reached" after a restart, issue 23)."""
+    met = _outage.get()
+    return met[0] if met else None
+
+
+def note_outage(error: Exception | None) -> None:
+    """A read of this run met `error` (None: a read reached the database, so forget any)."""
+    met = _outage.get()
+    if met is None:
+        return
+    met.clear()
+    if error is not None:
+        met.append(error)
 
 
 def version(database: str, owner: str, ask: Callable[[], int]) -> int:
