@@ -9,7 +9,8 @@ of its own share link. Each level is bounded in time (sessions start no new loop
 session, on fresh servers and a fresh copy of the database, loopback only. Measured: round-trip latency (send
 to the run's end), round trips per second, errors, lost writes (saves the app acknowledged with 'Saved.' that are
 not in the database after the servers stop: must be 0), server RSS (peak) and CPU (from /proc/<pid>, summed over
-the processes).
+the processes), and CPU per round trip for the app's processes and for PostgreSQL's (its postmaster and every
+backend), the cost per request that a sizing plan (docs/deploy.md) multiplies out.
 
 The baseline is the same load on a bare app (benchmarks.replica) that draws the same pages (captured from this
 run's app: home, record form, saved result, dashboard, coach view) from memory, with the same widget keys, the
@@ -29,7 +30,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from benchmarks import bench_rerun, history, postgres
@@ -119,12 +122,20 @@ class Level:
     cpu_seconds: float = 0.0
     cpu_each: list[float] = field(default_factory=list)  # seconds per process (how the proxy spread the load)
     client_cpu_seconds: float = 0.0
+    database_cpu_seconds: float | None = None  # PostgreSQL's server processes over the level; None on DuckDB/bare
     load_average: float = 0.0  # the machine's 1-minute load average as the level starts (other work on the cores)
     lost_writes: int | None = None
 
     def add(self, kind: str, seconds: float) -> None:
         self.latency.add(seconds)
         self.by_kind.setdefault(kind, Series()).add(seconds)
+
+    def cpu_ms_per_round_trip(self) -> tuple[float, float | None]:
+        """CPU per round trip, in ms: the app's processes together, and PostgreSQL's (None without it). Flat from 1
+        to 2 processes means the processes don't contend, whatever the busy machine does to raw throughput."""
+        trips = len(self.latency) or 1
+        database = None if self.database_cpu_seconds is None else self.database_cpu_seconds * 1000 / trips
+        return self.cpu_seconds * 1000 / trips, database
 
 
 @dataclass
@@ -311,7 +322,14 @@ def deploy(script: Path, db_path: Path, folder: Path, processes: int, env: dict[
     return Deployment(servers, proxy)
 
 
-async def drive(deployment: Deployment, runners: list[Runner], level: Level, seconds: float, smoke: bool) -> None:
+async def drive(
+    deployment: Deployment,
+    runners: list[Runner],
+    level: Level,
+    seconds: float,
+    smoke: bool,
+    database_cpu: Callable[[], float] | None = None,
+) -> None:
     if not smoke:
         for server in deployment.servers:  # each process directly: the proxy would send every warm-up to one
             await warm_up(server.url, runners[0])
@@ -325,6 +343,7 @@ async def drive(deployment: Deployment, runners: list[Runner], level: Level, sec
     while set_up[0] < level.sessions:  # every session connected and showing its runner (or failed)
         await asyncio.sleep(0.05)
     cpu, client_cpu, started = deployment.cpu_each(), time.process_time(), time.perf_counter()
+    database_cpu_before = database_cpu() if database_cpu else 0.0
     level.rss_start_mb = deployment.rss_mb()
     level.load_average = os.getloadavg()[0]
     deadline[0] = started + seconds
@@ -346,6 +365,8 @@ async def drive(deployment: Deployment, runners: list[Runner], level: Level, sec
     level.cpu_each = [after - before for after, before in zip(deployment.cpu_each(), cpu, strict=True)]
     level.cpu_seconds = sum(level.cpu_each)
     level.client_cpu_seconds = time.process_time() - client_cpu
+    if database_cpu:
+        level.database_cpu_seconds = database_cpu() - database_cpu_before
     stop_sampling.set()
     sampler.join()
     level.rss_peak_mb = max(level.rss_peak_mb, deployment.rss_mb())
@@ -386,7 +407,8 @@ def run_level(
     deployment = deploy(script, db_path, folder, setup.processes, env)
     level = Level(sessions)
     try:
-        asyncio.run(drive(deployment, runners, level, seconds, smoke))
+        database_cpu = partial(postgres.cpu_seconds, cluster) if cluster and setup.backend == "postgresql" else None
+        asyncio.run(drive(deployment, runners, level, seconds, smoke, database_cpu))
     finally:
         deployment.stop()
     if "Traceback" in deployment.log():
@@ -403,6 +425,11 @@ def run_level(
 
 def _rate(level: Level) -> float:
     return len(level.latency) / level.seconds if level.seconds else 0.0
+
+
+def _cpu_per_trip(level: Level) -> str:
+    app, database = level.cpu_ms_per_round_trip()
+    return f"{app:.0f} ms" + ("" if database is None else f" + PostgreSQL {database:.0f} ms")
 
 
 def run(smoke: bool = False, folder: Path | None = None) -> Section:
@@ -444,7 +471,8 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
                     met_override=errors == 0 and app.lost_writes == 0 and ratio95 <= P95_GOAL,
                     note=f"against {bare_for(setup).label}: errors {errors} vs {sum(base.errors.values())}, lost writes "
                     f"{app.lost_writes}, {_rate(app):.1f} vs {_rate(base):.1f} round trips/s, server CPU "
-                    f"{app.cpu_seconds / app.seconds:.2f} vs {base.cpu_seconds / base.seconds:.2f} cores, RSS peak "
+                    f"{app.cpu_seconds / app.seconds:.2f} vs {base.cpu_seconds / base.seconds:.2f} cores "
+                    f"({_cpu_per_trip(app)} vs {_cpu_per_trip(base)} per round trip), RSS peak "
                     f"{app.rss_peak_mb:.0f} vs {base.rss_peak_mb:.0f} MB",
                 )
             )
@@ -467,8 +495,10 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
             )
     lines = [
         "| sessions | set-up | round trips | per s | loops | errors | lost writes | server CPU (cores; per process) "
-        "| RSS start → peak | load client CPU | load average | " + " | ".join(f"{k} p50/p95" for k in KINDS) + " |",
-        "|" + " --- |" * (11 + len(KINDS)),
+        "| CPU per round trip (app + PostgreSQL) | RSS start → peak | load client CPU | load average | "
+        + " | ".join(f"{k} p50/p95" for k in KINDS)
+        + " |",
+        "|" + " --- |" * (12 + len(KINDS)),
     ]
     for sessions, _, setups in levels:
         for setup in setups:
@@ -489,7 +519,7 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
                     if len(level.cpu_each) > 1
                     else ""
                 )
-                + f" | {level.rss_start_mb:.0f} → {level.rss_peak_mb:.0f} MB | "
+                + f" | {_cpu_per_trip(level)} | {level.rss_start_mb:.0f} → {level.rss_peak_mb:.0f} MB | "
                 f"{level.client_cpu_seconds / level.seconds:.2f} | {level.load_average:.1f} | {kinds} |"
             )
     section.notes.append("\n".join(lines))

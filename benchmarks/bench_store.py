@@ -325,8 +325,10 @@ def postgres_rows(
     stores: dict[int, object] = {}
     try:
         built = {}
+        disk_mb = {}
         for scale in scales:
             store = stores[scale] = open_store(postgres.new_database(cluster))
+            disk_before = postgres.disk_mb(cluster)
             built[scale] = _load_in_chunks(
                 lambda data, s=store: bulk_load_postgres(s, LOCAL_OWNER, **data),  # type: ignore[misc]
                 scale,
@@ -334,6 +336,7 @@ def postgres_rows(
                 tests_per_runner,
                 logs_per_runner,
             )
+            disk_mb[scale] = postgres.disk_mb(cluster) - disk_before
         ids = {
             scale: [int(r.id) for r in stores[scale].list_runners(LOCAL_OWNER)]  # type: ignore[attr-defined]
             for scale in scales
@@ -362,7 +365,8 @@ def postgres_rows(
             f"bulk load {large:,} runners, PostgreSQL",
             app_text=(f"{generated + loaded:.1f} s", ""),
             note=f"{rows['test_sessions']:,} tests, {rows['symptom_entries']:,} symptoms, {rows['routine_logs']:,} "
-            f"logs: generate {generated:.1f} s + COPY, indexes and ANALYZE {loaded:.1f} s",
+            f"logs: generate {generated:.1f} s + COPY, indexes and ANALYZE {loaded:.1f} s; on disk "
+            f"{disk_mb[large]:.0f} MB with its indexes ({disk_mb[large] * 1e6 / large / 1e3:.0f} kB per runner)",
         )
     )
     for scale in scales:

@@ -109,6 +109,9 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
     ):  # sessions, set-up, round trips, per s,
         # loops (both sessions' one loop), errors
         assert re.search(rf"\| 2 \| {setup} \| [1-9]\d* \| [\d.]+ \| 2 \| 0 \|", report), (setup, report)
+    # CPU per round trip: the app's for every set-up, and PostgreSQL's own (its backends) beside it (issue 25).
+    assert re.search(r"\| 2 \| PostgreSQL, 2 processes \| .*\| \d+ ms \+ PostgreSQL \d+ ms \|", report), report
+    assert re.search(r"\| 2 \| DuckDB, 1 process \| .*\| \d+ ms \| \d+ → \d+ MB \|", report), report
     assert "An old report" not in report and report.endswith(f"{KEEP}\n\nNotes by hand.\n")
     for fact in (
         "| cores |",
