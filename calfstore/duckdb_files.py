@@ -11,7 +11,8 @@ from typing import Any
 
 import duckdb
 
-from calfstore.duckdb_store import DuckDBStore, explain_open_failure
+from calfstore.duckdb_messages import explain_open_failure
+from calfstore.duckdb_store import DuckDBStore
 from calfstore.errors import StoreUnavailable
 from calfstore.queries.common import one_row
 

@@ -77,9 +77,10 @@ FACES = sorted(p for p in (REPO / "calfstore" / "faces").glob("*.py") if p.name 
 QUERIES = sorted(p for p in (REPO / "calfstore" / "queries").glob("*.py") if p.name not in {"__init__.py", "common.py"})
 # What Store declares itself, beside its groups: the operations on the store as a whole.
 STORE_ITSELF = {"close", "closed", "data_version", "migrate", "schema_versions"}
-# "No module over about 400 lines": the groups keep the store's modules short. duckdb_store.py and duckdb_backup.py
-# stood at 413 and 405 lines before the split (one per database, not split by group): none may grow past this.
-MAX_STORE_MODULE_LINES = 420
+# "No module over about 400 lines": the groups keep the store's modules short. duckdb_store.py gave its failure
+# messages to duckdb_messages.py (418 -> 328 lines); duckdb_backup.py, the longest left (the backup command and the
+# app's worker answering it, one file), stands at 405: none may grow past it.
+MAX_STORE_MODULE_LINES = 405
 # Operations that read across the groups, written once where they meet (calfstore.sql.SqlStore), with why.
 ACROSS_GROUPS = {
     "load_records": "a runner's records, their stored warning signs (planning) and runs, from one snapshot"
