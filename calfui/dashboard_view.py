@@ -178,8 +178,10 @@ def render_report_button(
 ) -> None:
     """ "Download report (PDF)": the one-page report for a clinician (calfui.report_pdf). Drawn only when clicked
     (it takes about a second), on a thread of its own. For a coach, `still_allowed` checks the share link again at
-    that moment: a link revoked after the page was drawn gives a page that says so, with none of the runner's data,
-    and the click's rerun shows the coach the same."""
+    that moment: a link revoked after the page was drawn gives a page that says so, with none of the runner's data.
+    The click never reruns the page: a rerun racing the drawing (Streamlit drops a button's deferred file once the run
+    after the click has drawn the page) lost the coach's download now and then, with a traceback in the log; the
+    coach's next click or reload shows the ended link."""
     from calfui import report_pdf
 
     access = equipment_access()
@@ -202,7 +204,7 @@ def render_report_button(
         mime="application/pdf",
         key=runner_key(records.runner.saved_id, "report_pdf"),
         icon=":material/picture_as_pdf:",
-        on_click="ignore" if still_allowed is None else "rerun",
+        on_click="ignore",
         help="One page for a physiotherapist or doctor: latest test, references and sources, symptoms, "
         "the raises chart and this week's routine.",
     )
