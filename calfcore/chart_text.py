@@ -135,16 +135,20 @@ def hops_text(frame: pd.DataFrame, line: float) -> str:
 
 
 def _dates(series: pd.Series) -> pd.Series:
-    return series.map(_day)
+    """Each date in words, worked out once per distinct date: a test's date repeats on every leg and knee, and
+    three years of tests made this the table's largest cost after every save (issue 25)."""
+    words = {day: _day(day) for day in series.unique()}
+    return series.map(words)
 
 
 def reps_table(frame: pd.DataFrame, knee: str) -> pd.DataFrame:
     """Every point of the raises chart: newest first, as the runner reads a log."""
     data = frame[frame["knee"] == knee].sort_values(["tested_on", "side"], ascending=[False, True])
-    band = [
-        f"{format_reps(low)} to {format_reps(high)}" if pd.notna(low) else "none"
-        for low, high in zip(data["typical_low"], data["typical_high"], strict=True)
-    ]
+    bands = list(zip(data["typical_low"].tolist(), data["typical_high"].tolist(), strict=True))
+    words = {  # a band repeats on every test of one age, sex and protocol: worded once each
+        (low, high): f"{format_reps(low)} to {format_reps(high)}" if pd.notna(low) else "none" for low, high in bands
+    }
+    band = [words[pair] for pair in bands]
     table = pd.DataFrame({"Date": _dates(data["tested_on"]), "Leg": data["side"], "Raises": data["reps"]})
     if knee == "straight":
         table["Typical band"] = band
