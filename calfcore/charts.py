@@ -78,6 +78,9 @@ def _tap_layer(data: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list[alt.Tooltip
     return cast(alt.Chart, points.properties(name=TAPPED_VIEW))
 
 
+LONE_BAND_WIDTH = 36  # px: the typical band drawn on a single date, wide enough to read behind a leg's points
+
+
 def _date_axis(field: str = "tested_on", title: str = "Date") -> alt.X:
     return alt.X(f"{field}:T", title=title, axis=alt.Axis(format="%d %b", labelAngle=-30, tickCount=5))
 
@@ -113,6 +116,25 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
         )
         for edge in ("typical_low", "typical_high")
     ]
+    # An area needs two dates to have a width: with the band on one date only (a runner's first test, or all
+    # tests on one day), it is drawn as a short bar with its two edges, so the band the heading names is there.
+    lone = (
+        with_band.transform_joinaggregate(band_dates="distinct(tested_on)")
+        .transform_filter("datum.band_dates == 1")
+        .transform_window(band_row="row_number()", groupby=["tested_on"])
+        .transform_filter("datum.band_row == 1")  # once, not once per leg and test: the tint would darken
+    )
+    lone_band = [
+        lone.mark_rule(color=BAND_COLOUR, opacity=0.15, strokeWidth=LONE_BAND_WIDTH, aria=False).encode(
+            x=_date_axis(), y="typical_low:Q", y2="typical_high:Q", tooltip=band_tooltip
+        ),
+        *(
+            lone.mark_tick(
+                color=BAND_COLOUR, opacity=1, thickness=1.5, size=LONE_BAND_WIDTH, orient="horizontal", aria=False
+            ).encode(x=_date_axis(), y=f"{edge}:Q", tooltip=band_tooltip)
+            for edge in ("typical_low", "typical_high")
+        ),
+    ]
     y = alt.Y("reps:Q", title="Raises", scale=alt.Scale(zero=True))
     tooltip = [
         alt.Tooltip("tested_on:T", title="Date", format="%d %b %Y"),
@@ -131,7 +153,7 @@ def reps_chart(frame: pd.DataFrame, knee: str = "straight") -> alt.LayerChart:
         tooltip=tooltip,
     )
     # Knee bent has no published reference, so no band at all (not an empty one).
-    layers = [band, *edges, lines] if knee == "straight" else [lines]
+    layers = [band, *edges, *lone_band, lines] if knee == "straight" else [lines]
     if knee == "straight":
         label = f"Runner target {int(RUNNER_TARGET_REPS.value)}+ (expert opinion)"
         target = alt.Chart(pd.DataFrame({"target": [RUNNER_TARGET_REPS.value], "label": [label]}))

@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from calfcore.charts import BAND_COLOUR
 from tests.e2e.helpers import load_demo, screenshot, wait_for_app
 
 TAPPED = re.compile(r"^Tapped: Date: \d\d \w{3} \d{4} · Leg: (left|right) · Raises: \d+ · Protocol: ")
@@ -63,6 +64,12 @@ def test_a_save_adds_its_points_to_the_chart_under_the_form_and_a_tap_keeps_nami
     chart = trend_chart(phone)
     points = chart.locator("[aria-roledescription='point']")
     expect(points).to_have_count(2)
+    # One date only: the typical band is a bar from its low edge to its high edge (an area of one date has no width
+    # and was not drawn at all, under a heading that names the band).
+    band = chart.locator(f"g.mark-rule line[stroke='{BAND_COLOUR}']")
+    expect(band).to_have_count(1)
+    band_box = band.bounding_box()
+    assert band_box and band_box["height"] > 40, band_box  # 19 to 36 raises on a chart of 0 to 40
     line = phone.locator("[class*='_raises_chart_'][class*='_tapped']")
     _tap(phone, chart, 0.5, 0.5)
     expect(line).to_have_text(TAPPED)
