@@ -205,6 +205,18 @@ def test_every_page_and_state_has_no_serious_or_critical_violation_of_the_apps_o
         navigate(page, "Profile")
         scanner.check("profile")
 
+        # Running load (issue 27): the Runs page before and after a run typed by hand, and the dashboard's bars.
+        navigate(page, "Runs")
+        scanner.check("runs-none")
+        fill_number(page, "Distance (km)", 8.5)
+        click(page, "Add run")
+        expect(page.get_by_text("Run added.")).to_be_visible()
+        scanner.check("runs-one")
+        navigate(page, "Dashboard")
+        page.get_by_role("tab", name="Running").click()
+        _open_expanders(page, "Chart as a table")
+        scanner.check("dashboard-running")
+
         coach = _context(browser, size).new_page()
         coach.set_default_timeout(30_000)
         coach_scanner = Scanner(coach, size, streamlit_findings[size])
@@ -221,4 +233,4 @@ def test_every_page_and_state_has_no_serious_or_critical_violation_of_the_apps_o
         context.close()
     assert not app_findings, json.dumps(app_findings, indent=1)
     # Every state was scanned, and Streamlit's own findings (if any) are on the record, not hidden.
-    assert len(scanner.states) == 25, list(scanner.states)
+    assert len(scanner.states) == 28, list(scanner.states)
