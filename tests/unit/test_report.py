@@ -489,3 +489,28 @@ def test_a_long_report_with_runs_still_fits_one_page_leaving_the_running_to_the_
     # The calf alone fills this page at the smallest text: the running is left out, never the calf.
     assert len(reader.pages) == 1 and "Next retest" in text and RUNNING_HEADING not in text
     assert len(list(reader.pages[0].images)) == 2
+
+
+def test_a_week_without_runs_is_zero_everywhere_and_the_week_after_it_is_no_jump():
+    """10 km, then a week off, then 20 km this week: the dashboard, the roster and the report all say no jump (the
+    week after one without runs has nothing to compare with), and each shows the empty week as 0, not missing."""
+    from calfcore.dashboard import running_view
+    from calfcore.roster import FlagKind, roster_row
+    from calfcore.runs import running_jump
+
+    records = with_runs(history(), weekly_runs(10, 0, 20))
+    assert running_jump(records.runs, TODAY) is None  # the dashboard's flag
+    row = roster_row(records.runner, records.tests, records.symptoms, records.routine_logs, TODAY, runs=records.runs)
+    assert FlagKind.RUNNING_JUMP not in {flag.kind for flag in row.flags}
+    view = running_view(records, TODAY, 12, "distance_km")
+    assert view.table is not None
+    weeks = dict(zip(view.table["week"], view.table["distance_km"], strict=True))
+    assert weeks[f"{TODAY - dt.timedelta(weeks=1):%d %b}"] == 0 and weeks[f"{TODAY:%d %b}"] == 20
+    assert len(view.table) == 12  # every week of the span is a row (a bar of 0), none left out
+    [bars] = view.spec["datasets"].values()  # the chart's own data: the empty week is a bar of 0
+    assert len(bars) == 12 and list(bars["distance_km"])[-3:] == [10.0, 0.0, 20.0]
+    text, _ = text_of(pdf_of(records))
+    assert "Running per week, 8 weeks from 28 Apr 2025: 30 km in 3 runs. This week 20 km." in text
+    assert "Distance jumped" not in text and "Running went from" not in text
+    report = build_report(records.runner, records.tests, records.symptoms, TODAY, runs=records.runs)
+    assert report.running is not None and list(report.running["distance_km"])[-2:] == [0.0, 20.0]
