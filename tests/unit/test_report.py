@@ -505,7 +505,7 @@ def test_a_week_without_runs_is_zero_everywhere_and_the_week_after_it_is_no_jump
     view = running_view(records, TODAY, 12, "distance_km")
     assert view.table is not None
     weeks = dict(zip(view.table["week"], view.table["distance_km"], strict=True))
-    assert weeks[f"{TODAY - dt.timedelta(weeks=1):%d %b}"] == 0 and weeks[f"{TODAY:%d %b}"] == 20
+    assert weeks[f"{TODAY - dt.timedelta(weeks=1):%d %b}"] == "0.00" and weeks[f"{TODAY:%d %b}"] == "20.00"
     assert len(view.table) == 12  # every week of the span is a row (a bar of 0), none left out
     [bars] = view.spec["datasets"].values()  # the chart's own data: the empty week is a bar of 0
     assert len(bars) == 12 and list(bars["distance_km"])[-3:] == [10.0, 0.0, 20.0]
