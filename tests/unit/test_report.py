@@ -514,3 +514,31 @@ def test_a_week_without_runs_is_zero_everywhere_and_the_week_after_it_is_no_jump
     assert "Distance jumped" not in text and "Running went from" not in text
     report = build_report(records.runner, records.tests, records.symptoms, TODAY, runs=records.runs)
     assert report.running is not None and list(report.running["distance_km"])[-2:] == [0.0, 20.0]
+
+
+def test_a_name_in_chinese_arabic_and_an_emoji_prints_with_its_fonts_beside_the_running_weeks(caplog):
+    """The running journey's runner (tests/e2e/test_running.py): each script drawn in its own font, the emoji written
+    out, and the running section on the same one page, with its jump figure never rounded onto the line."""
+    name = "王芳 ليلى 🏃"
+    records = with_runs(named(name), weekly_runs(10, 0, 10, 13.04))
+    with caplog.at_level("WARNING", logger="fpdf"):
+        pdf = pdf_of(records)
+    text, reader = text_of(pdf)
+    assert len(reader.pages) == 1 and MISSING_GLYPHS not in caplog.text
+    fonts = font_names(pdf)
+    # Chinese in Noto Sans SC; Arabic in DejaVu Sans, which has its letters (as for an Arabic name alone, above).
+    assert any("NotoSansSC" in f for f in fonts) and any("DejaVuSans" in f for f in fonts), fonts
+    for expected in ("王芳", "ليلى", "[runner]", RUNNING_HEADING, "from 10.00 to 13.04 km this week (+30.4%)"):
+        assert expected in text, expected
+    assert "(+30%)" not in text
+    # The page drawn, to look at: tests/artifacts/report-running-names.png
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "report-running-names.pdf").write_bytes(pdf)
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "report-running-names.pdf")]
+        + [str(ARTIFACTS / "report-running-names")],
+        check=True,
+        timeout=60,
+    )
