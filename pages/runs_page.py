@@ -81,7 +81,8 @@ def _import_section(context: PageContext, runner_id: int, stored: list[Run], sta
         if copies
         else ""
     )
-    st.info(f"{len(found.runs)} runs found: {len(fresh)} new.{already}{others}", icon=":material/info:")
+    found_runs = f"{len(found.runs)} run{'s' if len(found.runs) != 1 else ''} found"
+    st.info(f"{found_runs}: {len(fresh)} new.{already}{others}", icon=":material/info:")
     if fresh and st.button(
         f"Import {len(fresh)} run{'s' if len(fresh) != 1 else ''}",
         type="primary",
