@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import importlib.util
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -212,3 +213,22 @@ def test_a_runs_label_gives_the_day_it_counts_on_and_its_start_in_utc() -> None:
     assert run.label.startswith("Mon 16 Jun 2025, started Sun 22:10 UTC · 8.00 km")
     [same_day] = read_uploads(upload("road_run.fit"), TODAY).runs
     assert same_day.label.startswith("Sat 14 Jun 2025, 07:02 UTC")
+
+
+def test_a_tcx_time_written_with_its_offset_counts_on_that_local_day() -> None:
+    utc = fixtures.tcx_run(SUNDAY_UTC, "Running", 5000.0, 1500.0).decode()
+
+    def in_paris(found: re.Match[str]) -> str:
+        return (
+            dt.datetime.strptime(found.group(0), "%Y-%m-%dT%H:%M:%SZ")
+            .replace(tzinfo=dt.timezone.utc)
+            .astimezone(PARIS)
+            .isoformat()
+        )
+
+    local = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", in_paris, utc)
+    assert "2025-06-16T00:10:00+02:00" in local
+    [paris] = read_uploads([("paris.tcx", local.encode())], dt.date(2025, 6, 16)).runs
+    [plain] = read_uploads([("utc.tcx", utc.encode())], dt.date(2025, 6, 16)).runs
+    assert (paris.run_on, plain.run_on) == (dt.date(2025, 6, 16), dt.date(2025, 6, 15))
+    assert paris.started_at == plain.started_at == SUNDAY_UTC.replace(tzinfo=None)
