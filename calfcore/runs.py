@@ -35,10 +35,11 @@ MAX_ELEVATION_GAIN_M = 20_000.0
 
 # Where the runner sees the weeks: which day a run counts on. A file that gives the watch's local time (a FIT file's
 # activity record, a GPX or TCX time written with its offset) dates the run by the runner's own clock, so a run at
-# 00:10 on a Monday is Monday's; a file in UTC alone (most GPX, Strava's CSV) dates it by UTC.
+# 00:10 on a Monday is Monday's; a file in UTC alone (most GPX, Strava's CSV) dates it by UTC, and one without a zone
+# (Garmin Connect's CSV, in local time) by the time as written.
 DATING_NOTE = (
     "Weeks run Monday to Sunday. A run counts on the day it started: by the watch's local time when the file gives "
-    "it (FIT files do), otherwise by UTC."
+    "it (FIT files do), otherwise by the file's own clock (UTC for Strava exports and most GPX files)."
 )
 
 

@@ -128,7 +128,7 @@ def _list_section(context: PageContext, runner_id: int, runs: list[Run], state: 
         st.caption("No runs yet.")
         return
     newest = list(reversed(runs))
-    st.caption(f"{DATING_NOTE} Start times here are in UTC.")
+    st.caption(f"{DATING_NOTE} Start times here are in UTC, but as written for a Garmin Connect CSV (its local time).")
     st.dataframe(
         [
             {
