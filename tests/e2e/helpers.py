@@ -140,6 +140,14 @@ def create_share_link(page: Page, server: Served, label: str) -> str:
     return re.search(r"http\S+\?share=[A-Za-z0-9_-]{43}", code.inner_text()).group(0)
 
 
+def add_to_roster(coach: Page, link: str) -> None:
+    """A logged-in coach opens a runner's share link and adds the runner to their roster."""
+    coach.goto(link)
+    wait_for_app(coach)
+    coach.get_by_role("button", name="Add to my roster").click()
+    expect(coach.get_by_text("On your roster")).to_be_visible()
+
+
 def open_page(page: Page, url: str, path: str = "") -> None:
     page.goto(f"{url}/{path}")
     wait_for_app(page)

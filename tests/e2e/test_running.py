@@ -18,6 +18,7 @@ from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
 from calfui.viewer import owner_key_for
 from tests.e2e.helpers import (
+    add_to_roster,
     by_the_button,
     choose,
     click,
@@ -219,10 +220,7 @@ def test_the_roster_and_the_pdf_show_the_running_weeks_and_a_jump_at_the_30_perc
     # The coach: the roster card flags the jump with its reason and source; the report carries the running weeks.
     link = create_share_link(runner, hosted, "Coach Sam")
     log_in(coach, hosted, "coach@example.org")
-    coach.goto(link)
-    wait_for_app(coach)
-    coach.get_by_role("button", name="Add to my roster").click()
-    expect(coach.get_by_text("On your roster")).to_be_visible()
+    add_to_roster(coach, link)
     expect(coach.get_by_text("Running went from 10.00 to 13.04 km this week (+30.4%)", exact=False)).to_be_visible()
     name, text = download_report(coach)
     assert name.endswith(".pdf")

@@ -142,17 +142,32 @@ def test_a_long_report_still_fits_one_page():
     assert len(reader.pages) == 1
 
 
-def test_the_page_draws_as_an_image_with_poppler():
+def drawn(pdf: bytes, stem: str, *options: str, dpi: int = 100) -> Path:
+    """The PDF's page drawn by poppler's pdftoppm as tests/artifacts/<stem>.png, to look at and to measure
+    (`options`: pdftoppm's own, e.g. a band of the page)."""
     pdftoppm = shutil.which("pdftoppm")
     assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "report.pdf").write_bytes(pdf_of(history()))
+    (ARTIFACTS / f"{stem}.pdf").write_bytes(pdf)
     subprocess.run(
-        [pdftoppm, "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "report.pdf"), str(ARTIFACTS / "report")],
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            str(dpi),
+            "-singlefile",
+            *options,
+            str(ARTIFACTS / f"{stem}.pdf"),
+            str(ARTIFACTS / stem),
+        ],
         check=True,
         timeout=60,
     )
-    page = Image.open(ARTIFACTS / "report.png").convert("L")
+    return ARTIFACTS / f"{stem}.png"
+
+
+def test_the_page_draws_as_an_image_with_poppler():
+    page = Image.open(drawn(pdf_of(history()), "report")).convert("L")
     assert page.size == (827, 1170)  # A4 at 100 dpi
     dark = sum(page.histogram()[:128]) / (page.width * page.height)
     assert 0.02 < dark < 0.3  # text and a chart on it, not a blank or black page
@@ -216,28 +231,7 @@ def long_history(name: str) -> RunnerRecords:
 
 def title_ink(pdf: bytes, stem: str) -> int:
     """Dark pixels in the page's title band, drawn by poppler at 100 dpi."""
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / f"{stem}.pdf").write_bytes(pdf)
-    subprocess.run(
-        [
-            pdftoppm,
-            "-png",
-            "-r",
-            "100",
-            "-singlefile",
-            "-y",
-            "40",
-            "-H",
-            "40",
-            str(ARTIFACTS / f"{stem}.pdf"),
-            str(ARTIFACTS / stem),
-        ],
-        check=True,
-        timeout=60,
-    )
-    band = Image.open(ARTIFACTS / f"{stem}.png").convert("L")
+    band = Image.open(drawn(pdf, stem, "-y", "40", "-H", "40")).convert("L")
     return sum(band.histogram()[:128])
 
 
@@ -374,25 +368,8 @@ def test_each_leg_at_a_glance_is_the_pages_picture_with_its_lines_under_it():
 
 
 def test_the_page_with_each_leg_at_a_glance_draws_with_poppler():
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
-    ARTIFACTS.mkdir(exist_ok=True)
     records = history(bent_reps=LegPair(20, 31), heel_height_cm=LegPair(8, 10))  # a long report: still one page
-    (ARTIFACTS / "report-glance.pdf").write_bytes(pdf_of(records))
-    subprocess.run(
-        [
-            pdftoppm,
-            "-png",
-            "-r",
-            "150",
-            "-singlefile",
-            str(ARTIFACTS / "report-glance.pdf"),
-            str(ARTIFACTS / "report-glance"),
-        ],
-        check=True,
-        timeout=60,
-    )
-    page = Image.open(ARTIFACTS / "report-glance.png").convert("RGB")
+    page = Image.open(drawn(pdf_of(records), "report-glance", dpi=150)).convert("RGB")
     assert page.size[1] == 1754 and page.size[0] in (1240, 1241)  # A4 at 150 dpi, one page
     # The bars sit near the top, under "Each leg against its reference" (the raises chart is far lower down).
     colours = page.crop((0, 0, page.width, page.height // 4)).getcolors(maxcolors=1 << 20)
@@ -446,18 +423,7 @@ def test_the_report_adds_8_weeks_of_running_under_the_raises_chart_with_its_text
     images = list(reader.pages[0].images)
     assert len(images) == 3  # each leg at a glance, the raises chart and the running bars
     assert all(Image.open(io.BytesIO(image.data)).width >= 800 for image in images)
-    # The page drawn, to look at: tests/artifacts/report-running.png
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "report-running.pdf").write_bytes(pdf)
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "report-running.pdf")]
-        + [str(ARTIFACTS / "report-running")],
-        check=True,
-        timeout=60,
-    )
-    assert Image.open(ARTIFACTS / "report-running.png").size[1] > 1000
+    assert Image.open(drawn(pdf, "report-running")).size[1] > 1000  # the page drawn, to look at
 
 
 def test_no_running_section_without_runs_in_the_8_weeks_and_time_when_runs_have_no_distance():
@@ -531,14 +497,4 @@ def test_a_name_in_chinese_arabic_and_an_emoji_prints_with_its_fonts_beside_the_
     for expected in ("王芳", "ليلى", "[runner]", RUNNING_HEADING, "from 10.00 to 13.04 km this week (+30.4%)"):
         assert expected in text, expected
     assert "(+30%)" not in text
-    # The page drawn, to look at: tests/artifacts/report-running-names.png
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "report-running-names.pdf").write_bytes(pdf)
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "report-running-names.pdf")]
-        + [str(ARTIFACTS / "report-running-names")],
-        check=True,
-        timeout=60,
-    )
+    drawn(pdf, "report-running-names")  # the page drawn, to look at
