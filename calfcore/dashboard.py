@@ -129,11 +129,12 @@ def running_view(records: RunnerRecords, today: dt.date, weeks: int | None, meas
     table = weekly.assign(week=weekly["week_start"].dt.strftime("%d %b"))[
         ["week", "runs", "distance_km", "minutes", "kind"]
     ]
-    return ChartView(
-        charts.running_spec(weekly, measure),
-        chart_text.running_text(weekly, measure),
-        table.iloc[::-1].round({"distance_km": 1, "minutes": 0}),
+    # Written as text: a table of floats prints 4 decimals ("13.0000"), and one decimal would put "13.0" after
+    # "10.0" beside "jump" (13.04 km is 30.4% more). Kilometres to the 10 m, minutes whole.
+    shown = table.assign(
+        distance_km=table["distance_km"].map("{:.2f}".format), minutes=table["minutes"].map("{:.0f}".format)
     )
+    return ChartView(charts.running_spec(weekly, measure), chart_text.running_text(weekly, measure), shown.iloc[::-1])
 
 
 def training_weeks(

@@ -239,9 +239,10 @@ class Run:
     @property
     def label(self) -> str:
         """How a picker and a list tell runs apart."""
-        when = (
-            self.started_at.strftime("%a %d %b %Y, %H:%M") if self.started_at else self.run_on.strftime("%a %d %b %Y")
-        )
+        when = self.run_on.strftime("%a %d %b %Y")  # the day it counts on (calfcore.runs.DATING_NOTE)
+        if self.started_at is not None:
+            start = self.started_at
+            when += f", {start:%H:%M} UTC" if start.date() == self.run_on else f", started {start:%a %H:%M} UTC"
         parts = [when]
         if self.distance_km is not None:
             parts.append(f"{self.distance_km:.2f} km")

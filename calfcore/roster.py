@@ -1,7 +1,8 @@
 """A coach's roster: one row per runner who shared, and the rules that flag who needs attention.
 
 Each flag reuses the rule the runner's own pages apply (the red-flag check, the pain-monitoring model, the 90% line,
-the routine's stage, the retest schedule, the jump in weekly running distance), so the roster never says something the runner's dashboard does not. Every
+the routine's stage, the retest schedule, the jump in weekly running distance, next-morning pain that rose with the
+running), so the roster never says something the runner's dashboard does not. Every
 flag carries a reason in words and where its rule comes from. The roster informs; it does not diagnose.
 """
 
@@ -20,7 +21,7 @@ from calfcore.models import HeelRaiseTest, LegPair, RoutineLogEntry, Run, Runner
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.retest import plan_retest
 from calfcore.routine import EquipmentAccess, PainPicture, Stage, pain_picture, stage_templates
-from calfcore.runs import running_jump
+from calfcore.runs import PAIN_WITH_RUNNING_BASIS, pain_rose_with_volume, running_jump
 from calfcore.scoring import Band, TestScore, gate_symmetry, symmetry_text
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, RUNNING_JUMP_PERCENT, SYMMETRY_FLAG_PERCENT
 from calfcore.triage import Triage, triage
@@ -45,8 +46,9 @@ class FlagKind(IntEnum):
     SYMMETRY = 3
     STAGE_DOWN = 4
     RUNNING_JUMP = 5
-    RETEST_DUE = 6
-    NO_TRAINING = 7
+    PAIN_WITH_RUNNING = 6
+    RETEST_DUE = 7
+    NO_TRAINING = 8
 
     @property
     def label(self) -> str:
@@ -59,6 +61,7 @@ FLAG_LABELS = {
     FlagKind.SYMMETRY: f"Symmetry under {SYMMETRY_FLAG_PERCENT.text}",
     FlagKind.STAGE_DOWN: "Stage went down",
     FlagKind.RUNNING_JUMP: f"Running jump over {RUNNING_JUMP_PERCENT.text}",
+    FlagKind.PAIN_WITH_RUNNING: "Pain rose with running",
     FlagKind.RETEST_DUE: "Retest due",
     FlagKind.NO_TRAINING: "No training logged",
 }
@@ -179,13 +182,20 @@ def _pain_flags(pain: PainPicture) -> list[Flag]:
     return flags
 
 
-def _running_flag(runs: Sequence[Run], today: dt.date) -> Flag | None:
-    """The jump in weekly running distance the runner's dashboard shows (this week's or last week's, more than
-    RUNNING_JUMP_PERCENT over the week before; a week after one without runs is no jump)."""
+def _running_flags(runs: Sequence[Run], symptoms: Sequence[SymptomEntry], today: dt.date) -> list[Flag]:
+    """What the runner's dashboard says of their running, decided by the same calfcore.runs functions: the jump in
+    weekly distance (this week's or last week's, more than RUNNING_JUMP_PERCENT over the week before; a week after
+    one without runs is no jump), and next-morning pain that rose in a week whose running rose."""
+    if not runs:
+        return []
+    flags = []
     jump = running_jump(runs, today)
-    if jump is None:
-        return None
-    return Flag(FlagKind.RUNNING_JUMP, jump.about_the_runner(today), RUNNING_JUMP_PERCENT.source.label)
+    if jump is not None:
+        flags.append(Flag(FlagKind.RUNNING_JUMP, jump.about_the_runner(today), RUNNING_JUMP_PERCENT.source.label))
+    pain = pain_rose_with_volume(runs, symptoms, today)
+    if pain is not None:
+        flags.append(Flag(FlagKind.PAIN_WITH_RUNNING, pain.about_the_runner, PAIN_WITH_RUNNING_BASIS))
+    return flags
 
 
 def _stage_at(
@@ -257,7 +267,7 @@ def roster_row(
     """One runner's roster row and flags, from the records the dashboard reads (plus hop tests and return-to-run
     checks for their warning signs, days away, the runner's own retest interval, `warning`: check-in warning
     signs still standing, which take the stage and the retest away as they do on the runner's pages, and `runs`
-    for the jump in running distance)."""
+    for the jump in running distance and pain that rose with it)."""
     latest = latest_test(tests)
     pain = pain_picture(symptoms, today)
     flags = _checkin_warning_flags(warning) + _warning_flags(tests, hops, checks)
@@ -315,9 +325,7 @@ def roster_row(
                         RETEST_BASIS,
                     )
                 )
-    running = _running_flag(runs, today)
-    if running is not None:
-        flags.append(running)
+    flags += _running_flags(runs, symptoms, today)
     recorded = [t.tested_on for t in tests] + [log.logged_on for log in routine_logs]
     training = _training_flag(routine_logs, min(recorded, default=None), today, away)
     if training is not None:

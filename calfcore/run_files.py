@@ -135,10 +135,37 @@ def _utc_naive(when: dt.datetime) -> dt.datetime:
     return when.astimezone(dt.timezone.utc).replace(tzinfo=None) if when.tzinfo else when
 
 
-def _run(start: dt.datetime, metres: float | None, seconds: float | None, gain: float | None, source: RunSource) -> Run:
+# A watch's local time is UTC plus its zone's offset: from -12 h to +14 h, in quarter hours (Nepal is +5:45).
+_MAX_OFFSET = dt.timedelta(hours=14)
+_OFFSET_STEP_SECONDS = 15 * 60
+
+
+def _local_offset(utc: object, local: object) -> dt.timedelta | None:
+    """A FIT activity's offset from UTC: its local timestamp (the watch's clock, which fitdecode reads as if it were
+    UTC) minus its timestamp, to the quarter hour; None when either is missing or the offset can't be a zone's."""
+    if not isinstance(utc, dt.datetime) or not isinstance(local, dt.datetime):
+        return None
+    seconds = (local.replace(tzinfo=None) - _utc_naive(utc)).total_seconds()
+    offset = dt.timedelta(seconds=round(seconds / _OFFSET_STEP_SECONDS) * _OFFSET_STEP_SECONDS)
+    return offset if abs(offset) <= _MAX_OFFSET else None
+
+
+def _run(
+    start: dt.datetime,
+    metres: float | None,
+    seconds: float | None,
+    gain: float | None,
+    source: RunSource,
+    offset: dt.timedelta | None = None,
+) -> Run:
+    """One run. `started_at` is kept in UTC (the same run's FIT and GPX match on it); the day it counts on is the
+    watch's local day where the file tells it: `offset` (a FIT file's), or a time written with its own offset
+    (GPX, TCX). A time in UTC alone (a "Z") or without a zone counts on its own day (calfcore.runs.DATING_NOTE)."""
+    if offset is None and start.tzinfo is not None and start.utcoffset():
+        offset = start.utcoffset()
     start = _utc_naive(start).replace(microsecond=0)
     return Run(
-        run_on=start.date(),
+        run_on=(start + offset).date() if offset else start.date(),
         distance_km=round(metres / 1000, 3) if metres else None,
         moving_seconds=round(seconds) if seconds else None,
         elevation_gain_m=round(float(gain), 1) if gain is not None else None,
@@ -152,10 +179,15 @@ def _run(start: dt.datetime, metres: float | None, seconds: float | None, gain: 
 
 def _read_fit(data: bytes) -> tuple[list[Run], int]:
     """Each session of a FIT activity is one activity (a triathlon file holds several): runs kept."""
-    runs, others = [], 0
+    sessions: list[tuple[dt.datetime, Any, Any, Any]] = []
+    others = 0
+    offset: dt.timedelta | None = None
     try:
         with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.ENABLED) as reader:
             for frame in reader:  # read as a stream: records (the track) are skipped, never kept
+                if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "activity":
+                    fields = {f.name: f.value for f in frame.fields}
+                    offset = _local_offset(fields.get("timestamp"), fields.get("local_timestamp"))
                 if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "session":
                     values = {f.name: f.value for f in frame.fields}
                     if not _is_run(values.get("sport")):
@@ -165,14 +197,15 @@ def _read_fit(data: bytes) -> tuple[list[Run], int]:
                     if not isinstance(start, dt.datetime):
                         raise FileRefused("a run in it has no start time.")
                     seconds = values.get("total_timer_time") or values.get("total_elapsed_time")
-                    runs.append(
-                        _run(start, values.get("total_distance"), seconds, values.get("total_ascent"), RunSource.FIT)
-                    )
+                    sessions.append((start, values.get("total_distance"), seconds, values.get("total_ascent")))
     except (fitdecode.FitError, ValueError, KeyError, IndexError, TypeError, OverflowError) as broken:
         if isinstance(broken, FileRefused):
             raise
         raise FileRefused("it looks like a FIT file but is damaged or cut short; export it again.") from None
-    return runs, others
+    # The activity record (with the watch's local time) comes after the sessions it sums up: dated once all is read.
+    return [
+        _run(start, metres, seconds, gain, RunSource.FIT, offset) for start, metres, seconds, gain in sessions
+    ], others
 
 
 def _read_gpx(data: bytes) -> tuple[list[Run], int]:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from calfcore.models import Run, SymptomEntry
 from calfcore.progress import week_start
-from calfcore.thresholds import PAIN_SAFE_MAX, RUNNING_JUMP_PERCENT
+from calfcore.thresholds import PAIN_SAFE_MAX, RUNNING_JUMP_PERCENT, figure_beside
 from calfcore.validation import InputErrors
 
 # The same run imported twice (two files of one run, the same archive again) is stored once: it started within a
@@ -33,6 +33,16 @@ MAX_RUN_HOURS = 72.0
 MAX_ELEVATION_GAIN_M = 20_000.0
 
 
+# Where the runner sees the weeks: which day a run counts on. A file that gives the watch's local time (a FIT file's
+# activity record, a GPX or TCX time written with its offset) dates the run by the runner's own clock, so a run at
+# 00:10 on a Monday is Monday's; a file in UTC alone (most GPX, Strava's CSV) dates it by UTC, and one without a zone
+# (Garmin Connect's CSV, in local time) by the time as written.
+DATING_NOTE = (
+    "Weeks run Monday to Sunday. A run counts on the day it started: by the watch's local time when the file gives "
+    "it (FIT files do), otherwise by the file's own clock (UTC for Strava exports and most GPX files)."
+)
+
+
 class Volume(StrEnum):
     """What the weekly bars count: the runner's choice."""
 
@@ -46,7 +56,8 @@ class Volume(StrEnum):
 def checked_run(run: Run, today: dt.date) -> Run:
     """The run if it can be one run on foot, else InputErrors with a sentence per field. Nothing is saved on error."""
     errors: dict[str, str] = {}
-    if run.run_on > today:
+    # A file's run counts on the watch's local day, which can be a day ahead of UTC's: its start in UTC decides.
+    if (run.started_at.date() if run.started_at else run.run_on) > today:
         errors["date"] = f"{run.run_on:%d %b %Y} is in the future; a run can only be recorded once it is done."
     if run.distance_km is None and run.moving_seconds is None:
         errors["distance"] = "Give the distance, the time, or both."
@@ -170,11 +181,31 @@ class RunningJump:
         return (self.this_km - self.previous_km) / self.previous_km * 100
 
     def went(self, today: dt.date) -> str:
-        """'went from 24 to 38 km this week (+58%)'."""
+        """'went from 24 to 38 km this week (+58%)'. The word (a jump: more than 30%) and the figures never
+        contradict each other: the rise is shown as thresholds.figure_beside shows a figure next to its line (30.4%
+        reads "+30.4%", not "+30%"; 30.04% reads "just over 30%"), and the distances with decimals where whole
+        kilometres would show no jump (10 to 13.04 km reads "10.00 to 13.04 km", not "10 to 13 km")."""
         when = "this week" if self.week_start == week_start(today) else f"in the week of {self.week_start:%d %b}"
-        # Floored: the figure shown is never more than the rise itself (30.4% reads +30%).
-        shown = math.floor(self.percent)
-        return f"went from {self.previous_km:.0f} to {self.this_km:.0f} km {when} (+{shown}%)"
+        return f"went from {self.distances} {when} ({self.rise})"
+
+    @property
+    def rise(self) -> str:
+        """ "+58%", "+30.4%", or "just over 30%": never a figure on or under the line for a week flagged above it."""
+        line = RUNNING_JUMP_PERCENT.value
+        # The rule compares without division (is_jump); a division can land a hair under the line it passed.
+        percent = self.percent if self.percent > line else math.nextafter(line, math.inf)
+        shown = figure_beside(percent, RUNNING_JUMP_PERCENT, lambda value: value > line)
+        return shown if shown.startswith("just") else f"+{shown}"
+
+    @property
+    def distances(self) -> str:
+        """ "24 to 38 km": whole kilometres where they show the jump themselves, else as many decimals (up to 2) as
+        it takes, so the distances a reader divides agree with the word."""
+        for places in (0, 1, 2):
+            before, now = round(self.previous_km, places), round(self.this_km, places)
+            if is_jump(before, now) or places == 2:
+                return f"{before:.{places}f} to {now:.{places}f} km"
+        raise AssertionError("unreachable")
 
     def sentence(self, today: dt.date) -> str:
         """The runner's own words for it (the dashboard and the coach's view of it)."""
@@ -224,13 +255,30 @@ class PainWithVolume:
     previous_pain: int
     this_pain: int
 
-    @property
-    def sentence(self) -> str:
+    def _said(self, whose: str) -> str:
         return (
             f"Next-morning pain rose from {self.previous_pain} to {self.this_pain}/10 in the week of "
-            f"{self.week_start:%d %b}, a week your running rose too. Pain that climbs with the running is worth "
+            f"{self.week_start:%d %b}, a week {whose} running rose too. Pain that climbs with the running is worth "
             "noticing early."
         )
+
+    @property
+    def sentence(self) -> str:
+        """The runner's own words for it (the dashboard and the coach's view of it)."""
+        return self._said("your")
+
+    @property
+    def about_the_runner(self) -> str:
+        """The same in the third person, for a coach's roster."""
+        return self._said("their")
+
+
+# Where the pain-with-running rule comes from: the pain-monitoring model's rising next-morning pain (outside its safe
+# zone), read beside the week's running. Pairing the two is Calf Check's reading, not a published rule.
+PAIN_WITH_RUNNING_BASIS = (
+    f"{PAIN_SAFE_MAX.source.label}: next-morning pain rising week on week, above {PAIN_SAFE_MAX.text}; read beside "
+    "the week's running by Calf Check (our convention, not a published rule)"
+)
 
 
 def pain_rose_with_volume(

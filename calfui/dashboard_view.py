@@ -317,7 +317,7 @@ def render_running_flags(records: RunnerRecords, today: dt.date) -> None:
         )
     pain = runs.pain_rose_with_volume(records.runs, records.symptoms, today)
     if pain is not None:
-        st.warning(pain.sentence, icon=":material/trending_up:")
+        st.warning(f"{pain.sentence} Source: {runs.PAIN_WITH_RUNNING_BASIS}.", icon=":material/trending_up:")
 
 
 def render_running(data: OwnerData, records: RunnerRecords, today: dt.date, weeks: int | None) -> None:
@@ -343,3 +343,6 @@ def render_running(data: OwnerData, records: RunnerRecords, today: dt.date, week
 
     spec, text, table = data.cached(("running chart", records.runner.id, weeks, today, measure), ready)
     render_chart(spec, text, table)
+    from calfcore.runs import DATING_NOTE
+
+    st.caption(DATING_NOTE)

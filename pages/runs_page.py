@@ -11,7 +11,7 @@ import streamlit as st
 
 from calfcore.models import Run
 from calfcore.run_files import MAX_FILES, MAX_UPLOAD_BYTES, read_uploads
-from calfcore.runs import checked_run, new_runs, parse_hand_run
+from calfcore.runs import DATING_NOTE, checked_run, new_runs, parse_hand_run
 from calfcore.validation import InputErrors
 from calfui import widgets
 from calfui.context import PageContext, render_page
@@ -81,7 +81,8 @@ def _import_section(context: PageContext, runner_id: int, stored: list[Run], sta
         if copies
         else ""
     )
-    st.info(f"{len(found.runs)} runs found: {len(fresh)} new.{already}{others}", icon=":material/info:")
+    found_runs = f"{len(found.runs)} run{'s' if len(found.runs) != 1 else ''} found"
+    st.info(f"{found_runs}: {len(fresh)} new.{already}{others}", icon=":material/info:")
     if fresh and st.button(
         f"Import {len(fresh)} run{'s' if len(fresh) != 1 else ''}",
         type="primary",
@@ -127,11 +128,12 @@ def _list_section(context: PageContext, runner_id: int, runs: list[Run], state: 
         st.caption("No runs yet.")
         return
     newest = list(reversed(runs))
+    st.caption(f"{DATING_NOTE} Start times here are in UTC, but as written for a Garmin Connect CSV (its local time).")
     st.dataframe(
         [
             {
                 "date": r.run_on.strftime("%a %d %b %Y"),
-                "start (UTC)": r.started_at.strftime("%H:%M") if r.started_at else "",
+                "start (UTC)": r.started_at.strftime("%a %H:%M") if r.started_at else "",
                 "km": r.distance_km,
                 "minutes": round(r.moving_seconds / 60) if r.moving_seconds else None,
                 "climb (m)": r.elevation_gain_m,

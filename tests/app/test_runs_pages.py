@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calfcore.clock import TODAY_ENV
-from calfcore.models import Run, RunSource
+from calfcore.models import Run, RunSource, Side, SymptomEntry
 from calfstore import LOCAL_OWNER
 from calfui.viewer import owner_key_for
 from tests.app.conftest import create_runner, go, peek_store, record_test, texts
@@ -122,3 +122,39 @@ def test_the_coachs_roster_flags_the_jump_with_its_reason_and_source(clock, db_p
     # The roster's filter by that flag keeps her.
     keyed(coach, "segmented_control", "roster_filter").set_value("Running jump over 30%").run()
     assert "Running went from 24 to 38 km" in texts(coach).replace("\\", "")
+
+
+def test_pain_that_rose_with_the_running_is_on_the_dashboard_and_the_roster_in_the_same_words(clock, db_path) -> None:
+    """Next-morning pain 2 last week and 4 this week, running 24 then 26 km (up, but no jump): the runner's dashboard
+    and the coach's roster say so, from one rule, each with its basis; the roster's filter finds her by it."""
+    ann = _hosted(_login("ann-123", "Ann"))
+    create_runner(ann, "Ann")
+    record_test(ann, 25, 24, tested_on=DAY)
+    owner = owner_key_for("https://id.example.org", "ann-123")
+    store = peek_store(db_path)
+    runner_id = int(store.list_runners(owner)[0].saved_id)
+    store.save_runs(
+        owner,
+        runner_id,
+        [Run(MONDAY - dt.timedelta(days=5), 24.0, None), Run(MONDAY, 26.0, None)],  # +8%: no jump
+    )
+    store.add_symptoms(owner, runner_id, [SymptomEntry(MONDAY - dt.timedelta(days=5), Side.LEFT, None, 2, None)])
+    store.add_symptoms(owner, runner_id, [SymptomEntry(DAY, Side.LEFT, None, 4, None)])
+    said = "rose from 2 to 4/10 in the week of 14 Dec, a week {} running rose too."
+    page = texts(go(ann, "dashboard"))
+    assert "Next-morning pain " + said.format("your") in page and "Your running went from" not in page  # no jump
+    assert "Source: Silbernagel" in page and "our convention" in page
+    token = _create_link(ann)
+
+    coach = _hosted(_login("coach-9", "Coach Kim"))
+    coach.query_params["share"] = token
+    coach.run()
+    keyed(coach, "button", r"roster_add_link\d+").click().run()
+    coach = _hosted(_login("coach-9", "Coach Kim"))
+    go(coach, "roster")
+    page = texts(coach).replace("\\", "")
+    assert "Pain rose with running" in page and "Needs attention" in page
+    assert "Next-morning pain " + said.format("their") in page
+    assert "Source: Silbernagel" in page and "Running jump over 30%:" not in page
+    keyed(coach, "segmented_control", "roster_filter").set_value("Pain rose with running").run()
+    assert said.format("their") in texts(coach).replace("\\", "")

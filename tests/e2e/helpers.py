@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Protocol
 
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
+from pypdf import PdfReader
 
 from calfcore.protocol import BEATS_PER_RAISE
 
@@ -47,6 +49,44 @@ def assert_no_runner_data(page: Page, where: str) -> None:
         assert marker not in body, (where, marker, body)
     for test_id in ("stMetric", "stVegaLiteChart"):  # (the public home page has a table of norms)
         assert page.get_by_test_id(test_id).count() == 0, (where, test_id)
+
+
+# -- forms that say what they did (issue 24) ---------------------------------------------------------------
+
+
+def by_the_button(page: Page, button: str, sentence: str, *, within: Locator | None = None) -> None:
+    """The refusal is an alert right under the form's button (not at the top of the page) and says `sentence`."""
+    alert = page.get_by_test_id("stAlert").filter(has_text=sentence).last  # (a field may say it too, above)
+    expect(alert).to_be_visible()
+    alert.scroll_into_view_if_needed()
+    under = alert.bounding_box()
+    above = (within or page).get_by_role("button", name=button, exact=True).bounding_box()
+    assert under and above, (under, above)
+    gap = under["y"] - (above["y"] + above["height"])
+    assert 0 <= gap < 80, f"{sentence!r} is {gap:.0f} px from the {button!r} button"
+
+
+def no_success(page: Page) -> None:
+    """No confirmation of a save on screen (one the browser hid after a change to the form counts as gone)."""
+    expect(page.locator("[data-testid='stAlertContentSuccess']:visible")).to_have_count(0)
+
+
+# -- the PDF report --------------------------------------------------------------------------------------------
+
+REPORT_BUTTON = "Download report (PDF)"
+
+
+def download_report(page: Page) -> tuple[str, str]:
+    """Tap the report button; the file's name and its text (white space made single spaces)."""
+    button = page.get_by_role("button", name=REPORT_BUTTON)
+    expect(button).to_be_visible()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    return info.value.suggested_filename, re.sub(r"\s+", " ", reader.pages[0].extract_text())
 
 
 # -- hosted mode: a person with a login ------------------------------------------------------------------------
@@ -98,6 +138,14 @@ def create_share_link(page: Page, server: Served, label: str) -> str:
     code = page.get_by_test_id("stCode")
     expect(code).to_contain_text("?share=")
     return re.search(r"http\S+\?share=[A-Za-z0-9_-]{43}", code.inner_text()).group(0)
+
+
+def add_to_roster(coach: Page, link: str) -> None:
+    """A logged-in coach opens a runner's share link and adds the runner to their roster."""
+    coach.goto(link)
+    wait_for_app(coach)
+    coach.get_by_role("button", name="Add to my roster").click()
+    expect(coach.get_by_text("On your roster")).to_be_visible()
 
 
 def open_page(page: Page, url: str, path: str = "") -> None:

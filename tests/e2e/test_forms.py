@@ -18,11 +18,13 @@ from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
 from tests.e2e.helpers import (
     FAST_CADENCE,
+    by_the_button,
     click,
     create_profile,
     fill_number,
     guided_leg,
     navigate,
+    no_success,
     open_page,
     record_test,
     screenshot,
@@ -39,23 +41,6 @@ def _stored(server, read):
         return read(store, runner.saved_id)
     finally:
         store.close()
-
-
-def _by_the_button(page: Page, button: str, sentence: str, *, within: Locator | None = None) -> None:
-    """The refusal is an alert right under the form's button (not at the top of the page) and says `sentence`."""
-    alert = page.get_by_test_id("stAlert").filter(has_text=sentence).last  # (a field may say it too, above)
-    expect(alert).to_be_visible()
-    alert.scroll_into_view_if_needed()
-    under = alert.bounding_box()
-    above = (within or page).get_by_role("button", name=button, exact=True).bounding_box()
-    assert under and above, (under, above)
-    gap = under["y"] - (above["y"] + above["height"])
-    assert 0 <= gap < 80, f"{sentence!r} is {gap:.0f} px from the {button!r} button"
-
-
-def _no_success(page: Page) -> None:
-    """No confirmation of a save on screen (one the browser hid after a change to the form counts as gone)."""
-    expect(page.locator("[data-testid='stAlertContentSuccess']:visible")).to_have_count(0)
 
 
 # -- Return to run: the hop test ------------------------------------------------------------------------------------
@@ -103,20 +88,20 @@ def test_return_to_run_hop_test_refuses_bad_counts_after_a_good_save(server, pho
     expect(phone.get_by_text("Hop test saved.", exact=False)).to_be_visible()  # (naming the save: tests/app)
     # The confirmation belongs to that save: the first change to the form takes it away, before any Save.
     _hop_form(phone).get_by_label("Hops: left", exact=True).fill("13")
-    _no_success(phone)
+    no_success(phone)
 
     for bad in (-1, 500):
         _save_hops(phone, bad, 14)
         sentence = f"Hops, left must be between 0 and 200; {bad} is out of range."
-        _by_the_button(phone, "Save hop test", "Nothing was saved. Please fix: " + sentence)
+        by_the_button(phone, "Save hop test", "Nothing was saved. Please fix: " + sentence)
         expect(_hop_form(phone).get_by_test_id("stAlert").filter(has_text=sentence)).to_be_visible()  # its field
-        _no_success(phone)
+        no_success(phone)
         expect(phone.get_by_label("Hops: left", exact=True)).to_have_value(str(bad))  # what was typed stays
     screenshot(phone, "forms-hop-refused-phone")
 
     _save_hops(phone, 12.5, 14)
-    _by_the_button(phone, "Save hop test", "Hops, left: 12.5 is not a whole number of hops.")
-    _no_success(phone)
+    by_the_button(phone, "Save hop test", "Hops, left: 12.5 is not a whole number of hops.")
+    no_success(phone)
 
     # Re-tapping the picked pain (0) keeps it: the required field is not emptied behind the runner's back.
     form = _hop_form(phone)
@@ -128,14 +113,14 @@ def test_return_to_run_hop_test_refuses_bad_counts_after_a_good_save(server, pho
     _save_hops(phone, 11, 14)  # the pain tapped again is still 0: this one saves
     expect(phone.get_by_text("Hop test saved.", exact=False)).to_be_visible()
     _pill(_hop_form(phone), "Pain while hopping, left", "1").click()  # a tapped choice is a change too
-    _no_success(phone)
+    no_success(phone)
     # The checklist's form: a tick after its save takes its confirmation away.
     phone.get_by_role("tab", name="Record the checklist").click()
     click(phone, "Save checklist")
     expect(phone.get_by_text("Checklist saved.", exact=False)).to_be_visible()
     _still_open(phone, "Record the checklist")
     phone.get_by_text("I walked for 30 minutes without pain").click()
-    _no_success(phone)
+    no_success(phone)
 
     hops, checks = _stored(
         server,
@@ -169,7 +154,7 @@ def test_record_refuses_a_fraction_of_a_raise_and_numbers_out_of_range_after_a_g
     expect(phone.get_by_label("Raises: left", exact=True)).to_have_value("12.5")  # shown as typed, not 12
     phone.get_by_role("button", name="Save test").click()
     wait_for_app(phone)
-    _by_the_button(phone, "Save test", "Knee-straight raises, left: 12.5 is not a whole number of raises.")
+    by_the_button(phone, "Save test", "Knee-straight raises, left: 12.5 is not a whole number of raises.")
     for sentence in (
         "Knee-to-wall (cm), left must be between 0 and 30; 45 is out of range.",
         "Seated soleus load (kg) must be between 0 and 500; -5 is out of range.",
@@ -213,7 +198,7 @@ def test_profile_birth_year_with_a_decimal_is_not_a_whole_year_and_a_bad_edit_st
     create.get_by_label("Name", exact=True).fill("Yara")
     fill_number(phone, "Birth year", 2024.5, within=create)
     click(phone, "Create profile")
-    _by_the_button(phone, "Create profile", "Birth year: 2024.5 is not a whole year.")
+    by_the_button(phone, "Create profile", "Birth year: 2024.5 is not a whole year.")
     create_profile(phone, None, "Yara", 1990)
 
     edit = phone.get_by_test_id("stForm").filter(has=phone.get_by_role("button", name="Save profile"))
@@ -223,9 +208,9 @@ def test_profile_birth_year_with_a_decimal_is_not_a_whole_year_and_a_bad_edit_st
     edit = phone.get_by_test_id("stForm").filter(has=phone.get_by_role("button", name="Save profile"))
     fill_number(phone, "Birth year", 1800, within=edit)
     click(phone, "Save profile")
-    _by_the_button(phone, "Save profile", "must be between", within=edit)
+    by_the_button(phone, "Save profile", "must be between", within=edit)
     expect(phone.get_by_text("Birth year must be between", exact=False).first).to_be_visible()
-    _no_success(phone)
+    no_success(phone)
     screenshot(phone, "forms-profile-refused-phone")
 
     runner = _stored(server, lambda store, runner: store.get_runner(LOCAL_OWNER, runner))
@@ -246,8 +231,8 @@ def test_training_log_and_check_in_refuse_bad_numbers_after_a_good_save(server, 
     fill_number(phone, "Sets", 2.5)
     click(phone, "Log it")
     _still_open(phone, "Log training")
-    _by_the_button(phone, "Log it", "Sets: 2.5 is not a whole number of sets.")
-    _no_success(phone)
+    by_the_button(phone, "Log it", "Sets: 2.5 is not a whole number of sets.")
+    no_success(phone)
 
     phone.get_by_role("tab", name="Daily check-in").click()
     fill_number(phone, "Morning stiffness, left (minutes)", 10)
@@ -255,13 +240,13 @@ def test_training_log_and_check_in_refuse_bad_numbers_after_a_good_save(server, 
     expect(phone.get_by_text("Check-in saved.")).to_be_visible()
     _still_open(phone, "Daily check-in")
     phone.get_by_label("Morning stiffness, left (minutes)", exact=True).fill("1")  # typing alone hides it
-    _no_success(phone)
+    no_success(phone)
     _still_open(phone, "Daily check-in")
     fill_number(phone, "Morning stiffness, left (minutes)", -5)
     click(phone, "Save check-in")
     _still_open(phone, "Daily check-in")
-    _by_the_button(phone, "Save check-in", "Morning stiffness (min), left must be between 0 and 1440; -5 is out of")
-    _no_success(phone)
+    by_the_button(phone, "Save check-in", "Morning stiffness (min), left must be between 0 and 1440; -5 is out of")
+    no_success(phone)
     screenshot(phone, "forms-checkin-refused-phone")
 
     logs, symptoms = _stored(
@@ -281,7 +266,7 @@ def test_guided_test_refuses_a_metronome_out_of_range_and_a_fraction_of_a_raise(
     navigate(phone, "Guided test")
     fill_number(phone, "Metronome (beats/min)", 200)
     click(phone, "Start the guided test")
-    _by_the_button(
+    by_the_button(
         phone, "Start the guided test", "Not started. Metronome (beats/min) must be between 30 and 120; 200 is"
     )
     fill_number(phone, "Metronome (beats/min)", FAST_CADENCE)
@@ -290,7 +275,7 @@ def test_guided_test_refuses_a_metronome_out_of_range_and_a_fraction_of_a_raise(
     guided_leg(phone, "Left", 5)
     fill_number(phone, "Raises", 12.5)
     click(phone, "Confirm")
-    _by_the_button(phone, "Confirm", "Not confirmed. Raises: 12.5 is not a whole number of raises.")
+    by_the_button(phone, "Confirm", "Not confirmed. Raises: 12.5 is not a whole number of raises.")
     expect(phone.get_by_role("heading", name=re.compile(r"^Left leg: \d+ raises$"))).to_be_visible()  # still here
     screenshot(phone, "forms-guided-refused-phone")
     fill_number(phone, "Raises", 3)

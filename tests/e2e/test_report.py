@@ -5,26 +5,22 @@ coach's page was drawn gives a page saying so, with none of the runner's data.""
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from pypdf import PdfReader
 
 from calfcore.clock import TODAY_ENV
 from calfcore.demo import demo_data
 from calfcore.sharing import token_hash
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
-from tests.e2e.helpers import PHONE, click, open_page, screenshot
+from tests.e2e.helpers import PHONE, REPORT_BUTTON, click, download_report, open_page, screenshot
 from tests.e2e.server import StreamlitServer, start_server
 
 DAY = dt.date(2026, 12, 14)  # the server's today, a Monday
 TOKEN = "r" * 43  # the shape of secrets.token_urlsafe(32); only its hash is stored
-BUTTON = "Download report (PDF)"
 
 
 @pytest.fixture
@@ -44,28 +40,15 @@ def seeded(tmp_path: Path) -> Iterator[tuple[StreamlitServer, int]]:
     assert "Traceback" not in server.log(), server.log()
 
 
-def download(page: Page) -> tuple[str, str]:
-    """Tap the report button; the file's name and its text (white space made single spaces)."""
-    button = page.get_by_role("button", name=BUTTON)
-    expect(button).to_be_visible()
-    with page.expect_download(timeout=60_000) as info:
-        button.click()
-    data = Path(info.value.path()).read_bytes()
-    assert data.startswith(b"%PDF-")
-    reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) == 1
-    return info.value.suggested_filename, re.sub(r"\s+", " ", reader.pages[0].extract_text())
-
-
 def test_the_runner_downloads_the_report_from_the_dashboard_on_a_phone(seeded, phone: Page) -> None:
     server, runner_id = seeded
     open_page(phone, server.url, f"dashboard?runner={runner_id}")
-    button = phone.get_by_role("button", name=BUTTON)
+    button = phone.get_by_role("button", name=REPORT_BUTTON)
     expect(button).to_be_visible()
     box = button.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # on screen on a phone
     screenshot(phone, "report-button-phone")
-    name, text = download(phone)
+    name, text = download_report(phone)
     assert name == "calf-check-demo-runner-alex-2026-12-14.pdf"
     assert "Calf Check report: Demo runner (Alex)" in text
     assert "made-up demo data" in text and "Made on 14 Dec 2026" in text
@@ -85,7 +68,7 @@ def test_the_coach_downloads_the_report_until_the_link_is_revoked(seeded, browse
         page = coach.new_page()
         open_page(page, server.url, f"?share={TOKEN}")
         expect(page.get_by_text("Shared by Demo runner (Alex) with Coach Sam")).to_be_visible()
-        name, text = download(page)
+        name, text = download_report(page)
         assert name == "calf-check-demo-runner-alex-2026-12-14.pdf"
         assert "Calf Check report: Demo runner (Alex)" in text
 
@@ -96,13 +79,13 @@ def test_the_coach_downloads_the_report_until_the_link_is_revoked(seeded, browse
         expect(phone.get_by_role("combobox", name="Revoke a link")).to_have_count(0)  # no live link left
 
         # The page was drawn while the link worked; the tap comes after it ended: a page that says so, no data.
-        name, text = download(page)
+        name, text = download_report(page)
         assert "This share link no longer works" in text
         assert "Demo runner" not in text and "raises" not in text
         # The tap reruns nothing (a rerun raced the download and lost it now and then); the coach's next look does.
         page.reload()
         expect(page.get_by_text("This link doesn't work")).to_be_visible()
-        expect(page.get_by_role("button", name=BUTTON)).to_have_count(0)
+        expect(page.get_by_role("button", name=REPORT_BUTTON)).to_have_count(0)
         screenshot(page, "report-coach-link-ended-phone")
     finally:
         coach.close()

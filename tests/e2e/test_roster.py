@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import (
+    add_to_roster,
     choose,
     click,
     create_profile_and_test,
@@ -59,10 +60,7 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     screenshot(ann, "roster-share-comments")
 
     log_in(coach, hosted, "coach@example.org")
-    coach.goto(ann_link)
-    wait_for_app(coach)
-    coach.get_by_role("button", name="Add to my roster").click()
-    expect(coach.get_by_text("On your roster")).to_be_visible()
+    add_to_roster(coach, ann_link)
     box = coach.get_by_role("textbox", name="Comment on this test")
     box.fill(COMMENT)
     coach.get_by_role("button", name="Send comment").click()

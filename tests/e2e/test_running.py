@@ -8,25 +8,39 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import io
+import re
 import zipfile
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
+from calfui.viewer import owner_key_for
 from tests.e2e.helpers import (
+    add_to_roster,
+    by_the_button,
+    choose,
     click,
     create_profile,
+    create_profile_and_test,
     create_share_link,
+    download_report,
+    fill_number,
+    log_in,
+    main_text,
     navigate,
+    no_success,
     open_list,
     open_page,
+    options_of,
+    person,
     record_test,
     screenshot,
     select_box,
     wait_for_app,
 )
+from tests.e2e.server import StreamlitServer
 
 _MAKER = Path(__file__).resolve().parent.parent / "data" / "runs" / "make_fixtures.py"
 _spec = importlib.util.spec_from_file_location("make_fixtures", _MAKER)
@@ -124,3 +138,166 @@ def test_runs_from_a_watch_beside_the_calf_at_phone_size(server, phone: Page) ->
     finally:
         store.close()
     assert sorted(r.distance_km for r in runs) == [18.0, 20.0]
+
+
+# -- a coach's roster and the PDF, at the 30% line, with a name in three scripts (hosted mode) ----------------------
+
+NAME = "王芳 ليلى 🏃"  # Chinese, Arabic and an emoji: the PDF writes out the emoji it has no font for
+PARIS = dt.timedelta(hours=2)
+
+
+def _weeks_around_the_line() -> list[dict[str, object]]:
+    """10 km three weeks ago, none two weeks ago, 10 km last week (after a week off: no jump) and 13.04 km this week
+    (+30.4%, a jump whose whole figure would read 30%). This week's run started at 00:10 on Monday in Paris, 22:10 on
+    Sunday in UTC: its watch's local time puts it in this week. File names in the runner's scripts."""
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    paris_midnight = dt.datetime.combine(monday, dt.time(0, 10), tzinfo=dt.timezone(PARIS))
+
+    def fit(start: dt.datetime, km: float, offset: dt.timedelta | None = None) -> bytes:
+        return fixtures.fit_activity(
+            start, fixtures.Sport.RUNNING, fixtures.SubSport.STREET, km * 1000, km * 330, 40, utc_offset=offset
+        )
+
+    three_weeks_ago = dt.datetime.combine(monday - dt.timedelta(weeks=3, days=-2), dt.time(7, 0), tzinfo=UTC)
+    last_week = dt.datetime.combine(monday - dt.timedelta(days=5), dt.time(7, 0), tzinfo=UTC)
+    return [
+        {"name": "晨跑.fit", "mimeType": "application/octet-stream", "buffer": fit(three_weeks_ago, 10.0)},
+        {"name": "جري.fit", "mimeType": "application/octet-stream", "buffer": fit(last_week, 10.0)},
+        {"name": "🏃.fit", "mimeType": "application/octet-stream", "buffer": fit(paris_midnight, 13.04, PARIS)},
+    ]
+
+
+def _hand_form(page: Page):
+    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Add run"))
+
+
+def _edit_form(page: Page):
+    return page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save changes"))
+
+
+def test_the_roster_and_the_pdf_show_the_running_weeks_and_a_jump_at_the_30_percent_line(
+    hosted: StreamlitServer, identity_provider: str, browser: Browser
+) -> None:
+    runner, coach = person(browser), person(browser)  # phones: 390 × 844
+    log_in(runner, hosted, "wang@example.org")
+    create_profile_and_test(runner, hosted, NAME, 24, 23)
+    open_page(runner, hosted.url, "runs")
+    expect(runner.get_by_test_id("stMain")).to_contain_text(f"Runs of {NAME}")
+    _upload(runner, _weeks_around_the_line())
+    expect(runner.get_by_text("3 runs found: 3 new.")).to_be_visible()
+    click(runner, "Import 3 runs")
+    expect(runner.get_by_text("Imported 3 runs.")).to_be_visible()
+    table = runner.get_by_test_id("stDataFrame")
+    expect(table).to_be_visible()
+    expect(runner.get_by_text("by the watch's local time when the file gives it", exact=False)).to_be_visible()
+    screenshot(runner, "running-names-runs-phone")
+
+    # The runner's dashboard: the jump said with a figure above the line, never "+30%".
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    open_page(runner, hosted.url, "dashboard")
+    sentence = "Your running went from 10.00 to 13.04 km this week (+30.4%)."
+    expect(runner.get_by_text(sentence, exact=False)).to_be_visible()
+    assert "(+30%)" not in main_text(runner)
+    runner.get_by_role("tab", name="Running").click()
+    # The week off is a week of 0 km, not a gap: in the chart's text (33 km in 3 runs) and as a row of its table.
+    chart = runner.get_by_role(
+        "button",
+        name=re.compile(r"Show data: Running per week.*: 33 km in 3 runs\. This week 13 km\. Distance jumped in the w"),
+    )
+    expect(chart).to_be_attached()
+    running = runner.get_by_role("tabpanel", name="Running")
+    running.get_by_text("Chart as a table").click()
+    week_off = monday - dt.timedelta(weeks=2)
+    row = running.get_by_role("row").filter(has_text=f"{week_off:%d %b}")
+    expect(row).to_contain_text("usual week")
+    cells = [cell.strip() for cell in row.get_by_role("cell").all_inner_texts()]
+    assert [float(cell) for cell in cells[-4:-1]] == [0, 0, 0] and cells[-1] == "usual week", cells
+    row.scroll_into_view_if_needed()
+    screenshot(runner, "running-week-off-table-phone")
+    chart.scroll_into_view_if_needed()
+    screenshot(runner, "running-line-dashboard-phone")
+
+    # The coach: the roster card flags the jump with its reason and source; the report carries the running weeks.
+    link = create_share_link(runner, hosted, "Coach Sam")
+    log_in(coach, hosted, "coach@example.org")
+    add_to_roster(coach, link)
+    expect(coach.get_by_text("Running went from 10.00 to 13.04 km this week (+30.4%)", exact=False)).to_be_visible()
+    name, text = download_report(coach)
+    assert name.endswith(".pdf")
+    for expected in (
+        "王芳",
+        "ليلى",
+        "[runner]",  # the emoji written out, and the page says why
+        "each is written out in brackets",
+        "Running, last 8 weeks",
+        "33 km in 3 runs. This week 13 km.",
+        "Running went from 10.00 to 13.04 km this week (+30.4%).",
+        "A jump of more than 30%: Nielsen et al. 2014",
+    ):
+        assert expected in text, (expected, text)
+    assert "(+30%)" not in text
+
+    coach.goto(f"{hosted.url}/roster")
+    wait_for_app(coach)
+    card = coach.locator("[class*='st-key-roster_entry']").filter(has_text="王芳")
+    expect(card).to_contain_text("Running jump over 30%")
+    expect(card).to_contain_text("Running went from 10.00 to 13.04 km this week (+30.4%)")
+    expect(card).to_contain_text("Nielsen et al. 2014")
+    expect(card).to_contain_text(NAME)
+    assert "(+30%)" not in card.inner_text()
+    card.get_by_text("Running jump over 30%").first.scroll_into_view_if_needed()
+    screenshot(coach, "running-roster-phone")
+
+    # Runs page forms: a bad number typed after a good save stores nothing and says so by the button.
+    open_page(runner, hosted.url, "runs")
+    form = _hand_form(runner)
+    fill_number(runner, "Distance (km)", 5, within=form)
+    click(runner, "Add run")
+    expect(runner.get_by_text("Run added.")).to_be_visible()
+    for bad, sentence in (
+        (-1, "A run's distance is more than 0 and at most 400 km."),
+        (500, "A run's distance is more than 0 and at most 400 km."),
+    ):
+        fill_number(runner, "Distance (km)", bad, within=_hand_form(runner))
+        no_success(runner)  # the first change to the form takes the last save's confirmation away
+        click(runner, "Add run")
+        by_the_button(runner, "Add run", f"Nothing was saved. {sentence}")
+        no_success(runner)
+        expect(_hand_form(runner).get_by_label("Distance (km)", exact=True)).to_have_value(str(bad))
+    fill_number(runner, "Distance (km)", 5, within=_hand_form(runner))
+    fill_number(runner, "Time (minutes)", -5, within=_hand_form(runner))
+    click(runner, "Add run")
+    by_the_button(runner, "Add run", "A run's time is more than 0 and at most 72 hours.")
+    screenshot(runner, "running-hand-refused-phone")
+
+    choose(
+        runner,
+        "Correct or delete a run",
+        next(o for o in options_of(runner, "Correct or delete a run") if "5.00 km" in o),
+    )
+    edit = _edit_form(runner)
+    fill_number(runner, "Distance (km)", 7, within=edit)
+    click(runner, "Save changes")
+    expect(runner.get_by_text("Run corrected.")).to_be_visible()
+    for bad in (-1, 500):
+        fill_number(runner, "Distance (km)", bad, within=_edit_form(runner))
+        click(runner, "Save changes")
+        by_the_button(runner, "Save changes", "Nothing was saved. A run's distance is more than 0 and at most 400 km.")
+        no_success(runner)
+    screenshot(runner, "running-edit-refused-phone")
+    for someone in (runner, coach):
+        someone.context.close()
+
+    hosted.stop()
+    assert hosted.db_path is not None
+    store = DuckDBStore.open(hosted.db_path)
+    try:
+        owner = owner_key_for(identity_provider, "wang@example.org")
+        [profile] = store.list_runners(owner)
+        runs = store.list_runs(owner, profile.saved_id)
+    finally:
+        store.close()
+    assert profile.name == NAME
+    # The three imported runs and the hand run as corrected (7 km): no refused value reached the store.
+    assert sorted(r.distance_km for r in runs) == [7.0, 10.0, 10.0, 13.04]
+    assert max(r.run_on for r in runs if r.started_at is not None) == monday  # Paris's Monday, not UTC's Sunday

@@ -195,6 +195,7 @@ def test_a_read_only_data_folder_is_explained_and_nothing_changes(tmp_path: Path
 
 
 WRITER = Path(__file__).with_name("disk_full_writer.py")
+RUNS = REPO / "tests" / "data" / "runs"  # a watch's files (make_fixtures.py)
 
 
 @pytest.mark.parametrize("simulation", ["tmpfs", "file-size-limit"])
@@ -287,6 +288,14 @@ def test_pages_explain_a_full_disk_store_nothing_and_recover(tmp_path: Path, app
         at.run()
         keyed(at, "button", "confirm_import").click().run()
         assert_disk_full("import")
+        go(at, "runs")  # issue 27: a run typed by hand, and a watch's file imported
+        keyed(at, "number_input", "km").set_value(8.5)
+        keyed(at, "button", "add").click().run()
+        assert_disk_full("run by hand")
+        at.get("file_uploader")[0].set_value(("road_run.fit", (RUNS / "road_run.fit").read_bytes(), "application/fit"))
+        at.run()
+        keyed(at, "button", r"runs_import_t\d+").click().run()
+        assert_disk_full("runs import")
         assert snapshot(store) == before  # nothing of any of them was stored
 
         filler.unlink()  # space again: the same page saves at the next try, no restart

@@ -24,7 +24,15 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from calfstore import LOCAL_OWNER, open_store
-from tests.e2e.helpers import ARTIFACTS, create_profile, create_share_link, fill_number, record_test, wait_for_app
+from tests.e2e.helpers import (
+    ARTIFACTS,
+    add_to_roster,
+    create_profile,
+    create_share_link,
+    fill_number,
+    record_test,
+    wait_for_app,
+)
 from tests.e2e.server import StreamlitServer, start_server
 from tests.pgcluster import APP_USER, PgCluster
 
@@ -395,10 +403,7 @@ def test_hosted_mode_a_runner_and_a_coachs_roster_during_an_outage(
             create_profile_and_test(ann, server, "Ann Runner", 33, 31)
             link = create_share_link(ann, server, "Coach Sam")
             log_in(coach, server, "coach@example.org")
-            coach.goto(link)
-            wait_for_app(coach)
-            coach.get_by_role("button", name="Add to my roster").click()
-            expect(coach.get_by_text("On your roster")).to_be_visible()
+            add_to_roster(coach, link)
 
             cluster.server_stop("fast")
             times: dict[str, float] = {}

@@ -88,3 +88,21 @@ def test_running_bars_mark_the_jump_week_in_colour_text_and_table() -> None:
     assert view.table is not None and list(view.table["kind"])[:1] == ["jump"]  # newest week first
     timed = dashboard.running_view(records, dt.date(2025, 6, 18), 12, "minutes")
     assert "0 minutes in 3 runs" in timed.text
+
+
+def test_the_running_table_never_shows_a_jump_week_as_30_percent() -> None:
+    """13.04 km after 10 km is a jump (+30.4%): the table says 13.04, not 13.0 (or 13.0000) beside "jump"."""
+    from calfcore.models import Run
+
+    records = demo_data(dt.date(2025, 6, 18))
+    monday = dt.date(2025, 6, 16)
+    runs = [Run(monday - dt.timedelta(weeks=1), 10.0, 3300), Run(monday, 13.04, 4320)]
+    records = RunnerRecords(records.runner, records.tests, records.symptoms, records.routine_logs, runs=runs)
+    view = dashboard.running_view(records, dt.date(2025, 6, 18), 12, "distance_km")
+    assert view.table is not None
+    newest = view.table.iloc[:3][["distance_km", "minutes", "kind"]].to_dict("records")
+    assert newest == [
+        {"distance_km": "13.04", "minutes": "72", "kind": "jump"},
+        {"distance_km": "10.00", "minutes": "55", "kind": "usual week"},
+        {"distance_km": "0.00", "minutes": "0", "kind": "usual week"},
+    ]

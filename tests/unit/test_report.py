@@ -142,17 +142,32 @@ def test_a_long_report_still_fits_one_page():
     assert len(reader.pages) == 1
 
 
-def test_the_page_draws_as_an_image_with_poppler():
+def drawn(pdf: bytes, stem: str, *options: str, dpi: int = 100) -> Path:
+    """The PDF's page drawn by poppler's pdftoppm as tests/artifacts/<stem>.png, to look at and to measure
+    (`options`: pdftoppm's own, e.g. a band of the page)."""
     pdftoppm = shutil.which("pdftoppm")
     assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "report.pdf").write_bytes(pdf_of(history()))
+    (ARTIFACTS / f"{stem}.pdf").write_bytes(pdf)
     subprocess.run(
-        [pdftoppm, "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "report.pdf"), str(ARTIFACTS / "report")],
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            str(dpi),
+            "-singlefile",
+            *options,
+            str(ARTIFACTS / f"{stem}.pdf"),
+            str(ARTIFACTS / stem),
+        ],
         check=True,
         timeout=60,
     )
-    page = Image.open(ARTIFACTS / "report.png").convert("L")
+    return ARTIFACTS / f"{stem}.png"
+
+
+def test_the_page_draws_as_an_image_with_poppler():
+    page = Image.open(drawn(pdf_of(history()), "report")).convert("L")
     assert page.size == (827, 1170)  # A4 at 100 dpi
     dark = sum(page.histogram()[:128]) / (page.width * page.height)
     assert 0.02 < dark < 0.3  # text and a chart on it, not a blank or black page
@@ -216,28 +231,7 @@ def long_history(name: str) -> RunnerRecords:
 
 def title_ink(pdf: bytes, stem: str) -> int:
     """Dark pixels in the page's title band, drawn by poppler at 100 dpi."""
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / f"{stem}.pdf").write_bytes(pdf)
-    subprocess.run(
-        [
-            pdftoppm,
-            "-png",
-            "-r",
-            "100",
-            "-singlefile",
-            "-y",
-            "40",
-            "-H",
-            "40",
-            str(ARTIFACTS / f"{stem}.pdf"),
-            str(ARTIFACTS / stem),
-        ],
-        check=True,
-        timeout=60,
-    )
-    band = Image.open(ARTIFACTS / f"{stem}.png").convert("L")
+    band = Image.open(drawn(pdf, stem, "-y", "40", "-H", "40")).convert("L")
     return sum(band.histogram()[:128])
 
 
@@ -374,25 +368,8 @@ def test_each_leg_at_a_glance_is_the_pages_picture_with_its_lines_under_it():
 
 
 def test_the_page_with_each_leg_at_a_glance_draws_with_poppler():
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
-    ARTIFACTS.mkdir(exist_ok=True)
     records = history(bent_reps=LegPair(20, 31), heel_height_cm=LegPair(8, 10))  # a long report: still one page
-    (ARTIFACTS / "report-glance.pdf").write_bytes(pdf_of(records))
-    subprocess.run(
-        [
-            pdftoppm,
-            "-png",
-            "-r",
-            "150",
-            "-singlefile",
-            str(ARTIFACTS / "report-glance.pdf"),
-            str(ARTIFACTS / "report-glance"),
-        ],
-        check=True,
-        timeout=60,
-    )
-    page = Image.open(ARTIFACTS / "report-glance.png").convert("RGB")
+    page = Image.open(drawn(pdf_of(records), "report-glance", dpi=150)).convert("RGB")
     assert page.size[1] == 1754 and page.size[0] in (1240, 1241)  # A4 at 150 dpi, one page
     # The bars sit near the top, under "Each leg against its reference" (the raises chart is far lower down).
     colours = page.crop((0, 0, page.width, page.height // 4)).getcolors(maxcolors=1 << 20)
@@ -446,18 +423,7 @@ def test_the_report_adds_8_weeks_of_running_under_the_raises_chart_with_its_text
     images = list(reader.pages[0].images)
     assert len(images) == 3  # each leg at a glance, the raises chart and the running bars
     assert all(Image.open(io.BytesIO(image.data)).width >= 800 for image in images)
-    # The page drawn, to look at: tests/artifacts/report-running.png
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm, "pdftoppm is missing: run scripts/ensure_chromium.sh (installs poppler-utils)"
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "report-running.pdf").write_bytes(pdf)
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "100", "-singlefile", str(ARTIFACTS / "report-running.pdf")]
-        + [str(ARTIFACTS / "report-running")],
-        check=True,
-        timeout=60,
-    )
-    assert Image.open(ARTIFACTS / "report-running.png").size[1] > 1000
+    assert Image.open(drawn(pdf, "report-running")).size[1] > 1000  # the page drawn, to look at
 
 
 def test_no_running_section_without_runs_in_the_8_weeks_and_time_when_runs_have_no_distance():
@@ -489,3 +455,46 @@ def test_a_long_report_with_runs_still_fits_one_page_leaving_the_running_to_the_
     # The calf alone fills this page at the smallest text: the running is left out, never the calf.
     assert len(reader.pages) == 1 and "Next retest" in text and RUNNING_HEADING not in text
     assert len(list(reader.pages[0].images)) == 2
+
+
+def test_a_week_without_runs_is_zero_everywhere_and_the_week_after_it_is_no_jump():
+    """10 km, then a week off, then 20 km this week: the dashboard, the roster and the report all say no jump (the
+    week after one without runs has nothing to compare with), and each shows the empty week as 0, not missing."""
+    from calfcore.dashboard import running_view
+    from calfcore.roster import FlagKind, roster_row
+    from calfcore.runs import running_jump
+
+    records = with_runs(history(), weekly_runs(10, 0, 20))
+    assert running_jump(records.runs, TODAY) is None  # the dashboard's flag
+    row = roster_row(records.runner, records.tests, records.symptoms, records.routine_logs, TODAY, runs=records.runs)
+    assert FlagKind.RUNNING_JUMP not in {flag.kind for flag in row.flags}
+    view = running_view(records, TODAY, 12, "distance_km")
+    assert view.table is not None
+    weeks = dict(zip(view.table["week"], view.table["distance_km"], strict=True))
+    assert weeks[f"{TODAY - dt.timedelta(weeks=1):%d %b}"] == "0.00" and weeks[f"{TODAY:%d %b}"] == "20.00"
+    assert len(view.table) == 12  # every week of the span is a row (a bar of 0), none left out
+    [bars] = view.spec["datasets"].values()  # the chart's own data: the empty week is a bar of 0
+    assert len(bars) == 12 and list(bars["distance_km"])[-3:] == [10.0, 0.0, 20.0]
+    text, _ = text_of(pdf_of(records))
+    assert "Running per week, 8 weeks from 28 Apr 2025: 30 km in 3 runs. This week 20 km." in text
+    assert "Distance jumped" not in text and "Running went from" not in text
+    report = build_report(records.runner, records.tests, records.symptoms, TODAY, runs=records.runs)
+    assert report.running is not None and list(report.running["distance_km"])[-2:] == [0.0, 20.0]
+
+
+def test_a_name_in_chinese_arabic_and_an_emoji_prints_with_its_fonts_beside_the_running_weeks(caplog):
+    """The running journey's runner (tests/e2e/test_running.py): each script drawn in its own font, the emoji written
+    out, and the running section on the same one page, with its jump figure never rounded onto the line."""
+    name = "王芳 ليلى 🏃"
+    records = with_runs(named(name), weekly_runs(10, 0, 10, 13.04))
+    with caplog.at_level("WARNING", logger="fpdf"):
+        pdf = pdf_of(records)
+    text, reader = text_of(pdf)
+    assert len(reader.pages) == 1 and MISSING_GLYPHS not in caplog.text
+    fonts = font_names(pdf)
+    # Chinese in Noto Sans SC; Arabic in DejaVu Sans, which has its letters (as for an Arabic name alone, above).
+    assert any("NotoSansSC" in f for f in fonts) and any("DejaVuSans" in f for f in fonts), fonts
+    for expected in ("王芳", "ليلى", "[runner]", RUNNING_HEADING, "from 10.00 to 13.04 km this week (+30.4%)"):
+        assert expected in text, expected
+    assert "(+30%)" not in text
+    drawn(pdf, "report-running-names")  # the page drawn, to look at

@@ -11,7 +11,7 @@ from calfcore.models import LegPair, RoutineLogEntry, Run, Side
 from calfcore.readiness import HopTest, ReadinessCheck
 from calfcore.roster import FlagKind, RosterRow, roster_row, sort_roster, squad_frame, with_flag
 from calfcore.routine import Stage
-from calfcore.runs import running_jump
+from calfcore.runs import pain_rose_with_volume, running_jump
 from calfcore.scoring import Band
 from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
 from tests.contrast import GRAPHICS_MIN_RATIO, contrast_ratio
@@ -353,3 +353,41 @@ def test_the_squad_spec_is_what_altair_builds_with_the_runner_target_and_90_perc
         [50, 100],
         [50, 100],
     ]
+
+
+# Next-morning pain that rose in a week whose running rose: the dashboard's rule (calfcore.runs.pain_rose_with_volume)
+# decides here too, and the roster says it of the runner with where the rule comes from.
+@pytest.mark.parametrize(
+    ("km", "before", "now", "flagged"),
+    [
+        ((20, 26), 2, 3, True),  # just out of the safe zone (0-2), running rose
+        ((20, 26), 1, 2, False),  # a rise within the safe zone
+        ((20, 26), 3, 3, False),  # pain level
+        ((26, 26), 2, 4, False),  # running level
+        ((26, 20), 2, 4, False),  # running fell
+        ((0, 20), 2, 4, True),  # back after a week without runs: the running rose (from none), pain with it
+    ],
+)
+def test_the_roster_flags_pain_that_rose_with_the_running_as_the_dashboard_does(km, before, now, flagged):
+    runs = weekly_runs(*km)
+    symptoms = [symptom(days_ago(7), morning=before), symptom(TODAY, morning=now)]
+    result = row(symptoms=symptoms, runs=runs)
+    assert (FlagKind.PAIN_WITH_RUNNING in kinds(result)) is flagged
+    assert (pain_rose_with_volume(runs, symptoms, TODAY) is not None) is flagged  # the dashboard's answer
+    if flagged:
+        flag = flag_of(result, FlagKind.PAIN_WITH_RUNNING)
+        assert flag.reason == (
+            f"Next-morning pain rose from {before} to {now}/10 in the week of {TODAY:%d %b}, a week their running rose "
+            "too. Pain that climbs with the running is worth noticing early."
+        )
+        assert flag.source.startswith("Silbernagel") and "our convention" in flag.source
+        assert FlagKind.PAIN_WITH_RUNNING.label == "Pain rose with running"
+    assert FlagKind.PAIN_WITH_RUNNING not in kinds(row(symptoms=symptoms))  # no runs: nothing to say of running
+
+
+def test_the_runner_and_the_coach_read_one_sentence_about_pain_with_running():
+    runs, symptoms = weekly_runs(20, 26), [symptom(days_ago(7), morning=2), symptom(TODAY, morning=5)]
+    found = pain_rose_with_volume(runs, symptoms, TODAY)
+    assert found is not None
+    reason = flag_of(row(symptoms=symptoms, runs=runs), FlagKind.PAIN_WITH_RUNNING).reason
+    assert reason == found.sentence.replace("a week your running", "a week their running")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import importlib.util
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from calfcore import run_files
 from calfcore.models import RunSource
 from calfcore.run_files import read_uploads
-from calfcore.runs import new_runs
+from calfcore.runs import new_runs, weekly_volume
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "runs"
 TODAY = dt.date(2025, 6, 20)
@@ -148,3 +150,85 @@ def test_an_upload_over_the_cap_or_of_too_many_files_is_refused() -> None:
     assert "limited to" in refused("big.fit", b"\0" * (run_files.MAX_UPLOAD_BYTES + 1))
     many = read_uploads([("a.fit", b"")] * (run_files.MAX_FILES + 1), TODAY)
     assert many.runs == [] and "at once" in many.problems[0]
+
+
+# -- which day a run counts on ---------------------------------------------------------------------------------------
+
+_MAKER = DATA / "make_fixtures.py"
+_spec = importlib.util.spec_from_file_location("make_fixtures", _MAKER)
+assert _spec and _spec.loader
+fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixtures)
+
+# 00:10 on Monday 16 June in Paris (UTC+2) is 22:10 on Sunday in UTC: the run belongs to the runner's Monday.
+SUNDAY_UTC = dt.datetime(2025, 6, 15, 22, 10, tzinfo=dt.timezone.utc)
+PARIS = dt.timezone(dt.timedelta(hours=2))
+
+
+def _fit(start: dt.datetime, offset: dt.timedelta | None) -> bytes:
+    return fixtures.fit_activity(
+        start, fixtures.Sport.RUNNING, fixtures.SubSport.STREET, 8000.0, 2700.0, 20, utc_offset=offset
+    )
+
+
+@pytest.mark.parametrize(
+    ("offset", "day"),
+    [
+        (dt.timedelta(hours=2), dt.date(2025, 6, 16)),  # the watch's local day: Monday
+        (dt.timedelta(hours=2, seconds=-2), dt.date(2025, 6, 16)),  # 2 s apart in the record: still a zone of +2 h
+        (dt.timedelta(hours=1), dt.date(2025, 6, 15)),  # 23:10 local: still Sunday
+        (dt.timedelta(hours=-5), dt.date(2025, 6, 15)),  # New York: 17:10 on Sunday
+        (None, dt.date(2025, 6, 15)),  # no local time in the file: UTC's day
+        (dt.timedelta(hours=20), dt.date(2025, 6, 15)),  # no zone is 20 h from UTC: the local time is ignored
+    ],
+)
+def test_a_fit_run_counts_on_the_watchs_local_day_and_keeps_its_start_in_utc(offset, day) -> None:
+    [run] = read_uploads([("late.fit", _fit(SUNDAY_UTC, offset))], dt.date(2025, 6, 16)).runs
+    assert run.run_on == day
+    assert run.started_at == SUNDAY_UTC.replace(tzinfo=None)  # the same run's GPX (in UTC) still matches it
+    week = weekly_volume([run], dt.date(2025, 6, 18), weeks=2)
+    assert list(week["distance_km"]) == ([0.0, 8.0] if day.weekday() == 0 else [8.0, 0.0])
+
+
+def test_a_gpx_time_written_with_its_offset_counts_on_that_local_day_and_a_z_time_on_utcs() -> None:
+    local = fixtures.gpx_run(SUNDAY_UTC.astimezone(PARIS), 11, 60).encode()
+    utc = fixtures.gpx_run(SUNDAY_UTC, 11, 60).encode()
+    [paris] = read_uploads([("paris.gpx", local)], dt.date(2025, 6, 16)).runs
+    [plain] = read_uploads([("utc.gpx", utc)], dt.date(2025, 6, 16)).runs
+    assert b"+02:00" in local and (paris.run_on, plain.run_on) == (dt.date(2025, 6, 16), dt.date(2025, 6, 15))
+    assert paris.started_at == plain.started_at == SUNDAY_UTC.replace(tzinfo=None)
+    assert new_runs([plain], [paris]) == ([], 1)  # one run, whichever file came first
+
+
+def test_a_run_on_the_watchs_tomorrow_is_not_refused_as_in_the_future() -> None:
+    """Just after midnight in Auckland (UTC+12) it is still yesterday in UTC, where the server's day may be."""
+    start = dt.datetime(2025, 6, 15, 12, 30, tzinfo=dt.timezone.utc)
+    found = read_uploads([("auckland.fit", _fit(start, dt.timedelta(hours=12)))], dt.date(2025, 6, 15))
+    assert found.ok and found.runs[0].run_on == dt.date(2025, 6, 16)
+    assert "future" in refused("later.fit", _fit(start + dt.timedelta(days=1), dt.timedelta(hours=12)), start.date())
+
+
+def test_a_runs_label_gives_the_day_it_counts_on_and_its_start_in_utc() -> None:
+    [run] = read_uploads([("late.fit", _fit(SUNDAY_UTC, dt.timedelta(hours=2)))], dt.date(2025, 6, 16)).runs
+    assert run.label.startswith("Mon 16 Jun 2025, started Sun 22:10 UTC · 8.00 km")
+    [same_day] = read_uploads(upload("road_run.fit"), TODAY).runs
+    assert same_day.label.startswith("Sat 14 Jun 2025, 07:02 UTC")
+
+
+def test_a_tcx_time_written_with_its_offset_counts_on_that_local_day() -> None:
+    utc = fixtures.tcx_run(SUNDAY_UTC, "Running", 5000.0, 1500.0).decode()
+
+    def in_paris(found: re.Match[str]) -> str:
+        return (
+            dt.datetime.strptime(found.group(0), "%Y-%m-%dT%H:%M:%SZ")
+            .replace(tzinfo=dt.timezone.utc)
+            .astimezone(PARIS)
+            .isoformat()
+        )
+
+    local = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", in_paris, utc)
+    assert "2025-06-16T00:10:00+02:00" in local
+    [paris] = read_uploads([("paris.tcx", local.encode())], dt.date(2025, 6, 16)).runs
+    [plain] = read_uploads([("utc.tcx", utc.encode())], dt.date(2025, 6, 16)).runs
+    assert (paris.run_on, plain.run_on) == (dt.date(2025, 6, 16), dt.date(2025, 6, 15))
+    assert paris.started_at == plain.started_at == SUNDAY_UTC.replace(tzinfo=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 
@@ -137,10 +138,32 @@ def test_the_flag_says_what_rose_by_how_much_as_information() -> None:
     assert not any(order in sentence.lower() for order in ("you must", "stop", "should"))
 
 
-def test_the_flag_never_prints_a_jump_as_30_percent() -> None:
-    jump = latest_jump(weekly_volume(weeks_of(10, 13.04), TODAY), TODAY)
-    assert jump is not None and "(+30%)" in jump.sentence(TODAY)  # 30.4% floored: the rule and figure agree above
-    assert latest_jump(weekly_volume(weeks_of(10, 13), TODAY), TODAY) is None
+# The word (a jump: more than 30%) and the figures beside it never contradict: a rise that would round onto 30%
+# gets a decimal more ("+30.4%", never "+30%"), or "just over 30%" where even that would read 30.0%; the distances
+# get decimals where whole kilometres would show no jump (13 after 10 is exactly 30%).
+@pytest.mark.parametrize(
+    ("previous", "this", "shown"),
+    [
+        (10, 12.96, None),  # just below: no flag, nothing said
+        (10, 13, None),  # exactly 30%: no flag
+        (10, 13.01, "from 10.00 to 13.01 km this week (+30.1%)"),  # just above
+        (10, 13.04, "from 10.00 to 13.04 km this week (+30.4%)"),  # rounds onto 30% as a whole figure
+        (10, 13.004, "from 10.00 to 13.00 km this week (just over 30%)"),  # rounds onto 30.0% even with a decimal
+        (10, 13.06, "from 10.0 to 13.1 km this week (+31%)"),  # 30.6% rounds to 31%: above the line, clear
+        (24, 38, "from 24 to 38 km this week (+58%)"),  # far from the line: whole figures
+        (24, 31.3, "from 24.0 to 31.3 km this week (+30.4%)"),  # 24 to 31 km would be +29%
+    ],
+)
+def test_the_flags_figures_agree_with_the_word_at_the_30_percent_line(previous, this, shown) -> None:
+    jump = latest_jump(weekly_volume(weeks_of(previous, this), TODAY), TODAY)
+    if shown is None:
+        assert jump is None and not is_jump(previous, this)
+        return
+    assert jump is not None and shown in jump.sentence(TODAY) and shown in jump.about_the_runner(TODAY)
+    figure = re.search(r"\(\+([\d.]+)%\)", jump.sentence(TODAY))
+    assert figure is None or float(figure.group(1)) > RUNNING_JUMP_PERCENT.value  # never "+30%" for a jump
+    before, after = (float(v) for v in re.search(r"from ([\d.]+) to ([\d.]+) km", shown).groups())
+    assert (after - before) * 100 >= RUNNING_JUMP_PERCENT.value * before  # the km shown don't say "no jump"
 
 
 def test_no_flag_in_the_first_weeks_without_history_or_after_a_week_off() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import gpxpy.gpx
 from fit_tool.fit_file_builder import FitFileBuilder
+from fit_tool.profile.messages.activity_message import ActivityMessage
 from fit_tool.profile.messages.file_id_message import FileIdMessage
 from fit_tool.profile.messages.record_message import RecordMessage
 from fit_tool.profile.messages.session_message import SessionMessage
@@ -37,9 +38,21 @@ def _ms(when: dt.datetime) -> int:
     return round(when.timestamp() * 1000)
 
 
+FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=UTC)  # a FIT local timestamp counts seconds from here
+
+
 def fit_activity(
-    start: dt.datetime, sport: Sport, sub_sport: SubSport, metres: float, seconds: float, ascent: int
+    start: dt.datetime,
+    sport: Sport,
+    sub_sport: SubSport,
+    metres: float,
+    seconds: float,
+    ascent: int,
+    *,
+    utc_offset: dt.timedelta | None = None,
 ) -> bytes:
+    """A FIT activity of one session. `utc_offset`: the watch's zone, written as the activity record's local
+    timestamp (as watches do); None writes no activity record (as the committed fixtures)."""
     builder = FitFileBuilder(auto_define=True, min_string_size=50)
     file_id = FileIdMessage()
     file_id.type = FileType.ACTIVITY
@@ -63,6 +76,13 @@ def fit_activity(
     session.total_distance = metres
     session.total_ascent = ascent
     builder.add(session)
+    if utc_offset is not None:
+        end = start + dt.timedelta(seconds=seconds)
+        activity = ActivityMessage()
+        activity.timestamp = _ms(end)
+        activity.local_timestamp = round((end + utc_offset - FIT_EPOCH).total_seconds())
+        activity.num_sessions = 1
+        builder.add(activity)
     return bytes(builder.build().to_bytes())
 
 
