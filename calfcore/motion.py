@@ -13,7 +13,7 @@ import csv
 import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeGuard
 
@@ -230,6 +230,13 @@ def still_by_motion(handed: Mapping[MotionCount, float | None], test: HeelRaiseT
     over (`handed`: the counts confirmed after the guided test, or those stored before a correction). A count
     changed in the form is the runner's own; the motion's marks stay, as what it saw. [OUR CONVENTION]"""
     return frozenset(which for which, count in handed.items() if count is not None and test.count(which) == count)
+
+
+def corrected_by_hand(stored: HeelRaiseTest, corrected: HeelRaiseTest) -> HeelRaiseTest:
+    """A correction of a stored test (History): its counts left as they were stay counted by motion, and its marks
+    stay with it."""
+    handed = {which: stored.count(which) for which in stored.counted_by_motion}
+    return replace(corrected, counted_by_motion=still_by_motion(handed, corrected), raise_marks=stored.raise_marks)
 
 
 def _legs(sides: Iterable[Side]) -> str:

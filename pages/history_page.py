@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -10,7 +9,7 @@ import pyarrow as pa
 import streamlit as st
 
 from calfcore.exchange import MAX_IMPORT_MB, export_csv, export_json
-from calfcore.motion import still_by_motion
+from calfcore.motion import corrected_by_hand
 from calfcore.norms import describe_protocol
 from calfcore.routine import exercise_library
 from calfcore.units import mass_text
@@ -97,9 +96,7 @@ def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> No
     except InputErrors as errors:
         widgets.show_errors(errors.errors, slots)
         return
-    # A count corrected here is the runner's own; those left as they were stay counted by motion.
-    handed = {which: test.count(which) for which in test.counted_by_motion}
-    corrected = replace(corrected, counted_by_motion=still_by_motion(handed, corrected), raise_marks=test.raise_marks)
+    corrected = corrected_by_hand(test, corrected)  # a count changed here is the runner's own
     with saving(context.store):
         try:
             context.data.update_test(runner.saved_id, corrected, new_symptoms, revision)

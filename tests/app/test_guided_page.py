@@ -154,3 +154,22 @@ def test_a_count_changed_in_the_record_form_is_saved_as_the_runners_own(app: App
     assert test.counted_by_motion == {MotionCount.STRAIGHT_LEFT} and test.straight_reps.right == 4
     assert len(test.raise_marks) == 10  # what the motion saw is kept
     assert "right leg, knee straight: the motion's count changed by hand" in texts(app)
+
+
+def test_a_correction_from_history_keeps_counted_by_motion_only_for_the_counts_left_as_they_were(
+    app: AppTest, db_path
+) -> None:
+    from calfcore.models import MotionCount
+
+    runner = _done_by_motion(app, db_path)
+    keyed(app, "button", "save").click().run()
+    [test] = peek_store(db_path).list_tests(LOCAL_OWNER, runner.id)
+    go(app, "history")
+    assert "Counted by motion (left and right legs, knee straight)." in texts(app)
+    keyed(app, "button", "edit_test").click().run()
+    keyed(app, "number_input", rf"edit_test{test.id}_rev\d+_straight_left").set_value(5)
+    keyed(app, "button", "save").click().run()
+    assert "Correction saved" in texts(app)
+    [corrected] = peek_store(db_path).list_tests(LOCAL_OWNER, runner.id)
+    assert corrected.counted_by_motion == {MotionCount.STRAIGHT_RIGHT} and corrected.straight_reps.left == 5
+    assert corrected.raise_marks == test.raise_marks

@@ -12,6 +12,7 @@ from calfcore.motion import (
     MotionSummary,
     RaiseSummary,
     StopReason,
+    corrected_by_hand,
     counted_by_words,
     fatigue_sentence,
     marks_from_summary,
@@ -131,6 +132,10 @@ def test_a_count_changed_in_the_form_is_the_runners_own() -> None:
     assert still_by_motion(handed, heel_test(18, 22)) == {MotionCount.STRAIGHT_LEFT}
     assert still_by_motion({MotionCount.BENT_LEFT: 9}, heel_test(18, 21)) == frozenset()  # no bent count at all
     assert heel_test(18, 21, bent_reps=LegPair(9, None)).count(MotionCount.BENT_LEFT) == 9
+    marks = marks_from_summary(MotionSummary(raises=(RaiseSummary(1.0, 1.0, True),)), Knee.STRAIGHT, Side.LEFT)
+    stored = heel_test(18, 21, counted_by_motion=frozenset(handed), raise_marks=marks)
+    corrected = corrected_by_hand(stored, heel_test(19, 21))  # History: the left count corrected
+    assert corrected.counted_by_motion == {MotionCount.STRAIGHT_RIGHT} and corrected.raise_marks == marks
 
 
 def test_the_fatigue_chart_has_a_sentence_that_says_relative_not_height() -> None:
