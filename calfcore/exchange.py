@@ -138,6 +138,26 @@ def _test_cells(test: HeelRaiseTest) -> dict[str, object]:
     }
 
 
+def _motion_fields(test: HeelRaiseTest) -> dict[str, object]:
+    """How a test's counts were made, and each raise the phone's motion saw (JSON only: the CSV has one cell per
+    field)."""
+    return {
+        "counted_by_motion": sorted(test.counted_by_motion),
+        "raise_marks": [
+            {
+                "knee": m.knee.value,
+                "leg": m.leg.value,
+                "raise": m.number,
+                "at_ms": m.at_ms,
+                "relative_size": m.relative_size,
+                "on_beat": m.on_beat,
+                "counted": m.counted,
+            }
+            for m in test.raise_marks
+        ],
+    }
+
+
 def _symptom_cells(entry: SymptomEntry) -> dict[str, object]:
     return {
         "record_type": "symptom",
@@ -199,7 +219,7 @@ def export_json(
 ) -> str:
     """Everything the runner recorded, as one JSON document (the CSV carries tests, symptoms and training only;
     the return-to-run records, days away, coaches' comments on tests, warning signs ticked in daily check-ins,
-    clinicians' all-clears and runs come in the JSON)."""
+    clinicians' all-clears, runs, and which counts the phone's motion made with each raise it saw come in the JSON)."""
     test_days = {t.id: t.tested_on.isoformat() for t in tests}
 
     def plain(cells: dict[str, object]) -> dict[str, object]:
@@ -218,7 +238,7 @@ def export_json(
             "injured_side": runner.injured_side.value if runner.injured_side else None,
             "body_weight_kg": runner.body_weight_kg,
         },
-        "tests": [plain(_test_cells(t)) for t in tests],
+        "tests": [plain(_test_cells(t)) | _motion_fields(t) for t in tests],
         "symptoms": [plain(_symptom_cells(s)) for s in symptoms],
         "routine_logs": [plain(_routine_cells(r)) for r in routine_logs],
         "hop_tests": [

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from calfcore.models import Knee, LegPair, Protocol, Side, Surface
+from calfcore.models import HeelRaiseTest, Knee, LegPair, MotionCount, Protocol, RaiseMark, Side, Surface
+from calfcore.motion import still_by_motion
 from calfcore.protocol import REST_BETWEEN_LEGS_SECONDS, STANDARD_PROTOCOL
 
 MIN_GUIDED_CADENCE, MAX_GUIDED_CADENCE = 30, 120  # a guided test always has a metronome
@@ -83,4 +84,11 @@ class GuidedResult:
     test: GuidedTest
     raises: LegPair
     protocol: Protocol
-    notes: str = ""  # what the record form's notes start with: "Counted by motion ..." (calfcore.motion)
+    counted_by_motion: frozenset[MotionCount] = frozenset()  # the legs the phone's motion counted (issue 28)
+    raise_marks: tuple[RaiseMark, ...] = ()  # each raise the motion saw, per leg
+
+    def onto(self, test: HeelRaiseTest) -> HeelRaiseTest:
+        """The record form's test, with how its counts were made: a count the runner left as the guided test handed
+        it over stays counted by motion (calfcore.motion.still_by_motion); the marks go with the test."""
+        handed = {which: self.raises.get(which.side) for which in self.counted_by_motion}
+        return replace(test, counted_by_motion=still_by_motion(handed, test), raise_marks=self.raise_marks)

@@ -37,6 +37,40 @@ class Knee(StrEnum):
     BENT = "bent"
 
 
+class MotionCount(StrEnum):
+    """A count the phone's motion made in a guided test (issue 28), named as the count's own field."""
+
+    STRAIGHT_LEFT = "straight_left"
+    STRAIGHT_RIGHT = "straight_right"
+    BENT_LEFT = "bent_left"
+    BENT_RIGHT = "bent_right"
+
+    @staticmethod
+    def of(knee: Knee, side: Side) -> MotionCount:
+        return MotionCount(f"{knee.value}_{side.value}")
+
+    @property
+    def knee(self) -> Knee:
+        return Knee(self.value.split("_")[0])
+
+    @property
+    def side(self) -> Side:
+        return Side(self.value.split("_")[1])
+
+
+@dataclass(frozen=True)
+class RaiseMark:
+    """One raise the phone's motion saw in a guided test: what is stored of the motion (never the raw signal)."""
+
+    knee: Knee
+    leg: Side
+    number: int  # 1, 2, ... in the order the motion saw them, per leg
+    at_ms: int  # from the start of the count
+    relative_size: float  # 1.0 = as high as the runner's own first raises: a guide, not a height
+    on_beat: bool
+    counted: bool  # counted for the test: on the beat and not well short
+
+
 class PainLocation(StrEnum):
     NONE = "none"
     ACHILLES = "achilles"
@@ -134,6 +168,15 @@ class HeelRaiseTest:
     red_flags: frozenset[str] = field(default_factory=frozenset)
     notes: str = ""
     id: int | None = None
+    # How the counts were made: those the phone's motion made (and the runner confirmed), and each raise the motion
+    # saw (calfcore.motion). Empty for counts typed or tapped.
+    counted_by_motion: frozenset[MotionCount] = frozenset()
+    raise_marks: tuple[RaiseMark, ...] = ()
+
+    def count(self, which: MotionCount) -> float | None:
+        """The stored count that `which` names (None if that knee was not tested)."""
+        pair = self.straight_reps if which.knee is Knee.STRAIGHT else self.bent_reps
+        return pair.get(which.side) if pair else None
 
     @property
     def saved_id(self) -> int:

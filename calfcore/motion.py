@@ -12,33 +12,26 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 import altair as alt
 import pandas as pd
 
+from calfcore.models import HeelRaiseTest, Knee, MotionCount, RaiseMark, Side
 from calfcore.protocol import BEATS_PER_RAISE
 
 # Counting repetitions from a phone or an inertial sensor agrees with video and encoders (hoffmann_2024,
 # schrefl_2024, byrne_2017); no source measures heel height in centimetres from a phone: sizes stay relative.
 MOTION_SOURCES = ("hoffmann_2024", "schrefl_2024", "byrne_2017", "sleeswijk_visser_2025")
-COUNTED_BY_MOTION = "Counted by motion (phone strapped to the shin); the runner checked the count."
-
-
-def counted_by_note(legs_by_motion: Sequence[str], legs: int = 2) -> str:
-    """The record's note on how the count was made: "" when the runner tapped, else which legs motion counted."""
-    if not legs_by_motion:
-        return ""
-    if len(legs_by_motion) >= legs:
-        return COUNTED_BY_MOTION
-    return (
-        f"{' and '.join(leg.capitalize() for leg in legs_by_motion)} leg: "
-        + COUNTED_BY_MOTION[0].lower()
-        + (COUNTED_BY_MOTION[1:])
-    )
+# What a browser may hand back per leg, at most: anything past these is dropped, never stored. Well above the 150
+# raises the form accepts (calfcore.validation.MAX_REPS) and an hour of testing. [OUR CONVENTION]
+MAX_RAISES_KEPT = 400
+MAX_RAISE_SECONDS = 3600.0
+# A relative size above this is no raise of the runner's (a jolt the counter let through): dropped. [OUR CONVENTION]
+MAX_RELATIVE_SIZE = 10.0
 
 
 class StopReason(StrEnum):
@@ -143,6 +136,7 @@ class RaiseSummary:
     at_s: float  # seconds from the start of the count
     size: float  # relative to the runner's first raises (1.0 = as high as them); not a height
     on_beat: bool
+    counted: bool = True  # counted for the test: on the beat and not well short
 
 
 @dataclass(frozen=True)
@@ -156,24 +150,113 @@ class MotionSummary:
 
 
 def summary_from_browser(value: object) -> MotionSummary | None:
-    """The component's per-raise summary, checked: anything malformed is dropped, never trusted."""
+    """The component's per-raise summary, checked: anything malformed is dropped, never trusted. A raise outside
+    the bounds above (a negative or endless time, an impossible size) is dropped, and so is every raise past
+    MAX_RAISES_KEPT."""
     if not isinstance(value, dict):
         return None
     raises = []
-    for item in value.get("raises", []) if isinstance(value.get("raises"), list) else []:
+    items = value.get("raises")
+    for item in items[:MAX_RAISES_KEPT] if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
         at, size = item.get("at_s"), item.get("size")
-        if isinstance(at, int | float) and isinstance(size, int | float) and math.isfinite(at) and math.isfinite(size):
-            raises.append(RaiseSummary(round(float(at), 2), round(float(size), 2), bool(item.get("on_beat"))))
+        if not (_number(at) and _number(size) and 0 <= at <= MAX_RAISE_SECONDS and 0 <= size <= MAX_RELATIVE_SIZE):
+            continue
+        on_beat = item.get("on_beat") is True
+        counted = item.get("counted")
+        if not isinstance(counted, bool):  # a summary without it: the counter's own rule
+            counted = on_beat and size >= MotionParameters(cadence_bpm=60).short_raise_fraction
+        raises.append(RaiseSummary(round(float(at), 2), round(float(size), 2), on_beat, counted))
     stop = value.get("proposed_stop")
-    counted = value.get("counted")
+    counted_total = value.get("counted")
+    problems = value.get("problems")
     return MotionSummary(
         raises=tuple(raises),
         proposed_stop=StopReason(stop) if stop in set(StopReason) else None,
-        counted=int(counted) if isinstance(counted, int) and counted >= 0 else len(raises),
-        problems=tuple(str(p) for p in value.get("problems", []) if isinstance(p, str))[:5],
+        counted=counted_total
+        if isinstance(counted_total, int) and not isinstance(counted_total, bool) and counted_total >= 0
+        else sum(r.counted for r in raises),
+        problems=tuple(str(p) for p in problems if isinstance(p, str))[:5] if isinstance(problems, list) else (),
     )
+
+
+def _number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _were(count: int) -> str:
+    return f"{count} was" if count == 1 else f"{count} were"
+
+
+def seen_and_counted(summary: MotionSummary) -> str:
+    """One sentence on the confirm screen when the motion saw more raises than count for the test ("" otherwise):
+    a raise counts only on the beat and not well short of the first ones, the protocol's rules."""
+    seen, counted = len(summary.raises), sum(r.counted for r in summary.raises)
+    if seen == counted:
+        return ""
+    off = sum(not r.on_beat for r in summary.raises)
+    short = sum(r.on_beat and not r.counted for r in summary.raises)
+    why = [f"{_were(off)} off the beat"] if off else []
+    why += [f"{_were(short)} well short of your first raises"] if short else []
+    fraction = MotionParameters(cadence_bpm=60).short_raise_fraction
+    return (
+        f"The motion saw {seen} raises and {counted} of them count for the test: {' and '.join(why)}. A raise "
+        f"counts when it is on the beat and at least {fraction:.0%} of the size of your first raises."
+    )
+
+
+# -- what is stored: the per-raise marks, and which counts the motion made -----------------------------------------
+
+
+def marks_from_summary(summary: MotionSummary, knee: Knee, leg: Side) -> tuple[RaiseMark, ...]:
+    """A leg's per-raise summary as it is stored with the test."""
+    return tuple(
+        RaiseMark(knee, leg, number, round(r.at_s * 1000), r.size, r.on_beat, r.counted)
+        for number, r in enumerate(summary.raises, start=1)
+    )
+
+
+def summary_of_marks(marks: Sequence[RaiseMark]) -> tuple[RaiseSummary, ...]:
+    """Stored marks of one leg back as the chart's raises, in order."""
+    return tuple(
+        RaiseSummary(m.at_ms / 1000, m.relative_size, m.on_beat, m.counted)
+        for m in sorted(marks, key=lambda m: m.number)
+    )
+
+
+def still_by_motion(handed: Mapping[MotionCount, float | None], test: HeelRaiseTest) -> frozenset[MotionCount]:
+    """The counts that stay "counted by motion" once the form is saved: those the runner left as they were handed
+    over (`handed`: the counts confirmed after the guided test, or those stored before a correction). A count
+    changed in the form is the runner's own; the motion's marks stay, as what it saw. [OUR CONVENTION]"""
+    return frozenset(which for which, count in handed.items() if count is not None and test.count(which) == count)
+
+
+def corrected_by_hand(stored: HeelRaiseTest, corrected: HeelRaiseTest) -> HeelRaiseTest:
+    """A correction of a stored test (History): its counts left as they were stay counted by motion, and its marks
+    stay with it."""
+    handed = {which: stored.count(which) for which in stored.counted_by_motion}
+    return replace(corrected, counted_by_motion=still_by_motion(handed, corrected), raise_marks=stored.raise_marks)
+
+
+def _legs(sides: Iterable[Side]) -> str:
+    names = [side.value for side in Side if side in set(sides)]
+    return f"{' and '.join(names)} leg{'s' if len(names) > 1 else ''}"
+
+
+def counted_by_words(counted: Iterable[MotionCount], marks: Sequence[RaiseMark] = ()) -> str:
+    """How the counts were made, for the protocol's line: "" when none came from the motion."""
+    counted = frozenset(counted)
+    parts = []
+    for knee in Knee:
+        by_motion = [c.side for c in counted if c.knee is knee]
+        changed = {m.leg for m in marks if m.knee is knee} - set(by_motion)
+        if by_motion:
+            parts.append(f"counted by motion ({_legs(by_motion)}, knee {knee.value})")
+        if changed:
+            parts.append(f"{_legs(changed)}, knee {knee.value}: the motion's count changed by hand")
+    words = "; ".join(parts)
+    return f"{words[:1].upper()}{words[1:]}." if parts else ""
 
 
 def fatigue_sentence(raises: Sequence[RaiseSummary]) -> str:

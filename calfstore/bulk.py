@@ -10,7 +10,7 @@ from calfcore.clock import now_utc
 from calfstore.duckdb_store import DuckDBStore
 from calfstore.errors import NotFound
 from calfstore.queries.common import Cursor, one_row
-from calfstore.rows import ROUTINE_COLUMNS, SYMPTOM_COLUMNS, TEST_COLUMNS
+from calfstore.rows import BULK_TEST_COLUMNS, ROUTINE_COLUMNS, SYMPTOM_COLUMNS
 
 if TYPE_CHECKING:  # psycopg loads only where PostgreSQL is used
     from calfstore.postgres_store import PostgresStore
@@ -38,7 +38,7 @@ def bulk_load(
     }
     if runners is None:
         del frames["bulk_runners"]
-    test_columns = ", ".join(TEST_COLUMNS[1:])
+    test_columns = ", ".join(BULK_TEST_COLUMNS[1:])
     symptom_columns = ", ".join(SYMPTOM_COLUMNS[1:-1])
     routine_columns = ", ".join(ROUTINE_COLUMNS[1:])
     with store.duckdb_transaction(owner) as cursor:
@@ -141,7 +141,7 @@ def bulk_load_postgres(
                 ("id", "owner_key", "name", "birth_year", "sex", "units", "injured_side", "created_at"),
             )
         test_ids = dict(zip(tests["key"], _new_ids(cursor, "test_ids", len(tests)), strict=True))
-        test_columns = TEST_COLUMNS[1:]
+        test_columns = BULK_TEST_COLUMNS[1:]
         frame = tests.assign(
             id=tests["key"].map(test_ids),
             runner_id=tests["runner_key"].map(runner_ids),

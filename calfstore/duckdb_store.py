@@ -35,6 +35,7 @@ from calfstore.rows import (
     ALL_CLEAR_COLUMNS,
     CHECKIN_WARNING_COLUMNS,
     EVERY_DAY,
+    MARK_COLUMNS,
     ROUTINE_COLUMNS,
     RUN_COLUMNS,
     RUNNER_COLUMNS,
@@ -47,7 +48,7 @@ from calfstore.rows import (
     run_from_row,
     runner_from_row,
     symptom_from_row,
-    test_from_row,
+    tests_from_rows,
 )
 from calfstore.sql import SqlStore
 
@@ -75,7 +76,8 @@ _LOAD_RECORDS_SQL = f"""
         (SELECT list(row({", ".join(CHECKIN_WARNING_COLUMNS)})) FROM checkin_warnings WHERE runner_id = $1),
         (SELECT list(row({", ".join(ALL_CLEAR_COLUMNS)})) FROM clinician_all_clears WHERE runner_id = $1),
         (SELECT list(row({", ".join(RUN_COLUMNS)}) ORDER BY run_on, started_at NULLS FIRST, id) FROM runs
-            WHERE runner_id = $1)
+            WHERE runner_id = $1),
+        (SELECT list(row({", ".join(MARK_COLUMNS)})) FROM test_raise_marks WHERE runner_id = $1)
     FROM runners WHERE id = $1 AND owner_key = $2"""
 
 _LOG = logging.getLogger("calfcheck.store")
@@ -287,7 +289,7 @@ class DuckDBStore(SqlStore):
         tests, symptoms, logs, warnings, clears = (sorted(rows or (), key=by_day_then_id) for rows in row[8:13])
         return RunnerRecords(
             runner=runner_from_row(row),
-            tests=[test_from_row(r) for r in tests],
+            tests=tests_from_rows(tests, row[14]),
             symptoms=[symptom_from_row(r) for r in symptoms],
             routine_logs=[routine_log_from_row(r) for r in logs],
             checkin_warnings=[checkin_warning_from_row(r) for r in warnings],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from calfcore.calendar_feed import CalendarFeed
@@ -13,9 +14,12 @@ from calfcore.models import (
     CheckinWarning,
     ClinicianAllClear,
     HeelRaiseTest,
+    Knee,
     LegPair,
+    MotionCount,
     PainLocation,
     Protocol,
+    RaiseMark,
     RoutineLogEntry,
     Run,
     RunnerProfile,
@@ -32,8 +36,12 @@ from calfcore.sharing import ShareLink
 
 RUNNER_COLUMNS = "id, name, birth_year, sex, units, injured_side, body_weight_kg, is_demo"
 
-# A test's own fields, in the order the CSV export writes them (calfcore.exchange): one list for both.
-TEST_COLUMNS = ("id", "tested_on", *TEST_FIELDS)
+# A test's own fields, in the order the CSV export writes them (calfcore.exchange): one list for both; then which
+# counts the phone's motion made (the JSON export carries it, the CSV does not).
+TEST_COLUMNS = ("id", "tested_on", *TEST_FIELDS, "counted_by_motion")
+BULK_TEST_COLUMNS = TEST_COLUMNS[:-1]  # bulk loads (benchmarks) leave it empty: counts typed by hand
+# Each raise the motion saw (calfcore.models.RaiseMark), stored beside its test.
+MARK_COLUMNS = ("test_id", "knee", "leg", "raise_number", "at_ms", "relative_size", "on_beat", "counted")
 SYMPTOM_COLUMNS = (
     "id",
     "logged_on",
@@ -88,6 +96,42 @@ def test_values(test: HeelRaiseTest) -> list[Any]:
         ktw.right,
         sorted(test.red_flags),
         test.notes,
+        sorted(test.counted_by_motion),
+    ]
+
+
+def mark_values(test_id: int, mark: RaiseMark) -> list[Any]:
+    """A raise mark's stored values, in MARK_COLUMNS order."""
+    return [
+        test_id,
+        mark.knee.value,
+        mark.leg.value,
+        mark.number,
+        mark.at_ms,
+        mark.relative_size,
+        mark.on_beat,
+        mark.counted,
+    ]
+
+
+def with_marks(tests: Sequence[HeelRaiseTest], rows: Sequence[Sequence[Any]] | None) -> list[HeelRaiseTest]:
+    """Tests with their raise marks (rows in MARK_COLUMNS order, any order): by knee, leg and raise number."""
+    marks: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows or ():
+        marks.setdefault(int(row[0]), []).append(tuple(row))
+    if not marks:
+        return list(tests)
+    return [
+        replace(
+            test,
+            raise_marks=tuple(
+                RaiseMark(Knee(r[1]), Side(r[2]), int(r[3]), int(r[4]), float(r[5]), bool(r[6]), bool(r[7]))
+                for r in sorted(marks.get(test.saved_id, ()), key=lambda r: (r[1] != "straight", r[2], r[3]))
+            ),
+        )
+        if test.saved_id in marks
+        else test
+        for test in tests
     ]
 
 
@@ -119,7 +163,13 @@ def test_from_row(row: Sequence[Any]) -> HeelRaiseTest:
         knee_to_wall_cm=_pair(r["knee_to_wall_left_cm"], r["knee_to_wall_right_cm"]),
         red_flags=frozenset(r["red_flags"]),
         notes=r["notes"],
+        counted_by_motion=frozenset(MotionCount(c) for c in r["counted_by_motion"] or ()),
     )
+
+
+def tests_from_rows(rows: Sequence[Sequence[Any]], mark_rows: Sequence[Sequence[Any]] | None) -> list[HeelRaiseTest]:
+    """Tests from their rows (in order) and their raise marks' rows (any order)."""
+    return with_marks([test_from_row(row) for row in rows], mark_rows)
 
 
 def routine_log_from_row(r: Sequence[Any]) -> RoutineLogEntry:

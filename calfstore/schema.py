@@ -29,6 +29,7 @@ RUNNER_TABLES = (
     "checkin_warnings",
     "clinician_all_clears",
     "runs",
+    "test_raise_marks",
 )
 
 # The sequence each table takes its ids from (a copy between databases keeps the ids and moves these on).
@@ -49,6 +50,7 @@ ID_SEQUENCES = {
     "checkin_warnings": "checkin_warning_ids",
     "clinician_all_clears": "clinician_all_clear_ids",
     "runs": "run_ids",
+    "test_raise_marks": "raise_mark_ids",
 }
 
 
@@ -225,12 +227,13 @@ _STEPS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 _COACH_TABLES = ("roster_entries", "test_comments", "coach_notes")  # migration 7 indexes its own
 _WARNING_TABLES = ("checkin_warnings", "clinician_all_clears")  # migration 8 indexes its own
 _RUN_TABLES = ("runs",)  # migration 10 indexes its own
+_MARK_TABLES = ("test_raise_marks",)  # migration 11 indexes its own
 _POSTGRES_INDEXES = (
     "CREATE INDEX runners_by_owner ON runners (owner_key)",
     *(
         f"CREATE INDEX {table}_by_runner ON {table} (runner_id)"
         for table in RUNNER_TABLES
-        if table not in _COACH_TABLES + _WARNING_TABLES + _RUN_TABLES
+        if table not in _COACH_TABLES + _WARNING_TABLES + _RUN_TABLES + _MARK_TABLES
     ),
     "CREATE INDEX share_links_by_token ON share_links (token_sha256)",
     "CREATE INDEX calendar_feeds_by_token ON calendar_feeds (token_sha256)",
@@ -341,6 +344,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
         postgres_only=tuple(f"CREATE INDEX {table}_by_runner ON {table} (runner_id)" for table in _RUN_TABLES),
+    ),
+    Migration(
+        11,
+        "motion-counted tests: which counts the phone's motion made, and each raise it saw (never the raw motion)",
+        (
+            "ALTER TABLE test_sessions ADD COLUMN counted_by_motion VARCHAR[]",
+            "CREATE SEQUENCE raise_mark_ids START 1",
+            """CREATE TABLE test_raise_marks (
+                id BIGINT PRIMARY KEY DEFAULT nextval('raise_mark_ids'),
+                runner_id BIGINT NOT NULL,
+                test_id BIGINT NOT NULL,
+                knee VARCHAR NOT NULL,
+                leg VARCHAR NOT NULL,
+                raise_number INTEGER NOT NULL,
+                at_ms INTEGER NOT NULL,
+                relative_size DOUBLE NOT NULL,
+                on_beat BOOLEAN NOT NULL,
+                counted BOOLEAN NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )""",
+        ),
+        postgres_only=(
+            "CREATE INDEX test_raise_marks_by_runner ON test_raise_marks (runner_id)",
+            "CREATE INDEX test_raise_marks_by_test ON test_raise_marks (test_id)",
+        ),
     ),
 )
 

@@ -10,6 +10,7 @@ import streamlit as st
 from calfcore.guided import GuidedResult, GuidedTest
 from calfcore.models import (
     HeelRaiseTest,
+    Knee,
     PainLocation,
     Protocol,
     Side,
@@ -17,6 +18,7 @@ from calfcore.models import (
     SymptomEntry,
     Units,
 )
+from calfcore.motion import counted_by_words
 from calfcore.triage import red_flags
 from calfcore.validation import MAX_NOTES_LENGTH
 from calfui.widgets import to_display_units
@@ -30,6 +32,7 @@ LOCATION_LABELS = {
     PainLocation.PLANTAR_FASCIA: "Sole / plantar fascia",
     PainLocation.OTHER: "Other",
 }
+CHANGED_BY_HAND = "Change a count and it is saved as your own count; what the motion saw of each raise is kept."
 SURFACE_LABELS = {Surface.INCLINE_10: "10° incline board", Surface.FLAT: "Flat floor"}
 
 Slots = dict[str, Any]
@@ -209,6 +212,7 @@ def test_form_fields(
     _pair(
         slots, raw, "straight", "Raises", (straight.left, straight.right) if straight else (None, None), prefix=prefix
     )
+    _counted_by(Knee.STRAIGHT, test or guided)
 
     with st.expander("How you tested (protocol)", expanded=test is not None):
         protocol_fields(slots, raw, test.protocol if test else protocol, units, prefix=prefix)
@@ -216,6 +220,7 @@ def test_form_fields(
     with st.expander("More tests (optional)", expanded=guided_bent is not None):
         bent = test.bent_reps if test and test.bent_reps else guided_bent
         _pair(slots, raw, "bent", "Knee bent raises", (bent.left, bent.right) if bent else (None, None), prefix=prefix)
+        _counted_by(Knee.BENT, test or guided)
         height = test.heel_height_cm if test and test.heel_height_cm else None
         _pair(
             slots,
@@ -280,12 +285,24 @@ def test_form_fields(
     # max_chars shows how many characters are left; validation still checks the length of what arrives.
     raw["notes"] = st.text_area(
         "Notes (optional)",
-        value=test.notes if test else guided.notes if guided else "",  # "Counted by motion ..." from a guided test
+        value=test.notes if test else "",
         max_chars=MAX_NOTES_LENGTH,
         key=f"{prefix}notes",
         height=80,
     )
     _slot(slots, "notes")
+
+
+def _counted_by(knee: Knee, source: HeelRaiseTest | GuidedResult | None) -> None:
+    """Under a knee's counts: which of them the phone's motion made (part of the protocol stored with the test), and
+    what changing one does (calfcore.motion.still_by_motion)."""
+    if source is None:
+        return
+    words = counted_by_words(
+        [c for c in source.counted_by_motion if c.knee is knee], [m for m in source.raise_marks if m.knee is knee]
+    )
+    if words:
+        st.caption(f":material/sensors: {words} {CHANGED_BY_HAND}")
 
 
 def _flag_key(prefix: str, flag_id: str) -> str:

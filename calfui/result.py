@@ -12,8 +12,9 @@ from calfcore.models import HeelRaiseTest
 from calfcore.routine import EquipmentAccess
 from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords
-from calfui import checkin_view, navigation, widgets
+from calfui import checkin_view, motion_view, navigation, widgets
 from calfui.cache import OwnerData
+from calfui.state import runner_key
 
 EQUIPMENT_KEY = "equipment_access"
 EQUIPMENT_LABELS = {
@@ -74,6 +75,7 @@ def render_result(
         render_stopped(result, runner_view=not read_only)
         return result
     widgets.render_score(test, result.score, records.runner)
+    motion_view.render_saved_motion(test, key=runner_key(records.runner.saved_id, "fatigue", test.saved_id))
     if show_routine:
         st.divider()
         if read_only:  # the coach has no other page to go to: show the routine here

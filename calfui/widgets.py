@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from calfcore.models import HeelRaiseTest, RunnerProfile, Side, Units
+from calfcore.motion import counted_by_words
 from calfcore.norms import describe_protocol, why_no_reference
 from calfcore.routine import Routine
 from calfcore.scoring import TestScore, knee_to_wall_text, soleus_text, symmetry_text
@@ -88,7 +89,10 @@ def render_glance(score: TestScore, injured_side: Side | None) -> None:
 
 
 def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -> None:
-    st.caption(f"Test on {test.tested_on:%d %b %Y} · {describe_protocol(test.protocol)}")
+    counted = counted_by_words(test.counted_by_motion, test.raise_marks)  # part of the protocol: how it was counted
+    st.caption(
+        f"Test on {test.tested_on:%d %b %Y} · {describe_protocol(test.protocol)}" + (f" · {counted}" if counted else "")
+    )
     columns = st.columns(2)
     for column, leg in zip(columns, score.legs, strict=True):
         with column:

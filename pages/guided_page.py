@@ -1,8 +1,9 @@
 """Guided test: the app keeps a 60 beats/min pace, counts the raises, and fills in the record form.
 
 Nothing is saved here: the counts go to the record form, where the runner adds symptoms and saves. With motion
-counting (issue 28) the phone's motion counts and proposes the stop; the runner confirms, and only the per-raise
-summary is shown (never stored, never the raw motion: that stays in the browser unless the runner downloads it).
+counting (issue 28) the phone's motion counts and proposes the stop; the runner confirms, and the per-raise summary
+goes with the counts to the form (saved with the test; never the raw motion: that stays in the browser unless the
+runner downloads it).
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from calfcore.guided import (
     beat_jitter,
     settings_problems,
 )
-from calfcore.models import LegPair, Side, Surface
+from calfcore.models import Knee, LegPair, MotionCount, Side, Surface
 from calfcore.motion import (
     STOP_SENTENCES,
     MotionSummary,
-    counted_by_note,
-    fatigue_chart_spec,
-    fatigue_sentence,
+    marks_from_summary,
+    seen_and_counted,
     summary_from_browser,
 )
 from calfcore.validation import MAX_REPS, InputErrors, parse_count
@@ -36,11 +36,16 @@ from calfui import navigation, widgets
 from calfui.context import PageContext, render_page
 from calfui.forms import SURFACE_LABELS, number_field
 from calfui.guided_component import guided_test, raw_trace_link, rest_timer
+from calfui.motion_view import render_fatigue
 from calfui.recording import start_from_guided_test
 from calfui.sidebar import require_runner
 from calfui.state import runner_state
 
 _run_ids = itertools.count(1)
+UNREADABLE_SUMMARY = (
+    "The motion counted this leg, but what it saw of each raise could not be read: the count stands as yours, "
+    "without the raises chart."
+)
 
 
 def _state(runner_id: int) -> dict[str, Any]:
@@ -154,10 +159,16 @@ def _confirm(state: dict[str, Any]) -> None:
     else:
         st.header(f"{leg.value.capitalize()} leg: {pending['raises']} raises")
         st.caption("Check the count. If the app counted a raise you didn't finish, or missed one, correct it.")
-    summary = summary_from_browser(pending.get("motion")) if pending.get("counted_by") == "motion" else None
+    by_motion = pending.get("counted_by") == "motion"
+    summary = summary_from_browser(pending.get("motion")) if by_motion else None
     if summary is not None:
+        seen = seen_and_counted(summary)
+        if seen:
+            st.markdown(seen)  # the motion saw more raises than count for the test: said, with why
         _motion_result(summary, key=f"confirm_{state['run_id']}")
         raw_trace_link(state["run_id"], leg)
+    elif by_motion:  # the browser's summary could not be read: the count stands, as the runner's own
+        st.caption(UNREADABLE_SUMMARY)
     corrected = number_field("Raises", int(pending["raises"]), key=f"guided_confirm_{state['run_id']}")
     # After Stop, the focus goes to the count to check (a screen reader reads its label and value).
     widgets.move_focus(f".st-key-guided_confirm_{state['run_id']} input", f"confirm_{state['run_id']}")
@@ -193,13 +204,7 @@ def _motion_result(summary: MotionSummary, *, key: str) -> None:
         st.markdown(f"**Counted by motion.** Stop proposed. {STOP_SENTENCES[summary.proposed_stop]}")
     else:
         st.markdown("**Counted by motion.** You stopped it yourself.")
-    text = fatigue_sentence(summary.raises)
-    if summary.raises:
-        st.vega_lite_chart(fatigue_chart_spec(summary.raises), width="stretch", alt=text, key=f"fatigue_{key}")
-    st.caption(
-        text + " Assisted counting: check the count. The relative size is a guide to the stop rule, not a height; "
-        "the counter has been checked on modelled motion only."
-    )
+    render_fatigue(summary.raises, key=f"fatigue_{key}")
 
 
 def _rest(state: dict[str, Any]) -> None:
@@ -235,13 +240,20 @@ def _done(state: dict[str, Any], runner_id: int) -> None:
     st.markdown("Nothing is saved yet: add how it felt and the safety check in the record form, then save.")
     widgets.move_focus(".st-key-guided_to_record button", f"done_{state.get('run_id')}")
     if st.button("Continue to the record form", type="primary", key="guided_to_record", width="stretch"):
+        knee = Knee(settings.test.value)
         start_from_guided_test(
             runner_id,
             GuidedResult(
                 settings.test,
                 LegPair(counts["left"], counts["right"]),
                 settings.protocol,
-                notes=counted_by_note([side.value for side in settings.legs if side.value in by_motion]),
+                counted_by_motion=frozenset(MotionCount.of(knee, Side(leg)) for leg in by_motion),
+                raise_marks=tuple(
+                    mark
+                    for side in Side
+                    if side.value in by_motion
+                    for mark in marks_from_summary(by_motion[side.value], knee, side)
+                ),
             ),
         )
         _reset(state)

@@ -9,6 +9,7 @@ import pyarrow as pa
 import streamlit as st
 
 from calfcore.exchange import MAX_IMPORT_MB, export_csv, export_json
+from calfcore.motion import corrected_by_hand
 from calfcore.norms import describe_protocol
 from calfcore.routine import exercise_library
 from calfcore.units import mass_text
@@ -95,6 +96,7 @@ def _edit_test(context: PageContext, records: RunnerRecords, test_id: int) -> No
     except InputErrors as errors:
         widgets.show_errors(errors.errors, slots)
         return
+    corrected = corrected_by_hand(test, corrected)  # a count changed here is the runner's own
     with saving(context.store):
         try:
             context.data.update_test(runner.saved_id, corrected, new_symptoms, revision)

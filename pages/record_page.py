@@ -82,6 +82,9 @@ def _save(
     raw = forms.submitted_values(field_names, prefix=prefix)
     try:
         test, symptoms = parse_test(raw, context.today, runner.units)
+        guided: GuidedResult | None = state.get(GUIDED)
+        if guided is not None:  # how the guided test counted, for the counts the runner left as they were
+            test = guided.onto(test)
         zero = zero_raise_sides(test.straight_reps)
         if zero and not zero_confirmed:
             state[ZERO_QUESTION] = zero

@@ -14,15 +14,18 @@ from calfstore.faces.records import RunnerRecordsStore
 from calfstore.queries.common import RUNNER_GONE, Cursor, SqlQueries, retry_on_conflict, select_by_runner
 from calfstore.rows import (
     EVERY_DAY,
+    MARK_COLUMNS,
     ROUTINE_COLUMNS,
     RUNNER_COLUMNS,
     SYMPTOM_COLUMNS,
     TEST_COLUMNS,
+    mark_values,
     routine_log_from_row,
     runner_from_row,
     symptom_from_row,
     test_from_row,
     test_values,
+    with_marks,
 )
 from calfstore.schema import RUNNER_TABLES
 
@@ -141,6 +144,13 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
         ).fetchone()
         test_id = int(row[0])
         self._insert_symptoms(cursor, runner_id, [replace(s, test_id=test_id) for s in symptoms])
+        if test.raise_marks:  # the motion's per-raise summary, in the test's transaction: all of it or nothing
+            now = now_utc()
+            cursor.executemany(
+                f"""INSERT INTO test_raise_marks (runner_id, {", ".join(MARK_COLUMNS)}, created_at)
+                    VALUES (?, {", ".join("?" * len(MARK_COLUMNS))}, ?)""",
+                [[runner_id, *mark_values(test_id, mark), now] for mark in test.raise_marks],
+            )
         return test_id
 
     @retry_on_conflict
@@ -198,6 +208,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
             self._writing_for(cursor, owner, runner_id)
             cursor.execute("DELETE FROM symptom_entries WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
             cursor.execute("DELETE FROM test_comments WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
+            cursor.execute("DELETE FROM test_raise_marks WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
             deleted = cursor.execute(
                 "DELETE FROM test_sessions WHERE id = ? AND runner_id = ? RETURNING id", [test_id, runner_id]
             ).fetchall()
@@ -210,9 +221,14 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
 
     @staticmethod
     def _select_tests(cursor: Cursor, runner_id: int) -> list[HeelRaiseTest]:
-        return select_by_runner(
+        """A runner's tests, each with the raises the motion saw (if it counted)."""
+        tests = select_by_runner(
             cursor, "test_sessions", ", ".join(TEST_COLUMNS), "tested_on, id", runner_id, test_from_row
         )
+        marks = cursor.execute(
+            f"SELECT {', '.join(MARK_COLUMNS)} FROM test_raise_marks WHERE runner_id = ?", [runner_id]
+        ).fetchall()
+        return with_marks(tests, marks)
 
     # -- symptoms -----------------------------------------------------------------------------------------
 

@@ -176,6 +176,7 @@ def test_bad_test_input_shows_a_message_and_stores_nothing(app: AppTest, db_path
         "checkin_warnings": 0,
         "clinician_all_clears": 0,
         "runs": 0,
+        "test_raise_marks": 0,
         "runners": 1,
     }
 

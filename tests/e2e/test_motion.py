@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from calfcore.motion import COUNTED_BY_MOTION
 from tests.e2e.helpers import (
     FAST_CADENCE,
     PHONE,
     create_profile,
+    create_share_link,
     guided_leg,
     navigate,
     open_page,
@@ -148,6 +148,11 @@ def test_motion_counts_both_legs_proposes_the_stop_and_fills_the_record_form(ser
 
     expect(_metronome(page)).to_have_attribute("data-phase", "ready")
     right = _motion_leg(page, right_trace, "Right", choose=False) - 1  # the runner corrects it one down
+    # The two raises that fell short (and proposed the stop) were seen but don't count: said in one sentence.
+    seen = page.get_by_text(re.compile(r"^The motion saw \d+ raises and \d+ of them count for the test: .*well short"))
+    expect(seen).to_be_visible()
+    seen.scroll_into_view_if_needed()
+    screenshot(page, "motion-confirm-seen")
     raises = page.get_by_label("Raises", exact=True)
     raises.fill(str(right))
     raises.press("Tab")
@@ -161,10 +166,48 @@ def test_motion_counts_both_legs_proposes_the_stop_and_fills_the_record_form(ser
     wait_for_app(page)
     expect(page.get_by_label("Raises: left", exact=True)).to_have_value(str(left))
     expect(page.get_by_label("Raises: right", exact=True)).to_have_value(str(right))
-    expect(page.get_by_label("Notes (optional)")).to_have_value(COUNTED_BY_MOTION)
+    counted_by = re.compile(re.escape("Counted by motion (left and right legs, knee straight)."))
+    expect(page.get_by_text(counted_by)).to_be_visible()  # part of the protocol, said once: not in the notes
+    expect(page.get_by_label("Notes (optional)")).to_have_value("")
     screenshot(page, "motion-record")
     page.get_by_role("button", name="Save test").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
+
+    # The saved test: how it was counted in its protocol line, and each leg's raises as the motion saw them.
+    _shows_the_saved_motion(page, counted_by, left, right, "motion-saved")
+    link = create_share_link(page, server, "Coach Sam")
+    coach = page.context.browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        coach_page = coach.new_page()
+        coach_page.set_default_timeout(30_000)
+        coach_page.goto(link)
+        wait_for_app(coach_page)
+        expect(coach_page.get_by_text("Read-only", exact=False)).to_be_visible()
+        _shows_the_saved_motion(coach_page, counted_by, left, right, "motion-coach")
+    finally:
+        coach.close()
+
+
+def _shows_the_saved_motion(page: Page, counted_by: re.Pattern[str], left: int, right: int, name: str) -> None:
+    """A saved motion-counted test's result: 'counted by motion' in its protocol line, and one fatigue chart per leg,
+    inside the phone's width, named by its text alternative (as many raises seen as counted, or more)."""
+    protocol = page.get_by_text(re.compile(r"^Test on .* · " + counted_by.pattern))
+    expect(protocol).to_be_visible()
+    protocol.scroll_into_view_if_needed()
+    screenshot(page, f"{name}-protocol")
+    expect(page.get_by_text("Each raise, as the phone's motion saw it")).to_be_visible()
+    charts = page.locator("[data-testid='stVegaLiteChart'][aria-label*='raises seen by the motion']")
+    expect(charts).to_have_count(2)
+    for chart, count in zip((charts.nth(0), charts.nth(1)), (left, right), strict=True):
+        chart.scroll_into_view_if_needed()
+        expect(chart.locator("canvas, svg").first).to_be_visible()
+        box = chart.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        seen = int((chart.get_attribute("aria-label") or "0").split()[0])
+        assert seen >= count, (seen, count)
+    expect(page.get_by_text(re.compile(r"raises seen by the motion over \d+ seconds"))).to_have_count(2)
+    charts.nth(0).scroll_into_view_if_needed()
+    screenshot(page, name)
 
 
 def test_a_second_runner_never_sees_the_first_ones_motion_counts(server, motion_phone: Page) -> None:

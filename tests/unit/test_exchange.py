@@ -707,3 +707,33 @@ def test_the_json_export_carries_hop_tests_checklists_and_days_away() -> None:
         {"date": "2026-11-29", "walked_pain_free": True, "settled_next_morning": False, "red_flags": []}
     ]
     assert document["away_days"] == [{"date": "2026-11-28", "reason": "travelling"}]
+
+
+def test_json_export_says_which_counts_the_motion_made_and_holds_each_raise_it_saw():
+    from calfcore.models import HeelRaiseTest, Knee, LegPair, MotionCount, Protocol, RaiseMark, Side
+
+    marks = (
+        RaiseMark(Knee.STRAIGHT, Side.LEFT, 1, 1020, 1.0, True, True),
+        RaiseMark(Knee.STRAIGHT, Side.LEFT, 2, 3400, 0.41, True, False),
+    )
+    test = HeelRaiseTest(
+        TODAY,
+        Protocol(),
+        LegPair(1, 14),
+        id=5,
+        counted_by_motion=frozenset({MotionCount.STRAIGHT_LEFT}),
+        raise_marks=marks,
+    )
+    document = json.loads(export_json(runner(), [test], [], [], dt.datetime(2025, 6, 16)))
+    [exported] = document["tests"]
+    assert exported["counted_by_motion"] == ["straight_left"]
+    assert exported["raise_marks"][1] == {
+        "knee": "straight",
+        "leg": "left",
+        "raise": 2,
+        "at_ms": 3400,
+        "relative_size": 0.41,
+        "on_beat": True,
+        "counted": False,
+    }
+    assert "raise_marks" not in export_csv([test], [], [])  # the CSV keeps one cell per field of the form

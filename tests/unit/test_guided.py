@@ -49,3 +49,24 @@ def test_beat_jitter_summary() -> None:
     assert jitter.max_abs_ms == 16.0
     assert jitter.p95_abs_ms == 16.0
     assert beat_jitter([]) is None
+
+
+def test_the_record_form_keeps_counted_by_motion_only_for_the_counts_the_runner_left_as_they_were() -> None:
+    from calfcore.guided import GuidedResult
+    from calfcore.models import Knee, LegPair, MotionCount, RaiseMark
+    from tests.unit.helpers import heel_test
+
+    marks = (RaiseMark(Knee.STRAIGHT, Side.LEFT, 1, 1000, 1.0, True, True),)
+    guided = GuidedResult(
+        GuidedTest.STRAIGHT,
+        LegPair(18, 21),
+        STANDARD_PROTOCOL,
+        counted_by_motion=frozenset({MotionCount.STRAIGHT_LEFT, MotionCount.STRAIGHT_RIGHT}),
+        raise_marks=marks,
+    )
+    kept = guided.onto(heel_test(18, 21))
+    assert kept.counted_by_motion == guided.counted_by_motion and kept.raise_marks == marks
+    changed = guided.onto(heel_test(18, 25))  # the runner typed another right count in the form
+    assert changed.counted_by_motion == {MotionCount.STRAIGHT_LEFT} and changed.raise_marks == marks
+    tapped = GuidedResult(GuidedTest.STRAIGHT, LegPair(18, 21), STANDARD_PROTOCOL).onto(heel_test(18, 21))
+    assert tapped.counted_by_motion == frozenset() and tapped.raise_marks == ()

@@ -5,14 +5,23 @@ from __future__ import annotations
 import pytest
 
 from calfcore.evidence import sources
+from calfcore.models import Knee, LegPair, MotionCount, Side
 from calfcore.motion import (
+    MAX_RAISES_KEPT,
     MOTION_SOURCES,
+    MotionSummary,
     RaiseSummary,
     StopReason,
+    corrected_by_hand,
+    counted_by_words,
     fatigue_sentence,
+    marks_from_summary,
     motion_parameters,
     read_trace,
+    seen_and_counted,
+    still_by_motion,
     summary_from_browser,
+    summary_of_marks,
     trace_csv,
 )
 from calfcore.protocol import BEATS_PER_RAISE
@@ -52,6 +61,81 @@ def test_the_browser_summary_is_checked_and_junk_is_dropped() -> None:
     assert summary.proposed_stop is StopReason.SHORT and summary.counted == 1
     assert summary_from_browser("no") is None
     assert summary_from_browser({"proposed_stop": "jump"}).proposed_stop is None  # type: ignore[union-attr]
+
+
+def test_a_malformed_summary_keeps_nothing_it_cannot_trust() -> None:
+    summary = summary_from_browser(
+        {
+            "raises": [
+                {"at_s": -1.0, "size": 1.0, "on_beat": True},  # before the count started
+                {"at_s": 2.0, "size": 1e9, "on_beat": True},  # no raise is a billion times the first ones
+                {"at_s": 3.0, "size": True, "on_beat": True},  # a flag is not a size
+                {"at_s": 4.0, "size": 0.3, "on_beat": "yes"},  # only true is on the beat
+                {"at_s": 5.0, "size": 0.95, "on_beat": True, "counted": False},  # the counter's own word stands
+            ],
+            "counted": True,  # not a count
+            "problems": "not a list",
+        }
+    )
+    assert summary is not None
+    assert summary.raises == (RaiseSummary(4.0, 0.3, False, False), RaiseSummary(5.0, 0.95, True, False))
+    assert summary.counted == 0 and summary.problems == ()
+    flood = summary_from_browser({"raises": [{"at_s": 1.0, "size": 1.0, "on_beat": True}] * (MAX_RAISES_KEPT + 50)})
+    assert flood is not None and len(flood.raises) == MAX_RAISES_KEPT
+    assert summary_from_browser({"raises": "many"}) == MotionSummary()
+
+
+def test_the_confirm_screen_says_why_the_motion_saw_more_raises_than_count() -> None:
+    raises = (
+        RaiseSummary(2.0, 1.0, True),
+        RaiseSummary(4.0, 0.9, True),
+        RaiseSummary(6.0, 0.9, False, False),  # off the beat
+        RaiseSummary(8.0, 0.4, True, False),  # well short
+        RaiseSummary(10.0, 0.3, True, False),  # well short
+    )
+    text = seen_and_counted(MotionSummary(raises=raises, counted=2))
+    assert text.startswith("The motion saw 5 raises and 2 of them count for the test:")
+    assert "1 was off the beat and 2 were well short of your first raises" in text
+    assert "at least 50% of the size of your first raises" in text
+    assert seen_and_counted(MotionSummary(raises=raises[:2], counted=2)) == ""  # nothing to explain
+
+
+def test_marks_are_stored_and_read_back_as_the_chart_raises_they_came_from() -> None:
+    raises = (RaiseSummary(1.02, 1.0, True), RaiseSummary(3.5, 0.42, True, False))
+    marks = marks_from_summary(MotionSummary(raises=raises, counted=1), Knee.STRAIGHT, Side.RIGHT)
+    assert [(m.number, m.at_ms, m.leg, m.knee) for m in marks] == [
+        (1, 1020, Side.RIGHT, Knee.STRAIGHT),
+        (2, 3500, Side.RIGHT, Knee.STRAIGHT),
+    ]
+    assert summary_of_marks(list(reversed(marks))) == raises
+
+
+def test_how_the_counts_were_made_in_words() -> None:
+    both = {MotionCount.STRAIGHT_LEFT, MotionCount.STRAIGHT_RIGHT}
+    assert counted_by_words(both) == "Counted by motion (left and right legs, knee straight)."
+    assert counted_by_words([MotionCount.BENT_RIGHT]) == "Counted by motion (right leg, knee bent)."
+    assert counted_by_words([]) == ""
+    assert counted_by_words(
+        [], marks_from_summary(MotionSummary(raises=(RaiseSummary(1.0, 1.0, True),)), Knee.BENT, Side.LEFT)
+    ) == ("Left leg, knee bent: the motion's count changed by hand.")
+    right_marks = marks_from_summary(MotionSummary(raises=(RaiseSummary(1.0, 1.0, True),)), Knee.STRAIGHT, Side.RIGHT)
+    assert counted_by_words([MotionCount.STRAIGHT_LEFT], right_marks) == (
+        "Counted by motion (left leg, knee straight); right leg, knee straight: the motion's count changed by hand."
+    )
+
+
+def test_a_count_changed_in_the_form_is_the_runners_own() -> None:
+    from tests.unit.helpers import heel_test
+
+    handed = {MotionCount.STRAIGHT_LEFT: 18, MotionCount.STRAIGHT_RIGHT: 21}
+    assert still_by_motion(handed, heel_test(18, 21)) == set(handed)
+    assert still_by_motion(handed, heel_test(18, 22)) == {MotionCount.STRAIGHT_LEFT}
+    assert still_by_motion({MotionCount.BENT_LEFT: 9}, heel_test(18, 21)) == frozenset()  # no bent count at all
+    assert heel_test(18, 21, bent_reps=LegPair(9, None)).count(MotionCount.BENT_LEFT) == 9
+    marks = marks_from_summary(MotionSummary(raises=(RaiseSummary(1.0, 1.0, True),)), Knee.STRAIGHT, Side.LEFT)
+    stored = heel_test(18, 21, counted_by_motion=frozenset(handed), raise_marks=marks)
+    corrected = corrected_by_hand(stored, heel_test(19, 21))  # History: the left count corrected
+    assert corrected.counted_by_motion == {MotionCount.STRAIGHT_RIGHT} and corrected.raise_marks == marks
 
 
 def test_the_fatigue_chart_has_a_sentence_that_says_relative_not_height() -> None:
