@@ -199,10 +199,13 @@ def seen_and_counted(summary: MotionSummary) -> str:
     short = sum(r.on_beat and not r.counted for r in summary.raises)
     why = [f"{_were(off)} off the beat"] if off else []
     why += [f"{_were(short)} well short of your first raises"] if short else []
-    fraction = MotionParameters(cadence_bpm=60).short_raise_fraction
+    rules = MotionParameters(cadence_bpm=60)
+    # The first raises set the runner's own size (their median), so they are judged by the beat only: the chart may
+    # show one of them under the line, and the sentence says why it still counts.
     return (
         f"The motion saw {seen} raises and {counted} of them count for the test: {' and '.join(why)}. A raise "
-        f"counts when it is on the beat and at least {fraction:.0%} of the size of your first raises."
+        f"counts when it is on the beat; after your first {rules.reference_raises}, which set your own size, it "
+        f"must also reach {rules.short_raise_fraction:.0%} of that size."
     )
 
 

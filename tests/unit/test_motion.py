@@ -96,7 +96,7 @@ def test_the_confirm_screen_says_why_the_motion_saw_more_raises_than_count() -> 
     text = seen_and_counted(MotionSummary(raises=raises, counted=2))
     assert text.startswith("The motion saw 5 raises and 2 of them count for the test:")
     assert "1 was off the beat and 2 were well short of your first raises" in text
-    assert "at least 50% of the size of your first raises" in text
+    assert "after your first 3, which set your own size, it must also reach 50% of that size" in text
     assert seen_and_counted(MotionSummary(raises=raises[:2], counted=2)) == ""  # nothing to explain
 
 
