@@ -54,7 +54,9 @@ BRIEF_WAIT_SECONDS = 1.0
 # connection for one transaction (milliseconds), so a few are plenty, and N processes use N times this many.
 POOL_MAX_SIZE = 8
 EVERY_OWNER = "*"  # the data_versions row changed by migrations: a change for every owner
-CLUSTERED_TABLES = ("test_sessions", "symptom_entries", "routine_logs")  # the runner tables that grow with time
+# The runner tables that grow with time. Runs are the largest (four a week: 82 kB a runner after three years,
+# docs/deploy.md "Sizing"); a motion-counted test adds a row per raise.
+CLUSTERED_TABLES = ("test_sessions", "symptom_entries", "routine_logs", "runs", "test_raise_marks")
 MIGRATION_LOCK = 0x0CA1FC4E  # pg_advisory_lock key: one process migrates at a time, the others wait and find it done
 _LOG = logging.getLogger("calfcheck.store")
 UNREACHABLE = (

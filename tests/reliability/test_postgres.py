@@ -22,6 +22,7 @@ from calfcore.models import (
     LegPair,
     PainLocation,
     Protocol,
+    Run,
     RunnerProfile,
     Sex,
     Side,
@@ -350,6 +351,9 @@ def test_clustering_rewrites_in_runner_order_and_keeps_every_record(database_url
     for week in range(4):
         for runner_id in runners:  # arrival order: every runner's rows interleaved
             store.save_test(LOCAL_OWNER, runner_id, _test(f"week {week}"), _symptoms())
+            store.save_runs(
+                LOCAL_OWNER, runner_id, [Run(dt.date(2026, 11, 2) + dt.timedelta(days=7 * week), 8.0, 2900)]
+            )
     before = {runner_id: store.load_records(LOCAL_OWNER, runner_id) for runner_id in runners}
     store.close()
     done = subprocess.run(
@@ -366,5 +370,7 @@ def test_clustering_rewrites_in_runner_order_and_keeps_every_record(database_url
     assert {runner_id: store.load_records(LOCAL_OWNER, runner_id) for runner_id in runners} == before
     with store._cursor() as cursor:
         stored_ids = [row[0] for row in cursor.execute("SELECT runner_id FROM test_sessions").fetchall()]
+        run_owners = [row[0] for row in cursor.execute("SELECT runner_id FROM runs").fetchall()]
     assert stored_ids == sorted(stored_ids)  # stored one runner after another
+    assert len(run_owners) == 12 and run_owners == sorted(run_owners)  # runs too: the largest table in three years
     store.close()
