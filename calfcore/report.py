@@ -19,7 +19,7 @@ from calfcore.models import HeelRaiseTest, Run, RunnerProfile, Sex, SymptomEntry
 from calfcore.norms import describe_protocol, format_reps, why_no_reference
 from calfcore.retest import RetestPlan
 from calfcore.routine import EquipmentAccess, PainPicture, Routine, pain_picture
-from calfcore.runs import marked_weeks, running_jump
+from calfcore.runs import PAIN_WITH_RUNNING_BASIS, marked_weeks, pain_rose_with_volume, running_jump
 from calfcore.scoring import TestScore, symmetry_text
 from calfcore.sentences import pain_sentence
 from calfcore.thresholds import (
@@ -264,20 +264,26 @@ def running_weeks(runs: Sequence[Run], today: dt.date) -> pd.DataFrame | None:
     return weekly if int(weekly["runs"].sum()) else None
 
 
-def _running_section(weekly: pd.DataFrame, measure: str, runs: Sequence[Run], today: dt.date) -> Section:
-    """The bars' text alternative, and the jump the dashboard shows, in the third person."""
+def _running_section(
+    weekly: pd.DataFrame, measure: str, runs: Sequence[Run], symptoms: Sequence[SymptomEntry], today: dt.date
+) -> Section:
+    """The bars' text alternative, and the flags the dashboard and the roster show (a jump in distance, pain that
+    rose with the running), in the third person, each with where it comes from."""
     from calfcore.chart_text import running_text
 
     lines = [running_text(weekly, measure)]
+    sources = []
     jump = running_jump(runs, today)
     if jump is not None:
         lines.append(jump.about_the_runner(today))
-    return Section(
-        RUNNING_HEADING,
-        tuple(lines),
-        (f"A jump of more than {RUNNING_JUMP_PERCENT.text}: {cite(RUNNING_JUMP_PERCENT.source)}",),
-        running=True,
-    )
+        sources.append(f"A jump of more than {RUNNING_JUMP_PERCENT.text}: {cite(RUNNING_JUMP_PERCENT.source)}")
+    pain = pain_rose_with_volume(runs, symptoms, today)
+    if pain is not None:
+        lines.append(pain.about_the_runner)
+        sources.append(f"Pain rising with the running: {PAIN_WITH_RUNNING_BASIS}")
+    if not sources:  # the rule the bars are read by, even when no week broke it
+        sources.append(f"A jump of more than {RUNNING_JUMP_PERCENT.text}: {cite(RUNNING_JUMP_PERCENT.source)}")
+    return Section(RUNNING_HEADING, tuple(lines), tuple(sources), running=True)
 
 
 def build_report(
@@ -300,7 +306,7 @@ def build_report(
     pain = pain_picture(symptoms, today)
     weekly = running_weeks(runs, today)
     measure = "distance_km" if weekly is None or weekly["distance_km"].sum() > 0 else "minutes"
-    running = () if weekly is None else (_running_section(weekly, measure, runs, today),)
+    running = () if weekly is None else (_running_section(weekly, measure, runs, symptoms, today),)
     if latest is None:
         first: tuple[Section, ...] = (Section("Latest test", ("No heel-raise test recorded yet.",)),)
         if warning is not None:

@@ -426,6 +426,24 @@ def test_the_report_adds_8_weeks_of_running_under_the_raises_chart_with_its_text
     assert Image.open(drawn(pdf, "report-running")).size[1] > 1000  # the page drawn, to look at
 
 
+def test_pain_that_rose_with_the_running_is_on_the_report_as_on_the_roster_and_not_at_the_safe_zones_edge():
+    # Next-morning pain 2 last week, this week 3 (just above the safe zone, 0-2) or 2 (inside it), while the
+    # running went from 24 to 38 km: the roster's flag, on paper too, with where the rule comes from.
+    for this_week, flagged in ((3, True), (2, False)):
+        records = with_runs(history(), weekly_runs(15, 20, 22, 0, 18, 20, 22, 24, 38))
+        records.symptoms[:] = [
+            symptom(days_ago(9), morning=2, stiffness=10),
+            symptom(days_ago(3), Side.LEFT, during=3, morning=this_week, stiffness=5, test_id=99),
+        ]
+        text, reader = text_of(pdf_of(records))
+        assert len(reader.pages) == 1
+        said = f"Next-morning pain rose from 2 to {this_week}/10 in the week of" in text
+        assert said is flagged, (this_week, text)
+        assert ("a week their running rose too." in text) is flagged
+        assert ("Pain rising with the running: Silbernagel et al. 2007" in text) is flagged
+        assert "A jump of more than 30%: Nielsen et al. 2014" in text  # the jump's source either way
+
+
 def test_no_running_section_without_runs_in_the_8_weeks_and_time_when_runs_have_no_distance():
     old = [Run(days_ago(7 * 8 + 1), 10.0, None)]  # a Sunday 9 weeks back: before the 8 weeks
     for records in (history(), with_runs(history(), old)):
