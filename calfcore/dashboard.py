@@ -133,8 +133,18 @@ def running_view(records: RunnerRecords, today: dt.date, weeks: int | None, meas
     # "10.0" beside "jump" (13.04 km is 30.4% more). Kilometres to the 10 m, minutes whole.
     shown = table.assign(
         distance_km=table["distance_km"].map("{:.2f}".format), minutes=table["minutes"].map("{:.0f}".format)
-    )
+    ).rename(columns=RUNNING_TABLE_HEADINGS)
     return ChartView(charts.running_spec(weekly, measure), chart_text.running_text(weekly, measure), shown.iloc[::-1])
+
+
+# The running table's headings in the runner's words, as the raises' table has ("Date", "Leg", "Raises").
+RUNNING_TABLE_HEADINGS = {
+    "week": "Week of",
+    "runs": "Runs",
+    "distance_km": "Distance (km)",
+    "minutes": "Time (minutes)",
+    "kind": "Week",
+}
 
 
 def training_weeks(

@@ -85,7 +85,7 @@ def test_running_bars_mark_the_jump_week_in_colour_text_and_table() -> None:
     assert len(rows) == 12 and list(rows["kind"])[-3:] == ["usual week", "usual week", "jump"]
     assert view.text.startswith("Running per week, 12 weeks from 31 Mar 2025: 82 km in 3 runs. This week 38 km.")
     assert "Distance jumped in the week of 16 Jun 2025." in view.text
-    assert view.table is not None and list(view.table["kind"])[:1] == ["jump"]  # newest week first
+    assert view.table is not None and list(view.table["Week"])[:1] == ["jump"]  # newest week first
     timed = dashboard.running_view(records, dt.date(2025, 6, 18), 12, "minutes")
     assert "0 minutes in 3 runs" in timed.text
 
@@ -100,9 +100,10 @@ def test_the_running_table_never_shows_a_jump_week_as_30_percent() -> None:
     records = RunnerRecords(records.runner, records.tests, records.symptoms, records.routine_logs, runs=runs)
     view = dashboard.running_view(records, dt.date(2025, 6, 18), 12, "distance_km")
     assert view.table is not None
-    newest = view.table.iloc[:3][["distance_km", "minutes", "kind"]].to_dict("records")
+    assert list(view.table.columns) == ["Week of", "Runs", "Distance (km)", "Time (minutes)", "Week"]  # words
+    newest = view.table.iloc[:3][["Distance (km)", "Time (minutes)", "Week"]].to_dict("records")
     assert newest == [
-        {"distance_km": "13.04", "minutes": "72", "kind": "jump"},
-        {"distance_km": "10.00", "minutes": "55", "kind": "usual week"},
-        {"distance_km": "0.00", "minutes": "0", "kind": "usual week"},
+        {"Distance (km)": "13.04", "Time (minutes)": "72", "Week": "jump"},
+        {"Distance (km)": "10.00", "Time (minutes)": "55", "Week": "usual week"},
+        {"Distance (km)": "0.00", "Time (minutes)": "0", "Week": "usual week"},
     ]

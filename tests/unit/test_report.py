@@ -488,7 +488,7 @@ def test_a_week_without_runs_is_zero_everywhere_and_the_week_after_it_is_no_jump
     assert FlagKind.RUNNING_JUMP not in {flag.kind for flag in row.flags}
     view = running_view(records, TODAY, 12, "distance_km")
     assert view.table is not None
-    weeks = dict(zip(view.table["week"], view.table["distance_km"], strict=True))
+    weeks = dict(zip(view.table["Week of"], view.table["Distance (km)"], strict=True))
     assert weeks[f"{TODAY - dt.timedelta(weeks=1):%d %b}"] == "0.00" and weeks[f"{TODAY:%d %b}"] == "20.00"
     assert len(view.table) == 12  # every week of the span is a row (a bar of 0), none left out
     [bars] = view.spec["datasets"].values()  # the chart's own data: the empty week is a bar of 0
