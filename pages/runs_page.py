@@ -122,6 +122,9 @@ def _hand_section(context: PageContext, runner_id: int, state: dict[str, Any]) -
         st.rerun()
 
 
+NOT_GIVEN = "–"  # a figure the file or the runner did not give
+
+
 def _list_section(context: PageContext, runner_id: int, runs: list[Run], state: dict[str, Any]) -> None:
     st.header("Your runs")
     if not runs:
@@ -134,9 +137,10 @@ def _list_section(context: PageContext, runner_id: int, runs: list[Run], state: 
             {
                 "date": r.run_on.strftime("%a %d %b %Y"),
                 "start (UTC)": r.started_at.strftime("%a %H:%M") if r.started_at else "",
-                "km": r.distance_km,
-                "minutes": round(r.moving_seconds / 60) if r.moving_seconds else None,
-                "climb (m)": r.elevation_gain_m,
+                # Written out, as the picker below words them: a missing figure is a dash, never "None".
+                "km": f"{r.distance_km:.2f}" if r.distance_km is not None else NOT_GIVEN,
+                "minutes": f"{round(r.moving_seconds / 60)}" if r.moving_seconds else NOT_GIVEN,
+                "climb (m)": f"{r.elevation_gain_m:.0f}" if r.elevation_gain_m is not None else NOT_GIVEN,
                 "from": r.source.value,
             }
             for r in newest

@@ -39,6 +39,8 @@ def test_a_run_typed_by_hand_is_listed_corrected_and_deleted(app: AppTest, clock
     assert "Run added." in texts(app)
     [run] = peek_store(db_path).list_runs(LOCAL_OWNER, _runner_id(db_path))
     assert (run.run_on, run.distance_km, run.source) == (DAY, 8.5, RunSource.HAND)
+    [listed] = app.dataframe[0].value.to_dict("records")  # a run with no time or climb: dashes, never "None"
+    assert (listed["km"], listed["minutes"], listed["climb (m)"]) == ("8.50", "–", "–"), listed
 
     keyed(app, "selectbox", "run_pick").set_value(run.id).run()
     keyed(app, "number_input", f"run_edit_{run.id}_km").set_value(9.0)
