@@ -301,3 +301,77 @@ def test_the_roster_and_the_pdf_show_the_running_weeks_and_a_jump_at_the_30_perc
     # The three imported runs and the hand run as corrected (7 km): no refused value reached the store.
     assert sorted(r.distance_km for r in runs) == [7.0, 10.0, 10.0, 13.04]
     assert max(r.run_on for r in runs if r.started_at is not None) == monday  # Paris's Monday, not UTC's Sunday
+
+
+def _runs_offered(page: Page) -> list[str]:
+    """The runs the Runs page offers to correct or delete (its list is a grid drawn on a canvas); [] when none."""
+    if page.get_by_text("No runs yet.").count():
+        return []
+    return [o for o in options_of(page, "Correct or delete a run") if o != "—"]
+
+
+def test_two_runners_on_the_runs_page_switch_reload_correct_and_delete_at_phone_size(server, phone: Page) -> None:
+    """The demo runner and the person's own profile, on the Runs page at 390x844: a run typed for one is never
+    listed, corrected or deleted for the other, across switches and a reload; a bad value typed after a good one
+    stores nothing and no earlier confirmation stays; the store is read after the server stops."""
+    from calfcore.demo import DEMO_NAME
+    from tests.e2e.helpers import load_demo, pick_runner, reload
+
+    load_demo(phone, server.url)
+    create_profile(phone, None, "王芳 ليلى 🏃", 1991)
+    navigate(phone, "Runs")
+    fill_number(phone, "Distance (km)", 7.5)
+    click(phone, "Add run")
+    expect(phone.get_by_text("Run added.")).to_be_visible()
+    assert [o for o in _runs_offered(phone) if "7.50 km" in o], _runs_offered(phone)
+
+    pick_runner(phone, DEMO_NAME)
+    expect(phone.get_by_text(f"Runs of {DEMO_NAME}", exact=False)).to_be_visible()
+    assert _runs_offered(phone) == []  # the other runner's run is not here (the demo has none yet)
+    no_success(phone)  # nor the other runner's "Run added."
+    fill_number(phone, "Distance (km)", 5)
+    click(phone, "Add run")
+    expect(phone.get_by_text("Run added.")).to_be_visible()
+    fill_number(phone, "Distance (km)", -3)  # a bad value after a good save
+    click(phone, "Add run")
+    expect(phone.get_by_text("Nothing was saved.", exact=False)).to_be_visible()
+    no_success(phone)
+    reload(phone)
+    expect(phone.get_by_text(f"Runs of {DEMO_NAME}", exact=False)).to_be_visible()  # the runner stays picked
+    offered = _runs_offered(phone)
+    assert len(offered) == 1 and "5.00 km" in offered[0], offered  # its own run only, the bad value stored nothing
+    screenshot(phone, "runs-two-runners-demo-phone")
+
+    pick_runner(phone, "王芳 ليلى 🏃")
+    options = open_list(phone, select_box(phone, "Correct or delete a run"))
+    expect(options.filter(has_text="5.00 km")).to_have_count(0)  # the demo's run is not offered here
+    options.filter(has_text="7.50 km").click()
+    phone.wait_for_timeout(150)
+    wait_for_app(phone)
+    edit = phone.get_by_test_id("stForm").filter(has=phone.get_by_role("button", name="Save changes"))
+    fill_number(phone, "Distance (km)", 8.2, within=edit)
+    click(phone, "Save changes")
+    expect(phone.get_by_text("Run corrected.")).to_be_visible()
+    screenshot(phone, "runs-two-runners-own-phone")
+    options = open_list(phone, select_box(phone, "Correct or delete a run"))
+    options.filter(has_text="8.20 km").click()
+    phone.wait_for_timeout(150)
+    wait_for_app(phone)
+    click(phone, "Delete this run")
+    click(phone, "Yes, delete it")
+    expect(phone.get_by_text("Run deleted.")).to_be_visible()
+    expect(phone.get_by_text("No runs yet.")).to_be_visible()
+
+    pick_runner(phone, DEMO_NAME)
+    offered = _runs_offered(phone)
+    assert len(offered) == 1 and "5.00 km" in offered[0], offered  # the demo's run untouched
+
+    server.stop()
+    store = DuckDBStore.open(server.db_path)
+    try:
+        by_name = {r.name: r for r in store.list_runners(LOCAL_OWNER)}
+        own = store.list_runs(LOCAL_OWNER, by_name["王芳 ليلى 🏃"].saved_id)
+        demo = store.list_runs(LOCAL_OWNER, by_name[DEMO_NAME].saved_id)
+    finally:
+        store.close()
+    assert own == [] and [r.distance_km for r in demo] == [5.0]
