@@ -220,6 +220,21 @@ def marks_from_summary(summary: MotionSummary, knee: Knee, leg: Side) -> tuple[R
     )
 
 
+def motion_record(
+    knee: Knee, by_motion: Mapping[str, MotionSummary]
+) -> tuple[frozenset[MotionCount], tuple[RaiseMark, ...]]:
+    """What a guided test keeps of the motion, from each leg's summary (by side's value): which counts the motion
+    made, and each raise as it saw it (left leg first)."""
+    counted = frozenset(MotionCount.of(knee, Side(leg)) for leg in by_motion)
+    marks = tuple(
+        mark
+        for side in Side
+        if side.value in by_motion
+        for mark in marks_from_summary(by_motion[side.value], knee, side)
+    )
+    return counted, marks
+
+
 def summary_of_marks(marks: Sequence[RaiseMark]) -> tuple[RaiseSummary, ...]:
     """Stored marks of one leg back as the chart's raises, in order."""
     return tuple(

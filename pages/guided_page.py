@@ -23,11 +23,11 @@ from calfcore.guided import (
     beat_jitter,
     settings_problems,
 )
-from calfcore.models import Knee, LegPair, MotionCount, Side, Surface
+from calfcore.models import Knee, LegPair, Side, Surface
 from calfcore.motion import (
     STOP_SENTENCES,
     MotionSummary,
-    marks_from_summary,
+    motion_record,
     seen_and_counted,
     summary_from_browser,
 )
@@ -240,20 +240,15 @@ def _done(state: dict[str, Any], runner_id: int) -> None:
     st.markdown("Nothing is saved yet: add how it felt and the safety check in the record form, then save.")
     widgets.move_focus(".st-key-guided_to_record button", f"done_{state.get('run_id')}")
     if st.button("Continue to the record form", type="primary", key="guided_to_record", width="stretch"):
-        knee = Knee(settings.test.value)
+        counted, marks = motion_record(Knee(settings.test.value), by_motion)
         start_from_guided_test(
             runner_id,
             GuidedResult(
                 settings.test,
                 LegPair(counts["left"], counts["right"]),
                 settings.protocol,
-                counted_by_motion=frozenset(MotionCount.of(knee, Side(leg)) for leg in by_motion),
-                raise_marks=tuple(
-                    mark
-                    for side in Side
-                    if side.value in by_motion
-                    for mark in marks_from_summary(by_motion[side.value], knee, side)
-                ),
+                counted_by_motion=counted,
+                raise_marks=marks,
             ),
         )
         _reset(state)
