@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -165,17 +166,9 @@ def _list_section(context: PageContext, runner_id: int, runs: list[Run], state: 
     if save:
         try:
             fixed = parse_hand_run(target.run_on, km, minutes, context.today)
+            # The run as it was, with the corrected distance and time (its day, start, climb and source kept).
             changed = checked_run(
-                Run(
-                    target.run_on,
-                    fixed.distance_km,
-                    fixed.moving_seconds,
-                    target.elevation_gain_m,
-                    target.started_at,
-                    target.source,
-                    target.id,
-                ),
-                context.today,
+                replace(target, distance_km=fixed.distance_km, moving_seconds=fixed.moving_seconds), context.today
             )
         except InputErrors as wrong:
             st.error("Nothing was saved. " + " ".join(wrong.errors.values()), icon=":material/error:")
