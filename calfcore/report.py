@@ -272,17 +272,15 @@ def _running_section(
     from calfcore.chart_text import running_text
 
     lines = [running_text(weekly, measure)]
-    sources = []
+    # The rule the bars are read by, whether or not a week broke it.
+    sources = [f"A jump of more than {RUNNING_JUMP_PERCENT.text}: {cite(RUNNING_JUMP_PERCENT.source)}"]
     jump = running_jump(runs, today)
     if jump is not None:
         lines.append(jump.about_the_runner(today))
-        sources.append(f"A jump of more than {RUNNING_JUMP_PERCENT.text}: {cite(RUNNING_JUMP_PERCENT.source)}")
     pain = pain_rose_with_volume(runs, symptoms, today)
     if pain is not None:
         lines.append(pain.about_the_runner)
         sources.append(f"Pain rising with the running: {PAIN_WITH_RUNNING_BASIS}")
-    if not sources:  # the rule the bars are read by, even when no week broke it
-        sources.append(f"A jump of more than {RUNNING_JUMP_PERCENT.text}: {cite(RUNNING_JUMP_PERCENT.source)}")
     return Section(RUNNING_HEADING, tuple(lines), tuple(sources), running=True)
 
 
