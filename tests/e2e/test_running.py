@@ -118,12 +118,7 @@ def test_runs_from_a_watch_beside_the_calf_at_phone_size(server, phone: Page) ->
     coach.close()
 
     navigate(phone, "Runs")
-    options = open_list(phone, select_box(phone, "Correct or delete a run"))
-    options.filter(has_text="24.00 km").click()
-    phone.wait_for_timeout(150)
-    wait_for_app(phone)
-    click(phone, "Delete this run")
-    click(phone, "Yes, delete it")  # asked once more, as every deletion
+    _delete_run(phone, "24.00 km")
     expect(phone.get_by_text("Run deleted.")).to_be_visible()
 
     _upload(phone, archive)  # the same archive again: nothing doubled
@@ -303,6 +298,16 @@ def test_the_roster_and_the_pdf_show_the_running_weeks_and_a_jump_at_the_30_perc
     assert max(r.run_on for r in runs if r.started_at is not None) == monday  # Paris's Monday, not UTC's Sunday
 
 
+def _delete_run(page: Page, shown: str) -> None:
+    """Pick the run whose label holds `shown` and delete it, answering the question every deletion asks."""
+    options = open_list(page, select_box(page, "Correct or delete a run"))
+    options.filter(has_text=shown).click()
+    page.wait_for_timeout(150)
+    wait_for_app(page)
+    click(page, "Delete this run")
+    click(page, "Yes, delete it")  # asked once more, as every deletion
+
+
 def _runs_offered(page: Page) -> list[str]:
     """The runs the Runs page offers to correct or delete (its list is a grid drawn on a canvas); [] when none."""
     if page.get_by_text("No runs yet.").count():
@@ -353,12 +358,7 @@ def test_two_runners_on_the_runs_page_switch_reload_correct_and_delete_at_phone_
     click(phone, "Save changes")
     expect(phone.get_by_text("Run corrected.")).to_be_visible()
     screenshot(phone, "runs-two-runners-own-phone")
-    options = open_list(phone, select_box(phone, "Correct or delete a run"))
-    options.filter(has_text="8.20 km").click()
-    phone.wait_for_timeout(150)
-    wait_for_app(phone)
-    click(phone, "Delete this run")
-    click(phone, "Yes, delete it")
+    _delete_run(phone, "8.20 km")
     expect(phone.get_by_text("Run deleted.")).to_be_visible()
     expect(phone.get_by_text("No runs yet.")).to_be_visible()
 
