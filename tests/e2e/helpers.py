@@ -244,8 +244,16 @@ def navigate(page: Page, title: str) -> None:
 
 
 def pick_runner(page: Page, label: str) -> None:
-    sidebar = open_sidebar(page)
-    choose(page, "Runner", label, within=sidebar)
+    # A run that draws the page again can fold a phone's sidebar away while its list opens (CI, under load: the
+    # list never showed, the sidebar was closed): open the sidebar again and pick again, as a person would.
+    for attempt in range(3):
+        sidebar = open_sidebar(page)
+        try:
+            choose(page, "Runner", label, within=sidebar)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     close_sidebar(page)
 
 
