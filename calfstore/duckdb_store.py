@@ -140,10 +140,13 @@ class DuckDBStore(SqlStore):
         self._cursor_lock = threading.Lock()
         self.path = path
         self.description = str(path)
-        # Each owner's data version, changed by every committed change to their data. Numbers come from one
-        # process-wide counter, so a store opened again on the same file (after a fatal error) never reuses a
-        # number that meant older data.
-        self._owner_versions: dict[str, int] = {}
+        # Data versions (Store.data_version): the number of the last committed change of each scope. A version is
+        # the largest number among the scopes a change reaches it through, and numbers come from one process-wide
+        # counter, so a version changes exactly when one of them does, and a store opened again on the same file
+        # (after a fatal error) never reuses a number that meant older data.
+        self._owner_versions: dict[str, int] = {}  # any change of the owner's data
+        self._runner_versions: dict[tuple[str, int], int] = {}  # a change of one runner's data
+        self._every_runner_versions: dict[str, int] = {}  # a change that names no runner: all of the owner's
         self._every_owner_version = next(_GENERATIONS)  # the last change that touched every owner (migrations)
         self._stamp_lock = threading.Lock()  # queues updates of share links (see _queued_stamps)
         self._closed = False
@@ -240,14 +243,17 @@ class DuckDBStore(SqlStore):
     def _cursor(self) -> AbstractContextManager[Cursor]:
         return self.duckdb_cursor()
 
-    def _transaction(self, owner: str | None, *, changes_records: bool = True) -> AbstractContextManager[Cursor]:
-        return self.duckdb_transaction(owner, changes_records=changes_records)
+    def _transaction(
+        self, owner: str | None, *, runner_id: int | None = None, changes_records: bool = True
+    ) -> AbstractContextManager[Cursor]:
+        return self.duckdb_transaction(owner, runner_id=runner_id, changes_records=changes_records)
 
     @contextmanager
     def duckdb_transaction(
-        self, owner: str | None, *, changes_records: bool = True
+        self, owner: str | None, *, runner_id: int | None = None, changes_records: bool = True
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A transaction that commits or rolls back whole, then changes `owner`'s data version (None: everyone's)."""
+        """A transaction that commits or rolls back whole, then changes `owner`'s data version (None: everyone's),
+        `runner_id`'s alone among the owner's runners when given."""
         with self.duckdb_cursor(writing=True) as cursor:
             cursor.begin()
             try:
@@ -262,24 +268,32 @@ class DuckDBStore(SqlStore):
             if self._logged_since is None:
                 self._logged_since = time.monotonic()
             if changes_records:
-                self._changed(owner)
+                self._changed(owner, runner_id)
 
     def _queued_stamps(self) -> AbstractContextManager[Any]:
         # Every click of every coach stamps the same row: DuckDB refuses simultaneous updates of one row instead
         # of queueing them, so this process queues them itself (it is the only process that has the file).
         return self._stamp_lock
 
-    def data_version(self, owner: str) -> int:
-        return self._owner_versions.get(owner, self._every_owner_version)
+    def data_version(self, owner: str, runner_id: int | None = None) -> int:
+        if runner_id is None:
+            return max(self._owner_versions.get(owner, 0), self._every_owner_version)
+        return max(
+            self._runner_versions.get((owner, runner_id), 0),
+            self._every_runner_versions.get(owner, 0),
+            self._every_owner_version,
+        )
 
-    def _changed(self, owner: str | None) -> None:
-        """Count a committed change of one owner's data (None: every owner's). Values never repeat."""
+    def _changed(self, owner: str | None, runner_id: int | None = None) -> None:
+        """Count a committed change of one owner's data (None: every owner's), of one of their runners' when
+        `runner_id` is given. Values never repeat."""
         number = next(_GENERATIONS)
         if owner is None:
-            self._owner_versions.clear()
             self._every_owner_version = number
+        elif runner_id is None:
+            self._owner_versions[owner] = self._every_runner_versions[owner] = number
         else:
-            self._owner_versions[owner] = number
+            self._owner_versions[owner] = self._runner_versions[(owner, runner_id)] = number
 
     def load_records(self, owner: str, runner_id: int) -> RunnerRecords:
         with self.duckdb_cursor() as cursor:

@@ -46,9 +46,13 @@ class Store(RunnerRecordsStore, SharingStore, CoachingStore, PlanningStore, Runs
         return False
 
     @abstractmethod
-    def data_version(self, owner: str) -> int:
+    def data_version(self, owner: str, runner_id: int | None = None) -> int:
         """A number that changes whenever this owner's data (profiles, records, links) changes, in any process
-        that shares this database. Read caches key on it."""
+        that shares this database. Read caches key on it.
+
+        With `runner_id`: a number that changes whenever that runner's data changes, and only then (a write that names
+        no runner counts as a change of every runner of the owner). One owner may hold many runners (local mode: a
+        club's laptop), and one runner's save then leaves every other runner's cached pages warm (issue 25)."""
 
     @abstractmethod
     def migrate(self) -> list[int]:

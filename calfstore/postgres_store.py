@@ -54,6 +54,16 @@ BRIEF_WAIT_SECONDS = 1.0
 # connection for one transaction (milliseconds), so a few are plenty, and N processes use N times this many.
 POOL_MAX_SIZE = 8
 EVERY_OWNER = "*"  # the data_versions row changed by migrations: a change for every owner
+
+
+def version_key(owner: str, runner_id: int | None) -> str:
+    """The data_versions row of one runner's data (None: of a change that names no runner, so of every runner of
+    the owner), beside the owner's own row (any change of theirs). Store.data_version reads the largest of a
+    scope's rows. Should an owner key ever end like one of these, two scopes would share a row: more changes seen
+    than made, never fewer."""
+    return f"{owner}\x1frunner {'*' if runner_id is None else runner_id}"
+
+
 # The runner tables that grow with time. Runs are the largest (four a week: 82 kB a runner after three years,
 # docs/deploy.md "Sizing"); a motion-counted test adds a row per raise.
 CLUSTERED_TABLES = ("test_sessions", "symptom_entries", "routine_logs", "runs", "test_raise_marks")
@@ -293,15 +303,19 @@ class PostgresStore(SqlStore):
         return self._read()
 
     @contextmanager
-    def _transaction(self, owner: str | None, *, changes_records: bool = True) -> Iterator[Cursor]:
+    def _transaction(
+        self, owner: str | None, *, runner_id: int | None = None, changes_records: bool = True
+    ) -> Iterator[Cursor]:
         with self._connection() as connection, connection.transaction(), connection.cursor() as raw:
             cursor = _QmarkCursor(raw)
             yield cursor
             if changes_records:  # in the same transaction: the new version is seen exactly when the write is
+                keys = [EVERY_OWNER] if owner is None else [owner, version_key(owner, runner_id)]
                 cursor.execute(
-                    """INSERT INTO data_versions (owner_key, version) VALUES (?, nextval('data_version_numbers'))
-                       ON CONFLICT (owner_key) DO UPDATE SET version = EXCLUDED.version""",
-                    [EVERY_OWNER if owner is None else owner],
+                    f"""INSERT INTO data_versions (owner_key, version)
+                        VALUES {", ".join("(?, nextval('data_version_numbers'))" for _ in keys)}
+                        ON CONFLICT (owner_key) DO UPDATE SET version = EXCLUDED.version""",
+                    keys,
                 )
 
     @contextmanager
@@ -316,10 +330,13 @@ class PostgresStore(SqlStore):
     def _snapshot_cursor(self) -> AbstractContextManager[Cursor]:
         return self._snapshot()
 
-    def data_version(self, owner: str) -> int:
+    def data_version(self, owner: str, runner_id: int | None = None) -> int:
+        keys = [owner] if runner_id is None else [version_key(owner, runner_id), version_key(owner, None)]
+        keys.append(EVERY_OWNER)
         with self._cursor() as cursor:
             row = cursor.execute(
-                "SELECT coalesce(max(version), 0) FROM data_versions WHERE owner_key IN (?, ?)", [owner, EVERY_OWNER]
+                f"SELECT coalesce(max(version), 0) FROM data_versions WHERE owner_key IN ({', '.join('?' for _ in keys)})",
+                keys,
             ).fetchone()
         return int(row[0])
 

@@ -49,7 +49,7 @@ def runner_calendar(
         return (*next_retest(found.runner, found.tests, found.symptoms, day, own, away, warning=warning), away)
 
     # Read and assessed once per data version: a calendar polls, and the runner's data rarely changed meanwhile.
-    routine, plan, away = data.cached(("calendar feed", runner_id, day), schedule)
+    routine, plan, away = data.cached(("calendar feed", runner_id, day), schedule, runner_id=runner_id)
     days = coming_training_days(day, routine.sessions_per_week, away) if routine else []
     names = [p.exercise.name for p in routine.prescriptions] if routine else []
     return days, retest_day(plan.due_on, day) if plan else None, plan, names

@@ -2,7 +2,10 @@
 
 Streamlit reruns the whole page on every click; the data behind a page only changes when something is written.
 Every committed write bumps the writing owner's `Store.data_version(owner)`, so an entry keyed on it can never
-be stale, and one runner's save leaves every other owner's entries warm. Resolving a share link is never cached:
+be stale, and one runner's save leaves every other owner's entries warm. A read of one runner's data keys on that
+runner's version (`runner_id`), which a write of another runner of the same owner leaves alone: on a club's laptop
+(local mode, one owner, every runner of the club) one runner's save used to send every other runner's next page
+back to the database and through every chart again (issue 25). Resolving a share link is never cached:
 it happens on every rerun (calfui.viewer.resolve_viewer).
 
 While the database can't be reached (DataUnreachable: a PostgreSQL server stopped or restarting), a cached read
@@ -47,18 +50,18 @@ class _RememberedOutage(DataUnreachable):
 
 class GenerationCache:
     def __init__(self, max_entries: int = MAX_ENTRIES):
-        # (database, owner, data version, key) -> value
-        self._items: OrderedDict[tuple[str, str, int, Hashable], Any] = OrderedDict()
+        # (database, owner, (runner or None, data version), key) -> value
+        self._items: OrderedDict[tuple[str, str, tuple[int | None, int], Hashable], Any] = OrderedDict()
         # (database, owner, key) -> the full key of its newest value
-        self._newest: dict[tuple[str, str, Hashable], tuple[str, str, int, Hashable]] = {}
+        self._newest: dict[tuple[str, str, Hashable], tuple[str, str, tuple[int | None, int], Hashable]] = {}
         self._lock = threading.Lock()
         self._max = max_entries
 
-    def get(self, store: Store, owner: str, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(self, store: Store, owner: str, key: Hashable, compute: Callable[[], T], runner_id: int | None = None) -> T:
         short_key = (store.description, owner, key)
         try:
             # The version is read before computing: a write landing meanwhile files the value under the old version.
-            full_key = (store.description, owner, self._version(store, owner), key)
+            full_key = (store.description, owner, (runner_id, self._version(store, owner, runner_id)), key)
             with self._lock:
                 if full_key in self._items:
                     self._items.move_to_end(full_key)
@@ -81,11 +84,11 @@ class GenerationCache:
                     del self._newest[dropped_short]
         return value
 
-    def _version(self, store: Store, owner: str) -> int:
+    def _version(self, store: Store, owner: str, runner_id: int | None) -> int:
         met = run_versions.outage()
         if met is not None:
             raise _RememberedOutage(str(met))
-        return run_versions.version(store.description, owner, lambda: store.data_version(owner))
+        return run_versions.version(store.description, owner, lambda: store.data_version(owner, runner_id), runner_id)
 
     def _last_known(self, short_key: tuple[str, str, Hashable], error: DataUnreachable) -> Any:
         with self._lock:
@@ -99,15 +102,18 @@ class GenerationCache:
 _cache = GenerationCache()
 
 
-def cached(store: Store, owner: str, key: Hashable, compute: Callable[[], T]) -> T:
+def cached(store: Store, owner: str, key: Hashable, compute: Callable[[], T], *, runner_id: int | None = None) -> T:
     """`compute()`'s value for this key, computed again only after a write to this owner's data. `compute` must
-    read nothing but this owner's data."""
-    return _cache.get(store, owner, key, compute)
+    read nothing but this owner's data; with `runner_id`, nothing but that runner's, and it is computed again only
+    after a write to theirs."""
+    return _cache.get(store, owner, key, compute, runner_id)
 
 
 def records(store: Store, owner: str, runner_id: int) -> RunnerRecords:
     """Everything a runner recorded. Shared between sessions: treat it as read-only."""
-    return cached(store, owner, ("records", runner_id), lambda: store.load_records(owner, runner_id))
+    return cached(
+        store, owner, ("records", runner_id), lambda: store.load_records(owner, runner_id), runner_id=runner_id
+    )
 
 
 @dataclass(frozen=True)
@@ -118,13 +124,17 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
     store: Store
     owner: str
 
-    def data_version(self) -> int:
-        """This owner's data version, asked once per run like every cached read's (calfui.run_versions)."""
-        return run_versions.version(self.store.description, self.owner, lambda: self.store.data_version(self.owner))
+    def data_version(self, runner_id: int | None = None) -> int:
+        """This owner's data version (with `runner_id`: that runner's), asked once per run like every cached read's
+        (calfui.run_versions)."""
+        return run_versions.version(
+            self.store.description, self.owner, lambda: self.store.data_version(self.owner, runner_id), runner_id
+        )
 
-    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`'s value, computed again only after this owner's data changed. It must read only theirs."""
-        return cached(self.store, self.owner, key, compute)
+    def cached(self, key: Hashable, compute: Callable[[], T], *, runner_id: int | None = None) -> T:
+        """`compute()`'s value, computed again only after this owner's data changed (with `runner_id`: that
+        runner's). It must read only theirs (only that runner's)."""
+        return cached(self.store, self.owner, key, compute, runner_id=runner_id)
 
     def records(self, runner_id: int) -> RunnerRecords:
         return records(self.store, self.owner, int(runner_id))

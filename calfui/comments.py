@@ -27,7 +27,7 @@ from calfui.widgets import plain, saved_message
 
 def runner_comments(data: OwnerData, runner_id: int) -> list[TestComment]:
     """Every comment on this runner's tests (hidden ones marked), read once per data version."""
-    return data.cached(("comments", runner_id), lambda: data.list_comments(runner_id))
+    return data.cached(("comments", runner_id), lambda: data.list_comments(runner_id), runner_id=runner_id)
 
 
 def _comment_card(comment: TestComment) -> None:

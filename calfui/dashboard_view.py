@@ -107,13 +107,17 @@ def retest_schedule(data: OwnerData, records: RunnerRecords, today: dt.date) -> 
     from calfcore.retest import next_retest
 
     runner_id = records.runner.saved_id
-    away = {a.day for a in data.cached(("away days", runner_id), lambda: data.list_away_days(runner_id))}
-    own = data.cached(("retest choice", runner_id), lambda: data.retest_choice(runner_id))
+    away = {
+        a.day
+        for a in data.cached(("away days", runner_id), lambda: data.list_away_days(runner_id), runner_id=runner_id)
+    }
+    own = data.cached(("retest choice", runner_id), lambda: data.retest_choice(runner_id), runner_id=runner_id)
     _, plan = data.cached(
         ("next retest", runner_id, today),
         lambda: next_retest(
             records.runner, records.tests, records.symptoms, today, own, away, warning=warning_of(records)
         ),
+        runner_id=runner_id,
     )
     return plan, away
 
@@ -134,7 +138,7 @@ def render_retest(plan: RetestPlan | None, today: dt.date, away: set[dt.date]) -
 def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date) -> None:
     """The knee-straight raises over the dashboard's default period: where a test just saved sits in the trend."""
     spec, text, table, points = data.cached(
-        ("raises chart", records.runner.id, today), lambda: _raises_spec(records, today)
+        ("raises chart", records.runner.id, today), lambda: _raises_spec(records, today), runner_id=records.runner.id
     )
     st.markdown(f"**Your raises, last {dashboard.DEFAULT_PERIOD}** (knee straight), {dashboard.band_words(records)}")
     key = tap_key(runner_key(records.runner.saved_id, "raises_chart"), points)
@@ -254,6 +258,7 @@ def render_dashboard(
         lambda: _chart_specs(
             dashboard.within(records, today, dashboard.PERIODS[period]), today, sessions_planned, frozenset(away)
         ),
+        runner_id=records.runner.id,
     )
 
     def tap(name: str) -> dict[str, Any]:  # a tapped point belongs to this runner, chart and period's rows
@@ -341,7 +346,9 @@ def render_running(data: OwnerData, records: RunnerRecords, today: dt.date, week
         assert view.table is not None
         return arrow_datasets(view.spec), view.text, arrow_table(view.table)
 
-    spec, text, table = data.cached(("running chart", records.runner.id, weeks, today, measure), ready)
+    spec, text, table = data.cached(
+        ("running chart", records.runner.id, weeks, today, measure), ready, runner_id=records.runner.id
+    )
     render_chart(spec, text, table)
     from calfcore.runs import DATING_NOTE
 

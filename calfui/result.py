@@ -42,7 +42,7 @@ def assessment_of(
         return assess(test, records.runner, records.tests, records.symptoms, today, access, warning=warning)
 
     key = ("assessment", records.runner.id, test.id, today, access, as_now)
-    return data.cached(key, assessment) if data else assessment()
+    return data.cached(key, assessment, runner_id=records.runner.id) if data else assessment()
 
 
 def render_stopped(result: Stopped, *, runner_view: bool = True, link: bool = True) -> None:

@@ -53,7 +53,7 @@ def card_of(coach: CoachData, entry: RosterEntry, runner_id: int, today: dt.date
         )
         return card_for(row)
 
-    return data.cached(("roster card", runner_id, today), compute)
+    return data.cached(("roster card", runner_id, today), compute, runner_id=runner_id)
 
 
 def card_for(row: RosterRow) -> Card:

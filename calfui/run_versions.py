@@ -1,6 +1,6 @@
-"""The data versions one run of a page has asked the store for: one question per owner per run (issue 25).
+"""The data versions one run of a page has asked the store for: one question per owner (or runner) per run (issue 25).
 
-Every cached read keys on the owner's data version (calfui.cache). On PostgreSQL each question is a round trip, and a
+Every cached read keys on the owner's or the runner's data version (calfui.cache). On PostgreSQL each question is a round trip, and a
 page makes a dozen cached reads, so a run asks once per owner and remembers the answer until the run ends, or until
 the run itself writes: every write forwarded for an owner or a coach (calfui.forwarding) and the share link's "last
 opened" stamp forget what the run remembered, so what the run wrote and what it reads next agree. A write by another
@@ -15,9 +15,9 @@ import contextvars
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-# (database, owner) -> data version, for the run under way; None outside a run. A Streamlit script run is one
-# thread, one context.
-_remembered: contextvars.ContextVar[dict[tuple[str, str], int] | None] = contextvars.ContextVar(
+# (database, owner, runner or None) -> data version, for the run under way; None outside a run. A Streamlit script
+# run is one thread, one context.
+_remembered: contextvars.ContextVar[dict[tuple[str, str, int | None], int] | None] = contextvars.ContextVar(
     "calf_run_versions", default=None
 )
 
@@ -58,12 +58,13 @@ def note_outage(error: Exception | None) -> None:
         met.append(error)
 
 
-def version(database: str, owner: str, ask: Callable[[], int]) -> int:
-    """This owner's data version: remembered by this run, or asked for (`ask`) once and remembered."""
+def version(database: str, owner: str, ask: Callable[[], int], runner_id: int | None = None) -> int:
+    """This owner's data version (with `runner_id`: that runner's): remembered by this run, or asked for (`ask`)
+    once and remembered."""
     remembered = _remembered.get()
     if remembered is None:
         return ask()
-    key = (database, owner)
+    key = (database, owner, runner_id)
     if key not in remembered:
         remembered[key] = ask()
     return remembered[key]

@@ -67,7 +67,7 @@ def resolve_viewer(store: Store, now: dt.datetime) -> Viewer:
         last = resolved.link.last_used_at
         try:
             if last is None or now - last >= LAST_OPENED_RESOLUTION:  # not a write on every click
-                store.mark_share_used(resolved.owner_key, resolved.link.id, now)
+                store.mark_share_used(resolved.owner_key, resolved.runner_id, resolved.link.id, now)
                 run_versions.forget()  # the stamp is a change of the runner's data: this run reads it afresh
         except StoreError:
             pass  # "last opened" is a courtesy: a full disk must not keep the coach from reading

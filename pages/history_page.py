@@ -121,7 +121,9 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         return
     runner_id = records.runner.saved_id
     state = _history_state(runner_id)
-    table = context.data.cached(("history tests", runner_id), lambda: arrow_table(_tests_table(records)))
+    table = context.data.cached(
+        ("history tests", runner_id), lambda: arrow_table(_tests_table(records)), runner_id=runner_id
+    )
     st.dataframe(
         table, hide_index=True, column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")}
     )
@@ -215,7 +217,7 @@ def _logs_section(context: PageContext, records: RunnerRecords) -> None:
     st.header("Training and check-ins")
     runner_id = records.runner.saved_id
     state = _history_state(runner_id)
-    table, labels = context.data.cached(("history logs", runner_id), lambda: _logs_table(records))
+    table, labels = context.data.cached(("history logs", runner_id), lambda: _logs_table(records), runner_id=runner_id)
     if not labels:
         st.caption("Nothing logged yet.")
         return
@@ -273,6 +275,7 @@ def _exchange_section(context: PageContext, records: RunnerRecords) -> None:
                 runs=records.runs,
             ),
         ),
+        runner_id=records.runner.id,
     )
     left, right = st.columns(2)
     left.download_button(

@@ -45,10 +45,16 @@ def render(context: PageContext) -> None:
     runner_id = runner.saved_id
     state = runner_state("return_to_run", runner_id)
     st.warning(INFORMS_ONLY, icon=":material/info:")
-    checks = context.data.cached(("readiness checks", runner_id), lambda: context.data.list_readiness_checks(runner_id))
-    hops = context.data.cached(("hop tests", runner_id), lambda: context.data.list_hop_tests(runner_id))
+    checks = context.data.cached(
+        ("readiness checks", runner_id), lambda: context.data.list_readiness_checks(runner_id), runner_id=runner_id
+    )
+    hops = context.data.cached(
+        ("hop tests", runner_id), lambda: context.data.list_hop_tests(runner_id), runner_id=runner_id
+    )
     tests = context.data.records(runner_id).tests
-    readiness = context.data.cached(("readiness", runner_id), lambda: assess_readiness(runner, checks, hops, tests))
+    readiness = context.data.cached(
+        ("readiness", runner_id), lambda: assess_readiness(runner, checks, hops, tests), runner_id=runner_id
+    )
     if readiness.triage.stop:
         widgets.render_triage(readiness.triage)
     # The thing to do first (on a phone the cards of past results would push the forms off the screen); a save's

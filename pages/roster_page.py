@@ -48,7 +48,7 @@ def render(context: PageContext) -> None:
         return
     live_entries = [(entry, runner_id) for entry in entries if (runner_id := entry.live_runner_id) is not None]
     # Each runner's data version, read before their rows: the squad chart below is cached under these.
-    versions = tuple((entry.id, coach.runner_data(entry).data_version()) for entry, _ in live_entries)
+    versions = tuple((entry.id, coach.runner_data(entry).data_version(runner_id)) for entry, runner_id in live_entries)
     live = [(entry, card_of(coach, entry, runner_id, context.today)) for entry, runner_id in live_entries]
     rows = sort_roster(card.row for _, card in live)
     shown_by_row = {id(card.row): (card, entry) for entry, card in live}

@@ -47,7 +47,9 @@ def render(context: PageContext) -> None:
     widgets.saved_message(state.pop("flash", None))
 
     st.header("How often to retest")
-    own = context.data.cached(("retest choice", runner_id), lambda: context.data.retest_choice(runner_id))
+    own = context.data.cached(
+        ("retest choice", runner_id), lambda: context.data.retest_choice(runner_id), runner_id=runner_id
+    )
     choices = [BY_STAGE, *OWN_CHOICE_DAYS]
     with st.form(runner_key(runner_id, "retest_every", revision_of(own)), border=True, enter_to_submit=False):
         every = st.radio(
@@ -100,7 +102,9 @@ def render(context: PageContext) -> None:
                 state["flash"] = f"Marked {len(days)} day{'s' if len(days) > 1 else ''} away."
                 st.rerun()
 
-    marked_days = context.data.cached(("away days", runner_id), lambda: context.data.list_away_days(runner_id))
+    marked_days = context.data.cached(
+        ("away days", runner_id), lambda: context.data.list_away_days(runner_id), runner_id=runner_id
+    )
     if not marked_days:
         st.caption("No days marked.")
         return

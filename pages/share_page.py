@@ -116,7 +116,9 @@ def render(context: PageContext) -> None:
                     st.rerun()
 
     st.header("Links")
-    links = context.data.cached(("share links", runner_id), lambda: context.data.list_share_links(runner_id))
+    links = context.data.cached(
+        ("share links", runner_id), lambda: context.data.list_share_links(runner_id), runner_id=runner_id
+    )
     if not links:
         st.caption("No links yet.")
     else:
@@ -237,7 +239,9 @@ def _calendar(context: PageContext, runner_id: int, state: dict[str, Any]) -> No
             context.data.create_calendar_feed(runner_id, token_hash(token), names, None, stamp)
             state[NEW_FEED] = feed_url(_base_url(), token)
             st.rerun()
-    feeds = context.data.cached(("calendar feeds", runner_id), lambda: context.data.list_calendar_feeds(runner_id))
+    feeds = context.data.cached(
+        ("calendar feeds", runner_id), lambda: context.data.list_calendar_feeds(runner_id), runner_id=runner_id
+    )
     stamp = now()
     live = {
         f.id: f"Feed made {f.created_at:%d %b %Y %H:%M}" + (" · with exercise names" if f.show_exercise_names else "")

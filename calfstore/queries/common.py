@@ -15,8 +15,8 @@ import functools
 import random
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from calfstore.errors import NotFound, NotSaved, WriteConflict
@@ -103,9 +103,20 @@ class SqlQueries(ABC):
         """A cursor for reads (each statement sees committed data)."""
 
     @abstractmethod
-    def _transaction(self, owner: str | None, *, changes_records: bool = True) -> AbstractContextManager[Cursor]:
+    def _transaction(
+        self, owner: str | None, *, runner_id: int | None = None, changes_records: bool = True
+    ) -> AbstractContextManager[Cursor]:
         """A transaction that commits or rolls back whole, and then changes `owner`'s data version (None: every
-        owner's; `changes_records=False`: nobody's, for rewrites that keep every value)."""
+        owner's; `changes_records=False`: nobody's, for rewrites that keep every value): with `runner_id`, that
+        runner's alone among the owner's runners, else every one of them (Store.data_version)."""
+
+    @contextmanager
+    def _runner_transaction(self, owner: str, runner_id: int) -> Iterator[Cursor]:
+        """A write of one runner's data, in a transaction that first checks the runner is the owner's (and, on
+        PostgreSQL, holds its row against a delete): only this runner's data version changes, with the owner's."""
+        with self._transaction(owner, runner_id=runner_id) as cursor:
+            self._writing_for(cursor, owner, runner_id)
+            yield cursor
 
     def _queued_stamps(self) -> AbstractContextManager[Any]:
         """Held around updates of share links' stamps (DuckDB queues them in the process: see DuckDBStore)."""
@@ -129,8 +140,7 @@ class SqlQueries(ABC):
 
     def _delete_one(self, owner: str, runner_id: int, table: str, row_id: int, gone: str) -> None:
         """Delete one row of a runner's table, in a write for its owner; NotFound (`gone`) if it isn't there."""
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             if not cursor.execute(
                 f"DELETE FROM {table} WHERE id = ? AND runner_id = ? RETURNING id", [row_id, runner_id]
             ).fetchall():
@@ -141,8 +151,7 @@ class SqlQueries(ABC):
     ) -> None:
         """Stamp `column` of one row of a runner's table with `now`, unless it is stamped already (the first time
         stays); NotFound (`gone`) if the row isn't there."""
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             if not cursor.execute(
                 f"UPDATE {table} SET {column} = coalesce({column}, ?) WHERE id = ? AND runner_id = ? RETURNING id",
                 [now, row_id, runner_id],

@@ -32,8 +32,7 @@ class PlanningQueries(SqlQueries, PlanningStore):
     @retry_on_conflict
     def set_away_days(self, owner: str, runner_id: int, days: Sequence[AwayDay]) -> None:
         """Mark days away, all or none (one reason per day: marking a day again replaces its reason)."""
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             for away in days:
                 cursor.execute("DELETE FROM away_days WHERE runner_id = ? AND day = ?", [runner_id, away.day])
                 cursor.execute(
@@ -62,8 +61,7 @@ class PlanningQueries(SqlQueries, PlanningStore):
     @retry_on_conflict
     def set_retest_choice(self, owner: str, runner_id: int, every_days: int | None) -> None:
         """The runner's own retest interval in days (None: by stage). The latest choice counts."""
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             cursor.execute("DELETE FROM retest_choices WHERE runner_id = ?", [runner_id])
             cursor.execute(
                 "INSERT INTO retest_choices (runner_id, every_days, created_at) VALUES (?, ?, ?)",
@@ -82,8 +80,7 @@ class PlanningQueries(SqlQueries, PlanningStore):
 
     @retry_on_conflict
     def save_hop_test(self, owner: str, runner_id: int, test: HopTest) -> int:
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             return int(
                 cursor.execute(
                     """INSERT INTO hop_tests (runner_id, tested_on, hops_left, hops_right, pain_left, pain_right, red_flags,
@@ -118,8 +115,7 @@ class PlanningQueries(SqlQueries, PlanningStore):
 
     @retry_on_conflict
     def save_readiness_check(self, owner: str, runner_id: int, check: ReadinessCheck) -> int:
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             return int(
                 cursor.execute(
                     """INSERT INTO readiness_checks (runner_id, checked_on, walked_pain_free, settled_next_morning,
@@ -158,8 +154,7 @@ class PlanningQueries(SqlQueries, PlanningStore):
 
     def _insert_returning_id(self, owner: str, runner_id: int, sql: str, values: list[object]) -> int:
         """One row into a runner's table, in a write for its owner; its new id."""
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             row = one_row(cursor.execute(sql, [runner_id, *values, now_utc()]))
         return int(row[0])
 

@@ -63,7 +63,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
         if runner.id is None:
             raise NotFound(RUNNER_GONE)
         try:
-            with self._transaction(owner) as cursor:
+            with self._transaction(owner, runner_id=runner.id) as cursor:
                 self._require_runner(cursor, owner, runner.id, self._LOCK_RUNNER_TO_DELETE)
                 cursor.execute(
                     """UPDATE runners SET name = ?, birth_year = ?, sex = ?, units = ?, injured_side = ?,
@@ -109,7 +109,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
     @retry_on_conflict
     def delete_runner(self, owner: str, runner_id: int) -> None:
         """Delete a runner and every row that belongs to them, in one transaction."""
-        with self._transaction(owner) as cursor:
+        with self._transaction(owner, runner_id=runner_id) as cursor:  # a gone runner's cached pages go too
             self._require_runner(cursor, owner, runner_id, self._LOCK_RUNNER_TO_DELETE)
             for table in RUNNER_TABLES:
                 cursor.execute(f"DELETE FROM {table} WHERE runner_id = ?", [runner_id])
@@ -156,8 +156,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
     @retry_on_conflict
     def save_test(self, owner: str, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry] = ()) -> int:
         """Save a test with its symptoms atomically; returns the new test id."""
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             return self._insert_test(cursor, runner_id, test, symptoms)
 
     def update_test(
@@ -165,8 +164,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
     ) -> int:
         """Correct a saved test and replace its symptoms. Raises EditConflict if it changed since loading."""
         try:
-            with self._transaction(owner) as cursor:
-                self._writing_for(cursor, owner, runner_id)
+            with self._runner_transaction(owner, runner_id) as cursor:
                 assignments = ", ".join(f"{column} = ?" for column in TEST_COLUMNS[1:])
                 updated = cursor.execute(
                     f"""UPDATE test_sessions SET {assignments}, revision = revision + 1
@@ -204,8 +202,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
 
     @retry_on_conflict
     def delete_test(self, owner: str, runner_id: int, test_id: int) -> None:
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             cursor.execute("DELETE FROM symptom_entries WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
             cursor.execute("DELETE FROM test_comments WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
             cursor.execute("DELETE FROM test_raise_marks WHERE test_id = ? AND runner_id = ?", [test_id, runner_id])
@@ -260,8 +257,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
     def add_symptoms(self, owner: str, runner_id: int, entries: Sequence[SymptomEntry]) -> None:
         if any(e.test_id is not None for e in entries):
             raise ValueError("symptoms of a test are saved with the test")
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             self._insert_symptoms(cursor, runner_id, entries)
 
     def list_symptoms(self, owner: str, runner_id: int, since: dt.date | None = None) -> list[SymptomEntry]:
@@ -280,8 +276,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
 
     @retry_on_conflict
     def delete_symptom(self, owner: str, runner_id: int, symptom_id: int) -> None:
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             deleted = cursor.execute(
                 "DELETE FROM symptom_entries WHERE id = ? AND runner_id = ? AND test_id IS NULL RETURNING id",
                 [symptom_id, runner_id],
@@ -304,8 +299,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
 
     @retry_on_conflict
     def add_routine_log(self, owner: str, runner_id: int, entry: RoutineLogEntry) -> None:
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             self._insert_routine_logs(cursor, runner_id, [entry])
 
     def list_routine_logs(self, owner: str, runner_id: int) -> list[RoutineLogEntry]:
@@ -333,8 +327,7 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
         routine_logs: Sequence[RoutineLogEntry],
     ) -> None:
         """Save a validated import in one transaction: all of it, or (on any error) none of it."""
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             for test, test_symptoms in tests:
                 self._insert_test(cursor, runner_id, test, test_symptoms)
             self._insert_symptoms(cursor, runner_id, symptoms)

@@ -28,8 +28,7 @@ class RunsQueries(SqlQueries, RunsStore):
         # its runs (each statement sees what is committed). Ordinary saves (key-share locks) don't wait for it.
         # Within a process the imports queue on a lock before they begin: DuckDB sees no conflict in a write that
         # changes nothing, and its snapshot is taken at the start. Imports are rare and short.
-        with _ONE_IMPORT_AT_A_TIME, self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with _ONE_IMPORT_AT_A_TIME, self._runner_transaction(owner, runner_id) as cursor:
             cursor.execute("UPDATE runners SET name = name WHERE id = ?", [runner_id])
             fresh, _copies = new_runs(self._select_runs(cursor, runner_id), runs)
             return [
@@ -57,8 +56,7 @@ class RunsQueries(SqlQueries, RunsStore):
     def update_run(self, owner: str, runner_id: int, run: Run) -> None:
         if run.id is None:
             raise NotFound(RUN_GONE)
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             assignments = ", ".join(f"{column} = ?" for column in RUN_COLUMNS[1:])
             if not cursor.execute(
                 f"UPDATE runs SET {assignments} WHERE id = ? AND runner_id = ? RETURNING id",

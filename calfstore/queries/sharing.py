@@ -27,8 +27,7 @@ class SharingQueries(SqlQueries, SharingStore):
         expires_at: dt.datetime | None,
         now: dt.datetime,
     ) -> ShareLink:
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             row = cursor.execute(
                 f"""INSERT INTO share_links (runner_id, token_sha256, label, created_at, expires_at)
                     VALUES (?, ?, ?, ?, ?) RETURNING {LINK_COLUMNS}""",
@@ -69,21 +68,20 @@ class SharingQueries(SqlQueries, SharingStore):
         return ResolvedShare(owner_key=row[0], runner_id=link.runner_id, link=link)
 
     @retry_on_conflict
-    def mark_share_used(self, owner: str, link_id: int, now: dt.datetime) -> None:
-        """Stamp 'last opened' on one of this owner's links (the owner comes from resolve_share). The stamp shows on
-        the owner's Share page, so it counts as a change of that owner's data (callers stamp at most once a minute:
-        calfui.viewer.LAST_OPENED_RESOLUTION)."""
-        with self._queued_stamps(), self._transaction(owner) as cursor:
+    def mark_share_used(self, owner: str, runner_id: int, link_id: int, now: dt.datetime) -> None:
+        """Stamp 'last opened' on one of this owner's links (owner and runner come from resolve_share). The stamp
+        shows on the runner's Share page, so it counts as a change of that runner's data (callers stamp at most once
+        a minute: calfui.viewer.LAST_OPENED_RESOLUTION)."""
+        with self._queued_stamps(), self._transaction(owner, runner_id=runner_id) as cursor:
             cursor.execute(
                 """UPDATE share_links SET last_used_at = ?
-                   WHERE id = ? AND runner_id IN (SELECT id FROM runners WHERE owner_key = ?)""",
-                [now, link_id, owner],
+                   WHERE id = ? AND runner_id = ? AND runner_id IN (SELECT id FROM runners WHERE owner_key = ?)""",
+                [now, link_id, runner_id, owner],
             )
 
     @retry_on_conflict
     def set_link_comments(self, owner: str, runner_id: int, link_id: int, allowed: bool) -> None:
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             if not cursor.execute(
                 "UPDATE share_links SET coach_may_comment = ? WHERE id = ? AND runner_id = ? RETURNING id",
                 [allowed, link_id, runner_id],
@@ -102,8 +100,7 @@ class SharingQueries(SqlQueries, SharingStore):
         expires_at: dt.datetime | None,
         now: dt.datetime,
     ) -> CalendarFeed:
-        with self._transaction(owner) as cursor:
-            self._writing_for(cursor, owner, runner_id)
+        with self._runner_transaction(owner, runner_id) as cursor:
             row = cursor.execute(
                 f"""INSERT INTO calendar_feeds (runner_id, token_sha256, show_exercise_names, created_at, expires_at)
                     VALUES (?, ?, ?, ?, ?) RETURNING {FEED_COLUMNS}""",

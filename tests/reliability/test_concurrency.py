@@ -193,7 +193,7 @@ def test_fifty_coaches_opening_one_link_at_once_all_get_in(store: Store, figures
         for n in range(10):
             now = dt.datetime(2025, 1, 2) + dt.timedelta(seconds=i * 10 + n)
             assert store.resolve_share("a" * 64, now) is not None
-            store.mark_share_used(LOCAL_OWNER, link.id, now)
+            store.mark_share_used(LOCAL_OWNER, link.runner_id, link.id, now)
         return i
 
     _, errors = _in_threads(50, open_link)

@@ -34,6 +34,40 @@ def test_a_cached_read_is_computed_once_until_that_owners_data_changes(store: St
     assert calls == ["alice", "bob", "bob", "alice"]
 
 
+def test_one_runners_save_leaves_the_cached_pages_of_the_owners_other_runners_warm(store: Store) -> None:
+    """Issue 25: local mode keeps a whole club under one owner. Ben's save must not send Ann's next page back to the
+    database and through every chart again; Ann's own save must show at her next read, and so must a change that
+    names no runner (here a new runner) and the owner's runner list after any save."""
+    from calfui import run_versions
+    from tests.unit.helpers import heel_test
+
+    club = OwnerData(store, "club")
+    ann, ben = club.create_runner(_runner("Ann")).saved_id, club.create_runner(_runner("Ben")).saved_id
+    charts_drawn: list[int] = []
+
+    def chart(runner_id: int) -> int:  # what a page computes from one runner's records
+        charts_drawn.append(runner_id)
+        return len(club.records(runner_id).tests)
+
+    def page(runner_id: int) -> tuple[int, int]:  # one run: the runner's chart and the owner's runner list
+        with run_versions.one_run():
+            drawn = club.cached(("chart", runner_id), lambda: chart(runner_id), runner_id=runner_id)
+            return drawn, len(club.cached("runners", club.list_runners))
+
+    assert page(ann) == (0, 2) and page(ben) == (0, 2)
+    records_before = club.records(ann)
+    club.save_test(ben, heel_test(20, 22))
+    assert page(ann) == (0, 2)
+    assert charts_drawn == [ann, ben]  # Ann's chart came from the cache after Ben's save...
+    assert club.records(ann) is records_before  # ...and so did her records
+    assert page(ben) == (1, 2) and charts_drawn[-1] == ben  # Ben sees his save
+    club.save_test(ann, heel_test(25, 27))
+    assert page(ann) == (1, 2) and charts_drawn[-1] == ann
+    club.create_runner(_runner("Cat"))
+    assert page(ann) == (1, 3) and page(ben) == (1, 3)
+    assert charts_drawn[-2:] == [ann, ben]  # a write naming no runner: every runner's pages start afresh
+
+
 def test_the_cache_keeps_at_most_its_size_dropping_the_least_recently_used(store: Store) -> None:
     cache = GenerationCache(max_entries=2)
     cache.get(store, "o", "a", lambda: 1)
@@ -129,9 +163,9 @@ class _Asking:
         self.store, self.asked = store, 0
         self.description = store.description
 
-    def data_version(self, owner: str) -> int:
+    def data_version(self, owner: str, runner_id: int | None = None) -> int:
         self.asked += 1
-        return self.store.data_version(owner)
+        return self.store.data_version(owner, runner_id)
 
 
 def test_a_run_asks_for_each_owners_data_version_once_and_again_after_its_own_write(store: Store) -> None:
@@ -173,6 +207,7 @@ def test_a_write_by_another_process_shows_at_the_next_run(postgres_url: str) -> 
     on the same PostgreSQL database) is not seen halfway through a run, and is seen by the next one."""
     from calfstore import open_store
     from calfui import run_versions
+    from tests.unit.helpers import heel_test
 
     here, elsewhere = open_store(postgres_url), open_store(postgres_url)
     try:
@@ -188,6 +223,17 @@ def test_a_write_by_another_process_shows_at_the_next_run(postgres_url: str) -> 
             assert cache.get(here, "alice", "names", names) == ["Ann"]  # this run's picture stays whole
         with run_versions.one_run():  # the next click
             assert cache.get(here, "alice", "names", names) == ["Ann", "Amy"]
+        ann = here.list_runners("alice")[0].saved_id
+
+        def tests() -> int:
+            return len(here.list_tests("alice", ann))
+
+        with run_versions.one_run():  # a read of one runner's data, keyed on that runner's version
+            assert cache.get(here, "alice", ("tests", ann), tests, runner_id=ann) == 0
+            elsewhere.save_test("alice", ann, heel_test(20, 22))
+            assert cache.get(here, "alice", ("tests", ann), tests, runner_id=ann) == 0
+        with run_versions.one_run():
+            assert cache.get(here, "alice", ("tests", ann), tests, runner_id=ann) == 1
     finally:
         here.close()
         elsewhere.close()

@@ -561,10 +561,57 @@ def test_a_coach_opening_a_link_changes_only_the_sharing_owners_data_version(sto
     stamp = dt.datetime(2026, 1, 1, 12, 0)
     link = store.create_share_link("oidc:a|1", mine, "Coach", "f" * 64, None, stamp)
     before_mine, before_theirs = store.data_version("oidc:a|1"), store.data_version("oidc:b|2")
-    store.mark_share_used("oidc:a|1", link.id, stamp + dt.timedelta(minutes=5))
+    store.mark_share_used("oidc:a|1", link.runner_id, link.id, stamp + dt.timedelta(minutes=5))
     assert store.data_version("oidc:a|1") != before_mine
     assert store.data_version("oidc:b|2") == before_theirs
     assert store.list_share_links("oidc:a|1", mine)[0].last_used_at == stamp + dt.timedelta(minutes=5)
+
+
+def test_a_write_to_one_runner_changes_that_runners_data_version_and_leaves_the_owners_other_runners_alone(
+    store: Store,
+):
+    """Issue 25: one owner holds many runners (local mode: a club's laptop). A save for one runner must make that
+    runner's cached pages stale and leave every other runner's warm; the owner's own version (the runner list)
+    changes with any of them; a write that names no runner changes every runner's."""
+    ann, ben = add_runner(store, name="Ann"), add_runner(store, name="Ben")
+    elsewhere = add_runner(store, "oidc:b|2", "Cat")
+
+    def versions() -> tuple[int, int, int, int]:
+        return (
+            store.data_version(LOCAL_OWNER, ann),
+            store.data_version(LOCAL_OWNER, ben),
+            store.data_version(LOCAL_OWNER),
+            store.data_version("oidc:b|2", elsewhere),
+        )
+
+    def changed(before: tuple[int, ...]) -> tuple[bool, ...]:
+        return tuple(now != then for now, then in zip(versions(), before, strict=True))
+
+    before = versions()
+    store.save_test(LOCAL_OWNER, ann, heel_test(20, 22), [symptom(TODAY)])
+    assert changed(before) == (True, False, True, False)  # Ann's, and the owner's; Ben's and Cat's stay
+    before = versions()
+    store.add_routine_log(LOCAL_OWNER, ben, RoutineLogEntry(TODAY, "single_leg_calf_raise", 3, 15))
+    assert changed(before) == (False, True, True, False)
+    before = versions()
+    link = store.create_share_link(LOCAL_OWNER, ben, "Coach", "e" * 64, None, dt.datetime(2026, 1, 1, 12, 0))
+    assert changed(before) == (False, True, True, False)
+    before = versions()
+    store.mark_share_used(LOCAL_OWNER, ben, link.id, dt.datetime(2026, 1, 1, 12, 5))  # a coach opened Ben's link
+    assert changed(before) == (False, True, True, False)
+    before = versions()
+    with pytest.raises(NotFound):  # refused and rolled back: nothing changed, so nothing goes stale
+        store.save_test(LOCAL_OWNER, elsewhere, heel_test(20, 22), [])
+    assert changed(before) == (False, False, False, False)
+    before = versions()
+    add_runner(store, name="Dee")  # names no runner it changes: counted as every runner's
+    assert changed(before) == (True, True, True, False)
+    before = versions()
+    store.delete_runner(LOCAL_OWNER, ann)  # a gone runner's pages must not answer from memory
+    assert changed(before) == (True, False, True, False)
+    before = versions()
+    store.save_test("oidc:b|2", elsewhere, heel_test(20, 22), [])
+    assert changed(before) == (False, False, False, True)
 
 
 def test_deleting_a_login_removes_all_its_profiles_and_nothing_of_anyone_else(store: Store):
