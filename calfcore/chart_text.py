@@ -2,10 +2,18 @@
 
 A screen reader hears a chart as one graphic: the sentence here is its text alternative (WCAG 1.1.1), and the
 table gives every value the chart draws, for anyone who cannot read them off the marks or hover for a tooltip.
+
+A chart's frame is a few dozen rows, and every save builds these again: they read the rows once into plain Python
+(`_rows`) and sort and group there. Done with pandas (a filter, a sort, a groupby per sentence) they were the largest
+cost of ours after a save (issue 25: about 1 ms of fixed cost per pandas operation on a loaded machine).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 from calfcore.norms import format_reps
@@ -17,46 +25,77 @@ def _day(value: pd.Timestamp) -> str:
     return f"{value.day} {value.strftime('%b %Y')}"
 
 
-def _span(dates: pd.Series, what: str) -> str:
+def _rows(frame: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
+    """The frame's rows as tuples of these columns, in the frame's order."""
+    return list(zip(*(frame[column].tolist() for column in columns), strict=True))
+
+
+def _oldest_first(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows whose first value is their day, oldest first (rows of one day keep the frame's order)."""
+    return sorted(rows, key=lambda row: row[0])
+
+
+def _newest_first(
+    rows: list[tuple[Any, ...]], then: Callable[[tuple[Any, ...]], tuple[Any, ...]] = lambda row: ()
+) -> list[tuple[Any, ...]]:
+    """Rows whose first value is their day (a Timestamp), newest first, as a log reads; within a day in `then`'s
+    order, and rows alike in both the last saved first (the frame holds them as saved)."""
+    return sorted(reversed(rows), key=lambda row: (-row[0].value, *then(row)))
+
+
+def _grouped(rows: Sequence[tuple[Any, ...]], key: int, value: int) -> list[tuple[Any, list[Any]]]:
+    """(group, its values in row order) for each distinct `row[key]`, groups in sorted order (as groupby sorts)."""
+    groups: dict[Any, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(row[key], []).append(row[value])
+    return sorted(groups.items(), key=lambda item: item[0])
+
+
+def _span(dates: Sequence[pd.Timestamp], what: str) -> str:
     """'5 tests from 25 Aug 2026 to 17 Nov 2026', or '1 test on 17 Nov 2026'."""
-    count = dates.nunique()
-    first, last = dates.min(), dates.max()
+    count = len(set(dates))
+    first, last = min(dates), max(dates)
     noun = what if count == 1 else f"{what}s"
     if first == last:
         return f"{count} {noun} on {_day(first)}"
     return f"{count} {noun} from {_day(first)} to {_day(last)}"
 
 
-def _trend(values: pd.Series, unit: str = "") -> str:
+def _trend(values: Sequence[float], unit: str = "") -> str:
     """'18 to 26' (first to latest), or '26' for a single value."""
-    first, last = format_reps(float(values.iloc[0])), format_reps(float(values.iloc[-1]))
+    first, last = format_reps(float(values[0])), format_reps(float(values[-1]))
     return f"{first}{unit}" if len(values) == 1 else f"{first}{unit} to {last}{unit}"
 
 
-def _symmetry_trend(values: pd.Series) -> str:
+def _symmetry_trend(values: Sequence[float]) -> str:
     """'84.5% to 89.7%': each figure as it reads beside the 90% line (never rounded onto it)."""
-    first, last = symmetry_figure(float(values.iloc[0])), symmetry_figure(float(values.iloc[-1]))
+    first, last = symmetry_figure(float(values[0])), symmetry_figure(float(values[-1]))
     return first if len(values) == 1 else f"{first} to {last}"
 
 
 def reps_text(frame: pd.DataFrame, knee: str) -> str:
     """'Raises per leg, knee straight, 5 tests from …: left leg 18 to 26, right leg 26 to 28 (first to latest).
     Typical band at the latest test 22 to 34. Runner target 30 or more.'"""
-    data = frame[frame["knee"] == knee].sort_values("tested_on")
-    if data.empty:
+    rows = _oldest_first(
+        [
+            row
+            for row in _rows(frame, "tested_on", "side", "reps", "typical_low", "typical_high", "knee")
+            if row[5] == knee
+        ]
+    )
+    if not rows:
         return f"Raises per leg, knee {knee}: no tests in this period."
-    legs = [f"{side} leg {_trend(rows['reps'])}" for side, rows in data.groupby("side", sort=True)]
-    text = f"Raises per leg, knee {knee}, {_span(data['tested_on'], 'test')}: {', '.join(legs)} (first to latest)."
+    legs = [f"{side} leg {_trend(reps)}" for side, reps in _grouped(rows, 1, 2)]
+    text = (
+        f"Raises per leg, knee {knee}, {_span([row[0] for row in rows], 'test')}: {', '.join(legs)} (first to latest)."
+    )
     if knee == "straight":
-        banded = data.dropna(subset=["typical_low"])
-        if banded.empty:
+        banded = [row for row in rows if pd.notna(row[3])]
+        if not banded:
             text += " No typical band: no published reference fits."
         else:
-            latest = banded.iloc[-1]
-            text += (
-                f" Typical band at the latest test {format_reps(latest['typical_low'])} to "
-                f"{format_reps(latest['typical_high'])}."
-            )
+            latest = banded[-1]
+            text += f" Typical band at the latest test {format_reps(latest[3])} to {format_reps(latest[4])}."
         text += f" Runner target {format_reps(RUNNER_TARGET_REPS.value)} or more."
     return text
 
@@ -64,28 +103,27 @@ def reps_text(frame: pd.DataFrame, knee: str) -> str:
 def symmetry_text(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "Symmetry: needs both legs tested."
-    data = frame.sort_values("tested_on")
-    parts = [
-        f"{measure} " + _symmetry_trend(rows["symmetry_percent"])
-        for measure, rows in data.groupby("measure", sort=True)
-    ]
+    rows = _oldest_first(_rows(frame, "tested_on", "measure", "symmetry_percent"))
+    parts = [f"{measure} " + _symmetry_trend(values) for measure, values in _grouped(rows, 1, 2)]
     return (
-        f"Symmetry between the legs, {_span(data['tested_on'], 'test')}: {', '.join(parts)} (first to latest). "
-        f"The line marks {format_reps(SYMMETRY_FLAG_PERCENT.value)}%."
+        f"Symmetry between the legs, {_span([row[0] for row in rows], 'test')}: {', '.join(parts)} (first to "
+        f"latest). The line marks {format_reps(SYMMETRY_FLAG_PERCENT.value)}%."
     )
 
 
 def pain_text(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "Pain: none recorded in this period."
-    data = frame.sort_values("day")
+    rows = _oldest_first(
+        [(day, (side, kind), pain) for day, side, kind, pain in _rows(frame, "day", "side", "kind", "pain")]
+    )
     parts = [
-        f"{side} leg {kind}: highest {rows['pain'].max()}, latest {rows['pain'].iloc[-1]}"
-        for (side, kind), rows in data.groupby(["side", "kind"], sort=True)
+        f"{side} leg {kind}: highest {max(values)}, latest {values[-1]}"
+        for (side, kind), values in _grouped(rows, 1, 2)
     ]
     safe, acceptable = format_reps(PAIN_SAFE_MAX.value), format_reps(PAIN_ACCEPTABLE_MAX.value)
     return (
-        f"Pain from 0 to 10 on {_span(data['day'], 'day')}: {'; '.join(parts)}. Zones: safe 0 to {safe}, "
+        f"Pain from 0 to 10 on {_span([row[0] for row in rows], 'day')}: {'; '.join(parts)}. Zones: safe 0 to {safe}, "
         f"acceptable up to {acceptable}, too much above {acceptable}."
     )
 
@@ -126,53 +164,78 @@ def hops_text(frame: pd.DataFrame, line: float) -> str:
     marks 10 hops.'"""
     if frame.empty:
         return "Hops on the spot: no hop tests yet."
-    data = frame.sort_values("tested_on")
-    legs = [f"{side} leg {_trend(rows['hops'])}" for side, rows in data.groupby("side", sort=True)]
+    rows = _oldest_first(_rows(frame, "tested_on", "side", "hops"))
+    legs = [f"{side} leg {_trend(hops)}" for side, hops in _grouped(rows, 1, 2)]
     return (
-        f"Hops on the spot per leg, {_span(data['tested_on'], 'test')}: {', '.join(legs)} (first to latest). "
+        f"Hops on the spot per leg, {_span([row[0] for row in rows], 'test')}: {', '.join(legs)} (first to latest). "
         f"The line marks {format_reps(line)} hops."
     )
 
 
-def _dates(series: pd.Series) -> pd.Series:
-    """Each date in words, worked out once per distinct date: a test's date repeats on every leg and knee, and
-    three years of tests made this the table's largest cost after every save (issue 25)."""
-    words = {day: _day(day) for day in series.unique()}
-    return series.map(words)
+def _dates(days: Sequence[pd.Timestamp]) -> list[str]:
+    """Each date in words, worked out once per distinct date: a test's date repeats on every leg and knee."""
+    words = {day: _day(day) for day in set(days)}
+    return [words[day] for day in days]
+
+
+def _table(columns: dict[str, list[Any]], frame: pd.DataFrame, kept: dict[str, str]) -> pd.DataFrame:
+    """A table of these columns; those in `kept` (heading -> frame column) keep the frame column's type, so an empty
+    table has the same columns and types as a full one."""
+    table = pd.DataFrame(columns)
+    for heading, column in kept.items():
+        if table[heading].dtype != frame[column].dtype:
+            table[heading] = table[heading].astype(frame[column].dtype)
+    return table
 
 
 def reps_table(frame: pd.DataFrame, knee: str) -> pd.DataFrame:
     """Every point of the raises chart: newest first, as the runner reads a log."""
-    data = frame[frame["knee"] == knee].sort_values(["tested_on", "side"], ascending=[False, True])
-    bands = list(zip(data["typical_low"].tolist(), data["typical_high"].tolist(), strict=True))
+    columns = ("tested_on", "side", "reps", "typical_low", "typical_high", "protocol", "knee")
+    rows = _newest_first([row for row in _rows(frame, *columns) if row[6] == knee], then=lambda row: (row[1],))
     words = {  # a band repeats on every test of one age, sex and protocol: worded once each
-        (low, high): f"{format_reps(low)} to {format_reps(high)}" if pd.notna(low) else "none" for low, high in bands
+        (low, high): f"{format_reps(low)} to {format_reps(high)}" if pd.notna(low) else "none"
+        for low, high in {(row[3], row[4]) for row in rows}
     }
-    band = [words[pair] for pair in bands]
-    table = pd.DataFrame({"Date": _dates(data["tested_on"]), "Leg": data["side"], "Raises": data["reps"]})
+    table: dict[str, list[Any]] = {
+        "Date": _dates([row[0] for row in rows]),
+        "Leg": [row[1] for row in rows],
+        "Raises": [row[2] for row in rows],
+    }
     if knee == "straight":
-        table["Typical band"] = band
-    table["Protocol"] = data["protocol"]
-    return table.reset_index(drop=True)
+        table["Typical band"] = [words[(row[3], row[4])] for row in rows]
+    table["Protocol"] = [row[5] for row in rows]
+    return _table(table, frame, {"Leg": "side", "Raises": "reps", "Protocol": "protocol"})
 
 
 def symmetry_table(frame: pd.DataFrame) -> pd.DataFrame:
-    data = frame.sort_values("tested_on", ascending=False)
-    return pd.DataFrame(
+    rows = _newest_first(  # within a day, knee straight before knee bent, as the dashboard shows the charts
+        _rows(frame, "tested_on", "measure", "symmetry_percent", "protocol"), then=lambda row: (row[1] == "knee bent",)
+    )
+    return _table(
         {
-            "Date": _dates(data["tested_on"]),
-            "Test": data["measure"],
-            "Symmetry (%)": data["symmetry_percent"].round(1),
-            "Protocol": data["protocol"],
-        }
-    ).reset_index(drop=True)
+            "Date": _dates([row[0] for row in rows]),
+            "Test": [row[1] for row in rows],
+            # numpy's rounding, as the table always had (the chart's tooltip shows one decimal too)
+            "Symmetry (%)": np.round(np.array([row[2] for row in rows], dtype=float), 1).tolist(),
+            "Protocol": [row[3] for row in rows],
+        },
+        frame,
+        {"Test": "measure", "Symmetry (%)": "symmetry_percent", "Protocol": "protocol"},
+    )
 
 
 def pain_table(frame: pd.DataFrame) -> pd.DataFrame:
-    data = frame.sort_values(["day", "side", "kind"], ascending=[False, True, True])
-    return pd.DataFrame(
-        {"Day": _dates(data["day"]), "Leg": data["side"], "When": data["kind"], "Pain (0-10)": data["pain"]}
-    ).reset_index(drop=True)
+    rows = _newest_first(_rows(frame, "day", "side", "kind", "pain"), then=lambda row: (row[1], row[2]))
+    return _table(
+        {
+            "Day": _dates([row[0] for row in rows]),
+            "Leg": [row[1] for row in rows],
+            "When": [row[2] for row in rows],
+            "Pain (0-10)": [row[3] for row in rows],
+        },
+        frame,
+        {"Leg": "side", "When": "kind", "Pain (0-10)": "pain"},
+    )
 
 
 def squad_text(frame: pd.DataFrame) -> str:

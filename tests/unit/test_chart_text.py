@@ -26,3 +26,31 @@ def test_empty_charts_say_so_in_words() -> None:
     empty = progress.reps_frame([], demo_data(TODAY).runner)
     assert chart_text.reps_text(empty, "straight")
     assert chart_text.reps_table(empty, "straight").empty
+
+
+def test_two_tests_on_one_day_read_in_the_order_they_were_saved() -> None:
+    """A runner who retests the same day (a warm-up test, then the real one): the later one is the latest in the
+    sentence, and comes first in the newest-first tables, on every rebuild. The rows are sorted in Python (issue 25);
+    pandas' sort left rows of one day in no promised order."""
+    from tests.unit.helpers import heel_test, runner
+
+    first, second = heel_test(20, 26, day=TODAY), heel_test(24, 25, day=TODAY)
+    earlier = heel_test(18, 22, day=TODAY - dt.timedelta(days=7))
+    tests = [earlier, first, second]  # as the store returns them: by day, then as saved
+    profile = runner()
+    frame = progress.reps_frame(tests, profile)
+    text = chart_text.reps_text(frame, "straight")
+    assert "left leg 18 to 24, right leg 22 to 25 (first to latest)" in text
+    assert "2 tests from" in text  # two days, whatever the number of tests on each
+    table = chart_text.reps_table(frame, "straight")
+    assert table[["Leg", "Raises"]].head(4).values.tolist() == [
+        ["left", 24],
+        ["left", 20],
+        ["right", 25],
+        ["right", 26],
+    ]
+    symmetry = chart_text.symmetry_table(progress.symmetry_frame(tests, profile))
+    assert symmetry["Symmetry (%)"].tolist() == [96.0, 76.9, 81.8]  # newest first, within the day as well
+    assert "knee straight 82% to 96% (first to latest)" in chart_text.symmetry_text(
+        progress.symmetry_frame(tests, profile)
+    )
