@@ -13,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from calfcore.norms import format_reps
 from calfcore.scoring import symmetry_text as symmetry_figure
-from calfcore.thresholds import PAIN_ACCEPTABLE_MAX, PAIN_SAFE_MAX, RUNNER_TARGET_REPS, SYMMETRY_FLAG_PERCENT
+from calfcore.thresholds import (
+    PAIN_ACCEPTABLE_MAX,
+    PAIN_SAFE_MAX,
+    RUNNER_TARGET_REPS,
+    SYMMETRY_FLAG_PERCENT,
+    figure_beside,
+)
 
 
 def _day(value: pd.Timestamp) -> str:
@@ -215,13 +220,20 @@ def symmetry_table(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "Date": _dates([row[0] for row in rows]),
             "Test": [row[1] for row in rows],
-            # numpy's rounding, as the table always had (the chart's tooltip shows one decimal too)
-            "Symmetry (%)": np.round(np.array([row[2] for row in rows], dtype=float), 1).tolist(),
+            # Written as text: st.table prints a float with four decimals ("88.9000" beside the 90% line). One
+            # decimal, never rounded onto or across the line (the sentence's rule, calfcore.thresholds).
+            "Symmetry (%)": [_symmetry_cell(row[2]) for row in rows],
             "Protocol": [row[3] for row in rows],
         },
         frame,
-        {"Test": "measure", "Symmetry (%)": "symmetry_percent", "Protocol": "protocol"},
+        {"Test": "measure", "Protocol": "protocol"},
     )
+
+
+def _symmetry_cell(percent: float) -> str:
+    """'88.9', '90.0', or 'just under 90%' where one decimal would round onto the line."""
+    line = SYMMETRY_FLAG_PERCENT
+    return figure_beside(float(percent), line, lambda value: value < line.value, decimals=1, unit="")
 
 
 def pain_table(frame: pd.DataFrame) -> pd.DataFrame:

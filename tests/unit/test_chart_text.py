@@ -50,7 +50,20 @@ def test_two_tests_on_one_day_read_in_the_order_they_were_saved() -> None:
         ["right", 26],
     ]
     symmetry = chart_text.symmetry_table(progress.symmetry_frame(tests, profile))
-    assert symmetry["Symmetry (%)"].tolist() == [96.0, 76.9, 81.8]  # newest first, within the day as well
+    assert symmetry["Symmetry (%)"].tolist() == ["96.0", "76.9", "81.8"]  # newest first, within the day as well
     assert "knee straight 82% to 96% (first to latest)" in chart_text.symmetry_text(
         progress.symmetry_frame(tests, profile)
     )
+
+
+def test_the_symmetry_table_shows_one_decimal_that_never_lands_on_the_90_percent_line() -> None:
+    """At the line, one each side, and a figure that one decimal would round onto it. The table's figures are text:
+    as floats, st.table printed four decimals ("88.9000") beside the line."""
+    from tests.unit.helpers import heel_test, runner
+
+    days = [TODAY - dt.timedelta(days=n) for n in (3, 2, 1)]
+    tests = [heel_test(left, 30, day=day) for left, day in zip((26, 27, 28), days, strict=True)]
+    frame = progress.symmetry_frame(tests, runner())
+    assert chart_text.symmetry_table(frame)["Symmetry (%)"].tolist() == ["93.3", "90.0", "86.7"]
+    edge = frame.assign(symmetry_percent=[89.996, 89.96, 90.04])  # oldest first; the table is newest first
+    assert chart_text.symmetry_table(edge)["Symmetry (%)"].tolist() == ["90.0", "89.96", "just under 90%"]
