@@ -7,6 +7,10 @@ PORT ?= 8501
 # no profiles: only this machine owns the data).
 ADDRESS ?= localhost
 export CALF_DB_PATH ?= data/calfcheck.duckdb
+# Test files run side by side, one worker per core (pytest-xdist); each file stays whole on one worker, in its own
+# order, as when run alone. TEST_WORKERS=0 runs them one after the other in this process (pdb, print debugging).
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 .PHONY: run dev hosted lint test test-fast bench backup restore demo-screens clean check-python
 
@@ -45,7 +49,7 @@ lint: $(VENV)/.test
 test: $(VENV)/.test lint
 	scripts/ensure_chromium.sh
 	scripts/ensure_postgres.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # Copy the database into data/backups/ (or TO=file), also while the app runs: the running app makes the copy.
 backup: $(VENV)/.runtime
@@ -59,7 +63,7 @@ restore: $(VENV)/.runtime
 # Core and page tests only (no browser): quick feedback while developing.
 test-fast: $(VENV)/.test
 	scripts/ensure_postgres.sh
-	$(BIN)/python -m pytest -m "not e2e"
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_PARALLEL)
 
 # Benchmarks (issue 5, benchmarks/): prints one table and writes docs/benchmarks.md. About 12 minutes on 2 cores.
 bench: $(VENV)/.test

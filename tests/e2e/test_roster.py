@@ -75,6 +75,10 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     coach.get_by_role("button", name="Send comment").click()
     expect(coach.get_by_text("Comment sent.")).to_be_visible()
     expect(coach.get_by_text(COMMENT)).to_be_visible()
+    # The message shows before the run that draws it ends: a tap while that run still draws the page can land on a
+    # notes form about to be replaced, and the save is lost (CI with test files side by side, under load). A person
+    # reads the page at rest first.
+    wait_for_app(coach)
     screenshot(coach, "roster-coach-comment")
     coach.get_by_text("Your private notes").click()  # kept apart: never shown to the runner
     coach.get_by_role("textbox", name="Notes").fill(NOTE)
