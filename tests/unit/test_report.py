@@ -17,13 +17,14 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
+import calfui.report_pdf
 from calfcore.models import LegPair, Run, Side
 from calfcore.report import INFORMS_LINE, RUNNING_HEADING, build_report
 from calfcore.retest import next_retest
 from calfcore.routine import EquipmentAccess
 from calfcore.validation import MAX_NAME_LENGTH, text_problem
 from calfstore import RunnerRecords
-from calfui.report_pdf import chart_png, file_name, report_pdf, runner_report
+from calfui.report_pdf import BODY_SIZES_PT, chart_png, file_name, largest_fitting, report_pdf, runner_report
 from tests.unit.helpers import FEW, TODAY, heel_test, runner, symptom
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -140,6 +141,65 @@ def test_a_long_report_still_fits_one_page():
     records.symptoms.extend([symptom(days_ago(1), Side.RIGHT, during=6, morning=5, stiffness=40)])
     _, reader = text_of(pdf_of(records))
     assert len(reader.pages) == 1
+
+
+class _Pages:
+    """A stand-in for a page built at a size: how many pages it took."""
+
+    def __init__(self, pages: int) -> None:
+        self.pages = pages
+
+    def page_no(self) -> int:
+        return self.pages
+
+
+@pytest.mark.parametrize("first_fitting", range(len(BODY_SIZES_PT) + 1))
+def test_the_text_size_is_the_largest_that_fits_one_page_and_none_when_none_fits(first_fitting):
+    # Pages at each size as a real report's are: one from some size down, more above it (first_fitting = the
+    # number of sizes that don't fit: 0, every one fits; all of them, none fits).
+    built: list[float] = []
+    kept: dict[float, _Pages] = {}
+
+    def build(size: float):
+        built.append(size)
+        kept[size] = _Pages(1 if BODY_SIZES_PT.index(size) >= first_fitting else 2)
+        return kept[size]
+
+    fitted = largest_fitting(build, BODY_SIZES_PT)  # type: ignore[arg-type]
+    if first_fitting == len(BODY_SIZES_PT):
+        assert fitted is None
+    else:
+        assert fitted is not None and fitted.page_no() == 1
+        assert BODY_SIZES_PT[first_fitting] in built  # the largest that fits was built, and kept:
+        assert fitted is kept[BODY_SIZES_PT[first_fitting]]
+    assert len(built) <= (1 if first_fitting == 0 else 4)  # the first size, then halving the five others
+
+
+def test_a_long_reports_pages_never_grow_as_the_text_shrinks_and_the_largest_size_that_fits_is_kept(monkeypatch):
+    # What makes halving exact, on a real report too long for the first size: its page counts at each size, largest
+    # first, never go up; and the page kept is the one built at the first size with one page.
+    searches = []
+
+    def search(build, sizes):
+        sized = {}
+
+        def build_and_note(size):
+            pdf = build(size)
+            sized[id(pdf)] = size
+            return pdf
+
+        kept = largest_fitting(build_and_note, sizes)
+        searches.append((build, sized[id(kept)] if kept is not None else None))
+        return kept
+
+    monkeypatch.setattr(calfui.report_pdf, "largest_fitting", search)
+    records = history(bent_reps=LegPair(20, 31), heel_height_cm=LegPair(8, 10))
+    _, reader = text_of(pdf_of(records))
+    assert len(reader.pages) == 1
+    build, kept_size = searches[0]
+    pages = [build(size).page_no() for size in BODY_SIZES_PT]
+    assert pages == sorted(pages, reverse=True) and pages[0] > 1 and 1 in pages, pages
+    assert kept_size == BODY_SIZES_PT[pages.index(1)]
 
 
 def drawn(pdf: bytes, stem: str, *options: str, dpi: int = 100) -> Path:
