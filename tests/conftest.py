@@ -50,3 +50,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "duckdb":
         return f"duckdb:///{tmp_path / 'calfcheck.duckdb'}"  # an absolute path: duckdb:////tmp/...
     return request.getfixturevalue("postgres_url")
+
+
+# The layers with the longest files first: with the files side by side (make test), the last files to start are
+# short ones, so no worker is left running a long file alone at the end. Within a file the order is kept.
+LONGEST_LAYERS_FIRST = ("tests/e2e/", "tests/test_benchmarks.py", "tests/reliability/", "tests/unit/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def layer(item: pytest.Item) -> int:
+        return next((at for at, path in enumerate(LONGEST_LAYERS_FIRST) if item.nodeid.startswith(path)), 99)
+
+    items.sort(key=layer)
