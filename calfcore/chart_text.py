@@ -56,9 +56,10 @@ def _grouped(rows: Sequence[tuple[Any, ...]], key: int, value: int) -> list[tupl
     return sorted(groups.items(), key=lambda item: item[0])
 
 
-def _span(dates: Sequence[pd.Timestamp], what: str) -> str:
-    """'5 tests from 25 Aug 2026 to 17 Nov 2026', or '1 test on 17 Nov 2026'."""
-    count = len(set(dates))
+def _span(dates: Sequence[pd.Timestamp], what: str, count: int | None = None) -> str:
+    """'5 tests from 25 Aug 2026 to 17 Nov 2026', or '1 test on 17 Nov 2026'. `count` is how many there are (two
+    tests on one day are two tests); without it, the number of days."""
+    count = len(set(dates)) if count is None else count
     first, last = min(dates), max(dates)
     noun = what if count == 1 else f"{what}s"
     if first == last:
@@ -90,9 +91,12 @@ def reps_text(frame: pd.DataFrame, knee: str) -> str:
     )
     if not rows:
         return f"Raises per leg, knee {knee}: no tests in this period."
-    legs = [f"{side} leg {_trend(reps)}" for side, reps in _grouped(rows, 1, 2)]
+    by_leg = _grouped(rows, 1, 2)
+    legs = [f"{side} leg {_trend(reps)}" for side, reps in by_leg]
+    tests = max(len(reps) for _, reps in by_leg)  # a row per test and leg: the leg tested most often
     text = (
-        f"Raises per leg, knee {knee}, {_span([row[0] for row in rows], 'test')}: {', '.join(legs)} (first to latest)."
+        f"Raises per leg, knee {knee}, {_span([row[0] for row in rows], 'test', tests)}: {', '.join(legs)} "
+        "(first to latest)."
     )
     if knee == "straight":
         banded = [row for row in rows if pd.notna(row[3])]
@@ -109,9 +113,11 @@ def symmetry_text(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "Symmetry: needs both legs tested."
     rows = _oldest_first(_rows(frame, "tested_on", "measure", "symmetry_percent"))
-    parts = [f"{measure} " + _symmetry_trend(values) for measure, values in _grouped(rows, 1, 2)]
+    by_measure = _grouped(rows, 1, 2)
+    parts = [f"{measure} " + _symmetry_trend(values) for measure, values in by_measure]
+    tests = max(len(values) for _, values in by_measure)  # a row per test and knee angle
     return (
-        f"Symmetry between the legs, {_span([row[0] for row in rows], 'test')}: {', '.join(parts)} (first to "
+        f"Symmetry between the legs, {_span([row[0] for row in rows], 'test', tests)}: {', '.join(parts)} (first to "
         f"latest). The line marks {format_reps(SYMMETRY_FLAG_PERCENT.value)}%."
     )
 
@@ -170,9 +176,12 @@ def hops_text(frame: pd.DataFrame, line: float) -> str:
     if frame.empty:
         return "Hops on the spot: no hop tests yet."
     rows = _oldest_first(_rows(frame, "tested_on", "side", "hops"))
-    legs = [f"{side} leg {_trend(hops)}" for side, hops in _grouped(rows, 1, 2)]
+    by_leg = _grouped(rows, 1, 2)
+    legs = [f"{side} leg {_trend(hops)}" for side, hops in by_leg]
+    tests = max(len(hops) for _, hops in by_leg)  # a row per test and leg
     return (
-        f"Hops on the spot per leg, {_span([row[0] for row in rows], 'test')}: {', '.join(legs)} (first to latest). "
+        f"Hops on the spot per leg, {_span([row[0] for row in rows], 'test', tests)}: {', '.join(legs)} (first to "
+        "latest). "
         f"The line marks {format_reps(line)} hops."
     )
 

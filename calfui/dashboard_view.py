@@ -135,14 +135,26 @@ def render_retest(plan: RetestPlan | None, today: dt.date, away: set[dt.date]) -
         st.info(f"**Next retest:** {plan.due_on:%a %d %b %Y} ({plan.why}). {repeat}", icon=":material/event:")
 
 
+# The Record page's raises chart is named the same on every run; its figures are the line of text above it.
+RAISES_CHART_NAME = (
+    "Chart of your knee-straight raises: the line above it gives the figures. Tap a point for its values."
+)
+
+
 def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date) -> None:
-    """The knee-straight raises over the dashboard's default period: where a test just saved sits in the trend."""
+    """The knee-straight raises over the dashboard's default period: where a test just saved sits in the trend.
+
+    The chart's accessible name never changes and its summary is written above it: Streamlit's frontend draws a
+    new Vega view whenever a chart's spec changes, and the name is part of the spec, so a name holding the figures
+    made every Save draw the chart from scratch instead of adding the new points to the one on the page (issue 25,
+    figure 3)."""
     spec, text, table, points = data.cached(
         ("raises chart", records.runner.id, today), lambda: _raises_spec(records, today), runner_id=records.runner.id
     )
     st.markdown(f"**Your raises, last {dashboard.DEFAULT_PERIOD}** (knee straight), {dashboard.band_words(records)}")
+    st.caption(plain(text))
     key = tap_key(runner_key(records.runner.saved_id, "raises_chart"), points)
-    render_chart(spec, text, table, key=key, points=points)
+    render_chart(spec, RAISES_CHART_NAME, table, key=key, points=points)
 
 
 def _chart_specs(

@@ -41,7 +41,7 @@ def test_two_tests_on_one_day_read_in_the_order_they_were_saved() -> None:
     frame = progress.reps_frame(tests, profile)
     text = chart_text.reps_text(frame, "straight")
     assert "left leg 18 to 24, right leg 22 to 25 (first to latest)" in text
-    assert "2 tests from" in text  # two days, whatever the number of tests on each
+    assert "3 tests from" in text  # two tests of one day are two tests (the sentence said "2": it counted days)
     table = chart_text.reps_table(frame, "straight")
     assert table[["Leg", "Raises"]].head(4).values.tolist() == [
         ["left", 24],
@@ -54,6 +54,27 @@ def test_two_tests_on_one_day_read_in_the_order_they_were_saved() -> None:
     assert "knee straight 82% to 96% (first to latest)" in chart_text.symmetry_text(
         progress.symmetry_frame(tests, profile)
     )
+    assert "3 tests from" in chart_text.symmetry_text(progress.symmetry_frame(tests, profile))
+
+
+def test_the_number_of_tests_counts_tests_not_days_at_one_two_and_three() -> None:
+    """What the Record page now writes above its chart: one test, a second the same day, a third a week on. The
+    sentence's count and its first-to-latest figures agree; pain (a chart of days) still counts days."""
+    from tests.unit.helpers import heel_test, runner
+
+    profile = runner()
+    one = [heel_test(20, 24, day=TODAY)]
+    two = [*one, heel_test(22, 25, day=TODAY)]
+    three = [heel_test(18, 22, day=TODAY - dt.timedelta(days=7)), *two]
+    cases = [
+        (one, "1 test on 15 Jun 2026: left leg 20, right leg 24"),
+        (two, "2 tests on 15 Jun 2026: left leg 20 to 22, right leg 24 to 25"),
+        (three, "3 tests from 8 Jun 2026 to 15 Jun 2026: left leg 18 to 22"),
+    ]
+    for tests, words in cases:
+        text = chart_text.reps_text(progress.reps_frame(tests, profile), "straight")
+        assert words in text, text
+        assert f"{len(tests)} test" in chart_text.symmetry_text(progress.symmetry_frame(tests, profile))
 
 
 def test_the_symmetry_table_shows_one_decimal_that_never_lands_on_the_90_percent_line() -> None:
