@@ -178,11 +178,6 @@ def routine_log_from_row(r: Sequence[Any]) -> RoutineLogEntry:
     )
 
 
-def by_day_then_id(row: Sequence[Any]) -> tuple[Any, Any]:
-    """The order of ORDER BY <day>, id for rows whose first two columns are id and a (never null) day."""
-    return row[1], row[0]
-
-
 def symptom_from_row(row: Sequence[Any]) -> SymptomEntry:
     return SymptomEntry(
         id=int(row[0]),

@@ -1,5 +1,5 @@
-"""Store.load_records (one statement for the dashboard) and Store.cluster_by_runner (the maintenance step that
-keeps each runner's rows together on disk): what they return and what they keep, never how fast they are."""
+"""Store.load_records (the dashboard's records, read from one snapshot) and Store.cluster_by_runner (the maintenance
+step that keeps each runner's rows together on disk): what they return and what they keep, never how fast they are."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ OWNERS = ("local", "oidc:https://id.example|alice", "oidc:https://id.example|bob
 
 
 def _separately(store: Store, owner: str, runner_id: int) -> RunnerRecords:
-    """What the dashboard read before load_records was one statement: four reads, each checking the owner."""
+    """What the dashboard read before load_records read one snapshot: separate reads, each checking the owner."""
     return RunnerRecords(
         runner=store.get_runner(owner, runner_id),
         tests=store.list_tests(owner, runner_id),
@@ -157,6 +157,34 @@ def test_load_records_keeps_day_then_id_order_for_same_day_entries(store: Store)
     tests = store.load_records(owner, runner_id).tests
     assert [t.straight_reps.left for t in tests] == [5, 30, 20, 25]
     assert tests == store.list_tests(owner, runner_id)
+
+
+def test_a_save_landing_while_the_records_are_read_is_all_in_or_all_out(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load_records reads a statement per table from one snapshot: a test saved with its symptoms after the tests
+    were read and before the symptoms are shows neither (never symptoms of a test the runner doesn't have), and the
+    next read shows both."""
+    owner = "local"
+    runner_id = int(store.create_runner(owner, RunnerProfile(name="Mid read", birth_year=1990, sex=Sex.MALE)).id)
+    store.save_test(owner, runner_id, HeelRaiseTest(TODAY, Protocol(), LegPair(20, 22)))
+    read_symptoms = type(store)._select_symptoms  # type: ignore[attr-defined]
+    landed: list[int] = []
+
+    def save_then_read(cursor: object, runner: int, since: dt.date) -> object:
+        if not landed:  # another session's save, committed between this read's statements
+            symptom = SymptomEntry(TODAY, Side.LEFT, 2, None, None, PainLocation.CALF)
+            test = HeelRaiseTest(TODAY, Protocol(), LegPair(24, 25))
+            landed.append(store.save_test(owner, runner_id, test, [symptom]))
+        return read_symptoms(cursor, runner, since)
+
+    monkeypatch.setattr(type(store), "_select_symptoms", staticmethod(save_then_read))
+    during = store.load_records(owner, runner_id)
+    assert landed and [t.straight_reps.left for t in during.tests] == [20] and during.symptoms == []
+    monkeypatch.undo()
+    after = store.load_records(owner, runner_id)
+    assert [t.straight_reps.left for t in after.tests] == [20, 24]
+    assert [s.test_id for s in after.symptoms] == [landed[0]]
 
 
 def test_load_records_is_scoped_to_the_owner(filled: Filled) -> None:
