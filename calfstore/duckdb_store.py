@@ -111,6 +111,10 @@ class DuckDBStore(SqlStore):
         self._every_runner_versions: dict[str, int] = {}  # a change that names no runner: all of the owner's
         self._every_owner_version = next(_GENERATIONS)  # the last change that touched every owner (migrations)
         self._stamp_lock = threading.Lock()  # queues updates of share links (see _queued_stamps)
+        # A commit and the change of data version it makes happen together, one commit at a time, so a version
+        # step (last_write_step) has nothing between its two ends. Each thread's last step is its own.
+        self._commit_lock = threading.RLock()
+        self._steps = threading.local()
         self._closed = False
         self._invalidated = False
         self._logged_since: float | None = None  # monotonic time of the first commit not yet checkpointed
@@ -216,6 +220,7 @@ class DuckDBStore(SqlStore):
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A transaction that commits or rolls back whole, then changes `owner`'s data version (None: everyone's),
         `runner_id`'s alone among the owner's runners when given."""
+        self._steps.last = None
         with self.duckdb_cursor(writing=True) as cursor:
             cursor.begin()
             try:
@@ -226,11 +231,15 @@ class DuckDBStore(SqlStore):
                 except duckdb.Error:
                     pass  # the transaction is already gone (a failed statement or fatal error): keep the cause
                 raise
-            cursor.commit()  # a failed commit (disk full, conflict) rolls the whole transaction back itself
-            if self._logged_since is None:
-                self._logged_since = time.monotonic()
-            if changes_records:
-                self._changed(owner, runner_id)
+            with self._commit_lock:
+                cursor.commit()  # a failed commit (disk full, conflict) rolls the whole transaction back itself
+                if self._logged_since is None:
+                    self._logged_since = time.monotonic()
+                if changes_records:
+                    self._steps.last = self._changed(owner, runner_id)
+
+    def last_write_step(self) -> tuple[int, int] | None:
+        return getattr(self._steps, "last", None)
 
     def _queued_stamps(self) -> AbstractContextManager[Any]:
         # Every click of every coach stamps the same row: DuckDB refuses simultaneous updates of one row instead
@@ -246,16 +255,21 @@ class DuckDBStore(SqlStore):
             self._every_owner_version,
         )
 
-    def _changed(self, owner: str | None, runner_id: int | None = None) -> None:
+    def _changed(self, owner: str | None, runner_id: int | None = None) -> tuple[int, int] | None:
         """Count a committed change of one owner's data (None: every owner's), of one of their runners' when
-        `runner_id` is given. Values never repeat."""
-        number = next(_GENERATIONS)
-        if owner is None:
-            self._every_owner_version = number
-        elif runner_id is None:
-            self._owner_versions[owner] = self._every_runner_versions[owner] = number
-        else:
+        `runner_id` is given. Values never repeat. Returns that runner's data versions before and after it (none for
+        a change that names no runner)."""
+        with self._commit_lock:
+            number = next(_GENERATIONS)
+            if owner is None:
+                self._every_owner_version = number
+                return None
+            if runner_id is None:
+                self._owner_versions[owner] = self._every_runner_versions[owner] = number
+                return None
+            before = self.data_version(owner, runner_id)
             self._owner_versions[owner] = self._runner_versions[(owner, runner_id)] = number
+            return before, number
 
     @contextmanager
     def _snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -54,6 +54,14 @@ class Store(RunnerRecordsStore, SharingStore, CoachingStore, PlanningStore, Runs
         no runner counts as a change of every runner of the owner). One owner may hold many runners (local mode: a
         club's laptop), and one runner's save then leaves every other runner's cached pages warm (issue 25)."""
 
+    def last_write_step(self) -> tuple[int, int] | None:
+        """The data versions of the runner whose data this thread's last write changed (data_version with the
+        runner): before the write and after it, with no other change of that runner's data between the two. A cache
+        holding the runner's records at the first can add what was written and keep them at the second instead of
+        reading them all again (calfui.cache). None when the store can't vouch for that: the last write failed, named
+        no runner, or (PostgreSQL) other processes write to the same database."""
+        return None
+
     @abstractmethod
     def migrate(self) -> list[int]:
         """Bring the schema up to date; returns the versions applied now."""

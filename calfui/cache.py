@@ -19,15 +19,17 @@ the next run asks again.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from calfcore.coaching import RosterEntry
-from calfstore import DataUnreachable, RunnerRecords, Store
+from calfcore.models import HeelRaiseTest, SymptomEntry
+from calfstore import DataUnreachable, RunnerRecords, Store, StoreError
 from calfui import run_versions
 from calfui.forwarding import (
     CoachingForCoach,
@@ -77,18 +79,39 @@ class GenerationCache:
         with self._lock:
             self._items[full_key] = value
             self._newest[short_key] = full_key
-            while len(self._items) > self._max:
-                dropped, _ = self._items.popitem(last=False)
-                dropped_short = (dropped[0], dropped[1], dropped[3])
-                if self._newest.get(dropped_short) == dropped:
-                    del self._newest[dropped_short]
+            self._drop_the_oldest()
         return value
+
+    def _drop_the_oldest(self) -> None:
+        """Keep at most the cache's size, the least recently used falling out first (under the lock)."""
+        while len(self._items) > self._max:
+            dropped, _ = self._items.popitem(last=False)
+            dropped_short = (dropped[0], dropped[1], dropped[3])
+            if self._newest.get(dropped_short) == dropped:
+                del self._newest[dropped_short]
 
     def _version(self, store: Store, owner: str, runner_id: int | None) -> int:
         met = run_versions.outage()
         if met is not None:
             raise _RememberedOutage(str(met))
         return run_versions.version(store.description, owner, lambda: store.data_version(owner, runner_id), runner_id)
+
+    def held(self, store: Store, owner: str, key: Hashable, runner_id: int) -> tuple[int, Any] | None:
+        """The newest value held for this key of one runner, with the runner's data version it was filed under."""
+        with self._lock:
+            full_key = self._newest.get((store.description, owner, key))
+            if full_key is None or full_key not in self._items or full_key[2][0] != runner_id:
+                return None
+            return full_key[2][1], self._items[full_key]
+
+    def put(self, store: Store, owner: str, key: Hashable, value: Any, *, runner_id: int, version: int) -> None:
+        """File `value` as this key's value at the runner's data version `version` (a write's own result)."""
+        full_key = (store.description, owner, (runner_id, version), key)
+        with self._lock:
+            self._items[full_key] = value
+            self._items.move_to_end(full_key)
+            self._newest[(store.description, owner, key)] = full_key
+            self._drop_the_oldest()
 
     def _last_known(self, short_key: tuple[str, str, Hashable], error: DataUnreachable) -> Any:
         with self._lock:
@@ -138,6 +161,26 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
 
     def records(self, runner_id: int) -> RunnerRecords:
         return records(self.store, self.owner, int(runner_id))
+
+    def save_test(self, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry] = ()) -> int:
+        """Save a test with its symptoms (Store.save_test). When the runner's records are cached at the version just
+        before this save, and nothing else of theirs was written in between (Store.last_write_step), the saved test
+        is read back and added to them, filed at the save's version: the run after a Save reads three small rows
+        instead of every record of the runner again (issue 25). Otherwise the next read loads them all, as after
+        any other write."""
+        runner_id = int(runner_id)
+        key = ("records", runner_id)
+        held = _cache.held(self.store, self.owner, key, runner_id)
+        try:
+            test_id = self.store.save_test(self.owner, runner_id, test, symptoms)
+            step = self.store.last_write_step()
+        finally:  # as every write forwarded (calfui.forwarding): the run asks for the versions again
+            run_versions.forget()
+        if step is not None and held is not None and held[0] == step[0]:
+            with contextlib.suppress(StoreError):  # (a delete in the meantime): the next read loads them all
+                after = self.store.records_with_test(self.owner, runner_id, held[1], test_id)
+                _cache.put(self.store, self.owner, key, after, runner_id=runner_id, version=step[1])
+        return test_id
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,8 @@ STORE_ITSELF = {"close", "closed", "data_version", "migrate", "schema_versions"}
 MAX_STORE_MODULE_LINES = 405
 # Operations that read across the groups, written once where they meet (calfstore.sql.SqlStore), with why.
 ACROSS_GROUPS = {
-    "load_records": "a runner's records, their stored warning signs (planning) and runs, from one snapshot"
+    "load_records": "a runner's records, their stored warning signs (planning) and runs, from one snapshot",
+    "records_with_test": "load_records' answer with a test just saved added, as load_records would give it",
 }
 # The one module that puts the groups' queries together: the base both backends build on.
 COMPOSES_THE_QUERIES = REPO / "calfstore" / "sql.py"

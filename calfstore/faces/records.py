@@ -36,6 +36,10 @@ class RunnerRecordsStore(ABC):
     @abstractmethod
     def load_records(self, owner: str, runner_id: int) -> RunnerRecords: ...
 
+    @abstractmethod
+    def records_with_test(self, owner: str, runner_id: int, records: RunnerRecords, test_id: int) -> RunnerRecords:
+        """`records` with test `test_id` (just saved) added as load_records would give it: see SqlStore."""
+
     # -- heel-raise tests, symptoms, training ------------------------------------------------------------------
 
     @abstractmethod

@@ -3,9 +3,30 @@ forwards every write with that owner (on both backends)."""
 
 from __future__ import annotations
 
-from calfcore.models import RunnerProfile, Sex
-from calfstore import Store
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from calfcore.models import (
+    HeelRaiseTest,
+    Knee,
+    LegPair,
+    MotionCount,
+    PainLocation,
+    RaiseMark,
+    RoutineLogEntry,
+    RunnerProfile,
+    Sex,
+    Side,
+    SoleusTest,
+    SymptomEntry,
+)
+from calfstore import RunnerRecords, Store
+from calfstore.duckdb_store import DuckDBStore
 from calfui.cache import GenerationCache, OwnerData
+
+TODAY = dt.date(2026, 6, 15)
 
 
 def _runner(name: str) -> RunnerProfile:
@@ -237,3 +258,129 @@ def test_a_write_by_another_process_shows_at_the_next_run(postgres_url: str) -> 
     finally:
         here.close()
         elsewhere.close()
+
+
+# -- after a Save: the test just saved added to the cached records (issue 25) ------------------------------------
+
+
+def _every_kind_of_test(day: dt.date) -> list[tuple[HeelRaiseTest, list[SymptomEntry]]]:
+    """Tests as a runner saves them: plain, with every optional measure, counted by the motion with its raise marks,
+    with symptoms on both legs (one logged the next morning), on the day of an earlier test and before it."""
+    from tests.unit.helpers import heel_test, symptom
+
+    marks = tuple(
+        RaiseMark(Knee.STRAIGHT, side, number, 900 * number, 1.0 - number / 50, number % 7 != 0, number % 7 != 0)
+        for side in (Side.RIGHT, Side.LEFT)  # saved in another order than the store reads them back in
+        for number in (3, 1, 2)
+    )
+    return [
+        (heel_test(20, 24, day=day), []),
+        (
+            heel_test(
+                18,
+                25,
+                day=day,
+                bent_reps=LegPair(15, 19),
+                heel_height_cm=LegPair(9.5, 10.0),
+                soleus=SoleusTest(20.0, LegPair(12, 14), 61.5),
+                knee_to_wall_cm=LegPair(11.0, 12.5),
+                red_flags=frozenset({"calf_swollen_warm_red"}),
+                notes="Morgens steif — 早上有点僵 ✓",
+            ),
+            [symptom(day, Side.LEFT, 3, None, 10, location=PainLocation.ACHILLES), symptom(day, Side.RIGHT, 0)],
+        ),
+        (
+            heel_test(2, 2, day=day, counted_by_motion=frozenset({MotionCount.STRAIGHT_LEFT}), raise_marks=marks),
+            [symptom(day + dt.timedelta(days=1), Side.LEFT, None, 4, None, location=PainLocation.CALF)],
+        ),
+        (heel_test(22, 21, day=day - dt.timedelta(days=30)), [symptom(day - dt.timedelta(days=30), Side.RIGHT, 1)]),
+    ]
+
+
+def test_the_saved_test_added_to_the_records_is_what_the_store_reads_back(store: Store) -> None:
+    """Store.records_with_test puts a saved test, its raise marks and its symptoms where load_records does: for each
+    kind of test, on the day of an earlier one and a month before the rest, the result is load_records' own."""
+    owner = "club"
+    runner_id = int(store.create_runner(owner, _runner("Ann")).id)
+    store.add_routine_log(owner, runner_id, RoutineLogEntry(TODAY, "ball_roll", 3, 15, 0.0, 1, ""))
+    for test, symptoms in _every_kind_of_test(TODAY):
+        before = store.load_records(owner, runner_id)
+        test_id = store.save_test(owner, runner_id, test, symptoms)
+        assert store.records_with_test(owner, runner_id, before, test_id) == store.load_records(owner, runner_id)
+
+
+def test_a_duckdb_write_says_the_runners_data_versions_on_each_side_of_it(tmp_path) -> None:
+    """last_write_step: the runner's data version just before a write and just after it, for this thread's last
+    write; nothing for a write that failed or named no runner; another thread's write leaves this thread's alone."""
+    import threading
+
+    from calfstore import NotFound, open_store
+    from calfstore.url import duckdb_url
+    from tests.unit.helpers import heel_test
+
+    store = open_store(duckdb_url(tmp_path / "steps.duckdb"))
+    try:
+        ann = int(store.create_runner("club", _runner("Ann")).id)
+        assert store.last_write_step() is None  # a new runner: a change that names no runner's data
+        before = store.data_version("club", ann)
+        store.save_test("club", ann, heel_test(20, 24))
+        assert store.last_write_step() == (before, store.data_version("club", ann))
+        mine = store.last_write_step()
+        elsewhere = threading.Thread(target=lambda: store.save_test("club", ann, heel_test(21, 24)))
+        elsewhere.start()
+        elsewhere.join()
+        assert store.last_write_step() == mine  # the other thread's step is its own...
+        before = store.data_version("club", ann)
+        assert mine is not None and before > mine[1]  # ...and its write moved the runner's version on
+        with pytest.raises(NotFound):
+            store.save_test("club", ann + 99, heel_test(20, 24))
+        assert store.last_write_step() is None  # a refused write
+    finally:
+        store.close()
+
+
+def test_after_a_save_the_next_read_adds_the_test_to_what_was_cached_and_never_misses_another_write(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Save on DuckDB adds the saved test to the runner's cached records instead of reading every record again;
+    the records are the store's own every time. A write the cache didn't see in between (another session's log),
+    a correction, a deletion, or PostgreSQL (other processes write too) read them all again."""
+    from calfui import run_versions
+
+    club = OwnerData(store, "club")
+    ann = club.create_runner(_runner("Ann")).saved_id
+    loads: list[int] = []
+    load = store.load_records
+
+    def counted(owner: str, runner_id: int) -> RunnerRecords:
+        loads.append(runner_id)
+        return load(owner, runner_id)
+
+    monkeypatch.setattr(store, "load_records", counted)
+
+    def page() -> RunnerRecords:
+        with run_versions.one_run():
+            return club.records(ann)
+
+    adds = isinstance(store, DuckDBStore)  # PostgreSQL's steps can't be vouched for: always a full read
+    for test, symptoms in _every_kind_of_test(TODAY):
+        page()
+        read = len(loads)
+        test_id = club.save_test(ann, test, symptoms)
+        assert page() == load("club", ann)  # the store's own records, whichever way they came
+        assert len(loads) == read + (0 if adds else 1)
+        assert any(t.id == test_id for t in page().tests)
+
+    page()
+    read = len(loads)
+    store.add_routine_log("club", ann, RoutineLogEntry(TODAY, "ball_roll", 3, 15, 0.0, 1, "elsewhere"))
+    club.save_test(ann, _every_kind_of_test(TODAY)[0][0])  # the cache holds Ann's records from before the log
+    after = page()
+    assert after == load("club", ann) and [log.notes for log in after.routine_logs] == ["elsewhere"]
+    assert len(loads) == read + 1
+
+    latest = max(after.tests, key=lambda t: t.saved_id)
+    club.update_test(ann, replace(latest, notes="corrected"), [], store.test_revision("club", ann, latest.saved_id))
+    assert [t.notes for t in page().tests if t.id == latest.id] == ["corrected"]
+    club.delete_test(ann, latest.saved_id)
+    assert all(t.id != latest.id for t in page().tests) and page() == load("club", ann)
