@@ -95,3 +95,35 @@ def test_a_save_adds_its_points_to_the_chart_under_the_form_and_a_tap_keeps_nami
     for index in range(legends.count()):
         box = legends.nth(index).bounding_box()
         assert box and frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"], (box, frame)
+
+
+def test_two_phones_saving_for_one_runner_each_see_every_test_after_their_own_save(
+    server, phone: Page, browser
+) -> None:
+    """Issue 25: after a Save the app adds the test to the records it holds instead of reading them all again. Two
+    phones record for the same runner in turn (a runner and their partner holding the phone, say): each Save's
+    result and the form after it count every test saved from either phone, never only their own."""
+    from tests.e2e.helpers import PHONE, create_profile, record_test, trend_chart
+
+    create_profile(phone, server.url, "Ines", 1990)
+    other = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True).new_page()
+    other.set_default_timeout(30_000)
+    line = "Raises per leg, knee straight, {} on"
+    try:
+        for count, (page, left, right) in enumerate(
+            [(phone, 20, 24), (other, 22, 25), (phone, 26, 27), (other, 23, 28)], start=1
+        ):
+            record_test(page, server.url if count <= 2 else None, left, right)
+            caption = page.get_by_text(line.format(f"{count} test{'s' if count > 1 else ''}"))
+            expect(caption).to_be_visible()
+            legs = "left leg 20, right leg 24" if count == 1 else f"left leg 20 to {left}, right leg 24 to {right}"
+            expect(caption).to_contain_text(legs)  # first to latest: the latest is the last saved, from either phone
+            expect(trend_chart(page).locator("[aria-roledescription='point']")).to_have_count(2 * count)
+        phone.get_by_role("button", name="Record another test").click()
+        wait_for_app(phone)
+        under_the_form = phone.get_by_text(line.format("4 tests"))  # the form's chart: the other phone's too
+        expect(under_the_form).to_be_visible()
+        under_the_form.scroll_into_view_if_needed()
+        screenshot(phone, "record-two-phones-one-runner")
+    finally:
+        other.context.close()
