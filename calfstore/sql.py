@@ -22,7 +22,16 @@ from calfstore.queries.planning import PlanningQueries
 from calfstore.queries.records import TEST_GONE, RecordQueries
 from calfstore.queries.runs import RunsQueries
 from calfstore.queries.sharing import SharingQueries
-from calfstore.rows import EVERY_DAY, MARK_COLUMNS, SYMPTOM_COLUMNS, TEST_COLUMNS, symptom_from_row, tests_from_rows
+from calfstore.rows import (
+    EVERY_DAY,
+    MARK_COLUMNS,
+    ROUTINE_COLUMNS,
+    SYMPTOM_COLUMNS,
+    TEST_COLUMNS,
+    routine_log_from_row,
+    symptom_from_row,
+    tests_from_rows,
+)
 from calfstore.schema import MIGRATIONS, statements_for
 
 
@@ -90,6 +99,20 @@ class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, 
                 [*records.symptoms, *(symptom_from_row(row) for row in symptom_rows)], key=lambda s: (s.logged_on, s.id)
             ),
         )
+
+    def records_with_log(self, owner: str, runner_id: int, records: RunnerRecords, log_id: int) -> RunnerRecords:
+        """`records` with training log entry `log_id` read back and put where load_records puts it (by day, then
+        id), as records_with_test does for a test."""
+        with self._cursor() as cursor:
+            self._require_runner(cursor, owner, runner_id)
+            rows = cursor.execute(
+                f"SELECT {', '.join(ROUTINE_COLUMNS)} FROM routine_logs WHERE id = ? AND runner_id = ?",
+                [log_id, runner_id],
+            ).fetchall()
+        if not rows:
+            raise NotFound("That training log entry no longer exists.")
+        logs = [*records.routine_logs, routine_log_from_row(rows[0])]
+        return replace(records, routine_logs=sorted(logs, key=lambda log: (log.logged_on, log.id or 0)))
 
     def _snapshot_cursor(self) -> AbstractContextManager[Cursor]:
         """A cursor whose statements all read one snapshot (a read-only transaction)."""

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from calfcore.coaching import RosterEntry
-from calfcore.models import HeelRaiseTest, SymptomEntry
+from calfcore.models import HeelRaiseTest, RoutineLogEntry, SymptomEntry
 from calfstore import DataUnreachable, RunnerRecords, Store, StoreError
 from calfui import run_versions
 from calfui.forwarding import (
@@ -163,24 +163,41 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
         return records(self.store, self.owner, int(runner_id))
 
     def save_test(self, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry] = ()) -> int:
-        """Save a test with its symptoms (Store.save_test). When the runner's records are cached at the version just
-        before this save, and nothing else of theirs was written in between (Store.last_write_step), the saved test
-        is read back and added to them, filed at the save's version: the run after a Save reads three small rows
-        instead of every record of the runner again (issue 25). Otherwise the next read loads them all, as after
-        any other write."""
-        runner_id = int(runner_id)
+        """Save a test with its symptoms (Store.save_test), then add it to the runner's cached records (`_added`)."""
+        return self._added(
+            int(runner_id),
+            lambda: self.store.save_test(self.owner, int(runner_id), test, symptoms),
+            self.store.records_with_test,
+        )
+
+    def add_routine_log(self, runner_id: int, entry: RoutineLogEntry) -> int:
+        """Log an exercise (Store.add_routine_log), then add it to the runner's cached records (`_added`)."""
+        return self._added(
+            int(runner_id),
+            lambda: self.store.add_routine_log(self.owner, int(runner_id), entry),
+            self.store.records_with_log,
+        )
+
+    def _added(
+        self, runner_id: int, write: Callable[[], int], added: Callable[[str, int, RunnerRecords, int], RunnerRecords]
+    ) -> int:
+        """Run a write that adds one record of the runner (a test, a log entry) and returns its id. When the runner's
+        records are cached at the version just before it, and nothing else of theirs was written in between
+        (Store.last_write_step), the new record is read back and added to them (`added`: records_with_test...), filed
+        at the write's version: the run after a Save reads a few small rows instead of every record of the runner
+        again (issue 25). Otherwise the next read loads them all, as after any other write."""
         key = ("records", runner_id)
         held = _cache.held(self.store, self.owner, key, runner_id)
         try:
-            test_id = self.store.save_test(self.owner, runner_id, test, symptoms)
+            new_id = write()
             step = self.store.last_write_step()
         finally:  # as every write forwarded (calfui.forwarding): the run asks for the versions again
             run_versions.forget()
         if step is not None and held is not None and held[0] == step[0]:
-            with contextlib.suppress(StoreError):  # (a delete in the meantime): the next read loads them all
-                after = self.store.records_with_test(self.owner, runner_id, held[1], test_id)
-                _cache.put(self.store, self.owner, key, after, runner_id=runner_id, version=step[1])
-        return test_id
+            with contextlib.suppress(StoreError):  # (deleted in the meantime): the next read loads them all
+                records = added(self.owner, runner_id, held[1], new_id)
+                _cache.put(self.store, self.owner, key, records, runner_id=runner_id, version=step[1])
+        return new_id
 
 
 @dataclass(frozen=True)

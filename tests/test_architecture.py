@@ -85,6 +85,7 @@ MAX_STORE_MODULE_LINES = 405
 ACROSS_GROUPS = {
     "load_records": "a runner's records, their stored warning signs (planning) and runs, from one snapshot",
     "records_with_test": "load_records' answer with a test just saved added, as load_records would give it",
+    "records_with_log": "load_records' answer with a training log entry just added, as load_records would give it",
 }
 # The one module that puts the groups' queries together: the base both backends build on.
 COMPOSES_THE_QUERIES = REPO / "calfstore" / "sql.py"

@@ -40,6 +40,10 @@ class RunnerRecordsStore(ABC):
     def records_with_test(self, owner: str, runner_id: int, records: RunnerRecords, test_id: int) -> RunnerRecords:
         """`records` with test `test_id` (just saved) added as load_records would give it: see SqlStore."""
 
+    @abstractmethod
+    def records_with_log(self, owner: str, runner_id: int, records: RunnerRecords, log_id: int) -> RunnerRecords:
+        """`records` with training log entry `log_id` (just added) added as load_records would give it."""
+
     # -- heel-raise tests, symptoms, training ------------------------------------------------------------------
 
     @abstractmethod
@@ -71,7 +75,7 @@ class RunnerRecordsStore(ABC):
     def delete_symptom(self, owner: str, runner_id: int, symptom_id: int) -> None: ...
 
     @abstractmethod
-    def add_routine_log(self, owner: str, runner_id: int, entry: RoutineLogEntry) -> None: ...
+    def add_routine_log(self, owner: str, runner_id: int, entry: RoutineLogEntry) -> int: ...
 
     @abstractmethod
     def list_routine_logs(self, owner: str, runner_id: int) -> list[RoutineLogEntry]: ...

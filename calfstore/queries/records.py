@@ -30,6 +30,13 @@ from calfstore.rows import (
 from calfstore.schema import RUNNER_TABLES
 
 TEST_GONE = "That test no longer exists (it may have been deleted)."
+_INSERT_ROUTINE_LOG = f"""INSERT INTO routine_logs (runner_id, {", ".join(ROUTINE_COLUMNS[1:])}, created_at)
+    VALUES (?, {", ".join("?" * (len(ROUTINE_COLUMNS) - 1))}, ?)"""
+
+
+def _routine_log_values(runner_id: int, e: RoutineLogEntry, now: object) -> list[object]:
+    """A training log entry's row, in _INSERT_ROUTINE_LOG's order."""
+    return [runner_id, e.logged_on, e.exercise_id, e.sets, e.reps, e.load_kg, e.pain, e.notes, now]
 
 
 class RecordQueries(SqlQueries, RunnerRecordsStore):
@@ -291,16 +298,14 @@ class RecordQueries(SqlQueries, RunnerRecordsStore):
         if not entries:
             return
         now = now_utc()
-        cursor.executemany(
-            f"""INSERT INTO routine_logs (runner_id, {", ".join(ROUTINE_COLUMNS[1:])}, created_at)
-                VALUES (?, {", ".join("?" * (len(ROUTINE_COLUMNS) - 1))}, ?)""",
-            [[runner_id, e.logged_on, e.exercise_id, e.sets, e.reps, e.load_kg, e.pain, e.notes, now] for e in entries],
-        )
+        cursor.executemany(_INSERT_ROUTINE_LOG, [_routine_log_values(runner_id, e, now) for e in entries])
 
     @retry_on_conflict
-    def add_routine_log(self, owner: str, runner_id: int, entry: RoutineLogEntry) -> None:
+    def add_routine_log(self, owner: str, runner_id: int, entry: RoutineLogEntry) -> int:
+        """Log one exercise; returns the new entry's id."""
         with self._runner_transaction(owner, runner_id) as cursor:
-            self._insert_routine_logs(cursor, runner_id, [entry])
+            values = _routine_log_values(runner_id, entry, now_utc())
+            return int(cursor.execute(f"{_INSERT_ROUTINE_LOG} RETURNING id", values).fetchone()[0])
 
     def list_routine_logs(self, owner: str, runner_id: int) -> list[RoutineLogEntry]:
         return self._runner_rows(owner, runner_id, self._select_routine_logs)

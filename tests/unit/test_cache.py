@@ -307,6 +307,10 @@ def test_the_saved_test_added_to_the_records_is_what_the_store_reads_back(store:
         before = store.load_records(owner, runner_id)
         test_id = store.save_test(owner, runner_id, test, symptoms)
         assert store.records_with_test(owner, runner_id, before, test_id) == store.load_records(owner, runner_id)
+    for day, load, pain, notes in ((TODAY, 0.0, None, ""), (TODAY - dt.timedelta(days=3), 12.5, 4, "schwer — 重")):
+        before = store.load_records(owner, runner_id)
+        log_id = store.add_routine_log(owner, runner_id, RoutineLogEntry(day, "ball_roll", 2, 10, load, pain, notes))
+        assert store.records_with_log(owner, runner_id, before, log_id) == store.load_records(owner, runner_id)
 
 
 def test_a_duckdb_write_says_the_runners_data_versions_on_each_side_of_it(tmp_path) -> None:
@@ -342,9 +346,9 @@ def test_a_duckdb_write_says_the_runners_data_versions_on_each_side_of_it(tmp_pa
 def test_after_a_save_the_next_read_adds_the_test_to_what_was_cached_and_never_misses_another_write(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A Save on DuckDB adds the saved test to the runner's cached records instead of reading every record again;
-    the records are the store's own every time. A write the cache didn't see in between (another session's log),
-    a correction, a deletion, or PostgreSQL (other processes write too) read them all again."""
+    """A Save (or a training log entry) on DuckDB is added to the runner's cached records instead of reading every
+    record again; the records are the store's own every time. A write the cache didn't see in between (another
+    session's log), a correction, a deletion, or PostgreSQL (other processes write too) read them all again."""
     from calfui import run_versions
 
     club = OwnerData(store, "club")
@@ -378,6 +382,12 @@ def test_after_a_save_the_next_read_adds_the_test_to_what_was_cached_and_never_m
     after = page()
     assert after == load("club", ann) and [log.notes for log in after.routine_logs] == ["elsewhere"]
     assert len(loads) == read + 1
+
+    for day in (TODAY, TODAY - dt.timedelta(days=2)):  # a training log entry too, today's and one from before
+        page()
+        read = len(loads)
+        club.add_routine_log(ann, RoutineLogEntry(day, "ball_roll", 3, 12, 0.0, 2, "added"))
+        assert page() == load("club", ann) and len(loads) == read + (0 if adds else 1)
 
     latest = max(after.tests, key=lambda t: t.saved_id)
     club.update_test(ann, replace(latest, notes="corrected"), [], store.test_revision("club", ann, latest.saved_id))
