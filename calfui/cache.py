@@ -8,6 +8,10 @@ runner's version (`runner_id`), which a write of another runner of the same owne
 back to the database and through every chart again (issue 25). Resolving a share link is never cached:
 it happens on every rerun (calfui.viewer.resolve_viewer).
 
+A runner's own Save (and training log entry) is added to their cached records rather than sending the next read back
+for every record (`OwnerData.save_test`), but only when the store vouches that nothing else of that runner's changed
+in between (Store.last_write_step): the records are then exactly what the store would read.
+
 While the database can't be reached (DataUnreachable: a PostgreSQL server stopped or restarting), a cached read
 answers with the newest value it holds for that owner and key, and marks the run (`served_last_known`): the shell
 says so at the top of the page (calfui.context.answering). So a page still draws its forms, and what a runner typed
