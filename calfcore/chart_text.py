@@ -67,6 +67,11 @@ def _span(dates: Sequence[pd.Timestamp], what: str, count: int | None = None) ->
     return f"{count} {noun} from {_day(first)} to {_day(last)}"
 
 
+def _first_to_latest(tests: int) -> str:
+    """What a pair of figures means ('18 to 26'): said only when there are two tests or more to go from and to."""
+    return " (first to latest)" if tests > 1 else ""
+
+
 def _trend(values: Sequence[float], unit: str = "") -> str:
     """'18 to 26' (first to latest), or '26' for a single value."""
     first, last = format_reps(float(values[0])), format_reps(float(values[-1]))
@@ -95,8 +100,8 @@ def reps_text(frame: pd.DataFrame, knee: str) -> str:
     legs = [f"{side} leg {_trend(reps)}" for side, reps in by_leg]
     tests = max(len(reps) for _, reps in by_leg)  # a row per test and leg: the leg tested most often
     text = (
-        f"Raises per leg, knee {knee}, {_span([row[0] for row in rows], 'test', tests)}: {', '.join(legs)} "
-        "(first to latest)."
+        f"Raises per leg, knee {knee}, {_span([row[0] for row in rows], 'test', tests)}: {', '.join(legs)}"
+        f"{_first_to_latest(tests)}."
     )
     if knee == "straight":
         banded = [row for row in rows if pd.notna(row[3])]
@@ -117,8 +122,8 @@ def symmetry_text(frame: pd.DataFrame) -> str:
     parts = [f"{measure} " + _symmetry_trend(values) for measure, values in by_measure]
     tests = max(len(values) for _, values in by_measure)  # a row per test and knee angle
     return (
-        f"Symmetry between the legs, {_span([row[0] for row in rows], 'test', tests)}: {', '.join(parts)} (first to "
-        f"latest). The line marks {format_reps(SYMMETRY_FLAG_PERCENT.value)}%."
+        f"Symmetry between the legs, {_span([row[0] for row in rows], 'test', tests)}: {', '.join(parts)}"
+        f"{_first_to_latest(tests)}. The line marks {format_reps(SYMMETRY_FLAG_PERCENT.value)}%."
     )
 
 
@@ -180,9 +185,8 @@ def hops_text(frame: pd.DataFrame, line: float) -> str:
     legs = [f"{side} leg {_trend(hops)}" for side, hops in by_leg]
     tests = max(len(hops) for _, hops in by_leg)  # a row per test and leg
     return (
-        f"Hops on the spot per leg, {_span([row[0] for row in rows], 'test', tests)}: {', '.join(legs)} (first to "
-        "latest). "
-        f"The line marks {format_reps(line)} hops."
+        f"Hops on the spot per leg, {_span([row[0] for row in rows], 'test', tests)}: {', '.join(legs)}"
+        f"{_first_to_latest(tests)}. The line marks {format_reps(line)} hops."
     )
 
 

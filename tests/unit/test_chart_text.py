@@ -59,17 +59,18 @@ def test_two_tests_on_one_day_read_in_the_order_they_were_saved() -> None:
 
 def test_the_number_of_tests_counts_tests_not_days_at_one_two_and_three() -> None:
     """What the Record page now writes above its chart: one test, a second the same day, a third a week on. The
-    sentence's count and its first-to-latest figures agree; pain (a chart of days) still counts days."""
+    sentence's count and its first-to-latest figures agree, and one test's figures aren't called "first to latest";
+    pain (a chart of days) still counts days."""
     from tests.unit.helpers import heel_test, runner
 
     profile = runner()
     one = [heel_test(20, 24, day=TODAY)]
     two = [*one, heel_test(22, 25, day=TODAY)]
     three = [heel_test(18, 22, day=TODAY - dt.timedelta(days=7)), *two]
-    cases = [
-        (one, "1 test on 15 Jun 2026: left leg 20, right leg 24"),
-        (two, "2 tests on 15 Jun 2026: left leg 20 to 22, right leg 24 to 25"),
-        (three, "3 tests from 8 Jun 2026 to 15 Jun 2026: left leg 18 to 22"),
+    cases = [  # "first to latest" only where there are two figures to go from and to
+        (one, "1 test on 15 Jun 2026: left leg 20, right leg 24. Typical band"),
+        (two, "2 tests on 15 Jun 2026: left leg 20 to 22, right leg 24 to 25 (first to latest)."),
+        (three, "3 tests from 8 Jun 2026 to 15 Jun 2026: left leg 18 to 22, right leg 22 to 25 (first to latest)."),
     ]
     for tests, words in cases:
         text = chart_text.reps_text(progress.reps_frame(tests, profile), "straight")
