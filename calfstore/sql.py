@@ -76,20 +76,11 @@ class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, 
         reads instead of every record of the runner again."""
         with self._snapshot_cursor() as cursor:
             self._require_runner(cursor, owner, runner_id)
-            test_rows = cursor.execute(
-                f"SELECT {', '.join(TEST_COLUMNS)} FROM test_sessions WHERE id = ? AND runner_id = ?",
-                [test_id, runner_id],
-            ).fetchall()
+            test_rows = _rows_of(cursor, "test_sessions", TEST_COLUMNS, "id", test_id, runner_id)
             if not test_rows:
                 raise NotFound(TEST_GONE)
-            mark_rows = cursor.execute(
-                f"SELECT {', '.join(MARK_COLUMNS)} FROM test_raise_marks WHERE test_id = ? AND runner_id = ?",
-                [test_id, runner_id],
-            ).fetchall()
-            symptom_rows = cursor.execute(
-                f"SELECT {', '.join(SYMPTOM_COLUMNS)} FROM symptom_entries WHERE test_id = ? AND runner_id = ?",
-                [test_id, runner_id],
-            ).fetchall()
+            mark_rows = _rows_of(cursor, "test_raise_marks", MARK_COLUMNS, "test_id", test_id, runner_id)
+            symptom_rows = _rows_of(cursor, "symptom_entries", SYMPTOM_COLUMNS, "test_id", test_id, runner_id)
         return replace(
             records,
             tests=sorted(
@@ -105,10 +96,7 @@ class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, 
         id), as records_with_test does for a test."""
         with self._cursor() as cursor:
             self._require_runner(cursor, owner, runner_id)
-            rows = cursor.execute(
-                f"SELECT {', '.join(ROUTINE_COLUMNS)} FROM routine_logs WHERE id = ? AND runner_id = ?",
-                [log_id, runner_id],
-            ).fetchall()
+            rows = _rows_of(cursor, "routine_logs", ROUTINE_COLUMNS, "id", log_id, runner_id)
         if not rows:
             raise NotFound("That training log entry no longer exists.")
         logs = [*records.routine_logs, routine_log_from_row(rows[0])]
@@ -142,3 +130,14 @@ class SqlStore(RecordQueries, SharingQueries, CoachingQueries, PlanningQueries, 
             with self._transaction(None):  # a new schema is a change of every owner's data: caches start afresh
                 pass
         return applied
+
+
+def _rows_of(
+    cursor: Cursor, table: str, columns: tuple[str, ...], by: str, value: int, runner_id: int
+) -> list[tuple[object, ...]]:
+    """The rows of one runner's table whose `by` column is `value` (a record just written, read back)."""
+    return list(
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {by} = ? AND runner_id = ?", [value, runner_id]
+        ).fetchall()
+    )
