@@ -23,16 +23,32 @@ class Served(Protocol):
     url: str
 
 
+# The page at rest, as a person sees it before tapping: no run in flight (the app's own script state, as Streamlit's
+# e2e tests read it: the status widget shows only once a run has lasted a while, so a message drawn early in a run,
+# "Saved.", came before the button drawn at its end), no element left over from the previous run, the title drawn,
+# every chart on screen drawn, and nothing sliding. A tap is a press and a release: if what is under the finger moves
+# between the two, the browser sends the click to what holds both points (the form around the button) and the button
+# never fires. Seen with both cores busy: the coach's notes, Save pressed 90 ms after the expander was tapped open
+# (Streamlit animates its height for 500 ms), the release landing on the form. A chart drawn late above a button
+# would move it the same way.
+_AT_REST = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || !main.querySelector('h1')) return false;
+  if (!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')) return false;
+  if (document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]')) return false;
+  const sliding = document.getAnimations().filter((animation) => animation.playState === 'running'
+    && animation.effect && animation.effect.getTiming().iterations !== Infinity);
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .filter((chart) => chart.getClientRects().length > 0);
+  return sliding.length === 0 && charts.every((chart) => chart.querySelector('svg, canvas'));
+}"""
+
+
 def wait_for_app(page: Page) -> None:
-    """Ready when a page has drawn its title and no script run is in flight. (A fresh server's first page, on a
-    loaded machine, can take well over the usual wait: this is readiness, not a check of speed.)"""
+    """Ready when the page is at rest (above). (A fresh server's first page, on a loaded machine, can take well over
+    the usual wait: this is readiness, not a check of speed.)"""
     expect(page.get_by_test_id("stApp")).to_be_visible(timeout=60_000)
-    page.wait_for_function(  # no run in flight, and no element left over from the previous run
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')"
-        " && document.querySelector('[data-testid=\"stMain\"] h1')",
-        timeout=60_000,
-    )
+    page.wait_for_function(_AT_REST, timeout=60_000)
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -81,6 +81,9 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     wait_for_app(coach)
     screenshot(coach, "roster-coach-comment")
     coach.get_by_text("Your private notes").click()  # kept apart: never shown to the runner
+    # Opening it slides it open for 500 ms: Save pressed 90 ms after the tap was released on the form around it,
+    # and nothing was saved (reproduced with both cores busy; wait_for_app's comment). A person taps once it's open.
+    wait_for_app(coach)
     coach.get_by_role("textbox", name="Notes").fill(NOTE)
     coach.get_by_role("button", name="Save notes").click()
     expect(coach.get_by_text("Notes saved.")).to_be_visible()
