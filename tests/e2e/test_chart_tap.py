@@ -127,3 +127,54 @@ def test_two_phones_saving_for_one_runner_each_see_every_test_after_their_own_sa
         screenshot(phone, "record-two-phones-one-runner")
     finally:
         other.context.close()
+
+
+def test_a_correction_and_a_deletion_in_history_show_on_the_record_page_and_after_the_next_save(
+    server, phone: Page
+) -> None:
+    """Issue 25: a Save adds its test to the records the app holds, and only when they are exactly what the database
+    held just before it. A correction or a deletion in History is not a Save: the Record page after it, and the
+    next Save's result, show the corrected records, never the figures from before (the first test is the one
+    corrected, then deleted, so the caption's 'first to latest' shows it)."""
+    import datetime as dt
+
+    from tests.e2e.helpers import choose, click, create_profile, fill_number, navigate, record_test, trend_chart
+
+    today = dt.date.today().isoformat()
+    create_profile(phone, server.url, "Noor", 1988)
+    navigate(phone, "Record")
+    record_test(phone, None, 20, 24)
+    record_test(phone, None, 21, 25)
+    line = "Raises per leg, knee straight, {} on"
+    expect(phone.get_by_text(line.format("2 tests"))).to_contain_text("left leg 20 to 21, right leg 24 to 25")
+
+    navigate(phone, "History")
+    choose(phone, "Open a test", f"{today} · left 20 / right 24")
+    click(phone, "Correct this test")
+    editing = phone.get_by_test_id("stForm").filter(has=phone.get_by_role("button", name="Save correction"))
+    fill_number(phone, "Raises: left", 18, within=editing)
+    editing.get_by_role("button", name="Save correction").click()
+    expect(phone.get_by_text("Correction saved.")).to_be_visible()
+    wait_for_app(phone)
+
+    navigate(phone, "Record")  # the form's chart: the corrected first test
+    expect(phone.get_by_text(line.format("2 tests"))).to_contain_text("left leg 18 to 21, right leg 24 to 25")
+    record_test(phone, None, 22, 26)
+    saved = phone.get_by_text(line.format("3 tests"))
+    expect(saved).to_contain_text("left leg 18 to 22, right leg 24 to 26")
+    expect(trend_chart(phone).locator("[aria-roledescription='point']")).to_have_count(6)
+
+    navigate(phone, "History")
+    choose(phone, "Open a test", f"{today} · left 18 / right 24")
+    click(phone, "Delete this test")
+    click(phone, "Yes, delete it")
+    expect(phone.get_by_text("Test deleted.")).to_be_visible()
+
+    navigate(phone, "Record")
+    expect(phone.get_by_text(line.format("2 tests"))).to_contain_text("left leg 21 to 22, right leg 25 to 26")
+    record_test(phone, None, 23, 27)
+    saved = phone.get_by_text(line.format("3 tests"))
+    expect(saved).to_contain_text("left leg 21 to 23, right leg 25 to 27")
+    expect(trend_chart(phone).locator("[aria-roledescription='point']")).to_have_count(6)
+    saved.scroll_into_view_if_needed()
+    screenshot(phone, "record-after-correction-and-deletion")
