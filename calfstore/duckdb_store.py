@@ -258,18 +258,17 @@ class DuckDBStore(SqlStore):
     def _changed(self, owner: str | None, runner_id: int | None = None) -> tuple[int, int] | None:
         """Count a committed change of one owner's data (None: every owner's), of one of their runners' when
         `runner_id` is given. Values never repeat. Returns that runner's data versions before and after it (none for
-        a change that names no runner)."""
-        with self._commit_lock:
-            number = next(_GENERATIONS)
-            if owner is None:
-                self._every_owner_version = number
-                return None
-            if runner_id is None:
-                self._owner_versions[owner] = self._every_runner_versions[owner] = number
-                return None
-            before = self.data_version(owner, runner_id)
-            self._owner_versions[owner] = self._runner_versions[(owner, runner_id)] = number
-            return before, number
+        a change that names no runner). Called with `_commit_lock` held (the commit and its count are one step)."""
+        number = next(_GENERATIONS)
+        if owner is None:
+            self._every_owner_version = number
+            return None
+        if runner_id is None:
+            self._owner_versions[owner] = self._every_runner_versions[owner] = number
+            return None
+        before = self.data_version(owner, runner_id)
+        self._owner_versions[owner] = self._runner_versions[(owner, runner_id)] = number
+        return before, number
 
     @contextmanager
     def _snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
