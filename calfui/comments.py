@@ -114,7 +114,9 @@ def render_test_comments(data: OwnerData, runner_id: int, test_id: int) -> None:
         st.caption(f"{hidden} hidden comment{'s' if hidden > 1 else ''} on this test (still in your JSON export).")
 
 
-def render_coach_comments(coach: CoachData, share: ResolvedShare, token_sha256: str, test_id: int) -> None:
+def render_coach_comments(
+    coach: CoachData, share: ResolvedShare, token_sha256: str, test_id: int, runner_name: str
+) -> None:
     """For a logged-in coach: their comments on this test through this link and, if the link allows it, a box to
     add one. The runner's replies don't exist: comments go one way, coach to runner. A comment is signed with the
     runner's own label for the link ("Coach Sam"): the runner knows who it is, and the coach's login (an email
@@ -124,17 +126,30 @@ def render_coach_comments(coach: CoachData, share: ResolvedShare, token_sha256: 
     for comment in mine:
         with st.container(border=True):
             _comment_card(comment)
+    text_key = runner_key(runner_id, "comment_text", link_id, test_id)
+    send_key = runner_key(runner_id, "comment_send", link_id, test_id)
     if not share.link.coach_may_comment:
+        # Send tapped after the runner turned comments off: the box is gone from this run, but its tap and text
+        # still arrived with it (once). Say why nothing was sent, and give the text back to copy.
+        if st.session_state.get(send_key):
+            st.warning(
+                f"Not sent: {plain(runner_name)} has turned comments off for this link, so nothing was stored. "
+                "Your text is below if you want to keep it.",
+                icon=":material/comments_disabled:",
+            )
+            unsent = str(st.session_state.get(text_key) or "")
+            if unsent.strip():
+                st.code(unsent, language=None, wrap_lines=True)
         return
     state = runner_state("coach_comment", runner_id)
     with st.form(runner_key(runner_id, "comment", link_id, test_id), clear_on_submit=True, enter_to_submit=False):
         text = st.text_area(
             "Comment on this test",
             max_chars=MAX_COMMENT_LENGTH,
-            key=runner_key(runner_id, "comment_text", link_id, test_id),
+            key=text_key,
             help="Plain text. The runner sees it under this test and can hide it.",
         )
-        sent = st.form_submit_button("Send comment", key=runner_key(runner_id, "comment_send", link_id, test_id))
+        sent = st.form_submit_button("Send comment", key=send_key)
     if sent:
         try:
             body = parse_comment(text)

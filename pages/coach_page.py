@@ -46,7 +46,7 @@ def render(context: PageContext) -> None:
 
     def about_latest(test: HeelRaiseTest) -> None:
         if coach is not None and test.id is not None:
-            render_coach_comments(coach, share, link, test.id)
+            render_coach_comments(coach, share, link, test.id, runner.name)
 
     render_dashboard(
         context.data, records, context.today, read_only=True, still_allowed=still_allowed, about_latest=about_latest

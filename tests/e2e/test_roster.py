@@ -137,17 +137,28 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
     wait_for_app(bob)
     assert COMMENT not in main_text(bob) and "Comments from your coach" not in main_text(bob)
 
-    # Ann turns comments off while the coach's box is still open: the coach's send stores nothing, the box goes.
+    # Ann turns comments off while the coach's box is still open: the coach's send stores nothing, the box goes, and
+    # the page says why and gives the text back to copy (it vanished without a word before).
+    late = "Sent after comments were turned off"
     coach.goto(ann_link)
     wait_for_app(coach)
-    coach.get_by_role("textbox", name="Comment on this test").fill("Sent after comments were turned off")
+    coach.get_by_role("textbox", name="Comment on this test").fill(late)
     ann.goto(f"{hosted.url}/share")
     wait_for_app(ann)
     _comment_switch(ann).click()
     wait_for_app(ann)
     _expect_switch_after_tap(ann, on=False)
     coach.get_by_role("button", name="Send comment").click()
+    not_sent = coach.get_by_text("Not sent: Ann Runner has turned comments off for this link")
+    expect(not_sent).to_be_visible()
     wait_for_app(coach)
+    expect(coach.get_by_role("textbox", name="Comment on this test")).to_have_count(0)
+    expect(coach.get_by_test_id("stCode")).to_contain_text(late)
+    not_sent.scroll_into_view_if_needed()
+    screenshot(coach, "roster-comment-not-sent")
+    reload(coach)  # said once, for that send: the next visit has neither the message nor the box
+    expect(coach.get_by_role("heading", name="Latest test")).to_be_visible()
+    assert "Not sent" not in main_text(coach) and late not in main_text(coach)
     expect(coach.get_by_role("textbox", name="Comment on this test")).to_have_count(0)
     ann.goto(f"{hosted.url}/history")
     wait_for_app(ann)
