@@ -139,7 +139,7 @@ def test_roster_flags_comments_and_revoking(hosted: StreamlitServer, browser: Br
 
     # Ann turns comments off while the coach's box is still open: the coach's send stores nothing, the box goes, and
     # the page says why and gives the text back to copy (it vanished without a word before).
-    late = "Sent after comments were turned off"
+    late = "Sent after comments were turned off: **not bold** <b>nor this</b>"  # given back as typed, never as markup
     coach.goto(ann_link)
     wait_for_app(coach)
     coach.get_by_role("textbox", name="Comment on this test").fill(late)
