@@ -126,6 +126,33 @@ def serve_pages_like_a_server() -> None:
     app_test.PagesManager = ServerLikePagesManager  # type: ignore[attr-defined,misc]
 
 
+def look_clients_up_like_a_server() -> None:
+    """Give AppTest's stand-in runtime a client lookup as cheap as a server's.
+
+    AppTest builds a new `MagicMock(spec=Runtime)` for every run. `st.context` (the app asks for the visitor's
+    address on every run: calfui.viewer) calls `runtime.get_client(session_id)`, and on a fresh mock that call
+    builds spec-checked child mocks (Python's inspect over Runtime's methods): about 1-2 ms a run here, which a
+    server, whose lookup is a dict read, doesn't pay. The stand-in's lookup answers None, "no client context",
+    which st.context reads as a browser that sent nothing (the same as a server's loopback visitor for the app)."""
+    from unittest.mock import MagicMock
+
+    from streamlit.testing.v1 import app_test
+
+    def runtime_stand_in(*args: Any, **kwargs: Any) -> MagicMock:
+        stand_in = MagicMock(*args, **kwargs)
+        stand_in.get_client = lambda session_id: None
+        return stand_in
+
+    app_test.MagicMock = runtime_stand_in  # type: ignore[attr-defined]
+
+
+def like_a_server() -> None:
+    """Every AppTest cost a server doesn't pay, taken out on both sides of every comparison (app and baseline)."""
+    share_script_cache()
+    serve_pages_like_a_server()
+    look_clients_up_like_a_server()
+
+
 @contextlib.contextmanager
 def database(url: str | None) -> Iterator[None]:
     """The app's runs inside this use PostgreSQL at `url` (CALF_DATABASE_URL, read by calfui.context on every run),
@@ -175,8 +202,7 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     """Every page on DuckDB (the default) and on PostgreSQL (issue 13: the same rows, copied with
     calfstore.transfer into a throwaway cluster), each against the same bare baseline. Call close(section) after."""
     reps = reps or (2 if smoke else 25)
-    share_script_cache()
-    serve_pages_like_a_server()
+    like_a_server()
     folder = folder or Path(tempfile.mkdtemp(prefix="calf-bench-rerun-"))
     fixture = prepare(folder, dt.date.today(), smoke)
     os.environ["CALF_DB_PATH"] = str(fixture.db_path)

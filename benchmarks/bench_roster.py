@@ -26,8 +26,7 @@ from benchmarks.bench_rerun import (
     TIMEOUT,
     against_baseline,
     capture_page,
-    serve_pages_like_a_server,
-    share_script_cache,
+    like_a_server,
 )
 from benchmarks.common import REPO, Row, Section, table
 from calfstore.duckdb_store import DuckDBStore
@@ -84,8 +83,7 @@ def roster_session() -> Any:
 def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None) -> Section:
     reps = reps or (2 if smoke else 25)
     runners = 3 if smoke else RUNNERS
-    share_script_cache()
-    serve_pages_like_a_server()
+    like_a_server()
     folder = folder or Path(tempfile.mkdtemp(prefix="calf-bench-roster-"))
     started = time.perf_counter()
     db_path = prepare(folder, dt.date.today(), runners, smoke)

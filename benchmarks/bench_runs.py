@@ -117,8 +117,7 @@ def _import_once(archive: Path, folder: Path, number: int, today: dt.date) -> di
 def _dashboard(smoke: bool, reps: int, folder: Path, today: dt.date) -> tuple[Row, int]:
     """The dashboard of the three-year runner (with runs) against its bare baseline, alternating."""
     folder.mkdir(parents=True, exist_ok=True)
-    bench_rerun.share_script_cache()
-    bench_rerun.serve_pages_like_a_server()
+    bench_rerun.like_a_server()
     fixture = bench_rerun.prepare(folder, today, smoke)
     os.environ["CALF_DB_PATH"] = str(fixture.db_path)
     app = bench_rerun.app_session("dashboard", fixture)
