@@ -56,19 +56,25 @@ def runner_calendar(
 
 
 def runner_feed(data: OwnerData, runner_id: int, uid_tag: str, show_exercise_names: bool) -> bytes:
-    """A runner's feed now (calfcore.calendar_feed). Also the one-off .ics download of local mode."""
-    from calfui.context import now
+    """A runner's feed now (calfcore.calendar_feed). Also the one-off .ics download of local mode, which the Share
+    page offers on every run: the file is made once per data version and day, and its stamp (DTSTAMP, when the file
+    was made) is kept with it, since the events in it are the same until then."""
+    from calfui.context import now, today
 
-    days, retest_on, plan, names = runner_calendar(data, runner_id)
-    return build_feed(
-        uid_tag,
-        days,
-        retest_on,
-        now(),
-        show_exercise_names=show_exercise_names,
-        exercise_names=names,
-        retest_protocol=plan.repeat if plan else "",
-    )
+    def feed() -> bytes:
+        days, retest_on, plan, names = runner_calendar(data, runner_id)
+        return build_feed(
+            uid_tag,
+            days,
+            retest_on,
+            now(),
+            show_exercise_names=show_exercise_names,
+            exercise_names=names,
+            retest_protocol=plan.repeat if plan else "",
+        )
+
+    key = ("calendar file", runner_id, today(), uid_tag, show_exercise_names)
+    return data.cached(key, feed, runner_id=runner_id)
 
 
 def calendar_feed(request: Request) -> Response:

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
@@ -17,6 +16,7 @@ from calfcore.models import HeelRaiseTest
 from calfcore.retest import RetestPlan
 from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords, StoreError
+from calfui.arrow import arrow_datasets, arrow_table
 from calfui.cache import OwnerData
 from calfui.result import equipment_access, render_result
 from calfui.state import runner_key
@@ -25,30 +25,11 @@ from calfui.widgets import plain
 _LOG = logging.getLogger("calfcheck.store")
 
 
-def arrow_table(frame: pd.DataFrame) -> pa.Table:
-    """A table for st.dataframe in Arrow form, for tables cached across reruns: given a pandas frame, Streamlit
-    converts it to Arrow on every rerun; given an Arrow table, it only writes it out."""
-    return pa.Table.from_pandas(frame, preserve_index=False)
-
-
 @functools.cache
 def reference_arrow() -> pa.Table:
     """The published references' table (calfcore.dashboard.reference_table) in Arrow form, once per process: the
     data files don't change while the app runs, and the home page shows it on every visit."""
     return arrow_table(dashboard.reference_table())
-
-
-def arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
-    """The chart's data (the runner's frame, and the rows of constant layers such as the target line) as Arrow
-    bytes, converted once per data version. Given a frame or rows, st.vega_lite_chart converts them on every rerun,
-    the largest share of a chart's server time; given bytes, it passes them on as they are. The conversion is
-    Streamlit's own, so the chart receives exactly what it would have."""
-    from streamlit import dataframe_util
-
-    spec["datasets"] = {
-        name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()
-    }
-    return spec
 
 
 def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict[str, Any], str, pa.Table, list[str]]:

@@ -8,6 +8,7 @@ before, which is kept by id under `chosen_key`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
@@ -17,6 +18,14 @@ from calfcore.labels import distinct_labels
 from calfui.state import revision_of
 
 Id = TypeVar("Id", bound=Hashable)
+
+
+@functools.lru_cache(maxsize=256)
+def _shown(items: tuple[tuple[Any, str], ...], none_label: str | None) -> tuple[dict[Any, str], str]:
+    """The labels made distinct, and their fingerprint for the widget's key. A picker shows the same labels run after
+    run (a runner's 150 tests on History), so both are made once per set of labels and process."""
+    shown = distinct_labels(dict(items))  # shared between runs and sessions: read only
+    return shown, revision_of(tuple(shown.items()), none_label)
 
 
 def pick(
@@ -34,7 +43,7 @@ def pick(
     """One item's id, picked by a label a person can tell apart. With `none_label`, nothing is picked at first.
     The choice is remembered by id under `chosen_key` (default `<key>_chosen`). With `open_new_items`, an item that
     appeared since the last run (a test just saved) is picked: the first new one in `labels`' order."""
-    shown = distinct_labels(labels)
+    shown, revision = _shown(tuple(labels.items()), none_label)
     options: list[Id | None] = ([None] if none_label is not None else []) + list(shown)
     if not options:
         return None
@@ -48,7 +57,7 @@ def pick(
             chosen = new[0]
     if chosen not in options:
         chosen = options[0]
-    widget_key = f"{key}_{revision_of(tuple(shown.items()), none_label)}"
+    widget_key = f"{key}_{revision}"
 
     def picked() -> None:
         if st.session_state[widget_key] not in options:  # a crafted message, not a choice from the list

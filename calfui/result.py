@@ -4,15 +4,18 @@ this session picked."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
 from calfcore.assessment import Assessment, Stopped, assess
 from calfcore.models import HeelRaiseTest
 from calfcore.routine import EquipmentAccess
+from calfcore.scoring import TestScore
 from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords
 from calfui import checkin_view, motion_view, navigation, widgets
+from calfui.arrow import arrow_datasets
 from calfui.cache import OwnerData
 from calfui.state import runner_key
 
@@ -45,6 +48,21 @@ def assessment_of(
     return data.cached(key, assessment, runner_id=records.runner.id) if data else assessment()
 
 
+def glance_chart(
+    records: RunnerRecords, test: HeelRaiseTest, score: TestScore, today: dt.date, data: OwnerData | None
+) -> dict[str, Any]:
+    """The test's legs-at-a-glance chart (calfcore.charts.leg_bars_spec) with its data in Arrow form; given the owner's
+    data, made once per data version (the score it draws is the assessment's, cached the same way)."""
+
+    def chart() -> dict[str, Any]:
+        from calfcore.charts import leg_bars_spec  # altair comes in only where a chart is drawn
+
+        return arrow_datasets(leg_bars_spec(score, records.runner.injured_side))
+
+    key = ("glance chart", records.runner.id, test.id, today)  # as the assessment's key: the score drawn is its
+    return data.cached(key, chart, runner_id=records.runner.id) if data else chart()
+
+
 def render_stopped(result: Stopped, *, runner_view: bool = True, link: bool = True) -> None:
     """What a stopped reading shows instead of a score and a routine: a check-in's warning sign still standing (with
     the test's own signs), or the test's own warning signs."""
@@ -74,7 +92,7 @@ def render_result(
     if isinstance(result, Stopped):
         render_stopped(result, runner_view=not read_only)
         return result
-    widgets.render_score(test, result.score, records.runner)
+    widgets.render_score(test, result.score, records.runner, glance_chart(records, test, result.score, today, data))
     motion_view.render_saved_motion(test, key=runner_key(records.runner.saved_id, "fatigue", test.saved_id))
     if show_routine:
         st.divider()

@@ -13,8 +13,8 @@ from calfcore.coaching import RosterEntry
 from calfcore.roster import RosterRow, roster_row, squad_frame
 from calfcore.scoring import Band, symmetry_text
 from calfcore.warning_signs import warning_of
+from calfui.arrow import arrow_datasets
 from calfui.cache import CoachData
-from calfui.dashboard_view import arrow_datasets
 from calfui.widgets import SIDE_LABELS, plain
 
 

@@ -75,20 +75,22 @@ def render_triage(result: Triage) -> None:
 GLANCE_DETAILS = "Reference, spread and sources"
 
 
-def render_glance(score: TestScore, injured_side: Side | None) -> None:
+def render_glance(score: TestScore, injured_side: Side | None, spec: dict[str, Any] | None = None) -> None:
     """Each leg at a glance: its bar against the typical band, the runner target and the other leg (calfcore.charts.
     leg_bars, the picture the PDF report prints), named for screen readers by its text alternative, with each leg's
-    one short line under it."""
+    one short line under it. `spec`: that chart already made (calfui.result.glance_chart), else made here."""
     from calfcore.charts import leg_bars_spec
     from calfcore.glance import glance_text, leg_lines
 
     with st.container(key="at_a_glance"):
-        st.vega_lite_chart(leg_bars_spec(score, injured_side), width="stretch", alt=glance_text(score))
+        st.vega_lite_chart(spec or leg_bars_spec(score, injured_side), width="stretch", alt=glance_text(score))
         for line in leg_lines(score):
             st.markdown(line)  # our own words (no runner text), shown as written
 
 
-def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -> None:
+def render_score(
+    test: HeelRaiseTest, score: TestScore, runner: RunnerProfile, glance: dict[str, Any] | None = None
+) -> None:
     counted = counted_by_words(test.counted_by_motion, test.raise_marks)  # part of the protocol: how it was counted
     st.caption(
         f"Test on {test.tested_on:%d %b %Y} · {describe_protocol(test.protocol)}" + (f" · {counted}" if counted else "")
@@ -107,7 +109,7 @@ def render_score(test: HeelRaiseTest, score: TestScore, runner: RunnerProfile) -
                 delta=delta,
                 delta_color="off" if change is None or change.within_noise else "normal",
             )
-    render_glance(score, runner.injured_side)
+    render_glance(score, runner.injured_side, glance)
     weaker = weaker_leg(test.straight_reps)
     if weaker is not None:
         st.markdown(f"**{weaker}**")

@@ -16,9 +16,9 @@ from calfcore.units import mass_text
 from calfcore.validation import InputErrors, parse_test
 from calfstore import EditConflict, NotFound, RunnerRecords
 from calfui import forms, importing, widgets
+from calfui.arrow import arrow_table
 from calfui.comments import render_test_comments
 from calfui.context import PageContext, now, render_page
-from calfui.dashboard_view import arrow_table
 from calfui.pickers import pick
 from calfui.result import render_result
 from calfui.saving import saving
@@ -128,9 +128,12 @@ def _tests_section(context: PageContext, records: RunnerRecords) -> None:
         table, hide_index=True, column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")}
     )
     by_id = {t.saved_id: t for t in reversed(records.tests)}
+    labels = context.data.cached(
+        ("history test labels", runner_id), lambda: {i: _test_label(t) for i, t in by_id.items()}, runner_id=runner_id
+    )
     selected = pick(
         "Open a test",
-        {i: _test_label(t) for i, t in by_id.items()},
+        labels,
         key=runner_key(runner_id, "history_open_test"),
         on_change=lambda: _leave_mode(state),
         open_new_items=True,

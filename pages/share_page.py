@@ -128,23 +128,26 @@ def render(context: PageContext) -> None:
 
 def _links(context: PageContext, runner_id: int, state: dict[str, Any], links: list[ShareLink]) -> None:
     stamp = now()
-    # Status first: on a phone the table scrolls sideways, and whether a link still works must not be cut off.
-    st.dataframe(
-        pa.Table.from_pylist(
+    statuses = tuple(link.status(stamp) for link in links)
+
+    def table() -> pa.Table:
+        # Status first: on a phone the table scrolls sideways, and whether a link still works must not be cut off.
+        return pa.Table.from_pylist(
             [
                 {
-                    "status": link.status(stamp).value,
+                    "status": status.value,
                     "label": link.label,
                     "made": link.created_at.strftime("%Y-%m-%d %H:%M"),  # as the revoke picker tells links apart
                     "last opened": link.last_used_at.strftime("%Y-%m-%d %H:%M") if link.last_used_at else "never",
                     "expires": link.expires_at.strftime("%Y-%m-%d") if link.expires_at else "never",
                 }
-                for link in links
+                for link, status in zip(links, statuses, strict=True)
             ]
-        ),
-        hide_index=True,
-    )
-    active = {link.id: link for link in links if link.status(stamp) is LinkStatus.ACTIVE}
+        )
+
+    # Built again only when the links or a link's status change (one expiring while the page is open).
+    st.dataframe(context.data.cached(("share table", runner_id, statuses), table, runner_id=runner_id), hide_index=True)
+    active = {link.id: link for link, status in zip(links, statuses, strict=True) if status is LinkStatus.ACTIVE}
     if not active:
         return
     # As the picker shows them (two links with the same label and minute are numbered), so the question names the

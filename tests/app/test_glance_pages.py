@@ -19,6 +19,7 @@ from calfcore.roster import roster_row
 from calfcore.scoring import score_test
 from tests.app.conftest import TODAY, create_runner, go, record_test, texts
 from tests.app.test_sharing_pages import _coach, _create_link
+from tests.keys import keyed
 
 LEFT = "Left 18: under the runner target of 30; below the typical range for men aged 40–49"
 RIGHT = "Right 26: under the runner target of 30; in the typical range for men aged 40–49"
@@ -63,6 +64,30 @@ def test_the_result_dashboard_and_coach_view_show_each_leg_at_a_glance(app: AppT
     coach = _coach(_create_link(app))
     assert "Read-only" in texts(coach)
     _shows_the_glance(coach)
+
+
+def test_history_draws_the_glance_of_the_test_opened_and_of_its_correction(app: AppTest) -> None:
+    """The picture is kept between runs (calfui.result.glance_chart): it must follow the test picked and a correction."""
+    create_runner(app, "Omar", birth_year=TODAY.year - 45, sex="male")
+    record_test(app, 18, 26, tested_on=TODAY - dt.timedelta(days=14))
+    record_test(app, 24, 28)
+    go(app, "history")
+
+    def legs() -> tuple[int, int]:
+        rows = {row["leg"]: row for row in _glance_rows(app)}
+        return rows["Left"]["reps"], rows["Right"]["reps"]
+
+    newer, older = keyed(app, "selectbox", "history_open_test").options  # newest first
+    assert legs() == (24, 28) and newer.endswith("left 24 / right 28")
+    keyed(app, "selectbox", "history_open_test").select(older).run()
+    assert legs() == (18, 26)
+    keyed(app, "button", "edit_test").click().run()
+    keyed(app, "number_input", r"edit_test\d+_rev\d+_straight_left").set_value(19)
+    keyed(app, "button", "save").click().run()
+    assert "Correction saved" in texts(app)
+    assert legs() == (19, 26)
+    keyed(app, "selectbox", "history_open_test").select(newer).run()
+    assert legs() == (24, 28)
 
 
 def test_a_runner_without_a_reference_sees_bars_without_a_band_that_say_so(app: AppTest) -> None:

@@ -144,6 +144,26 @@ def test_an_expired_link_stops_working(app: AppTest, db_path: Path) -> None:
     assert "expired" in app.dataframe[0].value["status"].tolist()
 
 
+def test_a_link_that_expires_while_the_share_page_is_open_shows_expired_at_the_next_click(
+    app: AppTest, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The links table is kept between runs (calfui.cache): an expiry, which no write marks, must still show."""
+    create_runner(app, "Robin")
+    store = peek_store(db_path)
+    runner = store.list_runners(LOCAL_OWNER)[0]
+    made = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    expiry = made + dt.timedelta(days=7)
+    store.create_share_link(LOCAL_OWNER, runner.id, "Coach Sam", token_hash(new_token()), expiry, made)
+    go(app, "share")
+    assert app.dataframe[0].value["status"].tolist() == ["active"]
+    assert [box.label for box in app.selectbox if box.label == "Revoke a link"] == ["Revoke a link"]
+    for moment, status in ((expiry - dt.timedelta(seconds=1), "active"), (expiry, "expired")):
+        monkeypatch.setattr("calfui.context.now", lambda moment=moment: moment)
+        app.run()
+        assert app.dataframe[0].value["status"].tolist() == [status], moment
+    assert "Revoke a link" not in [box.label for box in app.selectbox]  # nothing left to revoke
+
+
 def test_the_database_never_holds_the_plain_token(app: AppTest, db_path: Path) -> None:
     create_runner(app)
     token = _create_link(app)
