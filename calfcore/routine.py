@@ -238,12 +238,14 @@ class PainPicture:
 def _week_picture(symptoms: Sequence[SymptomEntry], today: dt.date) -> PainPicture:
     """Peaks in the 7 days up to `today` and in the 7 days before that."""
 
-    def peak(values_of: Callable[[SymptomEntry], int | None], start: dt.date, end: dt.date) -> int | None:
-        values = [v for e in symptoms if start < e.logged_on <= end and (v := values_of(e)) is not None]
-        return max(values) if values else None
-
     week = dt.timedelta(days=RECENT_SYMPTOM_DAYS)
     this_week, last_week = (today - week, today), (today - 2 * week, today - week)
+    # The two weeks' entries once, then six peaks over those few: years of daily check-ins are read once, not six times.
+    fortnight = [e for e in symptoms if today - 2 * week < e.logged_on <= today]
+
+    def peak(values_of: Callable[[SymptomEntry], int | None], start: dt.date, end: dt.date) -> int | None:
+        values = [v for e in fortnight if start < e.logged_on <= end and (v := values_of(e)) is not None]
+        return max(values) if values else None
 
     def worst(e: SymptomEntry) -> int | None:
         return e.worst_pain
@@ -269,6 +271,9 @@ def _calm_down_holds(symptoms: Sequence[SymptomEntry], today: dt.date) -> bool:
     only in a week recorded as settled (Silbernagel 2007: pain settled by the next morning), not merely when pain is
     lower than the week before."""
     calming = False
+    # Only the weeks looked back on (each picture reads the fortnight up to its day), once for all of them.
+    oldest = today - dt.timedelta(days=RECENT_SYMPTOM_DAYS * (CALM_DOWN_LOOKBACK_WEEKS + 2))
+    symptoms = [e for e in symptoms if oldest < e.logged_on <= today]
     for weeks_back in range(CALM_DOWN_LOOKBACK_WEEKS, 0, -1):
         week = _week_picture(symptoms, today - dt.timedelta(days=RECENT_SYMPTOM_DAYS * weeks_back))
         if week.flares:
