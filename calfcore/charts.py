@@ -8,6 +8,7 @@ words (for screen readers) is in calfcore.chart_text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -318,11 +319,23 @@ def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def _moment(value: Any) -> dt.date:
+    """A point's date as the chart's frame holds it: ISO text (as altair sends dates), a date or a timestamp."""
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    if isinstance(value, dt.date):  # a datetime and pandas' Timestamp are dates too
+        return value
+    return cast(dt.date, pd.Timestamp(value))
+
+
 def _tooltip_value(value: Any, tooltip: dict[str, Any]) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     if tooltip.get("type") == "temporal":
-        return f"{pd.Timestamp(value):%d %b %Y}"
+        return f"{_moment(value):%d %b %Y}"
     number_format = tooltip.get("format")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if number_format:
@@ -343,12 +356,18 @@ def point_words(spec: dict[str, Any]) -> list[str]:
     if not tappable or rows is None:
         return []
     tooltips = tappable[0].get("encoding", {}).get("tooltip", [])
-    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+    # Only the tooltips' columns, read once each (a frame's rows as dicts cost more than the words themselves).
+    if isinstance(rows, pd.DataFrame):
+        count = len(rows)
+        columns = {t["field"]: rows[t["field"]].tolist() if t["field"] in rows else [None] * count for t in tooltips}
+    else:
+        count = len(rows)
+        columns = {t["field"]: [row.get(t["field"]) for row in rows] for t in tooltips}
     words = []
-    for row in records:
+    for index in range(count):
         parts = []
         for tooltip in tooltips:
-            shown = _tooltip_value(row.get(tooltip["field"]), tooltip)
+            shown = _tooltip_value(columns[tooltip["field"]][index], tooltip)
             if shown is not None:
                 parts.append(f"{tooltip.get('title', tooltip['field'])}: {shown}")
         words.append(" · ".join(parts))
