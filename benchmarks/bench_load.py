@@ -15,6 +15,8 @@ backend), the cost per request that a sizing plan (docs/deploy.md) multiplies ou
 The baseline is the same load on a bare app (benchmarks.replica) that draws the same pages (captured from this
 run's app: home, record form, saved result, dashboard, coach view) from memory, with the same widget keys, the
 same number of runs per click (a save reruns once) and the same navigation; its saves go to a list in memory.
+Both sides run with the repo's .streamlit/config.toml (the same server settings, the full garbage collection after
+every run turned off included), so the ratio is the app's own work, not its settings.
 The set-ups take turns, in an order that alternates from level to level. Usage: python -m benchmarks.bench_load [--smoke]
 """
 

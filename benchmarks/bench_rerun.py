@@ -278,9 +278,9 @@ def _measure(reps: int, folder: Path, fixture: Fixture, pg_url: str, smoke: bool
         "baseline alternating. Timed around AppTest.run(), whose own harness cost is on both sides; scripts are "
         "compiled once and kept, as on a server (AppTest alone would recompile them on every run). Baselines "
         "draw the same elements of the same kinds (checked by capturing both trees), the same texts and widget "
-        "options, tables and charts with the same data and Vega-Lite spec, from memory, through st.vega_lite_chart. AppTest does not run Streamlit's full garbage collection after each run (a "
-        "server does, `runner.postScriptGC`), so these times leave it out on both sides; figure 6 measures a real "
-        "server's CPU per run with it."
+        "options, tables and charts with the same data and Vega-Lite spec, from memory, through st.vega_lite_chart. AppTest does not run Streamlit's full garbage collection after each run (on by "
+        "default, `runner.postScriptGC`; the app's .streamlit/config.toml turns it off), so these times leave it out "
+        "on both sides; figure 6 measures a real server's CPU per run, bare Streamlit with it."
     )
     section.notes.append(
         "PostgreSQL rows (issue 13): the same AppTest sessions with CALF_DATABASE_URL set to a database in a "

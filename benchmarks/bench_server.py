@@ -5,8 +5,9 @@ Record, Save a test, Record another, Dashboard, Home, the coach view (a share li
 bare app (benchmarks.bench_load.BASELINE: the same pages captured from the app and drawn from memory, the same
 widget keys and navigation). Both servers are up the whole time; app and baseline rounds alternate (the order
 swaps every round). The process's CPU time (utime + stime of every thread, /proc/<pid>/stat) is read before a
-round and again once the server is idle after it, so the work Streamlit does after a run has ended (its full
-garbage collection, `runner.postScriptGC`) is counted. Each round's CPU is divided by its number of clicks.
+round and again once the server is idle after it, so the work Streamlit does after a run has ended is counted (its
+full garbage collection, `runner.postScriptGC`: on in the baseline, which runs with Streamlit's defaults; off in the
+app, whose .streamlit/config.toml turns it off). Each round's CPU is divided by its number of clicks.
 RSS (/proc/<pid>/status) is read after the warm-up and at the end. Usage: python -m benchmarks.bench_server [--smoke]
 """
 

@@ -1,7 +1,9 @@
-"""Keep the process's long-lived objects out of Streamlit's garbage collection after every run.
+"""Keep the process's long-lived objects out of the garbage collector's full collections.
 
-Streamlit runs a full collection after every script run (`runner.postScriptGC`), holding the GIL, and its cost
-grows with every object the collector tracks. The app's modules (DuckDB, pandas, altair, calfcore) and what it
+A full collection holds the GIL, and its cost grows with every object the collector tracks. Streamlit runs one
+after every script run by default (`runner.postScriptGC`); the app turns that off (.streamlit/config.toml: with 50
+runners' records in the cache, it cost 26 ms a run), and Python's own collector still makes one now and then as the
+heap grows. The app's modules (DuckDB, pandas, altair, calfcore) and what it
 keeps for the whole process (the store, chart templates, the references table) about double the heap of bare
 Streamlit, and none of it ever becomes garbage. `gc.freeze()` moves every tracked object into a permanent
 generation that collections skip; reference counting still frees them as usual.
