@@ -5,7 +5,8 @@ The app path is what a runner does: Save on the record page, whose run saves the
 place of the form, above the raises chart (the dashboard's first chart, last 12 weeks), which keeps its place and
 key under the form and adds the test just saved (issue 25); the round ends when that chart shows the two new points (one per leg). The baseline page holds the same chart (the
 dashboard's captured Vega-Lite spec and data, in memory) and a button that adds two points: one rerun. Both
-servers run at once; app and baseline rounds alternate. The app is measured twice, on the DuckDB file and on
+servers run at once, both with the repo's .streamlit/config.toml (the same server settings); app and baseline rounds
+alternate. The app is measured twice, on the DuckDB file and on
 PostgreSQL (issue 13), against the same baseline. Desktop viewport. Usage:
 python -m benchmarks.bench_browser [--smoke]
 """
