@@ -23,6 +23,7 @@ def main() -> None:
     with answering():  # the database not answering: the app's message, on every page for every viewer
         viewer = resolve_viewer(store, now())
         context = PageContext(viewer=viewer, store=store, today=today())
+        context.expect_reads()  # the sidebar's and the page's data versions asked for in one question
 
         if viewer.owns_data:
             pages = navigation.HOSTED_PAGES if viewer.kind is ViewerKind.RUNNER else navigation.RUNNER_PAGES

@@ -15,6 +15,7 @@ Failures are `calfstore.errors.StoreError`s with a message for the person: no dr
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Collection
 
 from calfstore.faces.coaching import CoachingStore
 from calfstore.faces.planning import PlanningStore
@@ -53,6 +54,12 @@ class Store(RunnerRecordsStore, SharingStore, CoachingStore, PlanningStore, Runs
         With `runner_id`: a number that changes whenever that runner's data changes, and only then (a write that names
         no runner counts as a change of every runner of the owner). One owner may hold many runners (local mode: a
         club's laptop), and one runner's save then leaves every other runner's cached pages warm (issue 25)."""
+
+    def data_versions(self, scopes: Collection[tuple[str, int | None]]) -> dict[tuple[str, int | None], int]:
+        """`data_version` of several scopes, each an (owner, runner or None), read at one moment. PostgreSQL asks the
+        server once for all of them: a run's sidebar needs the owner's version and its page the runner's, and each
+        question is a round trip (calfui.run_versions asks for both together)."""
+        return {scope: self.data_version(*scope) for scope in scopes}
 
     def last_write_step(self) -> tuple[int, int] | None:
         """The data versions of the runner whose data this thread's last write changed (data_version with the

@@ -19,7 +19,7 @@ import functools
 import logging
 import select
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
@@ -62,6 +62,14 @@ def version_key(owner: str, runner_id: int | None) -> str:
     scope's rows. Should an owner key ever end like one of these, two scopes would share a row: more changes seen
     than made, never fewer."""
     return f"{owner}\x1frunner {'*' if runner_id is None else runner_id}"
+
+
+def _version_rows(owner: str, runner_id: int | None) -> tuple[str, ...]:
+    """The data_versions rows whose largest version is this scope's data version (Store.data_version): the owner's
+    own row, or the runner's and the every-runner row of its owner; and the every-owner row of migrations."""
+    if runner_id is None:
+        return (owner, EVERY_OWNER)
+    return (version_key(owner, runner_id), version_key(owner, None), EVERY_OWNER)
 
 
 # The runner tables that grow with time. Runs are the largest (four a week: 82 kB a runner after three years,
@@ -331,14 +339,22 @@ class PostgresStore(SqlStore):
         return self._snapshot()
 
     def data_version(self, owner: str, runner_id: int | None = None) -> int:
-        keys = [owner] if runner_id is None else [version_key(owner, runner_id), version_key(owner, None)]
-        keys.append(EVERY_OWNER)
+        return self.data_versions([(owner, runner_id)])[(owner, runner_id)]
+
+    def data_versions(self, scopes: Collection[tuple[str, int | None]]) -> dict[tuple[str, int | None], int]:
+        # A scope's version is the largest of its rows (version_key); one statement reads the rows of every scope.
+        rows_of = {scope: _version_rows(*scope) for scope in scopes}
+        if not rows_of:
+            return {}
+        keys = sorted({key for rows in rows_of.values() for key in rows})
         with self._cursor() as cursor:
-            row = cursor.execute(
-                f"SELECT coalesce(max(version), 0) FROM data_versions WHERE owner_key IN ({', '.join('?' for _ in keys)})",
-                keys,
-            ).fetchone()
-        return int(row[0])
+            found = dict(
+                cursor.execute(
+                    f"SELECT owner_key, version FROM data_versions WHERE owner_key IN ({', '.join('?' for _ in keys)})",
+                    keys,
+                ).fetchall()
+            )
+        return {scope: max((int(found.get(key, 0)) for key in rows), default=0) for scope, rows in rows_of.items()}
 
     def cluster_by_runner(self) -> list[str]:
         """Rewrite the big runner tables in runner order (PostgreSQL's CLUSTER, by their runner index), then refresh

@@ -98,7 +98,7 @@ class GenerationCache:
         met = run_versions.outage()
         if met is not None:
             raise _RememberedOutage(str(met))
-        return run_versions.version(store.description, owner, lambda: store.data_version(owner, runner_id), runner_id)
+        return run_versions.version(store, owner, runner_id)
 
     def held(self, store: Store, owner: str, key: Hashable, runner_id: int) -> tuple[int, Any] | None:
         """The newest value held for this key of one runner, with the runner's data version it was filed under."""
@@ -154,9 +154,7 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
     def data_version(self, runner_id: int | None = None) -> int:
         """This owner's data version (with `runner_id`: that runner's), asked once per run like every cached read's
         (calfui.run_versions)."""
-        return run_versions.version(
-            self.store.description, self.owner, lambda: self.store.data_version(self.owner, runner_id), runner_id
-        )
+        return run_versions.version(self.store, self.owner, runner_id)
 
     def cached(self, key: Hashable, compute: Callable[[], T], *, runner_id: int | None = None) -> T:
         """`compute()`'s value, computed again only after this owner's data changed (with `runner_id`: that

@@ -170,6 +170,25 @@ class PageContext:
         st.session_state[SELECTED_RUNNER_KEY] = runner.id
         return runner
 
+    def expect_reads(self) -> None:
+        """Name the data this run will most likely read, so that its first data-version question asks for all of it
+        at once (calfui.run_versions; on PostgreSQL a round trip saved per run): the owner's, the runner the last
+        click showed (or the one a share link opens), and the logged-in person's coaching data. Nothing is read
+        here: a runner id from the URL is checked when the page asks for the runner."""
+        database = self.store.description
+        if self.viewer.share is not None:
+            run_versions.expect(database, self.viewer.share.owner_key)
+            run_versions.expect(database, self.viewer.share.owner_key, self.viewer.share.runner_id)
+        elif self.viewer.owns_data:
+            owner = str(self.viewer.owner_key)
+            run_versions.expect(database, owner)
+            runner_id = _runner_in_url() or st.session_state.get(SELECTED_RUNNER_KEY)
+            if runner_id is not None:
+                run_versions.expect(database, owner, int(runner_id))
+        coach = self.coach
+        if coach is not None:
+            run_versions.expect(database, coach.owner)
+
     def select_runner(self, runner_id: int | None) -> None:
         """Choose the runner every page shows, in this session and in the URL."""
         if runner_id is None:

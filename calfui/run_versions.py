@@ -6,19 +6,33 @@ the run itself writes: every write forwarded for an owner or a coach (calfui.for
 opened" stamp forget what the run remembered, so what the run wrote and what it reads next agree. A write by another
 process or session lands in a new version that the next run asks for: it shows at the next click, as before.
 
+A page's sidebar reads the owner's list of runners (the owner's version) and the page then the chosen runner's data
+(the runner's version): the run names what it will most likely read when it starts (`expect`: the runner picked at the
+last click, or the one a share link opens), and its first question asks for all of them at once.
+
 Outside a run (a download drawn on a thread of its own, a test calling the cache directly) nothing is remembered.
 """
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calfstore import Store
 
 # (database, owner, runner or None) -> data version, for the run under way; None outside a run. A Streamlit script
 # run is one thread, one context.
 _remembered: contextvars.ContextVar[dict[tuple[str, str, int | None], int] | None] = contextvars.ContextVar(
     "calf_run_versions", default=None
+)
+
+
+# (database, owner, runner or None) the run under way will most likely read (`expect`); None outside a run.
+_expected: contextvars.ContextVar[set[tuple[str, str, int | None]] | None] = contextvars.ContextVar(
+    "calf_run_expected_versions", default=None
 )
 
 
@@ -31,11 +45,13 @@ def one_run() -> Iterator[None]:
     """The span of one run: versions asked for inside it are remembered until it ends (or it writes), and so is a
     failure to reach the database (`outage`)."""
     token = _remembered.set({})
+    expected_token = _expected.set(set())
     outage_token = _outage.set([])
     try:
         yield
     finally:
         _outage.reset(outage_token)
+        _expected.reset(expected_token)
         _remembered.reset(token)
 
 
@@ -58,15 +74,26 @@ def note_outage(error: Exception | None) -> None:
         met.append(error)
 
 
-def version(database: str, owner: str, ask: Callable[[], int], runner_id: int | None = None) -> int:
-    """This owner's data version (with `runner_id`: that runner's): remembered by this run, or asked for (`ask`)
-    once and remembered."""
+def expect(database: str, owner: str, runner_id: int | None = None) -> None:
+    """This run will most likely read this owner's (with `runner_id`: that runner's) data: the run's first version
+    question asks for it too, so a page that reads the owner's list and then one runner's data asks the database
+    once, not twice (PostgreSQL: a round trip each). A wrong guess costs nothing but a row read in vain."""
+    expected = _expected.get()
+    if expected is not None:
+        expected.add((database, owner, runner_id))
+
+
+def version(store: Store, owner: str, runner_id: int | None = None) -> int:
+    """This owner's data version (with `runner_id`: that runner's): remembered by this run, or asked for once,
+    together with every version this run expects (`expect`) and hasn't asked for yet, and remembered."""
     remembered = _remembered.get()
     if remembered is None:
-        return ask()
-    key = (database, owner, runner_id)
+        return store.data_version(owner, runner_id)
+    key = (store.description, owner, runner_id)
     if key not in remembered:
-        remembered[key] = ask()
+        wanted = {key} | {scope for scope in _expected.get() or () if scope[0] == key[0] and scope not in remembered}
+        answers = store.data_versions([(scope_owner, runner) for _, scope_owner, runner in wanted])
+        remembered.update({(store.description, *scope): number for scope, number in answers.items()})
     return remembered[key]
 
 

@@ -4,6 +4,7 @@ forwards every write with that owner (on both backends)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import replace
 
 import pytest
@@ -182,11 +183,17 @@ class _Asking:
 
     def __init__(self, store: Store) -> None:
         self.store, self.asked = store, 0
+        self.scopes: list[set[tuple[str, int | None]]] = []
         self.description = store.description
 
     def data_version(self, owner: str, runner_id: int | None = None) -> int:
         self.asked += 1
         return self.store.data_version(owner, runner_id)
+
+    def data_versions(self, scopes: Collection[tuple[str, int | None]]) -> dict[tuple[str, int | None], int]:
+        self.asked += 1  # one question, however many scopes it names
+        self.scopes.append(set(scopes))
+        return self.store.data_versions(scopes)
 
 
 def test_a_run_asks_for_each_owners_data_version_once_and_again_after_its_own_write(store: Store) -> None:
@@ -221,6 +228,51 @@ def test_a_run_asks_for_each_owners_data_version_once_and_again_after_its_own_wr
     cache.get(counted, "alice", "names", lambda: names("alice"))  # outside a run: asked every time
     cache.get(counted, "alice", "names", lambda: names("alice"))
     assert asking.asked == 6
+
+
+def test_a_run_asks_for_the_owners_and_the_expected_runners_versions_in_one_question(store: Store) -> None:
+    """Issue 25 (Share on PostgreSQL asked twice a run): the sidebar reads the owner's runners, the page the picked
+    runner's data. Named at the start of the run (`expect`), both versions come from the run's first question; a
+    runner not expected (another pick in the same run) is one question more; after a write in the run the expected
+    ones are asked for together again; each answer is the version the store gives that scope."""
+    from typing import cast
+
+    from calfui import run_versions
+    from tests.unit.helpers import heel_test
+
+    cache, asking = GenerationCache(), _Asking(store)
+    counted = cast(Store, asking)
+    alice = OwnerData(store, "alice")
+    ann, amy = alice.create_runner(_runner("Ann")).saved_id, alice.create_runner(_runner("Amy")).saved_id
+    alice.save_test(ann, heel_test(20, 22))
+
+    def names() -> list[str]:
+        return [r.name for r in store.list_runners("alice")]
+
+    def tests(runner_id: int) -> int:
+        return len(store.list_tests("alice", runner_id))
+
+    with run_versions.one_run():
+        run_versions.expect(store.description, "alice")
+        run_versions.expect(store.description, "alice", ann)
+        run_versions.expect("another database", "alice", amy)  # another store's scope is never asked of this one
+        assert cache.get(counted, "alice", "names", names) == ["Ann", "Amy"]
+        assert cache.get(counted, "alice", ("tests", ann), lambda: tests(ann), runner_id=ann) == 1
+        assert asking.asked == 1
+        assert asking.scopes == [{("alice", None), ("alice", ann)}]
+        assert alice.data_version() == store.data_version("alice")
+        assert alice.data_version(ann) == store.data_version("alice", ann)
+        assert cache.get(counted, "alice", ("tests", amy), lambda: tests(amy), runner_id=amy) == 0
+        assert asking.asked == 2 and asking.scopes[-1] == {("alice", amy)}  # not expected: asked alone
+        alice.save_test(ann, heel_test(21, 23))  # the run writes...
+        assert cache.get(counted, "alice", ("tests", ann), lambda: tests(ann), runner_id=ann) == 2  # ...and sees it
+        assert asking.asked == 3 and asking.scopes[-1] == {("alice", None), ("alice", ann)}
+        assert cache.get(counted, "alice", "names", names) == ["Ann", "Amy"]
+        assert asking.asked == 3
+    with run_versions.one_run():  # the next run expects nothing until told: one question per scope read
+        cache.get(counted, "alice", "names", names)
+        cache.get(counted, "alice", ("tests", ann), lambda: tests(ann), runner_id=ann)
+        assert asking.asked == 5
 
 
 def test_a_write_by_another_process_shows_at_the_next_run(postgres_url: str) -> None:

@@ -576,13 +576,13 @@ def test_a_write_to_one_runner_changes_that_runners_data_version_and_leaves_the_
     ann, ben = add_runner(store, name="Ann"), add_runner(store, name="Ben")
     elsewhere = add_runner(store, "oidc:b|2", "Cat")
 
-    def versions() -> tuple[int, int, int, int]:
-        return (
-            store.data_version(LOCAL_OWNER, ann),
-            store.data_version(LOCAL_OWNER, ben),
-            store.data_version(LOCAL_OWNER),
-            store.data_version("oidc:b|2", elsewhere),
-        )
+    scopes = [(LOCAL_OWNER, ann), (LOCAL_OWNER, ben), (LOCAL_OWNER, None), ("oidc:b|2", elsewhere)]
+
+    def versions() -> tuple[int, ...]:
+        one_by_one = tuple(store.data_version(*scope) for scope in scopes)
+        # All four in one question (a run's first, calfui.run_versions) answer as each asked alone.
+        assert store.data_versions(scopes) == dict(zip(scopes, one_by_one, strict=True))
+        return one_by_one
 
     def changed(before: tuple[int, ...]) -> tuple[bool, ...]:
         return tuple(now != then for now, then in zip(versions(), before, strict=True))
@@ -612,6 +612,7 @@ def test_a_write_to_one_runner_changes_that_runners_data_version_and_leaves_the_
     before = versions()
     store.save_test("oidc:b|2", elsewhere, heel_test(20, 22), [])
     assert changed(before) == (False, False, False, True)
+    assert store.data_versions([]) == {}
 
 
 def test_deleting_a_login_removes_all_its_profiles_and_nothing_of_anyone_else(store: Store):
