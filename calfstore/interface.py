@@ -66,7 +66,9 @@ class Store(RunnerRecordsStore, SharingStore, CoachingStore, PlanningStore, Runs
         runner): before the write and after it, with no other change of that runner's data between the two. A cache
         holding the runner's records at the first can add what was written and keep them at the second instead of
         reading them all again (calfui.cache). None when the store can't vouch for that: the last write failed, named
-        no runner, or (PostgreSQL) other processes write to the same database."""
+        no runner, or (PostgreSQL) a change of every owner (a migration) committed while it ran. Other processes'
+        writes of the runner land before or after the write, never between its two versions (PostgreSQL queues an
+        owner's writes whole, DuckDB has one process)."""
         return None
 
     @abstractmethod

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import select
+import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -192,6 +193,7 @@ class PostgresStore(SqlStore):
         self.description = database.redacted
         self._pool = pool
         self._gave_up = gave_up or _GaveUp()
+        self._steps = threading.local()  # this thread's last write step (last_write_step)
         self._unreachable_at: float | None = None  # monotonic time an operation last found no server
 
     @classmethod
@@ -314,17 +316,56 @@ class PostgresStore(SqlStore):
     def _transaction(
         self, owner: str | None, *, runner_id: int | None = None, changes_records: bool = True
     ) -> Iterator[Cursor]:
+        self._steps.last = None
         with self._connection() as connection, connection.transaction(), connection.cursor() as raw:
             cursor = _QmarkCursor(raw)
+            before = self._queue_behind_the_owners_writes(cursor, owner, runner_id) if changes_records else None
             yield cursor
             if changes_records:  # in the same transaction: the new version is seen exactly when the write is
                 keys = [EVERY_OWNER] if owner is None else [owner, version_key(owner, runner_id)]
-                cursor.execute(
+                numbers = cursor.execute(
                     f"""INSERT INTO data_versions (owner_key, version)
                         VALUES {", ".join("(?, nextval('data_version_numbers'))" for _ in keys)}
-                        ON CONFLICT (owner_key) DO UPDATE SET version = EXCLUDED.version""",
+                        ON CONFLICT (owner_key) DO UPDATE SET version = EXCLUDED.version
+                        RETURNING owner_key, version""",
                     keys,
-                )
+                ).fetchall()
+                step = None if before is None else self._step(cursor, before, dict(numbers))
+        if changes_records:
+            self._steps.last = step  # committed
+
+    def _queue_behind_the_owners_writes(
+        self, cursor: Cursor, owner: str | None, runner_id: int | None
+    ) -> dict[str, int] | None:
+        """Hold the owner's data_versions row until the commit, so that the owner's writes queue whole, in the order
+        they start (every write of an owner ends by changing that row, so one lock order for all of them: none waits
+        for another that waits for it). With `runner_id`: the runner's version rows as they stand now, which no
+        write of the owner can change before this one commits (the runner's own row and its owner's every-runner
+        row only change with the owner's row); None when the owner has no row yet (a first write: nothing cached)."""
+        if owner is None:
+            return None
+        held = cursor.execute("SELECT version FROM data_versions WHERE owner_key = ? FOR UPDATE", [owner]).fetchone()
+        if held is None or runner_id is None:
+            return None
+        keys = _version_rows(owner, runner_id)
+        rows = cursor.execute(
+            f"SELECT owner_key, version FROM data_versions WHERE owner_key IN ({', '.join('?' for _ in keys)})",
+            list(keys),
+        ).fetchall()
+        return {key: 0 for key in keys} | {key: int(version) for key, version in rows}
+
+    def _step(self, cursor: Cursor, before: dict[str, int], written: dict[str, int]) -> tuple[int, int] | None:
+        """The runner's data versions on each side of this write (Store.last_write_step), or None if a change of
+        every owner (a migration, a transfer) committed meanwhile. That row is read with a share lock: a migration
+        under way is waited for (and seen), one not yet started waits for this commit, so no change of every owner
+        can land between the two versions unseen."""
+        row = cursor.execute(
+            "SELECT version FROM data_versions WHERE owner_key = ? FOR SHARE", [EVERY_OWNER]
+        ).fetchone()
+        if (int(row[0]) if row else 0) != before[EVERY_OWNER]:
+            return None
+        after = before | {key: number for key, number in written.items() if key in before}
+        return max(before.values()), max(after.values())
 
     @contextmanager
     def _snapshot(self) -> Iterator[Cursor]:
@@ -337,6 +378,9 @@ class PostgresStore(SqlStore):
 
     def _snapshot_cursor(self) -> AbstractContextManager[Cursor]:
         return self._snapshot()
+
+    def last_write_step(self) -> tuple[int, int] | None:
+        return getattr(self._steps, "last", None)
 
     def data_version(self, owner: str, runner_id: int | None = None) -> int:
         return self.data_versions([(owner, runner_id)])[(owner, runner_id)]

@@ -24,7 +24,6 @@ from calfcore.models import (
     SymptomEntry,
 )
 from calfstore import RunnerRecords, Store
-from calfstore.duckdb_store import DuckDBStore
 from calfui.cache import GenerationCache, OwnerData
 
 TODAY = dt.date(2026, 6, 15)
@@ -365,42 +364,95 @@ def test_the_saved_test_added_to_the_records_is_what_the_store_reads_back(store:
         assert store.records_with_log(owner, runner_id, before, log_id) == store.load_records(owner, runner_id)
 
 
-def test_a_duckdb_write_says_the_runners_data_versions_on_each_side_of_it(tmp_path) -> None:
+def test_a_write_says_the_runners_data_versions_on_each_side_of_it(store: Store) -> None:
     """last_write_step: the runner's data version just before a write and just after it, for this thread's last
     write; nothing for a write that failed or named no runner; another thread's write leaves this thread's alone."""
     import threading
 
-    from calfstore import NotFound, open_store
-    from calfstore.url import duckdb_url
+    from calfstore import NotFound
     from tests.unit.helpers import heel_test
 
-    store = open_store(duckdb_url(tmp_path / "steps.duckdb"))
+    ann = int(store.create_runner("club", _runner("Ann")).id)
+    assert store.last_write_step() is None  # a new runner: a change that names no runner's data
+    before = store.data_version("club", ann)
+    store.save_test("club", ann, heel_test(20, 24))
+    assert store.last_write_step() == (before, store.data_version("club", ann))
+    mine = store.last_write_step()
+    elsewhere = threading.Thread(target=lambda: store.save_test("club", ann, heel_test(21, 24)))
+    elsewhere.start()
+    elsewhere.join()
+    assert store.last_write_step() == mine  # the other thread's step is its own...
+    before = store.data_version("club", ann)
+    assert mine is not None and before > mine[1]  # ...and its write moved the runner's version on
+    store.add_routine_log("club", ann, RoutineLogEntry(TODAY, "ball_roll", 3, 15))
+    assert store.last_write_step() == (before, store.data_version("club", ann))
+    with pytest.raises(NotFound):
+        store.save_test("club", ann + 99, heel_test(20, 24))
+    assert store.last_write_step() is None  # a refused write
+
+
+def test_another_processs_writes_land_on_either_side_of_a_write_never_between(postgres_url: str) -> None:
+    """PostgreSQL: writes of other processes (their own pools) to the same runner queue behind this one or go
+    before it, so the versions this process's write reports have nothing of theirs between them; and a change of
+    every owner (a migration) committed while the write runs leaves it unvouched."""
+    import threading
+
+    from calfstore import open_store
+    from calfstore.postgres_store import PostgresStore
+    from tests.unit.helpers import heel_test
+
+    here, elsewhere = open_store(postgres_url), open_store(postgres_url)
+    assert isinstance(here, PostgresStore)
     try:
-        ann = int(store.create_runner("club", _runner("Ann")).id)
-        assert store.last_write_step() is None  # a new runner: a change that names no runner's data
-        before = store.data_version("club", ann)
-        store.save_test("club", ann, heel_test(20, 24))
-        assert store.last_write_step() == (before, store.data_version("club", ann))
-        mine = store.last_write_step()
-        elsewhere = threading.Thread(target=lambda: store.save_test("club", ann, heel_test(21, 24)))
-        elsewhere.start()
-        elsewhere.join()
-        assert store.last_write_step() == mine  # the other thread's step is its own...
-        before = store.data_version("club", ann)
-        assert mine is not None and before > mine[1]  # ...and its write moved the runner's version on
-        with pytest.raises(NotFound):
-            store.save_test("club", ann + 99, heel_test(20, 24))
-        assert store.last_write_step() is None  # a refused write
+        ann = int(here.create_runner("club", _runner("Ann")).id)
+        ben = int(here.create_runner("club", _runner("Ben")).id)
+        for writer in (elsewhere, here, elsewhere):
+            writer.save_test("club", ann, heel_test(20, 24))
+        before = here.data_version("club", ann)
+        in_the_write, go_on = threading.Event(), threading.Event()
+        steps: list[tuple[int, int] | None] = []
+
+        def saving_slowly() -> None:  # this process's save, held open after its first statement
+            with here._transaction("club", runner_id=ann) as cursor:
+                in_the_write.set()
+                go_on.wait(10)
+                cursor.execute("UPDATE runners SET name = name WHERE id = ?", [ann])
+            steps.append(here.last_write_step())
+
+        mine = threading.Thread(target=saving_slowly)
+        mine.start()
+        assert in_the_write.wait(10)
+        theirs = threading.Thread(target=lambda: elsewhere.save_test("club", ben, heel_test(30, 31)))
+        theirs.start()  # another process's save for the same owner: queued behind this write...
+        theirs.join(0.5)
+        assert theirs.is_alive()
+        go_on.set()
+        mine.join(10)
+        theirs.join(10)  # ...and lands after it
+        assert steps == [(before, here.data_version("club", ann))]
+        assert here.data_version("club", ben) > steps[0][1]
+
+        in_the_write.clear()
+        go_on.clear()
+        mine = threading.Thread(target=saving_slowly)
+        mine.start()
+        assert in_the_write.wait(10)
+        with elsewhere._transaction(None):  # a migration elsewhere, committed while the save runs
+            pass
+        go_on.set()
+        mine.join(10)
+        assert steps[-1] is None
     finally:
-        store.close()
+        here.close()
+        elsewhere.close()
 
 
 def test_after_a_save_the_next_read_adds_the_test_to_what_was_cached_and_never_misses_another_write(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A Save (or a training log entry) on DuckDB is added to the runner's cached records instead of reading every
-    record again; the records are the store's own every time. A write the cache didn't see in between (another
-    session's log), a correction, a deletion, or PostgreSQL (other processes write too) read them all again."""
+    """A Save (or a training log entry) is added to the runner's cached records instead of reading every record
+    again, on both backends; the records are the store's own every time. A write the cache didn't see in between
+    (another session's log), a correction or a deletion read them all again."""
     from calfui import run_versions
 
     club = OwnerData(store, "club")
@@ -418,13 +470,12 @@ def test_after_a_save_the_next_read_adds_the_test_to_what_was_cached_and_never_m
         with run_versions.one_run():
             return club.records(ann)
 
-    adds = isinstance(store, DuckDBStore)  # PostgreSQL's steps can't be vouched for: always a full read
     for test, symptoms in _every_kind_of_test(TODAY):
         page()
         read = len(loads)
         test_id = club.save_test(ann, test, symptoms)
         assert page() == load("club", ann)  # the store's own records, whichever way they came
-        assert len(loads) == read + (0 if adds else 1)
+        assert len(loads) == read
         assert any(t.id == test_id for t in page().tests)
 
     page()
@@ -439,7 +490,7 @@ def test_after_a_save_the_next_read_adds_the_test_to_what_was_cached_and_never_m
         page()
         read = len(loads)
         club.add_routine_log(ann, RoutineLogEntry(day, "ball_roll", 3, 12, 0.0, 2, "added"))
-        assert page() == load("club", ann) and len(loads) == read + (0 if adds else 1)
+        assert page() == load("club", ann) and len(loads) == read
 
     latest = max(after.tests, key=lambda t: t.saved_id)
     club.update_test(ann, replace(latest, notes="corrected"), [], store.test_revision("club", ann, latest.saved_id))
