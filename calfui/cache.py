@@ -45,7 +45,11 @@ from calfui.forwarding import (
 )
 
 T = TypeVar("T")
-MAX_ENTRIES = 512  # a club's worth of runners' pages; the least recently used fall out first
+# A club's worth of runners' pages; the least recently used fall out first, and only current values count (`_file`).
+# A runner's Save, dashboard and a coach's look file about 13 values: at 512, 50 runners saving in turn (figure 4)
+# filed more between two Saves of one runner than the cache held, so every Save found the runner's records gone and
+# read them all again instead of adding the test. 2,048 holds some 150 runners' current pages.
+MAX_ENTRIES = 2048
 # Whether this run (a Streamlit script run is one thread, one context) answered a read with a last-known value.
 served_last_known: contextvars.ContextVar[bool] = contextvars.ContextVar("calf_served_last_known", default=False)
 
@@ -81,10 +85,31 @@ class GenerationCache:
             return known
         run_versions.note_outage(None)
         with self._lock:
-            self._items[full_key] = value
-            self._newest[short_key] = full_key
-            self._drop_the_oldest()
+            self._file(short_key, full_key, value)
         return value
+
+    def _file(
+        self,
+        short_key: tuple[str, str, Hashable],
+        full_key: tuple[str, str, tuple[int | None, int], Hashable],
+        value: Any,
+    ) -> None:
+        """File a value as its key's newest (under the lock), dropping the value it supersedes: data versions only
+        grow, so no later run asks for that one again. Kept, superseded values filled the cache and pushed out the
+        current pages of runners who weren't saving; now only current values count against its size. A value
+        filed late at an older version (a run that began before a write) is kept for that run but doesn't displace
+        the newer one."""
+        newest = self._newest.get(short_key)
+        self._items[full_key] = value
+        self._items.move_to_end(full_key)
+        same_scope = newest is not None and newest[2][0] == full_key[2][0]
+        if newest is not None and same_scope and newest[2][1] > full_key[2][1]:
+            pass  # filed late: the newer value stays the newest
+        else:
+            if newest is not None and same_scope and newest != full_key:
+                self._items.pop(newest, None)
+            self._newest[short_key] = full_key
+        self._drop_the_oldest()
 
     def _drop_the_oldest(self) -> None:
         """Keep at most the cache's size, the least recently used falling out first (under the lock)."""
@@ -112,10 +137,7 @@ class GenerationCache:
         """File `value` as this key's value at the runner's data version `version` (a write's own result)."""
         full_key = (store.description, owner, (runner_id, version), key)
         with self._lock:
-            self._items[full_key] = value
-            self._items.move_to_end(full_key)
-            self._newest[(store.description, owner, key)] = full_key
-            self._drop_the_oldest()
+            self._file((store.description, owner, key), full_key, value)
 
     def _last_known(self, short_key: tuple[str, str, Hashable], error: DataUnreachable) -> Any:
         with self._lock:

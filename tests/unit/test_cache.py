@@ -89,6 +89,57 @@ def test_one_runners_save_leaves_the_cached_pages_of_the_owners_other_runners_wa
     assert charts_drawn[-2:] == [ann, ben]  # a write naming no runner: every runner's pages start afresh
 
 
+def test_a_new_version_drops_the_value_it_supersedes_so_a_quiet_runners_pages_outlast_the_clubs_saves(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 25: a club's runners saving one after the other, each page filing a few values per runner. Superseded
+    values are dropped as soon as their key has a newer one, so they never push out the current pages of a runner
+    who isn't saving: with room for every runner's current values, a quiet runner's page and next Save still find
+    their records (the Save adds the test instead of reading everything again). A value filed late, at an older
+    version (a run that began before a write), is kept for the run that asked but never displaces the newer one."""
+    from calfui import cache as cache_module
+    from calfui import run_versions
+    from tests.unit.helpers import heel_test
+
+    keys_per_page = 3
+    club = OwnerData(store, "club")
+    quiet, *saving = [club.create_runner(_runner(f"Runner {n}")).saved_id for n in range(4)]
+    room = (1 + len(saving)) * keys_per_page  # every runner's current values, and not one more
+    small = GenerationCache(max_entries=room)
+    monkeypatch.setattr(cache_module, "_cache", small)
+    loads: list[int] = []
+    load = store.load_records
+    monkeypatch.setattr(
+        store, "load_records", lambda owner, runner_id: loads.append(runner_id) or load(owner, runner_id)
+    )
+
+    def page(runner_id: int) -> None:  # the runner's records and two more values of theirs
+        with run_versions.one_run():
+            records = club.records(runner_id)
+            for key in range(keys_per_page - 1):
+                club.cached(("chart", key, runner_id), lambda: len(records.tests), runner_id=runner_id)
+
+    for runner_id in (quiet, *saving):
+        page(runner_id)
+    for turn in range(3):
+        for runner_id in saving:
+            club.save_test(runner_id, heel_test(20 + turn, 22))
+            page(runner_id)
+            assert club.records(runner_id) == load("club", runner_id)
+    page(quiet)  # the quiet runner comes back after the others saved nine times...
+    club.save_test(quiet, heel_test(24, 25))
+    page(quiet)
+    assert club.records(quiet) == load("club", quiet)
+    assert sorted(loads) == sorted((quiet, *saving))  # ...and, like them, never read all their records again
+    assert len(small._items) == room
+
+    newest = small.held(store, "club", ("records", quiet), quiet)
+    assert newest is not None
+    late = load("club", quiet)
+    small.put(store, "club", ("records", quiet), late, runner_id=quiet, version=newest[0] - 1)
+    assert small.held(store, "club", ("records", quiet), quiet) == newest
+
+
 def test_the_cache_keeps_at_most_its_size_dropping_the_least_recently_used(store: Store) -> None:
     cache = GenerationCache(max_entries=2)
     cache.get(store, "o", "a", lambda: 1)
