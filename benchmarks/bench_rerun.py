@@ -184,15 +184,26 @@ def against_baseline(
 ) -> tuple[Series, Series]:
     """One page's captured elements replayed by a bare baseline (checked to draw the same), then app and baseline
     reruns alternating, `reps` each after one uncounted warm-up round: (app times, baseline times)."""
+    (app_times,), base_times = sides_against_baseline([(app, name, None)], spec, counts, folder, name, reps)
+    return app_times, base_times
+
+
+def sides_against_baseline(
+    apps: list[tuple[Any, str, str | None]], spec: Path, counts: dict[str, int], folder: Path, name: str, reps: int
+) -> tuple[list[Series], Series]:
+    """As `against_baseline` for several app sessions of one page (each `(session, label, database URL or None)`:
+    the same page on DuckDB and on PostgreSQL), every side taking its turn in each round, the order reversed every
+    other round: (each app's times, baseline times)."""
     baseline = baseline_session(spec)
     _, replayed = capture(baseline, folder / "check", name)
     if replayed != counts:
         raise RuntimeError(f"the {name} baseline drew {replayed}, the page drew {counts}")
-    app_times, base_times = Series(), Series()
+    app_times, base_times = [Series() for _ in apps], Series()
+    sides = [(at, series, what, url) for (at, what, url), series in zip(apps, app_times, strict=True)]
+    sides.append((baseline, base_times, f"{name} baseline", None))
     for rep in range(reps + 1):  # the first round warms both sides up and is not counted
-        pair = [(app, app_times, name), (baseline, base_times, f"{name} baseline")]
-        for at, series, what in pair if rep % 2 else reversed(pair):
-            elapsed = timed(at, what)
+        for at, series, what, url in sides if rep % 2 else reversed(sides):
+            elapsed = timed(at, what, url)
             if rep:
                 series.add(elapsed)
     return app_times, base_times

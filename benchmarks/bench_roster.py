@@ -6,7 +6,7 @@ login, each sharing one link that a logged-in coach keeps on their roster. The r
 session of app.py in hosted mode (an [auth] secret and a logged-in `st.user`), captured into a baseline that draws
 the same elements from memory (benchmarks.replica), and the two rerun alternately, as in figure 1. Every app rerun
 checks all 50 links afresh (Store.list_roster, never cached) and reads each runner's roster row from the cache of
-that runner's data version. Usage: python -m benchmarks.bench_roster [--smoke]
+that runner's data version; the same on PostgreSQL (issue 25). Usage: python -m benchmarks.bench_roster [--smoke]
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import history
+from benchmarks import history, postgres
 from benchmarks.bench_rerun import (
     GOAL,
     TIMEOUT,
-    against_baseline,
     capture_page,
+    database,
     like_a_server,
+    sides_against_baseline,
 )
 from benchmarks.common import REPO, Row, Section, table
 from calfstore.duckdb_store import DuckDBStore
@@ -89,21 +90,37 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
     db_path = prepare(folder, dt.date.today(), runners, smoke)
     loaded = time.perf_counter() - started
     os.environ["CALF_DB_PATH"] = str(db_path)
-    app = roster_session()
-    spec, counts = capture_page(app, folder / "specs", "roster")
-    shown = sum(1 for block in app.markdown if str(block.value).startswith("**Runner "))
-    if shown != runners:
-        raise RuntimeError(f"the roster drew {shown} runners, not {runners}")
-    app_times, base_times = against_baseline(app, spec, counts, folder, "roster", reps)
+    cluster = postgres.start_cluster()
+    pg_url = None
+    try:
+        pg_url = postgres.copy_of(cluster, db_path)
+        app = roster_session()
+        spec, counts = capture_page(app, folder / "specs", "roster")
+        shown = sum(1 for block in app.markdown if str(block.value).startswith("**Runner "))
+        if shown != runners:
+            raise RuntimeError(f"the roster drew {shown} runners, not {runners}")
+        with database(pg_url):
+            pg_app = roster_session()
+            _, on_postgres = capture_page(pg_app, folder / "check-postgresql", "roster")
+        if on_postgres != counts:
+            raise RuntimeError(f"the roster drew {on_postgres} on PostgreSQL, {counts} on DuckDB")
+        (app_times, pg_times), base_times = sides_against_baseline(
+            [(app, "roster", None), (pg_app, "roster on PostgreSQL", pg_url)], spec, counts, folder, "roster", reps
+        )
+    finally:
+        _close(db_path, pg_url)
+        cluster.stop()
     section = Section("Roster page rerun (AppTest, server side)")
+    note = f"{sum(counts.values())} elements, {counts.get('vega_lite_chart', 0)} chart"
+    section.rows.append(Row("9", f"rerun: roster, {runners} runners", app_times, base_times, goal=GOAL, note=note))
     section.rows.append(
         Row(
             "9",
-            f"rerun: roster, {runners} runners",
-            app_times,
+            f"rerun: roster, {runners} runners, PostgreSQL",
+            pg_times,
             base_times,
             goal=GOAL,
-            note=f"{sum(counts.values())} elements, {counts.get('vega_lite_chart', 0)} chart",
+            note="the same page and rows on PostgreSQL (pool over loopback TCP)",
         )
     )
     section.notes.append(
@@ -112,18 +129,22 @@ def run(smoke: bool = False, reps: int | None = None, folder: Path | None = None
         f"each in full), each sharing one link kept on one coach's roster (loaded in {loaded:.0f} s). The coach's "
         "roster page in hosted mode (AppTest with an [auth] secret and a logged-in user) against a baseline that "
         "draws the same elements from memory; harness as in figure 1. Each app rerun checks every link afresh "
-        "(one query, never cached) and reads each runner's row from the cache of that runner's data version."
+        "(one query, never cached) and reads each runner's row from the cache of that runner's data version. The "
+        "PostgreSQL row: the same rows copied into a throwaway cluster (calfstore.transfer, fsync on), its session "
+        "checked to draw the same elements, taking turns with the DuckDB session and the baseline."
     )
     section.seconds = time.perf_counter() - started
-    _close(db_path)
     return section
 
 
-def _close(db_path: Path) -> None:
+def _close(db_path: Path, pg_url: str | None) -> None:
+    """Close the stores the app's sessions opened (the DuckDB file, the PostgreSQL pool)."""
     from calfstore.url import duckdb_url
     from calfui.context import _open_store
 
     _open_store(duckdb_url(db_path)).close()
+    if pg_url is not None:
+        _open_store(pg_url).close()
     _open_store.clear()
 
 

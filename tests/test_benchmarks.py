@@ -80,6 +80,7 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
         "page switch: Dashboard → Home",
         "one checkpoint (by the worker)",
         "rerun: roster",
+        "rerun: roster, 3 runners, PostgreSQL",  # issue 25: the roster on PostgreSQL too
         "import a bulk export of 50 runs",
         "rerun: dashboard, three years with 64 runs",
         # issue 13: PostgreSQL beside DuckDB, and two processes behind the proxy
