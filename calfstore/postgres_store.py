@@ -2,8 +2,8 @@
 
 psycopg 3 with a connection pool (psycopg_pool). Concurrency is the database's own: a save takes a share lock on the
 runner's row, a profile's deletion an update lock (calfstore.queries.common), corrections check their revision in the
-UPDATE itself. Data versions live in the database (table data_versions, migration 6) and change in the same transaction as
-the write, so every process sees any process's write at its next rerun.
+UPDATE itself. Data versions live in the database (table data_versions, migration 6) and change in the same transaction
+as the write, so every process sees any process's write at its next rerun (calfstore.postgres_versions).
 
 A server that goes away and comes back (issue 23): an operation waits at most POOL_WAIT_SECONDS for a connection, so a
 page answers within about 3 s during an outage; a read that can't reach the server raises DataUnreachable, a write
@@ -29,6 +29,12 @@ from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from calfstore.errors import DataUnreachable, NotSaved, StoreError, StoreUnavailable, WriteConflict
+from calfstore.postgres_versions import (
+    count_the_change,
+    queue_behind_the_owners_writes,
+    read_versions,
+    write_step,
+)
 from calfstore.queries.common import Cursor
 from calfstore.sql import SqlStore
 from calfstore.url import URL_SETTING, DatabaseUrl
@@ -54,23 +60,6 @@ BRIEF_WAIT_SECONDS = 1.0
 # Connections per app process. A Streamlit process serves its sessions from a thread pool; each operation holds a
 # connection for one transaction (milliseconds), so a few are plenty, and N processes use N times this many.
 POOL_MAX_SIZE = 8
-EVERY_OWNER = "*"  # the data_versions row changed by migrations: a change for every owner
-
-
-def version_key(owner: str, runner_id: int | None) -> str:
-    """The data_versions row of one runner's data (None: of a change that names no runner, so of every runner of
-    the owner), beside the owner's own row (any change of theirs). Store.data_version reads the largest of a
-    scope's rows. Should an owner key ever end like one of these, two scopes would share a row: more changes seen
-    than made, never fewer."""
-    return f"{owner}\x1frunner {'*' if runner_id is None else runner_id}"
-
-
-def _version_rows(owner: str, runner_id: int | None) -> tuple[str, ...]:
-    """The data_versions rows whose largest version is this scope's data version (Store.data_version): the owner's
-    own row, or the runner's and the every-runner row of its owner; and the every-owner row of migrations."""
-    if runner_id is None:
-        return (owner, EVERY_OWNER)
-    return (version_key(owner, runner_id), version_key(owner, None), EVERY_OWNER)
 
 
 # The runner tables that grow with time. Runs are the largest (four a week: 82 kB a runner after three years,
@@ -319,53 +308,13 @@ class PostgresStore(SqlStore):
         self._steps.last = None
         with self._connection() as connection, connection.transaction(), connection.cursor() as raw:
             cursor = _QmarkCursor(raw)
-            before = self._queue_behind_the_owners_writes(cursor, owner, runner_id) if changes_records else None
+            before = queue_behind_the_owners_writes(cursor, owner, runner_id) if changes_records else None
             yield cursor
-            if changes_records:  # in the same transaction: the new version is seen exactly when the write is
-                keys = [EVERY_OWNER] if owner is None else [owner, version_key(owner, runner_id)]
-                numbers = cursor.execute(
-                    f"""INSERT INTO data_versions (owner_key, version)
-                        VALUES {", ".join("(?, nextval('data_version_numbers'))" for _ in keys)}
-                        ON CONFLICT (owner_key) DO UPDATE SET version = EXCLUDED.version
-                        RETURNING owner_key, version""",
-                    keys,
-                ).fetchall()
-                step = None if before is None else self._step(cursor, before, dict(numbers))
+            if changes_records:
+                written = count_the_change(cursor, owner, runner_id)
+                step = None if before is None else write_step(cursor, before, written)
         if changes_records:
             self._steps.last = step  # committed
-
-    def _queue_behind_the_owners_writes(
-        self, cursor: Cursor, owner: str | None, runner_id: int | None
-    ) -> dict[str, int] | None:
-        """Hold the owner's data_versions row until the commit, so that the owner's writes queue whole, in the order
-        they start (every write of an owner ends by changing that row, so one lock order for all of them: none waits
-        for another that waits for it). With `runner_id`: the runner's version rows as they stand now, which no
-        write of the owner can change before this one commits (the runner's own row and its owner's every-runner
-        row only change with the owner's row); None when the owner has no row yet (a first write: nothing cached)."""
-        if owner is None:
-            return None
-        held = cursor.execute("SELECT version FROM data_versions WHERE owner_key = ? FOR UPDATE", [owner]).fetchone()
-        if held is None or runner_id is None:
-            return None
-        keys = _version_rows(owner, runner_id)
-        rows = cursor.execute(
-            f"SELECT owner_key, version FROM data_versions WHERE owner_key IN ({', '.join('?' for _ in keys)})",
-            list(keys),
-        ).fetchall()
-        return {key: 0 for key in keys} | {key: int(version) for key, version in rows}
-
-    def _step(self, cursor: Cursor, before: dict[str, int], written: dict[str, int]) -> tuple[int, int] | None:
-        """The runner's data versions on each side of this write (Store.last_write_step), or None if a change of
-        every owner (a migration, a transfer) committed meanwhile. That row is read with a share lock: a migration
-        under way is waited for (and seen), one not yet started waits for this commit, so no change of every owner
-        can land between the two versions unseen."""
-        row = cursor.execute(
-            "SELECT version FROM data_versions WHERE owner_key = ? FOR SHARE", [EVERY_OWNER]
-        ).fetchone()
-        if (int(row[0]) if row else 0) != before[EVERY_OWNER]:
-            return None
-        after = before | {key: number for key, number in written.items() if key in before}
-        return max(before.values()), max(after.values())
 
     @contextmanager
     def _snapshot(self) -> Iterator[Cursor]:
@@ -386,19 +335,8 @@ class PostgresStore(SqlStore):
         return self.data_versions([(owner, runner_id)])[(owner, runner_id)]
 
     def data_versions(self, scopes: Collection[tuple[str, int | None]]) -> dict[tuple[str, int | None], int]:
-        # A scope's version is the largest of its rows (version_key); one statement reads the rows of every scope.
-        rows_of = {scope: _version_rows(*scope) for scope in scopes}
-        if not rows_of:
-            return {}
-        keys = sorted({key for rows in rows_of.values() for key in rows})
         with self._cursor() as cursor:
-            found = dict(
-                cursor.execute(
-                    f"SELECT owner_key, version FROM data_versions WHERE owner_key IN ({', '.join('?' for _ in keys)})",
-                    keys,
-                ).fetchall()
-            )
-        return {scope: max((int(found.get(key, 0)) for key in rows), default=0) for scope, rows in rows_of.items()}
+            return read_versions(cursor, scopes)
 
     def cluster_by_runner(self) -> list[str]:
         """Rewrite the big runner tables in runner order (PostgreSQL's CLUSTER, by their runner index), then refresh
