@@ -17,7 +17,8 @@ run's app: home, record form, saved result, dashboard, coach view) from memory, 
 same number of runs per click (a save reruns once) and the same navigation; its saves go to a list in memory.
 Both sides run with the repo's .streamlit/config.toml (the same server settings, the full garbage collection after
 every run turned off included), so the ratio is the app's own work, not its settings.
-The set-ups take turns, in an order that alternates from level to level. Usage: python -m benchmarks.bench_load [--smoke]
+At each level every set-up is deployed at once and they take turns (three each, the order reversed every turn), so
+a machine that drifts over the level's minutes moves every set-up alike. Usage: python -m benchmarks.bench_load [--smoke]
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ from tests.keys import keyed
 from tests.pgcluster import PgCluster
 from tests.scaleout import Proxy, start_proxy
 
-MAX_LOOPS = 30  # per session and level
+MAX_LOOPS = 30  # per session and turn
+TURNS = 3  # each set-up's time at a level is cut into this many turns, the set-ups taking turns (run_level)
 LEVEL_HARD_LIMIT = 240.0  # seconds: a level that runs longer is cancelled (its unfinished work counts as errors)
 
 BASELINE = '''"""Bare baseline for the load test: the app's pages, captured, drawn from memory; saves kept in memory."""
@@ -331,8 +333,12 @@ async def drive(
     seconds: float,
     smoke: bool,
     database_cpu: Callable[[], float] | None = None,
+    warm: bool = True,
 ) -> None:
-    if not smoke:
+    """One turn of a level on one deployment: its sessions connect, then loop for `seconds`; what is measured is
+    added to `level` (a level's set-ups take several turns each, `TURNS`). `warm`: visit every page on
+    each process first (the first turn)."""
+    if warm and not smoke:
         for server in deployment.servers:  # each process directly: the proxy would send every warm-up to one
             await warm_up(server.url, runners[0])
     ready = asyncio.Event()
@@ -346,8 +352,9 @@ async def drive(
         await asyncio.sleep(0.05)
     cpu, client_cpu, started = deployment.cpu_each(), time.process_time(), time.perf_counter()
     database_cpu_before = database_cpu() if database_cpu else 0.0
-    level.rss_start_mb = deployment.rss_mb()
-    level.load_average = os.getloadavg()[0]
+    if not level.seconds:  # the first turn
+        level.rss_start_mb = deployment.rss_mb()
+        level.load_average = os.getloadavg()[0]
     deadline[0] = started + seconds
     ready.set()
     stop_sampling = threading.Event()
@@ -363,12 +370,13 @@ async def drive(
         task.cancel()
         level.errors["cancelled at the level's hard limit"] += 1
     await asyncio.gather(*pending, return_exceptions=True)
-    level.seconds = time.perf_counter() - started
-    level.cpu_each = [after - before for after, before in zip(deployment.cpu_each(), cpu, strict=True)]
+    level.seconds += time.perf_counter() - started
+    spent = [after - before for after, before in zip(deployment.cpu_each(), cpu, strict=True)]
+    level.cpu_each = [mine + more for mine, more in zip(level.cpu_each or [0.0] * len(spent), spent, strict=True)]
     level.cpu_seconds = sum(level.cpu_each)
-    level.client_cpu_seconds = time.process_time() - client_cpu
+    level.client_cpu_seconds += time.process_time() - client_cpu
     if database_cpu:
-        level.database_cpu_seconds = database_cpu() - database_cpu_before
+        level.database_cpu_seconds = (level.database_cpu_seconds or 0.0) + database_cpu() - database_cpu_before
     stop_sampling.set()
     sampler.join()
     level.rss_peak_mb = max(level.rss_peak_mb, deployment.rss_mb())
@@ -381,8 +389,8 @@ def _tests_per_runner(store: Store, runners: list[Runner]) -> dict[str, int]:
 
 
 def run_level(
-    setup: Setup,
-    script: Path,
+    setups: tuple[Setup, ...],
+    scripts: dict[str, Path],
     db_source: Path,
     runners: list[Runner],
     sessions: int,
@@ -391,38 +399,51 @@ def run_level(
     smoke: bool,
     cluster: PgCluster | None,
     before: dict[str, int],
-) -> Level:
-    """One level on a fresh copy of the database (a DuckDB file, or a new PostgreSQL database filled from it)."""
+) -> dict[str, Level]:
+    """One level of every set-up, each on fresh servers and a fresh copy of the database (a DuckDB file, or a new
+    PostgreSQL database filled from it). Every set-up is deployed first (idle servers cost no CPU), then they take
+    turns (`TURNS` each, of `seconds` / `TURNS`, in an order that reverses every turn): a machine that drifts over
+    the minutes a level takes moves every set-up alike, where one set-up after the other once moved a ratio by 0.2
+    between two runs of the same code."""
     from calfstore import open_store
     from calfstore.url import duckdb_url
 
-    db_path = folder / f"load-{setup.name}-{sessions}.duckdb"
-    env: dict[str, str] = {}
-    database = ""
-    if setup.backend == "duckdb":
-        shutil.copy(db_source, db_path)
-        database = duckdb_url(db_path)
-    elif setup.backend == "postgresql":
-        assert cluster is not None
-        database = postgres.copy_of(cluster, db_source)
-        env["CALF_DATABASE_URL"] = database
-    deployment = deploy(script, db_path, folder, setup.processes, env)
-    level = Level(sessions)
+    turns = 1 if smoke else TURNS
+    deployed: list[tuple[Setup, Deployment, str, Level]] = []
     try:
-        database_cpu = partial(postgres.cpu_seconds, cluster) if cluster and setup.backend == "postgresql" else None
-        asyncio.run(drive(deployment, runners, level, seconds, smoke, database_cpu))
+        for setup in setups:
+            db_path = folder / f"load-{setup.name}-{sessions}.duckdb"
+            env: dict[str, str] = {}
+            database = ""
+            if setup.backend == "duckdb":
+                shutil.copy(db_source, db_path)
+                database = duckdb_url(db_path)
+            elif setup.backend == "postgresql":
+                assert cluster is not None
+                database = postgres.copy_of(cluster, db_source)
+                env["CALF_DATABASE_URL"] = database
+            deployment = deploy(scripts[setup.name], db_path, folder, setup.processes, env)
+            deployed.append((setup, deployment, database, Level(sessions)))
+        for turn in range(turns):
+            for setup, deployment, _, level in deployed if turn % 2 else reversed(deployed):
+                database_cpu = (
+                    partial(postgres.cpu_seconds, cluster) if cluster and setup.backend == "postgresql" else None
+                )
+                asyncio.run(drive(deployment, runners, level, seconds / turns, smoke, database_cpu, warm=turn == 0))
     finally:
-        deployment.stop()
-    if "Traceback" in deployment.log():
-        level.errors["traceback in a server log"] += 1
-    if setup.is_app:
-        store = open_store(database)
-        try:
-            after = _tests_per_runner(store, runners[:sessions])
-        finally:
-            store.close()
-        level.lost_writes = sum(max(0, before[name] + level.acknowledged[name] - after[name]) for name in after)
-    return level
+        for _, deployment, _, _ in deployed:
+            deployment.stop()
+    for setup, deployment, database, level in deployed:
+        if "Traceback" in deployment.log():
+            level.errors["traceback in a server log"] += 1
+        if setup.is_app:
+            store = open_store(database)
+            try:
+                after = _tests_per_runner(store, runners[:sessions])
+            finally:
+                store.close()
+            level.lost_writes = sum(max(0, before[name] + level.acknowledged[name] - after[name]) for name in after)
+    return {setup.name: level for setup, _, _, level in deployed}
 
 
 def _rate(level: Level) -> float:
@@ -447,12 +468,13 @@ def run(smoke: bool = False, folder: Path | None = None) -> Section:
     results: dict[tuple[str, int], Level] = {}
     cluster = postgres.start_cluster()
     try:
-        for index, (sessions, seconds, setups) in enumerate(levels):
-            for setup in setups if index % 2 else reversed(setups):  # the order alternates from level to level
-                script = REPO / "app.py" if setup.is_app else baseline
-                results[(setup.name, sessions)] = run_level(
-                    setup, script, db_path, runners, sessions, seconds, folder, smoke, cluster, before
-                )
+        for sessions, seconds, setups in levels:
+            scripts = {setup.name: REPO / "app.py" if setup.is_app else baseline for setup in setups}
+            level_results = run_level(
+                setups, scripts, db_path, runners, sessions, seconds, folder, smoke, cluster, before
+            )
+            for name, level in level_results.items():
+                results[(name, sessions)] = level
     finally:
         cluster.stop()
     section = Section("Concurrent sessions: one process and two behind the proxy")
