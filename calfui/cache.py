@@ -46,9 +46,11 @@ from calfui.forwarding import (
 
 T = TypeVar("T")
 # A club's worth of runners' pages; the least recently used fall out first, and only current values count (`_file`).
-# A runner's Save, dashboard and a coach's look file about 13 values: at 512, 50 runners saving in turn (figure 4)
-# filed more between two Saves of one runner than the cache held, so every Save found the runner's records gone and
-# read them all again instead of adding the test. 2,048 holds some 150 runners' current pages.
+# A runner's Save, dashboard and a coach's look file about 13 values (counted with AppTest): at 512, 50 runners saving
+# in turn file more between two Saves of one runner (49 x 13) than the cache holds, so the runner's records are gone
+# by their next Save, which then reads them all again instead of adding the test. 2,048 holds some 150 runners'
+# current pages. Figure 4 at 50 sessions showed no difference beyond its noise (each session saves once or twice a
+# level there) and the same peak memory (416 against 421 MB, docs/benchmarks.md).
 MAX_ENTRIES = 2048
 # Whether this run (a Streamlit script run is one thread, one context) answered a read with a last-known value.
 served_last_known: contextvars.ContextVar[bool] = contextvars.ContextVar("calf_served_last_known", default=False)
