@@ -10,7 +10,10 @@ it happens on every rerun (calfui.viewer.resolve_viewer).
 
 A runner's own Save (and training log entry) is added to their cached records rather than sending the next read back
 for every record (`OwnerData.save_test`), but only when the store vouches that nothing else of that runner's changed
-in between (Store.last_write_step): the records are then exactly what the store would read.
+in between (Store.last_write_step): the records are then exactly what the store would read. The same step carries
+the runner's other cached values that name what they read (`cached(..., reads=...)`) and read none of what the write
+added, to its new version: a Save leaves the runner's away days, own retest interval and comments as they were, and
+the run after it used to read each of them again (a round trip each on PostgreSQL; issue 25).
 
 While the database can't be reached (DataUnreachable: a PostgreSQL server stopped or restarting), a cached read
 answers with the newest value it holds for that owner and key, and marks the run (`served_last_known`): the shell
@@ -25,9 +28,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import enum
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -56,6 +60,17 @@ MAX_ENTRIES = 2048
 served_last_known: contextvars.ContextVar[bool] = contextvars.ContextVar("calf_served_last_known", default=False)
 
 
+class RunnerRows(enum.Enum):
+    """The kinds of a runner's rows a cached value can name as all it reads (`cached(..., reads=...)`): a write that
+    adds rows of another kind only (`OwnerData.save_test`, `add_routine_log`) leaves such a value as it was."""
+
+    TESTS = "tests with their symptoms and raise marks"  # what Store.save_test writes
+    ROUTINE_LOGS = "routine log entries"  # what Store.add_routine_log writes
+    AWAY_DAYS = "days away"
+    RETEST_CHOICE = "own retest interval"
+    COMMENTS = "coaches' comments"
+
+
 class _RememberedOutage(DataUnreachable):
     """The failure a read of this run met, repeated without asking the database again (calfui.run_versions)."""
 
@@ -66,10 +81,20 @@ class GenerationCache:
         self._items: OrderedDict[tuple[str, str, tuple[int | None, int], Hashable], Any] = OrderedDict()
         # (database, owner, key) -> the full key of its newest value
         self._newest: dict[tuple[str, str, Hashable], tuple[str, str, tuple[int | None, int], Hashable]] = {}
+        # (database, owner, key) -> the only rows its value reads, where the caller named them (`carry`)
+        self._reads: dict[tuple[str, str, Hashable], frozenset[RunnerRows]] = {}
         self._lock = threading.Lock()
         self._max = max_entries
 
-    def get(self, store: Store, owner: str, key: Hashable, compute: Callable[[], T], runner_id: int | None = None) -> T:
+    def get(
+        self,
+        store: Store,
+        owner: str,
+        key: Hashable,
+        compute: Callable[[], T],
+        runner_id: int | None = None,
+        reads: frozenset[RunnerRows] | None = None,
+    ) -> T:
         short_key = (store.description, owner, key)
         try:
             # The version is read before computing: a write landing meanwhile files the value under the old version.
@@ -87,6 +112,8 @@ class GenerationCache:
             return known
         run_versions.note_outage(None)
         with self._lock:
+            if reads is not None and runner_id is not None:
+                self._reads[short_key] = reads
             self._file(short_key, full_key, value)
         return value
 
@@ -120,6 +147,7 @@ class GenerationCache:
             dropped_short = (dropped[0], dropped[1], dropped[3])
             if self._newest.get(dropped_short) == dropped:
                 del self._newest[dropped_short]
+                self._reads.pop(dropped_short, None)
 
     def _version(self, store: Store, owner: str, runner_id: int | None) -> int:
         met = run_versions.outage()
@@ -141,6 +169,24 @@ class GenerationCache:
         with self._lock:
             self._file((store.description, owner, key), full_key, value)
 
+    def carry(self, store: Store, owner: str, runner_id: int, step: tuple[int, int], added: RunnerRows) -> int:
+        """File at the runner's version `step[1]` every value of theirs held at `step[0]` that names the rows it reads
+        and reads none of the kind `added`: a write that only added such rows (and nothing else of the runner's
+        changed between the two versions: Store.last_write_step) left those values as they were. Returns how many
+        were carried."""
+        before, after = step
+        carried = 0
+        with self._lock:
+            for short_key, full_key in list(self._newest.items()):
+                if short_key[:2] != (store.description, owner) or full_key[2] != (runner_id, before):
+                    continue
+                reads = self._reads.get(short_key)
+                if reads is None or added in reads or full_key not in self._items:
+                    continue
+                self._file(short_key, (*short_key[:2], (runner_id, after), short_key[2]), self._items[full_key])
+                carried += 1
+        return carried
+
     def _last_known(self, short_key: tuple[str, str, Hashable], error: DataUnreachable) -> Any:
         with self._lock:
             full_key = self._newest.get(short_key)
@@ -153,11 +199,20 @@ class GenerationCache:
 _cache = GenerationCache()
 
 
-def cached(store: Store, owner: str, key: Hashable, compute: Callable[[], T], *, runner_id: int | None = None) -> T:
+def cached(
+    store: Store,
+    owner: str,
+    key: Hashable,
+    compute: Callable[[], T],
+    *,
+    runner_id: int | None = None,
+    reads: Collection[RunnerRows] | None = None,
+) -> T:
     """`compute()`'s value for this key, computed again only after a write to this owner's data. `compute` must
     read nothing but this owner's data; with `runner_id`, nothing but that runner's, and it is computed again only
-    after a write to theirs."""
-    return _cache.get(store, owner, key, compute, runner_id)
+    after a write to theirs. With `reads` (and `runner_id`), it reads nothing but those rows of the runner's: a
+    Save that adds rows of another kind keeps the value (GenerationCache.carry)."""
+    return _cache.get(store, owner, key, compute, runner_id, None if reads is None else frozenset(reads))
 
 
 def records(store: Store, owner: str, runner_id: int) -> RunnerRecords:
@@ -180,10 +235,18 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
         (calfui.run_versions)."""
         return run_versions.version(self.store, self.owner, runner_id)
 
-    def cached(self, key: Hashable, compute: Callable[[], T], *, runner_id: int | None = None) -> T:
+    def cached(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        runner_id: int | None = None,
+        reads: Collection[RunnerRows] | None = None,
+    ) -> T:
         """`compute()`'s value, computed again only after this owner's data changed (with `runner_id`: that
-        runner's). It must read only theirs (only that runner's)."""
-        return cached(self.store, self.owner, key, compute, runner_id=runner_id)
+        runner's). It must read only theirs (only that runner's; with `reads`, only those of the runner's rows, and
+        then a Save of other rows keeps it)."""
+        return cached(self.store, self.owner, key, compute, runner_id=runner_id, reads=reads)
 
     def records(self, runner_id: int) -> RunnerRecords:
         return records(self.store, self.owner, int(runner_id))
@@ -194,6 +257,7 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
             int(runner_id),
             lambda: self.store.save_test(self.owner, int(runner_id), test, symptoms),
             self.store.records_with_test,
+            RunnerRows.TESTS,
         )
 
     def add_routine_log(self, runner_id: int, entry: RoutineLogEntry) -> int:
@@ -202,16 +266,22 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
             int(runner_id),
             lambda: self.store.add_routine_log(self.owner, int(runner_id), entry),
             self.store.records_with_log,
+            RunnerRows.ROUTINE_LOGS,
         )
 
     def _added(
-        self, runner_id: int, write: Callable[[], int], added: Callable[[str, int, RunnerRecords, int], RunnerRecords]
+        self,
+        runner_id: int,
+        write: Callable[[], int],
+        added: Callable[[str, int, RunnerRecords, int], RunnerRecords],
+        kind: RunnerRows,
     ) -> int:
         """Run a write that adds one record of the runner (a test, a log entry) and returns its id. When the runner's
         records are cached at the version just before it, and nothing else of theirs was written in between
         (Store.last_write_step), the new record is read back and added to them (`added`: records_with_test...), filed
         at the write's version: the run after a Save reads a few small rows instead of every record of the runner
-        again (issue 25). Otherwise the next read loads them all, as after any other write."""
+        again (issue 25). Otherwise the next read loads them all, as after any other write. With that step, the
+        runner's values that read no rows of this `kind` are kept too (GenerationCache.carry)."""
         key = ("records", runner_id)
         held = _cache.held(self.store, self.owner, key, runner_id)
         try:
@@ -219,6 +289,8 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
             step = self.store.last_write_step()
         finally:  # as every write forwarded (calfui.forwarding): the run asks for the versions again
             run_versions.forget()
+        if step is not None:
+            _cache.carry(self.store, self.owner, runner_id, step, kind)
         if step is not None and held is not None and held[0] == step[0]:
             with contextlib.suppress(StoreError):  # (deleted in the meantime): the next read loads them all
                 records = added(self.owner, runner_id, held[1], new_id)

@@ -18,7 +18,7 @@ from calfcore.coaching import MAX_COMMENT_LENGTH, MAX_NOTE_LENGTH, TestComment
 from calfcore.models import HeelRaiseTest
 from calfcore.sharing import ResolvedShare
 from calfcore.validation import InputErrors, parse_comment
-from calfui.cache import CoachData, OwnerData
+from calfui.cache import CoachData, OwnerData, RunnerRows
 from calfui.context import now
 from calfui.saving import saving
 from calfui.state import runner_key, runner_state
@@ -27,7 +27,12 @@ from calfui.widgets import plain, saved_message
 
 def runner_comments(data: OwnerData, runner_id: int) -> list[TestComment]:
     """Every comment on this runner's tests (hidden ones marked), read once per data version."""
-    return data.cached(("comments", runner_id), lambda: data.list_comments(runner_id), runner_id=runner_id)
+    return data.cached(
+        ("comments", runner_id),
+        lambda: data.list_comments(runner_id),
+        runner_id=runner_id,
+        reads={RunnerRows.COMMENTS},  # a new test has none yet: a Save keeps them
+    )
 
 
 def _comment_card(comment: TestComment) -> None:

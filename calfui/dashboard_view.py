@@ -13,11 +13,11 @@ import streamlit as st
 
 from calfcore import charts, dashboard
 from calfcore.models import HeelRaiseTest
-from calfcore.retest import RetestPlan
+from calfcore.retest import AwayDay, RetestPlan
 from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords, StoreError
 from calfui.arrow import arrow_datasets, arrow_table
-from calfui.cache import OwnerData
+from calfui.cache import OwnerData, RunnerRows
 from calfui.result import equipment_access, render_result
 from calfui.state import runner_key
 from calfui.widgets import plain
@@ -83,16 +83,33 @@ def render_chart(
             st.table(table, hide_index=True)
 
 
+def away_days(data: OwnerData, runner_id: int) -> list[AwayDay]:
+    """The days the runner marked away, read once per data version; a Save of a test or a log keeps them."""
+    return data.cached(
+        ("away days", runner_id),
+        lambda: data.list_away_days(runner_id),
+        runner_id=runner_id,
+        reads={RunnerRows.AWAY_DAYS},
+    )
+
+
+def own_retest_choice(data: OwnerData, runner_id: int) -> int | None:
+    """The retest interval the runner chose (None: by stage), read once per data version; a Save keeps it."""
+    return data.cached(
+        ("retest choice", runner_id),
+        lambda: data.retest_choice(runner_id),
+        runner_id=runner_id,
+        reads={RunnerRows.RETEST_CHOICE},
+    )
+
+
 def retest_schedule(data: OwnerData, records: RunnerRecords, today: dt.date) -> tuple[RetestPlan | None, set[dt.date]]:
     """The runner's next retest (calfcore.retest) and days away, read once per data version."""
     from calfcore.retest import next_retest
 
     runner_id = records.runner.saved_id
-    away = {
-        a.day
-        for a in data.cached(("away days", runner_id), lambda: data.list_away_days(runner_id), runner_id=runner_id)
-    }
-    own = data.cached(("retest choice", runner_id), lambda: data.retest_choice(runner_id), runner_id=runner_id)
+    away = {a.day for a in away_days(data, runner_id)}
+    own = own_retest_choice(data, runner_id)
     _, plan = data.cached(
         ("next retest", runner_id, today),
         lambda: next_retest(

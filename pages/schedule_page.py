@@ -12,7 +12,7 @@ from calfcore.warning_signs import warning_of
 from calfstore import NotFound
 from calfui import checkin_view, widgets
 from calfui.context import PageContext, render_page
-from calfui.dashboard_view import render_retest, retest_schedule
+from calfui.dashboard_view import away_days, own_retest_choice, render_retest, retest_schedule
 from calfui.pickers import pick
 from calfui.saving import saving
 from calfui.sidebar import require_runner
@@ -47,9 +47,7 @@ def render(context: PageContext) -> None:
     widgets.saved_message(state.pop("flash", None))
 
     st.header("How often to retest")
-    own = context.data.cached(
-        ("retest choice", runner_id), lambda: context.data.retest_choice(runner_id), runner_id=runner_id
-    )
+    own = own_retest_choice(context.data, runner_id)
     choices = [BY_STAGE, *OWN_CHOICE_DAYS]
     with st.form(runner_key(runner_id, "retest_every", revision_of(own)), border=True, enter_to_submit=False):
         every = st.radio(
@@ -102,9 +100,7 @@ def render(context: PageContext) -> None:
                 state["flash"] = f"Marked {len(days)} day{'s' if len(days) > 1 else ''} away."
                 st.rerun()
 
-    marked_days = context.data.cached(
-        ("away days", runner_id), lambda: context.data.list_away_days(runner_id), runner_id=runner_id
-    )
+    marked_days = away_days(context.data, runner_id)
     if not marked_days:
         st.caption("No days marked.")
         return

@@ -24,7 +24,7 @@ from calfcore.models import (
     SymptomEntry,
 )
 from calfstore import RunnerRecords, Store
-from calfui.cache import GenerationCache, OwnerData
+from calfui.cache import GenerationCache, OwnerData, RunnerRows
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -548,3 +548,78 @@ def test_after_a_save_the_next_read_adds_the_test_to_what_was_cached_and_never_m
     assert [t.notes for t in page().tests if t.id == latest.id] == ["corrected"]
     club.delete_test(ann, latest.saved_id)
     assert all(t.id != latest.id for t in page().tests) and page() == load("club", ann)
+
+
+def test_a_save_keeps_the_runners_away_days_retest_interval_and_comments_and_any_change_of_them_shows(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 25: a Save (a test, a training log entry) adds rows that the runner's days away, own retest interval
+    and comments don't read, so the run after it reads none of them again (on PostgreSQL a round trip each), on both
+    backends; each is still the store's own, and a change of any of them (from this session or another) is read at
+    the next run."""
+    from calfcore.retest import AwayDay, AwayReason
+    from calfcore.sharing import token_hash
+    from calfui import run_versions
+    from calfui.comments import runner_comments
+    from calfui.dashboard_view import away_days, own_retest_choice
+
+    club = OwnerData(store, "club")
+    ann = club.create_runner(_runner("Ann")).saved_id
+    first = club.save_test(ann, _every_kind_of_test(TODAY)[0][0])
+    club.set_away_days(ann, [AwayDay(TODAY + dt.timedelta(days=3), AwayReason.TRAVELLING)])
+    club.set_retest_choice(ann, 21)
+    stamp = dt.datetime(2026, 6, 15, 9, 0)
+    link = club.create_share_link(ann, "Coach Sam", token_hash("c" * 43), None, stamp).id
+    club.set_link_comments(ann, link, True)
+    store.add_comment("coach", "Sam", token_hash("c" * 43), first, "Good start.", stamp)
+    reads: list[str] = []
+    unread = {
+        name: getattr(store, name) for name in ("list_away_days", "retest_choice", "list_comments", "load_records")
+    }
+    for name, read in unread.items():
+        monkeypatch.setattr(store, name, lambda *args, name=name, read=read: [reads.append(name), read(*args)][1])
+
+    def page() -> tuple[list[AwayDay], int | None, list[str], int]:
+        with run_versions.one_run():
+            return (
+                away_days(club, ann),
+                own_retest_choice(club, ann),
+                [c.body for c in runner_comments(club, ann)],
+                club.cached(  # a value of the tests alone: a Save of a test reads it again, a training log keeps it
+                    ("tests saved", ann),
+                    lambda: len(store.load_records("club", ann).tests),
+                    runner_id=ann,
+                    reads={RunnerRows.TESTS},
+                ),
+            )
+
+    def from_the_store() -> tuple[list[AwayDay], int | None, list[str], int]:
+        return (
+            unread["list_away_days"]("club", ann),
+            unread["retest_choice"]("club", ann),
+            [c.body for c in unread["list_comments"]("club", ann)],
+            len(unread["load_records"]("club", ann).tests),
+        )
+
+    page()
+    for save, read_again in (
+        (lambda: club.save_test(ann, _every_kind_of_test(TODAY)[1][0]), ["load_records"]),
+        (lambda: club.add_routine_log(ann, RoutineLogEntry(TODAY, "ball_roll", 3, 12, 0.0, 2, "")), []),
+    ):
+        reads.clear()
+        save()
+        assert page() == from_the_store()
+        assert reads == read_again  # nothing else read again
+
+    changes = (
+        lambda: club.set_away_days(ann, [AwayDay(TODAY + dt.timedelta(days=5), AwayReason.ILL)]),
+        lambda: club.set_retest_choice(ann, 14),
+        lambda: store.add_comment("coach", "Sam", token_hash("c" * 43), first, "Keep going.", stamp),  # another session
+    )
+    for change, read in zip(changes, ("list_away_days", "retest_choice", "list_comments"), strict=True):
+        change()
+        club.save_test(ann, _every_kind_of_test(TODAY)[2][0])  # a Save right after: it vouches for nothing before it
+        reads.clear()
+        assert page() == from_the_store()
+        assert read in reads
+    assert page()[1:] == (14, ["Good start.", "Keep going."], 5)
