@@ -30,7 +30,7 @@ from calfstore.faces.planning import PlanningStore
 from calfstore.faces.records import RunnerRecordsStore
 from calfstore.faces.runs import RunsStore
 from calfstore.faces.sharing import SharingStore
-from calfstore.interface import LOCAL_OWNER, Store
+from calfstore.interface import LOCAL_OWNER, Store, WriteStep
 from calfstore.schema import RUNNER_TABLES
 from calfstore.url import DatabaseUrl, configured_database, parse_database_url
 
@@ -53,6 +53,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "WriteConflict",
+    "WriteStep",
     "configured_database",
     "open_store",
     "parse_database_url",

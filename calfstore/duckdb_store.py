@@ -28,6 +28,7 @@ from calfstore.errors import (
     StoreUnavailable,
     WriteConflict,
 )
+from calfstore.interface import WriteStep
 from calfstore.queries.common import Cursor
 from calfstore.sql import SqlStore
 
@@ -238,7 +239,7 @@ class DuckDBStore(SqlStore):
                 if changes_records:
                     self._steps.last = self._changed(owner, runner_id)
 
-    def last_write_step(self) -> tuple[int, int] | None:
+    def last_write_step(self) -> WriteStep | None:
         return getattr(self._steps, "last", None)
 
     def _queued_stamps(self) -> AbstractContextManager[Any]:
@@ -255,10 +256,11 @@ class DuckDBStore(SqlStore):
             self._every_owner_version,
         )
 
-    def _changed(self, owner: str | None, runner_id: int | None = None) -> tuple[int, int] | None:
+    def _changed(self, owner: str | None, runner_id: int | None = None) -> WriteStep | None:
         """Count a committed change of one owner's data (None: every owner's), of one of their runners' when
-        `runner_id` is given. Values never repeat. Returns that runner's data versions before and after it (none for
-        a change that names no runner). Called with `_commit_lock` held (the commit and its count are one step)."""
+        `runner_id` is given. Values never repeat. Returns the runner's and the owner's data versions before and
+        after it (none for a change that names no runner). Called with `_commit_lock` held (the commit and its count
+        are one step)."""
         number = next(_GENERATIONS)
         if owner is None:
             self._every_owner_version = number
@@ -266,9 +268,9 @@ class DuckDBStore(SqlStore):
         if runner_id is None:
             self._owner_versions[owner] = self._every_runner_versions[owner] = number
             return None
-        before = self.data_version(owner, runner_id)
+        step = WriteStep((self.data_version(owner, runner_id), number), (self.data_version(owner), number))
         self._owner_versions[owner] = self._runner_versions[(owner, runner_id)] = number
-        return before, number
+        return step
 
     @contextmanager
     def _snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from calfstore.faces.coaching import CoachingStore
 from calfstore.faces.planning import PlanningStore
@@ -24,6 +25,15 @@ from calfstore.faces.runs import RunsStore
 from calfstore.faces.sharing import SharingStore
 
 LOCAL_OWNER = "local"
+
+
+@dataclass(frozen=True)
+class WriteStep:
+    """The data versions on each side of one write of a runner's data, with no other change between them
+    (Store.last_write_step): the runner's (data_version with the runner) and their owner's (data_version)."""
+
+    runner: tuple[int, int]
+    owner: tuple[int, int]
 
 
 class Store(RunnerRecordsStore, SharingStore, CoachingStore, PlanningStore, RunsStore):
@@ -61,14 +71,14 @@ class Store(RunnerRecordsStore, SharingStore, CoachingStore, PlanningStore, Runs
         question is a round trip (calfui.run_versions asks for both together)."""
         return {scope: self.data_version(*scope) for scope in scopes}
 
-    def last_write_step(self) -> tuple[int, int] | None:
+    def last_write_step(self) -> WriteStep | None:
         """The data versions of the runner whose data this thread's last write changed (data_version with the
-        runner): before the write and after it, with no other change of that runner's data between the two. A cache
-        holding the runner's records at the first can add what was written and keep them at the second instead of
-        reading them all again (calfui.cache). None when the store can't vouch for that: the last write failed, named
-        no runner, or (PostgreSQL) a change of every owner (a migration) committed while it ran. Other processes'
-        writes of the runner land before or after the write, never between its two versions (PostgreSQL queues an
-        owner's writes whole, DuckDB has one process)."""
+        runner), and of their owner: before the write and after it, with no other change of that runner's or owner's
+        data between the two. A cache holding the runner's records at the first can add what was written and keep
+        them at the second instead of reading them all again (calfui.cache). None when the store can't vouch for
+        that: the last write failed, named no runner, or (PostgreSQL) a change of every owner (a migration)
+        committed while it ran. Other processes' writes of the owner land before or after the write, never between
+        its two versions (PostgreSQL queues an owner's writes whole, DuckDB has one process)."""
         return None
 
     @abstractmethod

@@ -29,6 +29,7 @@ from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from calfstore.errors import DataUnreachable, NotSaved, StoreError, StoreUnavailable, WriteConflict
+from calfstore.interface import WriteStep
 from calfstore.postgres_versions import (
     count_the_change,
     queue_behind_the_owners_writes,
@@ -312,7 +313,11 @@ class PostgresStore(SqlStore):
             yield cursor
             if changes_records:
                 written = count_the_change(cursor, owner, runner_id)
-                step = None if before is None else write_step(cursor, before, written)
+                step = (
+                    None
+                    if before is None or owner is None or runner_id is None
+                    else (write_step(cursor, owner, runner_id, before, written))
+                )
         if changes_records:
             self._steps.last = step  # committed
 
@@ -328,7 +333,7 @@ class PostgresStore(SqlStore):
     def _snapshot_cursor(self) -> AbstractContextManager[Cursor]:
         return self._snapshot()
 
-    def last_write_step(self) -> tuple[int, int] | None:
+    def last_write_step(self) -> WriteStep | None:
         return getattr(self._steps, "last", None)
 
     def data_version(self, owner: str, runner_id: int | None = None) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from calfstore.interface import WriteStep
 from calfstore.queries.common import Cursor
 
 EVERY_OWNER = "*"  # the data_versions row changed by migrations: a change for every owner
@@ -54,13 +55,15 @@ def read_versions(cursor: Cursor, scopes: Collection[tuple[str, int | None]]) ->
 def queue_behind_the_owners_writes(cursor: Cursor, owner: str | None, runner_id: int | None) -> dict[str, int] | None:
     """A write's first statement: hold the owner's row until the commit, so that the owner's writes queue whole, in
     the order they start (every write of an owner ends by changing that row, so one lock order for all of them:
-    none waits for another that waits for it). With `runner_id`: the runner's version rows as they stand now, which
-    no write of the owner can change before this one commits (the runner's own row and its owner's every-runner row
-    only change with the owner's row); None when the owner has no row yet (a first write: nothing cached)."""
-    if owner is None or not _rows(cursor, [owner], " FOR UPDATE") or runner_id is None:
+    none waits for another that waits for it). With `runner_id`: the owner's row and the runner's version rows as
+    they stand now, which no write of the owner can change before this one commits (the runner's own row and its
+    owner's every-runner row only change with the owner's row); None when the owner has no row yet (a first write:
+    nothing cached)."""
+    owners_row = {} if owner is None else _rows(cursor, [owner], " FOR UPDATE")
+    if owner is None or not owners_row or runner_id is None:
         return None
     keys = version_rows(owner, runner_id)
-    return {key: 0 for key in keys} | _rows(cursor, keys)
+    return owners_row | {key: 0 for key in keys} | _rows(cursor, keys)
 
 
 def count_the_change(cursor: Cursor, owner: str | None, runner_id: int | None) -> dict[str, int]:
@@ -77,12 +80,18 @@ def count_the_change(cursor: Cursor, owner: str | None, runner_id: int | None) -
     return {key: int(version) for key, version in numbers}
 
 
-def write_step(cursor: Cursor, before: dict[str, int], written: dict[str, int]) -> tuple[int, int] | None:
-    """The runner's data versions on each side of this write (Store.last_write_step), or None if a change of every
-    owner (a migration, a transfer) committed meanwhile. That row is read with a share lock: a migration under way is
-    waited for (and seen), one not yet started waits for this commit, so no change of every owner can land between
-    the two versions unseen."""
+def write_step(
+    cursor: Cursor, owner: str, runner_id: int, before: dict[str, int], written: dict[str, int]
+) -> WriteStep | None:
+    """The runner's and the owner's data versions on each side of this write (Store.last_write_step), or None if a
+    change of every owner (a migration, a transfer) committed meanwhile. That row is read with a share lock: a
+    migration under way is waited for (and seen), one not yet started waits for this commit, so no change of every
+    owner can land between the two versions unseen."""
     if _rows(cursor, [EVERY_OWNER], " FOR SHARE").get(EVERY_OWNER, 0) != before[EVERY_OWNER]:
         return None
-    after = before | {key: number for key, number in written.items() if key in before}
-    return max(before.values()), max(after.values())
+    after = before | written
+
+    def step(rows: tuple[str, ...]) -> tuple[int, int]:
+        return max(before[key] for key in rows), max(after[key] for key in rows)
+
+    return WriteStep(step(version_rows(owner, runner_id)), step(version_rows(owner, None)))

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from calfcore.coaching import RosterEntry
-from calfcore.models import HeelRaiseTest, RoutineLogEntry, SymptomEntry
-from calfstore import DataUnreachable, RunnerRecords, Store, StoreError
+from calfcore.models import HeelRaiseTest, RoutineLogEntry, RunnerProfile, SymptomEntry
+from calfstore import DataUnreachable, RunnerRecords, Store, StoreError, WriteStep
 from calfui import run_versions
 from calfui.forwarding import (
     CoachingForCoach,
@@ -61,9 +61,10 @@ served_last_known: contextvars.ContextVar[bool] = contextvars.ContextVar("calf_s
 
 
 class RunnerRows(enum.Enum):
-    """The kinds of a runner's rows a cached value can name as all it reads (`cached(..., reads=...)`): a write that
+    """The kinds of runners' rows a cached value can name as all it reads (`cached(..., reads=...)`): a write that
     adds rows of another kind only (`OwnerData.save_test`, `add_routine_log`) leaves such a value as it was."""
 
+    PROFILES = "runner profiles"
     TESTS = "tests with their symptoms and raise marks"  # what Store.save_test writes
     ROUTINE_LOGS = "routine log entries"  # what Store.add_routine_log writes
     AWAY_DAYS = "days away"
@@ -112,7 +113,7 @@ class GenerationCache:
             return known
         run_versions.note_outage(None)
         with self._lock:
-            if reads is not None and runner_id is not None:
+            if reads is not None:
                 self._reads[short_key] = reads
             self._file(short_key, full_key, value)
         return value
@@ -169,21 +170,22 @@ class GenerationCache:
         with self._lock:
             self._file((store.description, owner, key), full_key, value)
 
-    def carry(self, store: Store, owner: str, runner_id: int, step: tuple[int, int], added: RunnerRows) -> int:
-        """File at the runner's version `step[1]` every value of theirs held at `step[0]` that names the rows it reads
-        and reads none of the kind `added`: a write that only added such rows (and nothing else of the runner's
-        changed between the two versions: Store.last_write_step) left those values as they were. Returns how many
-        were carried."""
-        before, after = step
+    def carry(self, store: Store, owner: str, runner_id: int, step: WriteStep, added: RunnerRows) -> int:
+        """File at the write's versions every value of the runner's (and of their owner's) held at the versions just
+        before it that names the rows it reads and reads none of the kind `added`: a write that only added such rows
+        (and nothing else of the owner's changed between the two versions: Store.last_write_step) left those values
+        as they were. Returns how many were carried."""
+        moves = {(runner_id, step.runner[0]): (runner_id, step.runner[1]), (None, step.owner[0]): (None, step.owner[1])}
         carried = 0
         with self._lock:
             for short_key, full_key in list(self._newest.items()):
-                if short_key[:2] != (store.description, owner) or full_key[2] != (runner_id, before):
+                after = moves.get(full_key[2])
+                if after is None or short_key[:2] != (store.description, owner):
                     continue
                 reads = self._reads.get(short_key)
                 if reads is None or added in reads or full_key not in self._items:
                     continue
-                self._file(short_key, (*short_key[:2], (runner_id, after), short_key[2]), self._items[full_key])
+                self._file(short_key, (*short_key[:2], after, short_key[2]), self._items[full_key])
                 carried += 1
         return carried
 
@@ -211,7 +213,8 @@ def cached(
     """`compute()`'s value for this key, computed again only after a write to this owner's data. `compute` must
     read nothing but this owner's data; with `runner_id`, nothing but that runner's, and it is computed again only
     after a write to theirs. With `reads` (and `runner_id`), it reads nothing but those rows of the runner's: a
-    Save that adds rows of another kind keeps the value (GenerationCache.carry)."""
+    Save that adds rows of another kind keeps the value (GenerationCache.carry); without `runner_id`, the rows of
+    any of the owner's runners."""
     return _cache.get(store, owner, key, compute, runner_id, None if reads is None else frozenset(reads))
 
 
@@ -250,6 +253,10 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
 
     def records(self, runner_id: int) -> RunnerRecords:
         return records(self.store, self.owner, int(runner_id))
+
+    def runners(self) -> list[RunnerProfile]:
+        """The owner's runner profiles (the sidebar's menu), read once per data version; a Save keeps them."""
+        return self.cached("runners", self.list_runners, reads={RunnerRows.PROFILES})
 
     def save_test(self, runner_id: int, test: HeelRaiseTest, symptoms: Sequence[SymptomEntry] = ()) -> int:
         """Save a test with its symptoms (Store.save_test), then add it to the runner's cached records (`_added`)."""
@@ -291,10 +298,10 @@ class OwnerData(RunnerRecordsForOwner, SharingForOwner, CommentsForOwner, Planni
             run_versions.forget()
         if step is not None:
             _cache.carry(self.store, self.owner, runner_id, step, kind)
-        if step is not None and held is not None and held[0] == step[0]:
+        if step is not None and held is not None and held[0] == step.runner[0]:
             with contextlib.suppress(StoreError):  # (deleted in the meantime): the next read loads them all
                 records = added(self.owner, runner_id, held[1], new_id)
-                _cache.put(self.store, self.owner, key, records, runner_id=runner_id, version=step[1])
+                _cache.put(self.store, self.owner, key, records, runner_id=runner_id, version=step.runner[1])
         return new_id
 
 

@@ -29,7 +29,7 @@ from calfstore.duckdb_backup import start_worker
 from calfstore.duckdb_store import DuckDBStore
 from calfstore.url import configured_database
 from calfui import run_versions, saving
-from calfui.cache import CoachData, OwnerData, cached, served_last_known
+from calfui.cache import CoachData, OwnerData, RunnerRows, cached, served_last_known
 from calfui.viewer import Viewer, ViewerKind
 
 _LOG = logging.getLogger("calfcheck.store")
@@ -126,7 +126,9 @@ def on_script_error(error: Exception) -> bool:
 
 def _runner(store: Store, owner: str, runner_id: int) -> RunnerProfile:
     """A runner profile, read once per data version (NotFound is never cached)."""
-    return cached(store, owner, ("runner", runner_id), lambda: store.get_runner(owner, runner_id))
+    return cached(
+        store, owner, ("runner", runner_id), lambda: store.get_runner(owner, runner_id), reads={RunnerRows.PROFILES}
+    )
 
 
 @dataclass(frozen=True)

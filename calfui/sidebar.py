@@ -31,7 +31,7 @@ def sidebar(context: PageContext) -> None:
 def runner_picker(context: PageContext) -> None:
     """In the sidebar: which of this viewer's runner profiles the pages show, picked by id. The choice is kept in
     the URL too, so a reload stays on the same runner."""
-    runners = context.data.cached("runners", context.data.list_runners)
+    runners = context.data.runners()
     if not runners:
         _show_runner_in_url(None)
         return
@@ -52,7 +52,7 @@ def runner_picker(context: PageContext) -> None:
 
 def runner_labels(context: PageContext) -> dict[int, str]:
     """Every runner of this viewer by id, named as the menu names them: told apart when two share a name."""
-    runners = context.data.cached("runners", context.data.list_runners)
+    runners = context.data.runners()
     return distinct_labels({r.saved_id: runner_label(r) for r in runners})
 
 

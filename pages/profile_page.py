@@ -152,7 +152,7 @@ def _create(context: PageContext, raw: dict[str, Any], slots: dict[str, Any], ex
 def render(context: PageContext) -> None:
     st.title("Profile")
     runner = context.runner()
-    runners = context.data.cached("runners", context.data.list_runners)
+    runners = context.data.runners()
 
     new_state = st.session_state.setdefault(NEW_PROFILE_STATE, {})
     if "created" in new_state:

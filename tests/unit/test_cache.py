@@ -415,28 +415,32 @@ def test_the_saved_test_added_to_the_records_is_what_the_store_reads_back(store:
         assert store.records_with_log(owner, runner_id, before, log_id) == store.load_records(owner, runner_id)
 
 
-def test_a_write_says_the_runners_data_versions_on_each_side_of_it(store: Store) -> None:
-    """last_write_step: the runner's data version just before a write and just after it, for this thread's last
-    write; nothing for a write that failed or named no runner; another thread's write leaves this thread's alone."""
+def test_a_write_says_the_runners_and_owners_data_versions_on_each_side_of_it(store: Store) -> None:
+    """last_write_step: the runner's and the owner's data versions just before a write and just after it, for this
+    thread's last write; nothing for a write that failed or named no runner; another thread's write leaves this
+    thread's alone."""
     import threading
 
-    from calfstore import NotFound
+    from calfstore import NotFound, WriteStep
     from tests.unit.helpers import heel_test
+
+    def versions() -> tuple[int, int]:
+        return store.data_version("club", ann), store.data_version("club")
 
     ann = int(store.create_runner("club", _runner("Ann")).id)
     assert store.last_write_step() is None  # a new runner: a change that names no runner's data
-    before = store.data_version("club", ann)
+    runner, owner = versions()
     store.save_test("club", ann, heel_test(20, 24))
-    assert store.last_write_step() == (before, store.data_version("club", ann))
+    assert store.last_write_step() == WriteStep((runner, versions()[0]), (owner, versions()[1]))
     mine = store.last_write_step()
     elsewhere = threading.Thread(target=lambda: store.save_test("club", ann, heel_test(21, 24)))
     elsewhere.start()
     elsewhere.join()
     assert store.last_write_step() == mine  # the other thread's step is its own...
-    before = store.data_version("club", ann)
-    assert mine is not None and before > mine[1]  # ...and its write moved the runner's version on
+    runner, owner = versions()
+    assert mine is not None and runner > mine.runner[1] and owner > mine.owner[1]  # ...and its write moved them on
     store.add_routine_log("club", ann, RoutineLogEntry(TODAY, "ball_roll", 3, 15))
-    assert store.last_write_step() == (before, store.data_version("club", ann))
+    assert store.last_write_step() == WriteStep((runner, versions()[0]), (owner, versions()[1]))
     with pytest.raises(NotFound):
         store.save_test("club", ann + 99, heel_test(20, 24))
     assert store.last_write_step() is None  # a refused write
@@ -448,7 +452,7 @@ def test_another_processs_writes_land_on_either_side_of_a_write_never_between(po
     every owner (a migration) committed while the write runs leaves it unvouched."""
     import threading
 
-    from calfstore import open_store
+    from calfstore import WriteStep, open_store
     from calfstore.postgres_store import PostgresStore
     from tests.unit.helpers import heel_test
 
@@ -459,9 +463,9 @@ def test_another_processs_writes_land_on_either_side_of_a_write_never_between(po
         ben = int(here.create_runner("club", _runner("Ben")).id)
         for writer in (elsewhere, here, elsewhere):
             writer.save_test("club", ann, heel_test(20, 24))
-        before = here.data_version("club", ann)
+        before, owner_before = here.data_version("club", ann), here.data_version("club")
         in_the_write, go_on = threading.Event(), threading.Event()
-        steps: list[tuple[int, int] | None] = []
+        steps: list[WriteStep | None] = []
 
         def saving_slowly() -> None:  # this process's save, held open after its first statement
             with here._transaction("club", runner_id=ann) as cursor:
@@ -480,8 +484,10 @@ def test_another_processs_writes_land_on_either_side_of_a_write_never_between(po
         go_on.set()
         mine.join(10)
         theirs.join(10)  # ...and lands after it
-        assert steps == [(before, here.data_version("club", ann))]
-        assert here.data_version("club", ben) > steps[0][1]
+        step = steps[0]
+        assert step is not None and step.runner == (before, here.data_version("club", ann))
+        assert step.owner[0] == owner_before  # the other save, queued behind, is after both ends
+        assert here.data_version("club", ben) > step.runner[1] and here.data_version("club") > step.owner[1]
 
         in_the_write.clear()
         go_on.clear()
@@ -550,13 +556,13 @@ def test_after_a_save_the_next_read_adds_the_test_to_what_was_cached_and_never_m
     assert all(t.id != latest.id for t in page().tests) and page() == load("club", ann)
 
 
-def test_a_save_keeps_the_runners_away_days_retest_interval_and_comments_and_any_change_of_them_shows(
+def test_a_save_keeps_the_runner_list_away_days_retest_interval_and_comments_and_any_change_of_them_shows(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 25: a Save (a test, a training log entry) adds rows that the runner's days away, own retest interval
-    and comments don't read, so the run after it reads none of them again (on PostgreSQL a round trip each), on both
-    backends; each is still the store's own, and a change of any of them (from this session or another) is read at
-    the next run."""
+    """Issue 25: a Save (a test, a training log entry) adds rows that the owner's list of runners and the runner's
+    days away, own retest interval and comments don't read, so the run after it reads none of them again (on
+    PostgreSQL a round trip each), on both backends; each is still the store's own, and a change of any of them
+    (from this session or another) is read at the next run."""
     from calfcore.retest import AwayDay, AwayReason
     from calfcore.sharing import token_hash
     from calfui import run_versions
@@ -574,14 +580,16 @@ def test_a_save_keeps_the_runners_away_days_retest_interval_and_comments_and_any
     store.add_comment("coach", "Sam", token_hash("c" * 43), first, "Good start.", stamp)
     reads: list[str] = []
     unread = {
-        name: getattr(store, name) for name in ("list_away_days", "retest_choice", "list_comments", "load_records")
+        name: getattr(store, name)
+        for name in ("list_away_days", "retest_choice", "list_comments", "load_records", "list_runners")
     }
     for name, read in unread.items():
         monkeypatch.setattr(store, name, lambda *args, name=name, read=read: [reads.append(name), read(*args)][1])
 
-    def page() -> tuple[list[AwayDay], int | None, list[str], int]:
+    def page() -> tuple[list[str], list[AwayDay], int | None, list[str], int]:
         with run_versions.one_run():
             return (
+                [r.name for r in club.runners()],
                 away_days(club, ann),
                 own_retest_choice(club, ann),
                 [c.body for c in runner_comments(club, ann)],
@@ -593,8 +601,9 @@ def test_a_save_keeps_the_runners_away_days_retest_interval_and_comments_and_any
                 ),
             )
 
-    def from_the_store() -> tuple[list[AwayDay], int | None, list[str], int]:
+    def from_the_store() -> tuple[list[str], list[AwayDay], int | None, list[str], int]:
         return (
+            [r.name for r in unread["list_runners"]("club")],
             unread["list_away_days"]("club", ann),
             unread["retest_choice"]("club", ann),
             [c.body for c in unread["list_comments"]("club", ann)],
@@ -612,14 +621,18 @@ def test_a_save_keeps_the_runners_away_days_retest_interval_and_comments_and_any
         assert reads == read_again  # nothing else read again
 
     changes = (
+        lambda: club.update_runner(replace(club.get_runner(ann), name="Ann Lee")),
+        lambda: store.create_runner("club", _runner("Ben")),  # another session, another runner of the club
         lambda: club.set_away_days(ann, [AwayDay(TODAY + dt.timedelta(days=5), AwayReason.ILL)]),
         lambda: club.set_retest_choice(ann, 14),
         lambda: store.add_comment("coach", "Sam", token_hash("c" * 43), first, "Keep going.", stamp),  # another session
     )
-    for change, read in zip(changes, ("list_away_days", "retest_choice", "list_comments"), strict=True):
+    for change, read in zip(
+        changes, ("list_runners", "list_runners", "list_away_days", "retest_choice", "list_comments"), strict=True
+    ):
         change()
         club.save_test(ann, _every_kind_of_test(TODAY)[2][0])  # a Save right after: it vouches for nothing before it
         reads.clear()
         assert page() == from_the_store()
         assert read in reads
-    assert page()[1:] == (14, ["Good start.", "Keep going."], 5)
+    assert page()[0] == ["Ann Lee", "Ben"] and page()[2:] == (14, ["Good start.", "Keep going."], 7)
