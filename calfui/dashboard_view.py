@@ -58,9 +58,16 @@ def tap_key(base: str, points: Sequence[str]) -> str:
 
 
 def render_chart(
-    spec: dict[str, Any], text: str, table: pa.Table | None, *, key: str | None = None, points: Sequence[str] = ()
+    spec: dict[str, Any],
+    text: str,
+    table: pa.Table | None,
+    *,
+    key: str | None = None,
+    points: Sequence[str] = (),
+    table_key: str | None = None,
 ) -> None:
-    """A chart with its text alternative (read as the chart's name) and, folded away, every value as a table.
+    """A chart with its text alternative (read as the chart's name) and, folded away, every value as a table
+    (`render_chart_table`, keyed by `table_key`, else by the chart's `key`).
 
     With a `key` and its `points` (calfcore.charts.point_words), a tap on a point names its values in a line under
     the chart: a phone has no hover for the tooltip."""
@@ -77,10 +84,21 @@ def render_chart(
             else:
                 st.caption("Tap a point to see its values here.")
     if table is not None:
-        with st.expander("Chart as a table"):
-            # Said outright: left to decide, st.table turns an Arrow table back into pandas on every run just to see
-            # whether it has an index to hide (it never has): about 40 ms a run on a dashboard (issue 25).
-            st.table(table, hide_index=True)
+        render_chart_table(table, table_key or (f"{key}_table" if key else None))
+
+
+def render_chart_table(table: pa.Table, key: str | None) -> None:
+    """ "Chart as a table", folded away, drawn only once opened (opening it is a rerun): the browser renders every
+    cell of a table as page elements again at each run of the page, folded away or not, and the raises chart's table
+    alone took about 50 ms of the browser's main thread after each Save (issue 25, a Chromium trace). Without a key
+    to remember the opening by, drawn folded away at every run."""
+    folded = st.expander("Chart as a table", key=key, on_change="rerun") if key else st.expander("Chart as a table")
+    if key and not folded.open:
+        return
+    with folded:
+        # Said outright: left to decide, st.table turns an Arrow table back into pandas on every run just to see
+        # whether it has an index to hide (it never has): about 40 ms a run on a dashboard (issue 25).
+        st.table(table, hide_index=True)
 
 
 def away_days(data: OwnerData, runner_id: int) -> list[AwayDay]:
@@ -359,7 +377,7 @@ def render_running(data: OwnerData, records: RunnerRecords, today: dt.date, week
     spec, text, table = data.cached(
         ("running chart", records.runner.id, weeks, today, measure), ready, runner_id=records.runner.id
     )
-    render_chart(spec, text, table)
+    render_chart(spec, text, table, table_key=runner_key(records.runner.saved_id, "running_chart_table"))
     from calfcore.runs import DATING_NOTE
 
     st.caption(DATING_NOTE)

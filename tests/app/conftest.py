@@ -99,6 +99,16 @@ def record_test(at: AppTest, left: int | None, right: int | None, **fields: obje
     return at
 
 
+def open_chart_tables(at: AppTest) -> AppTest:
+    """Open every "Chart as a table" on the page, as a person clicking each one would: a chart's table is drawn
+    only once opened (calfui.dashboard_view.render_chart_table)."""
+    for key in [key for key in at.session_state if str(key).endswith("_table")]:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def texts(at: AppTest) -> str:
     """Everything a person would read on the page, as one string."""
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]

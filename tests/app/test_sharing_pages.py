@@ -18,6 +18,7 @@ from tests.app.conftest import (
     TIMEOUT,
     create_runner,
     go,
+    open_chart_tables,
     peek_store,
     record_test,
     texts,
@@ -102,8 +103,9 @@ def test_the_coach_view_names_evidence_in_words_not_tag_codes(app: AppTest) -> N
     # Issue 23: a physio reading a shared runner sees "quoted second-hand", "expert opinion", never READ-SECONDARY.
     go(app, "profile")
     keyed(app, "button", "load_demo").click().run()
-    coach = _coach(_create_link(app))
+    coach = open_chart_tables(_coach(_create_link(app)))
     tables = [e.value.to_csv() for e in coach.dataframe] + [e.value.to_csv() for e in coach.table]
+    assert coach.table  # the charts' tables, opened
     page = "\n".join([texts(coach), *tables])
     assert "Shared by Demo runner" in page and "expert opinion" in page  # the runner target's source, in words
     for code in ("READ-PRIMARY", "READ-SECONDARY", "EXPERT OPINION", "[SEED", "SEED:"):

@@ -114,9 +114,12 @@ class Scanner:
 
 
 def _open_expanders(page: Page, label: str) -> None:
-    for summary in page.get_by_test_id("stExpander").filter(has_text=label).locator("summary").all():
+    """Open every visible chart table, and wait for each table: opening one starts the rerun that draws it."""
+    for expander in page.get_by_test_id("stExpander").filter(has_text=label).all():
+        summary = expander.locator("summary")
         if summary.is_visible():
             summary.click()
+            expect(expander.get_by_test_id("stTable")).to_be_visible()
 
 
 @pytest.mark.parametrize("size", list(SIZES))
