@@ -11,9 +11,10 @@ it happens on every rerun (calfui.viewer.resolve_viewer).
 A runner's own Save (and training log entry) is added to their cached records rather than sending the next read back
 for every record (`OwnerData.save_test`), but only when the store vouches that nothing else of that runner's changed
 in between (Store.last_write_step): the records are then exactly what the store would read. The same step carries
-the runner's other cached values that name what they read (`cached(..., reads=...)`) and read none of what the write
-added, to its new version: a Save leaves the runner's away days, own retest interval and comments as they were, and
-the run after it used to read each of them again (a round trip each on PostgreSQL; issue 25).
+the runner's and the owner's other cached values that name what they read (`cached(..., reads=...)`) and read none of
+what the write added, to its new versions: a Save leaves the runner list and profile, the runner's days away, own
+retest interval and comments as they were, and the run after it used to read each of them again (a round trip each
+on PostgreSQL; issue 25).
 
 While the database can't be reached (DataUnreachable: a PostgreSQL server stopped or restarting), a cached read
 answers with the newest value it holds for that owner and key, and marks the run (`served_last_known`): the shell
