@@ -328,3 +328,52 @@ def test_a_corrected_test_shows_its_new_label_at_once_and_edits_survive_a_switch
     reload(person)
     expect(person.get_by_text("History of Kim")).to_be_visible()
     expect(person.get_by_text("No tests yet.")).to_be_visible()
+
+
+def _rename(page: Page, new_name: str) -> None:
+    """Rename the runner the Profile page shows, and wait for the page to say so."""
+    navigate(page, "Profile")
+    form = _edit_form(page)
+    form.get_by_label("Name", exact=True).fill(new_name)
+    form.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Profile saved.")).to_be_visible()
+    wait_for_app(page)
+
+
+def _named_everywhere(page: Page, name: str, old_names: list[str]) -> None:
+    """The Record page's banner and the sidebar's runner menu both name the runner `name`, and none of `old_names`."""
+    expect(page.get_by_test_id("stMain")).to_contain_text(f"Recording for {name}")
+    runners = options_of(page, "Runner", within=open_sidebar(page))
+    close_sidebar(page)
+    assert any(name in option for option in runners), runners
+    assert not [option for option in runners for old in old_names if old in option], runners
+
+
+def test_a_rename_shows_in_the_menu_through_the_saves_after_it_from_this_phone_or_another_browser(
+    server, phone: Page, browser: Browser
+) -> None:
+    """Issue 25: a Save keeps the cached runner list (it adds only a test), so a rename just before it must still
+    show: saved at once after renaming on this phone, and after a rename from another browser while this one had the
+    Record page open. A list carried across the Save from before the rename would show the old name."""
+    open_page(phone, server.url)
+    create_profile(phone, None, "Dana 李", 1991)
+    navigate(phone, "Record")
+    record_test(phone, None, 24, 27)
+
+    _rename(phone, "دانا Dana")
+    navigate(phone, "Record")
+    record_test(phone, None, 26, 28)
+    _named_everywhere(phone, "دانا Dana", ["Dana 李"])
+    screenshot(phone, "rename-then-save-phone")
+
+    # The runner renames herself on a laptop while the phone shows the Record page, then saves on the phone.
+    laptop = browser.new_context(viewport=DESKTOP).new_page()
+    laptop.set_default_timeout(30_000)
+    open_page(laptop, server.url)
+    _rename(laptop, "Dana Ali")
+    expect(laptop.get_by_role("heading", name="Profile of Dana Ali")).to_be_visible()
+    laptop.context.close()
+    record_test(phone, None, 28, 29)
+    _named_everywhere(phone, "Dana Ali", ["Dana 李", "دانا Dana"])
+    expect(phone.get_by_test_id("stMain")).to_contain_text("28")
+    screenshot(phone, "rename-elsewhere-then-save-phone")

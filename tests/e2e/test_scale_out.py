@@ -21,10 +21,13 @@ from calfstore import open_store
 from calfui.viewer import owner_key_for
 from tests.e2e.helpers import (
     PHONE,
+    close_sidebar,
     create_profile_and_test,
     create_share_link,
     log_in,
     main_text,
+    open_sidebar,
+    options_of,
     screenshot,
     wait_for_app,
 )
@@ -147,3 +150,52 @@ def test_two_processes_one_database(stack: Stack, browser: Browser, identity_pro
         assert token not in app.log() and "Traceback" not in app.log(), app.log()
     runner.context.close()
     coach.context.close()
+
+
+def test_a_rename_on_one_process_shows_on_the_other_through_a_save(
+    stack: Stack, browser: Browser, identity_provider: str
+) -> None:
+    """Issue 25: a Save keeps the runner list it didn't change, but only a list read at the version just before its
+    own write. The runner's phone is on app1 with the Record page open; she renames herself on her laptop, on app2;
+    her next Save on the phone must name her by the new name: app1 still holds the list it read before the rename,
+    and carrying that one across the Save would show the old name."""
+    site = SimpleNamespace(url=stack.url)
+    phone = _person_on(browser, stack, "app1")
+    laptop = _person_on(browser, stack, "app2")
+    log_in(phone, site, "dana@example.org")
+    create_profile_and_test(phone, site, "Dana 李", 24, 27)
+    _record_another(phone, stack.url, 25, 27)  # the Record page open, app1's runner list read and cached
+    expect(phone.get_by_test_id("stMain")).to_contain_text("Recording for Dana 李")
+
+    log_in(laptop, site, "dana@example.org")
+    # The phone fills in its next test (its last run read the list with the old name)...
+    phone.get_by_role("button", name="Record another test").click()
+    wait_for_app(phone)
+    for label, value in (("Raises: left", 26), ("Raises: right", 28)):
+        number = phone.get_by_label(label, exact=True)
+        number.fill(str(value))
+        number.press("Tab")
+    wait_for_app(phone)
+    # ...while she renames herself on the laptop; then she taps Save on the phone.
+    laptop.goto(f"{stack.url}/profile")
+    wait_for_app(laptop)
+    form = laptop.get_by_test_id("stForm").filter(has=laptop.get_by_role("button", name="Save profile"))
+    form.get_by_label("Name", exact=True).fill("دانا Dana")
+    form.get_by_role("button", name="Save profile").click()
+    expect(laptop.get_by_text("Profile saved.")).to_be_visible()
+    assert (_served_by(phone), _served_by(laptop)) == ("app1", "app2")
+    phone.get_by_role("button", name="Save test").click()
+    expect(phone.get_by_text("Saved.")).to_be_visible()
+    wait_for_app(phone)
+    expect(phone.get_by_test_id("stMain")).to_contain_text("Recording for دانا Dana")
+    runners = options_of(phone, "Runner", within=open_sidebar(phone))
+    assert [option for option in runners if "دانا Dana" in option] and not [o for o in runners if "李" in o], runners
+    screenshot(phone, "scale-out-rename-on-app2-then-save-on-app1-menu")
+    close_sidebar(phone)
+    expect(phone.get_by_test_id("stSidebar")).not_to_be_in_viewport()  # folded away, not caught mid-slide
+    screenshot(phone, "scale-out-rename-on-app2-then-save-on-app1")
+    assert _served_by(phone) == "app1"
+    for app in stack.apps:
+        assert "Traceback" not in app.log(), app.log()
+    phone.context.close()
+    laptop.context.close()
