@@ -108,8 +108,14 @@ def test_every_benchmark_runs_in_smoke_mode(tmp_path: Path) -> None:
         "bare Streamlit, 2 processes",
         "PostgreSQL, 2 processes",
     ):  # sessions, set-up, round trips, per s,
-        # loops (both sessions' one loop), errors
-        assert re.search(rf"\| 2 \| {setup} \| [1-9]\d* \| [\d.]+ \| 2 \| 0 \|", report), (setup, report)
+        # loops (both sessions' one loop, in each of two turns), errors
+        assert re.search(rf"\| 2 \| {setup} \| [1-9]\d* \| [\d.]+ \| 4 \| 0 \|", report), (setup, report)
+        # The app's CPU per round trip after the first turn, beside bare's (the first computes every runner's data).
+        if "bare" not in setup:
+            assert re.search(rf"2 sessions: round trip, {setup} .*after the first turn \d+ ms vs \d+ ms\)", printed), (
+                setup,
+                printed,
+            )
     # CPU per round trip: the app's for every set-up, and PostgreSQL's own (its backends) beside it (issue 25).
     assert re.search(r"\| 2 \| PostgreSQL, 2 processes \| .*\| \d+ ms \+ PostgreSQL \d+ ms \|", report), report
     assert re.search(r"\| 2 \| DuckDB, 1 process \| .*\| \d+ ms \| \d+ → \d+ MB \|", report), report
