@@ -377,3 +377,64 @@ def test_a_rename_shows_in_the_menu_through_the_saves_after_it_from_this_phone_o
     _named_everywhere(phone, "Dana Ali", ["Dana 李", "دانا Dana"])
     expect(phone.get_by_test_id("stMain")).to_contain_text("28")
     screenshot(phone, "rename-elsewhere-then-save-phone")
+
+
+def _raises_line(page: Page) -> str:
+    """The Record page's line over its raises chart: the tests it holds and each leg from first to latest."""
+    navigate(page, "Record")
+    line = page.get_by_test_id("stMain").get_by_text(re.compile(r"^Raises per leg, knee straight"))
+    expect(line).to_be_visible()
+    return line.inner_text()
+
+
+def test_on_postgresql_saves_a_correction_and_a_deletion_each_show_at_once(
+    browser: Browser, postgres_url: str, tmp_path
+) -> None:
+    """Issue 25: on PostgreSQL a Save is added to the cached records and keeps what it didn't change, while a
+    correction or a deletion computes what it touched again. At phone size, each shows on the Record page's chart
+    line and the dashboard right away, and a Save after a correction never brings the old figure back."""
+    from tests.e2e.server import start_server
+
+    served = start_server(tmp_path / "unused.duckdb", tmp_path, env={"CALF_DATABASE_URL": postgres_url})
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(30_000)
+    try:
+        open_page(phone, served.url)
+        create_profile(phone, None, "Lin 林", 1988)
+        navigate(phone, "Record")
+        record_test(phone, None, 20, 25)
+        record_test(phone, None, 22, 26)  # the second Save: added to the records already cached
+        assert "2 tests" in (line := _raises_line(phone)) and "left leg 20 to 22, right leg 25 to 26" in line, line
+
+        navigate(phone, "History")
+        click(phone, "Correct this test")
+        editing = phone.get_by_test_id("stForm").filter(has=phone.get_by_role("button", name="Save correction"))
+        fill_number(phone, "Raises: left", 18, within=editing)
+        editing.get_by_role("button", name="Save correction").click()
+        expect(phone.get_by_text("Correction saved.")).to_be_visible()
+        wait_for_app(phone)
+        assert "left leg 20 to 18, right leg 25 to 26" in (line := _raises_line(phone)), line
+        navigate(phone, "Dashboard")
+        expect(phone.get_by_text("18 raises", exact=True)).to_be_visible()
+
+        record_test(phone, served.url, 24, 27)  # a Save right after the correction: the corrected 18 stays
+        assert "3 tests" in (line := _raises_line(phone)) and "left leg 20 to 24" in line, line
+        navigate(phone, "History")
+        expect(select_box(phone, "Open a test")).to_have_value(re.compile(r"left 24 / right 27"))
+        assert any("left 18 / right 26" in option for option in options_of(phone, "Open a test"))
+
+        click(phone, "Delete this test")
+        click(phone, "Yes, delete it")
+        expect(phone.get_by_text("Test deleted.")).to_be_visible()
+        wait_for_app(phone)
+        assert "2 tests" in (line := _raises_line(phone)) and "left leg 20 to 18, right leg 25 to 26" in line, line
+        expect(phone.get_by_text(re.compile(r"Last saved: .*left 18, right 26"))).to_be_visible()
+        screenshot(phone, "postgresql-after-correction-save-and-deletion-phone")
+        navigate(phone, "Dashboard")
+        expect(phone.get_by_text("18 raises", exact=True)).to_be_visible()
+        expect(phone.get_by_text("24 raises", exact=True)).to_have_count(0)
+    finally:
+        context.close()
+        served.stop()
+    assert "Traceback" not in served.log(), served.log()

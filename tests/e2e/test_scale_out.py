@@ -152,13 +152,14 @@ def test_two_processes_one_database(stack: Stack, browser: Browser, identity_pro
     coach.context.close()
 
 
-def test_a_rename_on_one_process_shows_on_the_other_through_a_save(
+def test_a_rename_and_a_correction_on_one_process_show_on_the_other_through_a_save(
     stack: Stack, browser: Browser, identity_provider: str
 ) -> None:
-    """Issue 25: a Save keeps the runner list it didn't change, but only a list read at the version just before its
-    own write. The runner's phone is on app1 with the Record page open; she renames herself on her laptop, on app2;
-    her next Save on the phone must name her by the new name: app1 still holds the list it read before the rename,
-    and carrying that one across the Save would show the old name."""
+    """Issue 25: a Save keeps the runner list it didn't change, and adds the test to the records it holds, but only
+    what it read at the version just before its own write. The runner's phone is on app1 with the Record form filled
+    in; on her laptop, on app2, she renames herself, and later corrects a test; each time her next Save on the phone
+    must show the change: app1 still holds what it read before it, and building on that would show the old name, or
+    the old count beside the new test."""
     site = SimpleNamespace(url=stack.url)
     phone = _person_on(browser, stack, "app1")
     laptop = _person_on(browser, stack, "app2")
@@ -195,6 +196,35 @@ def test_a_rename_on_one_process_shows_on_the_other_through_a_save(
     expect(phone.get_by_test_id("stSidebar")).not_to_be_in_viewport()  # folded away, not caught mid-slide
     screenshot(phone, "scale-out-rename-on-app2-then-save-on-app1")
     assert _served_by(phone) == "app1"
+
+    # The phone fills in another test while the laptop corrects the last one (26 -> 19 on the left), then saves.
+    phone.get_by_role("button", name="Record another test").click()
+    wait_for_app(phone)
+    for label, value in (("Raises: left", 27), ("Raises: right", 29)):
+        number = phone.get_by_label(label, exact=True)
+        number.fill(str(value))
+        number.press("Tab")
+    wait_for_app(phone)
+    laptop.goto(f"{stack.url}/history")
+    wait_for_app(laptop)
+    laptop.get_by_role("button", name="Correct this test").click()
+    editing = laptop.get_by_test_id("stForm").filter(has=laptop.get_by_role("button", name="Save correction"))
+    left = editing.get_by_label("Raises: left", exact=True)
+    expect(left).to_have_value("26")
+    left.fill("19")
+    left.press("Tab")
+    editing.get_by_role("button", name="Save correction").click()
+    expect(laptop.get_by_text("Correction saved.")).to_be_visible()
+    phone.get_by_role("button", name="Save test").click()
+    expect(phone.get_by_text("Saved.")).to_be_visible()
+    wait_for_app(phone)
+    # The new test against the corrected one: +8 on the left (27 - 19), not +1 (27 - 26).
+    expect(phone.get_by_test_id("stMetric").filter(has_text="Left")).to_contain_text("+8 since last")
+    phone.goto(f"{stack.url}/history")
+    wait_for_app(phone)
+    tests = options_of(phone, "Open a test")
+    assert [t for t in tests if "left 19 / right 28" in t] and not [t for t in tests if "left 26" in t], tests
+    assert (_served_by(phone), _served_by(laptop)) == ("app1", "app2")
     for app in stack.apps:
         assert "Traceback" not in app.log(), app.log()
     phone.context.close()
