@@ -314,6 +314,16 @@ def record_test(page: Page, url: str | None, left: int, right: int) -> None:
     wait_for_app(page)
 
 
+def correct_left_raises(page: Page, left: int) -> None:
+    """On History, correct the test it shows: its left leg's raises to `left`, saved."""
+    click(page, "Correct this test")
+    editing = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save correction"))
+    fill_number(page, "Raises: left", left, within=editing)
+    editing.get_by_role("button", name="Save correction").click()
+    expect(page.get_by_text("Correction saved.")).to_be_visible()
+    wait_for_app(page)
+
+
 def trend_chart(page: Page) -> Locator:
     """The first chart over time on the page (its points are named for a screen reader), not the latest test's
     per-leg bars above it."""

@@ -138,7 +138,7 @@ def test_a_correction_and_a_deletion_in_history_show_on_the_record_page_and_afte
     corrected, then deleted, so the caption's 'first to latest' shows it)."""
     import datetime as dt
 
-    from tests.e2e.helpers import choose, click, create_profile, fill_number, navigate, record_test, trend_chart
+    from tests.e2e.helpers import choose, click, correct_left_raises, create_profile, navigate, record_test, trend_chart
 
     today = dt.date.today().isoformat()
     create_profile(phone, server.url, "Noor", 1988)
@@ -150,12 +150,7 @@ def test_a_correction_and_a_deletion_in_history_show_on_the_record_page_and_afte
 
     navigate(phone, "History")
     choose(phone, "Open a test", f"{today} · left 20 / right 24")
-    click(phone, "Correct this test")
-    editing = phone.get_by_test_id("stForm").filter(has=phone.get_by_role("button", name="Save correction"))
-    fill_number(phone, "Raises: left", 18, within=editing)
-    editing.get_by_role("button", name="Save correction").click()
-    expect(phone.get_by_text("Correction saved.")).to_be_visible()
-    wait_for_app(phone)
+    correct_left_raises(phone, 18)
 
     navigate(phone, "Record")  # the form's chart: the corrected first test
     expect(phone.get_by_text(line.format("2 tests"))).to_contain_text("left leg 18 to 21, right leg 24 to 25")

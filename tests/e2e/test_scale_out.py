@@ -78,6 +78,17 @@ def _record_another(page: Page, url: str, left: int, right: int) -> None:
     expect(page.get_by_text("Saved.")).to_be_visible()  # acknowledged: the save has committed
 
 
+def _fill_in_another_test(page: Page, left: int, right: int) -> None:
+    """From the result of a Save: "Record another test", then both legs' raises typed in, not saved yet."""
+    page.get_by_role("button", name="Record another test").click()
+    wait_for_app(page)
+    for label, value in (("Raises: left", left), ("Raises: right", right)):
+        number = page.get_by_label(label, exact=True)
+        number.fill(str(value))
+        number.press("Tab")
+    wait_for_app(page)
+
+
 def test_two_processes_one_database(stack: Stack, browser: Browser, identity_provider: str) -> None:
     site = SimpleNamespace(url=stack.url)  # the helpers of test_hosted take anything with the server's url
     runner = _person_on(browser, stack, "app1")
@@ -170,13 +181,7 @@ def test_a_rename_and_a_correction_on_one_process_show_on_the_other_through_a_sa
 
     log_in(laptop, site, "dana@example.org")
     # The phone fills in its next test (its last run read the list with the old name)...
-    phone.get_by_role("button", name="Record another test").click()
-    wait_for_app(phone)
-    for label, value in (("Raises: left", 26), ("Raises: right", 28)):
-        number = phone.get_by_label(label, exact=True)
-        number.fill(str(value))
-        number.press("Tab")
-    wait_for_app(phone)
+    _fill_in_another_test(phone, 26, 28)
     # ...while she renames herself on the laptop; then she taps Save on the phone.
     laptop.goto(f"{stack.url}/profile")
     wait_for_app(laptop)
@@ -198,13 +203,7 @@ def test_a_rename_and_a_correction_on_one_process_show_on_the_other_through_a_sa
     assert _served_by(phone) == "app1"
 
     # The phone fills in another test while the laptop corrects the last one (26 -> 19 on the left), then saves.
-    phone.get_by_role("button", name="Record another test").click()
-    wait_for_app(phone)
-    for label, value in (("Raises: left", 27), ("Raises: right", 29)):
-        number = phone.get_by_label(label, exact=True)
-        number.fill(str(value))
-        number.press("Tab")
-    wait_for_app(phone)
+    _fill_in_another_test(phone, 27, 29)
     laptop.goto(f"{stack.url}/history")
     wait_for_app(laptop)
     laptop.get_by_role("button", name="Correct this test").click()
