@@ -3,8 +3,6 @@
 Run with `make run` (or `streamlit run app.py`). Pages live in pages/ and render only when run from here.
 """
 
-from pathlib import Path
-
 import streamlit as st
 
 from calfui import heap, navigation
@@ -12,12 +10,10 @@ from calfui.context import PageContext, answering, now, store_or_stop, today, vi
 from calfui.sidebar import sidebar
 from calfui.viewer import ViewerKind, resolve_viewer
 
-ICON = str(Path(__file__).parent / "calfui" / "assets" / "icon.png")  # served by the app, not a font server
-
 
 def main() -> None:
     """One run of the app for one session: who is viewing, their pages, the chosen page."""
-    st.set_page_config(page_title="Calf Check", page_icon=ICON, layout="centered")
+    st.set_page_config(page_title="Calf Check", page_icon=navigation.app_icon(), layout="centered")
 
     store = store_or_stop()
     with answering():  # the database not answering: the app's message, on every page for every viewer

@@ -16,6 +16,7 @@ from calfcore.demo import demo_data
 from calfcore.sharing import new_token, token_hash
 from calfstore import LOCAL_OWNER
 from calfstore.duckdb_store import DuckDBStore
+from calfui import navigation
 from tests.e2e.helpers import wait_for_app
 from tests.e2e.server import StreamlitServer, start_server
 
@@ -134,3 +135,33 @@ def test_crafted_widget_values_get_a_plain_message_and_no_traceback(shared) -> N
     log = server.log()
     assert "Traceback" not in log
     assert log.count("Refused a request with a widget value") >= refused
+
+
+def test_the_tab_shows_the_apps_own_icon_on_every_kind_of_page(shared, page: Page) -> None:
+    """The tab's icon is the one the app ships (calfui/assets/icon.png), from the app itself (no other server is
+    asked for it), and it draws (a broken one shows the browser's blank page symbol): on a runner's page and on a
+    coach's link."""
+    server, token = shared
+    shipped = (Path(navigation.__file__).parent / "assets" / "icon.png").read_bytes()
+    for address in (f"{server.url}/", f"{server.url}/?share={token}"):
+        page.goto(address)
+        wait_for_app(page)
+        icon = page.locator("link[rel~='icon']")
+        expect(icon).to_have_count(1)
+        href = icon.get_attribute("href") or ""
+        assert href.startswith(("data:", server.url, "/", "./")), href  # nothing from another host
+        served, width = page.evaluate(
+            """async href => {
+                const bytes = Array.from(new Uint8Array(await (await fetch(href)).arrayBuffer()));
+                const image = new Image();
+                const width = await new Promise(done => {
+                    image.onload = () => done(image.naturalWidth);
+                    image.onerror = () => done(0);
+                    image.src = href;
+                });
+                return [bytes, width];
+            }""",
+            href,
+        )
+        assert bytes(served) == shipped
+        assert width > 0
