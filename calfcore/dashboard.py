@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ DEFAULT_PERIOD = "12 weeks"
 @dataclass(frozen=True)
 class ChartView:
     """One chart: its spec (data in calfcore.charts.RUNNER_DATA), the sentence that describes it, and its values as a
-    table (None where the page shows its own table instead)."""
+    table (the training chart's, `training_table`, is shown open under it; the others' folded away)."""
 
     spec: dict[str, Any]
     text: str
@@ -58,16 +59,69 @@ def raises_frame(records: RunnerRecords, today: dt.date) -> pd.DataFrame:
     return progress.reps_frame(recent.tests, recent.runner)
 
 
-def raises_chart(records: RunnerRecords, today: dt.date) -> ChartView:
-    """The knee-straight raises chart over the default period."""
+@dataclass(frozen=True)
+class ChartSource:
+    """A chart's rows and how it is drawn from them (`draw`, one per `kind` of chart). The chart, its text and its
+    table depend on the rows alone, so equal rows of one kind always draw the same chart: the shell reuses a chart
+    whose rows a Save left as they were (calfui.drawn_charts, issue 25)."""
+
+    kind: str
+    rows: pd.DataFrame
+    draw: Callable[[pd.DataFrame], ChartView]
+
+    def view(self) -> ChartView:
+        return self.draw(self.rows)
+
+
+def _reps_view(knee: str) -> Callable[[pd.DataFrame], ChartView]:
     from calfcore import chart_text, charts
 
-    reps = raises_frame(records, today)
+    def draw(reps: pd.DataFrame) -> ChartView:
+        return ChartView(
+            charts.reps_spec(reps, knee), chart_text.reps_text(reps, knee), chart_text.reps_table(reps, knee)
+        )
+
+    return draw
+
+
+def _symmetry_view(symmetry: pd.DataFrame) -> ChartView:
+    from calfcore import chart_text, charts
+
     return ChartView(
-        charts.reps_spec(reps, "straight"),
-        chart_text.reps_text(reps, "straight"),
-        chart_text.reps_table(reps, "straight"),
+        charts.symmetry_spec(symmetry), chart_text.symmetry_text(symmetry), chart_text.symmetry_table(symmetry)
     )
+
+
+def _pain_view(pain: pd.DataFrame) -> ChartView:
+    from calfcore import chart_text, charts
+
+    return ChartView(charts.pain_spec(pain), chart_text.pain_text(pain), chart_text.pain_table(pain))
+
+
+def _training_view(weekly: pd.DataFrame) -> ChartView:
+    from calfcore import chart_text, charts
+
+    return ChartView(charts.routine_spec(weekly), chart_text.training_text(weekly), training_table(weekly))
+
+
+_DRAW_STRAIGHT = _reps_view("straight")
+_DRAW_BENT = _reps_view("bent")
+
+
+def _reps_source(reps: pd.DataFrame, knee: str) -> ChartSource:
+    """A raises chart's source holds only its knee's rows (each chart draws only those), so a test saved with the knee
+    straight leaves the bent-knee chart's rows, and its chart, as they were."""
+    return ChartSource(knee, reps[reps["knee"] == knee], _DRAW_STRAIGHT if knee == "straight" else _DRAW_BENT)
+
+
+def raises_source(records: RunnerRecords, today: dt.date) -> ChartSource:
+    """The knee-straight raises chart over the default period: the dashboard's "straight" chart at its default."""
+    return _reps_source(raises_frame(records, today), "straight")
+
+
+def raises_chart(records: RunnerRecords, today: dt.date) -> ChartView:
+    """The knee-straight raises chart over the default period."""
+    return raises_source(records, today).view()
 
 
 def band_words(records: RunnerRecords) -> str:
@@ -84,34 +138,37 @@ def band_words(records: RunnerRecords) -> str:
     )
 
 
+def progress_chart_sources(
+    records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]
+) -> dict[str, ChartSource]:
+    """Every progress chart the records allow, as rows to draw: "straight" always, "bent", "symmetry" and "pain"
+    when there is something to draw, and "training"."""
+    from calfcore import progress
+
+    sources: dict[str, ChartSource] = {}
+    reps = progress.reps_frame(records.tests, records.runner)
+    sources["straight"] = _reps_source(reps, "straight")
+    if (reps["knee"] == "bent").any():
+        sources["bent"] = _reps_source(reps, "bent")
+    symmetry = progress.symmetry_frame(records.tests, records.runner)
+    if not symmetry.empty:
+        sources["symmetry"] = ChartSource("symmetry", symmetry, _symmetry_view)
+    pain = progress.pain_frame(records.symptoms)
+    if not pain.empty:
+        sources["pain"] = ChartSource("pain", pain, _pain_view)
+    sources["training"] = ChartSource(
+        "training", training_weeks(records, today, sessions_planned, away), _training_view
+    )
+    return sources
+
+
 def progress_charts(
     records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]
 ) -> dict[str, ChartView]:
-    """Every progress chart the records allow: "straight" always, "bent", "symmetry" and "pain" when there is
-    something to draw, and "training" (whose table is `training_table`)."""
-    from calfcore import chart_text, charts, progress
-
-    views: dict[str, ChartView] = {}
-    reps = progress.reps_frame(records.tests, records.runner)
-    for knee in ("straight", "bent"):
-        if knee == "straight" or (reps["knee"] == "bent").any():
-            views[knee] = ChartView(
-                charts.reps_spec(reps, knee), chart_text.reps_text(reps, knee), chart_text.reps_table(reps, knee)
-            )
-    symmetry = progress.symmetry_frame(records.tests, records.runner)
-    if not symmetry.empty:
-        views["symmetry"] = ChartView(
-            charts.symmetry_spec(symmetry), chart_text.symmetry_text(symmetry), chart_text.symmetry_table(symmetry)
-        )
-    pain = progress.pain_frame(records.symptoms)
-    if not pain.empty:
-        views["pain"] = ChartView(charts.pain_spec(pain), chart_text.pain_text(pain), chart_text.pain_table(pain))
-    views["training"] = ChartView(
-        charts.routine_spec(weekly := training_weeks(records, today, sessions_planned, away)),
-        chart_text.training_text(weekly),
-        None,
-    )
-    return views
+    """Every progress chart the records allow (`progress_chart_sources`), drawn."""
+    return {
+        name: source.view() for name, source in progress_chart_sources(records, today, sessions_planned, away).items()
+    }
 
 
 def running_weeks(records: RunnerRecords, today: dt.date, weeks: int | None) -> pd.DataFrame:

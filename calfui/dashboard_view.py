@@ -16,8 +16,10 @@ from calfcore.models import HeelRaiseTest
 from calfcore.retest import AwayDay, RetestPlan
 from calfcore.warning_signs import warning_of
 from calfstore import RunnerRecords, StoreError
+from calfui import drawn_charts
 from calfui.arrow import arrow_datasets, arrow_table
 from calfui.cache import OwnerData, RunnerRows
+from calfui.drawn_charts import DrawnChart
 from calfui.result import equipment_access, render_result
 from calfui.state import runner_key
 from calfui.widgets import plain
@@ -30,14 +32,6 @@ def reference_arrow() -> pa.Table:
     """The published references' table (calfcore.dashboard.reference_table) in Arrow form, once per process: the
     data files don't change while the app runs, and the home page shows it on every visit."""
     return arrow_table(dashboard.reference_table())
-
-
-def _raises_spec(records: RunnerRecords, today: dt.date) -> tuple[dict[str, Any], str, pa.Table, list[str]]:
-    """The knee-straight raises chart, its text alternative, its table and its points' words, ready for the browser."""
-    view = dashboard.raises_chart(records, today)
-    assert view.table is not None
-    points = charts.point_words(view.spec)
-    return arrow_datasets(view.spec), view.text, arrow_table(view.table), points
 
 
 _DRAWN_POINTS = "_chart_points_drawn"  # session state: chart key base -> (generation, the points it last drew)
@@ -164,31 +158,26 @@ def render_raises_chart(data: OwnerData, records: RunnerRecords, today: dt.date)
     new Vega view whenever a chart's spec changes, and the name is part of the spec, so a name holding the figures
     made every Save draw the chart from scratch instead of adding the new points to the one on the page (issue 25,
     figure 3)."""
-    spec, text, table, points = data.cached(
-        ("raises chart", records.runner.id, today), lambda: _raises_spec(records, today), runner_id=records.runner.id
+    chart = data.cached(
+        ("raises chart", records.runner.id, today),
+        lambda: drawn_charts.draw(dashboard.raises_source(records, today)),
+        runner_id=records.runner.id,
     )
     st.markdown(f"**Your raises, last {dashboard.DEFAULT_PERIOD}** (knee straight), {dashboard.band_words(records)}")
-    st.caption(plain(text))
-    key = tap_key(runner_key(records.runner.saved_id, "raises_chart"), points)
-    render_chart(spec, RAISES_CHART_NAME, table, key=key, points=points)
+    st.caption(plain(chart.text))
+    key = tap_key(runner_key(records.runner.saved_id, "raises_chart"), chart.points)
+    render_chart(chart.spec, RAISES_CHART_NAME, chart.table, key=key, points=chart.points)
 
 
-def _chart_specs(
+def _drawn_charts(
     records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]
-) -> dict[str, Any]:
-    """Every progress chart (calfcore.dashboard) ready for the browser: "<name>" its spec, "<name> text" its text
-    alternative, "<name> table" its table, and the training table. Built once per data version (see calfui.cache)."""
-    specs: dict[str, Any] = {}
-    for name, view in dashboard.progress_charts(records, today, sessions_planned, away).items():
-        specs[f"{name} points"] = charts.point_words(view.spec)  # from the rows, before they become Arrow bytes
-        specs[name] = arrow_datasets(view.spec)
-        specs[f"{name} text"] = view.text
-        if view.table is not None:
-            specs[f"{name} table"] = arrow_table(view.table)
-    specs["training table"] = arrow_table(
-        dashboard.training_table(dashboard.training_weeks(records, today, sessions_planned, away))
-    )
-    return specs
+) -> dict[str, DrawnChart]:
+    """Every progress chart (calfcore.dashboard) ready for the browser, by name. Built once per data version (see
+    calfui.cache); a chart whose rows the last write left as they were is taken as it was (calfui.drawn_charts)."""
+    return {
+        name: drawn_charts.draw(source)
+        for name, source in dashboard.progress_chart_sources(records, today, sessions_planned, away).items()
+    }
 
 
 LINK_ENDED_NOTICE = (
@@ -281,17 +270,18 @@ def render_dashboard(
         st.segmented_control("Show", list(dashboard.PERIODS), default=dashboard.DEFAULT_PERIOD, key="progress_period")
         or dashboard.DEFAULT_PERIOD
     )
-    specs = data.cached(
+    drawn = data.cached(
         ("dashboard charts", records.runner.id, period, today, sessions_planned),
-        lambda: _chart_specs(
+        lambda: _drawn_charts(
             dashboard.within(records, today, dashboard.PERIODS[period]), today, sessions_planned, frozenset(away)
         ),
         runner_id=records.runner.id,
     )
 
-    def tap(name: str) -> dict[str, Any]:  # a tapped point belongs to this runner, chart and period's rows
-        points = specs[f"{name} points"]
-        return {"key": tap_key(runner_key(records.runner.saved_id, "chart", name, period), points), "points": points}
+    def show(name: str) -> None:  # a tapped point belongs to this runner, chart and period's rows
+        chart = drawn[name]
+        key = tap_key(runner_key(records.runner.saved_id, "chart", name, period), chart.points)
+        render_chart(chart.spec, chart.text, chart.table, key=key, points=chart.points)
 
     render_running_flags(records, today)
     raises_tab, symmetry_tab, pain_tab, running_tab, training_tab = st.tabs(
@@ -299,27 +289,28 @@ def render_dashboard(
     )
     with raises_tab:
         st.markdown(f"**Knee straight**, {dashboard.band_words(records)}")
-        render_chart(specs["straight"], specs["straight text"], specs["straight table"], **tap("straight"))
-        if "bent" in specs:
+        show("straight")
+        if "bent" in drawn:
             st.markdown("**Knee bent** (no published norm: compare legs and trend).")
-            render_chart(specs["bent"], specs["bent text"], specs["bent table"], **tap("bent"))
+            show("bent")
     with symmetry_tab:
-        if "symmetry" in specs:
-            render_chart(specs["symmetry"], specs["symmetry text"], specs["symmetry table"], **tap("symmetry"))
+        if "symmetry" in drawn:
+            show("symmetry")
         else:
             st.caption("Symmetry needs both legs tested.")
     with pain_tab:
-        if "pain" in specs:
-            render_chart(specs["pain"], specs["pain text"], specs["pain table"], **tap("pain"))
+        if "pain" in drawn:
+            show("pain")
         else:
             st.caption("No pain recorded yet.")
     with running_tab:
         render_running(data, records, today, dashboard.PERIODS[period])
     with training_tab:
-        # The table below is this chart's table view.
-        render_chart(specs["training"], specs["training text"], None)
+        # The table below is this chart's table view, open.
+        training = drawn["training"]
+        render_chart(training.spec, training.text, None)
         st.dataframe(
-            specs["training table"],
+            training.table,
             hide_index=True,
             column_config={
                 "adherence_percent": st.column_config.ProgressColumn(

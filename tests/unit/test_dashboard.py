@@ -37,7 +37,9 @@ def test_every_chart_the_records_allow_comes_with_its_words_and_table() -> None:
     for name, view in views.items():
         assert RUNNER_DATA in view.spec["datasets"], name
         assert view.text, name
-        assert (view.table is None) == (name == "training"), name  # training's table is training_table()
+        assert view.table is not None and not view.table.empty, name
+    weekly = dashboard.training_weeks(_demo(), TODAY, 3, frozenset())
+    assert views["training"].table.equals(dashboard.training_table(weekly))
 
 
 def test_no_symmetry_or_pain_chart_without_anything_to_draw() -> None:
