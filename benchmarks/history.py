@@ -145,8 +145,22 @@ def load_into(store, owner: str, history: History) -> RunnerProfile:  # noqa: AN
     return runner
 
 
+def _nudges(copy: int, what: str, count: int, spread: int) -> list[int]:
+    """`count` small whole numbers in 0..spread-1 for one copy's records (to_frames), the same on every run; all 0
+    for the first copy, which stays the history itself."""
+    import random
+
+    chooser = random.Random(f"{what} {copy}")
+    return [0] * count if copy == 0 else chooser.choices(range(spread), k=count)
+
+
 def to_frames(history: History, copies: int, name: str = "Load runner {:02d}") -> dict[str, Any]:
-    """`copies` runners with this history, as the pandas frames Store.bulk_load takes (runner keys 0..copies-1)."""
+    """`copies` runners with this history, as the pandas frames Store.bulk_load takes (runner keys 0..copies-1).
+
+    After the first, each copy's counts differ a little from record to record, as different runners' do (`_nudges`:
+    raises 0-2 more, exercise reps 0-3 more, pain 0-1 less and never below 0, each drawn per record from the copy's
+    own seed). With identical copies, whatever the app keeps by content (calfui.drawn_charts) would serve every
+    runner from one computation, which no club's runners would give it."""
     import pandas as pd
 
     def nullable(values: list[Any], dtype: str) -> Any:
@@ -222,11 +236,28 @@ def to_frames(history: History, copies: int, name: str = "Load runner {:02d}") -
     per_runner = len(tests)
     test_frames, symptom_frames, log_frames = [], [], []
     for key in range(copies):
-        test_frames.append(one_runner_tests.assign(key=range(key * per_runner, (key + 1) * per_runner), runner_key=key))
-        symptom_frames.append(
-            one_runner_symptoms.assign(runner_key=key, test_key=one_runner_symptoms["test_index"] + key * per_runner)
+        more_raises = _nudges(key, "raises", per_runner, 3)
+        more_reps = _nudges(key, "reps", len(one_runner_logs), 4)
+        less_pain = _nudges(key, "pain", len(one_runner_symptoms), 2)
+        test_frames.append(
+            one_runner_tests.assign(
+                key=range(key * per_runner, (key + 1) * per_runner),
+                runner_key=key,
+                **{
+                    column: one_runner_tests[column] + more_raises
+                    for column in ("straight_left", "straight_right", "bent_left", "bent_right")
+                },
+            )
         )
-        log_frames.append(one_runner_logs.assign(runner_key=key))
+        symptom_frames.append(
+            one_runner_symptoms.assign(
+                runner_key=key,
+                test_key=one_runner_symptoms["test_index"] + key * per_runner,
+                pain_during=(one_runner_symptoms["pain_during"] - less_pain).clip(lower=0),
+                pain_next_morning=(one_runner_symptoms["pain_next_morning"] - less_pain).clip(lower=0),
+            )
+        )
+        log_frames.append(one_runner_logs.assign(runner_key=key, reps=one_runner_logs["reps"] + more_reps))
     return {
         "runners": runners,
         "tests": pd.concat(test_frames, ignore_index=True),

@@ -37,9 +37,38 @@ def test_bulk_load_gives_each_runner_the_same_records_as_an_import(tmp_path: Pat
     assert counts == {"runners": 3, "test_sessions": 18, "symptom_entries": 3 * (12 + 20), "routine_logs": 45}
     runners = store.list_runners(LOCAL_OWNER)
     assert [r.name for r in runners] == ["Load runner 01", "Load runner 02", "Load runner 03"]
-    for runner in runners:
-        assert _plain(store.load_records(LOCAL_OWNER, int(runner.id))) == expected
-        assert count_rows(store, int(runner.id))["test_sessions"] == 6
+    loaded = [store.load_records(LOCAL_OWNER, int(runner.id)) for runner in runners]
+    assert _plain(loaded[0]) == expected  # the first copy is the history itself
+    for records in loaded:
+        assert count_rows(store, int(records.runner.id))["test_sessions"] == 6
+        _assert_a_nudged_copy(records, imported.load_records(LOCAL_OWNER, 1))
+    assert len({repr(_plain(records)) for records in loaded}) == 3  # no two runners' records alike
+
+
+def _assert_a_nudged_copy(copy, history) -> None:  # noqa: ANN001
+    """The same records, day by day, with raises 0-2 more, pain 0-1 less (never below 0) and exercise reps 0-3 more."""
+    by_day = lambda items, day: sorted(items, key=lambda x: (getattr(x, day), repr(x)))  # noqa: E731
+    for got, base in zip(by_day(copy.tests, "tested_on"), by_day(history.tests, "tested_on"), strict=True):
+        assert got.tested_on == base.tested_on and got.protocol == base.protocol
+        for pair, base_pair in ((got.straight_reps, base.straight_reps), (got.bent_reps, base.bent_reps)):
+            if base_pair is None:
+                assert pair is None
+                continue
+            nudge = pair.left - base_pair.left
+            assert nudge in (0, 1, 2) and pair.right - base_pair.right == nudge
+    untouched = lambda s: (s.logged_on, s.side.value, s.location.value, s.stiffness_minutes or 0)  # noqa: E731
+    symptoms = lambda r: sorted(r.symptoms, key=lambda s: (untouched(s), s.test_id is None))  # noqa: E731
+    for got, base in zip(symptoms(copy), symptoms(history), strict=True):
+        assert untouched(got) == untouched(base)
+        for value, base_value in ((got.pain_during, base.pain_during), (got.pain_next_morning, base.pain_next_morning)):
+            assert (value is None) == (base_value is None)
+            if base_value is not None:
+                assert value in (base_value, max(0, base_value - 1))
+    for got, base in zip(
+        by_day(copy.routine_logs, "logged_on"), by_day(history.routine_logs, "logged_on"), strict=True
+    ):
+        assert (got.logged_on, got.exercise_id, got.sets) == (base.logged_on, base.exercise_id, base.sets)
+        assert got.reps - base.reps in (0, 1, 2, 3)
 
 
 def test_ids_carry_on_from_a_bulk_load(tmp_path: Path) -> None:
