@@ -7,7 +7,7 @@ bent-knee and training charts' rows exactly as they were, and the Record page ha
 A chart (calfcore.dashboard.ChartSource) depends on its rows and its kind alone, so one drawn from equal rows is the
 same chart: it is taken from here. Rows that differ in any value, row or column type (a correction, a deletion, a
 new test, the period moving on) give another key, so a changed chart is always drawn anew; nothing here can be stale.
-Process-wide and bounded, the least recently used falling out first; equal rows are the same chart whoever's they
+Process-wide and bounded in bytes, the least recently used falling out first; equal rows are the same chart whoever's they
 are, so nothing of one runner reaches another that they didn't already have.
 """
 
@@ -36,11 +36,20 @@ class DrawnChart:
     table: pa.Table | None
     points: list[str]
 
+    @property
+    def size(self) -> int:
+        """About how many bytes it holds: its Arrow data, table and words."""
+        data = sum(len(rows) for rows in self.spec.get("datasets", {}).values() if isinstance(rows, bytes))
+        table = self.table.nbytes if self.table is not None else 0
+        return data + table + len(self.text) + sum(len(words) for words in self.points)
 
-# A dashboard has five charts; 512 keeps a club's busy hour of runners' unchanged charts (each reused at their next
-# dashboard) with the ones a Save replaced falling out. A drawn chart is a few kilobytes.
-MAX_CHARTS = 512
+
+# Measured on the benchmark runner: 4-25 kB a chart over 12 weeks, up to 240 kB over three years (pain, 1,290 rows).
+# 32 MB keeps over a thousand 12-week charts: a club's busy hour of runners' unchanged charts, each reused at their
+# next dashboard, with the ones a Save replaced falling out first.
+MAX_BYTES = 32 * 1024 * 1024
 _drawn: OrderedDict[tuple[str, str], DrawnChart] = OrderedDict()
+_held = [0]  # the bytes of the charts in _drawn
 _lock = threading.Lock()
 
 
@@ -64,8 +73,10 @@ def draw(source: ChartSource) -> DrawnChart:
     drawn = DrawnChart(
         arrow_datasets(view.spec), view.text, None if view.table is None else arrow_table(view.table), points
     )
-    with _lock:  # two sessions drawing the same rows at once keep the one filed last: equal either way
-        _drawn[key] = drawn
-        while len(_drawn) > MAX_CHARTS:
-            _drawn.popitem(last=False)
+    with _lock:  # two sessions drawing the same rows at once keep the one filed first: equal either way
+        if key not in _drawn:
+            _drawn[key] = drawn
+            _held[0] += drawn.size
+        while _held[0] > MAX_BYTES and len(_drawn) > 1:
+            _held[0] -= _drawn.popitem(last=False)[1].size
     return drawn

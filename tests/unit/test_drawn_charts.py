@@ -37,6 +37,7 @@ def _with_test(records: RunnerRecords, test: HeelRaiseTest) -> RunnerRecords:
 @pytest.fixture(autouse=True)
 def _nothing_drawn_before() -> None:
     drawn_charts._drawn.clear()
+    drawn_charts._held[0] = 0
 
 
 def test_equal_rows_give_the_same_chart_and_the_record_pages_raises_chart_is_the_dashboards() -> None:
@@ -104,12 +105,17 @@ def test_missing_values_in_equal_rows_still_match() -> None:
 
 
 def test_the_least_recently_used_charts_fall_out_past_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(drawn_charts, "MAX_CHARTS", 3)
     records = _records()
     names = ("straight", "bent", "symmetry", "pain")
     sources = dashboard.progress_chart_sources(records, TODAY, 3, frozenset())
+    sizes = [draw(sources[name]).size for name in names]
+    assert all(size > 1000 for size in sizes) and drawn_charts._held[0] == sum(sizes)
+    drawn_charts._drawn.clear()
+    drawn_charts._held[0] = 0
+    monkeypatch.setattr(drawn_charts, "MAX_BYTES", sum(sizes) - 1)  # room for all but one
     drawn = [draw(sources[name]) for name in names]
-    assert len(drawn_charts._drawn) == 3
+    assert len(drawn_charts._drawn) == 3 and drawn_charts._held[0] == sum(sizes[1:])
     assert draw(sources["bent"]) is drawn[1]  # still held, and now the most recent
     assert draw(sources["straight"]) is not drawn[0]  # fell out first: drawn again, equal
     assert draw(sources["straight"]).text == drawn[0].text
+    assert drawn_charts._held[0] <= sum(sizes) - 1
