@@ -119,11 +119,6 @@ def raises_source(records: RunnerRecords, today: dt.date) -> ChartSource:
     return _reps_source(raises_frame(records, today), "straight")
 
 
-def raises_chart(records: RunnerRecords, today: dt.date) -> ChartView:
-    """The knee-straight raises chart over the default period."""
-    return raises_source(records, today).view()
-
-
 def band_words(records: RunnerRecords) -> str:
     """What the raises chart shows for the latest test: a band only where a published reference fits."""
     latest = latest_test(records.tests)
@@ -160,15 +155,6 @@ def progress_chart_sources(
         "training", training_weeks(records, today, sessions_planned, away), _training_view
     )
     return sources
-
-
-def progress_charts(
-    records: RunnerRecords, today: dt.date, sessions_planned: int, away: frozenset[dt.date]
-) -> dict[str, ChartView]:
-    """Every progress chart the records allow (`progress_chart_sources`), drawn."""
-    return {
-        name: source.view() for name, source in progress_chart_sources(records, today, sessions_planned, away).items()
-    }
 
 
 def running_weeks(records: RunnerRecords, today: dt.date, weeks: int | None) -> pd.DataFrame:

@@ -7,8 +7,8 @@ bent-knee and training charts' rows exactly as they were, and the Record page ha
 A chart (calfcore.dashboard.ChartSource) depends on its rows and its kind alone, so one drawn from equal rows is the
 same chart: it is taken from here. Rows that differ in any value, row or column type (a correction, a deletion, a
 new test, the period moving on) give another key, so a changed chart is always drawn anew; nothing here can be stale.
-Process-wide and bounded in bytes, the least recently used falling out first; equal rows are the same chart whoever's they
-are, so nothing of one runner reaches another that they didn't already have.
+Process-wide and bounded in bytes, the least recently used falling out first; equal rows are the same chart
+whoever's they are, so nothing of one runner reaches another that they didn't already have.
 """
 
 from __future__ import annotations

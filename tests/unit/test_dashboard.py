@@ -32,7 +32,7 @@ def test_a_period_keeps_only_its_weeks_and_everything_keeps_all() -> None:
 
 
 def test_every_chart_the_records_allow_comes_with_its_words_and_table() -> None:
-    views = dashboard.progress_charts(_demo(), TODAY, 3, frozenset())
+    views = {n: s.view() for n, s in dashboard.progress_chart_sources(_demo(), TODAY, 3, frozenset()).items()}
     assert {"straight", "symmetry", "pain", "training"} <= set(views)
     for name, view in views.items():
         assert RUNNER_DATA in view.spec["datasets"], name
@@ -45,7 +45,7 @@ def test_every_chart_the_records_allow_comes_with_its_words_and_table() -> None:
 def test_no_symmetry_or_pain_chart_without_anything_to_draw() -> None:
     records = _demo()
     bare = RunnerRecords(records.runner, records.tests[:1], [], [])
-    views = dashboard.progress_charts(bare, TODAY, 3, frozenset())
+    views = dashboard.progress_chart_sources(bare, TODAY, 3, frozenset())
     assert "pain" not in views and "training" in views and "straight" in views
 
 
