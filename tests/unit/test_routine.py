@@ -24,6 +24,8 @@ from calfcore.routine import (
     EQUIPMENT_BY_ACCESS,
     EquipmentAccess,
     Stage,
+    _fortnights,
+    _week_picture,
     build_week,
     choose_stage,
     exercise_library,
@@ -217,6 +219,44 @@ def test_more_reps_on_the_weaker_leg_never_moves_a_runner_back(left, right, extr
     improved = (min(left + extra, right), right) if weaker_side_left else (left, min(right + extra, left))
     after = stage_for(*improved).stage
     assert order.index(after) >= order.index(before)
+
+
+# --- the weeks looked back on: each reads the 14 days up to its day, found by bisection --------------------------
+
+
+def test_a_weeks_fortnight_holds_its_last_14_days_exactly():
+    # An entry 14 days before the day is outside its fortnight, 13 days before is in, the day itself is in, the day
+    # after is not; the order entries were given in does not matter.
+    day = TODAY - dt.timedelta(days=30)
+    entries = [symptom(day + dt.timedelta(days=offset), during=offset + 20) for offset in (1, 0, -13, -14, -15)]
+    assert sorted(e.worst_pain for e in _fortnights(entries)(day)) == [7, 20]
+    assert _fortnights([])(day) == []
+
+
+@PROPERTY
+@given(
+    entries=st.lists(
+        st.tuples(
+            st.integers(0, 60),
+            st.sampled_from(list(Side)),
+            st.none() | st.integers(0, 10),
+            st.none() | st.integers(0, 10),
+            st.none() | st.integers(0, 90),
+        ),
+        max_size=40,
+    ),
+    day=st.integers(-3, 64),
+)
+def test_a_week_read_from_its_fortnight_is_the_week_read_from_every_entry(entries, day):
+    # The weekly pictures behind calm-down and the power weeks read only each week's fortnight; what they see must
+    # be what reading every entry sees, whatever the entries' order and days, at the window's edges included.
+    start = TODAY - dt.timedelta(days=60)
+    symptoms = [
+        symptom(start + dt.timedelta(days=d), side, during, morning, stiffness)
+        for d, side, during, morning, stiffness in entries
+    ]
+    seen_on = start + dt.timedelta(days=day)
+    assert _week_picture(_fortnights(symptoms)(seen_on), seen_on) == _week_picture(symptoms, seen_on)
 
 
 # --- the week: extra set for the weaker side ---------------------------------------------------------------------
