@@ -228,8 +228,8 @@ def test_a_weeks_fortnight_holds_its_last_14_days_exactly():
     # An entry 14 days before the day is outside its fortnight, 13 days before is in, the day itself is in, the day
     # after is not; the order entries were given in does not matter.
     day = TODAY - dt.timedelta(days=30)
-    entries = [symptom(day + dt.timedelta(days=offset), during=offset + 20) for offset in (1, 0, -13, -14, -15)]
-    assert sorted(e.worst_pain for e in _fortnights(entries)(day)) == [7, 20]
+    entries = [symptom(day + dt.timedelta(days=offset), during=2) for offset in (1, 0, -13, -14, -15)]
+    assert sorted(e.logged_on for e in _fortnights(entries)(day)) == [day - dt.timedelta(days=13), day]
     assert _fortnights([])(day) == []
 
 
